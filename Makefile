@@ -1,0 +1,112 @@
+# imdesk — the two commands are `make run` and `make test` (see README.md).
+#
+# Everything this Makefile installs comes from Debian's packages or the npm
+# registry, at exact versions, and only when it is missing: a second run skips
+# what the first installed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO        ?= go
+BIN       := bin/imdesk
+WASM      := web/app.wasm
+GO_SRC    := $(shell find app server web -name '*.go' 2>/dev/null) go.mod go.sum
+WEB_SRC   := $(filter-out $(WASM) $(WASM).br $(WASM).gz web/wasm_exec.js,$(wildcard web/*))
+
+# Tools installed for the tests are cached outside the clone, so that a fresh
+# clone on the same machine reuses them.
+CACHE     ?= $(HOME)/.cache/imdesk
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+# The Playwright driver must be exactly the version playwright-go expects; it
+# is read from the module's run.go.
+PWGO_MOD  := github.com/mxschmitt/playwright-go
+PWGO_DIR   = $(shell $(GO) mod download -json $(PWGO_MOD) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p')
+PW_VERSION = $(shell grep -o 'playwrightCliVersion *= *"[^"]*"' "$(PWGO_DIR)/run.go" | grep -o '[0-9][^"]*')
+PW_DRIVER  = $(CACHE)/playwright-driver-$(PW_VERSION)
+
+UNIT_PKGS  = $(shell $(GO) list ./... | grep -v /e2e)
+
+.PHONY: build run test vet unit e2e deps deps-apt deps-brotli deps-driver clean
+
+## build: app.wasm (compressed) and the self-contained server at bin/imdesk
+build: $(BIN)
+
+$(WASM): $(GO_SRC)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./app
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
+
+$(WASM).br: $(WASM) | deps-brotli
+	brotli --force --best --output=$@ $<
+	touch $@
+
+$(WASM).gz: $(WASM)
+	gzip --best --no-name --keep --force --stdout $< > $@
+
+# The version is the hash of app.wasm: a rebuild with no change in the UI is
+# not announced to installed apps as an update.
+$(BIN): $(GO_SRC) $(WEB_SRC) $(WASM) $(WASM).br $(WASM).gz
+	version=$$(sha256sum $(WASM) | cut -c1-16); \
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w -X main.version=$$version" -o $@ ./app
+
+## run: build, then start the panel on http://127.0.0.1:8080 (demo mode without Tencent credentials)
+run: build
+	./$(BIN) serve
+
+## test: install what is missing, then vet, unit tests and the e2e suite
+test: deps vet unit e2e
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/...
+
+unit:
+	$(GO) test -race -count=1 $(UNIT_PKGS)
+
+e2e: build deps
+	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" \
+	CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -timeout 20m ./e2e
+
+deps: deps-apt deps-driver
+
+# Debian's chromium for the e2e tests and brotli for the build.
+deps-apt:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v brotli >/dev/null || missing="$$missing brotli"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing from Debian:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+deps-brotli:
+	@command -v brotli >/dev/null || { echo "installing brotli from Debian"; $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq brotli; }
+
+# The Playwright driver folder, built from npm as playwright-go lays it out:
+# package/ (playwright-core) and node (the system's node). Never the
+# library's own installer, which downloads from elsewhere. The sed applies the
+# same fix to the bundle that playwright-go's installer would (page errors
+# without a location).
+deps-driver:
+	@test -n "$(PW_VERSION)" || { echo "cannot read playwrightCliVersion from $(PWGO_MOD)"; exit 1; }
+	@if [ -x "$(PW_DRIVER)/node" ] && "$(PW_DRIVER)/node" "$(PW_DRIVER)/package/cli.js" --version 2>/dev/null | grep -qF "$(PW_VERSION)"; then \
+	  exit 0; \
+	fi; \
+	command -v node >/dev/null || { echo "node is required for the Playwright driver (apt-get install nodejs npm)"; exit 1; }; \
+	echo "installing playwright-core@$(PW_VERSION) from npm into $(PW_DRIVER)"; \
+	rm -rf "$(PW_DRIVER)"; mkdir -p "$(PW_DRIVER)"; \
+	echo '{"private":true}' > "$(PW_DRIVER)/package.json"; \
+	npm install --prefix "$(PW_DRIVER)" --no-audit --no-fund --no-package-lock --save-exact "playwright-core@$(PW_VERSION)" >/dev/null; \
+	ln -sfn node_modules/playwright-core "$(PW_DRIVER)/package"; \
+	ln -sfn "$$(command -v node)" "$(PW_DRIVER)/node"; \
+	sed -i -e 's/pageError\.location\.url/pageError.location?.url || ""/g' \
+	  -e 's/pageError\.location\.lineNumber/pageError.location?.lineNumber || 0/g' \
+	  -e 's/pageError\.location\.columnNumber/pageError.location?.columnNumber || 0/g' \
+	  "$(PW_DRIVER)/package/lib/coreBundle.js"; \
+	"$(PW_DRIVER)/node" "$(PW_DRIVER)/package/cli.js" --version
+
+clean:
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz web/wasm_exec.js e2e/screenshots

@@ -1,0 +1,14 @@
+// Command imdesk is the admin panel for Tencent Cloud Chat. The same program
+// is the go-app user interface compiled to WebAssembly, running in the
+// browser, and the backend-for-frontend server that serves it (see
+// server_main.go, built for every target but wasm).
+package main
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+func main() {
+	registerRoutes()
+	// In the browser this never returns; on the server it does nothing.
+	app.RunWhenOnBrowser()
+	serverMain()
+}

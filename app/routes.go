@@ -1,0 +1,21 @@
+package main
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// The panel's pages. Paths are shared by the navigation and the server, which
+// prerenders each of them.
+const (
+	pathHome          = "/"
+	pathGroups        = "/groups"
+	pathConversations = "/conversation-groups"
+	pathFriendLists   = "/friend-lists"
+	pathAudit         = "/audit"
+)
+
+func registerRoutes() {
+	app.Route(pathHome, func() app.Composer { return &homePage{} })
+	app.Route(pathGroups, func() app.Composer { return newSectionPage(pathGroups) })
+	app.Route(pathConversations, func() app.Composer { return newSectionPage(pathConversations) })
+	app.Route(pathFriendLists, func() app.Composer { return newSectionPage(pathFriendLists) })
+	app.Route(pathAudit, func() app.Composer { return newSectionPage(pathAudit) })
+}

@@ -1,0 +1,230 @@
+package server
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Regions maps the names accepted by IMDESK_REGION to the domain of Tencent
+// Cloud Chat's REST API in that data centre (spec §0.1).
+var Regions = map[string]string{
+	"china":         "console.tim.qq.com",
+	"singapore":     "adminapisgp.im.qcloud.com",
+	"seoul":         "adminapikr.im.qcloud.com",
+	"tokyo":         "adminapijpn.im.qcloud.com",
+	"frankfurt":     "adminapiger.im.qcloud.com",
+	"siliconvalley": "adminapiusa.im.qcloud.com",
+	"jakarta":       "adminapiidn.im.qcloud.com",
+}
+
+// Config is what the panel needs to start. Every field comes from an
+// environment variable with a matching command-line flag; the flag wins.
+type Config struct {
+	Addr    string // IMDESK_ADDR
+	DataDir string // IMDESK_DATA_DIR
+
+	SDKAppID        uint64 // IMDESK_SDKAPPID
+	SecretKey       string // IMDESK_SECRET_KEY or the contents of IMDESK_SECRET_KEY_FILE; never logged
+	AdminIdentifier string // IMDESK_ADMIN_IDENTIFIER
+	TencentURL      string // from IMDESK_REGION or IMDESK_TENCENT_URL, without a trailing slash
+
+	ShutdownTimeout time.Duration // IMDESK_SHUTDOWN_TIMEOUT
+}
+
+// Demo reports whether no Tencent app is configured, in which case the panel
+// runs against the built-in simulator.
+func (c *Config) Demo() bool { return c.SDKAppID == 0 }
+
+// String describes the configuration for the start-up log. It never includes
+// the secret key.
+func (c *Config) String() string {
+	if c.Demo() {
+		return fmt.Sprintf("addr=%s data_dir=%s mode=demo", c.Addr, c.DataDir)
+	}
+	return fmt.Sprintf("addr=%s data_dir=%s mode=live sdkappid=%d admin=%s tencent=%s",
+		c.Addr, c.DataDir, c.SDKAppID, c.AdminIdentifier, c.TencentURL)
+}
+
+// ConfigHelp introduces the list of flags in usage messages.
+const ConfigHelp = "Every flag can also be set by its environment variable; the flag wins.\n" +
+	"Leave IMDESK_SDKAPPID, the secret key and the region or URL unset for demo mode.\n\n"
+
+// setting is one configuration knob: its flag, its environment variable, its
+// default and a line of help.
+type setting struct {
+	flag, env, def, usage string
+	value                 *string
+}
+
+// ConfigError names the variable whose value stopped the program.
+type ConfigError struct {
+	Var string // e.g. IMDESK_SDKAPPID
+	Msg string
+}
+
+func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
+
+// ParseConfig reads the configuration from args (flags, without the program
+// name) and getenv, and validates it. An invalid or missing value is reported
+// as a *ConfigError naming the variable. -h and --help return flag.ErrHelp
+// after printing the usage to the flag set's output.
+func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
+	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown string
+	settings := []setting{
+		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
+		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
+		{"sdkappid", "IMDESK_SDKAPPID", "", "Tencent Cloud Chat SDKAppID; leave unset for demo mode", &appID},
+		{"secret-key", "IMDESK_SECRET_KEY", "", "the app's secret key (prefer the file variant)", &secret},
+		{"secret-key-file", "IMDESK_SECRET_KEY_FILE", "", "file holding the app's secret key", &secretFile},
+		{"admin-identifier", "IMDESK_ADMIN_IDENTIFIER", "administrator", "the app admin account the panel acts as", &admin},
+		{"region", "IMDESK_REGION", "", "data centre: " + strings.Join(regionNames(), ", "), &region},
+		{"tencent-url", "IMDESK_TENCENT_URL", "", "base URL of the REST API instead of a region (e.g. a mock)", &tencentURL},
+		{"shutdown-timeout", "IMDESK_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may take to finish at shutdown", &shutdown},
+	}
+	for _, s := range settings {
+		fs.StringVar(s.value, s.flag, s.def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+	}
+	if fs.Usage == nil {
+		fs.Usage = func() {
+			fmt.Fprintf(fs.Output(), "Usage: imdesk [serve] [flags]\n\n%s", ConfigHelp)
+			fs.PrintDefaults()
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, &ConfigError{Var: "arguments", Msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	// The environment fills what no flag set. (It is not used as the flags'
+	// defaults, which --help prints: that would print the secret key.)
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range settings {
+		if v := getenv(s.env); v != "" && !given[s.flag] {
+			*s.value = v
+		}
+	}
+
+	c := &Config{Addr: addr, DataDir: dataDir, AdminIdentifier: admin}
+	var err error
+	if c.ShutdownTimeout, err = time.ParseDuration(shutdown); err != nil || c.ShutdownTimeout <= 0 {
+		return nil, &ConfigError{"IMDESK_SHUTDOWN_TIMEOUT", fmt.Sprintf("%q is not a positive duration such as 30s", shutdown)}
+	}
+	if err := validateAddr(addr); err != nil {
+		return nil, &ConfigError{"IMDESK_ADDR", err.Error()}
+	}
+	if strings.TrimSpace(dataDir) == "" {
+		return nil, &ConfigError{"IMDESK_DATA_DIR", "must not be empty"}
+	}
+
+	live := appID != "" || secret != "" || secretFile != "" || region != "" || tencentURL != ""
+	if !live {
+		return c, nil
+	}
+	if appID == "" {
+		return nil, &ConfigError{"IMDESK_SDKAPPID", "is required when a secret key, region or Tencent URL is set (leave all of them unset for demo mode)"}
+	}
+	if c.SDKAppID, err = strconv.ParseUint(appID, 10, 32); err != nil || c.SDKAppID == 0 {
+		return nil, &ConfigError{"IMDESK_SDKAPPID", fmt.Sprintf("%q is not a SDKAppID (a positive number such as 1400000000)", appID)}
+	}
+	switch {
+	case secret != "" && secretFile != "":
+		return nil, &ConfigError{"IMDESK_SECRET_KEY_FILE", "set either IMDESK_SECRET_KEY or IMDESK_SECRET_KEY_FILE, not both"}
+	case secretFile != "":
+		b, err := os.ReadFile(secretFile)
+		if err != nil {
+			return nil, &ConfigError{"IMDESK_SECRET_KEY_FILE", "cannot read the file: " + errors.Unwrap(err).Error()}
+		}
+		c.SecretKey = strings.TrimSpace(string(b))
+		if c.SecretKey == "" {
+			return nil, &ConfigError{"IMDESK_SECRET_KEY_FILE", "the file is empty"}
+		}
+	case secret != "":
+		c.SecretKey = strings.TrimSpace(secret)
+	default:
+		return nil, &ConfigError{"IMDESK_SECRET_KEY", "is required when IMDESK_SDKAPPID is set (or use IMDESK_SECRET_KEY_FILE)"}
+	}
+	if strings.TrimSpace(admin) == "" || len(admin) > 32 {
+		return nil, &ConfigError{"IMDESK_ADMIN_IDENTIFIER", "must be the UserID of an app admin, 1 to 32 bytes"}
+	}
+	switch {
+	case region != "" && tencentURL != "":
+		return nil, &ConfigError{"IMDESK_TENCENT_URL", "set either IMDESK_REGION or IMDESK_TENCENT_URL, not both"}
+	case region != "":
+		domain, ok := Regions[strings.ToLower(region)]
+		if !ok {
+			return nil, &ConfigError{"IMDESK_REGION", fmt.Sprintf("%q is not one of %s", region, strings.Join(regionNames(), ", "))}
+		}
+		c.TencentURL = "https://" + domain
+	case tencentURL != "":
+		if err := validateTencentURL(tencentURL); err != nil {
+			return nil, &ConfigError{"IMDESK_TENCENT_URL", err.Error()}
+		}
+		c.TencentURL = strings.TrimRight(tencentURL, "/")
+	default:
+		return nil, &ConfigError{"IMDESK_REGION", "is required when IMDESK_SDKAPPID is set (or use IMDESK_TENCENT_URL)"}
+	}
+	return c, nil
+}
+
+func regionNames() []string {
+	names := make([]string, 0, len(Regions))
+	for n := range Regions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func validateAddr(addr string) error {
+	// An empty host means every interface, which is allowed.
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (for example 127.0.0.1:8080)", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q has no valid port", addr)
+	}
+	return nil
+}
+
+// validateTencentURL accepts https anywhere and plain http only on a loopback
+// address, so the admin signature never crosses a network in clear text.
+func validateTencentURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL such as https://adminapisgp.im.qcloud.com", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q must be a base URL without user, query or fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q uses plain http, which is allowed only for a loopback address; use https", raw)
+	default:
+		return fmt.Errorf("%q must start with https://", raw)
+	}
+}
+
+// IsLoopback reports whether host names this machine.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

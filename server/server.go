@@ -1,0 +1,221 @@
+// Package server is imdesk's backend-for-frontend: it serves the go-app user
+// interface and its assets, and (in later parts) the JSON API that relays
+// moderators' changes to Tencent Cloud Chat. The Tencent secret stays here.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Options configure a Server. Config and Assets are required.
+type Options struct {
+	Config  *Config
+	Assets  fs.FS        // the web/ folder: icons, styles, app.wasm
+	Version string       // build version, so a restart is not mistaken for an update
+	Logger  *slog.Logger // defaults to slog.Default()
+}
+
+// Server is the panel's HTTP server.
+type Server struct {
+	cfg      *Config
+	log      *slog.Logger
+	assets   *assets
+	handler  http.Handler
+	http     *http.Server
+	ln       net.Listener
+	draining atomic.Bool
+}
+
+// New builds a Server; Open starts it.
+func New(o Options) (*Server, error) {
+	if o.Config == nil || o.Assets == nil {
+		return nil, errors.New("server: Config and Assets are required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	a, err := loadAssets(o.Assets)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: o.Config, log: o.Logger, assets: a}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.Handle("GET /web/", a)
+	mux.HandleFunc("GET /robots.txt", s.serveAsset("robots.txt"))
+	if a.get("wasm_exec.js") != nil {
+		// The loader that matches the toolchain app.wasm was built with.
+		mux.HandleFunc("GET /wasm_exec.js", s.serveAsset("wasm_exec.js"))
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusNotFound, "not_found", "There is no such API endpoint.")
+	})
+	ui := s.uiHandler(o.Version)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		ui.ServeHTTP(w, r)
+	})
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+// uiHandler returns go-app's handler for pages, app.js, the service worker
+// and the manifest. Routes must have been registered with app.Route.
+func (s *Server) uiHandler(version string) http.Handler {
+	mode := "live"
+	if s.cfg.Demo() {
+		mode = "demo"
+	}
+	h := &app.Handler{
+		Name:            "imdesk — admin panel for Tencent Cloud Chat",
+		ShortName:       "imdesk",
+		Title:           "imdesk",
+		Description:     "Forms for community moderators of Tencent Cloud Chat: group attributes, conversation groups and friend lists, with an audit log.",
+		Author:          "imdesk",
+		Lang:            "en",
+		BackgroundColor: "#ffffff",
+		ThemeColor:      "#1d4f91",
+		LoadingLabel:    "Loading imdesk… {progress}%",
+		Icon: app.Icon{
+			Default:  "/web/icon-192.png",
+			Large:    "/web/icon-512.png",
+			Maskable: "/web/icon-maskable.png",
+			SVG:      "/web/icon.svg",
+		},
+		Styles:    []string{"/web/imdesk.css"},
+		Resources: rootResolver{},
+		Version:   version,
+		// Everything in Env is published to the browser in app.js: only the
+		// mode goes there, never a credential.
+		Env: map[string]string{"IMDESK_MODE": mode},
+		// Progress is shown against the uncompressed size.
+		WasmContentLengthHeader: "X-Uncompressed-Length",
+	}
+	if w := s.assets.get("app.wasm"); w != nil {
+		h.WasmContentLength = strconv.Itoa(len(w.raw))
+	}
+	return h
+}
+
+// rootResolver keeps go-app's resource URLs as they are: /web/ is served by
+// the assets handler from the embedded files, not by go-app from the disk.
+type rootResolver struct{}
+
+func (rootResolver) Resolve(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+func (s *Server) serveAsset(name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if f := s.assets.get(name); f != nil {
+			f.serve(w, r)
+			return
+		}
+		http.NotFound(w, r)
+	}
+}
+
+// Handler returns the server's HTTP handler, for tests.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Open starts listening on the configured address and serving in the
+// background.
+func (s *Server) Open() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr is the address the server listens on, once open.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Close stops accepting connections, reports not-ready, and waits for
+// in-flight requests until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	s.draining.Store(true)
+	if s.http == nil {
+		return nil
+	}
+	return s.http.Shutdown(ctx)
+}
+
+// handleHealth serves GET /healthz: the process is up.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleReady serves GET /readyz: the server can do its work, i.e. the user
+// interface is built in and the server is not shutting down.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	checks := map[string]string{"ui": "ok", "shutdown": "ok"}
+	ready := true
+	if s.assets.get("app.wasm") == nil {
+		checks["ui"] = "app.wasm is not built in; build with `make build`"
+		ready = false
+	}
+	if s.draining.Load() {
+		checks["shutdown"] = "shutting down"
+		ready = false
+	}
+	status, code := "ready", http.StatusOK
+	if !ready {
+		status, code = "not ready", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, map[string]any{"status": status, "checks": checks})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// apiError is the body of every API error (DESIGN.md, "BFF JSON API").
+type apiError struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	writeJSON(w, status, map[string]apiError{"error": {Code: code, Message: message, RequestID: requestID(r.Context())}})
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+type stubPage struct{ app.Compo }
+
+func (stubPage) Render() app.UI { return app.H1().Text("stub") }
+
+func init() { app.Route("/", func() app.Composer { return &stubPage{} }) }
+
+var testAssets = fstest.MapFS{
+	"app.wasm":     {Data: []byte("\x00asm" + strings.Repeat("x", 4096))},
+	"app.wasm.br":  {Data: []byte("brotli")},
+	"app.wasm.gz":  {Data: []byte("gzip")},
+	"icon-192.png": {Data: []byte("png")},
+	"web.go":       {Data: []byte("package web")},
+	"robots.txt":   {Data: []byte("User-agent: *\nDisallow: /\n")},
+}
+
+func newTestServer(t *testing.T, files fstest.MapFS) *Server {
+	t.Helper()
+	s, err := New(Options{Config: &Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, Assets: files,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func get(t *testing.T, h http.Handler, path string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestWasmNegotiation(t *testing.T) {
+	h := newTestServer(t, testAssets).Handler()
+	for _, c := range []struct{ accept, encoding, body string }{
+		{"br, gzip", "br", "brotli"},
+		{"gzip;q=1.0, br;q=0", "gzip", "gzip"},
+		{"deflate", "", ""},
+		{"", "", ""},
+	} {
+		w := get(t, h, "/web/app.wasm", "Accept-Encoding", c.accept)
+		if w.Code != http.StatusOK || w.Header().Get("Content-Encoding") != c.encoding {
+			t.Errorf("%q: %d, encoding %q", c.accept, w.Code, w.Header().Get("Content-Encoding"))
+		}
+		if w.Header().Get("Content-Type") != "application/wasm" || !strings.Contains(w.Header().Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%q: headers %v", c.accept, w.Header())
+		}
+		if c.body != "" && w.Body.String() != c.body {
+			t.Errorf("%q: body %q", c.accept, w.Body.String())
+		}
+		if w.Header().Get("X-Uncompressed-Length") != "4100" {
+			t.Errorf("%q: X-Uncompressed-Length %q", c.accept, w.Header().Get("X-Uncompressed-Length"))
+		}
+	}
+	// A matching ETag is answered with 304, per encoding.
+	w := get(t, h, "/web/app.wasm", "Accept-Encoding", "br")
+	if w2 := get(t, h, "/web/app.wasm", "Accept-Encoding", "br", "If-None-Match", w.Header().Get("ETag")); w2.Code != http.StatusNotModified {
+		t.Errorf("revalidation: %d", w2.Code)
+	}
+}
+
+func TestOnlyAssetsAreServed(t *testing.T) {
+	h := newTestServer(t, testAssets).Handler()
+	for path, want := range map[string]int{
+		"/web/icon-192.png":     200,
+		"/web/web.go":           404,
+		"/web/app.wasm.br":      404,
+		"/robots.txt":           200,
+		"/api/v1/nothing":       404,
+		"/no-such-page":         404,
+		"/manifest.webmanifest": 200,
+	} {
+		if w := get(t, h, path); w.Code != want {
+			t.Errorf("GET %s = %d, want %d", path, w.Code, want)
+		}
+	}
+}
+
+func TestSecurityHeadersEverywhere(t *testing.T) {
+	h := newTestServer(t, testAssets).Handler()
+	for _, path := range []string{"/", "/healthz", "/web/app.wasm", "/api/v1/x", "/app.js"} {
+		w := get(t, h, path)
+		csp := w.Header().Get("Content-Security-Policy")
+		if !strings.Contains(csp, "'wasm-unsafe-eval'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		for _, k := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "X-Request-Id"} {
+			if w.Header().Get(k) == "" {
+				t.Errorf("%s: no %s", path, k)
+			}
+		}
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	s := newTestServer(t, testAssets)
+	if w := get(t, s.Handler(), "/healthz"); w.Code != 200 {
+		t.Fatalf("healthz %d", w.Code)
+	}
+	if w := get(t, s.Handler(), "/readyz"); w.Code != 200 {
+		t.Fatalf("readyz %d %s", w.Code, w.Body)
+	}
+	if err := s.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if w := get(t, s.Handler(), "/readyz"); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "shutting down") {
+		t.Fatalf("readyz while draining: %d %s", w.Code, w.Body)
+	}
+	noWasm := newTestServer(t, fstest.MapFS{"robots.txt": testAssets["robots.txt"]})
+	if w := get(t, noWasm.Handler(), "/readyz"); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "make build") {
+		t.Fatalf("readyz without app.wasm: %d %s", w.Code, w.Body)
+	}
+}
+
+// The demo flag reaches the browser through app.js; the secret never does.
+func TestAppJSCarriesNoSecret(t *testing.T) {
+	s, err := New(Options{Config: &Config{Addr: "127.0.0.1:0", SDKAppID: 1400000001, SecretKey: "very-secret-key",
+		AdminIdentifier: "administrator", TencentURL: "https://console.tim.qq.com"}, Assets: testAssets,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, s.Handler(), "/app.js").Body.String()
+	if strings.Contains(body, "very-secret-key") || !strings.Contains(body, `"IMDESK_MODE":"live"`) {
+		t.Fatalf("app.js env: %s", body[:min(400, len(body))])
+	}
+}
+
+// Shutdown lets a request in flight finish.
+func TestGracefulShutdown(t *testing.T) {
+	s := newTestServer(t, testAssets)
+	release := make(chan struct{})
+	started := make(chan struct{})
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		io.WriteString(w, "finished")
+	})
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string)
+	go func() {
+		resp, err := http.Get("http://" + s.Addr() + "/slow")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	closed := make(chan error)
+	go func() { closed <- s.Close(context.Background()) }()
+	close(release)
+	if body := <-got; body != "finished" {
+		t.Fatalf("in-flight request got %q", body)
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+}
