@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/imdesk/imdesk/server"
+	"github.com/imdesk/imdesk/server/timmock"
 	"github.com/imdesk/imdesk/web"
 )
 
@@ -28,6 +31,7 @@ const usage = `imdesk — admin panel for Tencent Cloud Chat
 
 Usage:
   imdesk [serve] [flags]   start the panel (demo mode without Tencent credentials)
+  imdesk mock [flags]      run the Tencent Cloud Chat simulator on its own
   imdesk healthcheck       exit 0 when the panel at IMDESK_ADDR answers /healthz
 
 `
@@ -45,6 +49,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch cmd {
 	case "serve":
 		return serve(args, getenv, stdout, stderr)
+	case "mock":
+		return runMock(args, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(getenv, stderr)
 	case "help":
@@ -78,6 +84,15 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return 2
 	}
 
+	if cfg.Demo {
+		mock, err := startDemoSimulator(cfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "imdesk: demo mode: %v\n", err)
+			return 1
+		}
+		defer mock.Close()
+	}
+
 	srv, err := server.New(server.Options{Config: cfg, Assets: web.Files, Version: version, Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)
@@ -88,7 +103,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return 1
 	}
 	log.Info("imdesk started", "config", cfg.String(), "version", version)
-	if cfg.Demo() {
+	if cfg.Demo {
 		fmt.Fprintln(stdout, "DEMO MODE: no Tencent credentials are configured; changes go to the built-in simulator.")
 	}
 	fmt.Fprintf(stdout, "imdesk is listening on http://%s\n", srv.Addr())
@@ -128,5 +143,90 @@ func healthcheck(getenv func(string) string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "imdesk healthcheck: /healthz answered %s\n", resp.Status)
 		return 1
 	}
+	return 0
+}
+
+// demoAppID is the SDKAppID of the simulated app in demo mode.
+const demoAppID = 1400000000
+
+// startDemoSimulator runs the simulator with the demo data on a loopback
+// port and points cfg at it, with a secret key made for this run only.
+func startDemoSimulator(cfg *server.Config) (*timmock.Server, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	cfg.SDKAppID, cfg.SecretKey = demoAppID, hex.EncodeToString(key)
+	m := timmock.New(timmock.Options{SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey, Admins: []string{cfg.AdminIdentifier}})
+	if err := m.Seed(timmock.Demo()); err != nil {
+		return nil, err
+	}
+	srv, err := m.Listen("127.0.0.1:0", false)
+	if err != nil {
+		return nil, err
+	}
+	cfg.TencentURL = srv.URL
+	return srv, nil
+}
+
+// runMock is `imdesk mock`: the simulator on its own, for tests that inject
+// faults from another process and for trying clients against it.
+func runMock(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("imdesk mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	appID := fs.Uint64("sdkappid", 0, "SDKAppID of the simulated app (required)")
+	keyFile := fs.String("secret-key-file", "", "file holding the secret key UserSigs are checked against (required)")
+	admin := fs.String("admin-identifier", "administrator", "the app admin account")
+	seed := fs.String("seed", "", "JSON seed file with users, groups, friends, lists (see server/timmock/demo.json)")
+	demo := fs.Bool("demo", false, "load the built-in demo data (after --seed, if both)")
+	control := fs.Bool("control", false, "enable the fault-injection control endpoint under /control/")
+	basic := fs.Bool("basic", false, "simulate a basic-edition app (conversation groups refused with 51013)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *appID == 0 {
+		fmt.Fprintln(stderr, "imdesk mock: --sdkappid is required")
+		return 2
+	}
+	if *keyFile == "" {
+		fmt.Fprintln(stderr, "imdesk mock: --secret-key-file is required")
+		return 2
+	}
+	key, err := os.ReadFile(*keyFile)
+	if err != nil || strings.TrimSpace(string(key)) == "" {
+		fmt.Fprintf(stderr, "imdesk mock: --secret-key-file: cannot read a key from %s\n", *keyFile)
+		return 2
+	}
+	m := timmock.New(timmock.Options{SDKAppID: *appID, SecretKey: strings.TrimSpace(string(key)), Admins: []string{*admin}, Basic: *basic})
+	if *seed != "" {
+		s, err := timmock.LoadSeed(*seed)
+		if err == nil {
+			err = m.Seed(s)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "imdesk mock: --seed: %v\n", err)
+			return 2
+		}
+	}
+	if *demo {
+		if err := m.Seed(timmock.Demo()); err != nil {
+			fmt.Fprintf(stderr, "imdesk mock: --demo: %v\n", err)
+			return 1
+		}
+	}
+	srv, err := m.Listen(*addr, *control)
+	if err != nil {
+		fmt.Fprintf(stderr, "imdesk mock: --addr: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "imdesk mock is listening on %s\n", srv.URL)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	_ = srv.Close()
 	return 0
 }

@@ -37,17 +37,17 @@ type Config struct {
 	TencentURL      string // from IMDESK_REGION or IMDESK_TENCENT_URL, without a trailing slash
 
 	ShutdownTimeout time.Duration // IMDESK_SHUTDOWN_TIMEOUT
-}
 
-// Demo reports whether no Tencent app is configured, in which case the panel
-// runs against the built-in simulator.
-func (c *Config) Demo() bool { return c.SDKAppID == 0 }
+	// Demo is set when no Tencent app is configured: the program then starts
+	// the built-in simulator and fills the Tencent fields with its own.
+	Demo bool
+}
 
 // String describes the configuration for the start-up log. It never includes
 // the secret key.
 func (c *Config) String() string {
-	if c.Demo() {
-		return fmt.Sprintf("addr=%s data_dir=%s mode=demo", c.Addr, c.DataDir)
+	if c.Demo {
+		return fmt.Sprintf("addr=%s data_dir=%s mode=demo tencent=%s", c.Addr, c.DataDir, c.TencentURL)
 	}
 	return fmt.Sprintf("addr=%s data_dir=%s mode=live sdkappid=%d admin=%s tencent=%s",
 		c.Addr, c.DataDir, c.SDKAppID, c.AdminIdentifier, c.TencentURL)
@@ -128,6 +128,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 
 	live := appID != "" || secret != "" || secretFile != "" || region != "" || tencentURL != ""
 	if !live {
+		c.Demo = true
 		return c, nil
 	}
 	if appID == "" {

@@ -22,7 +22,7 @@ func TestConfigDemoByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Demo() || c.Addr != "127.0.0.1:8080" || c.DataDir != "data" || c.AdminIdentifier != "administrator" {
+	if !c.Demo || c.Addr != "127.0.0.1:8080" || c.DataDir != "data" || c.AdminIdentifier != "administrator" {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -38,7 +38,7 @@ func TestConfigLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Demo() || c.SDKAppID != 1400000001 || c.SecretKey != "s3cr3t-key" {
+	if c.Demo || c.SDKAppID != 1400000001 || c.SecretKey != "s3cr3t-key" {
 		t.Fatalf("live config: %+v", c)
 	}
 	if c.TencentURL != "https://adminapisgp.im.qcloud.com" {

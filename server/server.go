@@ -81,7 +81,7 @@ func New(o Options) (*Server, error) {
 // and the manifest. Routes must have been registered with app.Route.
 func (s *Server) uiHandler(version string) http.Handler {
 	mode := "live"
-	if s.cfg.Demo() {
+	if s.cfg.Demo {
 		mode = "demo"
 	}
 	h := &app.Handler{

@@ -1,0 +1,75 @@
+//go:build !wasm
+
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/imdesk/imdesk/server"
+	"github.com/tencentyun/tls-sig-api-v2-golang/tencentyun"
+)
+
+func runArgs(args ...string) (int, string, string) {
+	var out, errOut strings.Builder
+	code := run(args, func(string) string { return "" }, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	if code, _, errOut := runArgs("--help"); code != 0 || !strings.Contains(errOut, "IMDESK_SECRET_KEY_FILE") || !strings.Contains(errOut, "imdesk mock") {
+		t.Fatalf("--help: %d %s", code, errOut)
+	}
+	if code, _, errOut := runArgs("frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %d %s", code, errOut)
+	}
+	if code, _, errOut := runArgs("serve", "-addr", "nope"); code != 2 || !strings.Contains(errOut, "IMDESK_ADDR") {
+		t.Fatalf("bad addr: %d %s", code, errOut)
+	}
+	if code, _, errOut := runArgs("mock"); code != 2 || !strings.Contains(errOut, "--sdkappid") {
+		t.Fatalf("mock without app id: %d %s", code, errOut)
+	}
+	if code, _, errOut := runArgs("mock", "--sdkappid", "1", "--secret-key-file", "/nonexistent"); code != 2 || !strings.Contains(errOut, "--secret-key-file") {
+		t.Fatalf("mock without key: %d %s", code, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "seed.json")
+	os.WriteFile(bad, []byte(`{"users":[{"id":"a","x":1}]}`), 0o600)
+	key := filepath.Join(t.TempDir(), "key")
+	os.WriteFile(key, []byte("k\n"), 0o600)
+	if code, _, errOut := runArgs("mock", "--sdkappid", "1", "--secret-key-file", key, "--seed", bad); code != 2 || !strings.Contains(errOut, "--seed") {
+		t.Fatalf("mock with a bad seed: %d %s", code, errOut)
+	}
+}
+
+// Demo mode's simulator answers signed calls with the demo data.
+func TestDemoSimulator(t *testing.T) {
+	cfg := &server.Config{AdminIdentifier: "administrator", Demo: true}
+	srv, err := startDemoSimulator(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if cfg.SDKAppID == 0 || len(cfg.SecretKey) < 32 || !strings.HasPrefix(cfg.TencentURL, "http://127.0.0.1:") {
+		t.Fatalf("config after start: appid %d url %s", cfg.SDKAppID, cfg.TencentURL)
+	}
+	sig, err := tencentyun.GenUserSig(int(cfg.SDKAppID), cfg.SecretKey, cfg.AdminIdentifier, 3600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{"sdkappid": {"1400000000"}, "identifier": {"administrator"}, "usersig": {sig}, "random": {"1"}, "contenttype": {"json"}}
+	resp, err := http.Post(cfg.TencentURL+"/v4/group_open_attr_http_svc/get_group_attr?"+q.Encode(), "application/json",
+		strings.NewReader(`{"GroupId":"@TGS#_trailhead"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"ActionStatus":"OK"`) || !strings.Contains(string(body), "Welcome to Trailhead") {
+		t.Fatalf("demo group attributes: %s", body)
+	}
+}

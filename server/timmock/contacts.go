@@ -1,0 +1,487 @@
+package timmock
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// Conversation-group and mark limits (spec §2).
+const (
+	MaxConvGroups         = 20
+	MaxConvGroupNameBytes = 32
+	MaxMarkedConvs        = 1000
+	MaxContactsPerCreate  = 100
+	MaxMarkItems          = 100
+	MaxSearchItems        = 300
+	MaxCustomMarkBytes    = 256
+	ContactPageSize       = 100
+)
+
+// Conversation types.
+const (
+	ConvC2C   = 1
+	ConvGroup = 2
+)
+
+type convGroup struct {
+	ID   int
+	Name string
+}
+
+type convKey struct {
+	Type int
+	To   string
+}
+
+type conversation struct {
+	convKey
+	groups  []int  // conversation-group ids
+	marks   uint64 // standard mark bits
+	custom  string
+	updated int64
+}
+
+// counted reports whether the conversation counts towards the 1000 cap.
+func (c *conversation) counted() bool { return len(c.groups) > 0 || c.marks != 0 || c.custom != "" }
+
+// contactItem is the wire form of a conversation reference.
+type contactItem struct {
+	Type      int    `json:"Type"`
+	ToAccount string `json:"To_Account,omitempty"`
+	ToGroupID string `json:"ToGroupId,omitempty"`
+}
+
+func (c contactItem) key() (convKey, *tErr) {
+	switch {
+	case c.Type == ConvC2C && c.ToAccount != "" && c.ToGroupID == "":
+		return convKey{ConvC2C, c.ToAccount}, nil
+	case c.Type == ConvGroup && c.ToGroupID != "" && c.ToAccount == "":
+		return convKey{ConvGroup, c.ToGroupID}, nil
+	}
+	return convKey{}, fail(50002, "invalid parameter: a ContactItem needs Type 1 with To_Account or Type 2 with ToGroupId")
+}
+
+func (k convKey) item() contactItem {
+	if k.Type == ConvC2C {
+		return contactItem{Type: ConvC2C, ToAccount: k.To}
+	}
+	return contactItem{Type: ConvGroup, ToGroupID: k.To}
+}
+
+type groupItem struct {
+	GroupName string `json:"GroupName"`
+	GroupID   int    `json:"GroupId"`
+}
+
+// contactUser checks the edition (51013) and finds From_Account (50001).
+func (m *Mock) contactUser(id string) (*user, *tErr) {
+	if m.basic {
+		return nil, fail(51013, "the app is not on an edition that supports conversation groups and marks")
+	}
+	if id == "" {
+		return nil, fail(50002, "invalid parameter: From_Account is required")
+	}
+	u := m.users[id]
+	if u == nil {
+		return nil, fail(50001, fmt.Sprintf("UserID %q is not imported", id))
+	}
+	return u, nil
+}
+
+func (u *user) convGroup(name string) *convGroup {
+	for _, g := range u.convGroups {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+func (u *user) groupItems() []groupItem {
+	items := make([]groupItem, 0, len(u.convGroups))
+	for _, g := range u.convGroups {
+		items = append(items, groupItem{g.Name, g.ID})
+	}
+	return items
+}
+
+// countedAfter reports how many conversations would count towards the cap if
+// keys were also grouped or marked.
+func (u *user) countedAfter(keys []convKey) int {
+	n := 0
+	for _, c := range u.convs {
+		if c.counted() {
+			n++
+		}
+	}
+	for i, k := range keys {
+		if c := u.convs[k]; (c == nil || !c.counted()) && !slices.Contains(keys[:i], k) {
+			n++
+		}
+	}
+	return n
+}
+
+func (u *user) conv(k convKey) *conversation {
+	c := u.convs[k]
+	if c == nil {
+		c = &conversation{convKey: k}
+		u.convs[k] = c
+	}
+	return c
+}
+
+func checkGroupName(name string) *tErr {
+	if name == "" {
+		return fail(50002, "invalid parameter: GroupName is required")
+	}
+	if len(name) > MaxConvGroupNameBytes {
+		return fail(51011, fmt.Sprintf("conversation group name is %d bytes; at most %d", len(name), MaxConvGroupNameBytes))
+	}
+	return nil
+}
+
+func keysOf(items []contactItem) ([]convKey, *tErr) {
+	keys := make([]convKey, 0, len(items))
+	for _, it := range items {
+		k, e := it.key()
+		if e != nil {
+			return nil, e
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+type contactResult struct {
+	ContactItem contactItem `json:"ContactItem"`
+	ResultCode  int         `json:"ResultCode"`
+	ResultInfo  string      `json:"ResultInfo"`
+}
+
+func (m *Mock) createContactGroup(body []byte) (any, *tErr) {
+	var req struct {
+		From  string `json:"From_Account"`
+		Items []struct {
+			GroupName   string        `json:"GroupName"`
+			ContactItem []contactItem `json:"ContactItem"`
+		} `json:"GroupContactItem"`
+	}
+	if e := decode(body, &req, famContact); e != nil {
+		return nil, e
+	}
+	u, e := m.contactUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if len(req.Items) != 1 {
+		return nil, fail(50002, "invalid parameter: GroupContactItem must hold exactly one group")
+	}
+	it := req.Items[0]
+	if e := checkGroupName(it.GroupName); e != nil {
+		return nil, e
+	}
+	if u.convGroup(it.GroupName) != nil {
+		return nil, fail(50002, fmt.Sprintf("invalid parameter: conversation group %q already exists", it.GroupName))
+	}
+	if len(u.convGroups) >= MaxConvGroups {
+		return nil, fail(51010, fmt.Sprintf("a user may have at most %d conversation groups", MaxConvGroups))
+	}
+	if len(it.ContactItem) > MaxContactsPerCreate {
+		return nil, fail(50002, fmt.Sprintf("invalid parameter: at most %d ContactItem per call", MaxContactsPerCreate))
+	}
+	keys, e := keysOf(it.ContactItem)
+	if e != nil {
+		return nil, e
+	}
+	if u.countedAfter(keys) > MaxMarkedConvs {
+		return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
+	}
+	u.nextConvID++
+	g := &convGroup{ID: u.nextConvID, Name: it.GroupName}
+	u.convGroups = append(u.convGroups, g)
+	results := make([]contactResult, 0, len(keys))
+	for _, k := range keys {
+		c := u.conv(k)
+		if !slices.Contains(c.groups, g.ID) {
+			c.groups = append(c.groups, g.ID)
+		}
+		c.updated = m.now().Unix()
+		results = append(results, contactResult{ContactItem: k.item()})
+	}
+	return map[string]any{"GroupResultItem": []map[string]any{{
+		"GroupItem": groupItem{g.Name, g.ID}, "ResultItem": results,
+	}}}, nil
+}
+
+func (m *Mock) updateContactGroup(body []byte) (any, *tErr) {
+	var req struct {
+		From       string `json:"From_Account"`
+		UpdateType int    `json:"UpdateType"`
+		Update     *struct {
+			UpdateGroupType int    `json:"UpdateGroupType"`
+			OldGroupName    string `json:"OldGroupName"`
+			NewGroupName    string `json:"NewGroupName"`
+			Items           []struct {
+				ContactOptType int         `json:"ContactOptType"`
+				ContactItem    contactItem `json:"ContactItem"`
+			} `json:"ContactUpdateItem"`
+		} `json:"UpdateGroup"`
+	}
+	if e := decode(body, &req, famContact); e != nil {
+		return nil, e
+	}
+	u, e := m.contactUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if req.UpdateType != 1 || req.Update == nil {
+		return nil, fail(50002, "invalid parameter: UpdateType must be 1 with an UpdateGroup")
+	}
+	up := req.Update
+	g := u.convGroup(up.OldGroupName)
+	if up.OldGroupName == "" {
+		return nil, fail(50002, "invalid parameter: OldGroupName is required")
+	}
+	if g == nil {
+		return nil, fail(51009, fmt.Sprintf("conversation group %q does not exist", up.OldGroupName))
+	}
+	result := map[string]any{"UpdateGroupType": up.UpdateGroupType, "OldGroupName": g.Name, "GroupId": g.ID}
+	switch up.UpdateGroupType {
+	case 1:
+		if e := checkGroupName(up.NewGroupName); e != nil {
+			return nil, e
+		}
+		if other := u.convGroup(up.NewGroupName); other != nil && other != g {
+			return nil, fail(50002, fmt.Sprintf("invalid parameter: conversation group %q already exists", up.NewGroupName))
+		}
+		g.Name = up.NewGroupName
+	case 2:
+		if len(up.Items) == 0 {
+			return nil, fail(50002, "invalid parameter: ContactUpdateItem is required")
+		}
+		var adds []convKey
+		for _, it := range up.Items {
+			k, e := it.ContactItem.key()
+			if e != nil {
+				return nil, e
+			}
+			if it.ContactOptType != 1 && it.ContactOptType != 2 {
+				return nil, fail(50002, "invalid parameter: ContactOptType must be 1 (add) or 2 (remove)")
+			}
+			if it.ContactOptType == 1 {
+				adds = append(adds, k)
+			}
+		}
+		if u.countedAfter(adds) > MaxMarkedConvs {
+			return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
+		}
+		items := make([]map[string]any, 0, len(up.Items))
+		for _, it := range up.Items {
+			k, _ := it.ContactItem.key()
+			c := u.conv(k)
+			if it.ContactOptType == 1 {
+				if !slices.Contains(c.groups, g.ID) {
+					c.groups = append(c.groups, g.ID)
+				}
+			} else {
+				c.groups = slices.DeleteFunc(c.groups, func(id int) bool { return id == g.ID })
+			}
+			c.updated = m.now().Unix()
+			items = append(items, map[string]any{"ContactOptType": it.ContactOptType, "ContactItem": k.item(), "ResultCode": 0, "ResultInfo": ""})
+		}
+		result["ContactResultItem"] = items
+	default:
+		return nil, fail(50002, "invalid parameter: UpdateGroupType must be 1 (rename) or 2 (conversations)")
+	}
+	result["GroupName"] = g.Name
+	return map[string]any{"UpdateType": 1, "UpdateGroupResult": result}, nil
+}
+
+func (m *Mock) delContactGroup(body []byte) (any, *tErr) {
+	var req struct {
+		From      string   `json:"From_Account"`
+		GroupName []string `json:"GroupName"`
+	}
+	if e := decode(body, &req, famContact); e != nil {
+		return nil, e
+	}
+	u, e := m.contactUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if len(req.GroupName) != 1 {
+		return nil, fail(50002, "invalid parameter: GroupName must hold exactly one name")
+	}
+	g := u.convGroup(req.GroupName[0])
+	if g == nil {
+		return nil, fail(51009, fmt.Sprintf("conversation group %q does not exist", req.GroupName[0]))
+	}
+	u.convGroups = slices.DeleteFunc(u.convGroups, func(x *convGroup) bool { return x == g })
+	for _, c := range u.convs {
+		c.groups = slices.DeleteFunc(c.groups, func(id int) bool { return id == g.ID })
+	}
+	return map[string]any{"GroupItem": []groupItem{{g.Name, g.ID}}}, nil
+}
+
+// convItem is a conversation as get and search report it.
+type convItem struct {
+	contactItem
+	StandardMark   string `json:"StandardMark"`
+	CustomMark     string `json:"CustomMark,omitempty"`
+	ContactGroupID []int  `json:"ContactGroupId,omitempty"`
+	Timestamp      int64  `json:"Timestamp"`
+}
+
+func (c *conversation) wire() convItem {
+	mark := ""
+	if c.marks != 0 {
+		mark = strconv.FormatUint(c.marks, 2)
+	}
+	return convItem{contactItem: c.item(), StandardMark: mark, CustomMark: c.custom,
+		ContactGroupID: slices.Clone(c.groups), Timestamp: c.updated}
+}
+
+// sortedConvs lists the counted conversations in a stable order.
+func (u *user) sortedConvs() []*conversation {
+	var out []*conversation
+	for _, c := range u.convs {
+		if c.counted() {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].To < out[j].To
+	})
+	return out
+}
+
+func (m *Mock) getContactGroup(body []byte) (any, *tErr) {
+	var req struct {
+		From       string `json:"From_Account"`
+		StartIndex *int   `json:"StartIndex"`
+	}
+	if e := decode(body, &req, famContact); e != nil {
+		return nil, e
+	}
+	u, e := m.contactUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if req.StartIndex == nil || *req.StartIndex < 0 {
+		return nil, fail(50002, "invalid parameter: StartIndex is required and not negative")
+	}
+	all := u.sortedConvs()
+	start := min(*req.StartIndex, len(all))
+	end := min(start+ContactPageSize, len(all))
+	items := make([]convItem, 0, end-start)
+	for _, c := range all[start:end] {
+		items = append(items, c.wire())
+	}
+	complete, next := 1, 0
+	if end < len(all) {
+		complete, next = 0, end
+	}
+	return map[string]any{"ContactItem": items, "GroupItem": u.groupItems(), "CompleteFlag": complete, "NextStartIndex": next}, nil
+}
+
+func (m *Mock) searchContactGroup(body []byte) (any, *tErr) {
+	var req struct {
+		From  string        `json:"From_Account"`
+		Items []contactItem `json:"ContactItem"`
+	}
+	if e := decode(body, &req, famContact); e != nil {
+		return nil, e
+	}
+	u, e := m.contactUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if len(req.Items) == 0 || len(req.Items) > MaxSearchItems {
+		return nil, fail(50002, fmt.Sprintf("invalid parameter: ContactItem must hold 1..%d items", MaxSearchItems))
+	}
+	keys, e := keysOf(req.Items)
+	if e != nil {
+		return nil, e
+	}
+	items := make([]convItem, 0, len(keys))
+	for _, k := range keys {
+		if c := u.convs[k]; c != nil {
+			items = append(items, c.wire())
+		} else {
+			items = append(items, (&conversation{convKey: k}).wire())
+		}
+	}
+	return map[string]any{"ContactResultItem": items, "GroupItem": u.groupItems()}, nil
+}
+
+func (m *Mock) markContact(body []byte) (any, *tErr) {
+	var req struct {
+		From  string `json:"From_Account"`
+		Items []struct {
+			OptType     int         `json:"OptType"`
+			ContactItem contactItem `json:"ContactItem"`
+			SetMark     []int       `json:"SetMark"`
+			ClearMark   []int       `json:"ClearMark"`
+			CustomMark  *string     `json:"CustomMark"`
+		} `json:"MarkItem"`
+	}
+	if e := decode(body, &req, famContact); e != nil {
+		return nil, e
+	}
+	u, e := m.contactUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if len(req.Items) == 0 || len(req.Items) > MaxMarkItems {
+		return nil, fail(51006, fmt.Sprintf("the number of conversations to mark must be 1..%d", MaxMarkItems))
+	}
+	var keys []convKey
+	for _, it := range req.Items {
+		k, e := it.ContactItem.key()
+		if e != nil {
+			return nil, e
+		}
+		if it.OptType < 1 || it.OptType > 3 {
+			return nil, fail(50002, "invalid parameter: OptType must be 1 (standard), 2 (custom) or 3 (both)")
+		}
+		for _, b := range append(slices.Clone(it.SetMark), it.ClearMark...) {
+			if b < 0 || b > 63 {
+				return nil, fail(50002, fmt.Sprintf("invalid parameter: mark position %d is not 0..63", b))
+			}
+		}
+		if it.CustomMark != nil && len(*it.CustomMark) > MaxCustomMarkBytes {
+			return nil, fail(50002, fmt.Sprintf("invalid parameter: CustomMark is over %d bytes", MaxCustomMarkBytes))
+		}
+		if len(it.SetMark) > 0 || (it.CustomMark != nil && *it.CustomMark != "") {
+			keys = append(keys, k)
+		}
+	}
+	if u.countedAfter(keys) > MaxMarkedConvs {
+		return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
+	}
+	results := make([]map[string]any, 0, len(req.Items))
+	for _, it := range req.Items {
+		k, _ := it.ContactItem.key()
+		c := u.conv(k)
+		if it.OptType&1 != 0 {
+			for _, b := range it.SetMark {
+				c.marks |= 1 << uint(b)
+			}
+			for _, b := range it.ClearMark {
+				c.marks &^= 1 << uint(b)
+			}
+		}
+		if it.OptType&2 != 0 && it.CustomMark != nil {
+			c.custom = *it.CustomMark
+		}
+		c.updated = m.now().Unix()
+		results = append(results, map[string]any{"OptType": it.OptType, "ContactItem": k.item(), "ResultCode": 0, "ResultInfo": ""})
+	}
+	return map[string]any{"ResultItem": results}, nil
+}

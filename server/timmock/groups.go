@@ -1,0 +1,467 @@
+package timmock
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of group custom attributes (spec §1), in UTF-8 bytes.
+const (
+	MaxAttrKeyBytes    = 32
+	MaxAttrValueBytes  = 4000
+	MaxAttrKeys        = 16
+	MaxAttrTotalBytes  = 16000
+	MaxAttrWritesPerS  = 5
+	MaxGroupIDBytes    = 48
+	MaxGroupNameBytes  = 30
+	MaxIntroBytes      = 240
+	MaxNoticeBytes     = 300
+	MaxGroupInfoIDs    = 50
+	MaxAppIDGroupLimit = 10000
+)
+
+// GroupTypes are the built-in group types the mock knows, with the new names
+// of two of them.
+var GroupTypes = []string{"Private", "Work", "Public", "ChatRoom", "Meeting", "AVChatRoom", "Community"}
+
+type group struct {
+	ID, Type, Name, Owner      string
+	Introduction, Notification string
+	FaceURL, ApplyJoinOption   string
+	MaxMembers                 int
+	Members                    []string
+	Created                    time.Time
+
+	keys   []string // attribute keys in the order they were first set
+	attrs  map[string]string
+	writes *window
+}
+
+func (g *group) attrList() []attr {
+	out := make([]attr, 0, len(g.keys))
+	for _, k := range g.keys {
+		out = append(out, attr{Key: k, Value: g.attrs[k]})
+	}
+	return out
+}
+
+// replaceAttrs installs a new attribute set, keeping first-set order for keys
+// that stay.
+func (g *group) replaceAttrs(next map[string]string, order []string) {
+	keys := make([]string, 0, len(next))
+	seen := map[string]bool{}
+	for _, k := range append(append([]string{}, g.keys...), order...) {
+		if _, ok := next[k]; ok && !seen[k] {
+			keys, seen[k] = append(keys, k), true
+		}
+	}
+	g.keys, g.attrs = keys, next
+}
+
+type attr struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// validGroupID tells a malformed group ID (10015) from one that may exist.
+func validGroupID(id string) bool {
+	if id == "" || len(id) > MaxGroupIDBytes || !utf8.ValidString(id) {
+		return false
+	}
+	for _, r := range id {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// lookupGroup finds a group: 10015 for a malformed ID, 10010 for none.
+func (m *Mock) lookupGroup(id string) (*group, *tErr) {
+	if !validGroupID(id) {
+		return nil, fail(10015, fmt.Sprintf("invalid group ID %q", id))
+	}
+	g := m.groups[id]
+	if g == nil {
+		return nil, fail(10010, "group does not exist or has been dismissed")
+	}
+	return g, nil
+}
+
+type attrRequest struct {
+	GroupID   string `json:"GroupId"`
+	GroupAttr []attr `json:"GroupAttr"`
+}
+
+func (m *Mock) getGroupAttr(body []byte) (any, *tErr) {
+	var req attrRequest
+	if e := decode(body, &req, famGroup); e != nil {
+		return nil, e
+	}
+	g, e := m.lookupGroup(req.GroupID)
+	if e != nil {
+		return nil, e
+	}
+	return map[string]any{"GroupAttrAry": g.attrList()}, nil
+}
+
+// writableGroup finds the group a write names and spends one of its writes
+// this second (10049).
+func (m *Mock) writableGroup(id string, clear bool) (*group, *tErr) {
+	g, e := m.lookupGroup(id)
+	if e != nil {
+		return nil, e
+	}
+	if clear && g.Type == "Community" {
+		return nil, fail(10007, "no permission: Community groups do not support clearing attributes")
+	}
+	if g.writes == nil {
+		g.writes = newWindow(MaxAttrWritesPerS, time.Second)
+	}
+	if !g.writes.allow(m.now()) {
+		return nil, fail(10049, "group attributes written too often: at most 5 writes per second per group")
+	}
+	return g, nil
+}
+
+// checkAttrItems validates the keys (and values, when withValues) of one
+// request: 10004 for empty or repeated keys, 10045 and 10046 for sizes.
+func checkAttrItems(items []attr, withValues bool) *tErr {
+	if len(items) == 0 {
+		return fail(10004, "invalid parameter: GroupAttr is required")
+	}
+	seen := map[string]bool{}
+	for i, a := range items {
+		switch {
+		case a.Key == "":
+			return fail(10004, fmt.Sprintf("invalid parameter: GroupAttr[%d].key is empty", i))
+		case seen[a.Key]:
+			return fail(10004, fmt.Sprintf("invalid parameter: key %q appears twice", a.Key))
+		case len(a.Key) > MaxAttrKeyBytes:
+			return fail(10045, fmt.Sprintf("key %q is %d bytes; at most %d", a.Key, len(a.Key), MaxAttrKeyBytes))
+		case withValues && len(a.Value) > MaxAttrValueBytes:
+			return fail(10046, fmt.Sprintf("value of key %q is %d bytes; at most %d", a.Key, len(a.Value), MaxAttrValueBytes))
+		}
+		seen[a.Key] = true
+	}
+	return nil
+}
+
+// checkAttrSet validates a resulting attribute set: 10047 and 10048.
+func checkAttrSet(set map[string]string) *tErr {
+	if len(set) > MaxAttrKeys {
+		return fail(10047, fmt.Sprintf("a group may have at most %d attributes; this would make %d", MaxAttrKeys, len(set)))
+	}
+	total := 0
+	for _, v := range set {
+		total += len(v)
+	}
+	if total > MaxAttrTotalBytes {
+		return fail(10048, fmt.Sprintf("attribute values would total %d bytes; at most %d", total, MaxAttrTotalBytes))
+	}
+	return nil
+}
+
+func (m *Mock) modifyGroupAttr(body []byte) (any, *tErr) {
+	return m.writeAttrs(body, func(g *group, items []attr) (map[string]string, *tErr) {
+		next := make(map[string]string, len(g.attrs)+len(items))
+		for k, v := range g.attrs {
+			next[k] = v
+		}
+		for _, a := range items {
+			next[a.Key] = a.Value
+		}
+		return next, nil
+	}, true)
+}
+
+func (m *Mock) setGroupAttr(body []byte) (any, *tErr) {
+	return m.writeAttrs(body, func(g *group, items []attr) (map[string]string, *tErr) {
+		next := make(map[string]string, len(items))
+		for _, a := range items {
+			next[a.Key] = a.Value
+		}
+		return next, nil
+	}, true)
+}
+
+func (m *Mock) deleteGroupAttr(body []byte) (any, *tErr) {
+	return m.writeAttrs(body, func(g *group, items []attr) (map[string]string, *tErr) {
+		next := make(map[string]string, len(g.attrs))
+		for k, v := range g.attrs {
+			next[k] = v
+		}
+		for _, a := range items {
+			if _, ok := next[a.Key]; !ok {
+				return nil, fail(10050, fmt.Sprintf("attribute key %q does not exist", a.Key))
+			}
+			delete(next, a.Key)
+		}
+		return next, nil
+	}, false)
+}
+
+// writeAttrs runs modify, set or delete: find the group, spend a write,
+// validate the items, compute and validate the resulting set, store it.
+func (m *Mock) writeAttrs(body []byte, apply func(*group, []attr) (map[string]string, *tErr), withValues bool) (any, *tErr) {
+	var req attrRequest
+	if e := decode(body, &req, famGroup); e != nil {
+		return nil, e
+	}
+	g, e := m.writableGroup(req.GroupID, false)
+	if e != nil {
+		return nil, e
+	}
+	if e := checkAttrItems(req.GroupAttr, withValues); e != nil {
+		return nil, e
+	}
+	next, e := apply(g, req.GroupAttr)
+	if e != nil {
+		return nil, e
+	}
+	if e := checkAttrSet(next); e != nil {
+		return nil, e
+	}
+	order := make([]string, len(req.GroupAttr))
+	for i, a := range req.GroupAttr {
+		order[i] = a.Key
+	}
+	g.replaceAttrs(next, order)
+	return nil, nil
+}
+
+func (m *Mock) clearGroupAttr(body []byte) (any, *tErr) {
+	var req attrRequest
+	if e := decode(body, &req, famGroup); e != nil {
+		return nil, e
+	}
+	g, e := m.writableGroup(req.GroupID, true)
+	if e != nil {
+		return nil, e
+	}
+	g.keys, g.attrs = nil, map[string]string{}
+	return nil, nil
+}
+
+func (m *Mock) getAppIDGroupList(body []byte) (any, *tErr) {
+	var req struct {
+		Limit     *int   `json:"Limit"`
+		Next      uint64 `json:"Next"`
+		GroupType string `json:"GroupType"`
+	}
+	if e := decode(body, &req, famGroup); e != nil {
+		return nil, e
+	}
+	limit := MaxAppIDGroupLimit
+	if req.Limit != nil {
+		if *req.Limit <= 0 || *req.Limit > MaxAppIDGroupLimit {
+			return nil, fail(10004, fmt.Sprintf("invalid parameter: Limit must be 1..%d", MaxAppIDGroupLimit))
+		}
+		limit = *req.Limit
+	}
+	if req.GroupType != "" && !knownType(req.GroupType) && req.GroupType != "BChatRoom" {
+		return nil, fail(10004, fmt.Sprintf("invalid parameter: unknown GroupType %q", req.GroupType))
+	}
+	var ids []string
+	for _, id := range m.order {
+		if req.GroupType == "" || sameType(m.groups[id].Type, req.GroupType) {
+			ids = append(ids, id)
+		}
+	}
+	// Next is the position after the last group returned; 0 means the end.
+	start := min(int(min(req.Next, uint64(len(ids)))), len(ids))
+	end := min(start+limit, len(ids))
+	list := make([]map[string]string, 0, end-start)
+	for _, id := range ids[start:end] {
+		list = append(list, map[string]string{"GroupId": id})
+	}
+	next := uint64(0)
+	if end < len(ids) {
+		next = uint64(end)
+	}
+	return map[string]any{"TotalCount": len(ids), "GroupIdList": list, "Next": next}, nil
+}
+
+// sameType compares group types, treating the old and new names alike.
+func sameType(a, b string) bool { return canonicalType(a) == canonicalType(b) }
+
+func canonicalType(t string) string {
+	switch t {
+	case "Work":
+		return "Private"
+	case "Meeting":
+		return "ChatRoom"
+	}
+	return t
+}
+
+func knownType(t string) bool {
+	for _, k := range GroupTypes {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
+	var req struct {
+		GroupIDList    []string `json:"GroupIdList"`
+		ResponseFilter *struct {
+			GroupBaseInfoFilter []string `json:"GroupBaseInfoFilter"`
+		} `json:"ResponseFilter"`
+	}
+	if e := decode(body, &req, famGroup); e != nil {
+		return nil, e
+	}
+	if len(req.GroupIDList) == 0 || len(req.GroupIDList) > MaxGroupInfoIDs {
+		return nil, fail(10004, fmt.Sprintf("invalid parameter: GroupIdList must hold 1..%d IDs", MaxGroupInfoIDs))
+	}
+	var filter map[string]bool
+	if req.ResponseFilter != nil && len(req.ResponseFilter.GroupBaseInfoFilter) > 0 {
+		filter = map[string]bool{}
+		for _, f := range req.ResponseFilter.GroupBaseInfoFilter {
+			filter[f] = true
+		}
+	}
+	infos := make([]map[string]any, 0, len(req.GroupIDList))
+	for _, id := range req.GroupIDList {
+		g, e := m.lookupGroup(id)
+		if e != nil {
+			infos = append(infos, map[string]any{"GroupId": id, "ErrorCode": e.Code, "ErrorInfo": e.Info})
+			continue
+		}
+		base := map[string]any{
+			"Type": g.Type, "Name": g.Name, "Appid": m.appID, "Introduction": g.Introduction,
+			"Notification": g.Notification, "FaceUrl": g.FaceURL, "Owner_Account": g.Owner,
+			"CreateTime": g.Created.Unix(), "LastInfoTime": g.Created.Unix(), "LastMsgTime": 0,
+			"NextMsgSeq": 1, "MemberNum": len(g.Members), "MaxMemberNum": g.MaxMembers,
+			"ApplyJoinOption": g.ApplyJoinOption,
+		}
+		info := map[string]any{"GroupId": id, "ErrorCode": 0, "ErrorInfo": ""}
+		for k, v := range base {
+			if filter == nil || filter[k] {
+				info[k] = v
+			}
+		}
+		infos = append(infos, info)
+	}
+	return map[string]any{"GroupInfo": infos}, nil
+}
+
+type createGroupRequest struct {
+	Type            string   `json:"Type"`
+	Name            string   `json:"Name"`
+	GroupID         string   `json:"GroupId"`
+	Owner           string   `json:"Owner_Account"`
+	Introduction    string   `json:"Introduction"`
+	Notification    string   `json:"Notification"`
+	FaceURL         string   `json:"FaceUrl"`
+	MaxMemberCount  int      `json:"MaxMemberCount"`
+	ApplyJoinOption string   `json:"ApplyJoinOption"`
+	MemberList      []member `json:"MemberList"`
+}
+
+type member struct {
+	MemberAccount string `json:"Member_Account"`
+}
+
+func (m *Mock) createGroup(body []byte) (any, *tErr) {
+	var req createGroupRequest
+	if e := decode(body, &req, famGroup); e != nil {
+		return nil, e
+	}
+	g, e := m.addGroup(req)
+	if e != nil {
+		return nil, e
+	}
+	return map[string]any{"GroupId": g.ID}, nil
+}
+
+// addGroup validates and stores a new group; seeding uses it too.
+func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
+	switch {
+	case !knownType(req.Type):
+		return nil, fail(10004, fmt.Sprintf("invalid parameter: Type %q is not a group type", req.Type))
+	case req.Name == "" || len(req.Name) > MaxGroupNameBytes:
+		return nil, fail(10004, fmt.Sprintf("invalid parameter: Name must be 1..%d bytes", MaxGroupNameBytes))
+	case len(req.Introduction) > MaxIntroBytes:
+		return nil, fail(10004, fmt.Sprintf("invalid parameter: Introduction is over %d bytes", MaxIntroBytes))
+	case len(req.Notification) > MaxNoticeBytes:
+		return nil, fail(10004, fmt.Sprintf("invalid parameter: Notification is over %d bytes", MaxNoticeBytes))
+	case req.Type == "AVChatRoom" && len(req.MemberList) > 0:
+		return nil, fail(10007, "no permission: AVChatRoom groups cannot be created with members")
+	}
+	id := req.GroupID
+	if id != "" {
+		if !validGroupID(id) {
+			return nil, fail(10015, fmt.Sprintf("invalid group ID %q", id))
+		}
+		if req.Type == "Community" && !strings.HasPrefix(id, "@TGS#_") {
+			return nil, fail(10004, "invalid parameter: a Community's custom GroupId must start with @TGS#_")
+		}
+		if m.groups[id] != nil {
+			return nil, fail(10021, fmt.Sprintf("group ID %q is already used", id))
+		}
+	} else {
+		id = m.newGroupID(req.Type == "Community")
+	}
+	var members []string
+	if req.Owner != "" {
+		if m.users[req.Owner] == nil {
+			return nil, fail(10019, fmt.Sprintf("account %q not found", req.Owner))
+		}
+		members = append(members, req.Owner)
+	}
+	for _, mb := range req.MemberList {
+		if m.users[mb.MemberAccount] == nil {
+			return nil, fail(10019, fmt.Sprintf("account %q not found", mb.MemberAccount))
+		}
+		if mb.MemberAccount != req.Owner {
+			members = append(members, mb.MemberAccount)
+		}
+	}
+	maxMembers := req.MaxMemberCount
+	if maxMembers <= 0 {
+		maxMembers = 2000
+	}
+	join := req.ApplyJoinOption
+	if join == "" {
+		join = "NeedPermission"
+	}
+	g := &group{
+		ID: id, Type: req.Type, Name: req.Name, Owner: req.Owner, Introduction: req.Introduction,
+		Notification: req.Notification, FaceURL: req.FaceURL, MaxMembers: maxMembers, ApplyJoinOption: join,
+		Members: members, Created: m.now(), attrs: map[string]string{},
+	}
+	m.groups[id] = g
+	m.order = append(m.order, id)
+	return g, nil
+}
+
+const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// newGroupID makes a server-style ID: @TGS# (or @TGS#_ for a Community) and
+// ten alphanumerics.
+func (m *Mock) newGroupID(community bool) string {
+	for {
+		m.nextID++
+		var b strings.Builder
+		b.WriteString("@TGS#")
+		if community {
+			b.WriteString("_")
+		}
+		n := m.nextID*2654435761 + 0x9E3779B9
+		for range 10 {
+			b.WriteByte(idChars[n%uint64(len(idChars))])
+			n /= uint64(len(idChars))
+			n += m.nextID * 7919
+		}
+		if id := b.String(); m.groups[id] == nil {
+			return id
+		}
+	}
+}

@@ -1,0 +1,191 @@
+package timmock
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Seed is initial state for a Mock, as written in a seed file (demo.json is
+// an example). Seeding goes through the same handlers as REST calls, so a
+// seed cannot create a state Tencent would refuse.
+type Seed struct {
+	BasicEdition       bool             `json:"basicEdition,omitempty"`
+	Users              []SeedUser       `json:"users"`
+	Groups             []SeedGroup      `json:"groups"`
+	Friends            []SeedFriendship `json:"friends,omitempty"`
+	FriendLists        []SeedFriendList `json:"friendLists,omitempty"`
+	ConversationGroups []SeedConvGroup  `json:"conversationGroups,omitempty"`
+	Marks              []SeedMark       `json:"marks,omitempty"`
+}
+
+type SeedUser struct {
+	ID   string `json:"id"`
+	Nick string `json:"nick,omitempty"`
+}
+
+type SeedGroup struct {
+	ID           string     `json:"id,omitempty"` // empty: the mock makes one
+	Type         string     `json:"type"`
+	Name         string     `json:"name"`
+	Owner        string     `json:"owner,omitempty"`
+	Members      []string   `json:"members,omitempty"`
+	Introduction string     `json:"introduction,omitempty"`
+	Attributes   []SeedAttr `json:"attributes,omitempty"`
+}
+
+type SeedAttr struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// SeedFriendship makes two users friends of each other, and puts the friend
+// in the user's lists.
+type SeedFriendship struct {
+	User   string   `json:"user"`
+	Friend string   `json:"friend"`
+	Lists  []string `json:"lists,omitempty"`
+}
+
+type SeedFriendList struct {
+	User    string   `json:"user"`
+	Name    string   `json:"name"`
+	Friends []string `json:"friends,omitempty"`
+}
+
+type SeedConvGroup struct {
+	User          string     `json:"user"`
+	Name          string     `json:"name"`
+	Conversations []SeedConv `json:"conversations,omitempty"`
+}
+
+// SeedConv names a conversation: with a user ("user") or in a group ("group").
+type SeedConv struct {
+	User  string `json:"user,omitempty"`
+	Group string `json:"group,omitempty"`
+}
+
+type SeedMark struct {
+	User         string   `json:"user"`
+	Conversation SeedConv `json:"conversation"`
+	Standard     []int    `json:"standard,omitempty"`
+	Custom       string   `json:"custom,omitempty"`
+}
+
+func (c SeedConv) item() contactItem {
+	if c.Group != "" {
+		return contactItem{Type: ConvGroup, ToGroupID: c.Group}
+	}
+	return contactItem{Type: ConvC2C, ToAccount: c.User}
+}
+
+//go:embed demo.json
+var demoJSON []byte
+
+// Demo returns the built-in demo data set used by demo mode.
+func Demo() *Seed {
+	var s Seed
+	if err := json.Unmarshal(demoJSON, &s); err != nil {
+		panic("timmock: demo.json: " + err.Error())
+	}
+	return &s
+}
+
+// LoadSeed reads a seed file, refusing unknown fields so that a typo is not
+// silently ignored.
+func LoadSeed(path string) (*Seed, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read seed: %w", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	var s Seed
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("seed %s: %w", path, err)
+	}
+	return &s, nil
+}
+
+// Seed adds the seed's state. On error the mock may hold part of it.
+func (m *Mock) Seed(s *Seed) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	call := func(what string, h func(*Mock, []byte) (any, *tErr), req any) error {
+		body, err := json.Marshal(req)
+		if err != nil {
+			return err
+		}
+		if _, e := h(m, body); e != nil {
+			return fmt.Errorf("seed %s: %d %s", what, e.Code, e.Info)
+		}
+		return nil
+	}
+	for _, u := range s.Users {
+		if e := m.importUser(u.ID, u.Nick, ""); e != nil {
+			return fmt.Errorf("seed user %q: %s", u.ID, e.Info)
+		}
+	}
+	for _, g := range s.Groups {
+		req := createGroupRequest{Type: g.Type, Name: g.Name, GroupID: g.ID, Owner: g.Owner, Introduction: g.Introduction}
+		for _, mb := range g.Members {
+			req.MemberList = append(req.MemberList, member{mb})
+		}
+		grp, e := m.addGroup(req)
+		if e != nil {
+			return fmt.Errorf("seed group %q: %d %s", g.Name, e.Code, e.Info)
+		}
+		if len(g.Attributes) > 0 {
+			if err := call("attributes of "+grp.ID, (*Mock).setGroupAttr, map[string]any{"GroupId": grp.ID, "GroupAttr": g.Attributes}); err != nil {
+				return err
+			}
+			grp.writes = nil // seeding does not spend the group's write budget
+		}
+	}
+	for _, f := range s.Friends {
+		item := map[string]any{"To_Account": f.Friend, "AddSource": "AddSource_Type_Seed", "GroupName": f.Lists}
+		if err := call("friend "+f.User+"→"+f.Friend, (*Mock).friendImport, map[string]any{"From_Account": f.User, "AddFriendItem": []any{item}}); err != nil {
+			return err
+		}
+		back := map[string]any{"To_Account": f.User, "AddSource": "AddSource_Type_Seed"}
+		if !m.users[f.Friend].friends[f.User] {
+			if err := call("friend "+f.Friend+"→"+f.User, (*Mock).friendImport, map[string]any{"From_Account": f.Friend, "AddFriendItem": []any{back}}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, l := range s.FriendLists {
+		req := map[string]any{"From_Account": l.User, "GroupName": []string{l.Name}, "To_Account": l.Friends}
+		if err := call("friend list "+l.Name, (*Mock).snsGroupAdd, req); err != nil {
+			return err
+		}
+	}
+	for _, g := range s.ConversationGroups {
+		items := make([]contactItem, 0, len(g.Conversations))
+		for _, c := range g.Conversations {
+			items = append(items, c.item())
+		}
+		req := map[string]any{"From_Account": g.User, "GroupContactItem": []any{map[string]any{"GroupName": g.Name, "ContactItem": items}}}
+		if err := call("conversation group "+g.Name, (*Mock).createContactGroup, req); err != nil {
+			return err
+		}
+	}
+	for _, mk := range s.Marks {
+		opt := 1
+		if mk.Custom != "" {
+			opt = 3
+		}
+		item := map[string]any{"OptType": opt, "ContactItem": mk.Conversation.item(), "SetMark": mk.Standard, "CustomMark": mk.Custom}
+		if err := call("mark", (*Mock).markContact, map[string]any{"From_Account": mk.User, "MarkItem": []any{item}}); err != nil {
+			return err
+		}
+	}
+	// Last, so that a basic-edition seed can still hold conversation groups
+	// made before a downgrade.
+	if s.BasicEdition {
+		m.basic = true
+	}
+	return nil
+}

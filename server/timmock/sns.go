@@ -1,0 +1,307 @@
+package timmock
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Friend-list limits (spec §3).
+const (
+	MaxFriendLists         = 32
+	MaxFriendListNameBytes = 32
+	MaxListNamesPerCall    = 32
+	MaxListFriendsPerCall  = 1000
+	MaxFriendsPerAdd       = 100
+)
+
+type friendList struct {
+	Name    string
+	Members []string // friend ids in the order added
+}
+
+func (u *user) list(name string) *friendList {
+	for _, l := range u.lists {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}
+
+// snsUser finds the From_Account of an sns call: 30003 when it does not exist.
+func (m *Mock) snsUser(id string) (*user, *tErr) {
+	if id == "" {
+		return nil, fail(30001, "invalid parameter: From_Account is required")
+	}
+	u := m.users[id]
+	if u == nil {
+		return nil, fail(30003, fmt.Sprintf("account %q does not exist", id))
+	}
+	return u, nil
+}
+
+func checkListNames(names []string) *tErr {
+	if len(names) == 0 || len(names) > MaxListNamesPerCall {
+		return fail(30001, fmt.Sprintf("invalid parameter: GroupName must hold 1..%d names", MaxListNamesPerCall))
+	}
+	for i, n := range names {
+		if n == "" || len(n) > MaxFriendListNameBytes {
+			return fail(30001, "Err_SNS_GroupAdd_Req_Group_Name_Len_Illegal")
+		}
+		if slices.Contains(names[:i], n) {
+			return fail(30001, fmt.Sprintf("invalid parameter: list %q named twice", n))
+		}
+	}
+	return nil
+}
+
+type resultItem struct {
+	ToAccount  string `json:"To_Account"`
+	ResultCode int    `json:"ResultCode"`
+	ResultInfo string `json:"ResultInfo"`
+}
+
+func (m *Mock) snsGroupAdd(body []byte) (any, *tErr) {
+	var req struct {
+		From      string   `json:"From_Account"`
+		GroupName []string `json:"GroupName"`
+		ToAccount []string `json:"To_Account"`
+	}
+	if e := decode(body, &req, famSNS); e != nil {
+		return nil, e
+	}
+	u, e := m.snsUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if e := checkListNames(req.GroupName); e != nil {
+		return nil, e
+	}
+	if len(req.ToAccount) > MaxListFriendsPerCall {
+		return nil, fail(30001, fmt.Sprintf("invalid parameter: To_Account holds more than %d accounts", MaxListFriendsPerCall))
+	}
+	for _, n := range req.GroupName {
+		if u.list(n) != nil {
+			return nil, fail(30001, fmt.Sprintf("Err_SNS_GroupAdd_Group_Exist: list %q already exists", n))
+		}
+	}
+	if len(u.lists)+len(req.GroupName) > MaxFriendLists {
+		return nil, fail(30001, fmt.Sprintf("Err_SNS_GroupAdd_Group_Count_Exceed: at most %d friend lists", MaxFriendLists))
+	}
+	var results []resultItem
+	var failed, ok []string
+	for _, to := range req.ToAccount {
+		if !u.friends[to] {
+			results = append(results, resultItem{to, 32216, "Err_SNS_GroupAdd_ToTinyId_Not_Friend"})
+			failed = append(failed, to)
+			continue
+		}
+		results = append(results, resultItem{to, 0, ""})
+		ok = append(ok, to)
+	}
+	for _, n := range req.GroupName {
+		u.lists = append(u.lists, &friendList{Name: n, Members: slices.Clone(ok)})
+	}
+	u.seq++
+	resp := map[string]any{"CurrentSequence": u.seq}
+	if len(req.ToAccount) > 0 {
+		resp["ResultItem"] = results
+	}
+	if len(failed) > 0 {
+		resp["Fail_Account"] = failed
+	}
+	return resp, nil
+}
+
+func (m *Mock) snsGroupDelete(body []byte) (any, *tErr) {
+	var req struct {
+		From      string   `json:"From_Account"`
+		GroupName []string `json:"GroupName"`
+	}
+	if e := decode(body, &req, famSNS); e != nil {
+		return nil, e
+	}
+	u, e := m.snsUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if e := checkListNames(req.GroupName); e != nil {
+		return nil, e
+	}
+	for _, n := range req.GroupName {
+		if u.list(n) == nil {
+			return nil, fail(30001, fmt.Sprintf("Err_SNS_GroupDel_Group_Not_Exist: list %q does not exist", n))
+		}
+	}
+	u.lists = slices.DeleteFunc(u.lists, func(l *friendList) bool { return slices.Contains(req.GroupName, l.Name) })
+	u.seq++
+	return map[string]any{"CurrentSequence": u.seq}, nil
+}
+
+func (m *Mock) snsGroupGet(body []byte) (any, *tErr) {
+	var req struct {
+		From         string   `json:"From_Account"`
+		LastSequence *uint64  `json:"LastSequence"`
+		NeedFriend   string   `json:"NeedFriend"`
+		GroupName    []string `json:"GroupName"`
+	}
+	if e := decode(body, &req, famSNS); e != nil {
+		return nil, e
+	}
+	u, e := m.snsUser(req.From)
+	if e != nil {
+		return nil, e
+	}
+	if req.LastSequence == nil {
+		return nil, fail(30001, "invalid parameter: LastSequence is required")
+	}
+	if req.NeedFriend != "" && req.NeedFriend != "Need_Friend_Type_Yes" {
+		return nil, fail(30001, "invalid parameter: NeedFriend must be Need_Friend_Type_Yes")
+	}
+	type item struct {
+		GroupName    string   `json:"GroupName"`
+		FriendNumber int      `json:"FriendNumber"`
+		ToAccount    []string `json:"To_Account,omitempty"`
+	}
+	items := []item{}
+	switch {
+	case len(req.GroupName) > 0:
+		for _, n := range req.GroupName {
+			l := u.list(n)
+			if l == nil {
+				return nil, fail(30001, fmt.Sprintf("list %q does not exist", n))
+			}
+			items = append(items, item{l.Name, len(l.Members), slices.Clone(l.Members)})
+		}
+	case *req.LastSequence != u.seq:
+		for _, l := range u.lists {
+			it := item{GroupName: l.Name, FriendNumber: len(l.Members)}
+			if req.NeedFriend != "" {
+				it.ToAccount = slices.Clone(l.Members)
+			}
+			items = append(items, it)
+		}
+	}
+	return map[string]any{"ResultItem": items, "CurrentSequence": u.seq}, nil
+}
+
+type addFriendItem struct {
+	ToAccount string `json:"To_Account"`
+	AddSource string `json:"AddSource"`
+	Remark    string `json:"Remark"`
+	AddWord   string `json:"AddWording"`
+}
+
+func (m *Mock) friendAdd(body []byte) (any, *tErr) {
+	var req struct {
+		From  string `json:"From_Account"`
+		Items []struct {
+			addFriendItem
+			GroupName string `json:"GroupName"`
+		} `json:"AddFriendItem"`
+		AddType string `json:"AddType"`
+	}
+	if e := decode(body, &req, famSNS); e != nil {
+		return nil, e
+	}
+	if req.AddType != "" && req.AddType != "Add_Type_Both" && req.AddType != "Add_Type_Single" {
+		return nil, fail(30001, "invalid parameter: AddType must be Add_Type_Both or Add_Type_Single")
+	}
+	items := make([]addFriendItem, len(req.Items))
+	lists := make([][]string, len(req.Items))
+	for i, it := range req.Items {
+		items[i] = it.addFriendItem
+		if it.GroupName != "" {
+			lists[i] = []string{it.GroupName}
+		}
+	}
+	return m.addFriends(req.From, items, lists, req.AddType != "Add_Type_Single")
+}
+
+func (m *Mock) friendImport(body []byte) (any, *tErr) {
+	var req struct {
+		From  string `json:"From_Account"`
+		Items []struct {
+			addFriendItem
+			GroupName []string `json:"GroupName"`
+		} `json:"AddFriendItem"`
+	}
+	if e := decode(body, &req, famSNS); e != nil {
+		return nil, e
+	}
+	items := make([]addFriendItem, len(req.Items))
+	lists := make([][]string, len(req.Items))
+	for i, it := range req.Items {
+		items[i], lists[i] = it.addFriendItem, it.GroupName
+	}
+	return m.addFriends(req.From, items, lists, false)
+}
+
+// addFriends makes friends of from and each item's To_Account (both ways
+// when both), putting each new friend in its lists, created as needed.
+func (m *Mock) addFriends(from string, items []addFriendItem, lists [][]string, both bool) (any, *tErr) {
+	u, e := m.snsUser(from)
+	if e != nil {
+		return nil, e
+	}
+	if len(items) == 0 || len(items) > MaxFriendsPerAdd {
+		return nil, fail(30001, fmt.Sprintf("invalid parameter: AddFriendItem must hold 1..%d items", MaxFriendsPerAdd))
+	}
+	for _, it := range items {
+		if !strings.HasPrefix(it.AddSource, "AddSource_Type_") {
+			return nil, fail(30001, "invalid parameter: AddSource must start with AddSource_Type_")
+		}
+	}
+	// Lists to create are checked before anything changes.
+	var missing []string
+	for _, names := range lists {
+		for _, n := range names {
+			if u.list(n) == nil && !slices.Contains(missing, n) {
+				missing = append(missing, n)
+			}
+		}
+	}
+	for _, n := range missing {
+		if n == "" || len(n) > MaxFriendListNameBytes {
+			return nil, fail(30001, "Err_SNS_GroupAdd_Req_Group_Name_Len_Illegal")
+		}
+	}
+	if len(u.lists)+len(missing) > MaxFriendLists {
+		return nil, fail(30001, fmt.Sprintf("Err_SNS_GroupAdd_Group_Count_Exceed: at most %d friend lists", MaxFriendLists))
+	}
+	var results []resultItem
+	var failed []string
+	for i, it := range items {
+		to := m.users[it.ToAccount]
+		switch {
+		case to == nil || it.ToAccount == from:
+			results = append(results, resultItem{it.ToAccount, 30003, "account does not exist"})
+			failed = append(failed, it.ToAccount)
+			continue
+		case u.friends[to.ID]:
+			results = append(results, resultItem{it.ToAccount, 30515, "Err_SNS_FriendAdd_Friend_Exist"})
+			failed = append(failed, it.ToAccount)
+			continue
+		}
+		for _, name := range lists[i] {
+			l := u.list(name)
+			if l == nil {
+				l = &friendList{Name: name}
+				u.lists = append(u.lists, l)
+			}
+			l.Members = append(l.Members, to.ID)
+		}
+		u.friends[to.ID] = true
+		if both {
+			to.friends[u.ID] = true
+		}
+		results = append(results, resultItem{it.ToAccount, 0, ""})
+	}
+	u.seq++
+	resp := map[string]any{"ResultItem": results}
+	if len(failed) > 0 {
+		resp["Fail_Account"] = failed
+	}
+	return resp, nil
+}
