@@ -155,6 +155,17 @@ func keysOf(items []contactItem) ([]convKey, *tErr) {
 	return keys, nil
 }
 
+// checkGroupsExist refuses conversations in groups that do not exist (or
+// were dismissed): Tencent cannot map their GroupID to its internal code.
+func (m *Mock) checkGroupsExist(keys []convKey) *tErr {
+	for _, k := range keys {
+		if k.Type == ConvGroup && m.groups[k.To] == nil {
+			return fail(51007, fmt.Sprintf("group %q does not exist or was dismissed", k.To))
+		}
+	}
+	return nil
+}
+
 type contactResult struct {
 	ContactItem contactItem `json:"ContactItem"`
 	ResultCode  int         `json:"ResultCode"`
@@ -194,6 +205,9 @@ func (m *Mock) createContactGroup(body []byte) (any, *tErr) {
 	}
 	keys, e := keysOf(it.ContactItem)
 	if e != nil {
+		return nil, e
+	}
+	if e := m.checkGroupsExist(keys); e != nil {
 		return nil, e
 	}
 	if u.countedAfter(keys) > MaxMarkedConvs {
@@ -274,6 +288,9 @@ func (m *Mock) updateContactGroup(body []byte) (any, *tErr) {
 			if it.ContactOptType == 1 {
 				adds = append(adds, k)
 			}
+		}
+		if e := m.checkGroupsExist(adds); e != nil {
+			return nil, e
 		}
 		if u.countedAfter(adds) > MaxMarkedConvs {
 			return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
@@ -461,6 +478,9 @@ func (m *Mock) markContact(body []byte) (any, *tErr) {
 		if len(it.SetMark) > 0 || (it.CustomMark != nil && *it.CustomMark != "") {
 			keys = append(keys, k)
 		}
+	}
+	if e := m.checkGroupsExist(keys); e != nil {
+		return nil, e
 	}
 	if u.countedAfter(keys) > MaxMarkedConvs {
 		return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))

@@ -22,7 +22,8 @@
 //     (60002), identifier and usersig present (60004), the UserSig (70003
 //     malformed — base64, zlib or JSON broken, or fields missing — before the
 //     library's checks 70014 app id, 70013 identifier, 70001 expired, 70009
-//     signature), identifier is an app admin (60010), the per-API rate
+//     signature), identifier is an app admin (60010; the sns family answers
+//     30004 and recentcontact 50003, as their pages document), the per-API rate
 //     (60007), then the body (60003 unless a JSON object).
 //   - Per-API limits are sliding one-second windows: 200 calls/s, account_check
 //     100/s, get_appid_group_list 1/s. A refused call does not count.
@@ -58,5 +59,18 @@
 //     account parameters are 70402. create_group accepts a custom GroupId not
 //     yet used (10021 when it is), and a Community's custom ID must start with
 //     "@TGS#_".
+//   - A conversation in a group that does not exist (create, add, mark) is
+//     51007: its GroupID cannot be mapped.
 //   - The "ErrorDisplay" field is sent by the sns and recentcontact families.
+//
+// # Codes only a fault reaches
+//
+// Some documented codes describe Tencent's own trouble or features the mock
+// does not model: internal errors and timeouts (10002, 30006, 30007, 50004,
+// 50005), write conflicts (10056, 30008), pinned conversations (51012), the
+// remaining public codes (60005, 60008, 60011, 60013–60021, 70016, 70020,
+// 70050, 70051, 70107) and group-family codes for protocol faults (10003,
+// 10005, 10006, 10008, 10011, 10012, 10059). Inject them with an error Fault
+// (Go: AddFault; standalone: POST /control/faults); TestEveryDocumentedCode
+// lists how each code is reached.
 package timmock

@@ -138,6 +138,18 @@ func (f family) paramCode() int {
 	return 10004
 }
 
+// adminCode is the code for a caller that is not an app admin: the sns and
+// recentcontact pages document their own.
+func (f family) adminCode() int {
+	switch f {
+	case famContact:
+		return 50003
+	case famSNS:
+		return 30004
+	}
+	return 60010
+}
+
 var commands = map[string]command{
 	"group_open_attr_http_svc/get_group_attr":  {famGroup, 200, (*Mock).getGroupAttr},
 	"group_open_http_svc/modify_group_attr":    {famGroup, 200, (*Mock).modifyGroupAttr},
@@ -231,7 +243,7 @@ func (m *Mock) checkEnvelope(r *http.Request, short string, cmd command, body []
 		return e
 	}
 	if !m.admins[identifier] {
-		return fail(60010, "request requires App admin permission")
+		return fail(cmd.family.adminCode(), "request requires App admin permission")
 	}
 	m.mu.Lock()
 	limited := !m.rateWindow(short, cmd.perSec).allow(m.now())
