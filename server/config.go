@@ -5,25 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
-)
 
-// Regions maps the names accepted by IMDESK_REGION to the domain of Tencent
-// Cloud Chat's REST API in that data centre (spec §0.1).
-var Regions = map[string]string{
-	"china":         "console.tim.qq.com",
-	"singapore":     "adminapisgp.im.qcloud.com",
-	"seoul":         "adminapikr.im.qcloud.com",
-	"tokyo":         "adminapijpn.im.qcloud.com",
-	"frankfurt":     "adminapiger.im.qcloud.com",
-	"siliconvalley": "adminapiusa.im.qcloud.com",
-	"jakarta":       "adminapiidn.im.qcloud.com",
-}
+	"github.com/imdesk/imdesk/server/tim"
+)
 
 // Config is what the panel needs to start. Every field comes from an
 // environment variable with a matching command-line flag; the flag wins.
@@ -85,7 +73,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"secret-key", "IMDESK_SECRET_KEY", "", "the app's secret key (prefer the file variant)", &secret},
 		{"secret-key-file", "IMDESK_SECRET_KEY_FILE", "", "file holding the app's secret key", &secretFile},
 		{"admin-identifier", "IMDESK_ADMIN_IDENTIFIER", "administrator", "the app admin account the panel acts as", &admin},
-		{"region", "IMDESK_REGION", "", "data centre: " + strings.Join(regionNames(), ", "), &region},
+		{"region", "IMDESK_REGION", "", "data centre: " + strings.Join(tim.RegionNames(), ", "), &region},
 		{"tencent-url", "IMDESK_TENCENT_URL", "", "base URL of the REST API instead of a region (e.g. a mock)", &tencentURL},
 		{"shutdown-timeout", "IMDESK_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may take to finish at shutdown", &shutdown},
 	}
@@ -161,29 +149,17 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	case region != "" && tencentURL != "":
 		return nil, &ConfigError{"IMDESK_TENCENT_URL", "set either IMDESK_REGION or IMDESK_TENCENT_URL, not both"}
 	case region != "":
-		domain, ok := Regions[strings.ToLower(region)]
-		if !ok {
-			return nil, &ConfigError{"IMDESK_REGION", fmt.Sprintf("%q is not one of %s", region, strings.Join(regionNames(), ", "))}
+		if c.TencentURL, err = tim.RegionURL(region); err != nil {
+			return nil, &ConfigError{"IMDESK_REGION", err.Error()}
 		}
-		c.TencentURL = "https://" + domain
 	case tencentURL != "":
-		if err := validateTencentURL(tencentURL); err != nil {
+		if c.TencentURL, err = tim.CheckBaseURL(tencentURL); err != nil {
 			return nil, &ConfigError{"IMDESK_TENCENT_URL", err.Error()}
 		}
-		c.TencentURL = strings.TrimRight(tencentURL, "/")
 	default:
 		return nil, &ConfigError{"IMDESK_REGION", "is required when IMDESK_SDKAPPID is set (or use IMDESK_TENCENT_URL)"}
 	}
 	return c, nil
-}
-
-func regionNames() []string {
-	names := make([]string, 0, len(Regions))
-	for n := range Regions {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 func validateAddr(addr string) error {
@@ -196,36 +172,4 @@ func validateAddr(addr string) error {
 		return fmt.Errorf("%q has no valid port", addr)
 	}
 	return nil
-}
-
-// validateTencentURL accepts https anywhere and plain http only on a loopback
-// address, so the admin signature never crosses a network in clear text.
-func validateTencentURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL such as https://adminapisgp.im.qcloud.com", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return fmt.Errorf("%q must be a base URL without user, query or fragment", raw)
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if IsLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("%q uses plain http, which is allowed only for a loopback address; use https", raw)
-	default:
-		return fmt.Errorf("%q must start with https://", raw)
-	}
-}
-
-// IsLoopback reports whether host names this machine.
-func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

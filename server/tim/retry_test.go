@@ -1,0 +1,126 @@
+package tim
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// scripted answers in turn: each entry is a status and body, or "drop" to
+// close the connection, or "hang" to wait for the client's timeout.
+func scripted(t *testing.T, answers ...string) (http.HandlerFunc, *atomic.Int32) {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // so the server notices when the client hangs up
+		i := int(n.Add(1)) - 1
+		a := answers[min(i, len(answers)-1)]
+		switch a {
+		case "drop":
+			hj, _ := w.(http.Hijacker)
+			conn, _, _ := hj.Hijack()
+			conn.Close()
+		case "hang":
+			<-r.Context().Done()
+		case "502":
+			w.WriteHeader(http.StatusBadGateway)
+		case "503":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		default:
+			io.WriteString(w, a)
+		}
+	}, &n
+}
+
+const (
+	ok       = `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`
+	internal = `{"ActionStatus":"FAIL","ErrorCode":10002,"ErrorInfo":"internal error"}`
+	rcIntern = `{"ActionStatus":"FAIL","ErrorCode":50004,"ErrorInfo":"internal error","ErrorDisplay":""}`
+	tooLong  = `{"ActionStatus":"FAIL","ErrorCode":10045,"ErrorInfo":"key too long"}`
+)
+
+func TestRetries(t *testing.T) {
+	ctx := context.Background()
+	modify := func(c *Client) error { return c.ModifyGroupAttr(ctx, "@TGS#x", []Attr{{"k", "v"}}) }
+	del := func(c *Client) error { return c.DeleteGroupAttr(ctx, "@TGS#x", []string{"k"}) }
+	get := func(c *Client) error { _, err := c.GetGroupAttr(ctx, "@TGS#x"); return err }
+	create := func(c *Client) error { _, err := c.CreateContactGroup(ctx, "alice", "g", nil); return err }
+	for _, c := range []struct {
+		name    string
+		call    func(*Client) error
+		answers []string
+		calls   int
+		kind    Kind // -1: success
+		code    int
+	}{
+		{"read retried after a 502", get, []string{"502", ok}, 2, -1, 0},
+		{"read retried after a dropped connection", get, []string{"drop", "drop", ok}, 3, -1, 0},
+		{"read gives up after 3 tries", get, []string{"503"}, 3, KindUpstream, 0},
+		{"read times out", get, []string{"hang"}, 3, KindTimeout, 0},
+		{"upsert retried after internal error", modify, []string{internal, ok}, 2, -1, 0},
+		{"upsert retried after a 502", modify, []string{"502", ok}, 2, -1, 0},
+		{"invalid input not retried", modify, []string{tooLong}, 1, KindInvalid, 10045},
+		{"delete not retried after a 502", del, []string{"502", ok}, 1, KindUnknownOutcome, 0},
+		{"delete not retried after a drop", del, []string{"drop", ok}, 1, KindUnknownOutcome, 0},
+		{"delete not retried after internal error", del, []string{internal, ok}, 1, KindRetryable, 10002},
+		{"create not retried after a hang", create, []string{"hang", ok}, 1, KindUnknownOutcome, 0},
+		{"create not retried after a drop", create, []string{"drop", ok}, 1, KindUnknownOutcome, 0},
+		{"create not retried after internal error", create, []string{rcIntern, ok}, 1, KindRetryable, 50004},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, n := scripted(t, c.answers...)
+			client, ft := newFakeClient(t, h)
+			err := c.call(client)
+			if c.kind < 0 {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+			} else {
+				wantKind(t, err, c.kind, c.code)
+			}
+			if int(n.Load()) != c.calls {
+				t.Fatalf("%d calls reached the server, want %d", n.Load(), c.calls)
+			}
+			// Backoff between tries: bounded by 200ms << (try-1).
+			for i, d := range ft.Slept() {
+				if d < 0 || d > 200*time.Millisecond<<i {
+					t.Fatalf("backoff %d = %v", i, d)
+				}
+			}
+		})
+	}
+}
+
+// A request that never left (nothing listens) is retried even for a create.
+func TestNotSentIsRetried(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // now the port refuses connections
+	ft := newFakeTime()
+	c, _ := New(Config{BaseURL: url, SDKAppID: testAppID, SecretKey: testKey, Admin: "a", Now: ft.Now, Sleep: ft.Sleep})
+	_, err := c.CreateContactGroup(context.Background(), "alice", "g", nil)
+	wantKind(t, err, KindRetryable, 0)
+	if len(ft.Slept()) != 2 {
+		t.Fatalf("slept %v; want two backoffs between three tries", ft.Slept())
+	}
+}
+
+// Backoff is exponential with full jitter and a 2 s ceiling.
+func TestBackoff(t *testing.T) {
+	var draw uint64
+	c, _ := New(Config{BaseURL: "https://x", SDKAppID: 1, SecretKey: "k", Admin: "a", Rand: func() uint64 { return draw }})
+	for a := 1; a <= 6; a++ {
+		ceiling := min(200*time.Millisecond<<(a-1), 2*time.Second)
+		draw = uint64(ceiling)
+		if d := c.backoff(a); d != ceiling {
+			t.Fatalf("backoff(%d) at the top of the jitter = %v, want %v", a, d, ceiling)
+		}
+		draw = uint64(ceiling) + 1
+		if d := c.backoff(a); d != 0 {
+			t.Fatalf("backoff(%d) wraps to %v, want 0", a, d)
+		}
+	}
+}
