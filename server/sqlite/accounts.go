@@ -1,0 +1,223 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// Account is a panel account (not a Tencent user).
+type Account struct {
+	Name     string
+	Role     string   // api.RoleViewer, RoleModerator or RoleAdmin
+	Scope    []string // group IDs the account may see (and, as moderator, change); "*" for all
+	Disabled bool
+	hash     string
+}
+
+// AllScope is the scope entry that means every group.
+const AllScope = "*"
+
+// InScope reports whether the account may see groupID; admins see all.
+func (a *Account) InScope(groupID string) bool {
+	return a.Role == api.RoleAdmin || slices.Contains(a.Scope, AllScope) || slices.Contains(a.Scope, groupID)
+}
+
+// CanChange reports whether the account may change groupID.
+func (a *Account) CanChange(groupID string) bool {
+	switch a.Role {
+	case api.RoleAdmin:
+		return true
+	case api.RoleModerator:
+		return a.InScope(groupID)
+	}
+	return false
+}
+
+// Password rules: long enough to resist guessing, short enough for bcrypt
+// (which reads 72 bytes).
+const (
+	MinPasswordBytes = 12
+	MaxPasswordBytes = 72
+	MaxNameBytes     = 64
+)
+
+// CheckName validates an account name.
+func CheckName(name string) error {
+	if name == "" || len(name) > MaxNameBytes || !utf8.ValidString(name) {
+		return fmt.Errorf("an account name is 1 to %d bytes", MaxNameBytes)
+	}
+	for _, r := range name {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return errors.New("an account name has no spaces or control characters")
+		}
+	}
+	return nil
+}
+
+// CheckPassword validates a new password.
+func CheckPassword(pw string) error {
+	if len(pw) < MinPasswordBytes || len(pw) > MaxPasswordBytes {
+		return fmt.Errorf("a password is %d to %d bytes", MinPasswordBytes, MaxPasswordBytes)
+	}
+	return nil
+}
+
+// CheckRole validates a role name.
+func CheckRole(role string) error {
+	switch role {
+	case api.RoleViewer, api.RoleModerator, api.RoleAdmin:
+		return nil
+	}
+	return fmt.Errorf("role %q is not viewer, moderator or admin", role)
+}
+
+// BcryptCost is the cost of new password hashes; tests lower it.
+var BcryptCost = 12
+
+// dummyHash is compared against when an account does not exist, so that a
+// sign-in takes as long whether or not the name is known.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("imdesk-no-such-account"), bcrypt.MinCost)
+
+// AddAccount creates an account.
+func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope []string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if err := CheckPassword(password); err != nil {
+		return err
+	}
+	if err := CheckRole(role); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	if err != nil {
+		return err
+	}
+	scopeJSON, _ := json.Marshal(normaliseScope(scope))
+	now := d.now().Unix()
+	_, err = d.db.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		name, string(hash), role, string(scopeJSON), now, now)
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return fmt.Errorf("account %q already exists", name)
+	}
+	return err
+}
+
+func normaliseScope(scope []string) []string {
+	out := []string{}
+	for _, s := range scope {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SetPassword changes an account's password and ends its sessions.
+func (d *DB) SetPassword(ctx context.Context, name, password string) error {
+	if err := CheckPassword(password); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	if err != nil {
+		return err
+	}
+	return d.updateAccount(ctx, name, `UPDATE accounts SET password_hash = ?, updated_at = ? WHERE name = ?`, string(hash), d.now().Unix(), name)
+}
+
+// SetDisabled disables (or enables) an account; disabling ends its sessions
+// at once.
+func (d *DB) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	return d.updateAccount(ctx, name, `UPDATE accounts SET disabled = ?, updated_at = ? WHERE name = ?`, disabled, d.now().Unix(), name)
+}
+
+func (d *DB) updateAccount(ctx context.Context, name, query string, args ...any) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("account %q: %w", name, ErrNotFound)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account = ?`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Account returns the named account.
+func (d *DB) Account(ctx context.Context, name string) (*Account, error) {
+	row := d.db.QueryRowContext(ctx, `SELECT name, password_hash, role, scope, disabled FROM accounts WHERE name = ?`, name)
+	return scanAccount(row)
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanAccount(row scanner) (*Account, error) {
+	var a Account
+	var scope string
+	if err := row.Scan(&a.Name, &a.hash, &a.Role, &scope, &a.Disabled); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(scope), &a.Scope); err != nil {
+		return nil, fmt.Errorf("account %s: scope: %w", a.Name, err)
+	}
+	return &a, nil
+}
+
+// Accounts lists every account by name.
+func (d *DB) Accounts(ctx context.Context) ([]*Account, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT name, password_hash, role, scope, disabled FROM accounts ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ErrBadCredentials is the one answer to a failed sign-in, whatever failed.
+var ErrBadCredentials = errors.New("bad credentials")
+
+// Authenticate checks a name and password. Unknown names, wrong passwords
+// and disabled accounts all return ErrBadCredentials, after the same work.
+func (d *DB) Authenticate(ctx context.Context, name, password string) (*Account, error) {
+	a, err := d.Account(ctx, name)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	hash := dummyHash
+	if a != nil {
+		hash = []byte(a.hash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || a == nil || a.Disabled {
+		return nil, ErrBadCredentials
+	}
+	return a, nil
+}

@@ -1,0 +1,313 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Audit entry kinds. A sign-in or sign-out is one event. A change is an
+// intent, committed before anything is sent to Tencent, and later an outcome
+// that completes it; the table is append-only, so the intent is never
+// edited. An intent with no outcome after a restart gets an "unknown" one.
+const (
+	KindEvent   = "event"
+	KindIntent  = "intent"
+	KindOutcome = "outcome"
+)
+
+// Outcomes.
+const (
+	OutcomeOK      = "ok"
+	OutcomeFailed  = "failed"
+	OutcomeUnknown = "unknown"
+	OutcomePending = "pending" // an intent whose outcome is not recorded yet
+)
+
+// timeLayout sorts as text in time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// Entry is one row of the audit log.
+type Entry struct {
+	Seq         int64           `json:"seq"`
+	Time        time.Time       `json:"time"`
+	Kind        string          `json:"kind"`
+	Completes   int64           `json:"completes,omitempty"`
+	Actor       string          `json:"actor"`
+	Role        string          `json:"role"`
+	IP          string          `json:"ip"`
+	UserAgent   string          `json:"userAgent"`
+	RequestID   string          `json:"requestId"`
+	Action      string          `json:"action"`
+	Target      string          `json:"target"`
+	Request     json.RawMessage `json:"request"`
+	Before      json.RawMessage `json:"before"`
+	Outcome     string          `json:"outcome"`
+	TencentCode int             `json:"tencentCode"`
+	TencentInfo string          `json:"tencentInfo"`
+	Detail      string          `json:"detail"`
+	DurationMS  int64           `json:"durationMs"`
+	PrevHash    string          `json:"prevHash"`
+	Hash        string          `json:"hash"`
+}
+
+// hashOf is the entry's hash: SHA-256 over the previous hash and every
+// field but the hash itself, in a fixed order.
+func hashOf(e *Entry) string {
+	fields := []any{e.Seq, e.Time.UTC().Format(timeLayout), e.Kind, e.Completes, e.Actor, e.Role, e.IP, e.UserAgent,
+		e.RequestID, e.Action, e.Target, string(e.Request), string(e.Before), e.Outcome, e.TencentCode, e.TencentInfo,
+		e.Detail, e.DurationMS}
+	b, _ := json.Marshal(fields)
+	h := sha256.New()
+	h.Write([]byte(e.PrevHash))
+	h.Write([]byte{'\n'})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func rawOrNull(r json.RawMessage) json.RawMessage {
+	if len(r) == 0 {
+		return json.RawMessage("null")
+	}
+	return r
+}
+
+// Append adds an entry, linking it to the last one, and returns it with its
+// sequence number and hash. It returns only once the entry is on disk.
+func (d *DB) Append(ctx context.Context, e Entry) (*Entry, error) {
+	d.appendMu.Lock()
+	defer d.appendMu.Unlock()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var last sql.NullInt64
+	var prev sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	e.Seq = last.Int64 + 1
+	e.PrevHash = prev.String
+	if e.Time.IsZero() {
+		e.Time = d.now()
+	}
+	e.Time = e.Time.UTC().Truncate(time.Nanosecond)
+	e.Request, e.Before = rawOrNull(e.Request), rawOrNull(e.Before)
+	e.Hash = hashOf(&e)
+	var completes any
+	if e.Completes != 0 {
+		completes = e.Completes
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, time, kind, completes, actor, role, ip, user_agent, request_id,
+		action, target, request, before, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, e.Time.Format(timeLayout), e.Kind, completes, e.Actor, e.Role, e.IP, e.UserAgent, e.RequestID,
+		e.Action, e.Target, string(e.Request), string(e.Before), e.Outcome, e.TencentCode, e.TencentInfo,
+		e.Detail, e.DurationMS, e.PrevHash, e.Hash)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// Complete appends the outcome of an intent.
+func (d *DB) Complete(ctx context.Context, intent *Entry, outcome string, code int, info, detail string, took time.Duration) error {
+	_, err := d.Append(ctx, Entry{Kind: KindOutcome, Completes: intent.Seq, Actor: intent.Actor, Role: intent.Role,
+		IP: intent.IP, UserAgent: intent.UserAgent, RequestID: intent.RequestID, Action: intent.Action, Target: intent.Target,
+		Outcome: outcome, TencentCode: code, TencentInfo: info, Detail: detail, DurationMS: took.Milliseconds()})
+	return err
+}
+
+// RecoverPending gives every intent without an outcome an "unknown" one:
+// the process stopped between sending the change and recording Tencent's
+// answer. Run it at start, before serving.
+func (d *DB) RecoverPending(ctx context.Context) (int, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+entryColumns("p")+` FROM audit p
+		WHERE p.kind = 'intent' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.completes = p.seq) ORDER BY p.seq`)
+	if err != nil {
+		return 0, err
+	}
+	var pending []*Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		pending = append(pending, e)
+	}
+	rows.Close()
+	for _, e := range pending {
+		if err := d.Complete(ctx, e, OutcomeUnknown, 0, "", "imdesk stopped before Tencent's answer was recorded; check the target before repeating the change", 0); err != nil {
+			return 0, err
+		}
+	}
+	return len(pending), rows.Err()
+}
+
+func entryColumns(t string) string {
+	cols := []string{"seq", "time", "kind", "completes", "actor", "role", "ip", "user_agent", "request_id", "action",
+		"target", "request", "before", "outcome", "tencent_code", "tencent_info", "detail", "duration_ms", "prev_hash", "hash"}
+	for i, c := range cols {
+		cols[i] = t + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+func scanEntry(row scanner, extra ...any) (*Entry, error) {
+	var e Entry
+	var ts string
+	var completes sql.NullInt64
+	var req, before string
+	dest := append([]any{&e.Seq, &ts, &e.Kind, &completes, &e.Actor, &e.Role, &e.IP, &e.UserAgent, &e.RequestID,
+		&e.Action, &e.Target, &req, &before, &e.Outcome, &e.TencentCode, &e.TencentInfo, &e.Detail, &e.DurationMS,
+		&e.PrevHash, &e.Hash}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	t, err := time.Parse(timeLayout, ts)
+	if err != nil {
+		return nil, fmt.Errorf("audit entry %d: time %q: %w", e.Seq, ts, err)
+	}
+	e.Time, e.Completes = t, completes.Int64
+	e.Request, e.Before = json.RawMessage(req), json.RawMessage(before)
+	return &e, nil
+}
+
+// Record is an event or an intent together with its outcome: what the audit
+// page shows as one line.
+type Record struct {
+	Entry
+	// For an intent, the outcome entry's fields once it exists; Outcome
+	// stays "pending" until then.
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+}
+
+// Filter selects records. Zero fields do not filter.
+type Filter struct {
+	Actor, Action, Target, Outcome string
+	Since, Until                   time.Time
+	Before                         int64 // only records with a smaller seq (the paging cursor)
+	Limit                          int
+	// Visible, when not nil, limits records to these targets or to the
+	// actor named by Self (for accounts with a limited scope).
+	Visible []string
+	Self    string
+}
+
+// Records returns matching records, newest first.
+func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
+	var where []string
+	var args []any
+	where = append(where, "p.kind != 'outcome'")
+	outcome := "COALESCE(o.outcome, p.outcome)"
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if f.Actor != "" {
+		add("p.actor = ?", f.Actor)
+	}
+	if f.Action != "" {
+		add("p.action = ?", f.Action)
+	}
+	if f.Target != "" {
+		add("p.target = ?", f.Target)
+	}
+	if f.Outcome != "" {
+		add(outcome+" = ?", f.Outcome)
+	}
+	if !f.Since.IsZero() {
+		add("p.time >= ?", f.Since.UTC().Format(timeLayout))
+	}
+	if !f.Until.IsZero() {
+		add("p.time < ?", f.Until.UTC().Format(timeLayout))
+	}
+	if f.Before > 0 {
+		add("p.seq < ?", f.Before)
+	}
+	if f.Visible != nil {
+		cond := "(p.actor = ?"
+		args = append(args, f.Self)
+		for _, t := range f.Visible {
+			cond += " OR p.target = ?"
+			args = append(args, t)
+		}
+		where = append(where, cond+")")
+	}
+	q := `SELECT ` + entryColumns("p") + `, o.outcome, o.tencent_code, o.tencent_info, o.detail, o.duration_ms, o.time
+		FROM audit p LEFT JOIN audit o ON o.completes = p.seq
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY p.seq DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Record
+	for rows.Next() {
+		var oOutcome, oInfo, oDetail, oTime sql.NullString
+		var oCode, oDur sql.NullInt64
+		e, err := scanEntry(rows, &oOutcome, &oCode, &oInfo, &oDetail, &oDur, &oTime)
+		if err != nil {
+			return nil, err
+		}
+		r := &Record{Entry: *e}
+		if oOutcome.Valid {
+			r.Outcome, r.TencentCode, r.TencentInfo, r.Detail, r.DurationMS = oOutcome.String, int(oCode.Int64), oInfo.String, oDetail.String, oDur.Int64
+			if t, err := time.Parse(timeLayout, oTime.String); err == nil {
+				r.CompletedAt = &t
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Broken names the first entry where the chain does not hold.
+type Broken struct {
+	Seq    int64
+	Reason string
+}
+
+func (b *Broken) Error() string { return fmt.Sprintf("audit entry %d: %s", b.Seq, b.Reason) }
+
+// Verify checks the whole chain: each entry's hash, its link to the entry
+// before, and that sequence numbers have no gaps. It returns the number of
+// entries checked and, if the chain is broken, the first broken entry.
+func (d *DB) Verify(ctx context.Context) (int64, *Broken, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+entryColumns("a")+` FROM audit a ORDER BY a.seq`)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	var n int64
+	prev := ""
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return n, &Broken{Seq: n + 1, Reason: err.Error()}, nil
+		}
+		n++
+		switch {
+		case e.Seq != n:
+			return n, &Broken{Seq: e.Seq, Reason: fmt.Sprintf("expected entry %d here; entries are missing", n)}, nil
+		case e.PrevHash != prev:
+			return n, &Broken{Seq: e.Seq, Reason: "it does not link to the entry before it"}, nil
+		case hashOf(e) != e.Hash:
+			return n, &Broken{Seq: e.Seq, Reason: "its content does not match its hash (it was altered)"}, nil
+		}
+		prev = e.Hash
+	}
+	return n, nil, rows.Err()
+}

@@ -1,0 +1,60 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// SessionRow is a sign-in session kept on the server: the cookie carries
+// only its (signed) id, so deleting the row ends the session at once.
+type SessionRow struct {
+	ID       string
+	Account  string
+	Created  time.Time
+	LastSeen time.Time
+}
+
+// CreateSession stores a new session.
+func (d *DB) CreateSession(ctx context.Context, s SessionRow) error {
+	_, err := d.db.ExecContext(ctx, `INSERT INTO sessions (id, account, created_at, last_seen) VALUES (?, ?, ?, ?)`,
+		s.ID, s.Account, s.Created.UnixMilli(), s.LastSeen.UnixMilli())
+	return err
+}
+
+// Session loads a session; ErrNotFound when it does not exist (ended,
+// revoked, or never was).
+func (d *DB) Session(ctx context.Context, id string) (*SessionRow, error) {
+	var s SessionRow
+	var created, seen int64
+	err := d.db.QueryRowContext(ctx, `SELECT id, account, created_at, last_seen FROM sessions WHERE id = ?`, id).
+		Scan(&s.ID, &s.Account, &created, &seen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Created, s.LastSeen = time.UnixMilli(created), time.UnixMilli(seen)
+	return &s, nil
+}
+
+// TouchSession records activity on a session.
+func (d *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE id = ?`, at.UnixMilli(), id)
+	return err
+}
+
+// DeleteSession ends a session.
+func (d *DB) DeleteSession(ctx context.Context, id string) error {
+	_, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+	return err
+}
+
+// DeleteExpiredSessions removes sessions idle since idleBefore or created
+// before createdBefore.
+func (d *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) error {
+	_, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`, idleBefore.UnixMilli(), createdBefore.UnixMilli())
+	return err
+}

@@ -1,0 +1,144 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+func init() { BcryptCost = bcrypt.MinCost }
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	d, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func TestAccounts(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	if err := d.AddAccount(ctx, "mod", "correct horse battery", "moderator", []string{"@TGS#a", " ", "@TGS#a"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, pw, role string }{
+		{"mod", "correct horse battery", "viewer"}, // exists
+		{"has space", "correct horse battery", "viewer"},
+		{"short", "short", "viewer"},
+		{"x", "correct horse battery", "owner"},
+	} {
+		if err := d.AddAccount(ctx, c.name, c.pw, c.role, nil); err == nil {
+			t.Errorf("AddAccount(%q, %q) accepted", c.name, c.role)
+		}
+	}
+	a, err := d.Authenticate(ctx, "mod", "correct horse battery")
+	if err != nil || a.Role != "moderator" || len(a.Scope) != 1 || !a.CanChange("@TGS#a") || a.CanChange("@TGS#b") {
+		t.Fatalf("Authenticate = %+v, %v", a, err)
+	}
+	for _, c := range []struct{ name, pw string }{{"mod", "wrong password!!"}, {"nobody", "correct horse battery"}} {
+		if _, err := d.Authenticate(ctx, c.name, c.pw); !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("Authenticate(%q) = %v", c.name, err)
+		}
+	}
+	// Disabling ends sessions and refuses sign-in with the same answer.
+	now := time.Now()
+	d.CreateSession(ctx, SessionRow{ID: "s1", Account: "mod", Created: now, LastSeen: now})
+	if err := d.SetDisabled(ctx, "mod", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Session(ctx, "s1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("session after disable: %v", err)
+	}
+	if _, err := d.Authenticate(ctx, "mod", "correct horse battery"); !errors.Is(err, ErrBadCredentials) {
+		t.Fatalf("disabled sign-in: %v", err)
+	}
+	d.SetDisabled(ctx, "mod", false)
+	d.CreateSession(ctx, SessionRow{ID: "s2", Account: "mod", Created: now, LastSeen: now})
+	if err := d.SetPassword(ctx, "mod", "another long password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Session(ctx, "s2"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("session after password change: %v", err)
+	}
+	if err := d.SetPassword(ctx, "ghost", "another long password"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("SetPassword(ghost) = %v", err)
+	}
+}
+
+func TestAuditChain(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	ev, err := d.Append(ctx, Entry{Kind: KindEvent, Actor: "alice", Role: "admin", Action: "session.signin", Outcome: OutcomeOK})
+	if err != nil || ev.Seq != 1 || ev.PrevHash != "" {
+		t.Fatalf("first entry %+v %v", ev, err)
+	}
+	in, _ := d.Append(ctx, Entry{Kind: KindIntent, Actor: "alice", Action: "group.attributes.patch", Target: "@TGS#a",
+		Request: json.RawMessage(`{"set":[{"key":"k","value":"v"}]}`), Before: json.RawMessage(`[]`), Outcome: OutcomePending})
+	if in.PrevHash != ev.Hash {
+		t.Fatal("not chained")
+	}
+	if err := d.Complete(ctx, in, OutcomeOK, 0, "", "", 12*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	dangling, _ := d.Append(ctx, Entry{Kind: KindIntent, Actor: "bob", Action: "group.attributes.clear", Target: "@TGS#b", Outcome: OutcomePending})
+	n, err := d.RecoverPending(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("RecoverPending = %d, %v", n, err)
+	}
+	recs, err := d.Records(ctx, Filter{})
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("Records = %d, %v", len(recs), err)
+	}
+	if recs[0].Seq != dangling.Seq || recs[0].Outcome != OutcomeUnknown || recs[1].Outcome != OutcomeOK || recs[1].DurationMS != 12 {
+		t.Fatalf("merged outcomes: %+v / %+v", recs[0].Entry, recs[1].Entry)
+	}
+	if recs, _ := d.Records(ctx, Filter{Outcome: OutcomeUnknown}); len(recs) != 1 {
+		t.Fatalf("outcome filter: %d", len(recs))
+	}
+	if recs, _ := d.Records(ctx, Filter{Visible: []string{"@TGS#a"}, Self: "nobody"}); len(recs) != 1 || recs[0].Target != "@TGS#a" {
+		t.Fatalf("visibility filter: %+v", recs)
+	}
+	if recs, _ := d.Records(ctx, Filter{Before: 3, Limit: 1}); len(recs) != 1 || recs[0].Seq != 2 {
+		t.Fatalf("cursor: %+v", recs)
+	}
+	if n, broken, err := d.Verify(ctx); err != nil || broken != nil || n != 5 {
+		t.Fatalf("Verify = %d, %v, %v", n, broken, err)
+	}
+	// The table refuses edits.
+	if _, err := d.db.Exec(`UPDATE audit SET actor = 'mallory' WHERE seq = 2`); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("update allowed: %v", err)
+	}
+	if _, err := d.db.Exec(`DELETE FROM audit WHERE seq = 2`); err == nil {
+		t.Fatal("delete allowed")
+	}
+	// Someone with the file drops the trigger and edits an entry: Verify
+	// names it.
+	d.db.Exec(`DROP TRIGGER audit_no_update`)
+	if _, err := d.db.Exec(`UPDATE audit SET actor = 'mallory' WHERE seq = 2`); err != nil {
+		t.Fatal(err)
+	}
+	if _, broken, _ := d.Verify(ctx); broken == nil || broken.Seq != 2 || !strings.Contains(broken.Reason, "altered") {
+		t.Fatalf("tampering not found: %v", broken)
+	}
+}
+
+func TestAuditDeletionDetected(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	for range 3 {
+		d.Append(ctx, Entry{Kind: KindEvent, Actor: "a", Action: "session.signin", Outcome: OutcomeOK})
+	}
+	d.db.Exec(`DROP TRIGGER audit_no_delete`)
+	d.db.Exec(`DELETE FROM audit WHERE seq = 2`)
+	if _, broken, _ := d.Verify(ctx); broken == nil || broken.Seq != 3 {
+		t.Fatalf("deletion not found: %v", broken)
+	}
+}
