@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/imdesk/imdesk/server"
+	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
 	"github.com/imdesk/imdesk/web"
 )
@@ -31,6 +33,13 @@ const usage = `imdesk — admin panel for Tencent Cloud Chat
 
 Usage:
   imdesk [serve] [flags]   start the panel (demo mode without Tencent credentials)
+  imdesk account add NAME --role viewer|moderator|admin [--scope ID,ID|*]
+                           create a panel account (password read from standard input)
+  imdesk account passwd NAME    set a new password (read from standard input)
+  imdesk account disable NAME   disable an account and end its sessions
+  imdesk account enable NAME    enable it again
+  imdesk account list           list accounts
+  imdesk audit verify      check the audit log's hash chain
   imdesk mock [flags]      run the Tencent Cloud Chat simulator on its own
   imdesk healthcheck       exit 0 when the panel at IMDESK_ADDR answers /healthz
 
@@ -51,6 +60,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return serve(args, getenv, stdout, stderr)
 	case "mock":
 		return runMock(args, stdout, stderr)
+	case "account":
+		return runAccount(args, getenv, os.Stdin, stdout, stderr)
+	case "audit":
+		return runAudit(args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(getenv, stderr)
 	case "help":
@@ -79,9 +92,19 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		fmt.Fprintf(stderr, "imdesk: IMDESK_DATA_DIR: cannot create %s: %v\n", cfg.DataDir, errors.Unwrap(err))
+	db, err := sqlite.Open(cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "imdesk: IMDESK_DATA_DIR: %v\n", err)
 		return 2
+	}
+	defer db.Close()
+	// Changes whose answer was never recorded (the process stopped) are
+	// marked unknown before anything else happens.
+	if n, err := db.RecoverPending(context.Background()); err != nil {
+		fmt.Fprintf(stderr, "imdesk: audit log: %v\n", err)
+		return 1
+	} else if n > 0 {
+		log.Warn("changes from before the last stop have an unknown outcome; see the audit log", "count", n)
 	}
 
 	if cfg.Demo {
@@ -92,11 +115,24 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		}
 		defer mock.Close()
 	}
-
-	srv, err := server.New(server.Options{Config: cfg, Assets: web.Files, Version: version, Logger: log})
+	client, err := tim.New(tim.Config{BaseURL: cfg.TencentURL, SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey,
+		Admin: cfg.AdminIdentifier, Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)
 		return 1
+	}
+
+	srv, err := server.New(server.Options{Config: cfg, Assets: web.Files, DB: db, Tencent: client, Version: version, Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "imdesk: %v\n", err)
+		return 1
+	}
+	var demoAccounts []demoAccount
+	if cfg.Demo {
+		if demoAccounts, err = ensureDemoAccounts(context.Background(), db); err != nil {
+			fmt.Fprintf(stderr, "imdesk: demo accounts: %v\n", err)
+			return 1
+		}
 	}
 	if err := srv.Open(); err != nil {
 		fmt.Fprintf(stderr, "imdesk: IMDESK_ADDR: %v\n", err)
@@ -105,6 +141,10 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	log.Info("imdesk started", "config", cfg.String(), "version", version)
 	if cfg.Demo {
 		fmt.Fprintln(stdout, "DEMO MODE: no Tencent credentials are configured; changes go to the built-in simulator.")
+		fmt.Fprintln(stdout, "Demo accounts (new passwords at every start):")
+		for _, a := range demoAccounts {
+			fmt.Fprintf(stdout, "  account %-10s password %s  (%s)\n", a.name, a.password, a.about)
+		}
 	}
 	fmt.Fprintf(stdout, "imdesk is listening on http://%s\n", srv.Addr())
 

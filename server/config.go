@@ -25,6 +25,8 @@ type Config struct {
 	TencentURL      string // from IMDESK_REGION or IMDESK_TENCENT_URL, without a trailing slash
 
 	ShutdownTimeout time.Duration // IMDESK_SHUTDOWN_TIMEOUT
+	SessionIdle     time.Duration // IMDESK_SESSION_IDLE: a session ends after this long without use
+	SessionMax      time.Duration // IMDESK_SESSION_MAX: and after this long in any case
 
 	// Demo is set when no Tencent app is configured: the program then starts
 	// the built-in simulator and fills the Tencent fields with its own.
@@ -65,7 +67,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // as a *ConfigError naming the variable. -h and --help return flag.ErrHelp
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
-	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown string
+	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -76,6 +78,8 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"region", "IMDESK_REGION", "", "data centre: " + strings.Join(tim.RegionNames(), ", "), &region},
 		{"tencent-url", "IMDESK_TENCENT_URL", "", "base URL of the REST API instead of a region (e.g. a mock)", &tencentURL},
 		{"shutdown-timeout", "IMDESK_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may take to finish at shutdown", &shutdown},
+		{"session-idle", "IMDESK_SESSION_IDLE", "30m", "a sign-in session ends after this long without use", &idle},
+		{"session-max", "IMDESK_SESSION_MAX", "8h", "a sign-in session ends after this long in any case", &maxAge},
 	}
 	for _, s := range settings {
 		fs.StringVar(s.value, s.flag, s.def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
@@ -106,6 +110,17 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(shutdown); err != nil || c.ShutdownTimeout <= 0 {
 		return nil, &ConfigError{"IMDESK_SHUTDOWN_TIMEOUT", fmt.Sprintf("%q is not a positive duration such as 30s", shutdown)}
+	}
+	for _, d := range []struct {
+		env, value string
+		dst        *time.Duration
+	}{{"IMDESK_SESSION_IDLE", idle, &c.SessionIdle}, {"IMDESK_SESSION_MAX", maxAge, &c.SessionMax}} {
+		if *d.dst, err = time.ParseDuration(d.value); err != nil || *d.dst < time.Minute {
+			return nil, &ConfigError{d.env, fmt.Sprintf("%q is not a duration of at least a minute, such as 30m or 8h", d.value)}
+		}
+	}
+	if c.SessionIdle > c.SessionMax {
+		return nil, &ConfigError{"IMDESK_SESSION_IDLE", "must not be longer than IMDESK_SESSION_MAX"}
 	}
 	if err := validateAddr(addr); err != nil {
 		return nil, &ConfigError{"IMDESK_ADDR", err.Error()}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -60,7 +61,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 				s.log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
 				if !rec.wrote {
-					writeError(rec, r, http.StatusInternalServerError, "internal", "Something went wrong on the server. Try again; if it keeps happening, give the request id to your administrator.")
+					s.writeAPIError(rec, r, errors.New("panic"))
 				}
 			}
 			s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path,

@@ -17,21 +17,33 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
 )
 
-// Options configure a Server. Config and Assets are required.
+// Options configure a Server. Config, Assets, DB and Tencent are required.
 type Options struct {
 	Config  *Config
 	Assets  fs.FS        // the web/ folder: icons, styles, app.wasm
+	DB      *sqlite.DB   // accounts, sessions, audit log
+	Tencent *tim.Client  // the only way to Tencent
 	Version string       // build version, so a restart is not mistaken for an update
 	Logger  *slog.Logger // defaults to slog.Default()
+	Now     func() time.Time
 }
 
 // Server is the panel's HTTP server.
 type Server struct {
 	cfg      *Config
 	log      *slog.Logger
+	now      func() time.Time
 	assets   *assets
+	db       *sqlite.DB
+	tim      *tim.Client
+	sessions *sessionStore
+	throttle *throttle
+	groups   *groupIndex
 	handler  http.Handler
 	http     *http.Server
 	ln       net.Listener
@@ -40,17 +52,28 @@ type Server struct {
 
 // New builds a Server; Open starts it.
 func New(o Options) (*Server, error) {
-	if o.Config == nil || o.Assets == nil {
-		return nil, errors.New("server: Config and Assets are required")
+	if o.Config == nil || o.Assets == nil || o.DB == nil || o.Tencent == nil {
+		return nil, errors.New("server: Config, Assets, DB and Tencent are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	a, err := loadAssets(o.Assets)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: o.Config, log: o.Logger, assets: a}
+	codecs, err := loadSessionKeys(o.Config.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, assets: a, db: o.DB, tim: o.Tencent,
+		sessions: &sessionStore{db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
+		throttle: newThrottle(o.Now),
+		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
@@ -61,9 +84,7 @@ func New(o Options) (*Server, error) {
 		// The loader that matches the toolchain app.wasm was built with.
 		mux.HandleFunc("GET /wasm_exec.js", s.serveAsset("wasm_exec.js"))
 	}
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, http.StatusNotFound, "not_found", "There is no such API endpoint.")
-	})
+	mux.Handle("/api/", s.apiHandler())
 	ui := s.uiHandler(o.Version)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -75,6 +96,35 @@ func New(o Options) (*Server, error) {
 	})
 	s.handler = s.middleware(mux)
 	return s, nil
+}
+
+// apiHandler routes the JSON API. Cross-origin writes are refused before
+// any handler runs; every route but sign-in needs a session.
+func (s *Server) apiHandler() http.Handler {
+	mux := http.NewServeMux()
+	auth := s.requireSession
+	mux.HandleFunc("POST /api/v1/session", s.handleSignIn)
+	mux.HandleFunc("GET /api/v1/session", auth(s.handleWhoAmI))
+	mux.HandleFunc("DELETE /api/v1/session", auth(s.handleSignOut))
+	mux.HandleFunc("GET /api/v1/groups", auth(s.handleGroups))
+	mux.HandleFunc("GET /api/v1/groups/{groupID}", auth(s.handleGroup))
+	mux.HandleFunc("GET /api/v1/groups/{groupID}/attributes", auth(s.handleGetAttributes))
+	mux.HandleFunc("PATCH /api/v1/groups/{groupID}/attributes", auth(s.handlePatchAttributes))
+	mux.HandleFunc("PUT /api/v1/groups/{groupID}/attributes", auth(s.handlePutAttributes))
+	mux.HandleFunc("DELETE /api/v1/groups/{groupID}/attributes", auth(s.handleClearAttributes))
+	mux.HandleFunc("GET /api/v1/audit", auth(s.handleAudit))
+	mux.HandleFunc("GET /api/v1/audit/export", auth(s.handleAuditExport))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeAPIError(w, r, newError(http.StatusNotFound, "not_found", "There is no such API endpoint."))
+	})
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeAPIError(w, r, newError(http.StatusForbidden, "permission_denied", "Requests from other sites are refused."))
+	}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		cop.Handler(mux).ServeHTTP(w, r)
+	})
 }
 
 // uiHandler returns go-app's handler for pages, app.js, the service worker
@@ -181,13 +231,19 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// handleReady serves GET /readyz: the server can do its work, i.e. the user
-// interface is built in and the server is not shutting down.
+// handleReady serves GET /readyz: the server can do its work — the user
+// interface is built in, the database answers, and the server is not
+// shutting down.
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
-	checks := map[string]string{"ui": "ok", "shutdown": "ok"}
+	checks := map[string]string{"ui": "ok", "database": "ok", "shutdown": "ok"}
 	ready := true
 	if s.assets.get("app.wasm") == nil {
 		checks["ui"] = "app.wasm is not built in; build with `make build`"
+		ready = false
+	}
+	if err := s.db.Ping(r.Context()); err != nil {
+		checks["database"] = "not answering"
+		s.log.Error("readiness: database", "err", err)
 		ready = false
 	}
 	if s.draining.Load() {
@@ -206,16 +262,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// apiError is the body of every API error (DESIGN.md, "BFF JSON API").
-type apiError struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	Field     string `json:"field,omitempty"`
-	RequestID string `json:"requestId,omitempty"`
-}
-
-func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	writeJSON(w, status, map[string]apiError{"error": {Code: code, Message: message, RequestID: requestID(r.Context())}})
 }

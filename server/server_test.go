@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,12 +29,7 @@ var testAssets = fstest.MapFS{
 
 func newTestServer(t *testing.T, files fstest.MapFS) *Server {
 	t.Helper()
-	s, err := New(Options{Config: &Config{Addr: "127.0.0.1:0", DataDir: t.TempDir()}, Assets: files,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return newEnvWith(t, files).srv
 }
 
 func get(t *testing.T, h http.Handler, path string, header ...string) *httptest.ResponseRecorder {
@@ -131,16 +125,11 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 }
 
-// The demo flag reaches the browser through app.js; the secret never does.
+// The mode reaches the browser through app.js; the secret never does.
 func TestAppJSCarriesNoSecret(t *testing.T) {
-	s, err := New(Options{Config: &Config{Addr: "127.0.0.1:0", SDKAppID: 1400000001, SecretKey: "very-secret-key",
-		AdminIdentifier: "administrator", TencentURL: "https://console.tim.qq.com"}, Assets: testAssets,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := get(t, s.Handler(), "/app.js").Body.String()
-	if strings.Contains(body, "very-secret-key") || !strings.Contains(body, `"IMDESK_MODE":"live"`) {
+	e := newEnv(t)
+	body := get(t, e.srv.Handler(), "/app.js").Body.String()
+	if strings.Contains(body, testKey) || !strings.Contains(body, `"IMDESK_MODE":"live"`) {
 		t.Fatalf("app.js env: %s", body[:min(400, len(body))])
 	}
 }

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/sqlite"
+)
+
+// AuditPage is one page of GET /api/v1/audit.
+type AuditPage struct {
+	Records    []*sqlite.Record `json:"records"`
+	NextCursor string           `json:"nextCursor,omitempty"`
+}
+
+const (
+	defaultAuditPage = 50
+	maxAuditPage     = 200
+)
+
+// auditFilter reads the filters shared by the list and the export. Accounts
+// whose scope is not every group see the entries of their groups and their
+// own.
+func (s *Server) auditFilter(r *http.Request) (sqlite.Filter, error) {
+	q := r.URL.Query()
+	f := sqlite.Filter{Actor: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target"), Outcome: q.Get("outcome")}
+	bad := func(field, msg string) error {
+		return &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: field, Message: msg}
+	}
+	switch f.Outcome {
+	case "", sqlite.OutcomeOK, sqlite.OutcomeFailed, sqlite.OutcomeUnknown, sqlite.OutcomePending:
+	default:
+		return f, bad("outcome", "The outcome filter must be ok, failed, unknown or pending.")
+	}
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		if v := q.Get(t.name); v != "" {
+			parsed, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return f, bad(t.name, "Give the time as 2026-11-22T08:00:00Z.")
+			}
+			*t.dst = parsed
+		}
+	}
+	if v := q.Get("cursor"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return f, bad("cursor", "The page cursor is not valid; start again from the first page.")
+		}
+		f.Before = n
+	}
+	if c := callerOf(r.Context()); c.Role != api.RoleAdmin && !slices.Contains(c.Scope, sqlite.AllScope) {
+		f.Visible, f.Self = c.Scope, c.Name
+		if f.Visible == nil {
+			f.Visible = []string{}
+		}
+	}
+	return f, nil
+}
+
+// handleAudit serves GET /api/v1/audit: newest first, a page at a time.
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+	f, err := s.auditFilter(r)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	f.Limit = defaultAuditPage
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxAuditPage {
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: "limit", Message: "The page size must be 1 to 200."})
+			return
+		}
+		f.Limit = n
+	}
+	limit := f.Limit
+	f.Limit++ // one more tells whether there is a next page
+	recs, err := s.db.Records(r.Context(), f)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	page := AuditPage{Records: recs}
+	if len(recs) > limit {
+		page.Records = recs[:limit]
+		page.NextCursor = strconv.FormatInt(recs[limit-1].Seq, 10)
+	}
+	if page.Records == nil {
+		page.Records = []*sqlite.Record{}
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// handleAuditExport serves GET /api/v1/audit/export?format=csv|jsonl with
+// the same filters, every matching record, newest first.
+func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
+	f, err := s.auditFilter(r)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format != "csv" && format != "jsonl" {
+		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: "format", Message: "Choose the csv or jsonl format."})
+		return
+	}
+	recs, err := s.db.Records(r.Context(), f)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	name := "imdesk-audit-" + s.now().UTC().Format("20060102-150405") + "." + format
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if format == "jsonl" {
+		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+		enc := json.NewEncoder(w)
+		for _, rec := range recs {
+			_ = enc.Encode(rec)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"seq", "time", "actor", "role", "ip", "user_agent", "request_id", "action", "target",
+		"request", "before", "outcome", "tencent_code", "tencent_info", "detail", "duration_ms", "hash"})
+	for _, rec := range recs {
+		_ = cw.Write([]string{strconv.FormatInt(rec.Seq, 10), rec.Time.Format(time.RFC3339Nano), csvSafe(rec.Actor), rec.Role, rec.IP,
+			csvSafe(rec.UserAgent), rec.RequestID, rec.Action, csvSafe(rec.Target), csvSafe(string(rec.Request)), csvSafe(string(rec.Before)),
+			rec.Outcome, strconv.Itoa(rec.TencentCode), csvSafe(rec.TencentInfo), csvSafe(rec.Detail),
+			strconv.FormatInt(rec.DurationMS, 10), rec.Hash})
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula: values that
+// moderators or attackers typed go into the export.
+func csvSafe(v string) string {
+	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') {
+		return "'" + v
+	}
+	return v
+}

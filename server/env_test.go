@@ -1,0 +1,220 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
+	"github.com/imdesk/imdesk/server/timmock"
+)
+
+func init() { sqlite.BcryptCost = bcrypt.MinCost }
+
+const (
+	testAppID = 1400000001
+	testKey   = "server-test-secret-key-0123456789"
+	testPass  = "correct horse battery"
+
+	// Demo groups: the moderator's scope holds the first two.
+	community  = "@TGS#_trailhead"
+	public     = "@TGS#2J4SZEAEL"
+	work       = "@TGS#aC5SZEAEF" // outside the moderator's scope
+	community2 = "@TGS#_yuexiang"
+)
+
+// clock is the shared fake time of a test environment; sleeping advances it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error { c.Advance(d); return ctx.Err() }
+
+// env is a whole panel against the real mock: database, Tencent client,
+// server, and accounts admin, moderator (scope community, public), viewer,
+// and a disabled one.
+type env struct {
+	t     *testing.T
+	srv   *Server
+	db    *sqlite.DB
+	mock  *timmock.Mock
+	clock *clock
+	logs  *syncBuffer
+}
+
+// syncBuffer is a log sink safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func newEnv(t *testing.T) *env { return newEnvWith(t, testAssets) }
+
+func newEnvWith(t *testing.T, files fstest.MapFS) *env {
+	t.Helper()
+	c := &clock{t: time.Now()}
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now})
+	if err := m.Seed(timmock.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	ms := httptest.NewServer(m.Handler(false))
+	t.Cleanup(func() { m.Close(); ms.Close() })
+	dir := t.TempDir()
+	db, err := sqlite.Open(dir, sqlite.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	client, err := tim.New(tim.Config{BaseURL: ms.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
+		Now: c.Now, Sleep: c.Sleep, Timeout: 2 * time.Second, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{
+		Config: &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: 30 * time.Minute, SessionMax: 8 * time.Hour},
+		Assets: files, DB: db, Tencent: client, Now: c.Now,
+		Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, a := range []struct {
+		name, role string
+		scope      []string
+	}{
+		{"admin", "admin", nil},
+		{"mod", "moderator", []string{community, public}},
+		{"viewer", "viewer", []string{"*"}},
+		{"gone", "moderator", []string{"*"}},
+	} {
+		if err := db.AddAccount(ctx, a.name, testPass, a.role, a.scope); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.SetDisabled(ctx, "gone", true)
+	return &env{t: t, srv: srv, db: db, mock: m, clock: c, logs: logs}
+}
+
+// browser is one client of the panel: it keeps the session cookie and
+// sends same-origin headers like a browser would.
+type browser struct {
+	e      *env
+	cookie *http.Cookie
+	ip     string
+}
+
+func (e *env) browser() *browser { return &browser{e: e, ip: "192.0.2.10"} }
+
+// signIn returns a browser signed in as name.
+func (e *env) signIn(name string) *browser {
+	e.t.Helper()
+	b := e.browser()
+	if w := b.do("POST", "/api/v1/session", map[string]string{"username": name, "password": testPass}); w.Code != 200 {
+		e.t.Fatalf("sign in as %s: %d %s", name, w.Code, w.Body)
+	}
+	return b
+}
+
+// do sends a request; body is JSON-encoded unless it is a string.
+func (b *browser) do(method, path string, body any, header ...string) *httptest.ResponseRecorder {
+	b.e.t.Helper()
+	var rd io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(v)
+	default:
+		j, _ := json.Marshal(v)
+		rd = bytes.NewReader(j)
+	}
+	r := httptest.NewRequest(method, path, rd)
+	r.RemoteAddr = b.ip + ":40000"
+	if rd != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	r.Header.Set("User-Agent", "test-browser")
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] == "" {
+			r.Header.Del(header[i])
+		} else {
+			r.Header.Set(header[i], header[i+1])
+		}
+	}
+	if b.cookie != nil {
+		r.AddCookie(b.cookie)
+	}
+	w := httptest.NewRecorder()
+	b.e.srv.Handler().ServeHTTP(w, r)
+	for _, c := range w.Result().Cookies() {
+		if c.Name == cookieName {
+			if c.MaxAge < 0 || c.Value == "" {
+				b.cookie = nil
+			} else {
+				b.cookie = c
+			}
+		}
+	}
+	return w
+}
+
+// apiErr decodes an API error body.
+func apiErr(t *testing.T, w *httptest.ResponseRecorder) (code, message, field string) {
+	t.Helper()
+	var body struct {
+		Error struct {
+			Code, Message, Field, RequestID string
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code == "" {
+		t.Fatalf("not an API error: %d %s", w.Code, w.Body)
+	}
+	if body.Error.RequestID == "" {
+		t.Errorf("error without a request id: %s", w.Body)
+	}
+	return body.Error.Code, body.Error.Message, body.Error.Field
+}
+
+// attrs reads a group's attributes straight from the mock, through the
+// client the server uses.
+func (e *env) attrs(groupID string) map[string]string {
+	e.t.Helper()
+	list, err := e.srv.tim.GetGroupAttr(context.Background(), groupID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, a := range list {
+		out[a.Key] = a.Value
+	}
+	return out
+}

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/tim"
+)
+
+// httpError is an error with what the API answers for it: a status, a
+// stable code, a sentence for the moderator, and optionally the field, the
+// Tencent code behind it and a Retry-After. Err is for the log only.
+type httpError struct {
+	Status     int
+	Code       string
+	Message    string
+	Field      string
+	Upstream   *api.Upstream
+	RetryAfter int // seconds
+	Err        error
+}
+
+func (e *httpError) Error() string {
+	if e.Err != nil {
+		return e.Code + ": " + e.Message + ": " + e.Err.Error()
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *httpError) Unwrap() error { return e.Err }
+
+func newError(status int, code, message string) *httpError {
+	return &httpError{Status: status, Code: code, Message: message}
+}
+
+// Errors shared by several handlers.
+var (
+	errUnauthenticated = newError(http.StatusUnauthorized, "unauthenticated", "Sign in to continue.")
+	errSessionExpired  = newError(http.StatusUnauthorized, "unauthenticated", "Your session has ended. Sign in again to continue.")
+	errViewerReadOnly  = newError(http.StatusForbidden, "permission_denied", "Your account can view but not change anything.")
+	errOutOfScope      = newError(http.StatusForbidden, "permission_denied", "Your account may not change this group. Ask an administrator to add it to your scope.")
+	errNotVisible      = newError(http.StatusForbidden, "permission_denied", "Your account does not have access to this group.")
+	errAuditDown       = newError(http.StatusServiceUnavailable, "upstream_unavailable", "The change was not sent, because imdesk could not record it in the audit log. Try again; if it keeps happening, tell your administrator.")
+)
+
+// writeAPIError writes err as the API's JSON error. Anything that is not an
+// *httpError, a validation error or a Tencent error is internal: its detail
+// goes to the log, and the answer says only that something went wrong.
+func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
+	he := s.toHTTPError(err)
+	if he.Status >= 500 {
+		s.log.Error("api error", "request_id", requestID(r.Context()), "method", r.Method, "path", r.URL.Path, "status", he.Status, "err", err)
+	}
+	if he.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(he.RetryAfter))
+	}
+	writeJSON(w, he.Status, map[string]api.Error{"error": {
+		Code: he.Code, Message: he.Message, Field: he.Field, Upstream: he.Upstream, RequestID: requestID(r.Context()),
+	}})
+}
+
+func (s *Server) toHTTPError(err error) *httpError {
+	var he *httpError
+	var fe *api.FieldError
+	var te *tim.Error
+	switch {
+	case errors.As(err, &he):
+		return he
+	case errors.As(err, &fe):
+		return &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Message: fe.Message, Field: fe.Field}
+	case errors.As(err, &te):
+		return tencentHTTPError(te)
+	}
+	return &httpError{Status: http.StatusInternalServerError, Code: "internal", Err: err,
+		Message: "Something went wrong on the server. Try again; if it keeps happening, give the request id to your administrator."}
+}
+
+// tencentMessages are the sentences for Tencent codes a moderator can meet.
+var tencentMessages = map[int]string{
+	10007: "Tencent Cloud Chat does not allow this change for this type of group.",
+	10010: "This group does not exist or has been dismissed.",
+	10015: "This group does not exist or has been dismissed.",
+	10045: "An attribute key is longer than 32 bytes.",
+	10046: "An attribute value is longer than 4000 bytes.",
+	10047: "A group can have at most 16 attributes.",
+	10048: "All attribute values together may be at most 16000 bytes.",
+	10049: "This group's attributes were changed too often; try again in a moment.",
+	10050: "One of the attributes to remove no longer exists. Reload to see the current attributes.",
+	51013: "Your Tencent Cloud Chat plan does not include conversation groups.",
+}
+
+// tencentHTTPError turns a Tencent client error into the API's answer.
+func tencentHTTPError(te *tim.Error) *httpError {
+	he := &httpError{Err: te}
+	if te.Code != 0 {
+		he.Upstream = &api.Upstream{Code: te.Code, Info: te.Info}
+	}
+	msg, known := tencentMessages[te.Code]
+	switch te.Kind {
+	case tim.KindInvalid:
+		he.Status, he.Code = http.StatusBadRequest, "invalid_argument"
+		if !known {
+			msg = "Tencent Cloud Chat refused the change: " + te.Meaning + "."
+		}
+	case tim.KindNotFound:
+		he.Status, he.Code = http.StatusNotFound, "not_found"
+		if !known {
+			msg = "Tencent Cloud Chat could not find it: " + te.Meaning + "."
+		}
+	case tim.KindConflict:
+		he.Status, he.Code = http.StatusConflict, "conflict"
+		if !known {
+			msg = "Tencent Cloud Chat refused the change: " + te.Meaning + "."
+		}
+	case tim.KindPermission:
+		he.Status, he.Code = http.StatusForbidden, "permission_denied"
+		if !known {
+			he.Status, he.Code = http.StatusBadGateway, "upstream_unavailable"
+			msg = "imdesk cannot act on Tencent Cloud Chat (" + te.Meaning + "). Tell your administrator."
+		}
+	case tim.KindRateLimited:
+		he.Status, he.Code, he.RetryAfter = http.StatusTooManyRequests, "rate_limited", 1
+		if !known {
+			msg = "Tencent Cloud Chat is receiving too many requests; try again in a moment."
+		}
+	case tim.KindRetryable:
+		he.Status, he.Code, msg = http.StatusServiceUnavailable, "upstream_unavailable", "Tencent Cloud Chat had a temporary problem. Try again."
+	case tim.KindTimeout:
+		he.Status, he.Code, msg = http.StatusGatewayTimeout, "upstream_timeout", "Tencent Cloud Chat did not answer in time. Try again."
+	case tim.KindUnknownOutcome:
+		he.Status, he.Code, msg = http.StatusGatewayTimeout, "upstream_timeout",
+			"Tencent Cloud Chat did not confirm the change, so it may or may not have been made. Reload to check before trying again."
+	default:
+		he.Status, he.Code, msg = http.StatusBadGateway, "upstream_unavailable",
+			"Tencent Cloud Chat sent an answer imdesk could not read. Try again; if it keeps happening, tell your administrator."
+	}
+	he.Message = msg
+	if te.Field != "" && he.Status == http.StatusBadRequest {
+		he.Field = te.Field
+	}
+	return he
+}
