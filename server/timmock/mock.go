@@ -31,14 +31,18 @@ type Options struct {
 	// Basic makes the app a basic edition: conversation groups and marks are
 	// then refused with 51013, as Tencent does. Default is premium.
 	Basic bool
+	// Observe, when set, is told of every call that passes the envelope
+	// checks, before it is handled: tests use it to see what reached Tencent.
+	Observe func(command string, body []byte)
 }
 
 // Mock simulates one Tencent Cloud Chat app.
 type Mock struct {
-	appID  uint64
-	key    string
-	admins map[string]bool
-	now    func() time.Time
+	appID   uint64
+	key     string
+	admins  map[string]bool
+	now     func() time.Time
+	observe func(string, []byte)
 
 	mu      sync.Mutex
 	rand    *rand.Rand
@@ -71,7 +75,7 @@ func New(o Options) *Mock {
 		admins["administrator"] = true
 	}
 	return &Mock{
-		appID: o.SDKAppID, key: o.SecretKey, admins: admins, now: o.Now,
+		appID: o.SDKAppID, key: o.SecretKey, admins: admins, now: o.Now, observe: o.Observe,
 		rand: o.Rand, basic: o.Basic,
 		groups: map[string]*group{}, users: map[string]*user{},
 		apiRate: map[string]*window{}, calls: map[string]int{},
@@ -208,6 +212,9 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if m.observe != nil {
+		m.observe(short, body)
+	}
 	m.mu.Lock()
 	m.calls[short]++
 	resp, e := cmd.handler(m, body)

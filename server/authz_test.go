@@ -1,0 +1,81 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestAuthorization checks every endpoint for every role, inside and
+// outside the account's scope: viewers read only, moderators change only
+// groups in their scope, admins change everything.
+func TestAuthorization(t *testing.T) {
+	in, out := public, work // the moderator's scope holds public, not work
+	type want struct{ anon, viewer, scopedViewer, moderator, admin int }
+	cases := []struct {
+		method, path, body string
+		want               want
+	}{
+		{"GET", "/api/v1/session", "", want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/groups", "", want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/groups/%s", in, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/groups/%s", out, want{401, 200, 403, 403, 200}},
+		{"GET", "/api/v1/groups/%s/attributes", in, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/groups/%s/attributes", out, want{401, 200, 403, 403, 200}},
+		{"PATCH", "/api/v1/groups/%s/attributes", in, want{401, 403, 403, 200, 200}},
+		{"PATCH", "/api/v1/groups/%s/attributes", out, want{401, 403, 403, 403, 200}},
+		{"PUT", "/api/v1/groups/%s/attributes", in, want{401, 403, 403, 200, 200}},
+		{"PUT", "/api/v1/groups/%s/attributes", out, want{401, 403, 403, 403, 200}},
+		{"DELETE", "/api/v1/groups/%s/attributes", in, want{401, 403, 403, 200, 200}},
+		{"DELETE", "/api/v1/groups/%s/attributes", out, want{401, 403, 403, 403, 200}},
+		{"GET", "/api/v1/audit", "", want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/audit/export?format=csv", "", want{401, 200, 200, 200, 200}},
+		{"DELETE", "/api/v1/session", "", want{401, 204, 204, 204, 204}},
+	}
+	bodies := map[string]any{
+		"PATCH": map[string]any{"set": []map[string]string{{"key": "authz", "value": "1"}}},
+		"PUT":   map[string]any{"attributes": []map[string]string{{"key": "authz", "value": "1"}}},
+	}
+	for _, c := range cases {
+		path := c.path
+		if c.body != "" {
+			path = fmt.Sprintf(c.path, escape(c.body))
+		}
+		scope := "in scope"
+		if c.body == out {
+			scope = "out of scope"
+		}
+		for _, role := range []struct {
+			name   string
+			status int
+		}{{"", c.want.anon}, {"viewer", c.want.viewer}, {"scoped-viewer", c.want.scopedViewer}, {"mod", c.want.moderator}, {"admin", c.want.admin}} {
+			label := role.name
+			if label == "" {
+				label = "anonymous"
+			}
+			t.Run(fmt.Sprintf("%s %s %s as %s", c.method, c.path, scope, label), func(t *testing.T) {
+				e := newEnv(t)
+				e.db.AddAccount(context.Background(), "scoped-viewer", testPass, "viewer", []string{in})
+				b := e.browser()
+				if role.name != "" {
+					b = e.signIn(role.name)
+				}
+				var body any
+				if bb, ok := bodies[c.method]; ok && c.body != "" {
+					body = bb
+				}
+				e.clock.Advance(time.Second)
+				calls := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr")
+				w := b.do(c.method, path, body)
+				if w.Code != role.status {
+					t.Fatalf("status %d, want %d: %s", w.Code, role.status, w.Body)
+				}
+				after := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr")
+				if w.Code >= 400 && after != calls {
+					t.Fatal("a refused request changed something at Tencent")
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
+	"github.com/imdesk/imdesk/server/timmock"
+)
+
+// TestCrashChild is the server process of TestCrashRecovery; it runs only
+// when that test starts it.
+func TestCrashChild(t *testing.T) {
+	dir, url := os.Getenv("IMDESK_CRASH_DIR"), os.Getenv("IMDESK_CRASH_TENCENT")
+	if dir == "" {
+		t.Skip("started by TestCrashRecovery only")
+	}
+	db, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := tim.New(tim.Config{BaseURL: url, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Config: &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour},
+		Assets: testAssets, DB: db, Tencent: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("ADDR %s\n", srv.Addr())
+	select {} // until killed
+}
+
+// TestCrashRecovery kills a server with SIGKILL while it performs
+// concurrent audited writes. After a restart: every request answered OK has
+// its entry with outcome ok; every change that reached Tencent has an
+// entry; requests in flight are "unknown" (or ok) or absent and never sent;
+// and the chain verifies.
+func TestCrashRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	db, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	var seenMu sync.Mutex
+	seen := map[string]bool{} // values that reached Tencent
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Observe: func(cmd string, body []byte) {
+		var req struct {
+			GroupAttr []struct{ Value string } `json:"GroupAttr"`
+		}
+		if json.Unmarshal(body, &req) == nil {
+			seenMu.Lock()
+			for _, a := range req.GroupAttr {
+				seen[a.Value] = true
+			}
+			seenMu.Unlock()
+		}
+	}})
+	if err := m.Seed(timmock.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	// Tencent takes a little while, so that kills land mid-call too.
+	m.AddFault(timmock.Fault{Command: "modify_group_attr", Kind: timmock.FaultLatency, Latency: timmock.Duration(15 * time.Millisecond)})
+	ms := httptest.NewServer(m.Handler(false))
+	defer ms.Close()
+	defer m.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "IMDESK_CRASH_DIR="+dir, "IMDESK_CRASH_TENCENT="+ms.URL)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	addr := ""
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
+			addr = a
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatal("the child did not start")
+	}
+	go io.Copy(io.Discard, stdout)
+	base := "http://" + addr
+
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := hc.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"`+testPass+`"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("sign in: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	groups := []string{community, public, work, community2, "@TGS#_machikado", "@TGS#1NVTZEAE4", "@TGS#3LIVEKR01", "@TGS#5CHATRM09"}
+	var mu sync.Mutex
+	answeredOK := map[string]bool{} // values
+	sent := map[string]bool{}
+	killed := make(chan struct{})
+	var wg sync.WaitGroup
+	for w, g := range groups {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-killed:
+					return
+				default:
+				}
+				value := fmt.Sprintf("w%d-%d", w, n)
+				mu.Lock()
+				sent[value] = true
+				mu.Unlock()
+				req, _ := http.NewRequest("PATCH", base+"/api/v1/groups/"+escape(g)+"/attributes",
+					strings.NewReader(`{"set":[{"key":"crash","value":"`+value+`"}]}`))
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := hc.Do(req)
+				if err != nil {
+					return // the server is gone
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					mu.Lock()
+					answeredOK[value] = true
+					enough := len(answeredOK) >= 40
+					mu.Unlock()
+					if enough {
+						select {
+						case <-killed:
+						default:
+							close(killed)
+							cmd.Process.Signal(syscall.SIGKILL)
+						}
+						return
+					}
+				} else if resp.StatusCode != 429 {
+					t.Errorf("PATCH %s: %d", value, resp.StatusCode)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	cmd.Wait()
+
+	db, err = sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.RecoverPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n, broken, err := db.Verify(context.Background()); err != nil || broken != nil {
+		t.Fatalf("chain after the crash (%d entries): %v %v", n, broken, err)
+	}
+	recs, err := db.Records(context.Background(), sqlite.Filter{Action: "group.attributes.patch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	audited := map[string]string{} // value → outcome
+	for _, r := range recs {
+		var p struct {
+			Set []struct{ Value string } `json:"set"`
+		}
+		json.Unmarshal(r.Request, &p)
+		audited[p.Set[0].Value] = r.Outcome
+	}
+	for v := range answeredOK {
+		if audited[v] != sqlite.OutcomeOK {
+			t.Errorf("answered OK but audited as %q: %s", audited[v], v)
+		}
+	}
+	seenMu.Lock()
+	defer seenMu.Unlock()
+	for v := range seen {
+		if _, ok := audited[v]; !ok {
+			t.Errorf("reached Tencent without an audit entry: %s", v)
+		}
+	}
+	unknown := 0
+	for v := range sent {
+		if answeredOK[v] {
+			continue
+		}
+		switch outcome, ok := audited[v]; {
+		case !ok && seen[v]:
+			t.Errorf("in flight, absent from the log, but sent: %s", v)
+		case ok && outcome == sqlite.OutcomeUnknown:
+			unknown++
+		case ok && outcome != sqlite.OutcomeOK:
+			t.Errorf("in flight with outcome %q: %s", outcome, v)
+		}
+	}
+	t.Logf("%d answered OK, %d audited, %d reached Tencent, %d in flight marked unknown", len(answeredOK), len(audited), len(seen), unknown)
+}
