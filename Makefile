@@ -26,9 +26,13 @@ PWGO_DIR   = $(shell $(GO) mod download -json $(PWGO_MOD) | sed -n 's/^\t"Dir": 
 PW_VERSION = $(shell grep -o 'playwrightCliVersion *= *"[^"]*"' "$(PWGO_DIR)/run.go" | grep -o '[0-9][^"]*')
 PW_DRIVER  = $(CACHE)/playwright-driver-$(PW_VERSION)
 
+# axe-core for the accessibility scan in e2e, injected into the pages.
+AXE_VERSION := 4.14.1
+AXE_DIR     := $(CACHE)/axe-core-$(AXE_VERSION)
+
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v /e2e)
 
-.PHONY: build run test vet unit e2e deps deps-apt deps-brotli deps-driver clean
+.PHONY: build run test vet unit e2e deps deps-apt deps-brotli deps-driver deps-axe screenshots clean
 
 ## build: app.wasm (compressed) and the self-contained server at bin/imdesk
 build: $(BIN)
@@ -66,9 +70,16 @@ unit:
 
 e2e: build deps
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" \
+	AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" \
 	CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -timeout 20m ./e2e
 
-deps: deps-apt deps-driver
+deps: deps-apt deps-driver deps-axe
+
+deps-axe:
+	@test -f "$(AXE_DIR)/node_modules/axe-core/axe.min.js" || { \
+	  echo "installing axe-core@$(AXE_VERSION) from npm into $(AXE_DIR)"; \
+	  mkdir -p "$(AXE_DIR)"; echo '{"private":true}' > "$(AXE_DIR)/package.json"; \
+	  npm install --prefix "$(AXE_DIR)" --no-audit --no-fund --no-package-lock --save-exact "axe-core@$(AXE_VERSION)" >/dev/null; }
 
 # Debian's chromium for the e2e tests and brotli for the build.
 deps-apt:

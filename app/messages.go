@@ -1,8 +1,8 @@
 package main
 
 // catalogue holds every sentence the user interface shows, so that another
-// language is one more value of this type and no page changes. Fields are
-// grouped by where they appear.
+// language is one more value of this type and no page changes. Strings with
+// %-verbs are formats; their arguments are documented beside them.
 type catalogue struct {
 	AppName    string
 	AppTagline string
@@ -12,12 +12,125 @@ type catalogue struct {
 	DemoBanner    string
 	UpdateReady   string
 	UpdateReload  string
+	SignedInAs    string // %s name, %s role
+	SignOut       string
+	Roles         map[string]string
+	Loading       string
+	Working       string
+	RequestID     string // %s id
+	TryAgain      string
+	LeaveUnsaved  string
+
+	ErrNetwork    string
+	ErrUnexpected string
 
 	HomeTitle string
 	HomeIntro string
 
 	Sections map[string]section // by path
 	NotBuilt string
+
+	SignInTitle     string
+	SignInIntro     string
+	Username        string
+	Password        string
+	SignIn          string
+	SigningIn       string
+	SignInThrottled string // %d seconds
+
+	FinderTitle      string
+	FinderIntro      string
+	FinderSearch     string
+	FinderSearchHint string
+	FinderType       string
+	FinderAllTypes   string
+	FinderFind       string
+	FinderRecent     string
+	FinderResults    string // %d total
+	FinderNone       string
+	FinderNext       string
+	FinderPrevious   string
+	ColName          string
+	ColID            string
+	ColType          string
+	ColMembers       string
+	GroupTypes       map[string]string
+	ReadOnlyGroup    string
+
+	EditorTitle        string // %s group name
+	EditorBack         string
+	EditorIntro        string
+	EditorReadOnly     string
+	EditorEmpty        string
+	EditorKey          string // %d row
+	EditorValue        string // %d row
+	EditorRemoveRow    string // %d row
+	EditorAddRow       string
+	EditorBytes        string // %d used, %d limit
+	EditorKeysCount    string // %d used, %d limit
+	EditorTotalBytes   string // %d used, %d limit
+	EditorSave         string
+	EditorUndo         string
+	EditorNoChanges    string
+	EditorFixFirst     string // %s problem
+	EditorKeyEmpty     string
+	EditorKeyTooLong   string // %d bytes, %d limit
+	EditorKeyDuplicate string
+	EditorValueTooLong string // %d bytes, %d limit
+	EditorTooManyKeys  string // %d count, %d limit
+	EditorTooManyBytes string // %d bytes, %d limit
+	EditorSaved        string
+	EditorConflict     string
+	EditorReload       string
+	EditorDanger       string
+	EditorReplaceAll   string
+	EditorClearAll     string
+	EditorNoClear      string
+	EditorReplaceEmpty string
+
+	PreviewTitle   string // %s group name
+	PreviewAdded   string
+	PreviewChanged string
+	PreviewRemoved string
+	PreviewConfirm string // %s group name
+	Cancel         string
+
+	ReplaceTitle   string // %s group name
+	ReplaceWarning string // %d attributes
+	ClearTitle     string // %s group name
+	ClearWarning   string
+	TypeGroupID    string // %s group id
+	ConfirmReplace string
+	ConfirmClear   string
+	MustTypeID     string
+
+	AuditTitle     string
+	AuditIntro     string
+	AuditFilters   string
+	AuditActor     string
+	AuditAction    string
+	AuditTarget    string
+	AuditOutcome   string
+	AuditSince     string
+	AuditUntil     string
+	AuditAny       string
+	AuditApply     string
+	AuditReset     string
+	AuditExportCSV string
+	AuditExportJL  string
+	AuditNone      string
+	AuditOlder     string
+	AuditTime      string
+	AuditDetails   string // %d seq
+	AuditBefore    string
+	AuditAfter     string
+	AuditNoAttrs   string
+	AuditCode      string // %d code, %s info
+	AuditDuration  string // %d ms
+	AuditIP        string
+	AuditAgent     string
+	Actions        map[string]string
+	Outcomes       map[string]string
 }
 
 // section names one area of the panel in the navigation and on the home page.
@@ -35,6 +148,17 @@ var english = catalogue{
 	DemoBanner:    "Demo mode — changes go to a simulator, not to Tencent Cloud Chat.",
 	UpdateReady:   "A new version of imdesk is ready.",
 	UpdateReload:  "Reload now",
+	SignedInAs:    "Signed in as %s (%s)",
+	SignOut:       "Sign out",
+	Roles:         map[string]string{"viewer": "viewer", "moderator": "moderator", "admin": "admin"},
+	Loading:       "Loading…",
+	Working:       "Working…",
+	RequestID:     "Request id: %s",
+	TryAgain:      "Try again",
+	LeaveUnsaved:  "You have changes that are not saved. Leave this page and lose them?",
+
+	ErrNetwork:    "imdesk could not reach its server. Check your connection and try again.",
+	ErrUnexpected: "The server sent an answer imdesk did not expect. Try again.",
 
 	HomeTitle: "What would you like to change?",
 	HomeIntro: "Pick an area. Every change is checked before it is sent and recorded in the audit log.",
@@ -46,6 +170,115 @@ var english = catalogue{
 		pathAudit:         {"Audit log", "See who changed what, when, and whether it worked."},
 	},
 	NotBuilt: "This part of the panel is not available yet.",
+
+	SignInTitle:     "Sign in to imdesk",
+	SignInIntro:     "Use the account your administrator gave you.",
+	Username:        "Account name",
+	Password:        "Password",
+	SignIn:          "Sign in",
+	SigningIn:       "Signing in…",
+	SignInThrottled: "Too many sign-in attempts. Try again in %d seconds.",
+
+	FinderTitle:      "Group attributes",
+	FinderIntro:      "Find a group by its ID or name, then open it to see and change its attributes.",
+	FinderSearch:     "Group ID or name",
+	FinderSearchHint: "For example @TGS#_trailhead or Hikers",
+	FinderType:       "Group type",
+	FinderAllTypes:   "All types",
+	FinderFind:       "Find",
+	FinderRecent:     "Recently opened on this device",
+	FinderResults:    "%d groups found",
+	FinderNone:       "No group matches. Check the ID or try part of the name.",
+	FinderNext:       "Next page",
+	FinderPrevious:   "Previous page",
+	ColName:          "Name",
+	ColID:            "Group ID",
+	ColType:          "Type",
+	ColMembers:       "Members",
+	GroupTypes: map[string]string{"Private": "Private (Work)", "Work": "Work", "Public": "Public", "ChatRoom": "Chat room (Meeting)",
+		"Meeting": "Meeting", "AVChatRoom": "Live (AVChatRoom)", "Community": "Community"},
+	ReadOnlyGroup: "view only",
+
+	EditorTitle:        "Attributes of %s",
+	EditorBack:         "All groups",
+	EditorIntro:        "Each attribute is a key and a value. Sizes count bytes as Tencent does: a Chinese, Japanese or Korean character is 3 bytes.",
+	EditorReadOnly:     "Your account can view these attributes but not change them.",
+	EditorEmpty:        "This group has no attributes yet.",
+	EditorKey:          "Key of row %d",
+	EditorValue:        "Value of row %d",
+	EditorRemoveRow:    "Remove row %d",
+	EditorAddRow:       "Add an attribute",
+	EditorBytes:        "%d / %d bytes",
+	EditorKeysCount:    "Attributes: %d of %d",
+	EditorTotalBytes:   "All values: %d of %d bytes",
+	EditorSave:         "Review and save",
+	EditorUndo:         "Undo my changes",
+	EditorNoChanges:    "Nothing to save: you have not changed anything.",
+	EditorFixFirst:     "Cannot save yet: %s",
+	EditorKeyEmpty:     "Enter a key.",
+	EditorKeyTooLong:   "The key is %d bytes; the limit is %d.",
+	EditorKeyDuplicate: "Another row has the same key.",
+	EditorValueTooLong: "The value is %d bytes; the limit is %d.",
+	EditorTooManyKeys:  "A group can have at most %[2]d attributes; there are %[1]d.",
+	EditorTooManyBytes: "All values together may be at most %[2]d bytes; they are %[1]d.",
+	EditorSaved:        "Saved. The attributes below are what Tencent Cloud Chat now has.",
+	EditorConflict:     "Someone changed this group's attributes after you opened it. Load the current attributes to see them; your unsaved edits will be lost.",
+	EditorReload:       "Load the current attributes",
+	EditorDanger:       "Actions that affect every attribute",
+	EditorReplaceAll:   "Replace all attributes…",
+	EditorClearAll:     "Clear all attributes…",
+	EditorNoClear:      "Community groups cannot be cleared; remove attributes one by one instead.",
+	EditorReplaceEmpty: "Add at least one attribute to replace all with; to remove them all, use Clear.",
+
+	PreviewTitle:   "Review changes to %s",
+	PreviewAdded:   "Added",
+	PreviewChanged: "Changed",
+	PreviewRemoved: "Removed",
+	PreviewConfirm: "Save changes to %s",
+	Cancel:         "Cancel",
+
+	ReplaceTitle:   "Replace all attributes of %s",
+	ReplaceWarning: "Every attribute of the group will be replaced by the %d shown in the editor. Attributes not shown there are deleted.",
+	ClearTitle:     "Clear all attributes of %s",
+	ClearWarning:   "Every attribute of the group will be deleted. This cannot be undone.",
+	TypeGroupID:    "To confirm, type the group ID: %s",
+	ConfirmReplace: "Replace all",
+	ConfirmClear:   "Clear all",
+	MustTypeID:     "Type the group ID exactly to confirm.",
+
+	AuditTitle:     "Audit log",
+	AuditIntro:     "Every sign-in and every change, newest first. Each entry is linked to the one before, so tampering shows.",
+	AuditFilters:   "Filters",
+	AuditActor:     "Account",
+	AuditAction:    "Action",
+	AuditTarget:    "Group ID",
+	AuditOutcome:   "Outcome",
+	AuditSince:     "From (UTC date)",
+	AuditUntil:     "Before (UTC date)",
+	AuditAny:       "Any",
+	AuditApply:     "Apply filters",
+	AuditReset:     "Clear filters",
+	AuditExportCSV: "Export CSV",
+	AuditExportJL:  "Export JSON lines",
+	AuditNone:      "No entries match these filters.",
+	AuditOlder:     "Show older entries",
+	AuditTime:      "Time (UTC)",
+	AuditDetails:   "Details of entry %d",
+	AuditBefore:    "Before",
+	AuditAfter:     "After",
+	AuditNoAttrs:   "(no attributes)",
+	AuditCode:      "Tencent answered %d %s",
+	AuditDuration:  "Took %d ms",
+	AuditIP:        "Address",
+	AuditAgent:     "Browser",
+	Actions: map[string]string{
+		"session.signin":           "Signed in",
+		"session.signout":          "Signed out",
+		"group.attributes.patch":   "Changed attributes",
+		"group.attributes.replace": "Replaced all attributes",
+		"group.attributes.clear":   "Cleared all attributes",
+	},
+	Outcomes: map[string]string{"ok": "Done", "failed": "Failed", "unknown": "Unknown — check the group", "pending": "In progress"},
 }
 
 // msg is the catalogue in use. English is the only language so far.

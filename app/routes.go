@@ -6,7 +6,9 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // prerenders each of them.
 const (
 	pathHome          = "/"
+	pathSignIn        = "/signin"
 	pathGroups        = "/groups"
+	pathGroup         = "/group" // ?id=GROUP-ID: the attribute editor
 	pathConversations = "/conversation-groups"
 	pathFriendLists   = "/friend-lists"
 	pathAudit         = "/audit"
@@ -14,8 +16,10 @@ const (
 
 func registerRoutes() {
 	app.Route(pathHome, func() app.Composer { return &homePage{} })
-	app.Route(pathGroups, func() app.Composer { return newSectionPage(pathGroups) })
+	app.Route(pathSignIn, func() app.Composer { return &signInPage{} })
+	app.Route(pathGroups, func() app.Composer { return &finderPage{} })
+	app.Route(pathGroup, func() app.Composer { return &editorPage{} })
 	app.Route(pathConversations, func() app.Composer { return newSectionPage(pathConversations) })
 	app.Route(pathFriendLists, func() app.Composer { return newSectionPage(pathFriendLists) })
-	app.Route(pathAudit, func() app.Composer { return newSectionPage(pathAudit) })
+	app.Route(pathAudit, func() app.Composer { return &auditPage{} })
 }

@@ -1,9 +1,10 @@
 // Package e2e drives the real imdesk binary in headless Chromium.
 //
 // `make test` (or `make e2e`) prepares everything and runs it with
-// IMDESK_E2E=1, IMDESK_BIN, PLAYWRIGHT_DRIVER_PATH and CHROMIUM_PATH set. A
-// plain `go test ./...` without IMDESK_E2E skips the suite with a message; in
-// CI (CI set) a missing set-up is a failure, never a silent skip.
+// IMDESK_E2E=1, IMDESK_BIN, PLAYWRIGHT_DRIVER_PATH, AXE_PATH and
+// CHROMIUM_PATH set. A plain `go test ./...` without IMDESK_E2E skips the
+// suite with a message; in CI (CI set) a missing set-up is a failure, never a
+// silent skip.
 package e2e
 
 import (
@@ -25,11 +26,23 @@ import (
 	"github.com/mxschmitt/playwright-go"
 )
 
-// suite is shared by every test: one imdesk process, one Chromium.
+// suite is shared by every test: one Chromium, and two panels — one in demo
+// mode with its built-in simulator, one against `imdesk mock` run on its
+// own, whose control endpoint injects faults.
 var suite struct {
-	baseURL string
+	baseURL string // the demo panel's
+	demo    *panel
+	live    *panel
 	pw      *playwright.Playwright
 	browser playwright.Browser
+	axe     string // path of axe.min.js
+}
+
+// panel is a running imdesk.
+type panel struct {
+	baseURL   string
+	passwords map[string]string // account → password
+	mockURL   string            // the standalone mock behind the live panel
 }
 
 // device is a browser context shape the tests run at.
@@ -70,12 +83,20 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: IMDESK_BIN must name the imdesk binary (make e2e sets it)")
 		return 1
 	}
-	stop, err := startPanel(bin)
+	suite.axe = os.Getenv("AXE_PATH")
+	demo, stopDemo, err := startDemoPanel(bin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	defer stop()
+	defer stopDemo()
+	live, stopLive, err := startLivePanel(bin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer stopLive()
+	suite.demo, suite.live, suite.baseURL = demo, live, demo.baseURL
 
 	pw, err := playwright.Run(&playwright.RunOptions{SkipInstallBrowsers: true, Verbose: false})
 	if err != nil {
@@ -104,40 +125,49 @@ func runSuite(m *testing.M) int {
 	return m.Run()
 }
 
-var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
+var (
+	listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
+	accountRE   = regexp.MustCompile(`account (\S+)\s+password (\S+)`)
+)
 
-// startPanel starts the binary in demo mode on a random loopback port with a
-// data directory of its own, and waits until it is ready.
-func startPanel(bin string) (stop func(), err error) {
-	dataDir, err := os.MkdirTemp("", "imdesk-e2e-")
+// start runs `bin args…` with a data directory of its own on a random
+// loopback port, and returns the address it prints and any demo accounts.
+func start(bin string, env []string, args ...string) (url string, passwords map[string]string, stop func(), err error) {
+	dir, err := os.MkdirTemp("", "imdesk-e2e-")
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(filteredEnv(), "IMDESK_ADDR=127.0.0.1:0", "IMDESK_DATA_DIR="+dataDir)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append(filteredEnv(), "IMDESK_ADDR=127.0.0.1:0", "IMDESK_DATA_DIR="+dir), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
-	logFile, err := os.Create(filepath.Join(dataDir, "server.log"))
+	logFile, err := os.Create(filepath.Join(dir, args[0]+".log"))
 	if err != nil {
-		return nil, err
+		return "", nil, nil, err
 	}
 	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+		return "", nil, nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	stop = func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
 		logFile.Close()
-		os.RemoveAll(dataDir)
+		os.RemoveAll(dir)
 	}
-
 	found := make(chan string, 1)
+	var mu sync.Mutex
+	passwords = map[string]string{}
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			if m := accountRE.FindStringSubmatch(sc.Text()); m != nil {
+				mu.Lock()
+				passwords[m[1]] = m[2]
+				mu.Unlock()
+			}
 			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
 			}
@@ -145,20 +175,71 @@ func startPanel(bin string) (stop func(), err error) {
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	select {
-	case suite.baseURL = <-found:
+	case url = <-found:
 	case <-time.After(30 * time.Second):
 		stop()
-		return nil, fmt.Errorf("%s did not report its address within 30s", bin)
+		return "", nil, nil, fmt.Errorf("%s %s did not report its address within 30s", bin, args[0])
 	}
-	if err := checkReady(suite.baseURL + "/readyz"); err != nil {
-		stop()
-		return nil, err
+	mu.Lock() // the accounts are printed before the address
+	defer mu.Unlock()
+	return url, passwords, stop, nil
+}
+
+// startDemoPanel starts `imdesk serve` in demo mode.
+func startDemoPanel(bin string) (*panel, func(), error) {
+	url, pw, stop, err := start(bin, nil, "serve")
+	if err != nil {
+		return nil, nil, err
 	}
-	return stop, nil
+	return &panel{baseURL: url, passwords: pw}, stop, nil
+}
+
+// startLivePanel starts `imdesk mock --demo --control` and a panel that
+// takes it for a real Tencent app, with an admin made by `imdesk account add`.
+func startLivePanel(bin string) (*panel, func(), error) {
+	keyDir, err := os.MkdirTemp("", "imdesk-e2e-key-")
+	if err != nil {
+		return nil, nil, err
+	}
+	keyFile := filepath.Join(keyDir, "secret")
+	if err := os.WriteFile(keyFile, []byte("e2e-secret-key-for-the-standalone-mock\n"), 0o600); err != nil {
+		return nil, nil, err
+	}
+	mockURL, _, stopMock, err := start(bin, nil, "mock", "--addr", "127.0.0.1:0", "--sdkappid", "1400000077",
+		"--secret-key-file", keyFile, "--demo", "--control")
+	if err != nil {
+		return nil, nil, err
+	}
+	dataDir, err := os.MkdirTemp("", "imdesk-e2e-live-")
+	if err != nil {
+		stopMock()
+		return nil, nil, err
+	}
+	const password = "live-admin-password-1"
+	add := exec.Command(bin, "account", "add", "admin", "--role", "admin")
+	add.Env = append(filteredEnv(), "IMDESK_DATA_DIR="+dataDir)
+	add.Stdin = strings.NewReader(password + "\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		stopMock()
+		return nil, nil, fmt.Errorf("imdesk account add: %v: %s", err, out)
+	}
+	url, _, stopSrv, err := start(bin, []string{"IMDESK_SDKAPPID=1400000077", "IMDESK_SECRET_KEY_FILE=" + keyFile,
+		"IMDESK_TENCENT_URL=" + mockURL, "IMDESK_DATA_DIR=" + dataDir}, "serve")
+	if err != nil {
+		stopMock()
+		return nil, nil, err
+	}
+	stop := func() {
+		stopSrv()
+		stopMock()
+		os.RemoveAll(dataDir)
+		os.RemoveAll(keyDir)
+	}
+	return &panel{baseURL: url, passwords: map[string]string{"admin": password}, mockURL: mockURL}, stop, nil
 }
 
 // filteredEnv drops the panel's own variables from the environment, so that
-// the suite always runs in demo mode whatever the developer's shell holds.
+// the suite always runs as set up here, whatever the developer's shell holds.
 func filteredEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
@@ -169,37 +250,27 @@ func filteredEnv() []string {
 	return env
 }
 
-// checkReady asks /readyz once: the binary prints its address only after it
-// has started serving, so there is nothing to wait for.
-func checkReady(url string) error {
-	resp, err := http.Get(url)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s %s", url, resp.Status, body)
-	}
-	return nil
-}
-
 // session is one test's browser context and page, with what the page logged.
 type session struct {
-	t    *testing.T
-	ctx  playwright.BrowserContext
-	page playwright.Page
+	t      *testing.T
+	ctx    playwright.BrowserContext
+	page   playwright.Page
+	panel  *panel
+	device device
 
 	mu     sync.Mutex
 	errors []string // console errors and uncaught exceptions
 }
 
-// open gives the test a fresh browser context of the given shape. The page is
-// screenshotted into e2e/screenshots/ if the test fails.
-func open(t *testing.T, d device) *session {
+// open gives the test a fresh browser context of the given shape on the demo
+// panel. The page is screenshotted into e2e/screenshots/ if the test fails.
+func open(t *testing.T, d device) *session { return openOn(t, d, suite.demo) }
+
+// openOn is open on a given panel.
+func openOn(t *testing.T, d device, p *panel) *session {
 	t.Helper()
 	opts := d.opts
-	opts.BaseURL = playwright.String(suite.baseURL)
+	opts.BaseURL = playwright.String(p.baseURL)
 	bctx, err := suite.browser.NewContext(opts)
 	if err != nil {
 		t.Fatalf("new browser context: %v", err)
@@ -209,9 +280,11 @@ func open(t *testing.T, d device) *session {
 	if err != nil {
 		t.Fatalf("new page: %v", err)
 	}
-	s := &session{t: t, ctx: bctx, page: page}
+	s := &session{t: t, ctx: bctx, page: page, panel: p, device: d}
 	page.OnConsole(func(m playwright.ConsoleMessage) {
-		if m.Type() == "error" {
+		// A signed-out page is answered 401 by design (it then goes to the
+		// sign-in page), and Chromium logs every 401 as an error.
+		if m.Type() == "error" && !strings.Contains(m.Text(), "status of 401 (Unauthorized)") {
 			s.mu.Lock()
 			s.errors = append(s.errors, "console: "+m.Text())
 			s.mu.Unlock()
@@ -315,4 +388,99 @@ func httpGet(t *testing.T, path, acceptEncoding string) (*http.Response, []byte)
 		t.Fatalf("GET %s: %v", path, err)
 	}
 	return resp, body
+}
+
+// signIn signs in as account through the sign-in form and waits for the
+// page it leads to.
+func (s *session) signIn(account string) {
+	s.t.Helper()
+	s.visit("/signin")
+	s.fillSignIn(account, s.panel.passwords[account])
+	check(s.t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/$`)), "home after sign-in")
+	check(s.t, expect.Locator(s.page.GetByText("Signed in as "+account)).ToBeVisible(), "account in the header")
+}
+
+func (s *session) fillSignIn(account, password string) {
+	s.t.Helper()
+	check(s.t, s.page.GetByLabel("Account name").Fill(account), "fill account")
+	check(s.t, s.page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(password), "fill password")
+	check(s.t, s.button("Sign in").Click(), "click sign in")
+}
+
+// button finds a button by its accessible name.
+func (s *session) button(name string) playwright.Locator {
+	return s.page.GetByRole("button", playwright.PageGetByRoleOptions{Name: name, Exact: playwright.Bool(true)})
+}
+
+// heading finds the page's h1.
+func (s *session) heading(name string) playwright.Locator {
+	return s.page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: name, Level: playwright.Int(1)})
+}
+
+// apiJSON fetches an API path from the page, with its session, and returns
+// the decoded body.
+func (s *session) apiJSON(path string) map[string]any {
+	s.t.Helper()
+	v, err := s.page.Evaluate(`async (path) => { const r = await fetch(path); return await r.json(); }`, path)
+	check(s.t, err, "fetch "+path)
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// attributes reads a group's attributes through the API.
+func (s *session) attributes(groupID string) map[string]string {
+	s.t.Helper()
+	body := s.apiJSON("/api/v1/groups/" + strings.ReplaceAll(groupID, "#", "%23") + "/attributes")
+	out := map[string]string{}
+	list, _ := body["attributes"].([]any)
+	for _, it := range list {
+		kv := it.(map[string]any)
+		out[kv["key"].(string)] = kv["value"].(string)
+	}
+	return out
+}
+
+// inject adds a fault to the live panel's standalone mock.
+func inject(t *testing.T, fault string) {
+	t.Helper()
+	resp, err := http.Post(suite.live.mockURL+"/control/faults", "application/json", strings.NewReader(fault))
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("inject fault %s: %v %v", fault, resp, err)
+	}
+	resp.Body.Close()
+	t.Cleanup(func() {
+		req, _ := http.NewRequest(http.MethodDelete, suite.live.mockURL+"/control/faults", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	})
+}
+
+// axeScan runs axe-core on the page and fails the test on any serious or
+// critical violation.
+func (s *session) axeScan(label string) {
+	s.t.Helper()
+	if suite.axe == "" {
+		s.t.Fatal("AXE_PATH is not set (make e2e sets it)")
+	}
+	// Evaluated through the driver, so the page's CSP (no inline scripts)
+	// stays on for the scan.
+	src, err := os.ReadFile(suite.axe)
+	if err != nil {
+		s.t.Fatalf("read axe-core: %v", err)
+	}
+	if _, err := s.page.Evaluate(string(src) + "\n;true"); err != nil {
+		s.t.Fatalf("inject axe-core: %v", err)
+	}
+	v, err := s.page.Evaluate(`async () => {
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+			.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '));
+	}`)
+	check(s.t, err, "axe")
+	if list, _ := v.([]any); len(list) > 0 {
+		for _, l := range list {
+			s.t.Errorf("%s: %v", label, l)
+		}
+	}
 }

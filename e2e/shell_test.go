@@ -14,7 +14,7 @@ import (
 func TestShellLoads(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
 		s := open(t, d)
-		s.visit("/")
+		s.signIn("viewer")
 		check(t, expect.Page(s.page).ToHaveTitle("imdesk"), "title")
 		check(t, expect.Locator(s.page.GetByRole("heading", playwright.PageGetByRoleOptions{
 			Name: "What would you like to change?", Level: playwright.Int(1)})).ToBeVisible(), "home heading")
@@ -36,7 +36,7 @@ func TestShellLoads(t *testing.T) {
 // On a phone, tapping a navigation link opens that page in the running app.
 func TestPhoneNavigation(t *testing.T) {
 	s := open(t, phone)
-	s.visit("/")
+	s.signIn("viewer")
 	nav := s.page.GetByRole("navigation", playwright.PageGetByRoleOptions{Name: "Main"})
 	for _, c := range []struct{ link, path string }{
 		{"Audit log", "/audit"},
@@ -63,7 +63,7 @@ func TestPhoneNavigation(t *testing.T) {
 // installable and usable offline.
 func TestServiceWorkerRegisters(t *testing.T) {
 	s := open(t, desktop)
-	s.visit("/")
+	s.visit("/signin")
 	active, err := s.page.Evaluate(`navigator.serviceWorker.ready.then(r => r.active !== null && r.active.scriptURL)`)
 	check(t, err, "service worker ready")
 	if url, _ := active.(string); !strings.HasSuffix(url, "/app-worker.js") {

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// response is an API answer as the pages use it.
+type response struct {
+	status     int
+	body       []byte
+	etag       string
+	retryAfter string
+	err        *api.Error // set for every answer that is not 2xx, and for network failures
+}
+
+func (r response) ok() bool { return r.err == nil }
+
+// callAPI calls the panel's JSON API with the browser's own fetch (through
+// syscall/js), not net/http, which would add about 0.85 MB (brotli) to
+// app.wasm. It blocks, so call it from ctx.Async, never on the UI
+// goroutine. in, when not nil, is sent as JSON.
+func callAPI(method, path string, in any, header map[string]string) response {
+	if app.IsServer {
+		// Prerendering on the server has no browser to fetch with.
+		return response{err: &api.Error{Code: "internal", Message: msg.ErrUnexpected}}
+	}
+	headers := map[string]any{"Accept": "application/json"}
+	for k, v := range header {
+		headers[k] = v
+	}
+	opts := map[string]any{"method": method, "credentials": "same-origin", "cache": "no-store"}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return response{err: &api.Error{Code: "internal", Message: msg.ErrUnexpected}}
+		}
+		headers["Content-Type"] = "application/json"
+		opts["body"] = string(b)
+	}
+	opts["headers"] = headers
+
+	type result struct {
+		res  app.Value
+		text string
+		err  bool
+	}
+	done := make(chan result, 1)
+	var onText, onResponse, onError app.Func
+	var res app.Value
+	onError = app.FuncOf(func(this app.Value, args []app.Value) any {
+		done <- result{err: true}
+		return nil
+	})
+	onText = app.FuncOf(func(this app.Value, args []app.Value) any {
+		done <- result{res: res, text: args[0].String()}
+		return nil
+	})
+	onResponse = app.FuncOf(func(this app.Value, args []app.Value) any {
+		res = args[0]
+		res.Call("text").Call("then", onText, onError)
+		return nil
+	})
+	app.Window().Call("fetch", path, opts).Call("then", onResponse, onError)
+	r := <-done
+	onText.Release()
+	onResponse.Release()
+	onError.Release()
+
+	if r.err {
+		return response{err: &api.Error{Code: "network", Message: msg.ErrNetwork}}
+	}
+	h := r.res.Get("headers")
+	get := func(name string) string {
+		if v := h.Call("get", name); v.Truthy() {
+			return v.String()
+		}
+		return ""
+	}
+	out := response{status: r.res.Get("status").Int(), body: []byte(r.text), etag: get("ETag"), retryAfter: get("Retry-After")}
+	if out.status < 200 || out.status > 299 {
+		var e struct {
+			Error api.Error `json:"error"`
+		}
+		if json.Unmarshal(out.body, &e) != nil || e.Error.Message == "" {
+			e.Error = api.Error{Code: "unexpected", Message: msg.ErrUnexpected, RequestID: get("X-Request-Id")}
+		}
+		out.err = &e.Error
+	}
+	return out
+}
+
+// decode reads a successful answer into v.
+func (r response) decode(v any) *api.Error {
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return &api.Error{Code: "unexpected", Message: msg.ErrUnexpected}
+	}
+	return nil
+}
+
+// groupPath is the API path of a group; IDs hold #, so they are escaped.
+func groupPath(id string) string { return "/api/v1/groups/" + url.PathEscape(id) }
+
+// signInURL is the sign-in page, to come back to the current page after.
+func signInURL() string {
+	u := app.Window().URL()
+	next := u.Path
+	if u.RawQuery != "" {
+		next += "?" + u.RawQuery
+	}
+	if next == pathSignIn || strings.HasPrefix(next, pathSignIn+"?") {
+		next = pathHome
+	}
+	return pathSignIn + "?next=" + url.QueryEscape(next)
+}
+
+// needSignIn sends the browser to the sign-in page when an answer says the
+// session has ended, and reports whether it did.
+func needSignIn(ctx app.Context, r response) bool {
+	if r.status != 401 {
+		return false
+	}
+	currentSession = nil
+	ctx.Navigate(signInURL())
+	return true
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// recentGroup is a group opened on this device, kept in local storage.
+type recentGroup struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+const (
+	recentKey = "imdesk.recentGroups"
+	recentMax = 6
+)
+
+func recentGroups(ctx app.Context) []recentGroup {
+	var list []recentGroup
+	_ = ctx.LocalStorage().Get(recentKey, &list)
+	return list
+}
+
+// rememberGroup puts a group first in the recent list.
+func rememberGroup(ctx app.Context, g recentGroup) {
+	list := []recentGroup{g}
+	for _, r := range recentGroups(ctx) {
+		if r.ID != g.ID && len(list) < recentMax {
+			list = append(list, r)
+		}
+	}
+	_ = ctx.LocalStorage().Set(recentKey, list)
+}
+
+// finderPage finds groups by ID or name and type, a page at a time.
+type finderPage struct {
+	app.Compo
+
+	query, typ string
+	cursors    []string // cursors of the pages before the current one
+	cursor     string
+	state      viewState
+	page       api.GroupPage
+	err        *api.Error
+	recent     []recentGroup
+	searched   bool
+}
+
+var finderTypes = []string{"Community", "Public", "Private", "ChatRoom", "AVChatRoom"}
+
+func (p *finderPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(msg.FinderTitle + " · " + msg.AppName)
+}
+
+func (p *finderPage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle(msg.FinderTitle + " · " + msg.AppName)
+	if app.IsServer {
+		return // the prerendered page shows the loading state; the browser loads
+	}
+	p.recent = recentGroups(ctx)
+	p.load(ctx)
+}
+
+func (p *finderPage) load(ctx app.Context) {
+	p.state, p.err = stateLoading, nil
+	q := url.Values{}
+	if p.query != "" {
+		q.Set("query", p.query)
+	}
+	if p.typ != "" {
+		q.Set("type", p.typ)
+	}
+	if p.cursor != "" {
+		q.Set("cursor", p.cursor)
+	}
+	path := "/api/v1/groups?" + q.Encode()
+	ctx.Async(func() {
+		r := callAPI("GET", path, nil, nil)
+		ctx.Dispatch(func(ctx app.Context) {
+			if needSignIn(ctx, r) {
+				return
+			}
+			var page api.GroupPage
+			if !r.ok() {
+				p.state, p.err = stateFailed, r.err
+			} else if e := r.decode(&page); e != nil {
+				p.state, p.err = stateFailed, e
+			} else {
+				p.state, p.page = stateReady, page
+			}
+		})
+	})
+}
+
+func (p *finderPage) search(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	p.cursor, p.cursors, p.searched = "", nil, true
+	p.load(ctx)
+}
+
+func (p *finderPage) next(ctx app.Context, e app.Event) {
+	p.cursors = append(p.cursors, p.cursor)
+	p.cursor = p.page.NextCursor
+	p.load(ctx)
+}
+
+func (p *finderPage) previous(ctx app.Context, e app.Event) {
+	p.cursor = p.cursors[len(p.cursors)-1]
+	p.cursors = p.cursors[:len(p.cursors)-1]
+	p.load(ctx)
+}
+
+func editorURL(id string) string { return pathGroup + "?id=" + url.QueryEscape(id) }
+
+func typeName(t string) string {
+	if n, ok := msg.GroupTypes[t]; ok {
+		return n
+	}
+	return t
+}
+
+func (p *finderPage) Render() app.UI {
+	return newShell().Path(pathGroups).Content(
+		app.H1().Text(msg.FinderTitle),
+		app.P().Class("lead").Text(msg.FinderIntro),
+		app.If(len(p.recent) > 0, func() app.UI {
+			return app.Section().Class("recent").Aria("labelledby", "recent-title").Body(
+				app.H2().ID("recent-title").Text(msg.FinderRecent),
+				app.Ul().Class("chips").Body(app.Range(p.recent).Slice(func(i int) app.UI {
+					r := p.recent[i]
+					return app.Li().Body(app.A().Class("chip").Href(editorURL(r.ID)).Text(r.Name + " · " + r.ID))
+				})),
+			)
+		}),
+		app.Form().Class("form finder-form").Role("search").OnSubmit(p.search).Body(
+			app.Div().Class("field").Body(
+				app.Label().For("finder-query").Text(msg.FinderSearch),
+				app.Input().ID("finder-query").Type("search").Value(p.query).Placeholder(msg.FinderSearchHint).
+					Attr("autocomplete", "off").Attr("spellcheck", "false").
+					OnInput(func(ctx app.Context, e app.Event) { p.query = ctx.JSSrc().Get("value").String() }),
+			),
+			app.Div().Class("field").Body(
+				app.Label().For("finder-type").Text(msg.FinderType),
+				app.Select().ID("finder-type").OnChange(func(ctx app.Context, e app.Event) {
+					p.typ = ctx.JSSrc().Get("value").String()
+					p.cursor, p.cursors = "", nil
+					p.load(ctx)
+				}).Body(
+					app.Option().Value("").Text(msg.FinderAllTypes).Selected(p.typ == ""),
+					app.Range(finderTypes).Slice(func(i int) app.UI {
+						return app.Option().Value(finderTypes[i]).Text(typeName(finderTypes[i])).Selected(p.typ == finderTypes[i])
+					}),
+				),
+			),
+			app.Button().Class("button").Type("submit").Text(msg.FinderFind),
+		),
+		p.results(),
+	)
+}
+
+func (p *finderPage) results() app.UI {
+	switch p.state {
+	case stateLoading:
+		return loadingView()
+	case stateFailed:
+		return errorView(p.err, func(ctx app.Context, e app.Event) { p.load(ctx) })
+	}
+	if len(p.page.Groups) == 0 {
+		return app.P().Class("empty").Role("status").Text(msg.FinderNone)
+	}
+	return app.Section().Aria("labelledby", "results-title").Body(
+		app.H2().ID("results-title").Class("results-count").Role("status").Text(fmt.Sprintf(msg.FinderResults, p.page.Total)),
+		app.Ul().Class("group-list").Body(app.Range(p.page.Groups).Slice(func(i int) app.UI {
+			g := p.page.Groups[i]
+			return app.Li().Class("group-item").Body(
+				app.A().Href(editorURL(g.ID)).Body(
+					app.Span().Class("group-name").Text(g.Name),
+					app.Span().Class("group-meta").Body(
+						app.Span().Class("group-id").Text(g.ID),
+						app.Span().Text(typeName(g.Type)),
+						app.Span().Text(fmt.Sprintf("%d %s", g.MemberCount, msg.ColMembers)),
+						app.If(!g.CanEdit, func() app.UI { return app.Span().Class("tag").Text(msg.ReadOnlyGroup) }),
+					),
+				),
+			)
+		})),
+		app.Div().Class("pager").Body(
+			app.If(len(p.cursors) > 0, func() app.UI {
+				return app.Button().Class("button button-quiet").Type("button").Text(msg.FinderPrevious).OnClick(p.previous)
+			}),
+			app.If(p.page.NextCursor != "", func() app.UI {
+				return app.Button().Class("button button-quiet").Type("button").Text(msg.FinderNext).OnClick(p.next)
+			}),
+		),
+	)
+}

@@ -1,0 +1,393 @@
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+const (
+	trailhead = "@TGS#_trailhead" // Community, in the demo moderator's scope
+	yuexiang  = "@TGS#_yuexiang"  // Community, in scope
+	photo     = "@TGS#2J4SZEAEL"  // Public, in scope
+	opsOnCall = "@TGS#aC5SZEAEF"  // Work, outside the moderator's scope
+	meeting   = "@TGS#1NVTZEAE4"  // Meeting
+	liveKR    = "@TGS#3LIVEKR01"  // AVChatRoom
+)
+
+func editorPath(id string) string { return "/group?id=" + url.QueryEscape(id) }
+
+// Each role signs in through the form; a page that needs a session sends
+// the browser to sign in and back; sign-out ends the session.
+func TestSignInEachRole(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		for _, role := range []string{"viewer", "moderator", "admin"} {
+			t.Run(role, func(t *testing.T) {
+				s := open(t, d)
+				s.visit("/audit?outcome=ok")
+				check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=%2Faudit%3Foutcome%3Dok$`)), "sent to sign in")
+				check(t, expect.Locator(s.page.GetByLabel("Account name")).ToHaveAttribute("autocomplete", "username"), "autocomplete username")
+				check(t, expect.Locator(s.page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveAttribute("autocomplete", "current-password"), "autocomplete password")
+				s.fillSignIn(role, s.panel.passwords[role])
+				check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/audit\?outcome=ok$`)), "back where they were")
+				check(t, expect.Locator(s.page.GetByText(fmt.Sprintf("Signed in as %s (%s)", role, role))).ToBeVisible(), "who is signed in")
+				check(t, s.button("Sign out").Click(), "sign out")
+				check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin$`)), "at sign-in after sign-out")
+				s.visit("/groups")
+				check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=`)), "the session really ended")
+				s.noErrors()
+			})
+		}
+	})
+}
+
+// A wrong password gets one generic message; nothing says which part was wrong.
+func TestSignInWrongPassword(t *testing.T) {
+	s := open(t, desktop)
+	s.visit("/signin")
+	s.fillSignIn("moderator", "not-the-password")
+	check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText("The name or password is not right."), "generic error")
+	s.fillSignIn("nobody-at-all", "not-the-password")
+	check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText("The name or password is not right."), "same error for an unknown name")
+}
+
+// An expired session returns the user to sign-in and then back.
+func TestExpiredSessionComesBack(t *testing.T) {
+	s := open(t, desktop)
+	s.signIn("admin")
+	s.visit("/groups")
+	check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Trailhead Hikers"})).ToBeVisible(), "finder loaded")
+	check(t, s.ctx.ClearCookies(), "drop the session cookie")
+	check(t, s.page.GetByLabel("Group ID or name").Fill("Hikers"), "search")
+	check(t, s.button("Find").Click(), "find")
+	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=%2Fgroups$`)), "sent to sign in")
+	s.fillSignIn("admin", s.panel.passwords["admin"])
+	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/groups$`)), "back at the finder")
+}
+
+// Find a group by name and by type; open it; it is remembered on the device.
+func TestFindGroup(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("viewer")
+		check(t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Group attributes"}).First().Click(), "open the finder")
+		check(t, expect.Locator(s.heading("Group attributes")).ToBeVisible(), "finder heading")
+		check(t, expect.Locator(s.page.GetByText("9 groups found")).ToBeVisible(), "all groups listed")
+		selectOption(t, s.page.GetByLabel("Group type"), "Community")
+		check(t, expect.Locator(s.page.GetByText("3 groups found")).ToBeVisible(), "communities only")
+		check(t, s.page.GetByLabel("Group ID or name").Fill("读书"), "search by name")
+		check(t, s.button("Find").Click(), "find")
+		result := s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "悦享读书会"})
+		check(t, expect.Locator(s.page.GetByText("1 groups found")).ToBeVisible(), "one match")
+		check(t, expect.Locator(result).ToContainText("Community"), "type shown")
+		check(t, expect.Locator(result).ToContainText("4 Members"), "member count shown")
+		check(t, s.page.GetByLabel("Group ID or name").Fill("no such group anywhere"), "search nothing")
+		check(t, s.button("Find").Click(), "find")
+		check(t, expect.Locator(s.page.GetByText("No group matches")).ToBeVisible(), "empty state")
+		check(t, s.page.GetByLabel("Group ID or name").Fill(yuexiang), "search by id")
+		check(t, s.button("Find").Click(), "find")
+		check(t, result.Click(), "open the group")
+		check(t, expect.Locator(s.heading("Attributes of 悦享读书会")).ToBeVisible(), "editor heading")
+		// A viewer sees the attributes but no write controls.
+		check(t, expect.Locator(s.page.GetByText("can view these attributes but not change them")).ToBeVisible(), "read-only note")
+		for _, name := range []string{"Review and save", "+ Add an attribute", "Replace all attributes…", "Clear all attributes…"} {
+			check(t, expect.Locator(s.button(name)).ToHaveCount(0), "no "+name)
+		}
+		check(t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "← All groups"}).Click(), "back")
+		recent := s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "Recently opened on this device"})
+		check(t, expect.Locator(recent.GetByRole("link")).ToContainText("悦享读书会"), "remembered")
+		s.noErrors()
+	})
+}
+
+// A moderator adds, edits and removes attributes, sees exactly what will
+// change, confirms, and the change is stored and audited.
+func TestEditAttributes(t *testing.T) {
+	for _, c := range []struct {
+		d     device
+		group string
+		name  string
+	}{{desktop, photo, "Photography Club 摄影社"}, {phone, yuexiang, "悦享读书会"}} {
+		t.Run(c.d.name, func(t *testing.T) {
+			s := open(t, c.d)
+			s.signIn("moderator")
+			before := s.attributes(c.group)
+			s.visit(editorPath(c.group))
+			check(t, expect.Locator(s.heading("Attributes of "+c.name)).ToBeVisible(), "editor")
+			save := s.button("Review and save")
+			check(t, expect.Locator(save).ToBeDisabled(), "nothing to save yet")
+			check(t, expect.Locator(s.page.GetByText("Nothing to save")).ToBeVisible(), "why save is disabled")
+
+			// Edit row 1, remove row 2, add a new row.
+			val1 := s.page.GetByLabel("Value of row 1")
+			key1, _ := s.page.GetByLabel("Key of row 1").InputValue()
+			key2, _ := s.page.GetByLabel("Key of row 2").InputValue()
+			old1 := before[key1]
+			check(t, val1.Fill("edited in e2e ✓"), "edit a value")
+			check(t, s.button("Remove row 2").Click(), "remove row 2")
+			check(t, s.button("+ Add an attribute").Click(), "add a row")
+			n := len(before) // rows after removing one and adding one
+			newKey := s.page.GetByLabel(fmt.Sprintf("Key of row %d", n))
+			check(t, expect.Locator(newKey).ToBeFocused(), "focus on the new key")
+			check(t, newKey.Fill("e2e_note"), "new key")
+			newValue := s.page.GetByLabel(fmt.Sprintf("Value of row %d", n))
+			check(t, newValue.Fill("日本語 한국어"), "new value")
+			row := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{Has: newValue})
+			check(t, expect.Locator(row).ToContainText("19 / 4000 bytes"), "value counted in UTF-8 bytes (6 × 3 + 1)")
+			check(t, expect.Locator(row).ToContainText("8 / 32 bytes"), "key counted in bytes")
+
+			check(t, save.Click(), "review")
+			dialog := s.page.GetByRole("dialog", playwright.PageGetByRoleOptions{Name: "Review changes to " + c.name})
+			check(t, expect.Locator(dialog).ToBeVisible(), "preview")
+			check(t, expect.Locator(dialog.GetByRole("region").Or(dialog)).ToContainText("Added"), "added section")
+			check(t, expect.Locator(dialog).ToContainText("e2e_note: 日本語 한국어"), "added row")
+			check(t, expect.Locator(dialog).ToContainText(key1+": "+old1+" → edited in e2e ✓"), "changed row, old → new")
+			check(t, expect.Locator(dialog).ToContainText("Removed"), "removed section")
+			check(t, expect.Locator(dialog).ToContainText(key2), "removed key")
+			check(t, dialog.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Save changes to " + c.name}).Click(), "confirm")
+			check(t, expect.Locator(s.page.GetByText("Saved.")).ToBeVisible(), "saved")
+			check(t, expect.Locator(save).ToBeDisabled(), "nothing left to save")
+
+			after := s.attributes(c.group)
+			if after[key1] != "edited in e2e ✓" || after["e2e_note"] != "日本語 한국어" {
+				t.Fatalf("stored attributes: %v", after)
+			}
+			if _, still := after[key2]; still {
+				t.Fatalf("removed key %s still stored", key2)
+			}
+			// The change is in the audit log, with before → after.
+			s.visit("/audit?target=" + url.QueryEscape(c.group))
+			entry := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Changed attributes"}).First()
+			check(t, expect.Locator(entry).ToContainText("moderator (moderator)"), "who")
+			check(t, expect.Locator(entry).ToContainText("Done"), "outcome")
+			check(t, entry.GetByRole("button").Click(), "details")
+			check(t, expect.Locator(entry.GetByRole("heading", playwright.LocatorGetByRoleOptions{Name: "Before"})).ToBeVisible(), "before")
+			check(t, expect.Locator(entry).ToContainText(old1), "old value shown")
+			check(t, expect.Locator(entry).ToContainText("edited in e2e ✓"), "new value shown")
+			s.noErrors()
+		})
+	}
+}
+
+// Limits are enforced in the form, in UTF-8 bytes, before anything is sent.
+func TestLimitsRefusedInForm(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("moderator")
+		var writes int
+		s.page.OnRequest(func(r playwright.Request) {
+			if r.Method() != "GET" && strings.Contains(r.URL(), "/attributes") {
+				writes++
+			}
+		})
+		s.visit(editorPath(trailhead))
+		check(t, s.button("+ Add an attribute").Click(), "add a row")
+		n, _ := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Key of row"}).Count()
+		key := s.page.GetByLabel(fmt.Sprintf("Key of row %d", n))
+		check(t, key.Fill(strings.Repeat("键", 11)), "a 33-byte key")
+		check(t, expect.Locator(s.page.GetByText("33 / 32 bytes")).ToBeVisible(), "byte counter")
+		check(t, expect.Locator(key).ToHaveAttribute("aria-invalid", "true"), "marked invalid")
+		save := s.button("Review and save")
+		check(t, expect.Locator(save).ToBeDisabled(), "save disabled")
+		check(t, expect.Locator(s.page.GetByText("Cannot save yet: The key is 33 bytes; the limit is 32.")).ToBeVisible(), "why")
+		check(t, key.Fill(strings.Repeat("键", 10)), "a 30-byte key")
+		check(t, s.page.GetByLabel(fmt.Sprintf("Value of row %d", n)).Fill(strings.Repeat("v", 4001)), "a 4001-byte value")
+		check(t, expect.Locator(s.page.GetByText("Cannot save yet: The value is 4001 bytes; the limit is 4000.")).ToBeVisible(), "value limit")
+		check(t, expect.Locator(s.page.GetByText("All values: ")).ToContainText("of 16000 bytes"), "total shown with its limit")
+		check(t, expect.Locator(s.page.GetByText("Attributes: ")).ToContainText("of 16"), "count shown with its limit")
+		if writes != 0 {
+			t.Fatalf("%d writes were sent", writes)
+		}
+		// Leaving with unsaved changes asks first.
+		asked := ""
+		s.page.OnDialog(func(dl playwright.Dialog) { asked = dl.Message(); dl.Dismiss() })
+		check(t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Audit log"}).Click(), "try to leave")
+		check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "stayed")
+		if !strings.Contains(asked, "not saved") {
+			t.Fatalf("no question before leaving, got %q", asked)
+		}
+	})
+}
+
+// Replace all and clear all need the group ID typed; a Community cannot be
+// cleared and says why.
+func TestReplaceAndClear(t *testing.T) {
+	s := open(t, desktop)
+	s.signIn("admin")
+	s.visit(editorPath(meeting))
+	check(t, expect.Locator(s.heading("Attributes of 週次ミーティング")).ToBeVisible(), "editor")
+	check(t, s.page.GetByLabel("Value of row 1").Fill("replaced value"), "edit")
+	check(t, s.button("Replace all attributes…").Click(), "replace all")
+	dialog := s.page.GetByRole("dialog", playwright.PageGetByRoleOptions{Name: "Replace all attributes of 週次ミーティング"})
+	confirm := dialog.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Replace all", Exact: playwright.Bool(true)})
+	check(t, expect.Locator(confirm).ToBeDisabled(), "disabled until the ID is typed")
+	field := dialog.GetByLabel("To confirm, type the group ID: " + meeting)
+	check(t, expect.Locator(field).ToBeFocused(), "focus in the dialog")
+	check(t, field.Fill("@TGS#wrong"), "wrong id")
+	check(t, expect.Locator(confirm).ToBeDisabled(), "still disabled")
+	check(t, field.Fill(meeting), "right id")
+	check(t, confirm.Click(), "confirm replace")
+	check(t, expect.Locator(s.page.GetByText("Saved.")).ToBeVisible(), "replaced")
+	if a := s.attributes(meeting); len(a) != 1 || a["議題"] != "replaced value" {
+		t.Fatalf("after replace: %v", a)
+	}
+	check(t, s.button("Clear all attributes…").Click(), "clear all")
+	dialog = s.page.GetByRole("dialog", playwright.PageGetByRoleOptions{Name: "Clear all attributes of 週次ミーティング"})
+	check(t, dialog.GetByLabel("To confirm, type the group ID: "+meeting).Fill(meeting), "type id")
+	check(t, dialog.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Clear all", Exact: playwright.Bool(true)}).Click(), "confirm clear")
+	check(t, expect.Locator(s.page.GetByText("This group has no attributes yet.")).ToBeVisible(), "cleared")
+	if a := s.attributes(meeting); len(a) != 0 {
+		t.Fatalf("after clear: %v", a)
+	}
+	// Escape closes a dialog without doing anything.
+	s.visit(editorPath(trailhead))
+	clear := s.button("Clear all attributes…")
+	check(t, expect.Locator(clear).ToBeDisabled(), "community clear disabled")
+	check(t, expect.Locator(s.page.GetByText("Community groups cannot be cleared")).ToBeVisible(), "reason shown")
+	check(t, s.button("Replace all attributes…").Click(), "open replace")
+	check(t, s.page.Keyboard().Press("Escape"), "escape")
+	check(t, expect.Locator(s.page.GetByRole("dialog")).ToHaveCount(0), "closed")
+	s.noErrors()
+}
+
+// Tencent's refusals reach the moderator as sentences with a request id.
+func TestTencentFaultsShownFriendly(t *testing.T) {
+	for _, c := range []struct {
+		name, fault, words string
+	}{
+		{"10049", `{"command":"modify_group_attr","kind":"error","errorCode":10049,"times":1}`, "This group's attributes were changed too often; try again in a moment."},
+		{"502", `{"command":"modify_group_attr","kind":"http502","times":3}`, "may or may not have been made. Reload to check before trying again."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := openOn(t, desktop, suite.live)
+			s.signIn("admin")
+			s.visit(editorPath(liveKR))
+			check(t, s.page.GetByLabel("Value of row 1").Fill("fault "+c.name), "edit")
+			inject(t, c.fault)
+			check(t, s.button("Review and save").Click(), "review")
+			check(t, s.page.GetByRole("dialog").GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Save changes to 라이브 콘서트"}).Click(), "confirm")
+			alert := s.page.GetByRole("alert")
+			check(t, expect.Locator(alert).ToContainText(c.words), "friendly message")
+			check(t, expect.Locator(alert).ToContainText(regexp.MustCompile(`Request id: [0-9a-f]{16}`)), "request id")
+		})
+	}
+}
+
+// The audit page keeps its filters in the URL, pages newest first, and
+// offers exports.
+func TestAuditPage(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("admin")
+		s.visit("/audit")
+		check(t, expect.Locator(s.heading("Audit log")).ToBeVisible(), "heading")
+		selectOption(t, s.page.GetByLabel("Action"), "Signed in")
+		check(t, s.page.GetByLabel("Account").Fill("admin"), "actor filter")
+		check(t, s.button("Apply filters").Click(), "apply")
+		check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`action=session.signin`)), "filters in the URL")
+		check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`actor=admin`)), "filters in the URL")
+		entries := s.page.GetByRole("list").Last().GetByRole("listitem")
+		check(t, expect.Locator(entries.First()).ToContainText("Signed in"), "filtered entries")
+		csv := s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Export CSV"})
+		check(t, expect.Locator(csv).ToHaveAttribute("href", regexp.MustCompile(`format=csv.*action=session.signin`)), "export keeps the filters")
+		_, err := s.page.Reload()
+		check(t, err, "reload")
+		s.waitLive()
+		check(t, expect.Locator(s.page.GetByLabel("Account")).ToHaveValue("admin"), "filters survive a reload")
+		selectOption(t, s.page.GetByLabel("Outcome"), "Unknown — check the group")
+		check(t, s.button("Apply filters").Click(), "apply")
+		check(t, expect.Locator(s.page.GetByText("No entries match these filters.")).ToBeVisible(), "empty state")
+		s.noErrors()
+	})
+}
+
+// Every page passes an accessibility scan, and the pages are usable at
+// 360 px without scrolling sideways.
+func TestAccessibility(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.visit("/signin")
+		s.axeScan("sign-in")
+		s.fillSignIn("moderator", s.panel.passwords["moderator"])
+		check(t, expect.Locator(s.page.GetByText("Signed in as moderator")).ToBeVisible(), "signed in")
+		for _, page := range []struct{ path, ready string }{
+			{"/", "What would you like to change?"},
+			{"/groups", "Group attributes"},
+			{editorPath(trailhead), "Attributes of Trailhead Hikers"},
+			{"/audit", "Audit log"},
+		} {
+			s.visit(page.path)
+			check(t, expect.Locator(s.heading(page.ready)).ToBeVisible(), page.path)
+			check(t, expect.Locator(s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "Loading"})).ToHaveCount(0), "loaded "+page.path)
+			s.axeScan(page.path)
+			if d.name == "phone" {
+				check(t, s.page.SetViewportSize(360, 740), "360 px")
+				wide, err := s.page.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`)
+				check(t, err, "measure")
+				if wide != false {
+					t.Errorf("%s scrolls sideways at 360 px", page.path)
+				}
+				check(t, s.page.SetViewportSize(390, 844), "back to 390 px")
+			}
+		}
+		s.noErrors()
+	})
+}
+
+// The sign-in form works from the keyboard alone, with a visible focus.
+func TestKeyboardSignIn(t *testing.T) {
+	s := open(t, desktop)
+	s.visit("/signin")
+	kb := s.page.Keyboard()
+	// Skip link first, then the fields.
+	check(t, kb.Press("Tab"), "tab")
+	check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Skip to content"})).ToBeFocused(), "skip link first")
+	check(t, s.page.GetByLabel("Account name").Focus(), "focus the name")
+	outline, err := s.page.Evaluate(`getComputedStyle(document.activeElement).outlineStyle`)
+	check(t, err, "outline")
+	if outline == "none" {
+		t.Error("the focused field shows no outline")
+	}
+	check(t, kb.Type("viewer"), "type name")
+	check(t, kb.Press("Tab"), "to password")
+	check(t, kb.Type(s.panel.passwords["viewer"]), "type password")
+	check(t, kb.Press("Enter"), "submit with Enter")
+	check(t, expect.Locator(s.page.GetByText("Signed in as viewer")).ToBeVisible(), "signed in by keyboard")
+}
+
+// Touch targets on the phone are at least 44 px high.
+func TestTouchTargets(t *testing.T) {
+	s := open(t, phone)
+	s.signIn("moderator")
+	s.visit(editorPath(trailhead))
+	check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "editor")
+	buttons := s.page.GetByRole("button")
+	n, err := buttons.Count()
+	check(t, err, "count")
+	for i := range n {
+		b := buttons.Nth(i)
+		if visible, _ := b.IsVisible(); !visible {
+			continue
+		}
+		box, err := b.BoundingBox()
+		check(t, err, "box")
+		if box.Height < 44 || box.Width < 44 {
+			name, _ := b.TextContent()
+			if label, _ := b.GetAttribute("aria-label"); label != "" {
+				name = label
+			}
+			t.Errorf("button %q is %.0f×%.0f px", name, box.Width, box.Height)
+		}
+	}
+}
+
+// selectOption picks an option of a select by its visible text.
+func selectOption(t *testing.T, sel playwright.Locator, label string) {
+	t.Helper()
+	_, err := sel.SelectOption(playwright.SelectOptionValues{Labels: &[]string{label}})
+	check(t, err, "select "+label)
+}
