@@ -11,26 +11,6 @@ import (
 	"github.com/imdesk/imdesk/server/api"
 )
 
-// auditRecord is the part of an audit record the page shows.
-type auditRecord struct {
-	Seq         int64           `json:"seq"`
-	Time        time.Time       `json:"time"`
-	Actor       string          `json:"actor"`
-	Role        string          `json:"role"`
-	IP          string          `json:"ip"`
-	UserAgent   string          `json:"userAgent"`
-	RequestID   string          `json:"requestId"`
-	Action      string          `json:"action"`
-	Target      string          `json:"target"`
-	Request     json.RawMessage `json:"request"`
-	Before      json.RawMessage `json:"before"`
-	Outcome     string          `json:"outcome"`
-	TencentCode int             `json:"tencentCode"`
-	TencentInfo string          `json:"tencentInfo"`
-	Detail      string          `json:"detail"`
-	DurationMS  int64           `json:"durationMs"`
-}
-
 // auditFilterNames are the filters the page keeps in its URL.
 var auditFilterNames = []string{"actor", "action", "target", "outcome", "since", "until"}
 
@@ -40,7 +20,7 @@ type auditPage struct {
 	app.Compo
 
 	filters map[string]string // as in the URL; since/until as YYYY-MM-DD
-	records []auditRecord
+	records []*api.AuditRecord
 	next    string
 	state   viewState
 	err     *api.Error
@@ -98,10 +78,7 @@ func (p *auditPage) load(ctx app.Context, cursor string) {
 			if needSignIn(ctx, r) {
 				return
 			}
-			var page struct {
-				Records    []auditRecord `json:"records"`
-				NextCursor string        `json:"nextCursor"`
-			}
+			var page api.AuditPage
 			if !r.ok() {
 				p.state, p.err = stateFailed, r.err
 				return
@@ -220,7 +197,7 @@ func (p *auditPage) list() app.UI {
 	)
 }
 
-func (p *auditPage) entry(r auditRecord) app.UI {
+func (p *auditPage) entry(r *api.AuditRecord) app.UI {
 	action := msg.Actions[r.Action]
 	if action == "" {
 		action = r.Action
@@ -243,7 +220,7 @@ func (p *auditPage) entry(r auditRecord) app.UI {
 }
 
 // detail shows the attributes before and after the change, and the rest.
-func (p *auditPage) detail(id string, r auditRecord) app.UI {
+func (p *auditPage) detail(id string, r *api.AuditRecord) app.UI {
 	var before []api.Attr
 	_ = json.Unmarshal(r.Before, &before)
 	after, hasAfter := afterOf(r, before)
@@ -271,7 +248,7 @@ func (p *auditPage) detail(id string, r auditRecord) app.UI {
 
 // afterOf works out the attributes a change asked for, from the request and
 // the attributes before it.
-func afterOf(r auditRecord, before []api.Attr) ([]api.Attr, bool) {
+func afterOf(r *api.AuditRecord, before []api.Attr) ([]api.Attr, bool) {
 	switch r.Action {
 	case "group.attributes.patch":
 		var p api.AttrPatch

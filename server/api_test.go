@@ -306,7 +306,7 @@ func TestAttributesReadAndChange(t *testing.T) {
 	last := recs[0]
 	if last.Action != "group.attributes.clear" || last.Outcome != "ok" || !strings.Contains(string(last.Before), `"only"`) ||
 		last.Actor != "mod" || last.Role != "moderator" || last.UserAgent != "test-browser" || last.RequestID == "" {
-		t.Fatalf("audit record: %+v", last.Entry)
+		t.Fatalf("audit record: %+v", last.AuditEntry)
 	}
 }
 
@@ -446,17 +446,17 @@ func TestAuditAPI(t *testing.T) {
 	admin.do("PATCH", "/api/v1/groups/"+escape(work)+"/attributes", api.AttrPatch{Set: attrs("k", "v")})
 	e.browser().do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": "nope nope nope"})
 
-	var page AuditPage
+	var page api.AuditPage
 	json.Unmarshal(admin.do("GET", "/api/v1/audit?limit=2", nil).Body.Bytes(), &page)
 	if len(page.Records) != 2 || page.NextCursor == "" || page.Records[0].Action != "session.signin" || page.Records[0].Outcome != "failed" {
 		t.Fatalf("page 1: %+v", page)
 	}
-	var page2 AuditPage
+	var page2 api.AuditPage
 	json.Unmarshal(admin.do("GET", "/api/v1/audit?limit=2&cursor="+page.NextCursor, nil).Body.Bytes(), &page2)
 	if len(page2.Records) != 2 || page2.Records[0].Seq >= page.Records[1].Seq {
 		t.Fatalf("page 2: %+v", page2)
 	}
-	var filtered AuditPage
+	var filtered api.AuditPage
 	json.Unmarshal(admin.do("GET", "/api/v1/audit?actor=mod&action=group.attributes.patch&outcome=ok", nil).Body.Bytes(), &filtered)
 	if len(filtered.Records) != 1 || filtered.Records[0].Target != public {
 		t.Fatalf("filters: %+v", filtered)
@@ -470,11 +470,11 @@ func TestAuditAPI(t *testing.T) {
 		t.Fatalf("bad since: %d", w.Code)
 	}
 	// The moderator sees their groups and their own entries, not the admin's change of another group.
-	var modView AuditPage
+	var modView api.AuditPage
 	json.Unmarshal(mod.do("GET", "/api/v1/audit", nil).Body.Bytes(), &modView)
 	for _, r := range modView.Records {
 		if r.Target == work {
-			t.Fatalf("moderator sees a group outside the scope: %+v", r.Entry)
+			t.Fatalf("moderator sees a group outside the scope: %+v", r.AuditEntry)
 		}
 	}
 	// Exports.

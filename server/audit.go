@@ -12,12 +12,6 @@ import (
 	"github.com/imdesk/imdesk/server/sqlite"
 )
 
-// AuditPage is one page of GET /api/v1/audit.
-type AuditPage struct {
-	Records    []*sqlite.Record `json:"records"`
-	NextCursor string           `json:"nextCursor,omitempty"`
-}
-
 const (
 	defaultAuditPage = 50
 	maxAuditPage     = 200
@@ -88,13 +82,13 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	page := AuditPage{Records: recs}
+	page := api.AuditPage{Records: recs}
 	if len(recs) > limit {
 		page.Records = recs[:limit]
 		page.NextCursor = strconv.FormatInt(recs[limit-1].Seq, 10)
 	}
 	if page.Records == nil {
-		page.Records = []*sqlite.Record{}
+		page.Records = []*api.AuditRecord{}
 	}
 	writeJSON(w, http.StatusOK, page)
 }

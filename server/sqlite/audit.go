@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/imdesk/imdesk/server/api"
 )
 
 // Audit entry kinds. A sign-in or sign-out is one event. A change is an
@@ -34,28 +36,7 @@ const (
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 // Entry is one row of the audit log.
-type Entry struct {
-	Seq         int64           `json:"seq"`
-	Time        time.Time       `json:"time"`
-	Kind        string          `json:"kind"`
-	Completes   int64           `json:"completes,omitempty"`
-	Actor       string          `json:"actor"`
-	Role        string          `json:"role"`
-	IP          string          `json:"ip"`
-	UserAgent   string          `json:"userAgent"`
-	RequestID   string          `json:"requestId"`
-	Action      string          `json:"action"`
-	Target      string          `json:"target"`
-	Request     json.RawMessage `json:"request"`
-	Before      json.RawMessage `json:"before"`
-	Outcome     string          `json:"outcome"`
-	TencentCode int             `json:"tencentCode"`
-	TencentInfo string          `json:"tencentInfo"`
-	Detail      string          `json:"detail"`
-	DurationMS  int64           `json:"durationMs"`
-	PrevHash    string          `json:"prevHash"`
-	Hash        string          `json:"hash"`
-}
+type Entry = api.AuditEntry
 
 // hashOf is the entry's hash: SHA-256 over the previous hash and every
 // field but the hash itself, in a fixed order.
@@ -185,14 +166,8 @@ func scanEntry(row scanner, extra ...any) (*Entry, error) {
 	return &e, nil
 }
 
-// Record is an event or an intent together with its outcome: what the audit
-// page shows as one line.
-type Record struct {
-	Entry
-	// For an intent, the outcome entry's fields once it exists; Outcome
-	// stays "pending" until then.
-	CompletedAt *time.Time `json:"completedAt,omitempty"`
-}
+// Record is an event or an intent with its outcome.
+type Record = api.AuditRecord
 
 // Filter selects records. Zero fields do not filter.
 type Filter struct {
@@ -262,7 +237,7 @@ func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		r := &Record{Entry: *e}
+		r := &Record{AuditEntry: *e}
 		if oOutcome.Valid {
 			r.Outcome, r.TencentCode, r.TencentInfo, r.Detail, r.DurationMS = oOutcome.String, int(oCode.Int64), oInfo.String, oDetail.String, oDur.Int64
 			if t, err := time.Parse(timeLayout, oTime.String); err == nil {

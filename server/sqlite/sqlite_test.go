@@ -98,7 +98,7 @@ func TestAuditChain(t *testing.T) {
 		t.Fatalf("Records = %d, %v", len(recs), err)
 	}
 	if recs[0].Seq != dangling.Seq || recs[0].Outcome != OutcomeUnknown || recs[1].Outcome != OutcomeOK || recs[1].DurationMS != 12 {
-		t.Fatalf("merged outcomes: %+v / %+v", recs[0].Entry, recs[1].Entry)
+		t.Fatalf("merged outcomes: %+v / %+v", recs[0].AuditEntry, recs[1].AuditEntry)
 	}
 	if recs, _ := d.Records(ctx, Filter{Outcome: OutcomeUnknown}); len(recs) != 1 {
 		t.Fatalf("outcome filter: %d", len(recs))

@@ -47,6 +47,15 @@ var (
 	opMultiAccountImport = op{path: "im_open_login_svc/multiaccount_import", perSec: 200, repeatable: true, mutates: true}
 )
 
+// call makes a call whose answer decodes into a T.
+func call[T any](ctx context.Context, c *Client, o op, req any) (*T, error) {
+	var resp T
+	if err := c.call(ctx, o, "", req, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
 // ---- Group custom attributes (spec §1) ----
 
 // Attr is a group custom attribute. Tencent spells these fields in lower case.
@@ -121,11 +130,7 @@ type GetAppIDGroupListResponse struct {
 
 // GetAppIDGroupList lists the app's groups; Tencent allows one call a second.
 func (c *Client) GetAppIDGroupList(ctx context.Context, req GetAppIDGroupListRequest) (*GetAppIDGroupListResponse, error) {
-	var resp GetAppIDGroupListResponse
-	if err := c.call(ctx, opGetAppIDGroupList, "", req, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[GetAppIDGroupListResponse](ctx, c, opGetAppIDGroupList, req)
 }
 
 type GetGroupInfoRequest struct {
@@ -161,11 +166,7 @@ type GetGroupInfoResponse struct {
 // GetGroupInfo describes up to 50 groups; a missing group is reported in its
 // own GroupInfo's ErrorCode, not as an error.
 func (c *Client) GetGroupInfo(ctx context.Context, req GetGroupInfoRequest) (*GetGroupInfoResponse, error) {
-	var resp GetGroupInfoResponse
-	if err := c.call(ctx, opGetGroupInfo, "", req, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[GetGroupInfoResponse](ctx, c, opGetGroupInfo, req)
 }
 
 type CreateGroupRequest struct {
@@ -236,11 +237,7 @@ func (c *Client) CreateContactGroup(ctx context.Context, user, name string, item
 		items = []ContactItem{}
 	}
 	req := map[string]any{"From_Account": user, "GroupContactItem": []any{map[string]any{"GroupName": name, "ContactItem": items}}}
-	var resp CreateContactGroupResponse
-	if err := c.call(ctx, opCreateContactGroup, "", req, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[CreateContactGroupResponse](ctx, c, opCreateContactGroup, req)
 }
 
 // Update kinds of update_contact_group.
@@ -293,11 +290,7 @@ func (c *Client) UpdateContactGroup(ctx context.Context, req UpdateContactGroupR
 		group["ContactUpdateItem"] = req.Items
 	}
 	body := map[string]any{"From_Account": req.FromAccount, "UpdateType": 1, "UpdateGroup": group}
-	var resp UpdateContactGroupResponse
-	if err := c.call(ctx, opUpdateContactGroup, "", body, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[UpdateContactGroupResponse](ctx, c, opUpdateContactGroup, body)
 }
 
 // DelContactGroup deletes one conversation group and returns it.
@@ -332,12 +325,8 @@ type GetContactGroupResponse struct {
 // grouped or marked conversations; start at 0, then NextStartIndex until
 // CompleteFlag is 1.
 func (c *Client) GetContactGroup(ctx context.Context, user string, startIndex int) (*GetContactGroupResponse, error) {
-	var resp GetContactGroupResponse
 	req := map[string]any{"From_Account": user, "StartIndex": startIndex}
-	if err := c.call(ctx, opGetContactGroup, "", req, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[GetContactGroupResponse](ctx, c, opGetContactGroup, req)
 }
 
 type SearchContactGroupResponse struct {
@@ -347,12 +336,8 @@ type SearchContactGroupResponse struct {
 
 // SearchContactGroup looks up the groups and marks of up to 300 conversations.
 func (c *Client) SearchContactGroup(ctx context.Context, user string, items []ContactItem) (*SearchContactGroupResponse, error) {
-	var resp SearchContactGroupResponse
 	req := map[string]any{"From_Account": user, "ContactItem": items}
-	if err := c.call(ctx, opSearchContactGroup, "", req, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[SearchContactGroupResponse](ctx, c, opSearchContactGroup, req)
 }
 
 // Mark kinds of mark_contact.
@@ -412,11 +397,7 @@ func (c *Client) AddFriendLists(ctx context.Context, user string, names, friends
 	if len(friends) > 0 {
 		req["To_Account"] = friends
 	}
-	var resp FriendListAddResponse
-	if err := c.call(ctx, opFriendListAdd, "", req, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[FriendListAddResponse](ctx, c, opFriendListAdd, req)
 }
 
 // DeleteFriendLists deletes friend lists and returns the new CurrentSequence.
@@ -459,11 +440,7 @@ func (c *Client) GetFriendLists(ctx context.Context, req FriendListGetRequest) (
 	} else if req.NeedFriend {
 		body["NeedFriend"] = "Need_Friend_Type_Yes"
 	}
-	var resp FriendListGetResponse
-	if err := c.call(ctx, opFriendListGet, "", body, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
+	return call[FriendListGetResponse](ctx, c, opFriendListGet, body)
 }
 
 // ---- Accounts and friends, for seeding (spec §4.1, §4.5) ----
@@ -524,47 +501,38 @@ type FriendResponse struct {
 	FailAccount []string        `json:"Fail_Account"`
 }
 
-// FriendAdd makes friends, both ways when both is true. Never retried blindly.
-func (c *Client) FriendAdd(ctx context.Context, user string, items []FriendItem, both bool) (*FriendResponse, error) {
+// friendItems is the wire form of items; friend_add takes one list name as
+// a string, friend_import a list of names.
+func friendItems(items []FriendItem, oneList bool) []map[string]any {
 	wire := make([]map[string]any, len(items))
 	for i, it := range items {
 		w := map[string]any{"To_Account": it.ToAccount, "AddSource": it.AddSource}
 		if it.Remark != "" {
 			w["Remark"] = it.Remark
 		}
-		if len(it.Lists) > 0 {
+		switch {
+		case len(it.Lists) == 0:
+		case oneList:
 			w["GroupName"] = it.Lists[0]
-		}
-		wire[i] = w
-	}
-	addType := "Add_Type_Single"
-	if both {
-		addType = "Add_Type_Both"
-	}
-	var resp FriendResponse
-	req := map[string]any{"From_Account": user, "AddFriendItem": wire, "AddType": addType, "ForceAddFlags": 1}
-	if err := c.call(ctx, opFriendAdd, "", req, &resp); err != nil {
-		return nil, err
-	}
-	return &resp, nil
-}
-
-// FriendImport imports one-way friendships. Never retried blindly.
-func (c *Client) FriendImport(ctx context.Context, user string, items []FriendItem) (*FriendResponse, error) {
-	wire := make([]map[string]any, len(items))
-	for i, it := range items {
-		w := map[string]any{"To_Account": it.ToAccount, "AddSource": it.AddSource}
-		if it.Remark != "" {
-			w["Remark"] = it.Remark
-		}
-		if len(it.Lists) > 0 {
+		default:
 			w["GroupName"] = it.Lists
 		}
 		wire[i] = w
 	}
-	var resp FriendResponse
-	if err := c.call(ctx, opFriendImport, "", map[string]any{"From_Account": user, "AddFriendItem": wire}, &resp); err != nil {
-		return nil, err
+	return wire
+}
+
+// FriendAdd makes friends, both ways when both is true. Never retried blindly.
+func (c *Client) FriendAdd(ctx context.Context, user string, items []FriendItem, both bool) (*FriendResponse, error) {
+	addType := "Add_Type_Single"
+	if both {
+		addType = "Add_Type_Both"
 	}
-	return &resp, nil
+	req := map[string]any{"From_Account": user, "AddFriendItem": friendItems(items, true), "AddType": addType, "ForceAddFlags": 1}
+	return call[FriendResponse](ctx, c, opFriendAdd, req)
+}
+
+// FriendImport imports one-way friendships. Never retried blindly.
+func (c *Client) FriendImport(ctx context.Context, user string, items []FriendItem) (*FriendResponse, error) {
+	return call[FriendResponse](ctx, c, opFriendImport, map[string]any{"From_Account": user, "AddFriendItem": friendItems(items, false)})
 }

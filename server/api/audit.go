@@ -1,0 +1,48 @@
+package api
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// AuditEntry is one row of the audit log. A sign-in or sign-out is one
+// "event"; a change is an "intent", written before anything is sent to
+// Tencent, completed by a later "outcome" entry. Hash links each entry to the
+// one before it.
+type AuditEntry struct {
+	Seq         int64           `json:"seq"`
+	Time        time.Time       `json:"time"`
+	Kind        string          `json:"kind"`
+	Completes   int64           `json:"completes,omitempty"`
+	Actor       string          `json:"actor"`
+	Role        string          `json:"role"`
+	IP          string          `json:"ip"`
+	UserAgent   string          `json:"userAgent"`
+	RequestID   string          `json:"requestId"`
+	Action      string          `json:"action"`
+	Target      string          `json:"target"`
+	Request     json.RawMessage `json:"request"`
+	Before      json.RawMessage `json:"before"`
+	Outcome     string          `json:"outcome"`
+	TencentCode int             `json:"tencentCode"`
+	TencentInfo string          `json:"tencentInfo"`
+	Detail      string          `json:"detail"`
+	DurationMS  int64           `json:"durationMs"`
+	PrevHash    string          `json:"prevHash"`
+	Hash        string          `json:"hash"`
+}
+
+// AuditRecord is an event, or an intent together with its outcome: what the
+// audit page shows as one line.
+type AuditRecord struct {
+	AuditEntry
+	// For an intent, when its outcome was recorded; the outcome fields above
+	// are the outcome entry's. Outcome stays "pending" until then.
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+}
+
+// AuditPage is one page of GET /api/v1/audit, newest first.
+type AuditPage struct {
+	Records    []*AuditRecord `json:"records"`
+	NextCursor string         `json:"nextCursor,omitempty"`
+}
