@@ -32,7 +32,7 @@ AXE_DIR     := $(CACHE)/axe-core-$(AXE_VERSION)
 
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v /e2e)
 
-.PHONY: build run test vet unit e2e deps deps-apt deps-brotli deps-driver deps-axe screenshots clean
+.PHONY: build run test vet unit e2e bench deps deps-apt deps-brotli deps-driver deps-axe screenshots clean
 
 ## build: app.wasm (compressed) and the self-contained server at bin/imdesk
 build: $(BIN)
@@ -72,6 +72,36 @@ e2e: build deps
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" \
 	AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" \
 	CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -timeout 20m ./e2e
+
+## bench: measure size, page load, relay overhead and signing into docs/benchmarks.md
+## (separate from make test: no test asserts a time)
+BENCH_OUT := $(CURDIR)/.cache/bench
+bench: build deps
+	rm -rf $(BENCH_OUT) && mkdir -p $(BENCH_OUT)
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkRelay -benchtime 1x ./server > $(BENCH_OUT)/relay.log
+	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkPageLoad -benchtime 1x ./e2e > $(BENCH_OUT)/pageload.log
+	$(GO) test -run xxx -bench . -count 3 ./server/tim | grep '^Benchmark' > $(BENCH_OUT)/tim.txt
+	@raw=$$(stat -c %s $(WASM)); gz=$$(stat -c %s $(WASM).gz); br=$$(stat -c %s $(WASM).br); \
+	verdict=met; [ $$br -le 1600000 ] || verdict='**missed**'; \
+	{ echo '# Benchmarks'; echo; \
+	  echo 'Written by `make bench`; no test asserts a time. Every figure below comes from the command named beside it.'; echo; \
+	  echo "Machine: $$(nproc) cores ($$(lscpu | sed -n 's/^Model name: *//p')), $$(free -g | awk '/^Mem:/{print $$2}') GiB, $$($(GO) version | cut -d' ' -f3-4), $$(chromium --version 2>/dev/null), measured $$(date -u +%Y-%m-%d)."; echo; \
+	  echo '## What a moderator downloads: app.wasm as served'; echo; \
+	  echo 'Command: `make build`, then `stat -c %s web/app.wasm*`.'; echo; \
+	  echo '| encoding | bytes | budget | verdict |'; echo '|---|---|---|---|'; \
+	  echo "| raw | $$raw | | |"; echo "| gzip -9 | $$gz | | |"; echo "| brotli -q 11 | $$br | 1 600 000 | $$verdict |"; echo; \
+	  echo '## Page load (headless Chromium, loopback, signed in, the group finder)'; echo; \
+	  echo 'Command: `go test -run xxx -bench BenchmarkPageLoad -benchtime 1x ./e2e` (with the e2e environment, as `make bench` sets it). Times are from navigation start, measured in the page.'; echo; \
+	  cat $(BENCH_OUT)/pageload.md; echo; \
+	  echo '## Relay overhead (backend vs. straight to the mock, one run)'; echo; \
+	  echo 'Command: `go test -run xxx -bench BenchmarkRelay -benchtime 1x ./server`. Both sides call the same in-process mock over loopback TCP with rate limits off; "relay" goes through the whole backend (session, scope, validation, audit in SQLite with synchronous=FULL).'; echo; \
+	  cat $(BENCH_OUT)/relay.md; echo; \
+	  echo '## Tencent client: call overhead and signing'; echo; \
+	  echo 'Command: `go test -run xxx -bench . -count 3 ./server/tim`. `CallOverhead` is one get_group_attr through the client with an in-memory transport (no network); `SignCached` is taking the admin UserSig from the cache, as every call does; `SignPerCall` is generating one, as a client without the cache would per call.'; echo; \
+	  echo '```'; cat $(BENCH_OUT)/tim.txt; echo '```'; \
+	} > docs/benchmarks.md
+	@echo "wrote docs/benchmarks.md"
 
 ## screenshots: the editor at desktop and phone width, for the README (with
 ## Debian's CJK fonts, which the tests themselves do not need)
