@@ -62,7 +62,11 @@ func BenchmarkPageLoad(b *testing.B) {
 		warmLive, warmData = append(warmLive, live), append(warmData, data)
 		bctx.Close()
 	}
-	med := func(v []float64) float64 { s := slices.Clone(v); slices.Sort(s); return (s[len(s)/2-1] + s[len(s)/2]) / 2 }
+	med := func(v []float64) float64 {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
 	b.ReportMetric(med(coldData), "ms-cold-data")
 	b.ReportMetric(med(warmData), "ms-warm-data")
 	var md strings.Builder

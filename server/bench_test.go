@@ -93,7 +93,9 @@ func BenchmarkRelay(b *testing.B) {
 		}
 		return nil
 	}
-	path := func(i int) string { return hs.URL + "/api/v1/groups/" + strings.ReplaceAll(ids[i%groups], "#", "%23") + "/attributes" }
+	path := func(i int) string {
+		return hs.URL + "/api/v1/groups/" + strings.ReplaceAll(ids[i%groups], "#", "%23") + "/attributes"
+	}
 	ops := map[string]func(i int) error{
 		"read direct": func(i int) error { _, err := client.GetGroupAttr(ctx, ids[i%groups]); return err },
 		"read relay": func(i int) error {
