@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -244,7 +243,8 @@ func (p *editorPage) openDialog(kind int, firstField string) app.EventHandler {
 
 func (p *editorPage) closeDialog(ctx app.Context, e app.Event) { p.dialog = dialogNone }
 
-// send makes a change and takes the server's answer as the new state.
+// send makes a change and takes the server's answer as the new state. On a
+// failure the dialog closes and the page shows the error.
 func (p *editorPage) send(ctx app.Context, method string, body any) {
 	p.busy, p.saveErr = true, nil
 	path := groupPath(p.groupID) + "/attributes"
@@ -263,9 +263,6 @@ func (p *editorPage) send(ctx app.Context, method string, body any) {
 					return
 				}
 				p.saveErr = r.err
-				if r.status == 429 && r.retryAfter != "" && !strings.Contains(r.err.Message, "moment") {
-					p.saveErr.Message += " (" + r.retryAfter + " s)"
-				}
 				return
 			}
 			var attrs api.Attributes
@@ -341,7 +338,7 @@ func (p *editorPage) body() app.UI {
 				app.Button().Class("button").Type("button").Text(msg.EditorReload).OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) }),
 			)
 		}),
-		app.If(p.saveErr != nil && p.dialog == dialogNone, func() app.UI { return errorView(p.saveErr, nil) }),
+		app.If(p.saveErr != nil, func() app.UI { return errorView(p.saveErr, nil) }),
 		app.If(len(p.rows) == 0, func() app.UI { return app.P().Class("empty").Text(msg.EditorEmpty) }),
 		app.Ol().Class("attr-rows").Body(app.Range(p.rows).Slice(func(i int) app.UI {
 			return p.rowView(i, keyErr[i], valueErr[i], edit)
@@ -458,7 +455,6 @@ func (p *editorPage) dialogView(d diff) app.UI {
 					app.Ul().Body(app.Range(d.removed).Slice(func(i int) app.UI { return app.Li().Body(app.Code().Text(d.removed[i])) })),
 				)
 			}),
-			app.If(p.saveErr != nil, func() app.UI { return errorView(p.saveErr, nil) }),
 			app.Div().Class("actions").Body(
 				app.Button().ID("preview-confirm").Class("button").Type("button").Text(fmt.Sprintf(msg.PreviewConfirm, name)).
 					Disabled(p.busy).Aria("busy", p.busy).OnClick(p.confirmSave),
@@ -480,7 +476,6 @@ func (p *editorPage) dialogView(d diff) app.UI {
 					Value(p.typedID).Aria("describedby", "confirm-hint").
 					OnInput(func(ctx app.Context, e app.Event) { p.typedID = ctx.JSSrc().Get("value").String() }),
 				app.P().ID("confirm-hint").Class("hint").Text(msg.MustTypeID),
-				app.If(p.saveErr != nil, func() app.UI { return errorView(p.saveErr, nil) }),
 				app.Div().Class("actions").Body(
 					app.Button().Class("button button-danger").Type("submit").Text(confirm).Disabled(!matches || p.busy).Aria("busy", p.busy),
 					app.Button().Class("button button-quiet").Type("button").Text(msg.Cancel).OnClick(p.closeDialog),

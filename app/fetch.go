@@ -14,7 +14,6 @@ import (
 type response struct {
 	status     int
 	body       []byte
-	etag       string
 	retryAfter string
 	err        *api.Error // set for every answer that is not 2xx, and for network failures
 }
@@ -82,7 +81,7 @@ func callAPI(method, path string, in any, header map[string]string) response {
 		}
 		return ""
 	}
-	out := response{status: r.res.Get("status").Int(), body: []byte(r.text), etag: get("ETag"), retryAfter: get("Retry-After")}
+	out := response{status: r.res.Get("status").Int(), body: []byte(r.text), retryAfter: get("Retry-After")}
 	if out.status < 200 || out.status > 299 {
 		var e struct {
 			Error api.Error `json:"error"`

@@ -48,7 +48,6 @@ type finderPage struct {
 	page       api.GroupPage
 	err        *api.Error
 	recent     []recentGroup
-	searched   bool
 }
 
 var finderTypes = []string{"Community", "Public", "Private", "ChatRoom", "AVChatRoom"}
@@ -99,7 +98,7 @@ func (p *finderPage) load(ctx app.Context) {
 
 func (p *finderPage) search(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	p.cursor, p.cursors, p.searched = "", nil, true
+	p.cursor, p.cursors = "", nil
 	p.load(ctx)
 }
 
