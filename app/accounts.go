@@ -6,10 +6,14 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/user"
+	"path/filepath"
 	"strings"
 
 	"github.com/imdesk/imdesk/server/api"
@@ -74,6 +78,19 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 	}
 	ctx := context.Background()
 	fail := func(err error) int { fmt.Fprintf(stderr, "imdesk account %s: %v\n", sub, err); return 1 }
+	// Account changes made here are audited like those made in the panel.
+	audit := func(request any) {
+		req, _ := json.Marshal(request)
+		actor := "command line"
+		if u, err := user.Current(); err == nil {
+			actor += " (" + u.Username + ")"
+		}
+		if _, err := db.Append(ctx, sqlite.Entry{Kind: sqlite.KindEvent, Actor: actor, Role: api.RoleAdmin, IP: "local",
+			UserAgent: "imdesk account", RequestID: "cli", Action: "account." + sub, Target: name, Request: req,
+			Outcome: sqlite.OutcomeOK}); err != nil {
+			fmt.Fprintf(stderr, "imdesk account %s: done, but not recorded in the audit log: %v\n", sub, err)
+		}
+	}
 	if sub != "list" && name == "" {
 		return fail(errors.New("name the account"))
 	}
@@ -93,6 +110,7 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 		if err := db.AddAccount(ctx, name, pw, *role, groups); err != nil {
 			return fail(err)
 		}
+		audit(map[string]any{"role": *role, "scope": groups})
 		fmt.Fprintf(stdout, "account %s added as %s\n", name, *role)
 	case "passwd":
 		pw, err := readPassword(stdin)
@@ -102,11 +120,13 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 		if err := db.SetPassword(ctx, name, pw); err != nil {
 			return fail(err)
 		}
+		audit(map[string]any{})
 		fmt.Fprintf(stdout, "password of %s changed; its sessions have ended\n", name)
 	case "disable", "enable":
 		if err := db.SetDisabled(ctx, name, sub == "disable"); err != nil {
 			return fail(err)
 		}
+		audit(map[string]any{})
 		fmt.Fprintf(stdout, "account %s %sd\n", name, sub)
 	case "list":
 		accts, err := db.Accounts(ctx)
@@ -163,6 +183,32 @@ type demoAccount struct{ name, password, about string }
 // demoScope is what the demo moderator may change: two communities and a
 // public group, so that refusals outside the scope can be tried too.
 var demoScope = []string{"@TGS#_trailhead", "@TGS#_yuexiang", "@TGS#2J4SZEAEL"}
+
+// demoMarker marks a data directory as demo mode's. Demo mode resets its
+// accounts' passwords and prints them, so it refuses a directory that holds
+// a live panel's accounts, and a live panel refuses a demo directory.
+const demoMarker = "demo-mode"
+
+// checkDataDirMode refuses to mix a live panel's data with demo mode's.
+func checkDataDirMode(ctx context.Context, db *sqlite.DB, dataDir string, demo bool) error {
+	_, err := os.Stat(filepath.Join(dataDir, demoMarker))
+	isDemoDir := err == nil
+	switch {
+	case demo && !isDemoDir:
+		accts, err := db.Accounts(ctx)
+		if err != nil {
+			return err
+		}
+		if len(accts) > 0 {
+			return fmt.Errorf("%s holds the accounts of a live panel, and demo mode would reset their passwords; "+
+				"start demo mode with another IMDESK_DATA_DIR, or configure IMDESK_SDKAPPID, the secret key and the region", dataDir)
+		}
+		return os.WriteFile(filepath.Join(dataDir, demoMarker), []byte("accounts here are demo accounts with printed passwords\n"), 0o600)
+	case !demo && isDemoDir:
+		return fmt.Errorf("%s was used by demo mode, whose account passwords were printed; use a new IMDESK_DATA_DIR for the live panel", dataDir)
+	}
+	return nil
+}
 
 // ensureDemoAccounts makes one account per role, with a new password at
 // every start (printed on the console).

@@ -107,6 +107,10 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		log.Warn("changes from before the last stop have an unknown outcome; see the audit log", "count", n)
 	}
 
+	if err := checkDataDirMode(context.Background(), db, cfg.DataDir, cfg.Demo); err != nil {
+		fmt.Fprintf(stderr, "imdesk: IMDESK_DATA_DIR: %v\n", err)
+		return 2
+	}
 	if cfg.Demo {
 		mock, err := startDemoSimulator(cfg)
 		if err != nil {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/imdesk/imdesk/server"
+	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/tencentyun/tls-sig-api-v2-golang/tencentyun"
 )
 
@@ -71,5 +73,46 @@ func TestDemoSimulator(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), `"ActionStatus":"OK"`) || !strings.Contains(string(body), "Welcome to Trailhead") {
 		t.Fatalf("demo group attributes: %s", body)
+	}
+}
+
+// Demo mode never takes over a live panel's accounts, and a live panel never
+// starts on a demo directory whose passwords were printed.
+func TestDemoAndLiveDataDirsStayApart(t *testing.T) {
+	ctx := context.Background()
+	live := t.TempDir()
+	db, err := sqlite.Open(live, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := checkDataDirMode(ctx, db, live, false); err != nil {
+		t.Fatalf("live on an empty dir: %v", err)
+	}
+	var out, errOut strings.Builder
+	code := runAccount([]string{"add", "mei", "--role", "moderator", "--scope", "@TGS#a,@TGS#b", "--data-dir", live},
+		func(string) string { return "" }, strings.NewReader("a long enough password\n"), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("account add: %d %s", code, errOut.String())
+	}
+	if err := checkDataDirMode(ctx, db, live, true); err == nil || !strings.Contains(err.Error(), "live panel") {
+		t.Fatalf("demo on a live dir: %v", err)
+	}
+	demo := t.TempDir()
+	ddb, err := sqlite.Open(demo, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ddb.Close()
+	if err := checkDataDirMode(ctx, ddb, demo, true); err != nil {
+		t.Fatalf("demo on an empty dir: %v", err)
+	}
+	if err := checkDataDirMode(ctx, ddb, demo, false); err == nil || !strings.Contains(err.Error(), "demo mode") {
+		t.Fatalf("live on a demo dir: %v", err)
+	}
+	// The command-line change is in the audit log.
+	recs, err := db.Records(ctx, sqlite.Filter{Action: "account.add"})
+	if err != nil || len(recs) != 1 || recs[0].Target != "mei" || !strings.Contains(string(recs[0].Request), "moderator") {
+		t.Fatalf("audit of account add: %+v %v", recs, err)
 	}
 }

@@ -277,6 +277,10 @@ var english = catalogue{
 		"group.attributes.patch":   "Changed attributes",
 		"group.attributes.replace": "Replaced all attributes",
 		"group.attributes.clear":   "Cleared all attributes",
+		"account.add":              "Added an account",
+		"account.passwd":           "Changed a password",
+		"account.disable":          "Disabled an account",
+		"account.enable":           "Enabled an account",
 	},
 	Outcomes: map[string]string{"ok": "Done", "failed": "Failed", "unknown": "Unknown — check the group", "pending": "In progress"},
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -394,7 +395,7 @@ func TestTencentErrorMapping(t *testing.T) {
 		{"10007 type", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10007}, 403, "permission_denied", "does not allow this change", "", "failed"},
 		{"10047 too many keys", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10047}, 409, "conflict", "at most 16", "", "failed"},
 		{"10045 key", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10045}, 400, "invalid_argument", "32 bytes", "", "failed"},
-		{"10002 internal", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10002}, 503, "upstream_unavailable", "temporary problem", "", "failed"},
+		{"10002 internal error: may have been applied", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10002}, 504, "upstream_timeout", "may or may not have been made", "", "unknown"},
 		{"70009 wrong key", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 70009}, 502, "upstream_unavailable", "Tell your administrator", "", "failed"},
 		{"60007 API limit", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 60007}, 429, "rate_limited", "too many requests", "1", "failed"},
 		{"HTTP 502", timmock.Fault{Kind: timmock.FaultHTTP502}, 504, "upstream_timeout", "may or may not have been made", "", "unknown"},
@@ -527,4 +528,31 @@ func attrs(kv ...string) []api.Attr {
 		out = append(out, api.Attr{Key: kv[i], Value: kv[i+1]})
 	}
 	return out
+}
+
+// Guesses sent in parallel are throttled like guesses in a row.
+func TestSignInThrottleParallel(t *testing.T) {
+	e := newEnv(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	checked := 0
+	for range 30 {
+		wg.Go(func() {
+			b := e.browser()
+			r := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"admin","password":"guess guess guess"}`))
+			r.RemoteAddr = b.ip + ":1"
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			e.srv.Handler().ServeHTTP(w, r)
+			if w.Code == 401 {
+				mu.Lock()
+				checked++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if checked > accountFreeFailures+1 {
+		t.Fatalf("%d of 30 parallel guesses had their password checked; want at most %d", checked, accountFreeFailures+1)
+	}
 }

@@ -240,9 +240,10 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	name := truncate(in.Username, sqlite.MaxNameBytes)
 	event := sqlite.Entry{Kind: sqlite.KindEvent, Actor: name, IP: ip, UserAgent: truncate(r.UserAgent(), 256),
 		RequestID: requestID(r.Context()), Action: "session.signin"}
-	if wait := s.throttle.wait(name, ip); wait > 0 {
-		event.Outcome, event.Detail = sqlite.OutcomeFailed, "refused: too many failed attempts"
-		s.audit(r, event)
+	if wait := s.throttle.attempt(name, ip); wait > 0 {
+		// Not audited: the password was not even checked, and a flood of
+		// refused attempts must not fill the append-only log.
+		s.log.Warn("sign-in refused by the throttle", "request_id", requestID(r.Context()), "account", name, "ip", ip)
 		secs := int((wait + time.Second - 1) / time.Second)
 		he := newError(http.StatusTooManyRequests, "rate_limited", fmt.Sprintf("Too many sign-in attempts. Try again in %s.", plural(secs, "second")))
 		he.RetryAfter = secs
@@ -251,7 +252,6 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	acct, err := s.db.Authenticate(r.Context(), name, in.Password)
 	if errors.Is(err, sqlite.ErrBadCredentials) {
-		s.throttle.fail(name, ip)
 		event.Outcome, event.Detail = sqlite.OutcomeFailed, "wrong name or password, or account disabled"
 		s.audit(r, event)
 		s.writeAPIError(w, r, newError(http.StatusUnauthorized, "unauthenticated", "The name or password is not right."))
@@ -261,7 +261,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	s.throttle.succeed(name)
+	s.throttle.succeed(name, ip)
+	now := s.now()
+	_ = s.db.DeleteExpiredSessions(r.Context(), now.Add(-s.sessions.idle), now.Add(-s.sessions.max))
 	// A new session, with a new id, at every sign-in: end the one the
 	// browser had, if any.
 	cookie := s.cookieName(r)
@@ -341,25 +343,25 @@ func newThrottle(now func() time.Time) *throttle {
 
 func throttleKeys(name, ip string) [2]string { return [2]string{"account:" + name, "ip:" + ip} }
 
-// wait returns how long the next attempt must wait; 0 means go ahead.
-func (t *throttle) wait(name, ip string) time.Duration {
+// attempt returns how long the caller must wait before trying again, or 0
+// to go ahead. Going ahead counts as a failure until succeed says
+// otherwise, so that many attempts in parallel cannot all pass before the
+// first failure is recorded.
+func (t *throttle) attempt(name, ip string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	var longest time.Duration
-	for _, k := range throttleKeys(name, ip) {
+	keys := throttleKeys(name, ip)
+	for _, k := range keys {
 		if f := t.m[k]; f != nil && f.until.After(now) {
 			longest = max(longest, f.until.Sub(now))
 		}
 	}
-	return longest
-}
-
-func (t *throttle) fail(name, ip string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	for i, k := range throttleKeys(name, ip) {
+	if longest > 0 {
+		return longest
+	}
+	for i, k := range keys {
 		f := t.m[k]
 		if f == nil || now.Sub(f.last) > throttleForget {
 			f = &failures{}
@@ -382,12 +384,20 @@ func (t *throttle) fail(name, ip string) {
 			}
 		}
 	}
+	return 0
 }
 
-// succeed forgets an account's failures. The address keeps its count: one
-// good password must not reset a guesser's budget for other accounts.
-func (t *throttle) succeed(name string) {
+// succeed takes back the attempt of a good sign-in: the account's failures
+// are forgotten, the address's count loses this attempt only (one good
+// password must not reset a guesser's budget for other accounts).
+func (t *throttle) succeed(name, ip string) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	delete(t.m, "account:"+name)
-	t.mu.Unlock()
+	if f := t.m["ip:"+ip]; f != nil && f.count > 0 {
+		f.count--
+		if f.count <= ipFreeFailures {
+			f.until = time.Time{}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -86,8 +87,12 @@ func CheckRole(role string) error {
 var BcryptCost = 12
 
 // dummyHash is compared against when an account does not exist, so that a
-// sign-in takes as long whether or not the name is known.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("imdesk-no-such-account"), bcrypt.MinCost)
+// sign-in takes as long whether or not the name is known. It is made at the
+// cost of real hashes, on first use (tests lower BcryptCost first).
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("imdesk-no-such-account"), BcryptCost)
+	return h
+})
 
 // AddAccount creates an account.
 func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope []string) error {
@@ -212,7 +217,7 @@ func (d *DB) Authenticate(ctx context.Context, name, password string) (*Account,
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	if a != nil {
 		hash = []byte(a.hash)
 	}

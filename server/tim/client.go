@@ -197,6 +197,10 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 		if err := c.cfg.Sleep(ctx, c.backoff(attempt)); err != nil {
 			break
 		}
+		// A retry is a call too: it keeps to the same limits.
+		if err := c.waitTurn(ctx, o, groupID); err != nil {
+			break
+		}
 	}
 	return last
 }
@@ -309,11 +313,21 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 		if code == 0 {
 			code = -1 // FAIL without a code: still a failure
 		}
-		return tencentError(o.name(), code, env.ErrorInfo)
+		e := tencentError(o.name(), code, env.ErrorInfo)
+		if o.mutates && !o.repeatable && maybeApplied(code) {
+			// Tencent timed out or failed inside: the change may have been
+			// made, and this call must not be repeated blindly.
+			e.Kind = KindUnknownOutcome
+		}
+		return e
 	}
 	if resp != nil {
 		if err := json.Unmarshal(raw, resp); err != nil {
-			return &Error{Op: o.name(), Kind: KindUpstream, Meaning: "the answer has an unexpected shape", Err: err}
+			kind := KindUpstream
+			if o.mutates {
+				kind = KindUnknownOutcome // Tencent said OK, but what it made cannot be read
+			}
+			return &Error{Op: o.name(), Kind: kind, Meaning: "the answer has an unexpected shape", Err: err}
 		}
 	}
 	return nil

@@ -204,6 +204,16 @@ func tencentError(op string, code int, info string) *Error {
 	return &Error{Op: op, Kind: c.kind, Code: code, Info: info, Meaning: c.meaning, Field: c.field}
 }
 
+// maybeApplied reports codes after which a change may or may not have been
+// made: Tencent's internal errors and timeouts.
+func maybeApplied(code int) bool {
+	switch code {
+	case 10002, 50004, 50005, 30006, 30007, 60008:
+		return true
+	}
+	return false
+}
+
 // retryableCode reports whether Tencent says a call that failed with code
 // may be tried again.
 func retryableCode(code int) bool { return codes[code].retry }

@@ -65,10 +65,11 @@ func TestRetries(t *testing.T) {
 		{"invalid input not retried", modify, []string{tooLong}, 1, KindInvalid, 10045},
 		{"delete not retried after a 502", del, []string{"502", ok}, 1, KindUnknownOutcome, 0},
 		{"delete not retried after a drop", del, []string{"drop", ok}, 1, KindUnknownOutcome, 0},
-		{"delete not retried after internal error", del, []string{internal, ok}, 1, KindRetryable, 10002},
+		{"delete not retried after internal error: outcome unknown", del, []string{internal, ok}, 1, KindUnknownOutcome, 10002},
 		{"create not retried after a hang", create, []string{"hang", ok}, 1, KindUnknownOutcome, 0},
 		{"create not retried after a drop", create, []string{"drop", ok}, 1, KindUnknownOutcome, 0},
-		{"create not retried after internal error", create, []string{rcIntern, ok}, 1, KindRetryable, 50004},
+		{"create not retried after internal error: outcome unknown", create, []string{rcIntern, ok}, 1, KindUnknownOutcome, 50004},
+		{"create refused for a definite reason", create, []string{`{"ActionStatus":"FAIL","ErrorCode":51011,"ErrorInfo":"name"}`}, 1, KindInvalid, 51011},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h, n := scripted(t, c.answers...)
