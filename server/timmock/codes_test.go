@@ -68,7 +68,8 @@ func TestEveryDocumentedCode(t *testing.T) {
 		60009: {cmd: "group_open_http_svc/nope", body: map[string]any{}},
 		60010: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, query: notAdmin},
 		60012: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, query: func(*env) map[string]string { return map[string]string{"sdkappid": ""} }},
-		70001: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, setup: func(e *env) { e.clock.Advance(86401e9) }},
+		// Past the sig's 24 h, whatever second it was made in.
+		70001: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, setup: func(e *env) { e.clock.Advance(86402e9) }},
 		70003: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, query: func(*env) map[string]string { return map[string]string{"usersig": "garbage"} }},
 		70009: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, query: func(e *env) map[string]string {
 			return map[string]string{"usersig": genSig(e.t, testAppID, "wrong", testAdmin, 86400)}
