@@ -556,3 +556,18 @@ func TestSignInThrottleParallel(t *testing.T) {
 		t.Fatalf("%d of 30 parallel guesses had their password checked; want at most %d", checked, accountFreeFailures+1)
 	}
 }
+
+// Behind a proxy that serves https, cookies are Secure with the __Host-
+// prefix and HSTS is sent.
+func TestBehindTLS(t *testing.T) {
+	e := newEnv(t)
+	e.srv.sessions.behindTLS = true
+	w := e.browser().do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": testPass})
+	cookies := w.Result().Cookies()
+	if w.Code != 200 || len(cookies) != 1 || cookies[0].Name != secureCookieName || !cookies[0].Secure || cookies[0].Path != "/" {
+		t.Fatalf("sign-in behind TLS: %d %+v", w.Code, cookies)
+	}
+	if w.Header().Get("Strict-Transport-Security") == "" {
+		t.Fatal("no HSTS behind TLS")
+	}
+}

@@ -27,6 +27,10 @@ type Config struct {
 	ShutdownTimeout time.Duration // IMDESK_SHUTDOWN_TIMEOUT
 	SessionIdle     time.Duration // IMDESK_SESSION_IDLE: a session ends after this long without use
 	SessionMax      time.Duration // IMDESK_SESSION_MAX: and after this long in any case
+	// BehindTLS (IMDESK_BEHIND_TLS) says a proxy in front of imdesk serves
+	// it over https, so cookies are Secure (with the __Host- prefix) and HSTS
+	// is sent even though imdesk itself sees plain http.
+	BehindTLS bool
 
 	// Demo is set when no Tencent app is configured: the program then starts
 	// the built-in simulator and fills the Tencent fields with its own.
@@ -67,7 +71,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // as a *ConfigError naming the variable. -h and --help return flag.ErrHelp
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
-	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge string
+	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -80,6 +84,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"shutdown-timeout", "IMDESK_SHUTDOWN_TIMEOUT", "30s", "how long in-flight requests may take to finish at shutdown", &shutdown},
 		{"session-idle", "IMDESK_SESSION_IDLE", "30m", "a sign-in session ends after this long without use", &idle},
 		{"session-max", "IMDESK_SESSION_MAX", "8h", "a sign-in session ends after this long in any case", &maxAge},
+		{"behind-tls", "IMDESK_BEHIND_TLS", "false", "true when a proxy serves imdesk over https (Secure cookies, HSTS)", &behindTLS},
 	}
 	for _, s := range settings {
 		fs.StringVar(s.value, s.flag, s.def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
@@ -118,6 +123,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		if *d.dst, err = time.ParseDuration(d.value); err != nil || *d.dst < time.Minute {
 			return nil, &ConfigError{d.env, fmt.Sprintf("%q is not a duration of at least a minute, such as 30m or 8h", d.value)}
 		}
+	}
+	if c.BehindTLS, err = strconv.ParseBool(behindTLS); err != nil {
+		return nil, &ConfigError{"IMDESK_BEHIND_TLS", fmt.Sprintf("%q is not true or false", behindTLS)}
 	}
 	if c.SessionIdle > c.SessionMax {
 		return nil, &ConfigError{"IMDESK_SESSION_IDLE", "must not be longer than IMDESK_SESSION_MAX"}

@@ -49,7 +49,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-		if r.TLS != nil {
+		if s.sessions.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=63072000")
 		}
 

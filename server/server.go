@@ -70,7 +70,7 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, assets: a, db: o.DB, tim: o.Tencent,
-		sessions: &sessionStore{db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
+		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
 		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
 	}

@@ -33,6 +33,7 @@ const (
 // the row (sign-out, password change, disabled account, timeout) ends the
 // session at once, whatever the browser keeps.
 type sessionStore struct {
+	behindTLS bool // a proxy serves the panel over https
 	db        *sqlite.DB
 	codecs    []securecookie.Codec
 	now       func() time.Time
@@ -52,7 +53,7 @@ func (st *sessionStore) Get(r *http.Request, name string) (*sessions.Session, er
 }
 
 func (st *sessionStore) options(r *http.Request) *sessions.Options {
-	return &sessions.Options{Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+	return &sessions.Options{Path: "/", HttpOnly: true, Secure: st.secure(r), SameSite: http.SameSiteStrictMode,
 		MaxAge: int(st.max / time.Second)}
 }
 
@@ -153,8 +154,11 @@ func loadSessionKeys(dataDir string) ([]securecookie.Codec, error) {
 	return codecs, nil
 }
 
+// secure reports whether the browser reaches the panel over https.
+func (st *sessionStore) secure(r *http.Request) bool { return r.TLS != nil || st.behindTLS }
+
 func (s *Server) cookieName(r *http.Request) string {
-	if r.TLS != nil {
+	if s.sessions.secure(r) {
 		return secureCookieName
 	}
 	return cookieName
