@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -27,6 +29,8 @@ type shell struct {
 	Icontent []app.UI
 
 	updateAvailable bool
+	newVersion      string // the version the server serves, when not ours
+	reloading       bool
 	session         *api.Session
 }
 
@@ -38,8 +42,42 @@ func (s *shell) Path(p string) *shell { s.Ipath = p; return s }
 // Content sets the page's content.
 func (s *shell) Content(ui ...app.UI) *shell { s.Icontent = ui; return s }
 
+// watchUpdates makes the app look for a new version whenever it comes back
+// into view (an installed app is often resumed rather than reloaded).
+var watchUpdates = sync.OnceFunc(func() {
+	app.Window().Get("document").Call("addEventListener", "visibilitychange", app.FuncOf(func(app.Value, []app.Value) any {
+		if app.Window().Get("document").Get("visibilityState").String() == "visible" {
+			app.TryUpdate()
+		}
+		return nil
+	}))
+})
+
+// checkVersion asks the server which version it serves. go-app's own
+// notice comes from the service worker's events, which are missed when the
+// browser finds the new worker while the page is still loading; asking the
+// server does not depend on that timing. The service worker is asked to
+// fetch the new version meanwhile, so "Reload now" gets it.
+func (s *shell) checkVersion(ctx app.Context) {
+	app.TryUpdate()
+	mine := app.Getenv("GOAPP_VERSION")
+	ctx.Async(func() {
+		r := callAPI("GET", "/api/v1/version", nil, nil)
+		var v struct {
+			Version string `json:"version"`
+		}
+		if !r.ok() || r.decode(&v) != nil || v.Version == "" || v.Version == mine {
+			return
+		}
+		ctx.Dispatch(func(app.Context) { s.updateAvailable, s.newVersion = true, v.Version })
+	})
+}
+
 func (s *shell) OnMount(ctx app.Context) {
 	s.updateAvailable = ctx.AppUpdateAvailable()
+	// Look for a new version now and whenever the app comes back into view.
+	s.checkVersion(ctx)
+	watchUpdates()
 	// Only the running WebAssembly sets this marker; the prerendered page
 	// lacks it, so tests (and scripts) can tell a live page from its snapshot.
 	app.Window().Get("document").Get("documentElement").Call("setAttribute", "data-imdesk", "ready")
@@ -68,7 +106,56 @@ func (s *shell) OnAppUpdate(ctx app.Context) {
 	s.updateAvailable = ctx.AppUpdateAvailable()
 }
 
-func (s *shell) reload(ctx app.Context, e app.Event) { ctx.Reload() }
+// reload waits (briefly) until the service worker holds the new version,
+// so that the reload does not bring back the old one from its cache.
+func (s *shell) reload(ctx app.Context, e app.Event) {
+	s.reloading = true
+	version := s.newVersion
+	ctx.Async(func() {
+		waitForWorker(version, 10*time.Second)
+		app.Window().Get("location").Call("reload")
+	})
+}
+
+// waitForWorker returns once go-app's service worker has cached version and
+// nothing is left installing or waiting, or after limit.
+func waitForWorker(version string, limit time.Duration) {
+	sw := app.Window().Get("navigator").Get("serviceWorker")
+	if version == "" || !sw.Truthy() {
+		return
+	}
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		app.TryUpdate()
+		cached, ok := await(app.Window().Get("caches").Call("has", "app-"+version))
+		if !ok || !cached.Bool() {
+			continue
+		}
+		reg, ok := await(sw.Call("getRegistration"))
+		if ok && reg.Truthy() && !reg.Get("installing").Truthy() && !reg.Get("waiting").Truthy() {
+			return
+		}
+	}
+}
+
+// await waits for a JavaScript promise; ok is false if it was rejected.
+// Call it off the UI goroutine.
+func await(promise app.Value) (v app.Value, ok bool) {
+	done := make(chan struct{})
+	then := app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if len(args) > 0 {
+			v = args[0]
+		}
+		ok = true
+		close(done)
+		return nil
+	})
+	catch := app.FuncOf(func(app.Value, []app.Value) any { close(done); return nil })
+	promise.Call("then", then, catch)
+	<-done
+	then.Release()
+	catch.Release()
+	return v, ok
+}
 
 func (s *shell) signOut(ctx app.Context, e app.Event) {
 	if !confirmLeave() {
@@ -151,7 +238,8 @@ func (s *shell) Render() app.UI {
 			app.If(s.updateAvailable, func() app.UI {
 				return app.Div().Class("banner banner-update").Role("status").Body(
 					app.Span().Text(msg.UpdateReady),
-					app.Button().Class("button").Type("button").Text(msg.UpdateReload).OnClick(s.reload),
+					app.Button().Class("button").Type("button").Text(msg.UpdateReload).Disabled(s.reloading).
+						Aria("busy", s.reloading).OnClick(s.reload),
 				)
 			}),
 		),

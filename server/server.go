@@ -36,6 +36,7 @@ type Options struct {
 // Server is the panel's HTTP server.
 type Server struct {
 	cfg      *Config
+	version  string
 	log      *slog.Logger
 	now      func() time.Time
 	assets   *assets
@@ -61,6 +62,11 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Version == "" {
+		// A build without a version (go run) still needs one the page and
+		// the server agree on.
+		o.Version = "dev-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
 	a, err := loadAssets(o.Assets)
 	if err != nil {
 		return nil, err
@@ -69,7 +75,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, assets: a, db: o.DB, tim: o.Tencent,
+	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
 		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
@@ -85,7 +91,7 @@ func New(o Options) (*Server, error) {
 		mux.HandleFunc("GET /wasm_exec.js", s.serveAsset("wasm_exec.js"))
 	}
 	mux.Handle("/api/", s.apiHandler())
-	ui := s.uiHandler(o.Version)
+	ui := s.uiHandler()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -103,6 +109,7 @@ func New(o Options) (*Server, error) {
 func (s *Server) apiHandler() http.Handler {
 	mux := http.NewServeMux()
 	auth := s.requireSession
+	mux.HandleFunc("GET /api/v1/version", s.handleVersion)
 	mux.HandleFunc("POST /api/v1/session", s.handleSignIn)
 	mux.HandleFunc("GET /api/v1/session", auth(s.handleWhoAmI))
 	mux.HandleFunc("DELETE /api/v1/session", auth(s.handleSignOut))
@@ -129,7 +136,7 @@ func (s *Server) apiHandler() http.Handler {
 
 // uiHandler returns go-app's handler for pages, app.js, the service worker
 // and the manifest. Routes must have been registered with app.Route.
-func (s *Server) uiHandler(version string) http.Handler {
+func (s *Server) uiHandler() http.Handler {
 	mode := "live"
 	if s.cfg.Demo {
 		mode = "demo"
@@ -152,7 +159,7 @@ func (s *Server) uiHandler(version string) http.Handler {
 		},
 		Styles:    []string{"/web/imdesk.css"},
 		Resources: rootResolver{},
-		Version:   version,
+		Version:   s.version,
 		// Everything in Env is published to the browser in app.js: only the
 		// mode goes there, never a credential.
 		Env: map[string]string{"IMDESK_MODE": mode},
@@ -224,6 +231,13 @@ func (s *Server) Close(ctx context.Context) error {
 		return nil
 	}
 	return s.http.Shutdown(ctx)
+}
+
+// handleVersion serves GET /api/v1/version: the version being served, so a
+// page built for another can offer to reload. The version is public: it is
+// in app.js too.
+func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"version": s.version})
 }
 
 // handleHealth serves GET /healthz: the process is up.
