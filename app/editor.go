@@ -42,6 +42,7 @@ type editorPage struct {
 	conflict bool
 	dialog   int
 	typedID  string
+	onKey    app.Func // Escape closes a dialog, wherever the focus is
 }
 
 func (p *editorPage) title() string {
@@ -65,7 +66,27 @@ func (p *editorPage) OnNav(ctx app.Context) {
 	p.load(ctx)
 }
 
-func (p *editorPage) OnDismount() { setUnsaved(false) }
+func (p *editorPage) OnMount(ctx app.Context) {
+	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if args[0].Get("key").String() == "Escape" {
+			ctx.Dispatch(func(app.Context) {
+				if !p.busy {
+					p.dialog = dialogNone
+				}
+			})
+		}
+		return nil
+	})
+	app.Window().Call("addEventListener", "keydown", p.onKey)
+}
+
+func (p *editorPage) OnDismount() {
+	setUnsaved(false)
+	if p.onKey != nil {
+		app.Window().Call("removeEventListener", "keydown", p.onKey)
+		p.onKey.Release()
+	}
+}
 
 // load fetches the group and its attributes.
 func (p *editorPage) load(ctx app.Context) {
@@ -485,11 +506,7 @@ func (p *editorPage) dialogView(d diff) app.UI {
 	}
 	return app.Div().Class("dialog-backdrop").Body(
 		app.Div().Class("dialog").Role("dialog").Aria("modal", "true").Aria("labelledby", "dialog-title").
-			OnKeyDown(func(ctx app.Context, e app.Event) {
-				if e.Get("key").String() == "Escape" && !p.busy {
-					p.dialog = dialogNone
-				}
-			}).Body(append([]app.UI{app.H2().ID("dialog-title").Text(title)}, body...)...),
+			Body(append([]app.UI{app.H2().ID("dialog-title").Text(title)}, body...)...),
 	)
 }
 

@@ -251,6 +251,7 @@ func TestReplaceAndClear(t *testing.T) {
 	check(t, expect.Locator(clear).ToBeDisabled(), "community clear disabled")
 	check(t, expect.Locator(s.page.GetByText("Community groups cannot be cleared")).ToBeVisible(), "reason shown")
 	check(t, s.button("Replace all attributes…").Click(), "open replace")
+	check(t, expect.Locator(s.page.GetByRole("dialog")).ToBeVisible(), "dialog open")
 	check(t, s.page.Keyboard().Press("Escape"), "escape")
 	check(t, expect.Locator(s.page.GetByRole("dialog")).ToHaveCount(0), "closed")
 	s.noErrors()
