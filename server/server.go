@@ -1,6 +1,8 @@
 // Package server is imdesk's backend-for-frontend: it serves the go-app user
-// interface and its assets, and (in later parts) the JSON API that relays
-// moderators' changes to Tencent Cloud Chat. The Tencent secret stays here.
+// interface and its assets, and the JSON API under /api/v1 that signs
+// moderators in, checks their role and scope, validates their changes,
+// records them in the audit log and relays them to Tencent Cloud Chat
+// through server/tim. The Tencent secret stays here.
 package server
 
 import (
