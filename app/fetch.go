@@ -44,44 +44,22 @@ func callAPI(method, path string, in any, header map[string]string) response {
 	}
 	opts["headers"] = headers
 
-	type result struct {
-		res  app.Value
-		text string
-		err  bool
+	res, ok := await(app.Window().Call("fetch", path, opts))
+	var text app.Value
+	if ok {
+		text, ok = await(res.Call("text"))
 	}
-	done := make(chan result, 1)
-	var onText, onResponse, onError app.Func
-	var res app.Value
-	onError = app.FuncOf(func(this app.Value, args []app.Value) any {
-		done <- result{err: true}
-		return nil
-	})
-	onText = app.FuncOf(func(this app.Value, args []app.Value) any {
-		done <- result{res: res, text: args[0].String()}
-		return nil
-	})
-	onResponse = app.FuncOf(func(this app.Value, args []app.Value) any {
-		res = args[0]
-		res.Call("text").Call("then", onText, onError)
-		return nil
-	})
-	app.Window().Call("fetch", path, opts).Call("then", onResponse, onError)
-	r := <-done
-	onText.Release()
-	onResponse.Release()
-	onError.Release()
-
-	if r.err {
+	if !ok {
 		return response{err: &api.Error{Code: "network", Message: msg.ErrNetwork}}
 	}
-	h := r.res.Get("headers")
+	h := res.Get("headers")
 	get := func(name string) string {
 		if v := h.Call("get", name); v.Truthy() {
 			return v.String()
 		}
 		return ""
 	}
-	out := response{status: r.res.Get("status").Int(), body: []byte(r.text), retryAfter: get("Retry-After")}
+	out := response{status: res.Get("status").Int(), body: []byte(text.String()), retryAfter: get("Retry-After")}
 	if out.status < 200 || out.status > 299 {
 		var e struct {
 			Error api.Error `json:"error"`
@@ -127,4 +105,24 @@ func needSignIn(ctx app.Context, r response) bool {
 	currentSession = nil
 	ctx.Navigate(signInURL())
 	return true
+}
+
+// await waits for a JavaScript promise; ok is false if it was rejected.
+// Call it off the UI goroutine.
+func await(promise app.Value) (v app.Value, ok bool) {
+	done := make(chan struct{})
+	then := app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if len(args) > 0 {
+			v = args[0]
+		}
+		ok = true
+		close(done)
+		return nil
+	})
+	catch := app.FuncOf(func(app.Value, []app.Value) any { close(done); return nil })
+	promise.Call("then", then, catch)
+	<-done
+	then.Release()
+	catch.Release()
+	return v, ok
 }

@@ -137,26 +137,6 @@ func waitForWorker(version string, limit time.Duration) {
 	}
 }
 
-// await waits for a JavaScript promise; ok is false if it was rejected.
-// Call it off the UI goroutine.
-func await(promise app.Value) (v app.Value, ok bool) {
-	done := make(chan struct{})
-	then := app.FuncOf(func(_ app.Value, args []app.Value) any {
-		if len(args) > 0 {
-			v = args[0]
-		}
-		ok = true
-		close(done)
-		return nil
-	})
-	catch := app.FuncOf(func(app.Value, []app.Value) any { close(done); return nil })
-	promise.Call("then", then, catch)
-	<-done
-	then.Release()
-	catch.Release()
-	return v, ok
-}
-
 func (s *shell) signOut(ctx app.Context, e app.Event) {
 	if !confirmLeave() {
 		return

@@ -186,10 +186,11 @@ func TestLimitsRefusedInForm(t *testing.T) {
 				writes++
 			}
 		})
+		n := len(s.attributes(trailhead)) + 1 // the row about to be added
 		s.visit(editorPath(trailhead))
 		check(t, s.button("+ Add an attribute").Click(), "add a row")
-		n, _ := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Key of row"}).Count()
 		key := s.page.GetByLabel(fmt.Sprintf("Key of row %d", n))
+		check(t, expect.Locator(key).ToBeFocused(), "the new row's key has the focus")
 		check(t, key.Fill(strings.Repeat("键", 11)), "a 33-byte key")
 		check(t, expect.Locator(s.page.GetByText("33 / 32 bytes")).ToBeVisible(), "byte counter")
 		check(t, expect.Locator(key).ToHaveAttribute("aria-invalid", "true"), "marked invalid")
