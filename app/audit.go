@@ -79,10 +79,6 @@ func (p *auditPage) load(ctx app.Context, cursor string) {
 				return
 			}
 			var page api.AuditPage
-			if !r.ok() {
-				p.state, p.err = stateFailed, r.err
-				return
-			}
 			if e := r.decode(&page); e != nil {
 				p.state, p.err = stateFailed, e
 				return
@@ -178,11 +174,8 @@ func (p *auditPage) Render() app.UI {
 }
 
 func (p *auditPage) list() app.UI {
-	switch p.state {
-	case stateLoading:
-		return loadingView()
-	case stateFailed:
-		return errorView(p.err, func(ctx app.Context, e app.Event) { p.load(ctx, "") })
+	if v := stateView(p.state, p.err, func(ctx app.Context, e app.Event) { p.load(ctx, "") }); v != nil {
+		return v
 	}
 	if len(p.records) == 0 {
 		return app.P().Class("empty").Role("status").Text(msg.AuditNone)

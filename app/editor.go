@@ -104,16 +104,11 @@ func (p *editorPage) load(ctx app.Context) {
 			}
 			var g api.Group
 			var attrs api.Attributes
-			switch {
-			case !gr.ok():
-				p.state, p.loadErr = stateFailed, gr.err
-			case gr.decode(&g) != nil:
-				p.state, p.loadErr = stateFailed, &api.Error{Message: msg.ErrUnexpected}
-			case !ar.ok():
-				p.state, p.loadErr = stateFailed, ar.err
-			case ar.decode(&attrs) != nil:
-				p.state, p.loadErr = stateFailed, &api.Error{Message: msg.ErrUnexpected}
-			default:
+			if e := gr.decode(&g); e != nil {
+				p.state, p.loadErr = stateFailed, e
+			} else if e := ar.decode(&attrs); e != nil {
+				p.state, p.loadErr = stateFailed, e
+			} else {
 				p.group, p.state = &g, stateReady
 				p.setLoaded(attrs)
 				rememberGroup(ctx, recentGroup{ID: g.ID, Name: g.Name})
@@ -331,11 +326,8 @@ func (p *editorPage) Render() app.UI {
 }
 
 func (p *editorPage) body() app.UI {
-	switch p.state {
-	case stateLoading:
-		return loadingView()
-	case stateFailed:
-		return errorView(p.loadErr, func(ctx app.Context, e app.Event) { p.load(ctx) })
+	if v := stateView(p.state, p.loadErr, func(ctx app.Context, e app.Event) { p.load(ctx) }); v != nil {
+		return v
 	}
 	d := p.diff()
 	block := p.blocker(d)
@@ -409,10 +401,7 @@ func (p *editorPage) rowView(i int, keyErr, valueErr string, edit bool) app.UI {
 					p.rows[i].key = ctx.JSSrc().Get("value").String()
 					p.edited()
 				}),
-			app.P().ID(keyHelp).Class(counterClass(len(r.key), api.MaxAttrKeyBytes, keyErr)).Body(
-				app.Span().Text(fmt.Sprintf(msg.EditorBytes, len(r.key), api.MaxAttrKeyBytes)),
-				app.If(keyErr != "", func() app.UI { return app.Span().Class("field-error").Text(" " + keyErr) }),
-			),
+			byteCounter(keyHelp, len(r.key), api.MaxAttrKeyBytes, keyErr),
 		),
 		app.Div().Class("field field-grow").Body(
 			app.Label().For(valueID).Text(fmt.Sprintf(msg.EditorValue, n)),
@@ -422,10 +411,7 @@ func (p *editorPage) rowView(i int, keyErr, valueErr string, edit bool) app.UI {
 					p.rows[i].value = ctx.JSSrc().Get("value").String()
 					p.edited()
 				}),
-			app.P().ID(valueHelp).Class(counterClass(len(r.value), api.MaxAttrValueBytes, valueErr)).Body(
-				app.Span().Text(fmt.Sprintf(msg.EditorBytes, len(r.value), api.MaxAttrValueBytes)),
-				app.If(valueErr != "", func() app.UI { return app.Span().Class("field-error").Text(" " + valueErr) }),
-			),
+			byteCounter(valueHelp, len(r.value), api.MaxAttrValueBytes, valueErr),
 		),
 		app.If(edit, func() app.UI {
 			return app.Button().Class("button button-danger-quiet").Type("button").
@@ -435,11 +421,16 @@ func (p *editorPage) rowView(i int, keyErr, valueErr string, edit bool) app.UI {
 	)
 }
 
-func counterClass(used, limit int, problem string) string {
+// byteCounter shows a field's size against its limit, and its problem.
+func byteCounter(id string, used, limit int, problem string) app.UI {
+	class := "counter"
 	if problem != "" || used > limit {
-		return "counter counter-over"
+		class += " counter-over"
 	}
-	return "counter"
+	return app.P().ID(id).Class(class).Body(
+		app.Span().Text(fmt.Sprintf(msg.EditorBytes, used, limit)),
+		app.If(problem != "", func() app.UI { return app.Span().Class("field-error").Text(" " + problem) }),
+	)
 }
 
 func (p *editorPage) dangerZone() app.UI {

@@ -72,8 +72,11 @@ func callAPI(method, path string, in any, header map[string]string) response {
 	return out
 }
 
-// decode reads a successful answer into v.
+// decode reads a successful answer into v, or returns the answer's error.
 func (r response) decode(v any) *api.Error {
+	if r.err != nil {
+		return r.err
+	}
 	if err := json.Unmarshal(r.body, v); err != nil {
 		return &api.Error{Code: "unexpected", Message: msg.ErrUnexpected}
 	}

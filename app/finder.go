@@ -85,9 +85,7 @@ func (p *finderPage) load(ctx app.Context) {
 				return
 			}
 			var page api.GroupPage
-			if !r.ok() {
-				p.state, p.err = stateFailed, r.err
-			} else if e := r.decode(&page); e != nil {
+			if e := r.decode(&page); e != nil {
 				p.state, p.err = stateFailed, e
 			} else {
 				p.state, p.page = stateReady, page
@@ -163,11 +161,8 @@ func (p *finderPage) Render() app.UI {
 }
 
 func (p *finderPage) results() app.UI {
-	switch p.state {
-	case stateLoading:
-		return loadingView()
-	case stateFailed:
-		return errorView(p.err, func(ctx app.Context, e app.Event) { p.load(ctx) })
+	if v := stateView(p.state, p.err, func(ctx app.Context, e app.Event) { p.load(ctx) }); v != nil {
+		return v
 	}
 	if len(p.page.Groups) == 0 {
 		return app.P().Class("empty").Role("status").Text(msg.FinderNone)

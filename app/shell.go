@@ -66,7 +66,7 @@ func (s *shell) checkVersion(ctx app.Context) {
 		var v struct {
 			Version string `json:"version"`
 		}
-		if !r.ok() || r.decode(&v) != nil || v.Version == "" || v.Version == mine {
+		if r.decode(&v) != nil || v.Version == "" || v.Version == mine {
 			return
 		}
 		ctx.Dispatch(func(app.Context) { s.updateAvailable, s.newVersion = true, v.Version })
@@ -95,7 +95,7 @@ func (s *shell) OnMount(ctx app.Context) {
 				return
 			}
 			var sess api.Session
-			if r.ok() && r.decode(&sess) == nil {
+			if r.decode(&sess) == nil {
 				currentSession, s.session = &sess, &sess
 			}
 		})
@@ -253,6 +253,18 @@ const (
 	stateReady
 	stateFailed
 )
+
+// stateView shows loading or a failure with a retry button, or returns nil
+// once the data is there.
+func stateView(s viewState, err *api.Error, retry app.EventHandler) app.UI {
+	switch s {
+	case stateLoading:
+		return loadingView()
+	case stateFailed:
+		return errorView(err, retry)
+	}
+	return nil
+}
 
 // loadingView says that something is on its way.
 func loadingView() app.UI {

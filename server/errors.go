@@ -2,8 +2,10 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/tim"
@@ -91,52 +93,49 @@ var tencentMessages = map[int]string{
 	51013: "Your Tencent Cloud Chat plan does not include conversation groups.",
 }
 
-// tencentHTTPError turns a Tencent client error into the API's answer.
+// kindAnswers is the answer for each kind of Tencent failure: the status,
+// the code, and the sentence used when tencentMessages has none for the code
+// ("%s" takes the code's meaning).
+var kindAnswers = map[tim.Kind]struct {
+	status     int
+	code, text string
+	retryAfter int
+}{
+	tim.KindInvalid:     {http.StatusBadRequest, "invalid_argument", "Tencent Cloud Chat refused the change: %s.", 0},
+	tim.KindNotFound:    {http.StatusNotFound, "not_found", "Tencent Cloud Chat could not find it: %s.", 0},
+	tim.KindConflict:    {http.StatusConflict, "conflict", "Tencent Cloud Chat refused the change: %s.", 0},
+	tim.KindPermission:  {http.StatusBadGateway, "upstream_unavailable", "imdesk cannot act on Tencent Cloud Chat (%s). Tell your administrator.", 0},
+	tim.KindRateLimited: {http.StatusTooManyRequests, "rate_limited", "Tencent Cloud Chat is receiving too many requests; try again in a moment.", 1},
+	tim.KindRetryable:   {http.StatusServiceUnavailable, "upstream_unavailable", "Tencent Cloud Chat had a temporary problem. Try again.", 0},
+	tim.KindTimeout:     {http.StatusGatewayTimeout, "upstream_timeout", "Tencent Cloud Chat did not answer in time. Try again.", 0},
+	tim.KindUnknownOutcome: {http.StatusGatewayTimeout, "upstream_timeout",
+		"Tencent Cloud Chat did not confirm the change, so it may or may not have been made. Reload to check before trying again.", 0},
+	tim.KindUpstream: {http.StatusBadGateway, "upstream_unavailable",
+		"Tencent Cloud Chat sent an answer imdesk could not read. Try again; if it keeps happening, tell your administrator.", 0},
+}
+
+// tencentHTTPError turns a Tencent client error into the API's answer. A
+// permission error with a sentence of its own (e.g. a group type that does
+// not allow the change) is the moderator's to read, so it is 403; any other
+// is the panel's configuration, so it is 502.
 func tencentHTTPError(te *tim.Error) *httpError {
-	he := &httpError{Err: te}
+	a, ok := kindAnswers[te.Kind]
+	if !ok {
+		a = kindAnswers[tim.KindUpstream]
+	}
+	he := &httpError{Err: te, Status: a.status, Code: a.code, RetryAfter: a.retryAfter, Message: a.text}
+	if strings.Contains(a.text, "%s") {
+		he.Message = fmt.Sprintf(a.text, te.Meaning)
+	}
+	if m, known := tencentMessages[te.Code]; known {
+		he.Message = m
+		if te.Kind == tim.KindPermission {
+			he.Status, he.Code = http.StatusForbidden, "permission_denied"
+		}
+	}
 	if te.Code != 0 {
 		he.Upstream = &api.Upstream{Code: te.Code, Info: te.Info}
 	}
-	msg, known := tencentMessages[te.Code]
-	switch te.Kind {
-	case tim.KindInvalid:
-		he.Status, he.Code = http.StatusBadRequest, "invalid_argument"
-		if !known {
-			msg = "Tencent Cloud Chat refused the change: " + te.Meaning + "."
-		}
-	case tim.KindNotFound:
-		he.Status, he.Code = http.StatusNotFound, "not_found"
-		if !known {
-			msg = "Tencent Cloud Chat could not find it: " + te.Meaning + "."
-		}
-	case tim.KindConflict:
-		he.Status, he.Code = http.StatusConflict, "conflict"
-		if !known {
-			msg = "Tencent Cloud Chat refused the change: " + te.Meaning + "."
-		}
-	case tim.KindPermission:
-		he.Status, he.Code = http.StatusForbidden, "permission_denied"
-		if !known {
-			he.Status, he.Code = http.StatusBadGateway, "upstream_unavailable"
-			msg = "imdesk cannot act on Tencent Cloud Chat (" + te.Meaning + "). Tell your administrator."
-		}
-	case tim.KindRateLimited:
-		he.Status, he.Code, he.RetryAfter = http.StatusTooManyRequests, "rate_limited", 1
-		if !known {
-			msg = "Tencent Cloud Chat is receiving too many requests; try again in a moment."
-		}
-	case tim.KindRetryable:
-		he.Status, he.Code, msg = http.StatusServiceUnavailable, "upstream_unavailable", "Tencent Cloud Chat had a temporary problem. Try again."
-	case tim.KindTimeout:
-		he.Status, he.Code, msg = http.StatusGatewayTimeout, "upstream_timeout", "Tencent Cloud Chat did not answer in time. Try again."
-	case tim.KindUnknownOutcome:
-		he.Status, he.Code, msg = http.StatusGatewayTimeout, "upstream_timeout",
-			"Tencent Cloud Chat did not confirm the change, so it may or may not have been made. Reload to check before trying again."
-	default:
-		he.Status, he.Code, msg = http.StatusBadGateway, "upstream_unavailable",
-			"Tencent Cloud Chat sent an answer imdesk could not read. Try again; if it keeps happening, tell your administrator."
-	}
-	he.Message = msg
 	if te.Field != "" && he.Status == http.StatusBadRequest {
 		he.Field = te.Field
 	}
