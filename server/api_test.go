@@ -34,7 +34,7 @@ func TestSignInAndOut(t *testing.T) {
 	}
 	var who api.Session
 	json.Unmarshal(b.do("GET", "/api/v1/session", nil).Body.Bytes(), &who)
-	if who.Username != "mod" || who.Role != "moderator" || len(who.Scope) != 2 {
+	if who.Username != "mod" || who.Role != "moderator" || len(who.Scope.Groups) != 2 {
 		t.Fatalf("who am I: %+v", who)
 	}
 	// Signing in again gives a new session id and ends the old one.

@@ -5,15 +5,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"sort"
-	"time"
 
+	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
-	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 )
+
+// The group attributes family: a group's custom attributes (Tencent's
+// get/modify/set/delete/clear_group_attr), a change at a time through
+// runChange.
 
 // attrVersion identifies an attribute set, whatever the order of its keys.
 func attrVersion(attrs []api.Attr) string {
@@ -40,19 +42,8 @@ func toTim(attrs []api.Attr) []tim.Attr {
 	return out
 }
 
-func attributesBody(groupID string, attrs []api.Attr) api.Attributes {
-	return api.Attributes{GroupID: groupID, Attributes: attrs, Version: attrVersion(attrs)}
-}
-
-// currentAttrs reads a group's attributes after checking the caller may see
-// the group.
-func (s *Server) currentAttrs(ctx context.Context, c *caller, groupID string) ([]api.Attr, error) {
-	if err := api.CheckGroupID(groupID); err != nil {
-		return nil, err
-	}
-	if !c.InScope(groupID) {
-		return nil, errNotVisible
-	}
+// readAttrs reads a group's attributes from Tencent.
+func (s *Server) readAttrs(ctx context.Context, groupID string) ([]api.Attr, error) {
 	attrs, err := s.tim.GetGroupAttr(ctx, groupID)
 	if err != nil {
 		return nil, err
@@ -60,26 +51,46 @@ func (s *Server) currentAttrs(ctx context.Context, c *caller, groupID string) ([
 	return fromTim(attrs), nil
 }
 
-// handleGetAttributes serves GET /api/v1/groups/{groupID}/attributes.
-func (s *Server) handleGetAttributes(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("groupID")
-	attrs, err := s.currentAttrs(r.Context(), callerOf(r.Context()), id)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	body := attributesBody(id, attrs)
+// writeAttrs answers with an attribute set and its version as the ETag.
+func writeAttrs(w http.ResponseWriter, groupID string, attrs []api.Attr) {
+	body := api.Attributes{GroupID: groupID, Attributes: attrs, Version: attrVersion(attrs)}
 	w.Header().Set("ETag", `"`+body.Version+`"`)
 	writeJSON(w, http.StatusOK, body)
 }
 
-// change is one audited change of a group's attributes.
-type change struct {
-	action  string // audit action
-	request any    // what the moderator asked for, recorded as is
-	// plan checks the request against the current attributes and returns
-	// the Tencent call to make and the attributes it will leave.
-	plan func(before []api.Attr) (call func(context.Context) error, after []api.Attr, err error)
+// handleGetAttributes serves GET /api/v1/groups/{groupID}/attributes.
+func (s *Server) handleGetAttributes(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("groupID")
+	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), access.Group(id)); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	attrs, err := s.readAttrs(r.Context(), id)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	writeAttrs(w, id, attrs)
+}
+
+// attrChange is a change of one group's attributes made by a single call,
+// planned by plan from the attributes before.
+func (s *Server) attrChange(r *http.Request, action string, request any,
+	plan func(before []api.Attr) (call func(context.Context) error, after []api.Attr, err error)) change[[]api.Attr] {
+	id := r.PathValue("groupID")
+	return change[[]api.Attr]{
+		family: access.GroupAttributes, action: action, target: access.Group(id), request: request,
+		read:    func(ctx context.Context) ([]api.Attr, error) { return s.readAttrs(ctx, id) },
+		version: attrVersion,
+		plan: func(before []api.Attr) ([]step[[]api.Attr], error) {
+			call, after, err := plan(before)
+			if err != nil {
+				return nil, err
+			}
+			return []step[[]api.Attr]{{after: after, call: call}}, nil
+		},
+		respond: func(w http.ResponseWriter, after []api.Attr) { writeAttrs(w, id, after) },
+	}
 }
 
 // handlePatchAttributes serves PATCH /api/v1/groups/{groupID}/attributes:
@@ -93,8 +104,8 @@ func (s *Server) handlePatchAttributes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("groupID")
-	s.changeAttributes(w, r, id, change{action: "group.attributes.patch", request: p,
-		plan: func(before []api.Attr) (func(context.Context) error, []api.Attr, error) {
+	runChange(s, w, r, s.attrChange(r, "group.attributes.patch", p,
+		func(before []api.Attr) (func(context.Context) error, []api.Attr, error) {
 			after, ferr := p.Apply(before)
 			if ferr != nil {
 				return nil, nil, ferr
@@ -106,7 +117,7 @@ func (s *Server) handlePatchAttributes(w http.ResponseWriter, r *http.Request) {
 				return func(ctx context.Context) error { return s.tim.DeleteGroupAttr(ctx, id, p.Delete) }, after, nil
 			}
 			return func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(after)) }, after, nil
-		}})
+		}))
 }
 
 // handlePutAttributes serves PUT /api/v1/groups/{groupID}/attributes:
@@ -122,109 +133,31 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("groupID")
-	s.changeAttributes(w, r, id, change{action: "group.attributes.replace", request: rep,
-		plan: func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
+	runChange(s, w, r, s.attrChange(r, "group.attributes.replace", rep,
+		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
 			return func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(rep.Attributes)) }, rep.Attributes, nil
-		}})
+		}))
 }
 
 // handleClearAttributes serves DELETE /api/v1/groups/{groupID}/attributes.
+// Community groups cannot be cleared: that is said before anything is sent.
 func (s *Server) handleClearAttributes(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("groupID")
-	c := callerOf(r.Context())
-	// Community groups cannot be cleared; say so before anything is sent.
-	if c.CanChange(id) {
-		g, err := s.group(r.Context(), c, id)
+	ch := s.attrChange(r, "group.attributes.clear", map[string]any{},
+		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
+			return func(ctx context.Context) error { return s.tim.ClearGroupAttr(ctx, id) }, []api.Attr{}, nil
+		})
+	read := ch.read
+	ch.read = func(ctx context.Context) ([]api.Attr, error) {
+		g, err := s.groupInfo(ctx, id)
 		if err != nil {
-			s.writeAPIError(w, r, err)
-			return
+			return nil, err
 		}
 		if !g.Operations.Clear {
-			s.writeAPIError(w, r, newError(http.StatusConflict, "conflict",
-				"Tencent Cloud Chat does not allow clearing the attributes of a Community group. Remove them one by one, or replace them all."))
-			return
+			return nil, newError(http.StatusConflict, api.CodeConflict,
+				"Tencent Cloud Chat does not allow clearing the attributes of a Community group. Remove them one by one, or replace them all.")
 		}
+		return read(ctx)
 	}
-	s.changeAttributes(w, r, id, change{action: "group.attributes.clear", request: map[string]any{},
-		plan: func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
-			return func(ctx context.Context) error { return s.tim.ClearGroupAttr(ctx, id) }, []api.Attr{}, nil
-		}})
-}
-
-// changeAttributes runs an attribute change: check the caller may make it,
-// read the attributes before, refuse if they changed since the caller's
-// version (If-Match), plan, commit the intent to the audit log, send, and
-// record the outcome. If the intent cannot be committed, nothing is sent.
-func (s *Server) changeAttributes(w http.ResponseWriter, r *http.Request, groupID string, ch change) {
-	c := callerOf(r.Context())
-	ctx := r.Context()
-	if err := api.CheckGroupID(groupID); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	switch {
-	case c.Role == api.RoleViewer:
-		s.writeAPIError(w, r, errViewerReadOnly)
-		return
-	case !c.CanChange(groupID):
-		s.writeAPIError(w, r, errOutOfScope)
-		return
-	}
-	before, err := s.currentAttrs(ctx, c, groupID)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if want := r.Header.Get("If-Match"); want != "" && want != `"`+attrVersion(before)+`"` && want != attrVersion(before) {
-		he := newError(http.StatusPreconditionFailed, "conflict",
-			"Someone changed this group's attributes after you loaded them. Reload to see the current attributes, then make your change again.")
-		s.writeAPIError(w, r, he)
-		return
-	}
-	call, after, err := ch.plan(before)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	reqJSON, _ := json.Marshal(ch.request)
-	beforeJSON, _ := json.Marshal(before)
-	intent, err := s.db.Append(ctx, sqlite.Entry{Kind: sqlite.KindIntent, Actor: c.Name, Role: c.Role, IP: clientIP(r),
-		UserAgent: truncate(r.UserAgent(), 256), RequestID: requestID(ctx), Action: ch.action, Target: groupID,
-		Request: reqJSON, Before: beforeJSON, Outcome: sqlite.OutcomePending})
-	if err != nil {
-		errAudit := *errAuditDown
-		errAudit.Err = err
-		s.writeAPIError(w, r, &errAudit)
-		return
-	}
-	start := s.now()
-	// The change goes on even if the moderator closes the page: its outcome
-	// must be recorded either way.
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	err = call(callCtx)
-	cancel()
-	outcome, code, info, detail := sqlite.OutcomeOK, 0, "", ""
-	if err != nil {
-		outcome = sqlite.OutcomeFailed
-		if tim.KindOf(err) == tim.KindUnknownOutcome {
-			outcome = sqlite.OutcomeUnknown
-		}
-		code, detail = tim.CodeOf(err), s.toHTTPError(err).Message
-		var te *tim.Error
-		if errors.As(err, &te) {
-			info = te.Info
-		}
-	}
-	if cerr := s.db.Complete(context.WithoutCancel(ctx), intent, outcome, code, info, detail, s.now().Sub(start)); cerr != nil {
-		// The intent stays without an outcome; the next start marks it unknown.
-		s.log.Error("audit outcome not recorded", "request_id", requestID(ctx), "seq", intent.Seq, "err", cerr)
-	}
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	s.log.Info("attributes changed", "request_id", requestID(ctx), "actor", c.Name, "action", ch.action, "group", groupID)
-	body := attributesBody(groupID, after)
-	w.Header().Set("ETag", `"`+body.Version+`"`)
-	writeJSON(w, http.StatusOK, body)
+	runChange(s, w, r, ch)
 }

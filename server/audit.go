@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -24,7 +23,7 @@ func (s *Server) auditFilter(r *http.Request) (sqlite.Filter, error) {
 	q := r.URL.Query()
 	f := sqlite.Filter{Actor: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target"), Outcome: q.Get("outcome")}
 	bad := func(field, msg string) error {
-		return &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: field, Message: msg}
+		return &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: field, Message: msg}
 	}
 	switch f.Outcome {
 	case "", sqlite.OutcomeOK, sqlite.OutcomeFailed, sqlite.OutcomeUnknown, sqlite.OutcomePending:
@@ -50,11 +49,11 @@ func (s *Server) auditFilter(r *http.Request) (sqlite.Filter, error) {
 		}
 		f.Before = n
 	}
-	if c := callerOf(r.Context()); c.Role != api.RoleAdmin && !slices.Contains(c.Scope, sqlite.AllScope) {
-		f.Visible, f.Self = c.Scope, c.Name
-		if f.Visible == nil {
-			f.Visible = []string{}
-		}
+	// Users in scope as members of a group cannot be listed, so their
+	// entries show only to whoever made them (and to accounts that see
+	// everything).
+	if c := callerOf(r.Context()); !c.SeesEverything() {
+		f.Limited, f.Self, f.Groups, f.Users = true, c.Name, c.Scope.Groups, c.Scope.Users
 	}
 	return f, nil
 }
@@ -70,7 +69,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxAuditPage {
-			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: "limit", Message: "The page size must be 1 to 200."})
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "limit", Message: "The page size must be 1 to 200."})
 			return
 		}
 		f.Limit = n
@@ -103,7 +102,7 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 	}
 	format := r.URL.Query().Get("format")
 	if format != "csv" && format != "jsonl" {
-		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: "format", Message: "Choose the csv or jsonl format."})
+		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "format", Message: "Choose the csv or jsonl format."})
 		return
 	}
 	recs, err := s.db.Records(r.Context(), f)
@@ -142,4 +141,12 @@ func csvSafe(v string) string {
 		return "'" + v
 	}
 	return v
+}
+
+// audit records an event; a failure is logged (a sign-in is not refused
+// because the log is down, but it is not silent either).
+func (s *Server) audit(r *http.Request, e sqlite.Entry) {
+	if _, err := s.db.Append(r.Context(), e); err != nil {
+		s.log.Error("audit append failed", "request_id", requestID(r.Context()), "action", e.Action, "err", err)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/imdesk/imdesk/server/api"
 )
 
 // TestAuthorization checks every endpoint for every role, inside and
@@ -56,7 +58,7 @@ func TestAuthorization(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("%s %s %s as %s", c.method, c.path, scope, label), func(t *testing.T) {
 				e := newEnv(t)
-				e.db.AddAccount(context.Background(), "scoped-viewer", testPass, "viewer", []string{in})
+				e.db.AddAccount(context.Background(), "scoped-viewer", testPass, "viewer", api.Scope{Groups: []string{in}})
 				b := e.browser()
 				if role.name != "" {
 					b = e.signIn(role.name)

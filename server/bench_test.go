@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
@@ -62,7 +63,7 @@ func BenchmarkRelay(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", nil); err != nil {
+	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", api.Scope{}); err != nil {
 		b.Fatal(err)
 	}
 	srv, err := New(Options{Config: &Config{DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour},

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
@@ -64,7 +65,7 @@ func TestCrashRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", nil); err != nil {
+	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", api.Scope{}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
@@ -109,12 +110,12 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 	ctx := context.Background()
 	for _, a := range []struct {
 		name, role string
-		scope      []string
+		scope      api.Scope
 	}{
-		{"admin", "admin", nil},
-		{"mod", "moderator", []string{community, public}},
-		{"viewer", "viewer", []string{"*"}},
-		{"gone", "moderator", []string{"*"}},
+		{"admin", "admin", api.Scope{}},
+		{"mod", "moderator", api.Scope{Groups: []string{community, public}}},
+		{"viewer", "viewer", api.Scope{All: true}},
+		{"gone", "moderator", api.Scope{All: true}},
 	} {
 		if err := db.AddAccount(ctx, a.name, testPass, a.role, a.scope); err != nil {
 			t.Fatal(err)

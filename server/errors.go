@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/tim"
 )
@@ -39,13 +40,41 @@ func newError(status int, code, message string) *httpError {
 
 // Errors shared by several handlers.
 var (
-	errUnauthenticated = newError(http.StatusUnauthorized, "unauthenticated", "Sign in to continue.")
-	errSessionExpired  = newError(http.StatusUnauthorized, "unauthenticated", "Your session has ended. Sign in again to continue.")
-	errViewerReadOnly  = newError(http.StatusForbidden, "permission_denied", "Your account can view but not change anything.")
-	errOutOfScope      = newError(http.StatusForbidden, "permission_denied", "Your account may not change this group. Ask an administrator to add it to your scope.")
-	errNotVisible      = newError(http.StatusForbidden, "permission_denied", "Your account does not have access to this group.")
-	errAuditDown       = newError(http.StatusServiceUnavailable, "upstream_unavailable", "The change was not sent, because imdesk could not record it in the audit log. Try again; if it keeps happening, tell your administrator.")
+	errUnauthenticated = newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Sign in to continue.")
+	errSessionExpired  = newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Your session has ended. Sign in again to continue.")
+	errViewerReadOnly  = newError(http.StatusForbidden, api.CodePermissionDenied, "Your account can view but not change anything.")
+	errAuditDown       = newError(http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "The change was not sent, because imdesk could not record it in the audit log. Try again; if it keeps happening, tell your administrator.")
 )
+
+// targetWords names a kind of target in the sentences below.
+var targetWords = map[access.Kind]struct{ this, it string }{
+	access.KindGroup: {"this group", "it"},
+	access.KindUser:  {"this user", "them"},
+}
+
+// errOutOfScope refuses a change to a target outside the caller's scope.
+func errOutOfScope(k access.Kind) *httpError {
+	w := targetWords[k]
+	return newError(http.StatusForbidden, api.CodePermissionDenied,
+		fmt.Sprintf("Your account may not change %s. Ask an administrator to add %s to your scope.", w.this, w.it))
+}
+
+// errNotVisible refuses to show a target outside the caller's scope.
+func errNotVisible(k access.Kind) *httpError {
+	return newError(http.StatusForbidden, api.CodePermissionDenied,
+		fmt.Sprintf("Your account does not have access to %s.", targetWords[k].this))
+}
+
+// errChangedMeanwhile answers a change whose If-Match is not the current
+// version.
+func errChangedMeanwhile(k access.Kind) *httpError {
+	if k == access.KindGroup {
+		return newError(http.StatusPreconditionFailed, api.CodeConflict,
+			"Someone changed this group's attributes after you loaded them. Reload to see the current attributes, then make your change again.")
+	}
+	return newError(http.StatusPreconditionFailed, api.CodeConflict,
+		"Someone changed this user's data after you loaded it. Reload to see it as it is now, then make your change again.")
+}
 
 // writeAPIError writes err as the API's JSON error. Anything that is not an
 // *httpError, a validation error or a Tencent error is internal: its detail
@@ -71,11 +100,11 @@ func (s *Server) toHTTPError(err error) *httpError {
 	case errors.As(err, &he):
 		return he
 	case errors.As(err, &fe):
-		return &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Message: fe.Message, Field: fe.Field}
+		return &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Message: fe.Message, Field: fe.Field}
 	case errors.As(err, &te):
 		return tencentHTTPError(te)
 	}
-	return &httpError{Status: http.StatusInternalServerError, Code: "internal", Err: err,
+	return &httpError{Status: http.StatusInternalServerError, Code: api.CodeInternal, Err: err,
 		Message: "Something went wrong on the server. Try again; if it keeps happening, give the request id to your administrator."}
 }
 
@@ -101,16 +130,16 @@ var kindAnswers = map[tim.Kind]struct {
 	code, text string
 	retryAfter int
 }{
-	tim.KindInvalid:     {http.StatusBadRequest, "invalid_argument", "Tencent Cloud Chat refused the change: %s.", 0},
-	tim.KindNotFound:    {http.StatusNotFound, "not_found", "Tencent Cloud Chat could not find it: %s.", 0},
-	tim.KindConflict:    {http.StatusConflict, "conflict", "Tencent Cloud Chat refused the change: %s.", 0},
-	tim.KindPermission:  {http.StatusBadGateway, "upstream_unavailable", "imdesk cannot act on Tencent Cloud Chat (%s). Tell your administrator.", 0},
-	tim.KindRateLimited: {http.StatusTooManyRequests, "rate_limited", "Tencent Cloud Chat is receiving too many requests; try again in a moment.", 1},
-	tim.KindRetryable:   {http.StatusServiceUnavailable, "upstream_unavailable", "Tencent Cloud Chat had a temporary problem. Try again.", 0},
-	tim.KindTimeout:     {http.StatusGatewayTimeout, "upstream_timeout", "Tencent Cloud Chat did not answer in time. Try again.", 0},
-	tim.KindUnknownOutcome: {http.StatusGatewayTimeout, "upstream_timeout",
+	tim.KindInvalid:     {http.StatusBadRequest, api.CodeInvalidArgument, "Tencent Cloud Chat refused the change: %s.", 0},
+	tim.KindNotFound:    {http.StatusNotFound, api.CodeNotFound, "Tencent Cloud Chat could not find it: %s.", 0},
+	tim.KindConflict:    {http.StatusConflict, api.CodeConflict, "Tencent Cloud Chat refused the change: %s.", 0},
+	tim.KindPermission:  {http.StatusBadGateway, api.CodeUpstreamUnavailable, "imdesk cannot act on Tencent Cloud Chat (%s). Tell your administrator.", 0},
+	tim.KindRateLimited: {http.StatusTooManyRequests, api.CodeRateLimited, "Tencent Cloud Chat is receiving too many requests; try again in a moment.", 1},
+	tim.KindRetryable:   {http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "Tencent Cloud Chat had a temporary problem. Try again.", 0},
+	tim.KindTimeout:     {http.StatusGatewayTimeout, api.CodeUpstreamTimeout, "Tencent Cloud Chat did not answer in time. Try again.", 0},
+	tim.KindUnknownOutcome: {http.StatusGatewayTimeout, api.CodeUpstreamTimeout,
 		"Tencent Cloud Chat did not confirm the change, so it may or may not have been made. Reload to check before trying again.", 0},
-	tim.KindUpstream: {http.StatusBadGateway, "upstream_unavailable",
+	tim.KindUpstream: {http.StatusBadGateway, api.CodeUpstreamUnavailable,
 		"Tencent Cloud Chat sent an answer imdesk could not read. Try again; if it keeps happening, tell your administrator.", 0},
 }
 
@@ -130,7 +159,7 @@ func tencentHTTPError(te *tim.Error) *httpError {
 	if m, known := tencentMessages[te.Code]; known {
 		he.Message = m
 		if te.Kind == tim.KindPermission {
-			he.Status, he.Code = http.StatusForbidden, "permission_denied"
+			he.Status, he.Code = http.StatusForbidden, api.CodePermissionDenied
 		}
 	}
 	if te.Code != 0 {

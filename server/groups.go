@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/tim"
 )
@@ -96,7 +97,7 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("cursor"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: "cursor", Message: "The page cursor is not valid; start again from the first page."})
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "cursor", Message: "The page cursor is not valid; start again from the first page."})
 			return
 		}
 		offset = n
@@ -104,7 +105,7 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxPageSize {
-			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: "invalid_argument", Field: "limit", Message: "The page size must be 1 to 100."})
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "limit", Message: "The page size must be 1 to 100."})
 			return
 		}
 		limit = n
@@ -116,13 +117,13 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 	}
 	var match []api.Group
 	for _, g := range all {
-		if !c.InScope(g.ID) || (typ != "" && !sameGroupType(g.Type, typ)) {
+		if !c.SeesGroup(g.ID) || (typ != "" && !sameGroupType(g.Type, typ)) {
 			continue
 		}
 		if query != "" && !strings.Contains(strings.ToLower(g.ID), query) && !strings.Contains(strings.ToLower(g.Name), query) {
 			continue
 		}
-		g.CanEdit = c.CanChange(g.ID)
+		g.CanEdit = c.Writes(access.GroupAttributes)
 		match = append(match, g)
 	}
 	page := api.GroupPage{Groups: []api.Group{}, Total: len(match)}
@@ -150,33 +151,31 @@ func sameGroupType(a, b string) bool {
 	return canon(a) == canon(b)
 }
 
-// group fetches one group from Tencent, after checking the caller may see
-// it.
-func (s *Server) group(ctx context.Context, c *caller, id string) (*api.Group, error) {
-	if err := api.CheckGroupID(id); err != nil {
-		return nil, err
-	}
-	if !c.InScope(id) {
-		return nil, errNotVisible
-	}
+// groupInfo fetches one group from Tencent.
+func (s *Server) groupInfo(ctx context.Context, id string) (*api.Group, error) {
 	info, err := s.tim.GetGroupInfo(ctx, tim.GetGroupInfoRequest{GroupIDList: []string{id}})
 	if err != nil {
 		return nil, err
 	}
 	if len(info.GroupInfo) != 1 || info.GroupInfo[0].ErrorCode != 0 {
-		return nil, newError(http.StatusNotFound, "not_found", "This group does not exist or has been dismissed.")
+		return nil, newError(http.StatusNotFound, api.CodeNotFound, "This group does not exist or has been dismissed.")
 	}
 	g := groupFromInfo(info.GroupInfo[0])
-	g.CanEdit = c.CanChange(id)
 	return &g, nil
 }
 
 // handleGroup serves GET /api/v1/groups/{groupID}.
 func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
-	g, err := s.group(r.Context(), callerOf(r.Context()), r.PathValue("groupID"))
+	ctx, c, id := r.Context(), callerOf(r.Context()), r.PathValue("groupID")
+	if err := s.authorizeRead(ctx, c, access.Group(id)); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	g, err := s.groupInfo(ctx, id)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
+	g.CanEdit = c.Writes(access.GroupAttributes) // in scope: authorizeRead said so
 	writeJSON(w, http.StatusOK, g)
 }

@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/imdesk/imdesk/server/api"
 )
 
 // maxBody caps API request bodies. The largest legitimate one, replacing 16
@@ -23,18 +25,18 @@ const maxBody = 128 << 10
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" {
-		return newError(http.StatusUnsupportedMediaType, "invalid_argument", "Send the request as JSON (Content-Type: application/json).")
+		return newError(http.StatusUnsupportedMediaType, api.CodeInvalidArgument, "Send the request as JSON (Content-Type: application/json).")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return newError(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The request is larger than %d KiB.", maxBody>>10))
+		return newError(http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("The request is larger than %d KiB.", maxBody>>10))
 	}
 	if err != nil {
-		return newError(http.StatusBadRequest, "invalid_argument", "The request could not be read.")
+		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request could not be read.")
 	}
 	if !utf8.Valid(body) {
-		return newError(http.StatusBadRequest, "invalid_argument", "The request is not valid UTF-8 text.")
+		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request is not valid UTF-8 text.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -42,7 +44,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return jsonError(err)
 	}
 	if dec.More() {
-		return newError(http.StatusBadRequest, "invalid_argument", "The request has data after its JSON value.")
+		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request has data after its JSON value.")
 	}
 	return nil
 }
@@ -52,7 +54,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 func jsonError(err error) *httpError {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
-	he := newError(http.StatusBadRequest, "invalid_argument", "The request is not valid JSON.")
+	he := newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request is not valid JSON.")
 	switch {
 	case errors.As(err, &typeErr):
 		he.Field = typeErr.Field

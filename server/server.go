@@ -20,6 +20,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 )
@@ -47,6 +48,8 @@ type Server struct {
 	sessions *sessionStore
 	throttle *throttle
 	groups   *groupIndex
+	members  *membership // Tencent's group membership, for scopes of "members of"
+	targets  keyedMutex  // one change at a time per group or user
 	handler  http.Handler
 	http     *http.Server
 	ln       net.Listener
@@ -81,6 +84,7 @@ func New(o Options) (*Server, error) {
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
 		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
+		members:  newMembership(o.Tencent, o.Now),
 	}
 
 	mux := http.NewServeMux()
@@ -106,29 +110,50 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
+// route is one endpoint of the JSON API. The OpenAPI document
+// (openapi.json) describes exactly these; a test holds the two together.
+type route struct {
+	method, pattern string
+	public          bool // needs no session
+	handler         http.HandlerFunc
+}
+
+// routes lists the API, one line per endpoint.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/api/v1/version", true, s.handleVersion},
+		{"GET", "/api/v1/openapi.json", true, s.handleOpenAPI},
+		{"POST", "/api/v1/session", true, s.handleSignIn},
+		{"GET", "/api/v1/session", false, s.handleWhoAmI},
+		{"DELETE", "/api/v1/session", false, s.handleSignOut},
+		{"GET", "/api/v1/groups", false, s.handleGroups},
+		{"GET", "/api/v1/groups/{groupID}", false, s.handleGroup},
+		{"GET", "/api/v1/groups/{groupID}/attributes", false, s.handleGetAttributes},
+		{"PATCH", "/api/v1/groups/{groupID}/attributes", false, s.handlePatchAttributes},
+		{"PUT", "/api/v1/groups/{groupID}/attributes", false, s.handlePutAttributes},
+		{"DELETE", "/api/v1/groups/{groupID}/attributes", false, s.handleClearAttributes},
+		{"GET", "/api/v1/audit", false, s.handleAudit},
+		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
+	}
+}
+
 // apiHandler routes the JSON API. Cross-origin writes are refused before
-// any handler runs; every route but sign-in needs a session.
+// any handler runs; every route but the public ones needs a session.
 func (s *Server) apiHandler() http.Handler {
 	mux := http.NewServeMux()
-	auth := s.requireSession
-	mux.HandleFunc("GET /api/v1/version", s.handleVersion)
-	mux.HandleFunc("POST /api/v1/session", s.handleSignIn)
-	mux.HandleFunc("GET /api/v1/session", auth(s.handleWhoAmI))
-	mux.HandleFunc("DELETE /api/v1/session", auth(s.handleSignOut))
-	mux.HandleFunc("GET /api/v1/groups", auth(s.handleGroups))
-	mux.HandleFunc("GET /api/v1/groups/{groupID}", auth(s.handleGroup))
-	mux.HandleFunc("GET /api/v1/groups/{groupID}/attributes", auth(s.handleGetAttributes))
-	mux.HandleFunc("PATCH /api/v1/groups/{groupID}/attributes", auth(s.handlePatchAttributes))
-	mux.HandleFunc("PUT /api/v1/groups/{groupID}/attributes", auth(s.handlePutAttributes))
-	mux.HandleFunc("DELETE /api/v1/groups/{groupID}/attributes", auth(s.handleClearAttributes))
-	mux.HandleFunc("GET /api/v1/audit", auth(s.handleAudit))
-	mux.HandleFunc("GET /api/v1/audit/export", auth(s.handleAuditExport))
+	for _, rt := range s.routes() {
+		h := rt.handler
+		if !rt.public {
+			h = s.requireSession(h)
+		}
+		mux.HandleFunc(rt.method+" "+rt.pattern, h)
+	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeAPIError(w, r, newError(http.StatusNotFound, "not_found", "There is no such API endpoint."))
+		s.writeAPIError(w, r, newError(http.StatusNotFound, api.CodeNotFound, "There is no such API endpoint."))
 	})
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeAPIError(w, r, newError(http.StatusForbidden, "permission_denied", "Requests from other sites are refused."))
+		s.writeAPIError(w, r, newError(http.StatusForbidden, api.CodePermissionDenied, "Requests from other sites are refused."))
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")

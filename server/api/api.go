@@ -7,6 +7,8 @@ package api
 
 import (
 	"fmt"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -17,6 +19,7 @@ const (
 	MaxAttrKeys       = 16
 	MaxAttrTotalBytes = 16000
 	MaxGroupIDBytes   = 48
+	MaxUserIDBytes    = 32
 )
 
 // Roles of panel accounts.
@@ -54,10 +57,10 @@ type Attributes struct {
 
 // Session is the signed-in account.
 type Session struct {
-	Username string   `json:"username"`
-	Role     string   `json:"role"`
-	Scope    []string `json:"scope"` // group IDs, or ["*"] for all
-	Expires  string   `json:"expires"`
+	Username string `json:"username"`
+	Role     string `json:"role"`
+	Scope    Scope  `json:"scope"`
+	Expires  string `json:"expires"`
 }
 
 // SignIn is the body of POST /api/v1/session.
@@ -138,6 +141,20 @@ func CheckGroupID(id string) *FieldError {
 		return fieldErr("groupId", "The group ID is not valid text.")
 	case len(id) > MaxGroupIDBytes:
 		return fieldErr("groupId", "The group ID is %d bytes; the limit is %d.", len(id), MaxGroupIDBytes)
+	}
+	return nil
+}
+
+// CheckUserID validates a user ID (Tencent's UserID) as Tencent accepts
+// them: 1 to 32 bytes of text without control characters.
+func CheckUserID(id string) *FieldError {
+	switch {
+	case id == "":
+		return fieldErr("userId", "Enter a user ID.")
+	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0:
+		return fieldErr("userId", "The user ID is not valid text.")
+	case len(id) > MaxUserIDBytes:
+		return fieldErr("userId", "The user ID is %d bytes; the limit is %d.", len(id), MaxUserIDBytes)
 	}
 	return nil
 }

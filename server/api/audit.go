@@ -7,8 +7,9 @@ import (
 
 // AuditEntry is one row of the audit log. A sign-in or sign-out is one
 // "event"; a change is an "intent", written before anything is sent to
-// Tencent, completed by a later "outcome" entry. Hash links each entry to the
-// one before it.
+// Tencent, completed by a later "outcome" entry; it records the state before
+// and the state the change will leave. Hash links each entry to the one
+// before it.
 type AuditEntry struct {
 	Seq         int64           `json:"seq"`
 	Time        time.Time       `json:"time"`
@@ -23,6 +24,7 @@ type AuditEntry struct {
 	Target      string          `json:"target"`
 	Request     json.RawMessage `json:"request"`
 	Before      json.RawMessage `json:"before"`
+	After       json.RawMessage `json:"after"` // for an intent: the state the change will leave
 	Outcome     string          `json:"outcome"`
 	TencentCode int             `json:"tencentCode"`
 	TencentInfo string          `json:"tencentInfo"`

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -14,35 +13,16 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
 )
 
-// Account is a panel account (not a Tencent user).
+// Account is a panel account (not a Tencent user): who it is, its role and
+// scope (what access decides with), and whether it is disabled.
 type Account struct {
-	Name     string
-	Role     string   // api.RoleViewer, RoleModerator or RoleAdmin
-	Scope    []string // group IDs the account may see (and, as moderator, change); "*" for all
+	access.Principal
 	Disabled bool
 	hash     string
-}
-
-// AllScope is the scope entry that means every group.
-const AllScope = "*"
-
-// InScope reports whether the account may see groupID; admins see all.
-func (a *Account) InScope(groupID string) bool {
-	return a.Role == api.RoleAdmin || slices.Contains(a.Scope, AllScope) || slices.Contains(a.Scope, groupID)
-}
-
-// CanChange reports whether the account may change groupID.
-func (a *Account) CanChange(groupID string) bool {
-	switch a.Role {
-	case api.RoleAdmin:
-		return true
-	case api.RoleModerator:
-		return a.InScope(groupID)
-	}
-	return false
 }
 
 // Password rules: long enough to resist guessing, short enough for bcrypt
@@ -95,7 +75,7 @@ var dummyHash = sync.OnceValue(func() []byte {
 })
 
 // AddAccount creates an account.
-func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope []string) error {
+func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope api.Scope) error {
 	if err := CheckName(name); err != nil {
 		return err
 	}
@@ -109,7 +89,10 @@ func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope 
 	if err != nil {
 		return err
 	}
-	scopeJSON, _ := json.Marshal(normaliseScope(scope))
+	scopeJSON, err := scopeJSON(scope)
+	if err != nil {
+		return err
+	}
 	now := d.now().Unix()
 	_, err = d.db.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		name, string(hash), role, string(scopeJSON), now, now)
@@ -119,14 +102,30 @@ func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope 
 	return err
 }
 
-func normaliseScope(scope []string) []string {
-	out := []string{}
-	for _, s := range scope {
-		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
+func scopeJSON(scope api.Scope) (string, error) {
+	scope = scope.Normalise()
+	if err := scope.Validate(); err != nil {
+		return "", fmt.Errorf("%s: %s", err.Field, err.Message)
 	}
-	return out
+	b, err := json.Marshal(scope)
+	return string(b), err
+}
+
+// SetScope changes what an account may see and change; its sessions go on
+// (the next request is judged by the new scope).
+func (d *DB) SetScope(ctx context.Context, name string, scope api.Scope) error {
+	js, err := scopeJSON(scope)
+	if err != nil {
+		return err
+	}
+	res, err := d.db.ExecContext(ctx, `UPDATE accounts SET scope = ?, updated_at = ? WHERE name = ?`, js, d.now().Unix(), name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("account %q: %w", name, ErrNotFound)
+	}
+	return nil
 }
 
 // SetPassword changes an account's password and ends its sessions.
@@ -186,6 +185,7 @@ func scanAccount(row scanner) (*Account, error) {
 	if err := json.Unmarshal([]byte(scope), &a.Scope); err != nil {
 		return nil, fmt.Errorf("account %s: scope: %w", a.Name, err)
 	}
+	a.Scope = a.Scope.Normalise()
 	return &a, nil
 }
 

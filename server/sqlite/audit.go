@@ -39,11 +39,16 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z"
 type Entry = api.AuditEntry
 
 // hashOf is the entry's hash: SHA-256 over the previous hash and every
-// field but the hash itself, in a fixed order.
+// field but the hash itself, in a fixed order. After joins the fields only
+// when it holds a state, so entries written before it existed keep their
+// hashes.
 func hashOf(e *Entry) string {
 	fields := []any{e.Seq, e.Time.UTC().Format(timeLayout), e.Kind, e.Completes, e.Actor, e.Role, e.IP, e.UserAgent,
 		e.RequestID, e.Action, e.Target, string(e.Request), string(e.Before), e.Outcome, e.TencentCode, e.TencentInfo,
 		e.Detail, e.DurationMS}
+	if a := string(e.After); a != "" && a != "null" {
+		fields = append(fields, a)
+	}
 	b, _ := json.Marshal(fields)
 	h := sha256.New()
 	h.Write([]byte(e.PrevHash))
@@ -81,17 +86,17 @@ func (d *DB) Append(ctx context.Context, e Entry) (*Entry, error) {
 		e.Time = d.now()
 	}
 	e.Time = e.Time.UTC().Truncate(time.Nanosecond)
-	e.Request, e.Before = rawOrNull(e.Request), rawOrNull(e.Before)
+	e.Request, e.Before, e.After = rawOrNull(e.Request), rawOrNull(e.Before), rawOrNull(e.After)
 	e.Hash = hashOf(&e)
 	var completes any
 	if e.Completes != 0 {
 		completes = e.Completes
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, time, kind, completes, actor, role, ip, user_agent, request_id,
-		action, target, request, before, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		action, target, request, before, after, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.Time.Format(timeLayout), e.Kind, completes, e.Actor, e.Role, e.IP, e.UserAgent, e.RequestID,
-		e.Action, e.Target, string(e.Request), string(e.Before), e.Outcome, e.TencentCode, e.TencentInfo,
+		e.Action, e.Target, string(e.Request), string(e.Before), string(e.After), e.Outcome, e.TencentCode, e.TencentInfo,
 		e.Detail, e.DurationMS, e.PrevHash, e.Hash)
 	if err != nil {
 		return nil, err
@@ -139,7 +144,7 @@ func (d *DB) RecoverPending(ctx context.Context) (int, error) {
 
 func entryColumns(t string) string {
 	cols := []string{"seq", "time", "kind", "completes", "actor", "role", "ip", "user_agent", "request_id", "action",
-		"target", "request", "before", "outcome", "tencent_code", "tencent_info", "detail", "duration_ms", "prev_hash", "hash"}
+		"target", "request", "before", "after", "outcome", "tencent_code", "tencent_info", "detail", "duration_ms", "prev_hash", "hash"}
 	for i, c := range cols {
 		cols[i] = t + "." + c
 	}
@@ -150,9 +155,9 @@ func scanEntry(row scanner, extra ...any) (*Entry, error) {
 	var e Entry
 	var ts string
 	var completes sql.NullInt64
-	var req, before string
+	var req, before, after string
 	dest := append([]any{&e.Seq, &ts, &e.Kind, &completes, &e.Actor, &e.Role, &e.IP, &e.UserAgent, &e.RequestID,
-		&e.Action, &e.Target, &req, &before, &e.Outcome, &e.TencentCode, &e.TencentInfo, &e.Detail, &e.DurationMS,
+		&e.Action, &e.Target, &req, &before, &after, &e.Outcome, &e.TencentCode, &e.TencentInfo, &e.Detail, &e.DurationMS,
 		&e.PrevHash, &e.Hash}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
@@ -162,7 +167,7 @@ func scanEntry(row scanner, extra ...any) (*Entry, error) {
 		return nil, fmt.Errorf("audit entry %d: time %q: %w", e.Seq, ts, err)
 	}
 	e.Time, e.Completes = t, completes.Int64
-	e.Request, e.Before = json.RawMessage(req), json.RawMessage(before)
+	e.Request, e.Before, e.After = json.RawMessage(req), json.RawMessage(before), json.RawMessage(after)
 	return &e, nil
 }
 
@@ -175,10 +180,12 @@ type Filter struct {
 	Since, Until                   time.Time
 	Before                         int64 // only records with a smaller seq (the paging cursor)
 	Limit                          int
-	// Visible, when not nil, limits records to these targets or to the
-	// actor named by Self (for accounts with a limited scope).
-	Visible []string
-	Self    string
+	// Limited, for accounts with a limited scope, keeps only the records of
+	// the actor named by Self and of changes to the groups in Groups and
+	// the users in Users.
+	Limited       bool
+	Self          string
+	Groups, Users []string
 }
 
 // Records returns matching records, newest first.
@@ -209,12 +216,19 @@ func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
 	if f.Before > 0 {
 		add("p.seq < ?", f.Before)
 	}
-	if f.Visible != nil {
+	if f.Limited {
 		cond := "(p.actor = ?"
 		args = append(args, f.Self)
-		for _, t := range f.Visible {
-			cond += " OR p.target = ?"
-			args = append(args, t)
+		for _, t := range []struct {
+			prefix string
+			ids    []string
+		}{{"group.", f.Groups}, {"user.", f.Users}} {
+			if len(t.ids) > 0 {
+				cond += " OR (p.action LIKE '" + t.prefix + "%' AND p.target IN (?" + strings.Repeat(", ?", len(t.ids)-1) + "))"
+				for _, id := range t.ids {
+					args = append(args, id)
+				}
+			}
 		}
 		where = append(where, cond+")")
 	}

@@ -5,15 +5,21 @@
 // Writes are durable when they return: the database runs in WAL mode with
 // synchronous=FULL, so an audit entry that was committed survives a crash
 // or power loss. The audit table refuses UPDATE and DELETE with triggers.
+// The schema is brought up to date by the numbered migrations in
+// migrations/ when the database is opened.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,58 +80,78 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-var schema = []string{
-	`CREATE TABLE IF NOT EXISTS accounts (
-		name          TEXT PRIMARY KEY,
-		password_hash TEXT NOT NULL,
-		role          TEXT NOT NULL CHECK (role IN ('viewer', 'moderator', 'admin')),
-		scope         TEXT NOT NULL DEFAULT '[]',
-		disabled      INTEGER NOT NULL DEFAULT 0,
-		created_at    INTEGER NOT NULL,
-		updated_at    INTEGER NOT NULL
-	)`,
-	`CREATE TABLE IF NOT EXISTS sessions (
-		id         TEXT PRIMARY KEY,
-		account    TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
-		created_at INTEGER NOT NULL,
-		last_seen  INTEGER NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS sessions_account ON sessions(account)`,
-	`CREATE TABLE IF NOT EXISTS audit (
-		seq          INTEGER PRIMARY KEY,
-		time         TEXT NOT NULL,
-		kind         TEXT NOT NULL CHECK (kind IN ('event', 'intent', 'outcome')),
-		completes    INTEGER REFERENCES audit(seq),
-		actor        TEXT NOT NULL,
-		role         TEXT NOT NULL,
-		ip           TEXT NOT NULL,
-		user_agent   TEXT NOT NULL,
-		request_id   TEXT NOT NULL,
-		action       TEXT NOT NULL,
-		target       TEXT NOT NULL,
-		request      TEXT NOT NULL,
-		before       TEXT NOT NULL,
-		outcome      TEXT NOT NULL,
-		tencent_code INTEGER NOT NULL,
-		tencent_info TEXT NOT NULL,
-		detail       TEXT NOT NULL,
-		duration_ms  INTEGER NOT NULL,
-		prev_hash    TEXT NOT NULL,
-		hash         TEXT NOT NULL
-	)`,
-	`CREATE UNIQUE INDEX IF NOT EXISTS audit_completes ON audit(completes) WHERE completes IS NOT NULL`,
-	`CREATE INDEX IF NOT EXISTS audit_target ON audit(target)`,
-	`CREATE INDEX IF NOT EXISTS audit_actor ON audit(actor)`,
-	`CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
-	`CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+// migrations are the schema's steps, applied in the order of their
+// numbers; PRAGMA user_version records the last one applied. A step is
+// never edited once released: a change is a new file.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// SchemaVersion is the number of the newest migration this build knows.
+func SchemaVersion() int {
+	steps, _ := migrationSteps()
+	return steps[len(steps)-1].version
 }
 
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrationSteps() ([]migration, error) {
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var steps []migration
+	for _, e := range entries {
+		n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: the name must start with its number", e.Name())
+		}
+		b, err := migrations.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		if len(steps) > 0 && steps[len(steps)-1].version != n-1 || len(steps) == 0 && n != 1 {
+			return nil, fmt.Errorf("migration %s: numbers must run 1, 2, 3… without gaps", e.Name())
+		}
+		steps = append(steps, migration{version: n, name: e.Name(), sql: string(b)})
+	}
+	return steps, nil
+}
+
+// migrate applies the migrations the database has not had yet, each in a
+// transaction with its version number, so a failed step leaves the database
+// as it was.
 func (d *DB) migrate(ctx context.Context) error {
-	for _, stmt := range schema {
-		if _, err := d.db.ExecContext(ctx, stmt); err != nil {
+	steps, err := migrationSteps()
+	if err != nil {
+		return err
+	}
+	var version int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if newest := steps[len(steps)-1].version; version > newest {
+		return fmt.Errorf("the database has schema version %d, made by a newer imdesk; this one knows up to %d", version, newest)
+	}
+	for _, m := range steps[version:] {
+		tx, err := d.db.BeginTx(ctx, nil)
+		if err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/imdesk/imdesk/server/api"
 )
 
 func init() { BcryptCost = bcrypt.MinCost }
@@ -26,7 +28,7 @@ func openTest(t *testing.T) *DB {
 func TestAccounts(t *testing.T) {
 	d := openTest(t)
 	ctx := context.Background()
-	if err := d.AddAccount(ctx, "mod", "correct horse battery", "moderator", []string{"@TGS#a", " ", "@TGS#a"}); err != nil {
+	if err := d.AddAccount(ctx, "mod", "correct horse battery", "moderator", api.Scope{Groups: []string{"@TGS#a", " ", "@TGS#a"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ name, pw, role string }{
@@ -35,12 +37,12 @@ func TestAccounts(t *testing.T) {
 		{"short", "short", "viewer"},
 		{"x", "correct horse battery", "owner"},
 	} {
-		if err := d.AddAccount(ctx, c.name, c.pw, c.role, nil); err == nil {
+		if err := d.AddAccount(ctx, c.name, c.pw, c.role, api.Scope{}); err == nil {
 			t.Errorf("AddAccount(%q, %q) accepted", c.name, c.role)
 		}
 	}
 	a, err := d.Authenticate(ctx, "mod", "correct horse battery")
-	if err != nil || a.Role != "moderator" || len(a.Scope) != 1 || !a.CanChange("@TGS#a") || a.CanChange("@TGS#b") {
+	if err != nil || a.Role != "moderator" || len(a.Scope.Groups) != 1 || !a.SeesGroup("@TGS#a") || a.SeesGroup("@TGS#b") {
 		t.Fatalf("Authenticate = %+v, %v", a, err)
 	}
 	for _, c := range []struct{ name, pw string }{{"mod", "wrong password!!"}, {"nobody", "correct horse battery"}} {
@@ -103,7 +105,7 @@ func TestAuditChain(t *testing.T) {
 	if recs, _ := d.Records(ctx, Filter{Outcome: OutcomeUnknown}); len(recs) != 1 {
 		t.Fatalf("outcome filter: %d", len(recs))
 	}
-	if recs, _ := d.Records(ctx, Filter{Visible: []string{"@TGS#a"}, Self: "nobody"}); len(recs) != 1 || recs[0].Target != "@TGS#a" {
+	if recs, _ := d.Records(ctx, Filter{Limited: true, Groups: []string{"@TGS#a"}, Self: "nobody"}); len(recs) != 1 || recs[0].Target != "@TGS#a" {
 		t.Fatalf("visibility filter: %+v", recs)
 	}
 	if recs, _ := d.Records(ctx, Filter{Before: 3, Limit: 1}); len(recs) != 1 || recs[0].Seq != 2 {

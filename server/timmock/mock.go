@@ -167,6 +167,7 @@ var commands = map[string]command{
 	"group_open_http_svc/get_appid_group_list": {famGroup, 1, (*Mock).getAppIDGroupList},
 	"group_open_http_svc/get_group_info":       {famGroup, 200, (*Mock).getGroupInfo},
 	"group_open_http_svc/create_group":         {famGroup, 200, (*Mock).createGroup},
+	"group_open_http_svc/get_role_in_group":    {famGroup, 200, (*Mock).getRoleInGroup},
 	"recentcontact/create_contact_group":       {famContact, 200, (*Mock).createContactGroup},
 	"recentcontact/update_contact_group":       {famContact, 200, (*Mock).updateContactGroup},
 	"recentcontact/del_contact_group":          {famContact, 200, (*Mock).delContactGroup},

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/imdesk/imdesk/server/sqlite"
+)
+
+// caller is the signed-in account of a request.
+type caller struct {
+	*sqlite.Account
+	session *sessions.Session
+}
+
+type callerKey struct{}
+
+func callerOf(ctx context.Context) *caller {
+	c, _ := ctx.Value(callerKey{}).(*caller)
+	return c
+}
+
+// touchEvery limits how often a session's last-seen time is written.
+const touchEvery = time.Minute
+
+// requireSession wraps API handlers that need a signed-in account.
+func (s *Server) requireSession(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.authenticate(w, r)
+		if err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+	}
+}
+
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, error) {
+	sess, err := s.sessions.Get(r, s.cookieName(r))
+	if err != nil {
+		return nil, err
+	}
+	if sess.IsNew {
+		if sess.Values[valEnded] == true {
+			return nil, errSessionExpired
+		}
+		return nil, errUnauthenticated
+	}
+	name, _ := sess.Values[valAccount].(string)
+	acct, err := s.db.Account(r.Context(), name)
+	if errors.Is(err, sqlite.ErrNotFound) || (err == nil && acct.Disabled) {
+		return nil, errSessionExpired
+	}
+	if err != nil {
+		return nil, err
+	}
+	if seen, _ := sess.Values[valSeen].(time.Time); s.now().Sub(seen) >= touchEvery {
+		if err := sess.Save(r, w); err != nil {
+			return nil, err
+		}
+	}
+	return &caller{Account: acct, session: sess}, nil
+}

@@ -1,0 +1,240 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/imdesk/imdesk/server/access"
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
+)
+
+// change is one audited change of one target (a group or a user) in one
+// family, with S the family's state of the target (a group's attributes, a
+// user's conversation groups, …). A family's handler says only what it
+// reads, how it checks the request against the state before, and which
+// calls it makes; runChange does the rest, the same way for every family:
+//
+//  1. the caller's role may change the family, and the target is in scope;
+//  2. one change at a time per target (our own moderators do not race);
+//  3. read the state before; refuse if it differs from the caller's
+//     version (If-Match, when the family has versions);
+//  4. plan: validate against the state before, giving one or more steps;
+//  5. for each step: commit the intent (request, before, after) to the
+//     audit log — if it cannot be committed, nothing is sent (503) — then
+//     make the call, then append the outcome (ok, failed, unknown);
+//  6. answer with the state after.
+type change[S any] struct {
+	family  access.Family
+	action  string // audit action, e.g. "group.attributes.patch"
+	target  access.Target
+	request any // what the moderator asked for, recorded as is
+
+	read    func(ctx context.Context) (S, error)
+	version func(S) string // optional: a state's version for If-Match
+	plan    func(before S) ([]step[S], error)
+	respond func(w http.ResponseWriter, after S)
+}
+
+// step is one Tencent call of a change and the state it leaves. A change
+// whose request Tencent takes in parts (e.g. at most 100 conversations a
+// call) has a step per part, each audited on its own.
+type step[S any] struct {
+	request any // this part of the request, for the audit log; nil: the change's
+	after   S
+	call    func(ctx context.Context) error
+}
+
+// callTimeout bounds one Tencent call of a change, rate-limit waits
+// included. The call goes on when the moderator closes the page: its
+// outcome must be recorded either way.
+const callTimeout = 30 * time.Second
+
+func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch change[S]) {
+	ctx := r.Context()
+	if err := s.authorizeChange(ctx, callerOf(ctx), ch.family, ch.target); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	unlock := s.targets.lock(string(ch.target.Kind) + ":" + ch.target.ID)
+	defer unlock()
+
+	before, err := ch.read(ctx)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	if want := r.Header.Get("If-Match"); want != "" && ch.version != nil {
+		if v := ch.version(before); want != `"`+v+`"` && want != v {
+			s.writeAPIError(w, r, errChangedMeanwhile(ch.target.Kind))
+			return
+		}
+	}
+	steps, err := ch.plan(before)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	state := before
+	for i, st := range steps {
+		if err := runStep(s, r, ch, state, st); err != nil {
+			if i > 0 {
+				err = partial(i, len(steps), s.toHTTPError(err))
+			}
+			s.writeAPIError(w, r, err)
+			return
+		}
+		state = st.after
+	}
+	s.log.Info("changed", "request_id", requestID(ctx), "actor", callerOf(ctx).Name, "action", ch.action,
+		string(ch.target.Kind), ch.target.ID, "steps", len(steps))
+	ch.respond(w, state)
+}
+
+// runStep records the intent of one step, makes its call, and records the
+// outcome. The error is the call's, or errAuditDown when nothing was sent.
+func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[S]) error {
+	ctx := r.Context()
+	c := callerOf(ctx)
+	request := st.request
+	if request == nil {
+		request = ch.request
+	}
+	reqJSON, err := json.Marshal(request)
+	if err != nil {
+		return err
+	}
+	beforeJSON, err := json.Marshal(before)
+	if err != nil {
+		return err
+	}
+	afterJSON, err := json.Marshal(st.after)
+	if err != nil {
+		return err
+	}
+	intent, err := s.db.Append(ctx, sqlite.Entry{Kind: sqlite.KindIntent, Actor: c.Name, Role: c.Role, IP: clientIP(r),
+		UserAgent: truncate(r.UserAgent(), 256), RequestID: requestID(ctx), Action: ch.action, Target: ch.target.ID,
+		Request: reqJSON, Before: beforeJSON, After: afterJSON, Outcome: sqlite.OutcomePending})
+	if err != nil {
+		down := *errAuditDown
+		down.Err = err
+		return &down
+	}
+	start := s.now()
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+	err = st.call(callCtx)
+	cancel()
+	outcome, code, info, detail := sqlite.OutcomeOK, 0, "", ""
+	if err != nil {
+		outcome = sqlite.OutcomeFailed
+		if tim.KindOf(err) == tim.KindUnknownOutcome {
+			outcome = sqlite.OutcomeUnknown
+		}
+		code, detail = tim.CodeOf(err), s.toHTTPError(err).Message
+		var te *tim.Error
+		if errors.As(err, &te) {
+			info = te.Info
+		}
+	}
+	if cerr := s.db.Complete(context.WithoutCancel(ctx), intent, outcome, code, info, detail, s.now().Sub(start)); cerr != nil {
+		// The intent stays without an outcome; the next start marks it unknown.
+		s.log.Error("audit outcome not recorded", "request_id", requestID(ctx), "seq", intent.Seq, "err", cerr)
+	}
+	return err
+}
+
+// authorizeChange checks that the caller's role may change the family and
+// that the target is in the caller's scope.
+func (s *Server) authorizeChange(ctx context.Context, c *caller, f access.Family, t access.Target) error {
+	if err := checkTarget(t); err != nil {
+		return err
+	}
+	if !c.Writes(f) {
+		return errViewerReadOnly
+	}
+	ok, err := c.CanChange(ctx, s.members, f, t)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return errOutOfScope(t.Kind)
+	}
+	return nil
+}
+
+// authorizeRead checks that the target is in the caller's scope.
+func (s *Server) authorizeRead(ctx context.Context, c *caller, t access.Target) error {
+	if err := checkTarget(t); err != nil {
+		return err
+	}
+	ok, err := c.Sees(ctx, s.members, t)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return errNotVisible(t.Kind)
+	}
+	return nil
+}
+
+func checkTarget(t access.Target) error {
+	if t.Kind == access.KindGroup {
+		if err := api.CheckGroupID(t.ID); err != nil {
+			return err
+		}
+		return nil
+	}
+	if err := api.CheckUserID(t.ID); err != nil {
+		return err
+	}
+	return nil
+}
+
+// partial says that the first done of n steps of a change were made before
+// one failed: the moderator must know the change is half made.
+func partial(done, n int, he *httpError) *httpError {
+	out := *he
+	out.Message = fmt.Sprintf("%d of %d parts of this change were made; the next one failed, and the rest were not sent. %s", done, n, he.Message)
+	return &out
+}
+
+// keyedMutex serialises work per key (a change's target).
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	waiters int
+}
+
+// lock takes the key's lock and returns its release.
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyedLock{}
+	}
+	l := k.m[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.m[key] = l
+	}
+	l.waiters++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.waiters--; l.waiters == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/imdesk/imdesk/server/tim"
+)
+
+// membership answers access's "is this user a member of that group?" with
+// Tencent's get_role_in_group, one user and one group a call, and keeps
+// each answer (yes and no alike) for membershipTTL. A moderator whose scope
+// is "members of" a group opens users one at a time, so this costs a call
+// or two per user opened, far inside Tencent's 200 calls a second; a user
+// who leaves the group drops out of the moderator's reach within the TTL.
+//
+// A group that no longer exists, or an audio-video group (which Tencent's
+// call does not support), has no members as far as scope goes.
+type membership struct {
+	tim *tim.Client
+	now func() time.Time
+
+	mu      sync.Mutex
+	answers map[[2]string]memberAnswer
+}
+
+type memberAnswer struct {
+	member bool
+	at     time.Time
+}
+
+const (
+	membershipTTL  = 2 * time.Minute
+	membershipKeep = 10000 // answers kept at most; expired ones go first
+)
+
+func newMembership(c *tim.Client, now func() time.Time) *membership {
+	return &membership{tim: c, now: now, answers: map[[2]string]memberAnswer{}}
+}
+
+// IsMember implements access.Members.
+func (m *membership) IsMember(ctx context.Context, groupID, userID string) (bool, error) {
+	key := [2]string{groupID, userID}
+	m.mu.Lock()
+	a, ok := m.answers[key]
+	m.mu.Unlock()
+	if ok && m.now().Sub(a.at) < membershipTTL {
+		return a.member, nil
+	}
+	roles, err := m.tim.GetRoleInGroup(ctx, groupID, []string{userID})
+	switch code := tim.CodeOf(err); {
+	case code == 10010 || code == 10015 || code == 10007:
+		roles, err = nil, nil // no such group, or one without a member list
+	case err != nil:
+		return false, err
+	}
+	role := roles[userID]
+	member := role != "" && role != tim.RoleNotMember
+	m.mu.Lock()
+	if len(m.answers) >= membershipKeep {
+		now := m.now()
+		for k, a := range m.answers {
+			if now.Sub(a.at) >= membershipTTL {
+				delete(m.answers, k)
+			}
+		}
+		if len(m.answers) >= membershipKeep {
+			clear(m.answers)
+		}
+	}
+	m.answers[key] = memberAnswer{member: member, at: m.now()}
+	m.mu.Unlock()
+	return member, nil
+}

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/sqlite"
+)
+
+func (s *Server) sessionInfo(c *caller) api.Session {
+	created, _ := c.session.Values[valCreated].(time.Time)
+	seen, _ := c.session.Values[valSeen].(time.Time)
+	expires := seen.Add(s.sessions.idle)
+	if hard := created.Add(s.sessions.max); hard.Before(expires) {
+		expires = hard
+	}
+	scope := c.Scope
+	if c.SeesEverything() {
+		scope = api.Scope{All: true}.Normalise()
+	}
+	return api.Session{Username: c.Name, Role: c.Role, Scope: scope, Expires: expires.UTC().Format(time.RFC3339)}
+}
+
+// handleSignIn serves POST /api/v1/session.
+func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
+	var in api.SignIn
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	ip := clientIP(r)
+	name := truncate(in.Username, sqlite.MaxNameBytes)
+	event := sqlite.Entry{Kind: sqlite.KindEvent, Actor: name, IP: ip, UserAgent: truncate(r.UserAgent(), 256),
+		RequestID: requestID(r.Context()), Action: "session.signin"}
+	if wait := s.throttle.attempt(name, ip); wait > 0 {
+		// Not audited: the password was not even checked, and a flood of
+		// refused attempts must not fill the append-only log.
+		s.log.Warn("sign-in refused by the throttle", "request_id", requestID(r.Context()), "account", name, "ip", ip)
+		secs := int((wait + time.Second - 1) / time.Second)
+		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many sign-in attempts. Try again in %s.", plural(secs, "second")))
+		he.RetryAfter = secs
+		s.writeAPIError(w, r, he)
+		return
+	}
+	acct, err := s.db.Authenticate(r.Context(), name, in.Password)
+	if errors.Is(err, sqlite.ErrBadCredentials) {
+		event.Outcome, event.Detail = sqlite.OutcomeFailed, "wrong name or password, or account disabled"
+		s.audit(r, event)
+		s.writeAPIError(w, r, newError(http.StatusUnauthorized, api.CodeUnauthenticated, "The name or password is not right."))
+		return
+	}
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.throttle.succeed(name, ip)
+	now := s.now()
+	_ = s.db.DeleteExpiredSessions(r.Context(), now.Add(-s.sessions.idle), now.Add(-s.sessions.max))
+	// A new session, with a new id, at every sign-in: end the one the
+	// browser had, if any.
+	cookie := s.cookieName(r)
+	if old, err := s.sessions.Get(r, cookie); err == nil && !old.IsNew {
+		_ = s.db.DeleteSession(r.Context(), old.ID)
+	}
+	sess := sessions.NewSession(s.sessions, cookie)
+	sess.Options = s.sessions.options(r)
+	sess.Values[valAccount] = acct.Name
+	if err := s.sessions.Save(r, w, sess); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	event.Role, event.Outcome = acct.Role, sqlite.OutcomeOK
+	s.audit(r, event)
+	writeJSON(w, http.StatusOK, s.sessionInfo(&caller{Account: acct, session: sess}))
+}
+
+// handleWhoAmI serves GET /api/v1/session.
+func (s *Server) handleWhoAmI(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.sessionInfo(callerOf(r.Context())))
+}
+
+// handleSignOut serves DELETE /api/v1/session.
+func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	c.session.Options.MaxAge = -1
+	if err := s.sessions.Save(r, w, c.session); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.audit(r, sqlite.Entry{Kind: sqlite.KindEvent, Actor: c.Name, Role: c.Role, IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 256),
+		RequestID: requestID(r.Context()), Action: "session.signout", Outcome: sqlite.OutcomeOK})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}

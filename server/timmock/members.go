@@ -1,0 +1,50 @@
+package timmock
+
+import (
+	"fmt"
+	"slices"
+)
+
+// MaxRoleInGroupAccounts is how many users one get_role_in_group may ask
+// about (Tencent's page "Querying the Roles of Users in a Group":
+// User_Account holds at most 500 accounts).
+const MaxRoleInGroupAccounts = 500
+
+// getRoleInGroup answers each user's role in a group: Owner, Member, or
+// NotMember (the mock does not model group admins). Audio-video groups
+// (AVChatRoom) do not support the call (10007), as the page says.
+func (m *Mock) getRoleInGroup(body []byte) (any, *tErr) {
+	var req struct {
+		GroupID     string   `json:"GroupId"`
+		UserAccount []string `json:"User_Account"`
+	}
+	if e := decode(body, &req, famGroup); e != nil {
+		return nil, e
+	}
+	if len(req.UserAccount) == 0 || len(req.UserAccount) > MaxRoleInGroupAccounts {
+		return nil, fail(10004, fmt.Sprintf("invalid parameter: User_Account must hold 1..%d accounts", MaxRoleInGroupAccounts))
+	}
+	g, e := m.lookupGroup(req.GroupID)
+	if e != nil {
+		return nil, e
+	}
+	if g.Type == "AVChatRoom" {
+		return nil, fail(10007, "no permission: AVChatRoom groups do not support get_role_in_group")
+	}
+	type role struct {
+		MemberAccount string `json:"Member_Account"`
+		Role          string `json:"Role"`
+	}
+	out := make([]role, 0, len(req.UserAccount))
+	for _, u := range req.UserAccount {
+		r := "NotMember"
+		switch {
+		case u == g.Owner && u != "":
+			r = "Owner"
+		case slices.Contains(g.Members, u):
+			r = "Member"
+		}
+		out = append(out, role{u, r})
+	}
+	return map[string]any{"UserIdList": out}, nil
+}
