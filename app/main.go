@@ -1,7 +1,7 @@
 // Command imdesk is the admin panel for Tencent Cloud Chat. The same program
 // is the go-app user interface compiled to WebAssembly, running in the
 // browser, and the backend-for-frontend server that serves it (see
-// server_main.go, built for every target but wasm).
+// main_server.go, built for every target but wasm, and server/cli).
 package main
 
 import "github.com/maxence-charriere/go-app/v10/pkg/app"

@@ -1,6 +1,4 @@
-//go:build !wasm
-
-package main
+package cli
 
 import (
 	"bufio"
@@ -14,6 +12,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/imdesk/imdesk/server/api"
@@ -58,7 +57,9 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 	fs := flag.NewFlagSet("imdesk account "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	role := fs.String("role", "", "viewer, moderator or admin (add)")
-	scope := fs.String("scope", "", "comma-separated group IDs the account may see and, as moderator, change; * for all (add)")
+	groups := fs.String("scope", "", "comma-separated group IDs the account may see and, as moderator, change; * for everything (add, scope)")
+	membersOf := fs.String("members-of", "", "comma-separated group IDs whose members' conversation groups and friend lists the account may see and change (add, scope)")
+	users := fs.String("users", "", "comma-separated user IDs whose conversation groups and friend lists the account may see and change (add, scope)")
 	// Flags may follow the account name.
 	var name string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -99,19 +100,27 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 		if err := sqlite.CheckRole(*role); err != nil {
 			return fail(fmt.Errorf("--role: %w", err))
 		}
-		var groups []string
-		if *scope != "" {
-			groups = strings.Split(*scope, ",")
-		}
+		scope := parseScope(*groups, *membersOf, *users)
 		pw, err := readPassword(stdin)
 		if err != nil {
 			return fail(err)
 		}
-		if err := db.AddAccount(ctx, name, pw, *role, groups); err != nil {
+		if err := db.AddAccount(ctx, name, pw, *role, scope); err != nil {
 			return fail(err)
 		}
-		audit(map[string]any{"role": *role, "scope": groups})
-		fmt.Fprintf(stdout, "account %s added as %s\n", name, *role)
+		audit(map[string]any{"role": *role, "scope": scope.Normalise()})
+		fmt.Fprintf(stdout, "account %s added as %s, scope: %s\n", name, *role, scope.Normalise())
+	case "scope":
+		scope := parseScope(*groups, *membersOf, *users)
+		before, err := db.Account(ctx, name)
+		if err != nil {
+			return fail(err)
+		}
+		if err := db.SetScope(ctx, name, scope); err != nil {
+			return fail(err)
+		}
+		audit(map[string]any{"before": before.Scope, "scope": scope.Normalise()})
+		fmt.Fprintf(stdout, "scope of %s: %s\n", name, scope.Normalise())
 	case "passwd":
 		pw, err := readPassword(stdin)
 		if err != nil {
@@ -138,17 +147,40 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 			if a.Disabled {
 				state = "disabled"
 			}
-			scope := strings.Join(a.Scope, ",")
+			scope := a.Scope.String()
 			if a.Role == api.RoleAdmin {
-				scope = "*"
+				scope = "everything (admin)"
 			}
 			fmt.Fprintf(stdout, "%-20s %-10s %-9s %s\n", a.Name, a.Role, state, scope)
+			for _, l := range []struct {
+				label string
+				ids   []string
+			}{{"groups", a.Scope.Groups}, {"members of", a.Scope.MembersOf}, {"users", a.Scope.Users}} {
+				if len(l.ids) > 0 && a.Role != api.RoleAdmin {
+					fmt.Fprintf(stdout, "%-20s   %s: %s\n", "", l.label, strings.Join(l.ids, ", "))
+				}
+			}
 		}
 	default:
 		fmt.Fprintf(stderr, "imdesk account: unknown subcommand %q\n\n%s", sub, usage)
 		return 2
 	}
 	return 0
+}
+
+// parseScope reads the scope flags: --scope holds group IDs or "*".
+func parseScope(groups, membersOf, users string) api.Scope {
+	split := func(v string) []string {
+		if v == "" {
+			return nil
+		}
+		return strings.Split(v, ",")
+	}
+	s := api.Scope{Groups: split(groups), MembersOf: split(membersOf), Users: split(users)}
+	if slices.Contains(s.Groups, api.AllScope) {
+		s = api.Scope{All: true}
+	}
+	return s
 }
 
 // runAudit is `imdesk audit verify`.
@@ -182,7 +214,7 @@ type demoAccount struct{ name, password, about string }
 
 // demoScope is what the demo moderator may change: two communities and a
 // public group, so that refusals outside the scope can be tried too.
-var demoScope = []string{"@TGS#_trailhead", "@TGS#_yuexiang", "@TGS#2J4SZEAEL"}
+var demoScope = api.Scope{Groups: []string{"@TGS#_trailhead", "@TGS#_yuexiang", "@TGS#2J4SZEAEL"}}
 
 // demoMarker marks a data directory as demo mode's. Demo mode resets its
 // accounts' passwords and prints them, so it refuses a directory that holds
@@ -215,13 +247,13 @@ func checkDataDirMode(ctx context.Context, db *sqlite.DB, dataDir string, demo b
 func ensureDemoAccounts(ctx context.Context, db *sqlite.DB) ([]demoAccount, error) {
 	accts := []demoAccount{
 		{"viewer", "", "reads everything, changes nothing"},
-		{"moderator", "", "changes " + strings.Join(demoScope, ", ")},
+		{"moderator", "", "changes " + strings.Join(demoScope.Groups, ", ")},
 		{"admin", "", "changes everything"},
 	}
 	for i := range accts {
 		a := &accts[i]
 		a.password = "demo-" + strings.ToLower(rand.Text()[:12])
-		scope := []string{sqlite.AllScope}
+		scope := api.Scope{All: true}
 		if a.name == api.RoleModerator {
 			scope = demoScope
 		}

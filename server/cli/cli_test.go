@@ -1,6 +1,4 @@
-//go:build !wasm
-
-package main
+package cli
 
 import (
 	"context"
@@ -19,7 +17,7 @@ import (
 
 func runArgs(args ...string) (int, string, string) {
 	var out, errOut strings.Builder
-	code := run(args, func(string) string { return "" }, &out, &errOut)
+	code := Run(args, Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut})
 	return code, out.String(), errOut.String()
 }
 
@@ -114,5 +112,44 @@ func TestDemoAndLiveDataDirsStayApart(t *testing.T) {
 	recs, err := db.Records(ctx, sqlite.Filter{Action: "account.add"})
 	if err != nil || len(recs) != 1 || recs[0].Target != "mei" || !strings.Contains(string(recs[0].Request), "moderator") {
 		t.Fatalf("audit of account add: %+v %v", recs, err)
+	}
+}
+
+// The command line takes every scope form; an existing account's scope can
+// be replaced; list says the scope in words; bad IDs are refused by name.
+func TestAccountScopeForms(t *testing.T) {
+	dir := t.TempDir()
+	account := func(stdin string, args ...string) (int, string, string) {
+		var out, errOut strings.Builder
+		code := runAccount(append(args, "--data-dir", dir), func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	if code, out, errOut := account("a long enough password\n", "add", "mei", "--role", "moderator",
+		"--scope", "@TGS#a", "--members-of", "@TGS#club,@TGS#team", "--users", "alice"); code != 0 ||
+		!strings.Contains(out, "1 group, members of 2 groups, 1 user") {
+		t.Fatalf("add: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := account("a long enough password\n", "add", "bad", "--role", "moderator", "--users", strings.Repeat("u", 33)); code != 1 ||
+		!strings.Contains(errOut, "scope.users[0]") || !strings.Contains(errOut, "33 bytes") {
+		t.Fatalf("bad user ID: %d %s", code, errOut)
+	}
+	if code, out, errOut := account("", "scope", "mei", "--users", "alice,bob"); code != 0 || !strings.Contains(out, "2 users") {
+		t.Fatalf("scope: %d %s %s", code, out, errOut)
+	}
+	code, out, _ := account("", "list")
+	if code != 0 || !strings.Contains(out, "users: alice, bob") || strings.Contains(out, "@TGS#club") {
+		t.Fatalf("list after scope: %d %s", code, out)
+	}
+	db, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, err := db.Account(context.Background(), "mei")
+	if err != nil || len(a.Scope.Groups) != 0 || len(a.Scope.MembersOf) != 0 || len(a.Scope.Users) != 2 {
+		t.Fatalf("stored scope: %+v %v", a, err)
+	}
+	if code, out, _ := account("", "scope", "mei", "--scope", "*"); code != 0 || !strings.Contains(out, "everything") {
+		t.Fatalf("scope *: %d %s", code, out)
 	}
 }
