@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -33,7 +35,7 @@ func TestSignInAndOut(t *testing.T) {
 		t.Errorf("cookie shows the account: %s", c.Value)
 	}
 	var who api.Session
-	json.Unmarshal(b.do("GET", "/api/v1/session", nil).Body.Bytes(), &who)
+	mustDecode(t, b.do("GET", "/api/v1/session", nil).Body.Bytes(), &who)
 	if who.Username != "mod" || who.Role != "moderator" || len(who.Scope.Groups) != 2 {
 		t.Fatalf("who am I: %+v", who)
 	}
@@ -155,42 +157,34 @@ func TestDisableEndsSessions(t *testing.T) {
 
 func TestRequestProtection(t *testing.T) {
 	e := newEnv(t)
-	b := e.signIn("admin")
 	path := "/api/v1/groups/" + escape(public) + "/attributes"
 	patch := `{"set":[{"key":"k","value":"v"}]}`
-	for _, c := range []struct {
-		name   string
-		body   string
-		header []string
-		status int
-		field  string
-	}{
-		{"cross-site write", patch, []string{"Sec-Fetch-Site", "cross-site"}, 403, ""},
-		{"other origin", patch, []string{"Sec-Fetch-Site", "", "Origin", "https://evil.example"}, 403, ""},
-		{"not JSON", patch, []string{"Content-Type", "text/plain"}, 415, ""},
-		{"too large", `{"set":[{"key":"k","value":"` + strings.Repeat("v", 200<<10) + `"}]}`, nil, 413, ""},
-		{"unknown field", `{"set":[],"sett":[]}`, nil, 400, "sett"},
-		{"invalid UTF-8", "{\"set\":[{\"key\":\"k\",\"value\":\"\xff\"}]}", nil, 400, ""},
-		{"wrong type", `{"set":"k=v"}`, nil, 400, "set"},
-		{"trailing data", patch + `{}`, nil, 400, ""},
-		{"empty", ``, nil, 400, ""},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			w := b.do("PATCH", path, c.body, c.header...)
-			code, _, field := apiErr(t, w)
-			if w.Code != c.status || field != c.field {
-				t.Fatalf("%d %s (field %q), want %d", w.Code, code, field, c.status)
-			}
-		})
+	codes := map[int]string{400: "invalid_argument", 403: "permission_denied", 413: "too_large", 415: "invalid_argument"}
+	refused := func(name, body string, header []string, status int, field string) scenario {
+		return scenario{name: name, as: "admin", method: "PATCH", path: path, body: body, header: header, status: status,
+			code: codes[status], field: field, then: func(t *testing.T, e *env, _ *httptest.ResponseRecorder) {
+				if e.calls("modify_group_attr") != 0 {
+					t.Fatal("a refused request reached Tencent")
+				}
+			}}
 	}
-	if e.mock.Calls("modify_group_attr") != 0 {
-		t.Fatal("a refused request reached Tencent")
-	}
-	// Security headers on API answers too.
-	w := b.do("GET", "/api/v1/session", nil)
-	if w.Header().Get("Content-Security-Policy") == "" || w.Header().Get("Cache-Control") != "no-store" {
-		t.Fatalf("headers: %v", w.Header())
-	}
+	e.run(t, []scenario{
+		refused("cross-site write", patch, []string{"Sec-Fetch-Site", "cross-site"}, 403, ""),
+		refused("other origin", patch, []string{"Sec-Fetch-Site", "", "Origin", "https://evil.example"}, 403, ""),
+		refused("not JSON", patch, []string{"Content-Type", "text/plain"}, 415, ""),
+		refused("too large", `{"set":[{"key":"k","value":"`+strings.Repeat("v", 200<<10)+`"}]}`, nil, 413, ""),
+		refused("unknown field", `{"set":[],"sett":[]}`, nil, 400, "sett"),
+		refused("invalid UTF-8", "{\"set\":[{\"key\":\"k\",\"value\":\"\xff\"}]}", nil, 400, ""),
+		refused("wrong type", `{"set":"k=v"}`, nil, 400, "set"),
+		refused("trailing data", patch+`{}`, nil, 400, ""),
+		refused("empty", ``, nil, 400, ""),
+		{name: "security headers on API answers", as: "admin", method: "GET", path: "/api/v1/session", status: 200,
+			then: func(t *testing.T, _ *env, w *httptest.ResponseRecorder) {
+				if w.Header().Get("Content-Security-Policy") == "" || w.Header().Get("Cache-Control") != "no-store" {
+					t.Fatalf("headers: %v", w.Header())
+				}
+			}},
+	})
 }
 
 func escape(id string) string { return strings.ReplaceAll(id, "#", "%23") }
@@ -204,7 +198,7 @@ func TestFindGroups(t *testing.T) {
 			t.Fatalf("GET groups%s: %d %s", query, w.Code, w.Body)
 		}
 		var p api.GroupPage
-		json.Unmarshal(w.Body.Bytes(), &p)
+		mustDecode(t, w.Body.Bytes(), &p)
 		return p
 	}
 	admin := e.signIn("admin")
@@ -244,7 +238,7 @@ func TestFindGroups(t *testing.T) {
 	}
 	// One group, with what its type supports.
 	var g api.Group
-	json.Unmarshal(admin.do("GET", "/api/v1/groups/"+escape(community), nil).Body.Bytes(), &g)
+	mustDecode(t, admin.do("GET", "/api/v1/groups/"+escape(community), nil).Body.Bytes(), &g)
 	if g.Type != "Community" || g.Name != "Trailhead Hikers" || g.MemberCount != 6 || g.Operations.Clear || !g.Operations.Modify {
 		t.Fatalf("group: %+v", g)
 	}
@@ -255,59 +249,63 @@ func TestFindGroups(t *testing.T) {
 
 func TestAttributesReadAndChange(t *testing.T) {
 	e := newEnv(t)
-	b := e.signIn("mod")
 	path := "/api/v1/groups/" + escape(public) + "/attributes"
+	w := e.signIn("mod").do("GET", path, nil)
 	var got api.Attributes
-	w := b.do("GET", path, nil)
-	json.Unmarshal(w.Body.Bytes(), &got)
+	mustDecode(t, w.Body.Bytes(), &got)
 	if w.Code != 200 || len(got.Attributes) != 2 || got.Version == "" || w.Header().Get("ETag") != `"`+got.Version+`"` {
 		t.Fatalf("GET: %d %+v", w.Code, got)
 	}
-	// Set only: one modify_group_attr.
-	w = b.do("PATCH", path, api.AttrPatch{Set: attrs("theme_of_the_week", "Night sky 夜空", "new", "1")}, "If-Match", `"`+got.Version+`"`)
-	if w.Code != 200 || e.mock.Calls("modify_group_attr") != 1 {
-		t.Fatalf("PATCH set: %d %s", w.Code, w.Body)
+	loaded := []string{"If-Match", `"` + got.Version + `"`}
+	// then checks what Tencent received and holds afterwards (nil: no
+	// attributes), and moves the clock on a second (5 writes/s per group).
+	then := func(cmd string, n int, want map[string]string) func(*testing.T, *env, *httptest.ResponseRecorder) {
+		return func(t *testing.T, e *env, _ *httptest.ResponseRecorder) {
+			if e.mock.Calls(cmd) != n {
+				t.Fatalf("%s sent %d times, want %d", cmd, e.mock.Calls(cmd), n)
+			}
+			a := e.attrs(public)
+			if len(a) != len(want) {
+				t.Fatalf("stored %v, want %v", a, want)
+			}
+			for k, v := range want {
+				if a[k] != v {
+					t.Fatalf("stored %v, want %s=%q", a, k, v)
+				}
+			}
+			e.clock.Advance(time.Second)
+		}
 	}
-	if a := e.attrs(public); a["theme_of_the_week"] != "Night sky 夜空" || a["new"] != "1" {
-		t.Fatalf("stored: %v", a)
-	}
-	// Stale version: refused before anything is sent.
-	w = b.do("PATCH", path, api.AttrPatch{Set: attrs("new", "2")}, "If-Match", `"`+got.Version+`"`)
-	if code, _, _ := apiErr(t, w); w.Code != 412 || code != "conflict" {
-		t.Fatalf("stale If-Match: %d %s", w.Code, code)
-	}
-	// Delete only: one delete_group_attr; both: one set_group_attr.
-	if w := b.do("PATCH", path, api.AttrPatch{Delete: []string{"new"}}); w.Code != 200 || e.mock.Calls("delete_group_attr") != 1 {
-		t.Fatalf("PATCH delete: %d %s", w.Code, w.Body)
-	}
-	e.clock.Advance(time.Second)
-	w = b.do("PATCH", path, api.AttrPatch{Set: attrs("a", "1"), Delete: []string{"contest_deadline"}})
-	if w.Code != 200 || e.mock.Calls("set_group_attr") != 1 {
-		t.Fatalf("PATCH both: %d %s", w.Code, w.Body)
-	}
-	if a := e.attrs(public); len(a) != 2 || a["a"] != "1" || a["theme_of_the_week"] == "" {
-		t.Fatalf("after both: %v", a)
-	}
-	// Replace all, then clear.
-	if w := b.do("PUT", path, api.AttrReplace{Attributes: attrs("only", "this")}); w.Code != 200 {
-		t.Fatalf("PUT: %d %s", w.Code, w.Body)
-	}
-	e.clock.Advance(time.Second)
-	if w := b.do("DELETE", path, nil); w.Code != 200 {
-		t.Fatalf("DELETE: %d %s", w.Code, w.Body)
-	}
-	if a := e.attrs(public); len(a) != 0 {
-		t.Fatalf("after clear: %v", a)
-	}
-	// Every change is in the audit log with the attributes before it.
-	recs, _ := e.db.Records(context.Background(), sqlite.Filter{Target: public})
-	if len(recs) != 5 {
-		t.Fatalf("%d audit records", len(recs))
+	deadline := e.attrs(public)["contest_deadline"]
+	e.run(t, []scenario{
+		{name: "set only: one modify_group_attr", as: "mod", method: "PATCH", path: path, header: loaded,
+			body: api.AttrPatch{Set: attrs("theme_of_the_week", "Night sky 夜空", "new", "1")}, status: 200,
+			then: then("modify_group_attr", 1, map[string]string{"theme_of_the_week": "Night sky 夜空", "new": "1", "contest_deadline": deadline})},
+		{name: "stale version: refused before anything is sent", as: "mod", method: "PATCH", path: path, header: loaded,
+			body: api.AttrPatch{Set: attrs("new", "2")}, status: 412, code: "conflict", words: "Someone changed this group's attributes",
+			then: then("modify_group_attr", 1, map[string]string{"theme_of_the_week": "Night sky 夜空", "new": "1", "contest_deadline": deadline})},
+		{name: "delete only: one delete_group_attr", as: "mod", method: "PATCH", path: path,
+			body: api.AttrPatch{Delete: []string{"new"}}, status: 200,
+			then: then("delete_group_attr", 1, map[string]string{"theme_of_the_week": "Night sky 夜空", "contest_deadline": deadline})},
+		{name: "set and delete: one set_group_attr", as: "mod", method: "PATCH", path: path,
+			body: api.AttrPatch{Set: attrs("a", "1"), Delete: []string{"contest_deadline"}}, status: 200,
+			then: then("set_group_attr", 1, map[string]string{"theme_of_the_week": "Night sky 夜空", "a": "1"})},
+		{name: "replace all", as: "mod", method: "PUT", path: path, body: api.AttrReplace{Attributes: attrs("only", "this")},
+			status: 200, then: then("set_group_attr", 2, map[string]string{"only": "this"})},
+		{name: "clear", as: "mod", method: "DELETE", path: path, status: 200, then: then("clear_group_attr", 1, nil)},
+	})
+	// Every change is in the audit log with the attributes before and after.
+	recs, err := e.db.Records(context.Background(), sqlite.Filter{Target: public})
+	if err != nil || len(recs) != 5 {
+		t.Fatalf("%d audit records, %v", len(recs), err)
 	}
 	last := recs[0]
 	if last.Action != "group.attributes.clear" || last.Outcome != "ok" || !strings.Contains(string(last.Before), `"only"`) ||
-		last.Actor != "mod" || last.Role != "moderator" || last.UserAgent != "test-browser" || last.RequestID == "" {
+		string(last.After) != "[]" || last.Actor != "mod" || last.Role != "moderator" || last.UserAgent != "test-browser" || last.RequestID == "" {
 		t.Fatalf("audit record: %+v", last.AuditEntry)
+	}
+	if first := recs[4]; !strings.Contains(string(first.After), "Night sky 夜空") || strings.Contains(string(first.Before), "Night sky") {
+		t.Fatalf("first change's before → after: %s → %s", first.Before, first.After)
 	}
 }
 
@@ -423,19 +421,54 @@ func TestTencentErrorMapping(t *testing.T) {
 	}
 }
 
-// If the intent cannot be committed, nothing reaches Tencent.
+// If the intent cannot be committed, nothing reaches Tencent: the answer is
+// 503 with its own sentence, the session and the reads still work, and the
+// change can be made once the log takes entries again.
 func TestAuditDownRefusesChange(t *testing.T) {
 	e := newEnv(t)
 	b := e.signIn("admin")
-	e.db.Close()
-	w := b.do("PATCH", "/api/v1/groups/"+escape(public)+"/attributes", api.AttrPatch{Set: attrs("k", "v")})
-	// With the database closed the session cannot be read either; both
-	// refuse without sending.
-	if w.Code != 503 && w.Code != 500 {
-		t.Fatalf("status %d %s", w.Code, w.Body)
+	// Another process with the database file makes the log refuse intents
+	// (as a full disk or a broken file would), while everything else works.
+	other, err := sql.Open("sqlite", "file:"+filepath.Join(e.srv.cfg.DataDir, sqlite.FileName)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if e.mock.Calls("modify_group_attr") != 0 {
-		t.Fatal("sent without an audit entry")
+	defer other.Close()
+	if _, err := other.Exec(`CREATE TRIGGER refuse_intents BEFORE INSERT ON audit WHEN NEW.kind = 'intent'
+		BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/groups/" + escape(public) + "/attributes"
+	for _, c := range []struct {
+		method string
+		body   any
+	}{
+		{"PATCH", api.AttrPatch{Set: attrs("k", "v")}},
+		{"PUT", api.AttrReplace{Attributes: attrs("k", "v")}},
+		{"DELETE", nil},
+	} {
+		w := b.do(c.method, path, c.body)
+		code, msg, _ := apiErr(t, w)
+		if w.Code != 503 || code != api.CodeUpstreamUnavailable || !strings.Contains(msg, "could not record it in the audit log") {
+			t.Fatalf("%s with the log down: %d %s %q", c.method, w.Code, code, msg)
+		}
+	}
+	for _, cmd := range []string{"modify_group_attr", "set_group_attr", "clear_group_attr"} {
+		if n := e.mock.Calls(cmd); n != 0 {
+			t.Fatalf("%s sent %d times without an audit entry", cmd, n)
+		}
+	}
+	if w := b.do("GET", path, nil); w.Code != 200 {
+		t.Fatalf("reads while the log is down: %d", w.Code)
+	}
+	if !strings.Contains(e.logs.String(), "disk I/O error") {
+		t.Fatal("the cause is not in the server log")
+	}
+	if _, err := other.Exec(`DROP TRIGGER refuse_intents`); err != nil {
+		t.Fatal(err)
+	}
+	if w := b.do("PATCH", path, api.AttrPatch{Set: attrs("k", "v")}); w.Code != 200 || e.mock.Calls("modify_group_attr") != 1 {
+		t.Fatalf("after the log is back: %d %s", w.Code, w.Body)
 	}
 }
 
@@ -448,22 +481,22 @@ func TestAuditAPI(t *testing.T) {
 	e.browser().do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": "nope nope nope"})
 
 	var page api.AuditPage
-	json.Unmarshal(admin.do("GET", "/api/v1/audit?limit=2", nil).Body.Bytes(), &page)
+	mustDecode(t, admin.do("GET", "/api/v1/audit?limit=2", nil).Body.Bytes(), &page)
 	if len(page.Records) != 2 || page.NextCursor == "" || page.Records[0].Action != "session.signin" || page.Records[0].Outcome != "failed" {
 		t.Fatalf("page 1: %+v", page)
 	}
 	var page2 api.AuditPage
-	json.Unmarshal(admin.do("GET", "/api/v1/audit?limit=2&cursor="+page.NextCursor, nil).Body.Bytes(), &page2)
+	mustDecode(t, admin.do("GET", "/api/v1/audit?limit=2&cursor="+page.NextCursor, nil).Body.Bytes(), &page2)
 	if len(page2.Records) != 2 || page2.Records[0].Seq >= page.Records[1].Seq {
 		t.Fatalf("page 2: %+v", page2)
 	}
 	var filtered api.AuditPage
-	json.Unmarshal(admin.do("GET", "/api/v1/audit?actor=mod&action=group.attributes.patch&outcome=ok", nil).Body.Bytes(), &filtered)
+	mustDecode(t, admin.do("GET", "/api/v1/audit?actor=mod&action=group.attributes.patch&outcome=ok", nil).Body.Bytes(), &filtered)
 	if len(filtered.Records) != 1 || filtered.Records[0].Target != public {
 		t.Fatalf("filters: %+v", filtered)
 	}
 	future := e.clock.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	json.Unmarshal(admin.do("GET", "/api/v1/audit?since="+future, nil).Body.Bytes(), &filtered)
+	mustDecode(t, admin.do("GET", "/api/v1/audit?since="+future, nil).Body.Bytes(), &filtered)
 	if len(filtered.Records) != 0 {
 		t.Fatalf("since: %d", len(filtered.Records))
 	}
@@ -472,7 +505,7 @@ func TestAuditAPI(t *testing.T) {
 	}
 	// The moderator sees their groups and their own entries, not the admin's change of another group.
 	var modView api.AuditPage
-	json.Unmarshal(mod.do("GET", "/api/v1/audit", nil).Body.Bytes(), &modView)
+	mustDecode(t, mod.do("GET", "/api/v1/audit", nil).Body.Bytes(), &modView)
 	for _, r := range modView.Records {
 		if r.Target == work {
 			t.Fatalf("moderator sees a group outside the scope: %+v", r.AuditEntry)

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -89,9 +90,31 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	// Tencent takes a little while, so that kills land mid-call too.
 	m.AddFault(timmock.Fault{Command: "modify_group_attr", Kind: timmock.FaultLatency, Latency: timmock.Duration(15 * time.Millisecond)})
-	ms := httptest.NewServer(m.Handler(false))
+	// Once held, calls reach "Tencent" and get no answer until the test
+	// ends: the kill then lands while they are surely in flight.
+	var hold atomic.Bool
+	inFlight := make(chan string, 64)
+	release := make(chan struct{})
+	mockHandler := m.Handler(false)
+	ms := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hold.Load() && strings.HasSuffix(r.URL.Path, "/modify_group_attr") {
+			var req struct {
+				GroupAttr []struct{ Value string } `json:"GroupAttr"`
+			}
+			if err := json.NewDecoder(r.Body).Decode(&req); err == nil && len(req.GroupAttr) == 1 {
+				inFlight <- req.GroupAttr[0].Value
+			}
+			select {
+			case <-release:
+			case <-r.Context().Done(): // the panel was killed
+			}
+			return
+		}
+		mockHandler.ServeHTTP(w, r)
+	}))
 	defer ms.Close()
 	defer m.Close()
+	defer close(release)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
 	cmd.Env = append(os.Environ(), "IMDESK_CRASH_DIR="+dir, "IMDESK_CRASH_TENCENT="+ms.URL)
@@ -153,23 +176,25 @@ func TestCrashRecovery(t *testing.T) {
 				if resp.StatusCode == 200 {
 					mu.Lock()
 					answeredOK[value] = true
-					enough := len(answeredOK) >= 40
-					mu.Unlock()
-					if enough {
-						select {
-						case <-killed:
-						default:
-							close(killed)
-							cmd.Process.Signal(syscall.SIGKILL)
-						}
-						return
+					if len(answeredOK) == 40 {
+						hold.Store(true)
 					}
+					mu.Unlock()
 				} else if resp.StatusCode != 429 {
 					t.Errorf("PATCH %s: %d", value, resp.StatusCode)
 				}
 			}
 		})
 	}
+	// The kill: when a change has reached Tencent and waits for its answer.
+	var held string
+	select {
+	case held = <-inFlight:
+	case <-time.After(time.Minute):
+		t.Fatal("no change reached Tencent after 40 answered OK") // a guard against hanging, not a timing check
+	}
+	close(killed)
+	cmd.Process.Signal(syscall.SIGKILL)
 	wg.Wait()
 	cmd.Wait()
 
@@ -193,7 +218,7 @@ func TestCrashRecovery(t *testing.T) {
 		var p struct {
 			Set []struct{ Value string } `json:"set"`
 		}
-		json.Unmarshal(r.Request, &p)
+		mustDecode(t, r.Request, &p)
 		audited[p.Set[0].Value] = r.Outcome
 	}
 	for v := range answeredOK {
@@ -221,6 +246,14 @@ func TestCrashRecovery(t *testing.T) {
 		case ok && outcome != sqlite.OutcomeOK:
 			t.Errorf("in flight with outcome %q: %s", outcome, v)
 		}
+	}
+	// The change in flight at the kill is recorded, and as unknown: it may
+	// or may not have been made.
+	if audited[held] != sqlite.OutcomeUnknown {
+		t.Errorf("the change in flight at the kill (%s) is audited as %q, want unknown", held, audited[held])
+	}
+	if unknown == 0 {
+		t.Error("no change was marked unknown after the crash")
 	}
 	t.Logf("%d answered OK, %d audited, %d reached Tencent, %d in flight marked unknown", len(answeredOK), len(audited), len(seen), unknown)
 }

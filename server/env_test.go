@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/clocktest"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
@@ -36,20 +37,6 @@ const (
 	community2 = "@TGS#_yuexiang"
 )
 
-// clock is the shared fake time of a test environment; sleeping advances it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error { c.Advance(d); return ctx.Err() }
-
 // env is a whole panel against the real mock: database, Tencent client,
 // server, and accounts admin, moderator (scope community, public), viewer,
 // and a disabled one.
@@ -58,7 +45,7 @@ type env struct {
 	srv   *Server
 	db    *sqlite.DB
 	mock  *timmock.Mock
-	clock *clock
+	clock *clocktest.Clock
 	logs  *syncBuffer
 }
 
@@ -79,7 +66,7 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, testAssets) }
 
 func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 	t.Helper()
-	c := &clock{t: time.Now()}
+	c := clocktest.New(time.Now())
 	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now})
 	if err := m.Seed(timmock.Demo()); err != nil {
 		t.Fatal(err)
@@ -186,6 +173,14 @@ func (b *browser) do(method, path string, body any, header ...string) *httptest.
 		}
 	}
 	return w
+}
+
+// mustDecode decodes JSON into v and fails the test when it is not that.
+func mustDecode(t *testing.T, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("decode %T: %v in %.300s", v, err, data)
+	}
 }
 
 // apiErr decodes an API error body.

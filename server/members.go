@@ -41,22 +41,40 @@ func newMembership(c *tim.Client, now func() time.Time) *membership {
 
 // IsMember implements access.Members.
 func (m *membership) IsMember(ctx context.Context, groupID, userID string) (bool, error) {
-	key := [2]string{groupID, userID}
-	m.mu.Lock()
-	a, ok := m.answers[key]
-	m.mu.Unlock()
-	if ok && m.now().Sub(a.at) < membershipTTL {
-		return a.member, nil
+	// A group without members (gone, or live) is remembered as such for
+	// every user: its key has no user.
+	for _, key := range [][2]string{{groupID, ""}, {groupID, userID}} {
+		if member, ok := m.kept(key); ok {
+			return member, nil
+		}
 	}
+	key := [2]string{groupID, userID}
 	roles, err := m.tim.GetRoleInGroup(ctx, groupID, []string{userID})
 	switch code := tim.CodeOf(err); {
 	case code == 10010 || code == 10015 || code == 10007:
-		roles, err = nil, nil // no such group, or one without a member list
+		key, err = [2]string{groupID, ""}, nil // no such group, or one without a member list
 	case err != nil:
 		return false, err
 	}
 	role := roles[userID]
 	member := role != "" && role != tim.RoleNotMember
+	m.keep(key, member)
+	return member, nil
+}
+
+// kept returns a remembered answer that has not expired.
+func (m *membership) kept(key [2]string) (member, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.answers[key]
+	if !ok || m.now().Sub(a.at) >= membershipTTL {
+		return false, false
+	}
+	return a.member, true
+}
+
+// keep remembers an answer, making room when the map is full.
+func (m *membership) keep(key [2]string, member bool) {
 	m.mu.Lock()
 	if len(m.answers) >= membershipKeep {
 		now := m.now()
@@ -71,5 +89,4 @@ func (m *membership) IsMember(ctx context.Context, groupID, userID string) (bool
 	}
 	m.answers[key] = memberAnswer{member: member, at: m.now()}
 	m.mu.Unlock()
-	return member, nil
 }

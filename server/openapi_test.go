@@ -70,7 +70,7 @@ func TestOpenAPI(t *testing.T) {
 	}
 	// Every reference points at something in the document.
 	var whole map[string]any
-	json.Unmarshal(openAPI, &whole)
+	mustDecode(t, openAPI, &whole)
 	for _, m := range regexp.MustCompile(`"\$ref": "#/([^"]+)"`).FindAllStringSubmatch(string(openAPI), -1) {
 		var node any = whole
 		for _, part := range strings.Split(m[1], "/") {

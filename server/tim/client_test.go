@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imdesk/imdesk/server/clocktest"
 	"github.com/imdesk/imdesk/server/timmock"
 	"github.com/tencentyun/tls-sig-api-v2-golang/tencentyun"
 )
@@ -21,31 +22,10 @@ const (
 	testKey   = "test-secret-key-0123456789abcdef"
 )
 
-// fakeTime is a clock whose Sleep advances it, so waiting costs no time.
-type fakeTime struct {
-	mu     sync.Mutex
-	now    time.Time
-	slept  []time.Duration
-	onWait func()
-}
+// fakeTime is the shared fake clock: Sleep advances it, so waiting costs no time.
+type fakeTime = clocktest.Clock
 
-func newFakeTime() *fakeTime { return &fakeTime{now: time.Now()} }
-
-func (f *fakeTime) Now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
-
-func (f *fakeTime) Sleep(ctx context.Context, d time.Duration) error {
-	f.mu.Lock()
-	f.now = f.now.Add(d)
-	f.slept = append(f.slept, d)
-	f.mu.Unlock()
-	return ctx.Err()
-}
-
-func (f *fakeTime) Slept() []time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]time.Duration(nil), f.slept...)
-}
+func newFakeTime() *fakeTime { return clocktest.New(time.Now()) }
 
 // newMockClient returns a client against an in-process mock seeded with the
 // demo data, sharing one fake clock.
