@@ -147,6 +147,6 @@ func csvSafe(v string) string {
 // because the log is down, but it is not silent either).
 func (s *Server) audit(r *http.Request, e sqlite.Entry) {
 	if _, err := s.db.Append(r.Context(), e); err != nil {
-		s.log.Error("audit append failed", "request_id", requestID(r.Context()), "action", e.Action, "err", err)
+		s.log.ErrorContext(r.Context(), "audit append failed", "action", e.Action, "err", err)
 	}
 }

@@ -92,7 +92,7 @@ func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch chan
 		}
 		state = st.after
 	}
-	s.log.Info("changed", "request_id", requestID(ctx), "actor", callerOf(ctx).Name, "action", ch.action,
+	s.log.InfoContext(ctx, "changed", "actor", callerOf(ctx).Name, "action", ch.action,
 		string(ch.target.Kind), ch.target.ID, "steps", len(steps))
 	ch.respond(w, state)
 }
@@ -144,7 +144,7 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 	}
 	if cerr := s.db.Complete(context.WithoutCancel(ctx), intent, outcome, code, info, detail, s.now().Sub(start)); cerr != nil {
 		// The intent stays without an outcome; the next start marks it unknown.
-		s.log.Error("audit outcome not recorded", "request_id", requestID(ctx), "seq", intent.Seq, "err", cerr)
+		s.log.ErrorContext(ctx, "audit outcome not recorded", "seq", intent.Seq, "err", cerr)
 	}
 	return err
 }

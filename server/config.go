@@ -4,7 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -32,6 +34,15 @@ type Config struct {
 	// is sent even though imdesk itself sees plain http.
 	BehindTLS bool
 
+	LogLevel  string // IMDESK_LOG_LEVEL: debug, info, warn or error
+	LogFormat string // IMDESK_LOG_FORMAT: text or json
+	// MetricsAddr (IMDESK_METRICS_ADDR) is where Prometheus metrics are
+	// served, on a listener of their own; empty: not served.
+	MetricsAddr string
+	// TrustedProxies (IMDESK_TRUSTED_PROXIES) are the addresses of proxies
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies []netip.Prefix
+
 	// Demo is set when no Tencent app is configured: the program then starts
 	// the built-in simulator and fills the Tencent fields with its own.
 	Demo bool
@@ -41,10 +52,10 @@ type Config struct {
 // the secret key.
 func (c *Config) String() string {
 	if c.Demo {
-		return fmt.Sprintf("addr=%s data_dir=%s mode=demo tencent=%s", c.Addr, c.DataDir, c.TencentURL)
+		return fmt.Sprintf("addr=%s data_dir=%s mode=demo tencent=%s metrics=%q trusted_proxies=%v", c.Addr, c.DataDir, c.TencentURL, c.MetricsAddr, c.TrustedProxies)
 	}
-	return fmt.Sprintf("addr=%s data_dir=%s mode=live sdkappid=%d admin=%s tencent=%s",
-		c.Addr, c.DataDir, c.SDKAppID, c.AdminIdentifier, c.TencentURL)
+	return fmt.Sprintf("addr=%s data_dir=%s mode=live sdkappid=%d admin=%s tencent=%s metrics=%q trusted_proxies=%v",
+		c.Addr, c.DataDir, c.SDKAppID, c.AdminIdentifier, c.TencentURL, c.MetricsAddr, c.TrustedProxies)
 }
 
 // ConfigHelp introduces the list of flags in usage messages.
@@ -72,6 +83,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
 	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS string
+	var logLevel, logFormat, metricsAddr, proxies string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -85,6 +97,10 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"session-idle", "IMDESK_SESSION_IDLE", "30m", "a sign-in session ends after this long without use", &idle},
 		{"session-max", "IMDESK_SESSION_MAX", "8h", "a sign-in session ends after this long in any case", &maxAge},
 		{"behind-tls", "IMDESK_BEHIND_TLS", "false", "true when a proxy serves imdesk over https (Secure cookies, HSTS)", &behindTLS},
+		{"log-level", "IMDESK_LOG_LEVEL", "info", "debug, info, warn or error (debug adds each Tencent call)", &logLevel},
+		{"log-format", "IMDESK_LOG_FORMAT", "text", "text or json", &logFormat},
+		{"metrics-addr", "IMDESK_METRICS_ADDR", "", "address to serve Prometheus metrics on, apart from the panel (e.g. 127.0.0.1:9464); empty: off", &metricsAddr},
+		{"trusted-proxies", "IMDESK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For/-Proto are believed", &proxies},
 	}
 	for _, s := range settings {
 		fs.StringVar(s.value, s.flag, s.def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
@@ -126,6 +142,22 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	}
 	if c.BehindTLS, err = strconv.ParseBool(behindTLS); err != nil {
 		return nil, &ConfigError{"IMDESK_BEHIND_TLS", fmt.Sprintf("%q is not true or false", behindTLS)}
+	}
+	c.LogLevel, c.LogFormat = logLevel, logFormat
+	if _, err := NewLogger(io.Discard, logLevel, "text"); err != nil {
+		return nil, &ConfigError{"IMDESK_LOG_LEVEL", err.Error()}
+	}
+	if _, err := NewLogger(io.Discard, "info", logFormat); err != nil {
+		return nil, &ConfigError{"IMDESK_LOG_FORMAT", err.Error()}
+	}
+	if metricsAddr != "" {
+		if err := validateAddr(metricsAddr); err != nil {
+			return nil, &ConfigError{"IMDESK_METRICS_ADDR", err.Error()}
+		}
+		c.MetricsAddr = metricsAddr
+	}
+	if c.TrustedProxies, err = parsePrefixes(proxies); err != nil {
+		return nil, &ConfigError{"IMDESK_TRUSTED_PROXIES", err.Error()}
 	}
 	if c.SessionIdle > c.SessionMax {
 		return nil, &ConfigError{"IMDESK_SESSION_IDLE", "must not be longer than IMDESK_SESSION_MAX"}
@@ -183,6 +215,26 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		return nil, &ConfigError{"IMDESK_REGION", "is required when IMDESK_SDKAPPID is set (or use IMDESK_TENCENT_URL)"}
 	}
 	return c, nil
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDRs.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR (such as 10.0.0.5 or 10.0.0.0/8)", item)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func validateAddr(addr string) error {

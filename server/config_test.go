@@ -78,6 +78,10 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"plain http off loopback", live(map[string]string{"IMDESK_REGION": "", "IMDESK_TENCENT_URL": "http://example.com"}), "IMDESK_TENCENT_URL"},
 		{"url with query", live(map[string]string{"IMDESK_REGION": "", "IMDESK_TENCENT_URL": "https://example.com/?a=b"}), "IMDESK_TENCENT_URL"},
 		{"admin too long", live(map[string]string{"IMDESK_ADMIN_IDENTIFIER": strings.Repeat("a", 33)}), "IMDESK_ADMIN_IDENTIFIER"},
+		{"log level", map[string]string{"IMDESK_LOG_LEVEL": "chatty"}, "IMDESK_LOG_LEVEL"},
+		{"log format", map[string]string{"IMDESK_LOG_FORMAT": "xml"}, "IMDESK_LOG_FORMAT"},
+		{"metrics addr", map[string]string{"IMDESK_METRICS_ADDR": "9464"}, "IMDESK_METRICS_ADDR"},
+		{"trusted proxies", map[string]string{"IMDESK_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"}, "IMDESK_TRUSTED_PROXIES"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := parse(t, nil, c.env)
@@ -86,6 +90,20 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 				t.Fatalf("err = %v, want a ConfigError for %s", err, c.want)
 			}
 		})
+	}
+}
+
+// The operators' settings: log level and format, metrics address, trusted
+// proxies as addresses or CIDRs.
+func TestConfigOperations(t *testing.T) {
+	c, err := parse(t, nil, map[string]string{"IMDESK_LOG_LEVEL": "debug", "IMDESK_LOG_FORMAT": "json",
+		"IMDESK_METRICS_ADDR": "127.0.0.1:9464", "IMDESK_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1,::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogLevel != "debug" || c.LogFormat != "json" || c.MetricsAddr != "127.0.0.1:9464" || len(c.TrustedProxies) != 3 ||
+		c.TrustedProxies[1].String() != "192.0.2.1/32" || c.TrustedProxies[2].String() != "::1/128" {
+		t.Fatalf("operations config: %+v", c)
 	}
 }
 

@@ -62,9 +62,29 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func newEnv(t *testing.T) *env { return newEnvWith(t, testAssets) }
+func newEnv(t *testing.T, opts ...envOption) *env { return newEnvWith(t, testAssets, opts...) }
 
-func newEnvWith(t *testing.T, files fstest.MapFS) *env {
+// envOption changes a test panel's configuration or logger before it starts.
+type envOption func(cfg *Config, logger **slog.Logger, logs io.Writer)
+
+// withLogs makes the panel log at level in format, as IMDESK_LOG_LEVEL and
+// IMDESK_LOG_FORMAT would.
+func withLogs(level, format string) envOption {
+	return func(_ *Config, logger **slog.Logger, logs io.Writer) {
+		l, err := NewLogger(logs, level, format)
+		if err != nil {
+			panic(err)
+		}
+		*logger = l
+	}
+}
+
+// withConfig edits the panel's configuration.
+func withConfig(f func(*Config)) envOption {
+	return func(cfg *Config, _ **slog.Logger, _ io.Writer) { f(cfg) }
+}
+
+func newEnvWith(t *testing.T, files fstest.MapFS, opts ...envOption) *env {
 	t.Helper()
 	c := clocktest.New(time.Now())
 	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now})
@@ -81,16 +101,17 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 	t.Cleanup(func() { db.Close() })
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
+	cfg := &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: 30 * time.Minute, SessionMax: 8 * time.Hour}
+	for _, o := range opts {
+		o(cfg, &logger, logs)
+	}
+	metrics := NewMetrics()
 	client, err := tim.New(tim.Config{BaseURL: ms.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
-		Now: c.Now, Sleep: c.Sleep, Timeout: 2 * time.Second, Logger: logger})
+		Now: c.Now, Sleep: c.Sleep, Timeout: 2 * time.Second, Logger: logger, Observer: metrics})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{
-		Config: &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: 30 * time.Minute, SessionMax: 8 * time.Hour},
-		Assets: files, DB: db, Tencent: client, Now: c.Now,
-		Logger: logger,
-	})
+	srv, err := New(Options{Config: cfg, Assets: files, DB: db, Tencent: client, Now: c.Now, Logger: logger, Metrics: metrics})
 	if err != nil {
 		t.Fatal(err)
 	}

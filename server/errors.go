@@ -82,7 +82,7 @@ func errChangedMeanwhile(k access.Kind) *httpError {
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
 	he := s.toHTTPError(err)
 	if he.Status >= 500 {
-		s.log.Error("api error", "request_id", requestID(r.Context()), "method", r.Method, "path", r.URL.Path, "status", he.Status, "err", err)
+		s.log.ErrorContext(r.Context(), "api error", "method", r.Method, "path", r.URL.Path, "status", he.Status, "err", err)
 	}
 	if he.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(he.RetryAfter))

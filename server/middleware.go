@@ -18,7 +18,10 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsaf
 
 type ctxKey int
 
-const requestIDKey ctxKey = iota
+const (
+	requestIDKey ctxKey = iota
+	originKey           // origin: the client's address and scheme
+)
 
 // requestID returns the id given to the request by the middleware.
 func requestID(ctx context.Context) string {
@@ -38,7 +41,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newRequestID()
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		r = r.WithContext(context.WithValue(ctx, originKey, originOf(r, s.cfg.TrustedProxies)))
 
 		h := w.Header()
 		h.Set("X-Request-Id", id)
@@ -59,13 +63,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("panic", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
 				if !rec.wrote {
 					s.writeAPIError(rec, r, errors.New("panic"))
 				}
 			}
-			s.log.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
-				"status", rec.status(), "duration", time.Since(start).Round(time.Microsecond))
+			took := time.Since(start)
+			s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "client", clientIP(r),
+				"status", rec.status(), "duration", took.Round(time.Microsecond))
+			s.metrics.request(r.Pattern, r.Method, rec.status(), took)
 		}()
 		next.ServeHTTP(rec, r)
 	})

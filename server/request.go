@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
+	"net/netip"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -76,14 +76,65 @@ var jsonKindNames = map[reflect.Kind]string{
 	reflect.Uint64: "a number", reflect.Float64: "a number",
 }
 
-// clientIP is the address the request came from. imdesk does not trust
-// X-Forwarded-For: behind a proxy every request shows the proxy's address.
+// origin is where a request came from, as the middleware judged it: the
+// client's address and whether the browser reached the panel over https.
+type origin struct {
+	ip     string
+	secure bool
+}
+
+// clientIP is the address the request came from: the connection's peer, or,
+// when that peer is a trusted proxy, the address the proxies report.
 func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if o, ok := r.Context().Value(originKey).(origin); ok {
+		return o.ip
 	}
-	return host
+	return peerAddr(r).String()
+}
+
+func peerAddr(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		a, _ := netip.ParseAddr(r.RemoteAddr)
+		return a.Unmap()
+	}
+	return ap.Addr().Unmap()
+}
+
+// originOf works out where a request came from. X-Forwarded-For is read
+// from the right: each hop appends the address it saw, so the rightmost
+// address that is not a trusted proxy is the client (anything left of it
+// may be forged). X-Forwarded-Proto is believed only from a trusted proxy.
+// Headers from anyone else are ignored.
+func originOf(r *http.Request, trusted []netip.Prefix) origin {
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	peer := peerAddr(r)
+	o := origin{ip: peer.String(), secure: r.TLS != nil}
+	if !peer.IsValid() || !isTrusted(peer) {
+		return o
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled hop: stop at the last address we can vouch for
+		}
+		o.ip = a.Unmap().String()
+		if !isTrusted(a.Unmap()) {
+			break
+		}
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		o.secure = strings.EqualFold(strings.TrimSpace(strings.Split(p, ",")[0]), "https")
+	}
+	return o
 }
 
 // truncate cuts s to at most n bytes on a rune boundary, for values an

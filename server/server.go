@@ -33,27 +33,31 @@ type Options struct {
 	Tencent *tim.Client  // the only way to Tencent
 	Version string       // build version, so a restart is not mistaken for an update
 	Logger  *slog.Logger // defaults to slog.Default()
+	Metrics *Metrics     // the series the Tencent client reports to; made here when nil
 	Now     func() time.Time
 }
 
 // Server is the panel's HTTP server.
 type Server struct {
-	cfg      *Config
-	version  string
-	log      *slog.Logger
-	now      func() time.Time
-	assets   *assets
-	db       *sqlite.DB
-	tim      *tim.Client
-	sessions *sessionStore
-	throttle *throttle
-	groups   *groupIndex
-	members  *membership // Tencent's group membership, for scopes of "members of"
-	targets  keyedMutex  // one change at a time per group or user
-	handler  http.Handler
-	http     *http.Server
-	ln       net.Listener
-	draining atomic.Bool
+	cfg        *Config
+	version    string
+	log        *slog.Logger
+	now        func() time.Time
+	assets     *assets
+	db         *sqlite.DB
+	tim        *tim.Client
+	sessions   *sessionStore
+	throttle   *throttle
+	groups     *groupIndex
+	members    *membership // Tencent's group membership, for scopes of "members of"
+	targets    keyedMutex  // one change at a time per group or user
+	metrics    *Metrics
+	metricsSrv *http.Server
+	metricsLn  net.Listener
+	handler    http.Handler
+	http       *http.Server
+	ln         net.Listener
+	draining   atomic.Bool
 }
 
 // New builds a Server; Open starts it.
@@ -66,6 +70,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
 	}
 	if o.Version == "" {
 		// A build without a version (go run) still needs one the page and
@@ -85,6 +92,7 @@ func New(o Options) (*Server, error) {
 		throttle: newThrottle(o.Now),
 		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
 		members:  newMembership(o.Tencent, o.Now),
+		metrics:  o.Metrics,
 	}
 
 	mux := http.NewServeMux()
@@ -107,6 +115,8 @@ func New(o Options) (*Server, error) {
 		ui.ServeHTTP(w, r)
 	})
 	s.handler = s.middleware(mux)
+	s.metrics.watch(s)
+	o.DB.ObserveAppends(s.metrics.appended)
 	return s, nil
 }
 
@@ -244,7 +254,32 @@ func (s *Server) Open() error {
 			s.log.Error("serve", "err", err)
 		}
 	}()
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s for metrics: %w", s.cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", s.metrics.handler())
+		s.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		s.metricsLn = mln
+		go func() {
+			if err := s.metricsSrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("serve metrics", "err", err)
+			}
+		}()
+	}
 	return nil
+}
+
+// MetricsAddr is the address metrics are served on, once open ("" when
+// they are not served).
+func (s *Server) MetricsAddr() string {
+	if s.metricsLn == nil {
+		return ""
+	}
+	return s.metricsLn.Addr().String()
 }
 
 // Addr is the address the server listens on, once open.
@@ -257,7 +292,11 @@ func (s *Server) Close(ctx context.Context) error {
 	if s.http == nil {
 		return nil
 	}
-	return s.http.Shutdown(ctx)
+	err := s.http.Shutdown(ctx)
+	if s.metricsSrv != nil {
+		err = errors.Join(err, s.metricsSrv.Shutdown(ctx))
+	}
+	return err
 }
 
 // handleVersion serves GET /api/v1/version: the version being served, so a
@@ -284,7 +323,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.db.Ping(r.Context()); err != nil {
 		checks["database"] = "not answering"
-		s.log.Error("readiness: database", "err", err)
+		s.log.ErrorContext(r.Context(), "readiness: database", "err", err)
 		ready = false
 	}
 	if s.draining.Load() {

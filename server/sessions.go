@@ -151,8 +151,15 @@ func loadSessionKeys(dataDir string) ([]securecookie.Codec, error) {
 	return codecs, nil
 }
 
-// secure reports whether the browser reaches the panel over https.
-func (st *sessionStore) secure(r *http.Request) bool { return r.TLS != nil || st.behindTLS }
+// secure reports whether the browser reaches the panel over https: TLS
+// here, IMDESK_BEHIND_TLS, or a trusted proxy's X-Forwarded-Proto.
+func (st *sessionStore) secure(r *http.Request) bool {
+	if st.behindTLS || r.TLS != nil {
+		return true
+	}
+	o, ok := r.Context().Value(originKey).(origin)
+	return ok && o.secure
+}
 
 func (s *Server) cookieName(r *http.Request) string {
 	if s.sessions.secure(r) {

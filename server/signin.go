@@ -40,7 +40,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	if wait := s.throttle.attempt(name, ip); wait > 0 {
 		// Not audited: the password was not even checked, and a flood of
 		// refused attempts must not fill the append-only log.
-		s.log.Warn("sign-in refused by the throttle", "request_id", requestID(r.Context()), "account", name, "ip", ip)
+		s.log.WarnContext(r.Context(), "sign-in refused by the throttle", "account", name, "ip", ip)
 		secs := int((wait + time.Second - 1) / time.Second)
 		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many sign-in attempts. Try again in %s.", plural(secs, "second")))
 		he.RetryAfter = secs

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -52,6 +51,7 @@ Usage:
   imdesk account enable NAME    enable it again
   imdesk account list           list accounts
   imdesk audit verify      check the audit log's hash chain
+  imdesk backup FILE       copy the database to FILE, consistently, while the panel runs
   imdesk mock [flags]      run the Tencent Cloud Chat simulator on its own
   imdesk healthcheck       exit 0 when the panel at IMDESK_ADDR answers /healthz
 
@@ -73,6 +73,8 @@ func Run(args []string, env Env) int {
 		return runAccount(args, getenv, env.Stdin, stdout, stderr)
 	case "audit":
 		return runAudit(args, getenv, stdout, stderr)
+	case "backup":
+		return runBackup(args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(getenv, stderr)
 	case "help":
@@ -100,7 +102,11 @@ func serve(args []string, env Env) int {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := server.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	if err != nil {
+		fmt.Fprintf(stderr, "imdesk: %v\n", err)
+		return 2
+	}
 
 	db, err := sqlite.Open(cfg.DataDir, sqlite.Options{})
 	if err != nil {
@@ -129,14 +135,15 @@ func serve(args []string, env Env) int {
 		}
 		defer mock.Close()
 	}
+	metrics := server.NewMetrics()
 	client, err := tim.New(tim.Config{BaseURL: cfg.TencentURL, SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey,
-		Admin: cfg.AdminIdentifier, Logger: log})
+		Admin: cfg.AdminIdentifier, Logger: log, Observer: metrics})
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)
 		return 1
 	}
 
-	srv, err := server.New(server.Options{Config: cfg, Assets: env.Assets, DB: db, Tencent: client, Version: env.Version, Logger: log})
+	srv, err := server.New(server.Options{Config: cfg, Assets: env.Assets, DB: db, Tencent: client, Version: env.Version, Logger: log, Metrics: metrics})
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)
 		return 1
@@ -159,6 +166,9 @@ func serve(args []string, env Env) int {
 		for _, a := range demoAccounts {
 			fmt.Fprintf(stdout, "  account %-10s password %s  (%s)\n", a.name, a.password, a.about)
 		}
+	}
+	if a := srv.MetricsAddr(); a != "" {
+		fmt.Fprintf(stdout, "metrics are served on http://%s/metrics\n", a)
 	}
 	fmt.Fprintf(stdout, "imdesk is listening on http://%s\n", srv.Addr())
 

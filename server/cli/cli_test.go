@@ -153,3 +153,32 @@ func TestAccountScopeForms(t *testing.T) {
 		t.Fatalf("scope *: %d %s", code, out)
 	}
 }
+
+// imdesk backup copies the database and checks the copy; it names what is
+// wrong when it cannot.
+func TestBackupCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string {
+		if k == "IMDESK_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}
+	var out, errOut strings.Builder
+	if code := runAccount([]string{"add", "mei", "--role", "viewer"}, env, strings.NewReader("a long enough password\n"), &out, &errOut); code != 0 {
+		t.Fatalf("account add: %s", errOut.String())
+	}
+	file := filepath.Join(t.TempDir(), "imdesk-backup.db")
+	out.Reset()
+	if code := runBackup([]string{file}, env, &out, &errOut); code != 0 || !strings.Contains(out.String(), "1 audit entries, chain intact") {
+		t.Fatalf("backup: %d %s %s", code, out.String(), errOut.String())
+	}
+	errOut.Reset()
+	if code := runBackup([]string{file}, env, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "exists") {
+		t.Fatalf("backup over a file: %d %s", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := runBackup(nil, env, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "name the file") {
+		t.Fatalf("backup without a file: %d %s", code, errOut.String())
+	}
+}

@@ -66,7 +66,11 @@ func rawOrNull(r json.RawMessage) json.RawMessage {
 
 // Append adds an entry, linking it to the last one, and returns it with its
 // sequence number and hash. It returns only once the entry is on disk.
-func (d *DB) Append(ctx context.Context, e Entry) (*Entry, error) {
+func (d *DB) Append(ctx context.Context, e Entry) (_ *Entry, err error) {
+	if d.appended != nil {
+		start := time.Now()
+		defer func() { d.appended(e.Kind, time.Since(start), err) }()
+	}
 	d.appendMu.Lock()
 	defer d.appendMu.Unlock()
 	tx, err := d.db.BeginTx(ctx, nil)

@@ -37,7 +37,13 @@ type DB struct {
 	// appendMu serialises audit appends, so each entry links to the one
 	// before it.
 	appendMu sync.Mutex
+	// appended, when set, is told of every append (the panel's metrics).
+	appended func(kind string, took time.Duration, err error)
 }
+
+// ObserveAppends has f told of every audit append: its kind, how long it
+// took to be durable, and its error. Call it before the DB is shared.
+func (d *DB) ObserveAppends(f func(kind string, took time.Duration, err error)) { d.appended = f }
 
 // Options configure Open.
 type Options struct {

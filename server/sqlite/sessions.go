@@ -58,3 +58,12 @@ func (d *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefor
 	_, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`, idleBefore.UnixMilli(), createdBefore.UnixMilli())
 	return err
 }
+
+// CountSessions counts the sessions that have not ended: used since
+// idleBefore and created since createdBefore.
+func (d *DB) CountSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE last_seen >= ? AND created_at >= ?`,
+		idleBefore.UnixMilli(), createdBefore.UnixMilli()).Scan(&n)
+	return n, err
+}

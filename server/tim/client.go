@@ -52,6 +52,19 @@ type Config struct {
 	Unlimited bool
 	// GenUserSig makes a UserSig; default tls-sig-api-v2-golang's.
 	GenUserSig func(appID int, key, identifier string, expire int) (string, error)
+	// Observer, when set, is told of every attempt and every wait for the
+	// rate limits (the panel's metrics).
+	Observer Observer
+}
+
+// Observer watches the client's calls.
+type Observer interface {
+	// Attempt is one request to Tencent: the command, its error (nil when
+	// Tencent answered OK) and how long it took.
+	Attempt(op string, err error, took time.Duration)
+	// Waited is time a call spent waiting for a rate limit ("api" or
+	// "group").
+	Waited(op, limit string, waited time.Duration)
 }
 
 // Client calls Tencent Cloud Chat's REST API as the app admin. It is safe
@@ -186,11 +199,18 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 	for attempt := 1; ; attempt++ {
 		start := c.cfg.Now()
 		last = c.attempt(ctx, o, body, resp)
+		if obs := c.cfg.Observer; obs != nil {
+			var err error
+			if last != nil {
+				err = last
+			}
+			obs.Attempt(o.name(), err, c.cfg.Now().Sub(start))
+		}
 		if last == nil {
-			c.cfg.Logger.Debug("tencent call", "op", o.name(), "attempt", attempt, "duration", c.cfg.Now().Sub(start))
+			c.cfg.Logger.DebugContext(ctx, "tencent call", "op", o.name(), "attempt", attempt, "duration", c.cfg.Now().Sub(start))
 			return nil
 		}
-		c.cfg.Logger.Info("tencent call failed", "op", o.name(), "attempt", attempt, "duration", c.cfg.Now().Sub(start), "err", last)
+		c.cfg.Logger.InfoContext(ctx, "tencent call failed", "op", o.name(), "attempt", attempt, "duration", c.cfg.Now().Sub(start), "err", last)
 		if attempt >= c.cfg.Attempts || !c.mayRetry(o, last) || ctx.Err() != nil {
 			break
 		}
@@ -211,13 +231,23 @@ func (c *Client) waitTurn(ctx context.Context, o op, groupID string) error {
 	if c.cfg.Unlimited {
 		return nil
 	}
-	if err := c.apis.wait(ctx, o.path, o.perSec); err != nil {
+	start := c.cfg.Now()
+	err := c.apis.wait(ctx, o.path, o.perSec)
+	c.waited(o, "api", start)
+	if err != nil || !o.groupWrite {
 		return err
 	}
-	if o.groupWrite {
-		return c.groups.wait(ctx, groupID, 5)
+	start = c.cfg.Now()
+	err = c.groups.wait(ctx, groupID, 5)
+	c.waited(o, "group", start)
+	return err
+}
+
+// waited tells the observer how long a wait for a limit took, if at all.
+func (c *Client) waited(o op, limit string, since time.Time) {
+	if d := c.cfg.Now().Sub(since); d > 0 && c.cfg.Observer != nil {
+		c.cfg.Observer.Waited(o.name(), limit, d)
 	}
-	return nil
 }
 
 // waitError reports a context that ended while waiting for the rate limiter:
