@@ -32,7 +32,17 @@ AXE_DIR     := $(CACHE)/axe-core-$(AXE_VERSION)
 
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v /e2e)
 
-.PHONY: build run test vet unit e2e bench deps deps-apt deps-brotli deps-driver deps-axe screenshots clean
+# gotestsum writes the e2e suite's JUnit report; installed from the Go module
+# proxy into the cache.
+GOTESTSUM_VERSION := v1.13.0
+GOTESTSUM  := $(CACHE)/gotestsum-$(GOTESTSUM_VERSION)/gotestsum
+
+# e2e reports (JUnit, screenshots and traces of failed tests) and a test to
+# run alone: make e2e RUN=TestFindGroup
+REPORTS    := $(CURDIR)/e2e/reports
+RUN        ?=
+
+.PHONY: build run test vet unit e2e trace bench deps deps-apt deps-brotli deps-driver deps-axe deps-gotestsum screenshots clean
 
 ## build: app.wasm (compressed) and the self-contained server at bin/imdesk
 build: $(BIN)
@@ -68,10 +78,20 @@ vet:
 unit:
 	$(GO) test -race -count=1 $(UNIT_PKGS)
 
+## e2e: the browser suite; RUN=TestName runs one test (E2E_HEADED=1 and
+## E2E_SLOWMO=250 to watch it); reports land in e2e/reports/
 e2e: build deps
+	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" \
-	AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" \
-	CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -timeout 20m ./e2e
+	AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" E2E_REPORTS="$(REPORTS)" GOTESTSUM="$(GOTESTSUM)" \
+	CHROMIUM_PATH=/usr/bin/chromium $(GOTESTSUM) --junitfile $(REPORTS)/junit.xml --format testname -- \
+	  -count=1 -timeout 20m $(if $(RUN),-run '$(RUN)') ./e2e
+
+## trace: open a failed test's Playwright trace, e.g.
+## make trace TRACE=e2e/reports/traces/TestFindGroup_phone.zip (serves the viewer on http://127.0.0.1:9323)
+trace: deps-driver
+	@test -n "$(TRACE)" || { echo "name the trace: make trace TRACE=e2e/reports/traces/<test>.zip"; exit 2; }
+	"$(PW_DRIVER)/node" "$(PW_DRIVER)/package/cli.js" show-trace --host 127.0.0.1 --port 9323 "$(TRACE)"
 
 ## bench: measure size, page load, relay overhead and signing into docs/benchmarks.md
 ## (separate from make test: no test asserts a time)
@@ -112,7 +132,11 @@ screenshots: build deps
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" \
 	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -run TestEditorScreenshots ./e2e
 
-deps: deps-apt deps-driver deps-axe
+deps: deps-apt deps-driver deps-axe deps-gotestsum
+
+deps-gotestsum:
+	@test -x "$(GOTESTSUM)" || { echo "installing gotestsum $(GOTESTSUM_VERSION) from the Go module proxy"; \
+	  GOBIN="$(dir $(GOTESTSUM))" $(GO) install gotest.tools/gotestsum@$(GOTESTSUM_VERSION); }
 
 deps-axe:
 	@test -f "$(AXE_DIR)/node_modules/axe-core/axe.min.js" || { \
@@ -159,4 +183,4 @@ deps-driver:
 	"$(PW_DRIVER)/node" "$(PW_DRIVER)/package/cli.js" --version
 
 clean:
-	rm -rf bin $(WASM) $(WASM).br $(WASM).gz web/wasm_exec.js e2e/screenshots
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz web/wasm_exec.js e2e/reports

@@ -5,11 +5,21 @@
 // CHROMIUM_PATH set. A plain `go test ./...` without IMDESK_E2E skips the
 // suite with a message; in CI (CI set) a missing set-up is a failure, never a
 // silent skip.
+//
+// For QA (README "For QA"):
+//   - E2E_REPORTS (default e2e/reports): where a failed test leaves its
+//     screenshot (screenshots/) and Playwright trace (traces/); `make e2e`
+//     writes junit.xml there too.
+//   - E2E_HEADED=1 shows the browser; E2E_SLOWMO=250 waits 250 ms between
+//     actions; E2E_TRACE=off records no traces.
+//   - E2E_BASE_URL, E2E_MOCK_CONTROL and E2E_ACCOUNTS run the suite against
+//     a deployed panel instead of binaries it starts (see stagingPanel).
 package e2e
 
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +27,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,6 +47,8 @@ var suite struct {
 	pw      *playwright.Playwright
 	browser playwright.Browser
 	axe     string // path of axe.min.js
+	reports string // where failed tests leave screenshots and traces
+	staging bool   // the panel is a deployment, not binaries started here
 }
 
 // panel is a running imdesk.
@@ -78,25 +91,37 @@ func TestMain(m *testing.M) {
 }
 
 func runSuite(m *testing.M) int {
-	bin := os.Getenv("IMDESK_BIN")
-	if bin == "" {
-		fmt.Fprintln(os.Stderr, "e2e: IMDESK_BIN must name the imdesk binary (make e2e sets it)")
-		return 1
-	}
 	suite.axe = os.Getenv("AXE_PATH")
-	demo, stopDemo, err := startDemoPanel(bin)
-	if err != nil {
+	suite.reports = os.Getenv("E2E_REPORTS")
+	if suite.reports == "" {
+		suite.reports = "reports"
+	}
+	if staging, err := stagingPanel(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
+	} else if staging != nil {
+		suite.demo, suite.live, suite.baseURL, suite.staging = staging, staging, staging.baseURL, true
+		fmt.Fprintf(os.Stderr, "e2e: against the deployed panel %s (mock control %s)\n", staging.baseURL, staging.mockURL)
+	} else {
+		bin := os.Getenv("IMDESK_BIN")
+		if bin == "" {
+			fmt.Fprintln(os.Stderr, "e2e: IMDESK_BIN must name the imdesk binary (make e2e sets it)")
+			return 1
+		}
+		demo, stopDemo, err := startDemoPanel(bin)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+		defer stopDemo()
+		live, stopLive, err := startLivePanel(bin)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+		defer stopLive()
+		suite.demo, suite.live, suite.baseURL = demo, live, demo.baseURL
 	}
-	defer stopDemo()
-	live, stopLive, err := startLivePanel(bin)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e:", err)
-		return 1
-	}
-	defer stopLive()
-	suite.demo, suite.live, suite.baseURL = demo, live, demo.baseURL
 
 	pw, err := playwright.Run(&playwright.RunOptions{SkipInstallBrowsers: true, Verbose: false})
 	if err != nil {
@@ -108,9 +133,19 @@ func runSuite(m *testing.M) int {
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
 	}
+	var slowMo *float64
+	if v := os.Getenv("E2E_SLOWMO"); v != "" {
+		ms, err := strconv.ParseFloat(v, 64)
+		if err != nil || ms < 0 {
+			fmt.Fprintf(os.Stderr, "e2e: E2E_SLOWMO=%q is not a number of milliseconds\n", v)
+			return 1
+		}
+		slowMo = &ms
+	}
 	browser, err := pw.Chromium.Launch(playwright.BrowserTypeLaunchOptions{
 		ExecutablePath: playwright.String(chromium),
-		Headless:       playwright.Bool(true),
+		Headless:       playwright.Bool(os.Getenv("E2E_HEADED") != "1"),
+		SlowMo:         slowMo,
 		// The sandbox needs user namespaces that CI's root user lacks; the
 		// rest stops Chromium from calling home on a machine with no network.
 		Args: []string{"--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -238,6 +273,47 @@ func startLivePanel(bin string) (*panel, func(), error) {
 	return &panel{baseURL: url, passwords: map[string]string{"admin": password}, mockURL: mockURL}, stop, nil
 }
 
+// stagingPanel describes a deployed panel when E2E_BASE_URL is set: the
+// suite then runs against it instead of starting binaries. The deployment
+// must run against `imdesk mock --demo --control` (E2E_MOCK_CONTROL is that
+// mock's address, for injecting faults) with the accounts named in
+// E2E_ACCOUNTS ("admin:PASSWORD,moderator:PASSWORD,viewer:PASSWORD"; the
+// moderator's scope as the demo's). Tests that need binaries of their own
+// (an update, a second build) are skipped there.
+func stagingPanel() (*panel, error) {
+	base := strings.TrimRight(os.Getenv("E2E_BASE_URL"), "/")
+	if base == "" {
+		return nil, nil
+	}
+	mock := strings.TrimRight(os.Getenv("E2E_MOCK_CONTROL"), "/")
+	if mock == "" {
+		return nil, errors.New("E2E_BASE_URL is set but E2E_MOCK_CONTROL is not: name the control address of the panel's imdesk mock")
+	}
+	p := &panel{baseURL: base, mockURL: mock, passwords: map[string]string{}}
+	for _, pair := range strings.Split(os.Getenv("E2E_ACCOUNTS"), ",") {
+		name, pw, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		if !ok || name == "" || pw == "" {
+			return nil, fmt.Errorf("E2E_ACCOUNTS: %q is not ACCOUNT:PASSWORD", pair)
+		}
+		p.passwords[name] = pw
+	}
+	for _, need := range []string{"admin", "moderator", "viewer"} {
+		if p.passwords[need] == "" {
+			return nil, fmt.Errorf("E2E_ACCOUNTS must give the %s account's password", need)
+		}
+	}
+	return p, nil
+}
+
+// ownPanelsOnly skips a test that starts binaries of its own or needs the
+// demo panel's own traits, when the suite runs against a deployment.
+func ownPanelsOnly(t *testing.T) {
+	t.Helper()
+	if suite.staging {
+		t.Skip("needs panels started by the suite; skipped against a deployed panel")
+	}
+}
+
 // filteredEnv drops the panel's own variables from the environment, so that
 // the suite always runs as set up here, whatever the developer's shell holds.
 func filteredEnv() []string {
@@ -281,6 +357,13 @@ func openOn(t *testing.T, d device, p *panel) *session {
 		t.Fatalf("new page: %v", err)
 	}
 	s := &session{t: t, ctx: bctx, page: page, panel: p, device: d}
+	tracing := os.Getenv("E2E_TRACE") != "off"
+	if tracing {
+		if err := bctx.Tracing().Start(playwright.TracingStartOptions{Screenshots: playwright.Bool(true),
+			Snapshots: playwright.Bool(true), Title: playwright.String(t.Name())}); err != nil {
+			t.Fatalf("start tracing: %v", err)
+		}
+	}
 	page.OnConsole(func(m playwright.ConsoleMessage) {
 		// A signed-out page is answered 401 by design (it then goes to the
 		// sign-in page), and Chromium logs every 401 as an error.
@@ -299,25 +382,53 @@ func openOn(t *testing.T, d device, p *panel) *session {
 		if t.Failed() {
 			s.screenshot("failed")
 		}
+		if tracing {
+			s.keepTrace(t.Failed())
+		}
 		_ = bctx.Close()
 	})
 	return s
 }
 
-// screenshot saves the page as e2e/screenshots/<test>-<label>.png.
-func (s *session) screenshot(label string) {
-	dir := "screenshots"
+// reportPath is where a test's artefact of a kind goes: E2E_REPORTS/kind/<test>suffix.
+func (s *session) reportPath(kind, suffix string) (string, error) {
+	dir := filepath.Join(suite.reports, kind)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		s.t.Logf("screenshot: %v", err)
-		return
+		return "", err
 	}
 	name := regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(s.t.Name(), "_")
-	path := filepath.Join(dir, name+"-"+label+".png")
-	if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true)}); err != nil {
+	return filepath.Join(dir, name+suffix), nil
+}
+
+// screenshot saves the page as E2E_REPORTS/screenshots/<test>-<label>.png.
+func (s *session) screenshot(label string) {
+	path, err := s.reportPath("screenshots", "-"+label+".png")
+	if err == nil {
+		_, err = s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true)})
+	}
+	if err != nil {
 		s.t.Logf("screenshot: %v", err)
 		return
 	}
-	s.t.Logf("screenshot saved to e2e/%s", path)
+	s.t.Logf("screenshot saved to %s", path)
+}
+
+// keepTrace ends the context's trace, saving it as
+// E2E_REPORTS/traces/<test>.zip when the test failed.
+func (s *session) keepTrace(failed bool) {
+	if !failed {
+		_ = s.ctx.Tracing().Stop()
+		return
+	}
+	path, err := s.reportPath("traces", ".zip")
+	if err == nil {
+		err = s.ctx.Tracing().Stop(path)
+	}
+	if err != nil {
+		s.t.Logf("trace: %v", err)
+		return
+	}
+	s.t.Logf("trace saved to %s (open it with `make trace TRACE=%s`)", path, path)
 }
 
 // visit opens path and waits until the WebAssembly app runs. go-app

@@ -12,6 +12,7 @@ import (
 // The shell loads, the WebAssembly app starts, and nothing is logged as an
 // error, at both sizes.
 func TestShellLoads(t *testing.T) {
+	ownPanelsOnly(t)
 	forEachDevice(t, func(t *testing.T, d device) {
 		s := open(t, d)
 		s.signIn("viewer")

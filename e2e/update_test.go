@@ -15,6 +15,7 @@ import (
 // current one, lets its service worker take control, then replaces it with
 // the new one on the same address.
 func TestUpdateAvailablePrompt(t *testing.T) {
+	ownPanelsOnly(t)
 	next := filepath.Join(t.TempDir(), "imdesk-next")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-X main.version=e2e-next", "-o", next, "./app")
 	build.Dir = ".."

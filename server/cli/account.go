@@ -109,7 +109,11 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 			return fail(err)
 		}
 		audit(map[string]any{"role": *role, "scope": scope.Normalise()})
-		fmt.Fprintf(stdout, "account %s added as %s, scope: %s\n", name, *role, scope.Normalise())
+		words := scope.Normalise().String()
+		if *role == api.RoleAdmin {
+			words = "everything (admin)"
+		}
+		fmt.Fprintf(stdout, "account %s added as %s, scope: %s\n", name, *role, words)
 	case "scope":
 		scope := parseScope(*groups, *membersOf, *users)
 		before, err := db.Account(ctx, name)

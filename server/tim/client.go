@@ -243,9 +243,10 @@ func (c *Client) waitTurn(ctx context.Context, o op, groupID string) error {
 	return err
 }
 
-// waited tells the observer how long a wait for a limit took, if at all.
+// waited tells the observer how long a wait for a limit took, if the call
+// waited at all (taking a free turn costs microseconds, not a wait).
 func (c *Client) waited(o op, limit string, since time.Time) {
-	if d := c.cfg.Now().Sub(since); d > 0 && c.cfg.Observer != nil {
+	if d := c.cfg.Now().Sub(since); d >= time.Millisecond && c.cfg.Observer != nil {
 		c.cfg.Observer.Waited(o.name(), limit, d)
 	}
 }
