@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/sessions"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 )
 
@@ -35,9 +36,23 @@ func (s *Server) requireSession(h http.HandlerFunc) http.HandlerFunc {
 			s.writeAPIError(w, r, err)
 			return
 		}
+		// A first or reset password opens only the way to replace it.
+		if c.MustChangePassword && !passwordChangeRoutes[r.Pattern] {
+			s.writeAPIError(w, r, errMustChangePassword)
+			return
+		}
 		h(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	}
 }
+
+// passwordChangeRoutes are what an account that must set a new password
+// may reach: its session, and the password change.
+var passwordChangeRoutes = map[string]bool{
+	"GET /api/v1/session": true, "DELETE /api/v1/session": true, "POST /api/v1/session/password": true,
+}
+
+var errMustChangePassword = newError(http.StatusForbidden, api.CodePermissionDenied,
+	"Set a new password of your own before you go on: you signed in with a one-time password.")
 
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, error) {
 	sess, err := s.sessions.Get(r, s.cookieName(r))

@@ -34,10 +34,21 @@ func TestAuthorization(t *testing.T) {
 		{"GET", "/api/v1/audit", "", want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/audit/export?format=csv", "", want{401, 200, 200, 200, 200}},
 		{"DELETE", "/api/v1/session", "", want{401, 204, 204, 204, 204}},
+		// The admin's endpoints: 403 for everyone else, whatever the page shows.
+		{"GET", "/api/v1/accounts", "", want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/accounts", "", want{401, 403, 403, 403, 201}},
+		{"GET", "/api/v1/accounts/viewer", "", want{401, 403, 403, 403, 200}},
+		{"PATCH", "/api/v1/accounts/viewer", "", want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/accounts/viewer/password", "", want{401, 403, 403, 403, 200}},
+		{"DELETE", "/api/v1/accounts/viewer/sessions", "", want{401, 403, 403, 403, 200}},
+		{"GET", "/api/v1/health", "", want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/audit/verify", "", want{401, 403, 403, 403, 200}},
 	}
 	bodies := map[string]any{
-		"PATCH": map[string]any{"set": []map[string]string{{"key": "authz", "value": "1"}}},
-		"PUT":   map[string]any{"attributes": []map[string]string{{"key": "authz", "value": "1"}}},
+		"PATCH":                         map[string]any{"set": []map[string]string{{"key": "authz", "value": "1"}}},
+		"PUT":                           map[string]any{"attributes": []map[string]string{{"key": "authz", "value": "1"}}},
+		"PATCH /api/v1/accounts/viewer": map[string]any{"scope": map[string]any{"groups": []string{public}}},
+		"POST /api/v1/accounts":         map[string]any{"name": "newcomer", "role": "moderator", "scope": map[string]any{"users": []string{"alice"}}},
 	}
 	for _, c := range cases {
 		path := c.path
@@ -65,6 +76,9 @@ func TestAuthorization(t *testing.T) {
 				}
 				var body any
 				if bb, ok := bodies[c.method]; ok && c.body != "" {
+					body = bb
+				}
+				if bb, ok := bodies[c.method+" "+c.path]; ok {
 					body = bb
 				}
 				e.clock.Advance(time.Second)

@@ -25,6 +25,7 @@ type Config struct {
 	SecretKey       string // IMDESK_SECRET_KEY or the contents of IMDESK_SECRET_KEY_FILE; never logged
 	AdminIdentifier string // IMDESK_ADMIN_IDENTIFIER
 	TencentURL      string // from IMDESK_REGION or IMDESK_TENCENT_URL, without a trailing slash
+	Region          string // IMDESK_REGION, when the URL came from it
 
 	ShutdownTimeout time.Duration // IMDESK_SHUTDOWN_TIMEOUT
 	SessionIdle     time.Duration // IMDESK_SESSION_IDLE: a session ends after this long without use
@@ -204,6 +205,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	case region != "" && tencentURL != "":
 		return nil, &ConfigError{"IMDESK_TENCENT_URL", "set either IMDESK_REGION or IMDESK_TENCENT_URL, not both"}
 	case region != "":
+		c.Region = region
 		if c.TencentURL, err = tim.RegionURL(region); err != nil {
 			return nil, &ConfigError{"IMDESK_REGION", err.Error()}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/imdesk/imdesk/server/access"
+	"github.com/imdesk/imdesk/server/accounts"
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/tim"
 )
@@ -96,9 +97,12 @@ func (s *Server) toHTTPError(err error) *httpError {
 	var he *httpError
 	var fe *api.FieldError
 	var te *tim.Error
+	var ae *accounts.Error
 	switch {
 	case errors.As(err, &he):
 		return he
+	case errors.As(err, &ae):
+		return &httpError{Status: ae.Status, Code: statusCodes[ae.Status], Message: ae.Message, Field: ae.Field}
 	case errors.As(err, &fe):
 		return &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Message: fe.Message, Field: fe.Field}
 	case errors.As(err, &te):
@@ -106,6 +110,12 @@ func (s *Server) toHTTPError(err error) *httpError {
 	}
 	return &httpError{Status: http.StatusInternalServerError, Code: api.CodeInternal, Err: err,
 		Message: "Something went wrong on the server. Try again; if it keeps happening, give the request id to your administrator."}
+}
+
+// statusCodes is the API's error code for each status a refusal can have.
+var statusCodes = map[int]string{
+	http.StatusBadRequest: api.CodeInvalidArgument, http.StatusForbidden: api.CodePermissionDenied,
+	http.StatusNotFound: api.CodeNotFound, http.StatusConflict: api.CodeConflict,
 }
 
 // tencentMessages are the sentences for Tencent codes a moderator can meet.

@@ -28,12 +28,14 @@ type Metrics struct {
 	rateWait       *prometheus.CounterVec   // op, limit
 	auditAppends   *prometheus.CounterVec   // kind, result
 	auditSeconds   prometheus.Histogram
+
+	usage *usage // the last minutes of Tencent calls, for the health page
 }
 
 // NewMetrics makes the series; the Tencent client reports to it as its
 // Observer, and the server registers the rest when it is made.
 func NewMetrics() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
+	m := &Metrics{reg: prometheus.NewRegistry(), usage: newUsage(time.Now)}
 	f := func(c prometheus.Collector) { m.reg.MustRegister(c) }
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imdesk_http_requests_total",
 		Help: "HTTP requests answered, by route pattern, method and status."}, []string{"route", "method", "status"})
@@ -90,7 +92,8 @@ func (m *Metrics) request(route, method string, status int, took time.Duration) 
 }
 
 // Attempt implements tim.Observer.
-func (m *Metrics) Attempt(op string, err error, took time.Duration) {
+func (m *Metrics) Attempt(op string, perSecond int, err error, took time.Duration) {
+	m.usage.add(op, perSecond)
 	m.tencentCalls.WithLabelValues(op, tencentOutcome(err)).Inc()
 	m.tencentSeconds.WithLabelValues(op).Observe(took.Seconds())
 }

@@ -54,6 +54,8 @@ type Server struct {
 	metrics    *Metrics
 	metricsSrv *http.Server
 	metricsLn  net.Listener
+	verified   verification // the last check of the audit chain from the panel
+	pinged     tencentCheck // the last check that Tencent answers
 	handler    http.Handler
 	http       *http.Server
 	ln         net.Listener
@@ -144,6 +146,16 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/groups/{groupID}/attributes", false, s.handleClearAttributes},
 		{"GET", "/api/v1/audit", false, s.handleAudit},
 		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
+		{"POST", "/api/v1/session/password", false, s.handleChangePassword},
+		// Admins only:
+		{"GET", "/api/v1/accounts", false, s.requireAdmin(s.handleAccounts)},
+		{"POST", "/api/v1/accounts", false, s.requireAdmin(s.handleAddAccount)},
+		{"GET", "/api/v1/accounts/{name}", false, s.requireAdmin(s.handleAccount)},
+		{"PATCH", "/api/v1/accounts/{name}", false, s.requireAdmin(s.handleUpdateAccount)},
+		{"POST", "/api/v1/accounts/{name}/password", false, s.requireAdmin(s.handleResetPassword)},
+		{"DELETE", "/api/v1/accounts/{name}/sessions", false, s.requireAdmin(s.handleEndSessions)},
+		{"GET", "/api/v1/health", false, s.requireAdmin(s.handleAdminHealth)},
+		{"POST", "/api/v1/audit/verify", false, s.requireAdmin(s.handleVerifyAudit)},
 	}
 }
 

@@ -23,7 +23,8 @@ func (s *Server) sessionInfo(c *caller) api.Session {
 	if c.SeesEverything() {
 		scope = api.Scope{All: true}.Normalise()
 	}
-	return api.Session{Username: c.Name, Role: c.Role, Scope: scope, Expires: expires.UTC().Format(time.RFC3339)}
+	return api.Session{Username: c.Name, Role: c.Role, Scope: scope, Expires: expires.UTC().Format(time.RFC3339),
+		MustChangePassword: c.MustChangePassword}
 }
 
 // handleSignIn serves POST /api/v1/session.
@@ -60,6 +61,10 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	s.throttle.succeed(name, ip)
 	now := s.now()
+	if err := s.db.RecordSignIn(r.Context(), acct.Name, now); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
 	_ = s.db.DeleteExpiredSessions(r.Context(), now.Add(-s.sessions.idle), now.Add(-s.sessions.max))
 	// A new session, with a new id, at every sign-in: end the one the
 	// browser had, if any.
@@ -102,4 +107,50 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// handleChangePassword serves POST /api/v1/session/password: the signed-in
+// account replaces its password (the current one is asked again). Its other
+// sessions end; this one goes on.
+func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
+	var in api.PasswordChange
+	if err := decodeJSON(w, r, &in); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	c := callerOf(r.Context())
+	ip := clientIP(r)
+	if wait := s.throttle.attempt(c.Name, ip); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many attempts. Try again in %s.", plural(secs, "second")))
+		he.RetryAfter = secs
+		s.writeAPIError(w, r, he)
+		return
+	}
+	if _, err := s.db.Authenticate(r.Context(), c.Name, in.Current); err != nil {
+		if errors.Is(err, sqlite.ErrBadCredentials) {
+			err = &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "current", Message: "Your current password is not right."}
+		}
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.throttle.succeed(c.Name, ip)
+	switch {
+	case sqlite.CheckPassword(in.New) != nil:
+		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "new",
+			Message: fmt.Sprintf("A password is %d to %d bytes; this one is %d.", sqlite.MinPasswordBytes, sqlite.MaxPasswordBytes, len(in.New))})
+		return
+	case in.New == in.Current:
+		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "new",
+			Message: "Choose a password other than the one you have now."})
+		return
+	}
+	if err := s.db.ChangeOwnPassword(r.Context(), c.Name, in.New, c.session.ID); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.audit(r, sqlite.Entry{Kind: sqlite.KindEvent, Actor: c.Name, Role: c.Role, IP: ip, UserAgent: truncate(r.UserAgent(), 256),
+		RequestID: requestID(r.Context()), Action: "account.password.change", Target: c.Name, Outcome: sqlite.OutcomeOK})
+	c.MustChangePassword = false
+	writeJSON(w, http.StatusOK, s.sessionInfo(c))
 }

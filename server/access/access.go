@@ -125,3 +125,7 @@ func (p *Principal) CanChange(ctx context.Context, m Members, f Family, t Target
 	}
 	return p.Sees(ctx, m, t)
 }
+
+// Administers reports whether the principal manages panel accounts and the
+// panel itself (accounts, health, audit verification): admins only.
+func (p *Principal) Administers() bool { return p.Role == api.RoleAdmin }

@@ -61,6 +61,9 @@ type Session struct {
 	Role     string `json:"role"`
 	Scope    Scope  `json:"scope"`
 	Expires  string `json:"expires"`
+	// MustChangePassword: the account signed in with a first or reset
+	// password and must set its own before anything else.
+	MustChangePassword bool `json:"mustChangePassword,omitempty"`
 }
 
 // SignIn is the body of POST /api/v1/session.

@@ -4,17 +4,19 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/user"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/imdesk/imdesk/server/accounts"
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 )
@@ -56,7 +58,7 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("imdesk account "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	role := fs.String("role", "", "viewer, moderator or admin (add)")
+	role := fs.String("role", "", "viewer, moderator or admin (add, role)")
 	groups := fs.String("scope", "", "comma-separated group IDs the account may see and, as moderator, change; * for everything (add, scope)")
 	membersOf := fs.String("members-of", "", "comma-separated group IDs whose members' conversation groups and friend lists the account may see and change (add, scope)")
 	users := fs.String("users", "", "comma-separated user IDs whose conversation groups and friend lists the account may see and change (add, scope)")
@@ -79,83 +81,84 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 	}
 	ctx := context.Background()
 	fail := func(err error) int { fmt.Fprintf(stderr, "imdesk account %s: %v\n", sub, err); return 1 }
-	// Account changes made here are audited like those made in the panel.
-	audit := func(request any) {
-		req, _ := json.Marshal(request)
-		actor := "command line"
-		if u, err := user.Current(); err == nil {
-			actor += " (" + u.Username + ")"
-		}
-		if _, err := db.Append(ctx, sqlite.Entry{Kind: sqlite.KindEvent, Actor: actor, Role: api.RoleAdmin, IP: "local",
-			UserAgent: "imdesk account", RequestID: "cli", Action: "account." + sub, Target: name, Request: req,
-			Outcome: sqlite.OutcomeOK}); err != nil {
-			fmt.Fprintf(stderr, "imdesk account %s: done, but not recorded in the audit log: %v\n", sub, err)
-		}
+	// The command line administers accounts with the same code, rules and
+	// audit entries as the admin pages.
+	actor := accounts.Actor{Name: "command line", Role: api.RoleAdmin, IP: "local", UserAgent: "imdesk account", RequestID: "cli"}
+	if u, err := user.Current(); err == nil {
+		actor.Name += " (" + u.Username + ")"
 	}
+	ad := &accounts.Admin{DB: db, Now: time.Now, Idle: 24 * time.Hour, Max: 24 * time.Hour,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 	if sub != "list" && name == "" {
 		return fail(errors.New("name the account"))
 	}
+	show := func(verb string, a api.Account) {
+		fmt.Fprintf(stdout, "account %s %s: %s, scope: %s\n", a.Name, verb, a.Role, a.ScopeWords)
+	}
 	switch sub {
 	case "add":
-		if err := sqlite.CheckRole(*role); err != nil {
-			return fail(fmt.Errorf("--role: %w", err))
-		}
-		scope := parseScope(*groups, *membersOf, *users)
 		pw, err := readPassword(stdin)
 		if err != nil {
 			return fail(err)
 		}
-		if err := db.AddAccount(ctx, name, pw, *role, scope); err != nil {
-			return fail(err)
-		}
-		audit(map[string]any{"role": *role, "scope": scope.Normalise()})
-		words := scope.Normalise().String()
-		if *role == api.RoleAdmin {
-			words = "everything (admin)"
-		}
-		fmt.Fprintf(stdout, "account %s added as %s, scope: %s\n", name, *role, words)
-	case "scope":
-		scope := parseScope(*groups, *membersOf, *users)
-		before, err := db.Account(ctx, name)
+		out, err := ad.Add(ctx, actor, api.AccountNew{Name: name, Role: *role, Scope: parseScope(*groups, *membersOf, *users)}, pw)
 		if err != nil {
 			return fail(err)
 		}
-		if err := db.SetScope(ctx, name, scope); err != nil {
+		show("added", out.Account)
+	case "scope", "role", "disable", "enable":
+		var req api.AccountUpdate
+		switch sub {
+		case "scope":
+			scope := parseScope(*groups, *membersOf, *users)
+			req.Scope = &scope
+		case "role":
+			req.Role = role
+		default:
+			disabled := sub == "disable"
+			req.Disabled = &disabled
+		}
+		a, err := ad.Update(ctx, actor, name, req)
+		if err != nil {
 			return fail(err)
 		}
-		audit(map[string]any{"before": before.Scope, "scope": scope.Normalise()})
-		fmt.Fprintf(stdout, "scope of %s: %s\n", name, scope.Normalise())
+		if sub == "disable" {
+			fmt.Fprintf(stdout, "account %s disabled; its sessions have ended\n", name)
+		} else {
+			show(map[string]string{"scope": "changed", "role": "changed", "enable": "enabled"}[sub], a)
+		}
 	case "passwd":
 		pw, err := readPassword(stdin)
 		if err != nil {
 			return fail(err)
 		}
-		if err := db.SetPassword(ctx, name, pw); err != nil {
+		if err := ad.SetPassword(ctx, actor, name, pw); err != nil {
 			return fail(err)
 		}
-		audit(map[string]any{})
 		fmt.Fprintf(stdout, "password of %s changed; its sessions have ended\n", name)
-	case "disable", "enable":
-		if err := db.SetDisabled(ctx, name, sub == "disable"); err != nil {
-			return fail(err)
-		}
-		audit(map[string]any{})
-		fmt.Fprintf(stdout, "account %s %sd\n", name, sub)
-	case "list":
-		accts, err := db.Accounts(ctx)
+	case "reset":
+		out, err := ad.ResetPassword(ctx, actor, name)
 		if err != nil {
 			return fail(err)
 		}
-		for _, a := range accts {
+		fmt.Fprintf(stdout, "one-time password of %s: %s\n(shown once; %s must set a new one at the next sign-in; their sessions have ended)\n",
+			name, out.Password, name)
+	case "end-sessions":
+		if _, err := ad.EndSessions(ctx, actor, name); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "every session of %s has ended\n", name)
+	case "list":
+		list, err := ad.List(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		for _, a := range list {
 			state := "active"
 			if a.Disabled {
 				state = "disabled"
 			}
-			scope := a.Scope.String()
-			if a.Role == api.RoleAdmin {
-				scope = "everything (admin)"
-			}
-			fmt.Fprintf(stdout, "%-20s %-10s %-9s %s\n", a.Name, a.Role, state, scope)
+			fmt.Fprintf(stdout, "%-20s %-10s %-9s %s\n", a.Name, a.Role, state, a.ScopeWords)
 			for _, l := range []struct {
 				label string
 				ids   []string
@@ -263,7 +266,7 @@ func ensureDemoAccounts(ctx context.Context, db *sqlite.DB) ([]demoAccount, erro
 		}
 		err := db.AddAccount(ctx, a.name, a.password, a.name, scope)
 		if err != nil && strings.Contains(err.Error(), "already exists") {
-			err = db.SetPassword(ctx, a.name, a.password)
+			err = db.SetPassword(ctx, a.name, a.password, false)
 		}
 		if err != nil {
 			return nil, err

@@ -46,6 +46,9 @@ Usage:
                            the scope names groups, members of groups, and users
   imdesk account scope NAME [--scope …] [--members-of …] [--users …]
                            replace an account's scope
+  imdesk account role NAME --role viewer|moderator|admin
+  imdesk account reset NAME     a one-time password, to be replaced at the next sign-in
+  imdesk account end-sessions NAME   sign the account out everywhere now
   imdesk account passwd NAME    set a new password (read from standard input)
   imdesk account disable NAME   disable an account and end its sessions
   imdesk account enable NAME    enable it again

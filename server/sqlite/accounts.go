@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,8 +22,10 @@ import (
 // scope (what access decides with), and whether it is disabled.
 type Account struct {
 	access.Principal
-	Disabled bool
-	hash     string
+	Disabled           bool
+	MustChangePassword bool      // a first or reset password: set a new one before anything else
+	LastSignIn         time.Time // zero: never
+	hash               string
 }
 
 // Password rules: long enough to resist guessing, short enough for bcrypt
@@ -128,8 +131,10 @@ func (d *DB) SetScope(ctx context.Context, name string, scope api.Scope) error {
 	return nil
 }
 
-// SetPassword changes an account's password and ends its sessions.
-func (d *DB) SetPassword(ctx context.Context, name, password string) error {
+// SetPassword changes an account's password and ends its sessions. With
+// mustChange, the password is a first or reset one that its owner must
+// replace at the next sign-in.
+func (d *DB) SetPassword(ctx context.Context, name, password string, mustChange bool) error {
 	if err := CheckPassword(password); err != nil {
 		return err
 	}
@@ -137,13 +142,114 @@ func (d *DB) SetPassword(ctx context.Context, name, password string) error {
 	if err != nil {
 		return err
 	}
-	return d.updateAccount(ctx, name, `UPDATE accounts SET password_hash = ?, updated_at = ? WHERE name = ?`, string(hash), d.now().Unix(), name)
+	return d.updateAccount(ctx, name, `UPDATE accounts SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE name = ?`,
+		string(hash), mustChange, d.now().Unix(), name)
+}
+
+// ChangeOwnPassword replaces the password of a signed-in account and ends
+// its other sessions (keep names the session to keep).
+func (d *DB) ChangeOwnPassword(ctx context.Context, name, password, keep string) error {
+	if err := CheckPassword(password); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	if err != nil {
+		return err
+	}
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE name = ?`,
+		string(hash), d.now().Unix(), name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("account %q: %w", name, ErrNotFound)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account = ? AND id != ?`, name, keep); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ErrLastAdmin refuses a change that would leave no enabled admin.
+var ErrLastAdmin = errors.New("the last enabled admin cannot be disabled or given another role")
+
+// UpdateAccount changes an account's role, scope and disabled state as
+// change says, in one transaction that refuses to leave no enabled admin.
+// Disabling ends the account's sessions. It returns the account before and
+// after.
+func (d *DB) UpdateAccount(ctx context.Context, name string, change func(*Account) error) (before, after *Account, err error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	before, err = scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE name = ?`, name))
+	if err != nil {
+		return nil, nil, fmt.Errorf("account %q: %w", name, err)
+	}
+	a := *before
+	if err := change(&a); err != nil {
+		return nil, nil, err
+	}
+	if err := CheckRole(a.Role); err != nil {
+		return nil, nil, err
+	}
+	scope, err := scopeJSON(a.Scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET role = ?, scope = ?, disabled = ?, updated_at = ? WHERE name = ?`,
+		a.Role, scope, a.Disabled, d.now().Unix(), name); err != nil {
+		return nil, nil, err
+	}
+	wasAdmin := before.Role == api.RoleAdmin && !before.Disabled
+	if isAdmin := a.Role == api.RoleAdmin && !a.Disabled; wasAdmin && !isAdmin {
+		var admins int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE role = 'admin' AND disabled = 0`).Scan(&admins); err != nil {
+			return nil, nil, err
+		}
+		if admins == 0 {
+			return nil, nil, ErrLastAdmin
+		}
+	}
+	if a.Disabled && !before.Disabled {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account = ?`, name); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, err
+	}
+	after, err = d.Account(ctx, name)
+	return before, after, err
+}
+
+// RecordSignIn notes a successful sign-in.
+func (d *DB) RecordSignIn(ctx context.Context, name string, at time.Time) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE accounts SET last_signin = ? WHERE name = ?`, at.UnixMilli(), name)
+	return err
+}
+
+// EndSessions ends every session of an account now and says how many.
+func (d *DB) EndSessions(ctx context.Context, name string) (int, error) {
+	res, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE account = ?`, name)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // SetDisabled disables (or enables) an account; disabling ends its sessions
 // at once.
 func (d *DB) SetDisabled(ctx context.Context, name string, disabled bool) error {
-	return d.updateAccount(ctx, name, `UPDATE accounts SET disabled = ?, updated_at = ? WHERE name = ?`, disabled, d.now().Unix(), name)
+	_, _, err := d.UpdateAccount(ctx, name, func(a *Account) error { a.Disabled = disabled; return nil })
+	return err
 }
 
 func (d *DB) updateAccount(ctx context.Context, name, query string, args ...any) error {
@@ -167,16 +273,19 @@ func (d *DB) updateAccount(ctx context.Context, name, query string, args ...any)
 
 // Account returns the named account.
 func (d *DB) Account(ctx context.Context, name string) (*Account, error) {
-	row := d.db.QueryRowContext(ctx, `SELECT name, password_hash, role, scope, disabled FROM accounts WHERE name = ?`, name)
+	row := d.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE name = ?`, name)
 	return scanAccount(row)
 }
 
 type scanner interface{ Scan(...any) error }
 
+const accountColumns = `name, password_hash, role, scope, disabled, must_change_password, last_signin`
+
 func scanAccount(row scanner) (*Account, error) {
 	var a Account
 	var scope string
-	if err := row.Scan(&a.Name, &a.hash, &a.Role, &scope, &a.Disabled); err != nil {
+	var last sql.NullInt64
+	if err := row.Scan(&a.Name, &a.hash, &a.Role, &scope, &a.Disabled, &a.MustChangePassword, &last); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -186,12 +295,15 @@ func scanAccount(row scanner) (*Account, error) {
 		return nil, fmt.Errorf("account %s: scope: %w", a.Name, err)
 	}
 	a.Scope = a.Scope.Normalise()
+	if last.Valid {
+		a.LastSignIn = time.UnixMilli(last.Int64)
+	}
 	return &a, nil
 }
 
 // Accounts lists every account by name.
 func (d *DB) Accounts(ctx context.Context) ([]*Account, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT name, password_hash, role, scope, disabled FROM accounts ORDER BY name`)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}

@@ -304,3 +304,14 @@ func (d *DB) Verify(ctx context.Context) (int64, *Broken, error) {
 	}
 	return n, nil, rows.Err()
 }
+
+// Head returns the number of entries and the newest entry's hash.
+func (d *DB) Head(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := d.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return seq, hash, err
+}

@@ -67,3 +67,23 @@ func (d *DB) CountSessions(ctx context.Context, idleBefore, createdBefore time.T
 		idleBefore.UnixMilli(), createdBefore.UnixMilli()).Scan(&n)
 	return n, err
 }
+
+// SessionCounts counts each account's sessions that have not ended.
+func (d *DB) SessionCounts(ctx context.Context, idleBefore, createdBefore time.Time) (map[string]int, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT account, count(*) FROM sessions WHERE last_seen >= ? AND created_at >= ? GROUP BY account`,
+		idleBefore.UnixMilli(), createdBefore.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
+}

@@ -64,13 +64,13 @@ func TestAccounts(t *testing.T) {
 	}
 	d.SetDisabled(ctx, "mod", false)
 	d.CreateSession(ctx, SessionRow{ID: "s2", Account: "mod", Created: now, LastSeen: now})
-	if err := d.SetPassword(ctx, "mod", "another long password"); err != nil {
+	if err := d.SetPassword(ctx, "mod", "another long password", false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.Session(ctx, "s2"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("session after password change: %v", err)
 	}
-	if err := d.SetPassword(ctx, "ghost", "another long password"); !errors.Is(err, ErrNotFound) {
+	if err := d.SetPassword(ctx, "ghost", "another long password", false); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("SetPassword(ghost) = %v", err)
 	}
 }

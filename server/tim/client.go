@@ -59,9 +59,10 @@ type Config struct {
 
 // Observer watches the client's calls.
 type Observer interface {
-	// Attempt is one request to Tencent: the command, its error (nil when
-	// Tencent answered OK) and how long it took.
-	Attempt(op string, err error, took time.Duration)
+	// Attempt is one request to Tencent: the command, Tencent's limit for
+	// it in calls per second, its error (nil when Tencent answered OK) and
+	// how long it took.
+	Attempt(op string, perSecond int, err error, took time.Duration)
 	// Waited is time a call spent waiting for a rate limit ("api" or
 	// "group").
 	Waited(op, limit string, waited time.Duration)
@@ -204,7 +205,7 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 			if last != nil {
 				err = last
 			}
-			obs.Attempt(o.name(), err, c.cfg.Now().Sub(start))
+			obs.Attempt(o.name(), o.perSec, err, c.cfg.Now().Sub(start))
 		}
 		if last == nil {
 			c.cfg.Logger.DebugContext(ctx, "tencent call", "op", o.name(), "attempt", attempt, "duration", c.cfg.Now().Sub(start))

@@ -1,0 +1,59 @@
+package api
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Health is the panel's health as the admin page shows it
+// (GET /api/v1/health).
+type Health struct {
+	Version    string          `json:"version"`
+	Mode       string          `json:"mode"` // "live" or "demo"
+	Tencent    TencentHealth   `json:"tencent"`
+	RateLimits []RateUse       `json:"rateLimits"`
+	Audit      AuditHealth     `json:"audit"`
+	GroupIndex json.RawMessage `json:"groupIndex,omitempty"`
+}
+
+// TencentHealth says whether Tencent answers, where, and the admin
+// UserSig's age.
+type TencentHealth struct {
+	URL              string    `json:"url"`
+	Region           string    `json:"region,omitempty"`
+	Reachable        bool      `json:"reachable"`
+	Problem          string    `json:"problem,omitempty"`
+	CheckedAt        time.Time `json:"checkedAt"`
+	UserSigAgeSec    int64     `json:"userSigAgeSeconds"`
+	UserSigRenewsSec int64     `json:"userSigRenewsInSeconds"`
+}
+
+// RateUse is one Tencent command's use of its per-second limit.
+type RateUse struct {
+	Op            string `json:"op"`
+	PerSecond     int    `json:"perSecond"`
+	LastMinute    int    `json:"lastMinute"`    // calls in the last 60 seconds
+	PeakPerSecond int    `json:"peakPerSecond"` // the busiest second of the last 5 minutes
+}
+
+// AuditHealth is the audit log's head and its last verification.
+type AuditHealth struct {
+	Entries  int64         `json:"entries"`
+	HeadHash string        `json:"headHash"`
+	Verified *Verification `json:"lastVerification,omitempty"`
+}
+
+// Verification is the result of checking the audit chain.
+type Verification struct {
+	At      time.Time `json:"at"`
+	By      string    `json:"by"`
+	Entries int64     `json:"entries"`
+	Intact  bool      `json:"intact"`
+	Broken  *Broken   `json:"broken,omitempty"`
+}
+
+// Broken names the first entry where the chain does not hold.
+type Broken struct {
+	Seq    int64  `json:"seq"`
+	Reason string `json:"reason"`
+}

@@ -1,0 +1,78 @@
+package server
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// usageWindow is how far back the health page looks at Tencent calls.
+const usageWindow = 5 * 60 // seconds
+
+// usage counts Tencent calls per command and second over the last five
+// minutes, for the health page's "rate-limit usage": how close each
+// command comes to Tencent's per-second limit.
+type usage struct {
+	now func() time.Time
+	mu  sync.Mutex
+	ops map[string]*opUsage
+}
+
+type opUsage struct {
+	perSecond int
+	second    [usageWindow]int64 // the Unix second each slot counts
+	count     [usageWindow]int
+}
+
+func newUsage(now func() time.Time) *usage { return &usage{now: now, ops: map[string]*opUsage{}} }
+
+func (u *usage) add(op string, perSecond int) {
+	sec := u.now().Unix()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	o := u.ops[op]
+	if o == nil {
+		o = &opUsage{}
+		u.ops[op] = o
+	}
+	o.perSecond = perSecond
+	i := sec % usageWindow
+	if o.second[i] != sec {
+		o.second[i], o.count[i] = sec, 0
+	}
+	o.count[i]++
+}
+
+// report lists every command called in the window, busiest first.
+func (u *usage) report() []api.RateUse {
+	now := u.now().Unix()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := []api.RateUse{}
+	for op, o := range u.ops {
+		r := api.RateUse{Op: op, PerSecond: o.perSecond}
+		for i, sec := range o.second {
+			if age := now - sec; age >= 0 && age < usageWindow {
+				r.PeakPerSecond = max(r.PeakPerSecond, o.count[i])
+				if age < 60 {
+					r.LastMinute += o.count[i]
+				}
+			}
+		}
+		if r.PeakPerSecond > 0 {
+			out = append(out, r)
+		}
+	}
+	share := func(r api.RateUse) float64 { return float64(r.PeakPerSecond) / float64(max(r.PerSecond, 1)) }
+	slices.SortFunc(out, func(a, b api.RateUse) int {
+		if c := cmp.Compare(share(b), share(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Op, b.Op)
+	})
+	return out
+}
