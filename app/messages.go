@@ -131,6 +131,8 @@ type catalogue struct {
 	AuditAgent     string
 	Actions        map[string]string
 	Outcomes       map[string]string
+
+	Admin adminCatalogue // the admin's pages (messages-admin.go)
 }
 
 // section names one area of the panel in the navigation and on the home page.
@@ -168,6 +170,8 @@ var english = catalogue{
 		pathConversations: {"Conversation groups", "Organise a user's conversations into groups and marks."},
 		pathFriendLists:   {"Friend lists", "Create and remove a user's friend lists."},
 		pathAudit:         {"Audit log", "See who changed what, when, and whether it worked."},
+		pathAccounts:      {"Accounts", "Add panel accounts, change their role and scope, sign them out."},
+		pathHealth:        {"Health", "Tencent, rate limits, the audit log and the version, at a glance."},
 	},
 	NotBuilt: "This part of the panel is not available yet.",
 
@@ -281,12 +285,22 @@ var english = catalogue{
 		"account.passwd":           "Changed a password",
 		"account.disable":          "Disabled an account",
 		"account.enable":           "Enabled an account",
+		"account.update":           "Changed an account",
+		"account.password.reset":   "Gave a one-time password",
+		"account.password.change":  "Set their own password",
+		"account.sessions.end":     "Ended an account's sessions",
+		"audit.verify":             "Verified the audit log",
 	},
 	Outcomes: map[string]string{"ok": "Done", "failed": "Failed", "unknown": "Unknown — check the group", "pending": "In progress"},
+	Admin:    englishAdmin,
 }
 
 // msg is the catalogue in use. English is the only language so far.
 var msg = &english
 
-// navOrder is the order of the sections in the navigation.
-var navOrder = []string{pathGroups, pathConversations, pathFriendLists, pathAudit}
+// navOrder is the order of the sections in the navigation; adminNav are
+// shown to admins only.
+var (
+	navOrder = []string{pathGroups, pathConversations, pathFriendLists, pathAudit}
+	adminNav = []string{pathAccounts, pathHealth}
+)

@@ -12,6 +12,9 @@ const (
 	pathConversations = "/conversation-groups"
 	pathFriendLists   = "/friend-lists"
 	pathAudit         = "/audit"
+	pathAccounts      = "/accounts"
+	pathHealth        = "/health"
+	pathPassword      = "/password"
 )
 
 func registerRoutes() {
@@ -22,4 +25,7 @@ func registerRoutes() {
 	app.Route(pathConversations, func() app.Composer { return newSectionPage(pathConversations) })
 	app.Route(pathFriendLists, func() app.Composer { return newSectionPage(pathFriendLists) })
 	app.Route(pathAudit, func() app.Composer { return &auditPage{} })
+	app.Route(pathAccounts, func() app.Composer { return &accountsPage{} })
+	app.Route(pathHealth, func() app.Composer { return &healthPage{} })
+	app.Route(pathPassword, func() app.Composer { return &passwordPage{} })
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 
@@ -86,6 +87,7 @@ func (s *shell) OnMount(ctx app.Context) {
 	}
 	if currentSession != nil {
 		s.session = currentSession
+		s.requirePassword(ctx)
 		return
 	}
 	ctx.Async(func() {
@@ -97,9 +99,26 @@ func (s *shell) OnMount(ctx app.Context) {
 			var sess api.Session
 			if r.decode(&sess) == nil {
 				currentSession, s.session = &sess, &sess
+				s.requirePassword(ctx)
 			}
 		})
 	})
+}
+
+// requirePassword sends an account that signed in with a one-time password
+// to set its own first; the server refuses it everything else anyway.
+func (s *shell) requirePassword(ctx app.Context) {
+	if s.session != nil && s.session.MustChangePassword && s.Ipath != pathPassword {
+		ctx.Navigate(pathPassword + "?next=" + url.QueryEscape(app.Window().URL().RequestURI()))
+	}
+}
+
+// navItems is what the navigation offers the signed-in account.
+func (s *shell) navItems() []string {
+	if s.session != nil && s.session.Role == api.RoleAdmin {
+		return append(append([]string{}, navOrder...), adminNav...)
+	}
+	return navOrder
 }
 
 func (s *shell) OnAppUpdate(ctx app.Context) {
@@ -226,8 +245,8 @@ func (s *shell) Render() app.UI {
 		app.If(s.Ipath != pathSignIn, func() app.UI {
 			return app.Nav().Class("nav").Aria("label", msg.NavLabel).Body(
 				app.Ul().Body(
-					app.Range(navOrder).Slice(func(i int) app.UI {
-						p := navOrder[i]
+					app.Range(s.navItems()).Slice(func(i int) app.UI {
+						p := s.navItems()[i]
 						link := app.A().Href(p).Text(msg.Sections[p].Title).OnClick(s.guardLeave)
 						if p == s.Ipath || (p == pathGroups && s.Ipath == pathGroup) {
 							link = link.Aria("current", "page")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -61,6 +62,10 @@ func (p *signInPage) submit(ctx app.Context, e app.Event) {
 				currentSession = &sess
 			}
 			p.password = ""
+			if sess.MustChangePassword {
+				ctx.Navigate(pathPassword + "?next=" + url.QueryEscape(p.next(ctx)))
+				return
+			}
 			ctx.Navigate(p.next(ctx))
 		})
 	})

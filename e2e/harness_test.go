@@ -397,7 +397,14 @@ func (s *session) reportPath(kind, suffix string) (string, error) {
 		return "", err
 	}
 	name := regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(s.t.Name(), "_")
-	return filepath.Join(dir, name+suffix), nil
+	path := filepath.Join(dir, name+suffix)
+	// A test with several browser contexts keeps each one's artefact.
+	for n := 2; ; n++ {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return path, nil
+		}
+		path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", name, n, suffix))
+	}
 }
 
 // screenshot saves the page as E2E_REPORTS/screenshots/<test>-<label>.png.

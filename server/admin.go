@@ -176,11 +176,12 @@ func (s *Server) tencentProblem(ctx context.Context) (time.Time, string) {
 
 // handleHealth serves GET /api/v1/health: what an admin checks at a glance.
 func (s *Server) handleAdminHealth(w http.ResponseWriter, r *http.Request) {
-	h := api.Health{Version: s.version, Mode: "live", RateLimits: s.metrics.usage.report()}
+	h := api.Health{Version: s.version, Mode: "live"}
 	if s.cfg.Demo {
 		h.Mode = "demo"
 	}
 	at, problem := s.tencentProblem(r.Context())
+	h.RateLimits = s.metrics.usage.report() // after the check, which is a call too
 	h.Tencent = api.TencentHealth{URL: s.tim.BaseURL(), Region: s.cfg.Region, Reachable: problem == "", Problem: problem, CheckedAt: at.UTC()}
 	if age, renews, ok := s.tim.SigAge(); ok {
 		h.Tencent.UserSigAgeSec, h.Tencent.UserSigRenewsSec = int64(age/time.Second), int64(renews/time.Second)
