@@ -38,7 +38,9 @@ type pendingAction struct {
 	run         func()
 }
 
-func (p *accountsPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(msg.Admin.AccountsTitle + " · " + msg.AppName) }
+func (p *accountsPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(msg.Admin.AccountsTitle + " · " + msg.AppName)
+}
 
 func (p *accountsPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(msg.Admin.AccountsTitle + " · " + msg.AppName)

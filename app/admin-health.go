@@ -22,7 +22,9 @@ type healthPage struct {
 	ctx       app.Context // the page's own: see accountsPage.ctx
 }
 
-func (p *healthPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(msg.Admin.HealthTitle + " · " + msg.AppName) }
+func (p *healthPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(msg.Admin.HealthTitle + " · " + msg.AppName)
+}
 
 func (p *healthPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(msg.Admin.HealthTitle + " · " + msg.AppName)

@@ -22,8 +22,12 @@ type passwordPage struct {
 	err                   *api.Error
 }
 
-func (p *passwordPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(msg.Admin.PasswordTitle + " · " + msg.AppName) }
-func (p *passwordPage) OnNav(ctx app.Context)       { ctx.Page().SetTitle(msg.Admin.PasswordTitle + " · " + msg.AppName) }
+func (p *passwordPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(msg.Admin.PasswordTitle + " · " + msg.AppName)
+}
+func (p *passwordPage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle(msg.Admin.PasswordTitle + " · " + msg.AppName)
+}
 
 func (p *passwordPage) submit(ctx app.Context, e app.Event) {
 	e.PreventDefault()

@@ -118,4 +118,3 @@ func (s *session) apiStatus(method, path string) int {
 	n, _ := v.(int)
 	return n
 }
-
