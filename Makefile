@@ -123,14 +123,14 @@ bench: build deps
 	} > docs/benchmarks.md
 	@echo "wrote docs/benchmarks.md"
 
-## screenshots: the editor at desktop and phone width, for the README (with
+## screenshots: the pages the README shows, at desktop and phone width (with
 ## Debian's CJK fonts, which the tests themselves do not need)
 screenshots: build deps
 	@test -d /usr/share/fonts/opentype/noto || { $(SUDO) apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 	mkdir -p docs/screenshots
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" \
-	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -run TestEditorScreenshots ./e2e
+	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -run 'Screenshots$$' ./e2e
 
 deps: deps-apt deps-driver deps-axe deps-gotestsum
 
