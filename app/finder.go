@@ -62,6 +62,10 @@ func (p *finderPage) OnNav(ctx app.Context) {
 		return // the prerendered page shows the loading state; the browser loads
 	}
 	p.recent = recentGroups(ctx)
+	if v, ok := typedBeforeStart("finder-query"); ok && p.query == "" {
+		p.query = v // typed into the server-rendered page before the app took over
+		refocusAfterStart(ctx)
+	}
 	p.load(ctx)
 }
 

@@ -25,6 +25,18 @@ func (p *signInPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(msg.SignInTitle + " · " + msg.AppName)
 }
 
+// OnMount puts back what was typed into the server-rendered form before the
+// app took over.
+func (p *signInPage) OnMount(ctx app.Context) {
+	if v, ok := typedBeforeStart("signin-username"); ok && p.username == "" {
+		p.username = v
+	}
+	if v, ok := typedBeforeStart("signin-password"); ok && p.password == "" {
+		p.password = v
+	}
+	refocusAfterStart(ctx)
+}
+
 func (p *signInPage) OnPreRender(ctx app.Context) {
 	ctx.Page().SetTitle(msg.SignInTitle + " · " + msg.AppName)
 }
