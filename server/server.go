@@ -206,7 +206,7 @@ func (s *Server) uiHandler() http.Handler {
 			Maskable: "/web/icon-maskable.png",
 			SVG:      "/web/icon.svg",
 		},
-		Styles:    []string{"/web/imdesk.css"},
+		Styles: []string{"/web/imdesk.css"},
 		// Keeps what is typed into the prerendered page before the app
 		// starts (web/keep.js); small, and needed before the first key.
 		Scripts:   []string{"/web/keep.js"},
