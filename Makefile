@@ -42,7 +42,7 @@ GOTESTSUM  := $(CACHE)/gotestsum-$(GOTESTSUM_VERSION)/gotestsum
 REPORTS    := $(CURDIR)/e2e/reports
 RUN        ?=
 
-.PHONY: build run test vet unit e2e trace bench deps deps-apt deps-brotli deps-driver deps-axe deps-gotestsum screenshots clean
+.PHONY: build run test vet unit e2e trace bench floor deps deps-apt deps-brotli deps-driver deps-axe deps-gotestsum screenshots clean
 
 ## build: app.wasm (compressed) and the self-contained server at bin/imdesk
 build: $(BIN)
@@ -96,14 +96,19 @@ trace: deps-driver
 ## bench: measure size, page load, relay overhead and signing into docs/benchmarks.md
 ## (separate from make test: no test asserts a time)
 BENCH_OUT := $(CURDIR)/.cache/bench
-bench: build deps
+FLOOR_DIR := $(CURDIR)/.cache/floor
+bench: build deps floor
 	rm -rf $(BENCH_OUT) && mkdir -p $(BENCH_OUT)
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkRelay -benchtime 1x ./server > $(BENCH_OUT)/relay.log
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkPageLoad -benchtime 1x ./e2e > $(BENCH_OUT)/pageload.log
+	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
+	BENCH_OUT=$(BENCH_OUT) FLOOR_DIR=$(FLOOR_DIR) $(GO) test -run xxx -bench BenchmarkStartup -benchtime 1x -timeout 30m ./e2e > $(BENCH_OUT)/startup.log
 	$(GO) test -run xxx -bench . -count 3 ./server/tim | grep '^Benchmark' > $(BENCH_OUT)/tim.txt
 	@raw=$$(stat -c %s $(WASM)); gz=$$(stat -c %s $(WASM).gz); br=$$(stat -c %s $(WASM).br); \
 	verdict=met; [ $$br -le 1600000 ] || verdict='**missed**'; \
+	floor=$$(stat -c %s $(FLOOR_DIR)/web/app.wasm.br); ratio=$$(awk "BEGIN{printf \"%.3f\", $$br/$$floor}"); \
+	fverdict=met; awk "BEGIN{exit !($$br/$$floor <= 1.05)}" || fverdict='**missed**'; \
 	{ echo '# Benchmarks'; echo; \
 	  echo 'Written by `make bench`; no test asserts a time. Every figure below comes from the command named beside it.'; echo; \
 	  echo "Machine: $$(nproc) cores ($$(lscpu | sed -n 's/^Model name: *//p')), $$(free -g | awk '/^Mem:/{print $$2}') GiB, $$($(GO) version | cut -d' ' -f3-4), $$(chromium --version 2>/dev/null), measured $$(date -u +%Y-%m-%d)."; echo; \
@@ -111,6 +116,10 @@ bench: build deps
 	  echo 'Command: `make build`, then `stat -c %s web/app.wasm*`.'; echo; \
 	  echo '| encoding | bytes | budget | verdict |'; echo '|---|---|---|---|'; \
 	  echo "| raw | $$raw | | |"; echo "| gzip -9 | $$gz | | |"; echo "| brotli -q 11 | $$br | 1 600 000 | $$verdict |"; echo; \
+	  echo "Against the floor, go-app's own hello world built with the same toolchain (\`e2e/floor\`): $$floor bytes brotli; imdesk is **$${ratio}×** (target ≤ 1.05×: $$fverdict)."; echo; \
+	  echo '## Start-up against the floor (headless Chromium, loopback)'; echo; \
+	  echo 'Command: `go test -run xxx -bench BenchmarkStartup -benchtime 1x ./e2e` (with the e2e environment and FLOOR_DIR, as `make bench` sets them). The floor and imdesk are loaded alternately in the same run; times are from navigation start until the app has mounted, measured in the page. Cold is a new browser context (empty cache, no service worker), warm the same context again (service worker).'; echo; \
+	  cat $(BENCH_OUT)/startup.md; echo; \
 	  echo '## Page load (headless Chromium, loopback, signed in, the group finder)'; echo; \
 	  echo 'Command: `go test -run xxx -bench BenchmarkPageLoad -benchtime 1x ./e2e` (with the e2e environment, as `make bench` sets it). Times are from navigation start, measured in the page.'; echo; \
 	  cat $(BENCH_OUT)/pageload.md; echo; \
@@ -122,6 +131,13 @@ bench: build deps
 	  echo '```'; cat $(BENCH_OUT)/tim.txt; echo '```'; \
 	} > docs/benchmarks.md
 	@echo "wrote docs/benchmarks.md"
+
+## floor: go-app's hello world (e2e/floor), built like app.wasm, for make bench
+floor: deps-brotli
+	mkdir -p $(FLOOR_DIR)/web
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(FLOOR_DIR)/web/app.wasm ./e2e/floor
+	brotli --force --best --output=$(FLOOR_DIR)/web/app.wasm.br $(FLOOR_DIR)/web/app.wasm
+	$(GO) build -o $(FLOOR_DIR)/floor ./e2e/floor
 
 ## screenshots: the pages the README shows, at desktop and phone width (with
 ## Debian's CJK fonts, which the tests themselves do not need)

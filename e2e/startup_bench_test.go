@@ -1,0 +1,224 @@
+package e2e
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+// markMounted records, in the page, when the app mounted (performance.now()
+// at <html data-imdesk="ready">) and when the first contentful paint was.
+// Injected by the driver, so the page's CSP does not apply to it.
+const markMounted = `
+new MutationObserver((_, obs) => {
+  if (document.documentElement.getAttribute('data-imdesk') === 'ready') { window.__mounted = performance.now(); obs.disconnect(); }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-imdesk'] });
+new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') window.__fcp = e.startTime; })
+  .observe({ type: 'paint', buffered: true });`
+
+// startFloor runs go-app's hello world (e2e/floor, built by make bench into
+// FLOOR_DIR) on a loopback port.
+func startFloor(b *testing.B) (url string, stop func()) {
+	dir := os.Getenv("FLOOR_DIR")
+	if dir == "" {
+		b.Skip("FLOOR_DIR is not set: run make bench")
+	}
+	cmd := exec.Command(filepath.Join(dir, "floor"), dir, "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	re := regexp.MustCompile(`listening on (http://\S+)`)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			return m[1], func() { cmd.Process.Kill(); cmd.Wait() }
+		}
+	}
+	b.Fatal("the floor did not start")
+	return "", nil
+}
+
+// target is a page measured: where, and whether it needs a session.
+type target struct {
+	name, base, path string
+	signIn           bool
+}
+
+// startTimes opens t once in a new context (cold: empty cache, no service
+// worker), then again once the service worker runs (warm), and returns the
+// ms from navigation start to mounted for both.
+func startTimes(b *testing.B, t target, opts playwright.BrowserNewContextOptions) (cold, warm float64) {
+	opts.BaseURL = playwright.String(t.base)
+	bctx, err := suite.browser.NewContext(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bctx.Close()
+	if err := bctx.AddInitScript(playwright.Script{Content: playwright.String(markMounted)}); err != nil {
+		b.Fatal(err)
+	}
+	if t.signIn {
+		resp, err := bctx.Request().Post("/api/v1/session", playwright.APIRequestContextPostOptions{
+			Data: map[string]string{"username": "viewer", "password": suite.demo.passwords["viewer"]}})
+		if err != nil || resp.Status() != 200 {
+			b.Fatalf("sign in: %v", err)
+		}
+	}
+	cold, _ = mountOnce(b, bctx, t.path)
+	page := bctx.Pages()[0]
+	if _, err := page.Evaluate(`navigator.serviceWorker.ready.then(() => true)`); err != nil {
+		b.Fatal(err)
+	}
+	page.Close()
+	warm, _ = mountOnce(b, bctx, t.path)
+	return cold, warm
+}
+
+func mountOnce(b *testing.B, bctx playwright.BrowserContext, path string) (mounted, fcp float64) {
+	page, err := bctx.NewPage()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := page.Goto(path); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := page.WaitForFunction(`() => window.__mounted !== undefined && window.__fcp !== undefined`, nil,
+		playwright.PageWaitForFunctionOptions{Timeout: playwright.Float(120000)}); err != nil {
+		b.Fatal(err)
+	}
+	v, err := page.Evaluate(`[window.__mounted, window.__fcp]`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := v.([]any)
+	return toFloat(t[0]), toFloat(t[1])
+}
+
+// BenchmarkStartup measures imdesk's start-up against go-app's own hello
+// world (the floor), side by side in one run, alternating, ten times each:
+// the sign-in page and the group finder (signed in), cold and warm; and the
+// sign-in page on a throttled phone profile (1.6 Mbps, 150 ms, CPU ×4): the
+// first contentful paint and the time until the app works. Ratios are what
+// compare across machines. With BENCH_OUT set it writes startup.md there.
+// Run it with -benchtime 1x.
+func BenchmarkStartup(b *testing.B) {
+	floorURL, stop := startFloor(b)
+	defer stop()
+	desktopOpts := playwright.BrowserNewContextOptions{Viewport: &playwright.Size{Width: 1280, Height: 800}}
+	targets := []target{
+		{"floor (go-app hello world)", floorURL, "/", false},
+		{"imdesk sign-in page", suite.demo.baseURL, "/signin", false},
+		{"imdesk group finder", suite.demo.baseURL, "/groups", true},
+	}
+	const runs = 10
+	cold := make([][]float64, len(targets))
+	warm := make([][]float64, len(targets))
+	for range runs {
+		for i, t := range targets {
+			c, w := startTimes(b, t, desktopOpts)
+			cold[i], warm[i] = append(cold[i], c), append(warm[i], w)
+		}
+	}
+	med := func(v []float64) float64 {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		if len(s)%2 == 1 {
+			return s[len(s)/2]
+		}
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	var md strings.Builder
+	fmt.Fprintf(&md, "| page | cold (median) | × floor | warm (median) | × floor | target |\n|---|---|---|---|---|---|\n")
+	for i, t := range targets {
+		rc, rw := med(cold[i])/med(cold[0]), med(warm[i])/med(warm[0])
+		target := "—"
+		if i > 0 {
+			target = fmt.Sprintf("cold ≤ 1.2×: %s; warm ≤ 1.1×: %s", verdict(rc <= 1.2), verdict(rw <= 1.1))
+		}
+		fmt.Fprintf(&md, "| %s | %.0f ms | %.2f× | %.0f ms | %.2f× | %s |\n", t.name, med(cold[i]), rc, med(warm[i]), rw, target)
+	}
+	fmt.Fprintf(&md, "\nRuns, ms from navigation start until mounted (cold / warm):\n\n")
+	for i, t := range targets {
+		fmt.Fprintf(&md, "- %s: %v / %v\n", t.name, rounded(cold[i]), rounded(warm[i]))
+	}
+
+	// A first visit on a slow phone: what the person sees, and when it works.
+	fmt.Fprintf(&md, "\nThrottled phone profile (1.6 Mbps down, 750 kbps up, 150 ms latency, CPU ×4; a new context each time, median of 3):\n\n")
+	fmt.Fprintf(&md, "| page | first contentful paint | app works (mounted) |\n|---|---|---|\n")
+	for _, t := range targets[:2] {
+		var fcps, mounts []float64
+		for range 3 {
+			m, f := throttledOnce(b, t)
+			fcps, mounts = append(fcps, f), append(mounts, m)
+		}
+		fmt.Fprintf(&md, "| %s | %.0f ms | %.0f ms |\n", t.name, med(fcps), med(mounts))
+	}
+	b.Log("\n" + md.String())
+	if out := os.Getenv("BENCH_OUT"); out != "" {
+		if err := os.WriteFile(filepath.Join(out, "startup.md"), []byte(md.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// throttledOnce opens t cold in a phone-sized context whose network and CPU
+// are slowed through the DevTools protocol.
+func throttledOnce(b *testing.B, t target) (mounted, fcp float64) {
+	bctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(t.base),
+		Viewport: &playwright.Size{Width: 390, Height: 844}, IsMobile: playwright.Bool(true), HasTouch: playwright.Bool(true)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bctx.Close()
+	if err := bctx.AddInitScript(playwright.Script{Content: playwright.String(markMounted)}); err != nil {
+		b.Fatal(err)
+	}
+	page, err := bctx.NewPage()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cdp, err := bctx.NewCDPSession(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		method string
+		params map[string]any
+	}{
+		{"Network.enable", map[string]any{}},
+		{"Network.emulateNetworkConditions", map[string]any{"offline": false, "latency": 150,
+			"downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}},
+		{"Emulation.setCPUThrottlingRate", map[string]any{"rate": 4}},
+	} {
+		if _, err := cdp.Send(c.method, c.params); err != nil {
+			b.Fatalf("%s: %v", c.method, err)
+		}
+	}
+	start := time.Now()
+	if _, err := page.Goto(t.path); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := page.WaitForFunction(`() => window.__mounted !== undefined && window.__fcp !== undefined`, nil,
+		playwright.PageWaitForFunctionOptions{Timeout: playwright.Float(180000)}); err != nil {
+		b.Fatalf("throttled %s after %s: %v", t.name, time.Since(start), err)
+	}
+	v, err := page.Evaluate(`[window.__mounted, window.__fcp]`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := v.([]any)
+	return toFloat(r[0]), toFloat(r[1])
+}
