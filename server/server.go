@@ -134,6 +134,8 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/groups/{groupID}/attributes", false, s.handleClearAttributes},
 		{"GET", "/api/v1/audit", false, s.handleAudit},
 		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
+		{"GET", "/api/v1/audit/{seq}/undo", false, s.handleUndoPreview},
+		{"POST", "/api/v1/audit/{seq}/undo", false, s.handleUndo},
 	}
 }
 
