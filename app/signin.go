@@ -52,7 +52,7 @@ func (p *signInPage) submit(ctx app.Context, e app.Event) {
 				p.err = r.err
 				if r.status == 429 {
 					secs, _ := strconv.Atoi(r.retryAfter)
-					p.err = &api.Error{Message: fmt.Sprintf(msg.SignInThrottled, max(secs, 1)), RequestID: r.err.RequestID}
+					p.err = &api.Error{Message: fmt.Sprintf(msg.SignInThrottled, max(secs, 1))}
 				}
 				return
 			}
@@ -61,7 +61,7 @@ func (p *signInPage) submit(ctx app.Context, e app.Event) {
 				currentSession = &sess
 			}
 			p.password = ""
-			ctx.Navigate(p.next(ctx))
+			replaceTo(p.next(ctx)) // Back from the page skips the sign-in form
 		})
 	})
 }
