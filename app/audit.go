@@ -20,17 +20,17 @@ var auditFilterNames = []string{"actor", "action", "target", "outcome", "since",
 type auditPage struct {
 	app.Compo
 
-	filters map[string]string // as in the URL; since/until as YYYY-MM-DD
-	records []*api.AuditRecord
-	next    string
-	state   viewState
-	err     *api.Error
-	more    bool // loading an older page
-	open    map[int64]bool
-	names   map[string]string // group names by ID, asked once per page
-	showFilters bool // on a narrow screen the filters fold away
-	undo    *undoState
-	undone  string // what the last undo did, announced above the list
+	filters     map[string]string // as in the URL; since/until as YYYY-MM-DD
+	records     []*api.AuditRecord
+	next        string
+	state       viewState
+	err         *api.Error
+	more        bool // loading an older page
+	open        map[int64]bool
+	names       map[string]string // group names by ID, asked once per page
+	showFilters bool              // on a narrow screen the filters fold away
+	undo        *undoState
+	undone      string // what the last undo did, announced above the list
 }
 
 func (p *auditPage) OnPreRender(ctx app.Context) {

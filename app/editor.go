@@ -41,7 +41,7 @@ type editorPage struct {
 	saved    bool
 	conflict *conflict // someone else saved first
 	dialog   int
-	sure     bool // the confirmation box of replace or clear is ticked
+	sure     bool     // the confirmation box of replace or clear is ticked
 	onKey    app.Func // Escape closes a dialog, wherever the focus is
 }
 
