@@ -97,7 +97,7 @@ func New(o Options) (*Server, error) {
 		mux.HandleFunc("GET /wasm_exec.js", s.serveAsset("wasm_exec.js"))
 	}
 	mux.Handle("/api/", s.apiHandler())
-	ui := s.uiHandler()
+	ui := s.withPageURLs(s.uiHandler())
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -186,6 +186,7 @@ func (s *Server) uiHandler() http.Handler {
 			Maskable: "/web/icon-maskable.png",
 			SVG:      "/web/icon.svg",
 		},
+		Image:     "/web/icon-512.png", // og:image; withPageURLs makes it absolute
 		Styles:    []string{"/web/imdesk.css"},
 		Resources: rootResolver{},
 		Version:   s.version,

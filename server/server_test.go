@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -167,5 +168,22 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if err := <-closed; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A page's og:url and og:image are whole addresses on the host it was asked
+// for, so a shared link gets a preview.
+func TestPageLinkPreview(t *testing.T) {
+	h := newTestServer(t, testAssets).Handler()
+	w := get(t, h, "/")
+	body := w.Body.String()
+	for _, want := range []string{`<meta property="og:url" content="http://example.com/">`,
+		`<meta property="og:image" content="http://example.com/web/icon-512.png">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %s in the page", want)
+		}
+	}
+	if n, _ := strconv.Atoi(w.Header().Get("Content-Length")); n != len(body) {
+		t.Errorf("Content-Length %d, body %d bytes", n, len(body))
 	}
 }
