@@ -218,7 +218,7 @@ func (s *shell) Render() app.UI {
 				}),
 			),
 			app.If(demoMode() && !s.demoHidden, func() app.UI {
-				return app.Div().Class("banner banner-demo").Body(
+				return app.Div().Class("banner banner-demo").Role("note").Body(
 					app.Span().Class("demo-long").Text(msg.DemoBanner),
 					app.Span().Class("demo-short").Text(msg.DemoShort),
 					app.Button().Class("button-close").Type("button").Aria("label", msg.DemoDismiss).Title(msg.DemoDismiss).Text("✕").
