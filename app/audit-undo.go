@@ -80,7 +80,7 @@ func (p *auditPage) confirmUndo(ctx app.Context, e app.Event) {
 			}
 			if res.status == 412 {
 				u.again = true
-				p.openUndo(ctx, u.rec)
+				p.openUndo(p.page, u.rec)
 				return
 			}
 			if !res.ok() {
@@ -89,8 +89,8 @@ func (p *auditPage) confirmUndo(ctx app.Context, e app.Event) {
 			}
 			p.undo, p.undone = nil, fmt.Sprintf(msg.UndoDone, name, seq)
 			p.records, p.next, p.open = nil, "", map[int64]bool{}
-			p.load(ctx, "")
-			ctx.Defer(func(app.Context) { focus("audit-status") })
+			p.load(p.page, "")
+			p.page.Defer(func(app.Context) { focus("audit-status") })
 		})
 	})
 }

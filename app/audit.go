@@ -30,8 +30,11 @@ type auditPage struct {
 	names       map[string]string // group names by ID, asked once per page
 	showFilters bool              // on a narrow screen the filters fold away
 	undo        *undoState
-	undone      string // what the last undo did, announced above the list
+	undone      string      // what the last undo did, announced above the list
+	page        app.Context // the page's own context, for work that outlives a dialog
 }
+
+func (p *auditPage) OnMount(ctx app.Context) { p.page = ctx }
 
 func (p *auditPage) OnPreRender(ctx app.Context) {
 	ctx.Page().SetTitle(msg.AuditTitle + " · " + msg.AppName)

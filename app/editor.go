@@ -43,6 +43,10 @@ type editorPage struct {
 	dialog   int
 	sure     bool     // the confirmation box of replace or clear is ticked
 	onKey    app.Func // Escape closes a dialog, wherever the focus is
+	// page is the page's own context. A context from a dialog's button
+	// stops working once the dialog closes, so work that outlives the
+	// dialog is started from this one.
+	page app.Context
 }
 
 func (p *editorPage) title() string {
@@ -67,6 +71,7 @@ func (p *editorPage) OnNav(ctx app.Context) {
 }
 
 func (p *editorPage) OnMount(ctx app.Context) {
+	p.page = ctx
 	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
 		if args[0].Get("key").String() == "Escape" {
 			ctx.Dispatch(func(app.Context) {
@@ -147,7 +152,7 @@ func (p *editorPage) send(ctx app.Context, method string, body any) {
 			if !r.ok() {
 				p.dialog = dialogNone
 				if r.status == 412 {
-					p.loadConflict(ctx)
+					p.loadConflict(p.page)
 					return
 				}
 				p.saveErr = r.err
@@ -158,7 +163,7 @@ func (p *editorPage) send(ctx app.Context, method string, body any) {
 				p.setLoaded(attrs)
 			}
 			p.dialog, p.saved = dialogNone, true
-			ctx.Defer(func(app.Context) { focus("editor-status") })
+			p.page.Defer(func(app.Context) { focus("editor-status") })
 		})
 	})
 }
