@@ -66,9 +66,10 @@ func TestExpiredSessionComesBack(t *testing.T) {
 	check(t, s.ctx.ClearCookies(), "drop the session cookie")
 	check(t, s.page.GetByLabel("Group ID or name").Fill("Hikers"), "search")
 	check(t, s.button("Find").Click(), "find")
-	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=%2Fgroups$`)), "sent to sign in")
+	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=%2Fgroups%3Fquery%3DHikers$`)), "sent to sign in")
 	s.fillSignIn("admin", s.panel.passwords["admin"])
-	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/groups$`)), "back at the finder")
+	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/groups\?query=Hikers$`)), "back at the finder, with the search")
+	check(t, expect.Locator(s.page.GetByText("1 group found", playwright.PageGetByTextOptions{Exact: playwright.Bool(true)})).ToBeVisible(), "the search made again")
 }
 
 // Find a group by name and by type; open it; it is remembered on the device.
