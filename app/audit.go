@@ -32,9 +32,30 @@ type auditPage struct {
 	undo        *undoState
 	undone      string      // what the last undo did, announced above the list
 	page        app.Context // the page's own context, for work that outlives a dialog
+	onKey       app.Func    // Escape closes the undo dialog, wherever the focus is
 }
 
-func (p *auditPage) OnMount(ctx app.Context) { p.page = ctx }
+func (p *auditPage) OnMount(ctx app.Context) {
+	p.page = ctx
+	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if args[0].Get("key").String() == "Escape" {
+			ctx.Dispatch(func(app.Context) {
+				if p.undo != nil && !p.undo.busy {
+					p.undo = nil
+				}
+			})
+		}
+		return nil
+	})
+	app.Window().Call("addEventListener", "keydown", p.onKey)
+}
+
+func (p *auditPage) OnDismount() {
+	if p.onKey != nil {
+		app.Window().Call("removeEventListener", "keydown", p.onKey)
+		p.onKey.Release()
+	}
+}
 
 func (p *auditPage) OnPreRender(ctx app.Context) {
 	ctx.Page().SetTitle(msg.AuditTitle + " · " + msg.AppName)

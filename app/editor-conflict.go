@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -89,25 +90,25 @@ func effects(d diff) map[string]effect {
 
 // collisions lists the keys both diffs change, to different ends.
 func collisions(mine, theirs diff) []collision {
-	t := effects(theirs)
+	t, m := effects(theirs), effects(mine)
 	var out []collision
-	for _, r := range append(append(append([]api.Attr{}, mine.added...), mine.changed...), keysOnly(mine.removed)...) {
-		m := effects(mine)[r.Key]
-		th, both := t[r.Key]
-		if !both || th == m {
+	for _, k := range sortedKeys(m) {
+		th, both := t[k]
+		if !both || th == m[k] {
 			continue
 		}
-		out = append(out, collision{key: r.Key, theirs: th.value, theirsGone: th.gone, mine: m.value, mineGone: m.gone, keepMine: true})
+		out = append(out, collision{key: k, theirs: th.value, theirsGone: th.gone, mine: m[k].value, mineGone: m[k].gone, keepMine: true})
 	}
 	return out
 }
 
-func keysOnly(keys []string) []api.Attr {
-	out := make([]api.Attr, len(keys))
-	for i, k := range keys {
-		out[i] = api.Attr{Key: k}
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	return out
+	slices.Sort(keys)
+	return keys
 }
 
 // keepBoth puts the moderator's edits on top of the current attributes,
