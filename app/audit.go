@@ -71,7 +71,7 @@ func (p *auditPage) OnNav(ctx app.Context) {
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
-	p.records, p.next, p.open = nil, "", map[int64]bool{}
+	p.records, p.next, p.open, p.undo, p.undone = nil, "", map[int64]bool{}, nil, ""
 	p.load(ctx, "")
 }
 
