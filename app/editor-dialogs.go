@@ -20,7 +20,7 @@ func focus(id string) {
 
 func (p *editorPage) openDialog(kind int, firstField string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		p.dialog, p.typedID, p.saveErr = kind, "", nil
+		p.dialog, p.sure, p.saveErr = kind, false, nil
 		ctx.Defer(func(app.Context) { focus(firstField) })
 	}
 }
@@ -35,7 +35,7 @@ func (p *editorPage) confirmSave(ctx app.Context, e app.Event) {
 
 func (p *editorPage) confirmReplace(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	if p.typedID != p.groupID {
+	if !p.sure {
 		return
 	}
 	attrs := make([]api.Attr, len(p.rows))
@@ -47,7 +47,7 @@ func (p *editorPage) confirmReplace(ctx app.Context, e app.Event) {
 
 func (p *editorPage) confirmClear(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	if p.typedID != p.groupID {
+	if !p.sure {
 		return
 	}
 	p.send(ctx, "DELETE", nil)
@@ -59,9 +59,9 @@ func (p *editorPage) dangerZone() app.UI {
 		app.H2().ID("danger-title").Text(msg.EditorDanger),
 		app.Div().Class("actions").Body(
 			app.Button().Class("button button-danger").Type("button").Text(msg.EditorReplaceAll).
-				Disabled(len(p.rows) == 0 || p.busy).Aria("describedby", "replace-why").OnClick(p.openDialog(dialogReplace, "confirm-id")),
+				Disabled(len(p.rows) == 0 || p.busy).Aria("describedby", "replace-why").OnClick(p.openDialog(dialogReplace, "confirm-sure")),
 			app.Button().Class("button button-danger").Type("button").Text(msg.EditorClearAll).
-				Disabled(!clearable || p.busy).Aria("describedby", "clear-why").OnClick(p.openDialog(dialogClear, "confirm-id")),
+				Disabled(!clearable || p.busy).Aria("describedby", "clear-why").OnClick(p.openDialog(dialogClear, "confirm-sure")),
 		),
 		app.If(len(p.rows) == 0, func() app.UI { return app.P().ID("replace-why").Class("hint").Text(msg.EditorReplaceEmpty) }),
 		app.If(!clearable, func() app.UI { return app.P().ID("clear-why").Class("hint").Text(msg.EditorNoClear) }),
@@ -79,14 +79,7 @@ func (p *editorPage) dialogView(d diff) app.UI {
 	case dialogPreview:
 		title = fmt.Sprintf(msg.PreviewTitle, name)
 		body = []app.UI{
-			changeList(msg.PreviewAdded, "added", d.added, nil),
-			changeList(msg.PreviewChanged, "changed", d.changed, d.old),
-			app.If(len(d.removed) > 0, func() app.UI {
-				return app.Section().Class("change change-removed").Body(
-					app.H3().Text(msg.PreviewRemoved),
-					app.Ul().Body(app.Range(d.removed).Slice(func(i int) app.UI { return app.Li().Body(app.Code().Text(d.removed[i])) })),
-				)
-			}),
+			d.view(),
 			app.Div().Class("actions").Body(
 				app.Button().ID("preview-confirm").Class("button").Type("button").Text(fmt.Sprintf(msg.PreviewConfirm, name)).
 					Disabled(p.busy).Aria("busy", p.busy).OnClick(p.confirmSave),
@@ -94,22 +87,28 @@ func (p *editorPage) dialogView(d diff) app.UI {
 			),
 		}
 	case dialogReplace, dialogClear:
-		warning, confirm, submit := fmt.Sprintf(msg.ReplaceWarning, len(p.rows)), msg.ConfirmReplace, p.confirmReplace
+		// Two deliberate acts, both naming the group and what is lost: tick
+		// the box, then press the button. Nothing to type, so a phone
+		// keyboard is no obstacle.
+		now := len(p.loaded)
+		warning := fmt.Sprintf(msg.ReplaceWarning, len(p.rows))
+		understand := fmt.Sprintf(msg.ReplaceUnderstand, now, name, p.groupID, len(p.rows))
+		confirm, submit := fmt.Sprintf(msg.ConfirmReplace, len(p.rows)), p.confirmReplace
 		title = fmt.Sprintf(msg.ReplaceTitle, name)
 		if p.dialog == dialogClear {
-			title, warning, confirm, submit = fmt.Sprintf(msg.ClearTitle, name), msg.ClearWarning, msg.ConfirmClear, p.confirmClear
+			title, warning, submit = fmt.Sprintf(msg.ClearTitle, name), msg.ClearWarning, p.confirmClear
+			understand, confirm = fmt.Sprintf(msg.ClearUnderstand, now, name, p.groupID), fmt.Sprintf(msg.ConfirmClear, now)
 		}
-		matches := p.typedID == p.groupID
 		body = []app.UI{
 			app.P().Class("alert alert-warn").Text(warning),
 			app.Form().Class("form").OnSubmit(submit).Body(
-				app.Label().For("confirm-id").Text(fmt.Sprintf(msg.TypeGroupID, p.groupID)),
-				app.Input().ID("confirm-id").Type("text").Attr("autocomplete", "off").Attr("spellcheck", "false").
-					Value(p.typedID).Aria("describedby", "confirm-hint").
-					OnInput(func(ctx app.Context, e app.Event) { p.typedID = ctx.JSSrc().Get("value").String() }),
-				app.P().ID("confirm-hint").Class("hint").Text(msg.MustTypeID),
+				app.Div().Class("check").Body(
+					app.Input().ID("confirm-sure").Type("checkbox").Checked(p.sure).
+						OnChange(func(ctx app.Context, e app.Event) { p.sure = ctx.JSSrc().Get("checked").Bool() }),
+					app.Label().For("confirm-sure").Text(understand),
+				),
 				app.Div().Class("actions").Body(
-					app.Button().Class("button button-danger").Type("submit").Text(confirm).Disabled(!matches || p.busy).Aria("busy", p.busy),
+					app.Button().Class("button button-danger").Type("submit").Text(confirm).Disabled(!p.sure || p.busy).Aria("busy", p.busy),
 					app.Button().Class("button button-quiet").Type("button").Text(msg.Cancel).OnClick(p.closeDialog),
 				),
 			),

@@ -21,27 +21,51 @@ type diff struct {
 func (d diff) empty() bool { return len(d.added)+len(d.changed)+len(d.removed) == 0 }
 
 func (p *editorPage) diff() diff {
+	now := make([]api.Attr, len(p.rows))
+	for i, r := range p.rows {
+		now[i] = api.Attr{Key: r.key, Value: r.value}
+	}
+	return diffAttrs(p.loaded, now)
+}
+
+// diffAttrs compares two attribute sets: what was added, changed and
+// removed going from "from" to "to".
+func diffAttrs(from, to []api.Attr) diff {
 	d := diff{old: map[string]string{}}
-	for _, a := range p.loaded {
+	for _, a := range from {
 		d.old[a.Key] = a.Value
 	}
 	now := map[string]bool{}
-	for _, r := range p.rows {
-		now[r.key] = true
-		old, had := d.old[r.key]
+	for _, a := range to {
+		now[a.Key] = true
+		old, had := d.old[a.Key]
 		switch {
 		case !had:
-			d.added = append(d.added, api.Attr{Key: r.key, Value: r.value})
-		case old != r.value:
-			d.changed = append(d.changed, api.Attr{Key: r.key, Value: r.value})
+			d.added = append(d.added, a)
+		case old != a.Value:
+			d.changed = append(d.changed, a)
 		}
 	}
-	for _, a := range p.loaded {
+	for _, a := range from {
 		if !now[a.Key] {
 			d.removed = append(d.removed, a.Key)
 		}
 	}
 	return d
+}
+
+// view shows a diff as the preview does: added, changed (old → new), removed.
+func (d diff) view() app.UI {
+	return app.Div().Class("diff").Body(
+		changeList(msg.PreviewAdded, "added", d.added, nil),
+		changeList(msg.PreviewChanged, "changed", d.changed, d.old),
+		app.If(len(d.removed) > 0, func() app.UI {
+			return app.Section().Class("change change-removed").Body(
+				app.H3().Text(msg.PreviewRemoved),
+				app.Ul().Body(app.Range(d.removed).Slice(func(i int) app.UI { return app.Li().Body(app.Code().Text(d.removed[i])) })),
+			)
+		}),
+	)
 }
 
 // rowProblems checks each row: its key and value on their own, and keys
@@ -80,10 +104,10 @@ func (p *editorPage) blocker(d diff) string {
 	keyErr, valueErr := p.rowProblems()
 	for i := range p.rows {
 		if keyErr[i] != "" {
-			return fmt.Sprintf(msg.EditorFixFirst, keyErr[i])
+			return fmt.Sprintf(msg.EditorFixRow, i+1, keyErr[i])
 		}
 		if valueErr[i] != "" {
-			return fmt.Sprintf(msg.EditorFixFirst, valueErr[i])
+			return fmt.Sprintf(msg.EditorFixRow, i+1, valueErr[i])
 		}
 	}
 	keys, bytes := p.totals()

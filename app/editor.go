@@ -39,10 +39,14 @@ type editorPage struct {
 	busy     bool
 	saveErr  *api.Error
 	saved    bool
-	conflict bool
+	conflict *conflict // someone else saved first
 	dialog   int
-	typedID  string
+	sure     bool     // the confirmation box of replace or clear is ticked
 	onKey    app.Func // Escape closes a dialog, wherever the focus is
+	// page is the page's own context. A context from a dialog's button
+	// stops working once the dialog closes, so work that outlives the
+	// dialog is started from this one.
+	page app.Context
 }
 
 func (p *editorPage) title() string {
@@ -59,7 +63,7 @@ func (p *editorPage) OnPreRender(ctx app.Context) {
 
 func (p *editorPage) OnNav(ctx app.Context) {
 	p.groupID = ctx.Page().URL().Query().Get("id")
-	p.group, p.saved, p.conflict, p.saveErr, p.dialog = nil, false, false, nil, dialogNone
+	p.group, p.saved, p.conflict, p.saveErr, p.dialog = nil, false, nil, nil, dialogNone
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
@@ -67,6 +71,7 @@ func (p *editorPage) OnNav(ctx app.Context) {
 }
 
 func (p *editorPage) OnMount(ctx app.Context) {
+	p.page = ctx
 	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
 		if args[0].Get("key").String() == "Escape" {
 			ctx.Dispatch(func(app.Context) {
@@ -120,7 +125,7 @@ func (p *editorPage) load(ctx app.Context) {
 
 // setLoaded makes attrs the server's state and resets the rows to it.
 func (p *editorPage) setLoaded(attrs api.Attributes) {
-	p.loaded, p.version, p.conflict = attrs.Attributes, attrs.Version, false
+	p.loaded, p.version, p.conflict = attrs.Attributes, attrs.Version, nil
 	p.rows = p.rows[:0]
 	for _, a := range attrs.Attributes {
 		p.nextRow++
@@ -147,7 +152,7 @@ func (p *editorPage) send(ctx app.Context, method string, body any) {
 			if !r.ok() {
 				p.dialog = dialogNone
 				if r.status == 412 {
-					p.conflict = true
+					p.loadConflict(p.page)
 					return
 				}
 				p.saveErr = r.err
@@ -158,7 +163,7 @@ func (p *editorPage) send(ctx app.Context, method string, body any) {
 				p.setLoaded(attrs)
 			}
 			p.dialog, p.saved = dialogNone, true
-			ctx.Defer(func(app.Context) { focus("editor-status") })
+			p.page.Defer(func(app.Context) { focus("editor-status") })
 		})
 	})
 }
@@ -191,19 +196,21 @@ func (p *editorPage) body() app.UI {
 		app.Div().ID("editor-status").TabIndex(-1).Role("status").Body(
 			app.If(p.saved, func() app.UI { return app.P().Class("alert alert-ok").Text(msg.EditorSaved) }),
 		),
-		app.If(p.conflict, func() app.UI {
-			return app.Div().Class("alert alert-warn").Role("alert").Body(
-				app.P().Text(msg.EditorConflict),
-				app.Button().Class("button").Type("button").Text(msg.EditorReload).OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) }),
-			)
-		}),
+		p.conflictView(),
 		app.If(p.saveErr != nil, func() app.UI { return errorView(p.saveErr, nil) }),
 		app.If(len(p.rows) == 0, func() app.UI { return app.P().Class("empty").Text(msg.EditorEmpty) }),
 		app.Ol().Class("attr-rows").Body(app.Range(p.rows).Slice(func(i int) app.UI {
 			return p.rowView(i, keyErr[i], valueErr[i], edit)
 		})),
 		app.If(edit, func() app.UI {
-			return app.Button().Class("button button-quiet").Type("button").Text("+ " + msg.EditorAddRow).OnClick(p.addRow)
+			full := len(p.rows) >= api.MaxAttrKeys
+			return app.Div().Class("add-row").Body(
+				app.Button().Class("button button-quiet").Type("button").Text("+ "+msg.EditorAddRow).
+					Disabled(full).Aria("describedby", "add-why").OnClick(p.addRow),
+				app.If(full, func() app.UI {
+					return app.P().ID("add-why").Class("hint").Text(fmt.Sprintf(msg.EditorFull, api.MaxAttrKeys))
+				}),
+			)
 		}),
 		app.Div().Class("totals").Body(
 			meter(fmt.Sprintf(msg.EditorKeysCount, keys, api.MaxAttrKeys), keys, api.MaxAttrKeys),

@@ -106,7 +106,7 @@ func needSignIn(ctx app.Context, r response) bool {
 		return false
 	}
 	currentSession = nil
-	ctx.Navigate(signInURL())
+	replaceTo(signInURL())
 	return true
 }
 

@@ -58,6 +58,10 @@ func (p *finderPage) OnPreRender(ctx app.Context) {
 
 func (p *finderPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(msg.FinderTitle + " · " + msg.AppName)
+	// The search is kept in the URL, so Back, a reload or a shared link
+	// brings it back.
+	q := ctx.Page().URL().Query()
+	p.query, p.typ, p.cursor, p.cursors = q.Get("query"), q.Get("type"), "", nil
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
@@ -100,9 +104,28 @@ func (p *finderPage) load(ctx app.Context) {
 
 func (p *finderPage) search(ctx app.Context, e app.Event) {
 	e.PreventDefault()
-	p.cursor, p.cursors = "", nil
-	p.load(ctx)
+	p.navigate(ctx)
 }
+
+// navigate puts the search in the URL; OnNav then loads it.
+func (p *finderPage) navigate(ctx app.Context) {
+	q := url.Values{}
+	if p.query != "" {
+		q.Set("query", p.query)
+	}
+	if p.typ != "" {
+		q.Set("type", p.typ)
+	}
+	u := pathGroups
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	ctx.Navigate(u)
+}
+
+// allTypes is the value of the "All types" option: go-app leaves out an
+// empty value attribute, and the browser would then send the label.
+const allTypes = "*"
 
 func (p *finderPage) next(ctx app.Context, e app.Event) {
 	p.cursors = append(p.cursors, p.cursor)
@@ -148,11 +171,12 @@ func (p *finderPage) Render() app.UI {
 			app.Div().Class("field").Body(
 				app.Label().For("finder-type").Text(msg.FinderType),
 				app.Select().ID("finder-type").OnChange(func(ctx app.Context, e app.Event) {
-					p.typ = ctx.JSSrc().Get("value").String()
-					p.cursor, p.cursors = "", nil
-					p.load(ctx)
+					if p.typ = ctx.JSSrc().Get("value").String(); p.typ == allTypes {
+						p.typ = ""
+					}
+					p.navigate(ctx)
 				}).Body(
-					app.Option().Value("").Text(msg.FinderAllTypes).Selected(p.typ == ""),
+					app.Option().Value(allTypes).Text(msg.FinderAllTypes).Selected(p.typ == ""),
 					app.Range(finderTypes).Slice(func(i int) app.UI {
 						return app.Option().Value(finderTypes[i]).Text(typeName(finderTypes[i])).Selected(p.typ == finderTypes[i])
 					}),
@@ -168,11 +192,17 @@ func (p *finderPage) results() app.UI {
 	if v := stateView(p.state, p.err, func(ctx app.Context, e app.Event) { p.load(ctx) }); v != nil {
 		return v
 	}
+	hidden := app.If(p.page.Hidden > 0, func() app.UI { return app.P().Class("hint scope-hidden").Text(msg.FinderHidden) })
 	if len(p.page.Groups) == 0 {
-		return app.P().Class("empty").Role("status").Text(msg.FinderNone)
+		return app.Div().Body(app.P().Class("empty").Role("status").Text(msg.FinderNone), hidden)
+	}
+	count := fmt.Sprintf(msg.FinderResults, p.page.Total)
+	if p.page.Total == 1 {
+		count = msg.FinderResult1
 	}
 	return app.Section().Aria("labelledby", "results-title").Body(
-		app.H2().ID("results-title").Class("results-count").Role("status").Text(fmt.Sprintf(msg.FinderResults, p.page.Total)),
+		app.H2().ID("results-title").Class("results-count").Role("status").Text(count),
+		hidden,
 		app.Ul().Class("group-list").Body(app.Range(p.page.Groups).Slice(func(i int) app.UI {
 			g := p.page.Groups[i]
 			return app.Li().Class("group-item").Body(

@@ -10,6 +10,8 @@ type catalogue struct {
 	SkipToContent string
 	NavLabel      string
 	DemoBanner    string
+	DemoShort     string
+	DemoDismiss   string
 	UpdateReady   string
 	UpdateReload  string
 	SignedInAs    string // %s name, %s role
@@ -47,6 +49,8 @@ type catalogue struct {
 	FinderFind       string
 	FinderRecent     string
 	FinderResults    string // %d total
+	FinderResult1    string
+	FinderHidden     string
 	FinderNone       string
 	FinderNext       string
 	FinderPrevious   string
@@ -57,36 +61,45 @@ type catalogue struct {
 	GroupTypes       map[string]string
 	ReadOnlyGroup    string
 
-	EditorTitle        string // %s group name
-	EditorBack         string
-	EditorIntro        string
-	EditorReadOnly     string
-	EditorEmpty        string
-	EditorKey          string // %d row
-	EditorValue        string // %d row
-	EditorRemoveRow    string // %d row
-	EditorAddRow       string
-	EditorBytes        string // %d used, %d limit
-	EditorKeysCount    string // %d used, %d limit
-	EditorTotalBytes   string // %d used, %d limit
-	EditorSave         string
-	EditorUndo         string
-	EditorNoChanges    string
-	EditorFixFirst     string // %s problem
-	EditorKeyEmpty     string
-	EditorKeyTooLong   string // %d bytes, %d limit
-	EditorKeyDuplicate string
-	EditorValueTooLong string // %d bytes, %d limit
-	EditorTooManyKeys  string // %d count, %d limit
-	EditorTooManyBytes string // %d bytes, %d limit
-	EditorSaved        string
-	EditorConflict     string
-	EditorReload       string
-	EditorDanger       string
-	EditorReplaceAll   string
-	EditorClearAll     string
-	EditorNoClear      string
-	EditorReplaceEmpty string
+	EditorTitle         string // %s group name
+	EditorBack          string
+	EditorIntro         string
+	EditorReadOnly      string
+	EditorEmpty         string
+	EditorKey           string // %d row
+	EditorValue         string // %d row
+	EditorRemoveRow     string // %d row
+	EditorAddRow        string
+	EditorBytes         string // %d used, %d limit
+	EditorKeysCount     string // %d used, %d limit
+	EditorTotalBytes    string // %d used, %d limit
+	EditorSave          string
+	EditorUndo          string
+	EditorNoChanges     string
+	EditorFixFirst      string // %s problem
+	EditorFixRow        string // %d row, %s problem
+	EditorFull          string // %d limit
+	EditorKeyEmpty      string
+	EditorKeyTooLong    string // %d bytes, %d limit
+	EditorKeyDuplicate  string
+	EditorValueTooLong  string // %d bytes, %d limit
+	EditorTooManyKeys   string // %d count, %d limit
+	EditorTooManyBytes  string // %d bytes, %d limit
+	EditorSaved         string
+	EditorConflict      string
+	EditorReload        string
+	ConflictTheirs      string
+	ConflictNoCollision string
+	ConflictCollisions  string
+	ConflictKeepBoth    string
+	ConflictKeepMine    string // %s value
+	ConflictKeepTheirs  string // %s value
+	ConflictRemoved     string
+	EditorDanger        string
+	EditorReplaceAll    string
+	EditorClearAll      string
+	EditorNoClear       string
+	EditorReplaceEmpty  string
 
 	PreviewTitle   string // %s group name
 	PreviewAdded   string
@@ -95,18 +108,20 @@ type catalogue struct {
 	PreviewConfirm string // %s group name
 	Cancel         string
 
-	ReplaceTitle   string // %s group name
-	ReplaceWarning string // %d attributes
-	ClearTitle     string // %s group name
-	ClearWarning   string
-	TypeGroupID    string // %s group id
-	ConfirmReplace string
-	ConfirmClear   string
-	MustTypeID     string
+	ReplaceTitle      string // %s group name
+	ReplaceWarning    string // %d attributes
+	ClearTitle        string // %s group name
+	ClearWarning      string
+	ReplaceUnderstand string // %d attributes now, %s name, %s id, %d attributes after
+	ClearUnderstand   string // %d attributes, %s name, %s id
+	ConfirmReplace    string // %d attributes
+	ConfirmClear      string // %d attributes
 
 	AuditTitle     string
 	AuditIntro     string
 	AuditFilters   string
+	AuditFiltersOn string // %d filters in use
+	AuditZone      string // %s zone
 	AuditActor     string
 	AuditAction    string
 	AuditTarget    string
@@ -120,7 +135,6 @@ type catalogue struct {
 	AuditExportJL  string
 	AuditNone      string
 	AuditOlder     string
-	AuditTime      string
 	AuditDetails   string // %d seq
 	AuditBefore    string
 	AuditAfter     string
@@ -132,7 +146,16 @@ type catalogue struct {
 	Actions        map[string]string
 	Outcomes       map[string]string
 
-	Admin adminCatalogue // the admin's pages (messages-admin.go)
+	Admin            adminCatalogue // the admin's pages (messages-admin.go)
+	UndoOpen         string
+	UndoTitle        string // %d seq, %s group
+	UndoNow          string
+	UndoAfter        string
+	UndoChangedSince string
+	UndoChangedAgain string
+	UndoNothing      string
+	UndoConfirm      string
+	UndoDone         string // %s group, %d seq
 }
 
 // section names one area of the panel in the navigation and on the home page.
@@ -148,6 +171,8 @@ var english = catalogue{
 	SkipToContent: "Skip to content",
 	NavLabel:      "Main",
 	DemoBanner:    "Demo mode — changes go to a simulator, not to Tencent Cloud Chat.",
+	DemoShort:     "Demo — changes go to a simulator.",
+	DemoDismiss:   "Hide the demo notice",
 	UpdateReady:   "A new version of imdesk is ready.",
 	UpdateReload:  "Reload now",
 	SignedInAs:    "Signed in as %s (%s)",
@@ -192,6 +217,8 @@ var english = catalogue{
 	FinderFind:       "Find",
 	FinderRecent:     "Recently opened on this device",
 	FinderResults:    "%d groups found",
+	FinderResult1:    "1 group found",
+	FinderHidden:     "Some groups that match are outside your account's scope and are not shown.",
 	FinderNone:       "No group matches. Check the ID or try part of the name.",
 	FinderNext:       "Next page",
 	FinderPrevious:   "Previous page",
@@ -199,40 +226,50 @@ var english = catalogue{
 	ColID:            "Group ID",
 	ColType:          "Type",
 	ColMembers:       "Members",
-	GroupTypes: map[string]string{"Private": "Private (Work)", "Work": "Work", "Public": "Public", "ChatRoom": "Chat room (Meeting)",
-		"Meeting": "Meeting", "AVChatRoom": "Live (AVChatRoom)", "Community": "Community"},
+	// Tencent's old and new names of a type show alike.
+	GroupTypes: map[string]string{"Private": "Private (Work)", "Work": "Private (Work)", "Public": "Public", "ChatRoom": "Chat room (Meeting)",
+		"Meeting": "Chat room (Meeting)", "AVChatRoom": "Live (AVChatRoom)", "Community": "Community"},
 	ReadOnlyGroup: "view only",
 
-	EditorTitle:        "Attributes of %s",
-	EditorBack:         "All groups",
-	EditorIntro:        "Each attribute is a key and a value. Sizes count bytes as Tencent does: a Chinese, Japanese or Korean character is 3 bytes.",
-	EditorReadOnly:     "Your account can view these attributes but not change them.",
-	EditorEmpty:        "This group has no attributes yet.",
-	EditorKey:          "Key of row %d",
-	EditorValue:        "Value of row %d",
-	EditorRemoveRow:    "Remove row %d",
-	EditorAddRow:       "Add an attribute",
-	EditorBytes:        "%d / %d bytes",
-	EditorKeysCount:    "Attributes: %d of %d",
-	EditorTotalBytes:   "All values: %d of %d bytes",
-	EditorSave:         "Review and save",
-	EditorUndo:         "Undo my changes",
-	EditorNoChanges:    "Nothing to save: you have not changed anything.",
-	EditorFixFirst:     "Cannot save yet: %s",
-	EditorKeyEmpty:     "Enter a key.",
-	EditorKeyTooLong:   "The key is %d bytes; the limit is %d.",
-	EditorKeyDuplicate: "Another row has the same key.",
-	EditorValueTooLong: "The value is %d bytes; the limit is %d.",
-	EditorTooManyKeys:  "A group can have at most %[2]d attributes; there are %[1]d.",
-	EditorTooManyBytes: "All values together may be at most %[2]d bytes; they are %[1]d.",
-	EditorSaved:        "Saved. The attributes below are what Tencent Cloud Chat now has.",
-	EditorConflict:     "Someone changed this group's attributes after you opened it. Load the current attributes to see them; your unsaved edits will be lost.",
-	EditorReload:       "Load the current attributes",
-	EditorDanger:       "Actions that affect every attribute",
-	EditorReplaceAll:   "Replace all attributes…",
-	EditorClearAll:     "Clear all attributes…",
-	EditorNoClear:      "Community groups cannot be cleared; remove attributes one by one instead.",
-	EditorReplaceEmpty: "Add at least one attribute to replace all with; to remove them all, use Clear.",
+	EditorTitle:         "Attributes of %s",
+	EditorBack:          "All groups",
+	EditorIntro:         "Each attribute is a key and a value. Sizes count bytes as Tencent does: a Chinese, Japanese or Korean character is 3 bytes.",
+	EditorReadOnly:      "Your account can view these attributes but not change them.",
+	EditorEmpty:         "This group has no attributes yet.",
+	EditorKey:           "Key of row %d",
+	EditorValue:         "Value of row %d",
+	EditorRemoveRow:     "Remove row %d",
+	EditorAddRow:        "Add an attribute",
+	EditorBytes:         "%d / %d bytes",
+	EditorKeysCount:     "Attributes: %d of %d",
+	EditorTotalBytes:    "All values: %d of %d bytes",
+	EditorSave:          "Review and save",
+	EditorUndo:          "Undo my changes",
+	EditorNoChanges:     "Nothing to save: you have not changed anything.",
+	EditorFixFirst:      "Cannot save yet: %s",
+	EditorFixRow:        "Cannot save yet, row %d: %s",
+	EditorFull:          "A group can have at most %d attributes; remove one to add another.",
+	EditorKeyEmpty:      "Enter a key.",
+	EditorKeyTooLong:    "The key is %d bytes; the limit is %d.",
+	EditorKeyDuplicate:  "Another row has the same key.",
+	EditorValueTooLong:  "The value is %d bytes; the limit is %d.",
+	EditorTooManyKeys:   "A group can have at most %[2]d attributes; there are %[1]d.",
+	EditorTooManyBytes:  "All values together may be at most %[2]d bytes; they are %[1]d.",
+	EditorSaved:         "Saved. The attributes below are what Tencent Cloud Chat now has.",
+	EditorConflict:      "Someone else changed this group's attributes after you opened it. Nothing of yours was saved yet.",
+	EditorReload:        "Discard my edits and load theirs",
+	ConflictTheirs:      "What they changed",
+	ConflictNoCollision: "Your edits touch other attributes, so both can be kept. Keep both, then review and save.",
+	ConflictCollisions:  "You both changed these attributes. Choose which value stays for each, then keep both:",
+	ConflictKeepBoth:    "Keep both",
+	ConflictKeepMine:    "Keep yours: %s",
+	ConflictKeepTheirs:  "Keep theirs: %s",
+	ConflictRemoved:     "removed",
+	EditorDanger:        "Actions that affect every attribute",
+	EditorReplaceAll:    "Replace all attributes…",
+	EditorClearAll:      "Clear all attributes…",
+	EditorNoClear:       "Community groups cannot be cleared; remove attributes one by one instead.",
+	EditorReplaceEmpty:  "Add at least one attribute to replace all with; to remove them all, use Clear.",
 
 	PreviewTitle:   "Review changes to %s",
 	PreviewAdded:   "Added",
@@ -241,24 +278,26 @@ var english = catalogue{
 	PreviewConfirm: "Save changes to %s",
 	Cancel:         "Cancel",
 
-	ReplaceTitle:   "Replace all attributes of %s",
-	ReplaceWarning: "Every attribute of the group will be replaced by the %d shown in the editor. Attributes not shown there are deleted.",
-	ClearTitle:     "Clear all attributes of %s",
-	ClearWarning:   "Every attribute of the group will be deleted. This cannot be undone.",
-	TypeGroupID:    "To confirm, type the group ID: %s",
-	ConfirmReplace: "Replace all",
-	ConfirmClear:   "Clear all",
-	MustTypeID:     "Type the group ID exactly to confirm.",
+	ReplaceTitle:      "Replace all attributes of %s",
+	ReplaceWarning:    "Every attribute of the group will be replaced by the %d shown in the editor. Attributes not shown there are deleted.",
+	ClearTitle:        "Clear all attributes of %s",
+	ClearWarning:      "Every attribute of the group will be deleted. This cannot be undone.",
+	ReplaceUnderstand: "I understand that all %d attributes of %s (%s) will be replaced by the %d in the editor.",
+	ClearUnderstand:   "I understand that all %d attributes of %s (%s) will be removed.",
+	ConfirmReplace:    "Replace with these %d",
+	ConfirmClear:      "Remove all %d",
 
 	AuditTitle:     "Audit log",
 	AuditIntro:     "Every sign-in and every change, newest first. Each entry is linked to the one before, so tampering shows.",
 	AuditFilters:   "Filters",
-	AuditActor:     "Account",
+	AuditFiltersOn: "Filters (%d in use)",
+	AuditZone:      "Times are in your time zone, %s.",
+	AuditActor:     "Account (or part of its name)",
 	AuditAction:    "Action",
-	AuditTarget:    "Group ID",
+	AuditTarget:    "Group ID (or part of it)",
 	AuditOutcome:   "Outcome",
-	AuditSince:     "From (UTC date)",
-	AuditUntil:     "Before (UTC date)",
+	AuditSince:     "From (date)",
+	AuditUntil:     "Until (including that day)",
 	AuditAny:       "Any",
 	AuditApply:     "Apply filters",
 	AuditReset:     "Clear filters",
@@ -266,7 +305,6 @@ var english = catalogue{
 	AuditExportJL:  "Export JSON lines",
 	AuditNone:      "No entries match these filters.",
 	AuditOlder:     "Show older entries",
-	AuditTime:      "Time (UTC)",
 	AuditDetails:   "Details of entry %d",
 	AuditBefore:    "Before",
 	AuditAfter:     "After",
@@ -281,6 +319,7 @@ var english = catalogue{
 		"group.attributes.patch":   "Changed attributes",
 		"group.attributes.replace": "Replaced all attributes",
 		"group.attributes.clear":   "Cleared all attributes",
+		"group.attributes.restore": "Undid a change to attributes",
 		"account.add":              "Added an account",
 		"account.passwd":           "Changed a password",
 		"account.disable":          "Disabled an account",
@@ -293,6 +332,16 @@ var english = catalogue{
 	},
 	Outcomes: map[string]string{"ok": "Done", "failed": "Failed", "unknown": "Unknown — check the group", "pending": "In progress"},
 	Admin:    englishAdmin,
+
+	UndoOpen:         "Undo this change…",
+	UndoTitle:        "Undo entry %d: %s",
+	UndoNow:          "Now",
+	UndoAfter:        "After the undo",
+	UndoChangedSince: "Changed since this entry — the undo puts these back too",
+	UndoChangedAgain: "The group changed while this was open. Here is how it is now; check again before you confirm.",
+	UndoNothing:      "There is nothing to undo: the group is already as it was before this change.",
+	UndoConfirm:      "Restore the attributes as they were",
+	UndoDone:         "Undone: the attributes of %s are back as they were before entry %d. The undo is the newest entry below.",
 }
 
 // msg is the catalogue in use. English is the only language so far.

@@ -33,7 +33,11 @@ type shell struct {
 	newVersion      string // the version the server serves, when not ours
 	reloading       bool
 	session         *api.Session
+	demoHidden      bool // the moderator hid the demo notice for this browser session
 }
+
+// demoHiddenKey keeps the demo notice hidden for the browser session.
+const demoHiddenKey = "imdesk.demoHidden"
 
 func newShell() *shell { return &shell{} }
 
@@ -82,6 +86,7 @@ func (s *shell) OnMount(ctx app.Context) {
 	// Only the running WebAssembly sets this marker; the prerendered page
 	// lacks it, so tests (and scripts) can tell a live page from its snapshot.
 	app.Window().Get("document").Get("documentElement").Call("setAttribute", "data-imdesk", "ready")
+	_ = ctx.SessionStorage().Get(demoHiddenKey, &s.demoHidden)
 	if s.Ipath == pathSignIn {
 		return
 	}
@@ -164,7 +169,7 @@ func (s *shell) signOut(ctx app.Context, e app.Event) {
 		callAPI("DELETE", "/api/v1/session", nil, nil)
 		ctx.Dispatch(func(ctx app.Context) {
 			currentSession, unsavedChanges = nil, false
-			ctx.Navigate(pathSignIn)
+			replaceTo(pathSignIn)
 		})
 	})
 }
@@ -231,8 +236,16 @@ func (s *shell) Render() app.UI {
 					)
 				}),
 			),
-			app.If(demoMode(), func() app.UI {
-				return app.P().Class("banner banner-demo").Text(msg.DemoBanner)
+			app.If(demoMode() && !s.demoHidden, func() app.UI {
+				return app.Div().Class("banner banner-demo").Role("note").Body(
+					app.Span().Class("demo-long").Text(msg.DemoBanner),
+					app.Span().Class("demo-short").Text(msg.DemoShort),
+					app.Button().Class("button-close").Type("button").Aria("label", msg.DemoDismiss).Title(msg.DemoDismiss).Text("✕").
+						OnClick(func(ctx app.Context, e app.Event) {
+							s.demoHidden = true
+							_ = ctx.SessionStorage().Set(demoHiddenKey, true)
+						}),
+				)
 			}),
 			app.If(s.updateAvailable, func() app.UI {
 				return app.Div().Class("banner banner-update").Role("status").Body(
@@ -258,6 +271,29 @@ func (s *shell) Render() app.UI {
 		}),
 		app.Main().ID("main").Class("content").Body(s.Icontent...),
 	)
+}
+
+// worthReporting tells a failure someone may need to look into (Tencent's
+// refusal, the server or the network) from an answer such as a wrong
+// password or a missing permission, whose request id is only noise.
+func worthReporting(e *api.Error) bool {
+	if e.Upstream != nil {
+		return true
+	}
+	switch e.Code {
+	case api.CodeInternal, api.CodeUpstreamUnavailable, api.CodeUpstreamTimeout, "unexpected":
+		return true
+	}
+	return false
+}
+
+// replaceTo shows another page in place of this one in the history, so
+// that Back does not return to a page that only sends the browser on (the
+// way to sign-in, a page that needs a session after sign-out). go-app
+// follows the history's popstate event without adding an entry.
+func replaceTo(u string) {
+	app.Window().Get("history").Call("replaceState", nil, "", u)
+	app.Window().Call("dispatchEvent", app.Window().Get("PopStateEvent").New("popstate"))
 }
 
 // demoMode reports whether the server runs against its built-in simulator.
@@ -293,11 +329,12 @@ func loadingView() app.UI {
 	)
 }
 
-// errorView shows an API error: the plain message and the request id.
+// errorView shows an API error: the plain message, and the request id when
+// the failure is one to report (not a refusal the moderator can act on).
 func errorView(e *api.Error, retry app.EventHandler) app.UI {
 	return app.Div().Class("alert alert-error").Role("alert").Body(
 		app.P().Text(e.Message),
-		app.If(e.RequestID != "", func() app.UI {
+		app.If(e.RequestID != "" && worthReporting(e), func() app.UI {
 			return app.P().Class("request-id").Text(fmt.Sprintf(msg.RequestID, e.RequestID))
 		}),
 		app.If(retry != nil, func() app.UI {

@@ -65,7 +65,7 @@ func (p *signInPage) submit(ctx app.Context, e app.Event) {
 				p.err = r.err
 				if r.status == 429 {
 					secs, _ := strconv.Atoi(r.retryAfter)
-					p.err = &api.Error{Message: fmt.Sprintf(msg.SignInThrottled, max(secs, 1)), RequestID: r.err.RequestID}
+					p.err = &api.Error{Message: fmt.Sprintf(msg.SignInThrottled, max(secs, 1))}
 				}
 				return
 			}
@@ -74,11 +74,12 @@ func (p *signInPage) submit(ctx app.Context, e app.Event) {
 				currentSession = &sess
 			}
 			p.password = ""
+			// Back from the next page skips the sign-in form.
 			if sess.MustChangePassword {
-				ctx.Navigate(pathPassword + "?next=" + url.QueryEscape(p.next(ctx)))
+				replaceTo(pathPassword + "?next=" + url.QueryEscape(p.next(ctx)))
 				return
 			}
-			ctx.Navigate(p.next(ctx))
+			replaceTo(p.next(ctx))
 		})
 	})
 }

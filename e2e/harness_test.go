@@ -366,8 +366,10 @@ func openOn(t *testing.T, d device, p *panel) *session {
 	}
 	page.OnConsole(func(m playwright.ConsoleMessage) {
 		// A signed-out page is answered 401 by design (it then goes to the
-		// sign-in page), and Chromium logs every 401 as an error.
-		if m.Type() == "error" && !strings.Contains(m.Text(), "status of 401 (Unauthorized)") {
+		// sign-in page), a save after someone else's 412 (the editor then
+		// shows both changes), and Chromium logs each as an error.
+		if m.Type() == "error" && !strings.Contains(m.Text(), "status of 401 (Unauthorized)") &&
+			!strings.Contains(m.Text(), "status of 412 (Precondition Failed)") {
 			s.mu.Lock()
 			s.errors = append(s.errors, "console: "+m.Text())
 			s.mu.Unlock()

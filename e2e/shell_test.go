@@ -19,7 +19,9 @@ func TestShellLoads(t *testing.T) {
 		check(t, expect.Page(s.page).ToHaveTitle("imdesk"), "title")
 		check(t, expect.Locator(s.page.GetByRole("heading", playwright.PageGetByRoleOptions{
 			Name: "What would you like to change?", Level: playwright.Int(1)})).ToBeVisible(), "home heading")
-		check(t, expect.Locator(s.page.GetByText("Demo mode — changes go to a simulator")).ToBeVisible(), "demo banner")
+		demo := s.page.GetByRole("note")
+		check(t, expect.Locator(demo).ToBeVisible(), "demo banner")
+		check(t, expect.Locator(demo).ToContainText("changes go to a simulator"), "demo banner says so")
 		nav := s.page.GetByRole("navigation", playwright.PageGetByRoleOptions{Name: "Main"})
 		for _, name := range []string{"Group attributes", "Conversation groups", "Friend lists", "Audit log"} {
 			check(t, expect.Locator(nav.GetByRole("link", playwright.LocatorGetByRoleOptions{Name: name})).ToBeVisible(), "nav link "+name)

@@ -228,6 +228,16 @@ func TestFindGroups(t *testing.T) {
 	if p.Total != 2 || !p.Groups[0].CanEdit {
 		t.Fatalf("moderator sees %+v", p)
 	}
+	// The moderator is told that the scope hides some matches, never which.
+	if p.Hidden != 7 {
+		t.Fatalf("hidden by scope: %d", p.Hidden)
+	}
+	if p := list(mod, "?type=Work"); p.Total != 0 || p.Hidden != 2 || len(p.Groups) != 0 {
+		t.Fatalf("Work groups, all outside the scope: %+v", p)
+	}
+	if p := list(admin, ""); p.Hidden != 0 {
+		t.Fatalf("admin: hidden %d", p.Hidden)
+	}
 	viewer := e.signIn("viewer")
 	if p := list(viewer, ""); p.Total != 9 || p.Groups[0].CanEdit {
 		t.Fatalf("viewer: %d, canEdit %v", p.Total, p.Groups[0].CanEdit)

@@ -33,11 +33,16 @@ func (s *Server) auditFilter(r *http.Request) (sqlite.Filter, error) {
 	for _, t := range []struct {
 		name string
 		dst  *time.Time
-	}{{"since", &f.Since}, {"until", &f.Until}} {
+		day  int // a date alone: since takes its start, until the start of the next day
+	}{{"since", &f.Since, 0}, {"until", &f.Until, 1}} {
 		if v := q.Get(t.name); v != "" {
 			parsed, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				return f, bad(t.name, "Give the time as 2026-11-22T08:00:00Z.")
+				d, derr := time.Parse(time.DateOnly, v)
+				if derr != nil {
+					return f, bad(t.name, "Give the time as 2026-11-22T08:00:00Z, or a date as 2026-11-22.")
+				}
+				parsed = d.AddDate(0, 0, t.day)
 			}
 			*t.dst = parsed
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,11 @@ func TestAuthorization(t *testing.T) {
 		{"DELETE", "/api/v1/groups/%s/attributes", out, want{401, 403, 403, 403, 200}},
 		{"GET", "/api/v1/audit", "", want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/audit/export?format=csv", "", want{401, 200, 200, 200, 200}},
+		// %d is the entry of a change the admin made to the group just before.
+		{"GET", "/api/v1/audit/%d/undo", in, want{401, 403, 403, 200, 200}},
+		{"GET", "/api/v1/audit/%d/undo", out, want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/audit/%d/undo", in, want{401, 403, 403, 200, 200}},
+		{"POST", "/api/v1/audit/%d/undo", out, want{401, 403, 403, 403, 200}},
 		{"DELETE", "/api/v1/session", "", want{401, 204, 204, 204, 204}},
 		// The admin's endpoints: 403 for everyone else, whatever the page shows.
 		{"GET", "/api/v1/accounts", "", want{401, 403, 403, 403, 200}},
@@ -51,8 +57,9 @@ func TestAuthorization(t *testing.T) {
 		"POST /api/v1/accounts":         map[string]any{"name": "newcomer", "role": "moderator", "scope": map[string]any{"users": []string{"alice"}}},
 	}
 	for _, c := range cases {
+		undo := strings.Contains(c.path, "%d")
 		path := c.path
-		if c.body != "" {
+		if c.body != "" && !undo {
 			path = fmt.Sprintf(c.path, escape(c.body))
 		}
 		scope := "in scope"
@@ -70,6 +77,13 @@ func TestAuthorization(t *testing.T) {
 			t.Run(fmt.Sprintf("%s %s %s as %s", c.method, c.path, scope, label), func(t *testing.T) {
 				e := newEnv(t)
 				e.db.AddAccount(context.Background(), "scoped-viewer", testPass, "viewer", api.Scope{Groups: []string{in}})
+				if undo {
+					admin := e.signIn("admin")
+					if w := admin.do("PATCH", "/api/v1/groups/"+escape(c.body)+"/attributes", bodies["PATCH"]); w.Code != 200 {
+						t.Fatalf("the change to undo: %d %s", w.Code, w.Body)
+					}
+					path = fmt.Sprintf(c.path, lastSeq(t, admin))
+				}
 				b := e.browser()
 				if role.name != "" {
 					b = e.signIn(role.name)
@@ -82,12 +96,12 @@ func TestAuthorization(t *testing.T) {
 					body = bb
 				}
 				e.clock.Advance(time.Second)
-				calls := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr")
+				calls := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr") + e.mock.Calls("delete_group_attr")
 				w := b.do(c.method, path, body)
 				if w.Code != role.status {
 					t.Fatalf("status %d, want %d: %s", w.Code, role.status, w.Body)
 				}
-				after := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr")
+				after := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr") + e.mock.Calls("delete_group_attr")
 				if w.Code >= 400 && after != calls {
 					t.Fatal("a refused request changed something at Tencent")
 				}

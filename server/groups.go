@@ -116,17 +116,22 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var match []api.Group
+	hidden := 0
 	for _, g := range all {
-		if !c.SeesGroup(g.ID) || (typ != "" && !sameGroupType(g.Type, typ)) {
+		if typ != "" && !sameGroupType(g.Type, typ) {
 			continue
 		}
 		if query != "" && !strings.Contains(strings.ToLower(g.ID), query) && !strings.Contains(strings.ToLower(g.Name), query) {
 			continue
 		}
+		if !c.SeesGroup(g.ID) {
+			hidden++ // counted, never named: the moderator learns only that the scope hides some
+			continue
+		}
 		g.CanEdit = c.Writes(access.GroupAttributes)
 		match = append(match, g)
 	}
-	page := api.GroupPage{Groups: []api.Group{}, Total: len(match)}
+	page := api.GroupPage{Groups: []api.Group{}, Total: len(match), Hidden: hidden}
 	if offset < len(match) {
 		end := min(offset+limit, len(match))
 		page.Groups = match[offset:end]

@@ -107,7 +107,7 @@ func New(o Options) (*Server, error) {
 		mux.HandleFunc("GET /wasm_exec.js", s.serveAsset("wasm_exec.js"))
 	}
 	mux.Handle("/api/", s.apiHandler())
-	ui := s.uiHandler()
+	ui := s.withPageURLs(s.uiHandler())
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -146,6 +146,8 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/groups/{groupID}/attributes", false, s.handleClearAttributes},
 		{"GET", "/api/v1/audit", false, s.handleAudit},
 		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
+		{"GET", "/api/v1/audit/{seq}/undo", false, s.handleUndoPreview},
+		{"POST", "/api/v1/audit/{seq}/undo", false, s.handleUndo},
 		{"POST", "/api/v1/session/password", false, s.handleChangePassword},
 		// Admins only:
 		{"GET", "/api/v1/accounts", false, s.requireAdmin(s.handleAccounts)},
@@ -206,10 +208,11 @@ func (s *Server) uiHandler() http.Handler {
 			Maskable: "/web/icon-maskable.png",
 			SVG:      "/web/icon.svg",
 		},
+		Image:  "/web/icon-512.png", // og:image; withPageURLs makes it absolute
 		Styles: []string{"/web/imdesk.css"},
 		// Keeps what is typed into the prerendered page before the app
 		// starts (web/keep.js); small, and needed before the first key.
-		Scripts:   []string{"/web/keep.js"},
+		Scripts: []string{"/web/keep.js"},
 		Resources: rootResolver{},
 		Version:   s.version,
 		// Everything in Env is published to the browser in app.js: only the

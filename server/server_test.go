@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -167,5 +169,23 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if err := <-closed; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A page's og:url and og:image are whole addresses on the host it was asked
+// for, so a shared link gets a preview.
+func TestPageLinkPreview(t *testing.T) {
+	h := newTestServer(t, testAssets).Handler()
+	w := get(t, h, "/")
+	body := w.Body.String()
+	for prop, want := range map[string]string{"og:url": "http://example.com/", "og:image": "http://example.com/web/icon-512.png"} {
+		// go-app writes a tag's attributes in any order.
+		tag := regexp.MustCompile(`<meta [^>]*property="` + prop + `"[^>]*>`).FindString(body)
+		if !strings.Contains(tag, `content="`+want+`"`) {
+			t.Errorf("%s: %q, want content %q", prop, tag, want)
+		}
+	}
+	if n, _ := strconv.Atoi(w.Header().Get("Content-Length")); n != len(body) {
+		t.Errorf("Content-Length %d, body %d bytes", n, len(body))
 	}
 }

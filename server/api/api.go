@@ -102,6 +102,7 @@ type GroupPage struct {
 	Groups     []Group `json:"groups"`
 	NextCursor string  `json:"nextCursor,omitempty"`
 	Total      int     `json:"total"`
+	Hidden     int     `json:"hidden,omitempty"` // groups that match but are outside the caller's scope
 }
 
 // Error is the body of every API error: {"error": {...}}.

@@ -48,3 +48,26 @@ type AuditPage struct {
 	Records    []*AuditRecord `json:"records"`
 	NextCursor string         `json:"nextCursor,omitempty"`
 }
+
+// UndoPreview is GET /api/v1/audit/{seq}/undo: what undoing a change would
+// do. Restore is the state before the change, which the undo puts back;
+// Left is the state the change left, and Current the state now — when they
+// differ (ChangedSince), someone changed the target after the entry, and
+// the undo would undo that too. Version is Current's, for If-Match.
+type UndoPreview struct {
+	Seq          int64           `json:"seq"`
+	Action       string          `json:"action"`     // the entry's
+	UndoAction   string          `json:"undoAction"` // the undo's audit action
+	Target       string          `json:"target"`
+	Current      json.RawMessage `json:"current"`
+	Version      string          `json:"version"`
+	Restore      json.RawMessage `json:"restore"`
+	Left         json.RawMessage `json:"left"`
+	ChangedSince bool            `json:"changedSince"`
+	NothingToDo  bool            `json:"nothingToDo"` // the target is already as it was before
+}
+
+// UndoRequest is what an undo records as its request in the audit log.
+type UndoRequest struct {
+	Undoes int64 `json:"undoes"`
+}

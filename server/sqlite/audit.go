@@ -178,8 +178,11 @@ func scanEntry(row scanner, extra ...any) (*Entry, error) {
 // Record is an event or an intent with its outcome.
 type Record = api.AuditRecord
 
-// Filter selects records. Zero fields do not filter.
+// Filter selects records. Zero fields do not filter. Actor and Target match
+// any part of the name or ID, whatever the case (moderators remember part
+// of a group ID, not all of it).
 type Filter struct {
+	Seq                            int64 // only the record with this seq
 	Actor, Action, Target, Outcome string
 	Since, Until                   time.Time
 	Before                         int64 // only records with a smaller seq (the paging cursor)
@@ -199,14 +202,17 @@ func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
 	where = append(where, "p.kind != 'outcome'")
 	outcome := "COALESCE(o.outcome, p.outcome)"
 	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if f.Seq > 0 {
+		add("p.seq = ?", f.Seq)
+	}
 	if f.Actor != "" {
-		add("p.actor = ?", f.Actor)
+		add(`p.actor LIKE ? ESCAPE '\'`, likeAny(f.Actor))
 	}
 	if f.Action != "" {
 		add("p.action = ?", f.Action)
 	}
 	if f.Target != "" {
-		add("p.target = ?", f.Target)
+		add(`p.target LIKE ? ESCAPE '\'`, likeAny(f.Target))
 	}
 	if f.Outcome != "" {
 		add(outcome+" = ?", f.Outcome)
@@ -265,6 +271,13 @@ func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// likeAny is a LIKE pattern matching v anywhere, with LIKE's own
+// characters in v taken literally. SQLite's LIKE ignores the case of ASCII
+// letters.
+func likeAny(v string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(v) + "%"
 }
 
 // Broken names the first entry where the chain does not hold.

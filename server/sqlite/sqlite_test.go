@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -142,5 +143,45 @@ func TestAuditDeletionDetected(t *testing.T) {
 	d.db.Exec(`DELETE FROM audit WHERE seq = 2`)
 	if _, broken, _ := d.Verify(ctx); broken == nil || broken.Seq != 3 {
 		t.Fatalf("deletion not found: %v", broken)
+	}
+}
+
+// Account and target filters match part of the name, whatever the case;
+// LIKE's own characters are taken literally.
+func TestAuditSubstringFilters(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	for _, e := range []Entry{
+		{Kind: KindEvent, Actor: "Moderator", Action: "session.signin", Outcome: OutcomeOK},
+		{Kind: KindIntent, Actor: "admin", Action: "group.attributes.patch", Target: "@TGS#_trailhead", Outcome: OutcomePending},
+		{Kind: KindIntent, Actor: "admin", Action: "group.attributes.patch", Target: "@TGS#xtrailhead", Outcome: OutcomePending},
+		{Kind: KindEvent, Actor: "50%off", Action: "session.signin", Outcome: OutcomeOK},
+	} {
+		if _, err := d.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		f    Filter
+		want []int64
+	}{
+		{Filter{Actor: "mod"}, []int64{1}},
+		{Filter{Actor: "ADM"}, []int64{3, 2}},
+		{Filter{Actor: "%"}, []int64{4}},
+		{Filter{Target: "_trailhead"}, []int64{2}},
+		{Filter{Target: "trailhead"}, []int64{3, 2}},
+		{Filter{Seq: 3}, []int64{3}},
+	} {
+		recs, err := d.Records(ctx, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, r := range recs {
+			got = append(got, r.Seq)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%+v: got %v, want %v", c.f, got, c.want)
+		}
 	}
 }

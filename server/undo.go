@@ -1,0 +1,202 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/imdesk/imdesk/server/access"
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/sqlite"
+)
+
+// Undo from the audit log. A change that succeeded recorded its target's
+// state before it; undoing the change puts that state back, as a new change
+// through runChange — audited like any other, with {"undoes": seq} as its
+// request, and allowed only to whoever may change the target now. Each
+// family says how it restores a state (restorer); everything else is here.
+
+// undoable is a family's undo, whatever its state type.
+type undoable interface {
+	preview(s *Server, ctx context.Context, e *sqlite.Record) (*api.UndoPreview, error)
+	undo(s *Server, w http.ResponseWriter, r *http.Request, e *sqlite.Record)
+	family() access.Family
+	kind() access.Kind
+}
+
+// restorer is how a family puts one target back to a state S.
+type restorer[S any] struct {
+	fam     access.Family
+	action  string // the undo's audit action, e.g. "group.attributes.restore"
+	read    func(s *Server, ctx context.Context, id string) (S, error)
+	version func(S) string
+	same    func(a, b S) bool
+	// plan gives the steps from the state now to the state wanted.
+	plan    func(s *Server, id string, now, want S) ([]step[S], error)
+	respond func(w http.ResponseWriter, id string, after S)
+}
+
+func (rs restorer[S]) family() access.Family { return rs.fam }
+func (rs restorer[S]) kind() access.Kind     { return rs.fam.Of() }
+
+// states decodes the entry's before and after.
+func (rs restorer[S]) states(e *sqlite.Record) (before, after S, err error) {
+	if err = json.Unmarshal(e.Before, &before); err != nil {
+		return before, after, errNotUndoable
+	}
+	if len(e.After) > 0 && string(e.After) != "null" {
+		if err = json.Unmarshal(e.After, &after); err != nil {
+			return before, after, errNotUndoable
+		}
+	}
+	return before, after, nil
+}
+
+func (rs restorer[S]) preview(s *Server, ctx context.Context, e *sqlite.Record) (*api.UndoPreview, error) {
+	before, after, err := rs.states(e)
+	if err != nil {
+		return nil, err
+	}
+	now, err := rs.read(s, ctx, e.Target)
+	if err != nil {
+		return nil, err
+	}
+	current, _ := json.Marshal(now)
+	restore, _ := json.Marshal(before)
+	return &api.UndoPreview{Seq: e.Seq, Action: e.Action, UndoAction: rs.action, Target: e.Target,
+		Current: current, Version: rs.version(now), Restore: restore, Left: e.After,
+		ChangedSince: !rs.same(now, after), NothingToDo: rs.same(now, before)}, nil
+}
+
+func (rs restorer[S]) undo(s *Server, w http.ResponseWriter, r *http.Request, e *sqlite.Record) {
+	want, _, err := rs.states(e)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	id := e.Target
+	runChange(s, w, r, change[S]{
+		family: rs.fam, action: rs.action, target: access.Target{Kind: rs.fam.Of(), ID: id},
+		request: api.UndoRequest{Undoes: e.Seq},
+		read:    func(ctx context.Context) (S, error) { return rs.read(s, ctx, id) },
+		version: rs.version,
+		plan: func(now S) ([]step[S], error) {
+			if rs.same(now, want) {
+				return nil, errNothingToUndo
+			}
+			return rs.plan(s, id, now, want)
+		},
+		respond: func(w http.ResponseWriter, after S) { rs.respond(w, id, after) },
+	})
+}
+
+// undoables maps the audit actions that can be undone to their family's
+// undo. A family adds its actions here as it lands.
+var undoables = map[string]undoable{
+	"group.attributes.patch":   attrRestorer,
+	"group.attributes.replace": attrRestorer,
+	"group.attributes.clear":   attrRestorer,
+	"group.attributes.restore": attrRestorer,
+}
+
+var (
+	errNotUndoable = newError(http.StatusConflict, api.CodeConflict,
+		"This entry cannot be undone: only changes to groups or users can.")
+	errUndoFailedChange = newError(http.StatusConflict, api.CodeConflict,
+		"Only a change that was made can be undone. This one failed, or its outcome is not known: check the group instead.")
+	errNothingToUndo = newError(http.StatusConflict, api.CodeConflict,
+		"There is nothing to undo: the target is already as it was before this change.")
+	errNoEntry = newError(http.StatusNotFound, api.CodeNotFound, "There is no such entry in the audit log.")
+)
+
+// undoEntry finds the entry of GET and POST /api/v1/audit/{seq}/undo and
+// its family's undo, and checks that the caller may change its target.
+func (s *Server) undoEntry(r *http.Request) (*sqlite.Record, undoable, error) {
+	seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
+	if err != nil || seq <= 0 {
+		return nil, nil, errNoEntry
+	}
+	recs, err := s.db.Records(r.Context(), sqlite.Filter{Seq: seq})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nil, errNoEntry
+	}
+	e := recs[0]
+	u, ok := undoables[e.Action]
+	if !ok || e.Kind != sqlite.KindIntent {
+		return nil, nil, errNotUndoable
+	}
+	c := callerOf(r.Context())
+	if err := s.authorizeChange(r.Context(), c, u.family(), access.Target{Kind: u.kind(), ID: e.Target}); err != nil {
+		return nil, nil, err
+	}
+	if e.Outcome != sqlite.OutcomeOK {
+		return nil, nil, errUndoFailedChange
+	}
+	return e, u, nil
+}
+
+// handleUndoPreview serves GET /api/v1/audit/{seq}/undo: the state now,
+// the state the undo would put back, and whether the target changed since.
+func (s *Server) handleUndoPreview(w http.ResponseWriter, r *http.Request) {
+	e, u, err := s.undoEntry(r)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	p, err := u.preview(s, r.Context(), e)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// handleUndo serves POST /api/v1/audit/{seq}/undo: put the target back as
+// it was before the entry's change. If-Match (the preview's version) keeps
+// it from undoing a change the moderator has not seen.
+func (s *Server) handleUndo(w http.ResponseWriter, r *http.Request) {
+	e, u, err := s.undoEntry(r)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	u.undo(s, w, r, e)
+}
+
+// attrRestorer restores a group's attributes: one set_group_attr with the
+// whole set, or, to leave none, one delete_group_attr of every key (which
+// Community groups allow, unlike clear).
+var attrRestorer = restorer[[]api.Attr]{
+	fam:    access.GroupAttributes,
+	action: "group.attributes.restore",
+	read: func(s *Server, ctx context.Context, id string) ([]api.Attr, error) {
+		attrs, err := s.readAttrs(ctx, id)
+		if attrs == nil {
+			attrs = []api.Attr{}
+		}
+		return attrs, err
+	},
+	version: attrVersion,
+	same:    func(a, b []api.Attr) bool { return attrVersion(a) == attrVersion(b) },
+	plan: func(s *Server, id string, now, want []api.Attr) ([]step[[]api.Attr], error) {
+		if want == nil {
+			want = []api.Attr{}
+		}
+		call := func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(want)) }
+		if len(want) == 0 {
+			keys := make([]string, len(now))
+			for i, a := range now {
+				keys[i] = a.Key
+			}
+			slices.Sort(keys)
+			call = func(ctx context.Context) error { return s.tim.DeleteGroupAttr(ctx, id, keys) }
+		}
+		return []step[[]api.Attr]{{after: want, call: call}}, nil
+	},
+	respond: writeAttrs,
+}
