@@ -353,15 +353,6 @@ func writeEnvelope(w http.ResponseWriter, f family, resp any, e *tErr) {
 	_ = json.NewEncoder(w).Encode(out)
 }
 
-// decode reads the body into v; a type mismatch is the family's parameter
-// error.
-func decode(body []byte, v any, f family) *tErr {
-	if err := json.Unmarshal(body, v); err != nil {
-		return fail(f.paramCode(), "invalid parameter: "+err.Error())
-	}
-	return nil
-}
-
 // window is a sliding one-period rate limit: at most limit events in any
 // period.
 type window struct {
