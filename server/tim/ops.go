@@ -413,7 +413,7 @@ func (c *Client) DeleteFriendLists(ctx context.Context, user string, names []str
 
 type FriendListGetRequest struct {
 	FromAccount  string
-	LastSequence uint64 // 0 the first time
+	LastSequence uint64 // 0 (not sent): every list; else nothing when unchanged
 	NeedFriend   bool   // include members (only without GroupName)
 	GroupName    []string
 }
@@ -431,10 +431,14 @@ type FriendListGetResponse struct {
 }
 
 // GetFriendLists returns a user's friend lists: all of them (with members
-// when NeedFriend) when GroupName is empty and LastSequence is older than
-// the current one, or the named ones.
+// when NeedFriend) when GroupName is empty and LastSequence is 0 or older
+// than the current one, or the named ones. Tencent's current group_get page
+// has no LastSequence; it is sent only when not 0.
 func (c *Client) GetFriendLists(ctx context.Context, req FriendListGetRequest) (*FriendListGetResponse, error) {
-	body := map[string]any{"From_Account": req.FromAccount, "LastSequence": req.LastSequence}
+	body := map[string]any{"From_Account": req.FromAccount}
+	if req.LastSequence != 0 {
+		body["LastSequence"] = req.LastSequence
+	}
 	if len(req.GroupName) > 0 {
 		body["GroupName"] = req.GroupName
 	} else if req.NeedFriend {

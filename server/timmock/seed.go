@@ -162,7 +162,14 @@ func (m *Mock) Seed(s *Seed) error {
 			return err
 		}
 	}
+	// A basic-edition app (Options.Basic) cannot hold conversation groups
+	// or standard marks: those parts of the seed are left out, so that the
+	// demo data starts on either edition.
+	premium := !m.basic
 	for _, g := range s.ConversationGroups {
+		if !premium {
+			break
+		}
 		items := make([]contactItem, 0, len(g.Conversations))
 		for _, c := range g.Conversations {
 			items = append(items, c.item())
@@ -176,6 +183,12 @@ func (m *Mock) Seed(s *Seed) error {
 		opt := 1
 		if mk.Custom != "" {
 			opt = 3
+		}
+		if !premium {
+			if mk.Custom == "" {
+				continue
+			}
+			opt, mk.Standard = 2, nil
 		}
 		item := map[string]any{"OptType": opt, "ContactItem": mk.Conversation.item(), "SetMark": mk.Standard, "CustomMark": mk.Custom}
 		if err := call("mark", (*Mock).markContact, map[string]any{"From_Account": mk.User, "MarkItem": []any{item}}); err != nil {

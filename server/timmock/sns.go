@@ -153,9 +153,6 @@ func (m *Mock) snsGroupGet(body []byte) (any, *tErr) {
 	if e != nil {
 		return nil, e
 	}
-	if req.LastSequence == nil {
-		return nil, fail(30001, "invalid parameter: LastSequence is required")
-	}
 	if req.NeedFriend != "" && req.NeedFriend != "Need_Friend_Type_Yes" {
 		return nil, fail(30001, "invalid parameter: NeedFriend must be Need_Friend_Type_Yes")
 	}
@@ -174,7 +171,7 @@ func (m *Mock) snsGroupGet(body []byte) (any, *tErr) {
 			}
 			items = append(items, item{l.Name, len(l.Members), slices.Clone(l.Members)})
 		}
-	case *req.LastSequence != u.seq:
+	case req.LastSequence == nil || *req.LastSequence != u.seq:
 		for _, l := range u.lists {
 			it := item{GroupName: l.Name, FriendNumber: len(l.Members)}
 			if req.NeedFriend != "" {
