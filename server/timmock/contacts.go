@@ -41,6 +41,11 @@ type conversation struct {
 	marks   uint64 // standard mark bits
 	custom  string
 	updated int64
+
+	// in the user's conversation list (recentcontact/get_list)
+	recent  bool
+	top     bool
+	msgTime int64
 }
 
 // counted reports whether the conversation counts towards the 1000 cap.

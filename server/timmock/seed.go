@@ -19,6 +19,16 @@ type Seed struct {
 	FriendLists        []SeedFriendList `json:"friendLists,omitempty"`
 	ConversationGroups []SeedConvGroup  `json:"conversationGroups,omitempty"`
 	Marks              []SeedMark       `json:"marks,omitempty"`
+	Conversations      []SeedRecent     `json:"conversations,omitempty"`
+}
+
+// SeedRecent puts a conversation in a user's conversation list, with the
+// Unix time of its last message (0: none) and whether it is pinned.
+type SeedRecent struct {
+	User         string   `json:"user"`
+	Conversation SeedConv `json:"conversation"`
+	MsgTime      int64    `json:"msgTime,omitempty"`
+	Pinned       bool     `json:"pinned,omitempty"`
 }
 
 type SeedUser struct {
@@ -161,6 +171,18 @@ func (m *Mock) Seed(s *Seed) error {
 		if err := call("friend list "+l.Name, (*Mock).snsGroupAdd, req); err != nil {
 			return err
 		}
+	}
+	for _, r := range s.Conversations {
+		u := m.users[r.User]
+		if u == nil {
+			return fmt.Errorf("seed conversation of %q: no such user", r.User)
+		}
+		k, e := r.Conversation.item().key()
+		if e != nil {
+			return fmt.Errorf("seed conversation of %q: %s", r.User, e.Info)
+		}
+		c := u.conv(k)
+		c.recent, c.top, c.msgTime = true, r.Pinned, r.MsgTime
 	}
 	// A basic-edition app (Options.Basic) cannot hold conversation groups
 	// or standard marks: those parts of the seed are left out, so that the

@@ -290,12 +290,16 @@ func (m *Mock) addFriends(from string, items []addFriendItem, lists [][]string, 
 			l.Members = append(l.Members, to.ID)
 		}
 		u.friends[to.ID] = true
-		if both {
+		*u.relation(to.ID) = relation{Remark: it.Remark, AddSource: it.AddSource, AddWording: it.AddWord, AddTime: m.now().Unix()}
+		if both && !to.friends[u.ID] {
 			to.friends[u.ID] = true
+			*to.relation(u.ID) = relation{AddSource: it.AddSource, AddTime: m.now().Unix()}
+			to.friendSeq++
 		}
 		results = append(results, resultItem{it.ToAccount, 0, ""})
 	}
 	u.seq++
+	u.friendSeq++
 	resp := map[string]any{"ResultItem": results}
 	if len(failed) > 0 {
 		resp["Fail_Account"] = failed
