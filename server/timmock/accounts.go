@@ -20,6 +20,7 @@ type user struct {
 	seq       uint64               // CurrentSequence of the friend lists
 	rel       map[string]*relation // own data about each friend
 	friendSeq uint64               // StandardSequence of the friend data
+	customSeq uint64               // CustomSequence of the friend data
 
 	convGroups []*convGroup
 	nextConvID int

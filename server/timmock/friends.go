@@ -25,6 +25,7 @@ const (
 type relation struct {
 	Remark, AddSource, AddWording string
 	AddTime                       int64
+	Custom                        map[string]json.RawMessage // Tag_SNS_Custom_* values
 }
 
 func (u *user) relation(id string) *relation {
@@ -88,15 +89,28 @@ func (m *Mock) friendGet(body []byte) (any, *tErr) {
 	start := min(*req.StartIndex, len(ids))
 	end := min(start+FriendPageSize, len(ids))
 	standard := req.StandardSequence == nil || *req.StandardSequence != u.friendSeq
+	custom := req.CustomSequence == nil || *req.CustomSequence != u.customSeq
 	items := make([]map[string]any, 0, end-start)
 	for _, id := range ids[start:end] {
 		item := map[string]any{"To_Account": id}
+		r := u.relation(id)
+		values := []tagValue{}
 		if standard {
-			r := u.relation(id)
-			item["ValueItem"] = []tagValue{
-				{TagAddSource, r.AddSource}, {TagRemark, r.Remark}, {TagGroup, u.listsOf(id)},
-				{TagAddWording, r.AddWording}, {TagAddTime, r.AddTime},
+			values = append(values, tagValue{TagAddSource, r.AddSource}, tagValue{TagRemark, r.Remark},
+				tagValue{TagGroup, u.listsOf(id)}, tagValue{TagAddWording, r.AddWording}, tagValue{TagAddTime, r.AddTime})
+		}
+		if custom {
+			tags := make([]string, 0, len(r.Custom))
+			for t := range r.Custom {
+				tags = append(tags, t)
 			}
+			slices.Sort(tags)
+			for _, t := range tags {
+				values = append(values, tagValue{t, r.Custom[t]})
+			}
+		}
+		if len(values) > 0 {
+			item["ValueItem"] = values
 		}
 		items = append(items, item)
 	}
@@ -105,7 +119,7 @@ func (m *Mock) friendGet(body []byte) (any, *tErr) {
 		complete, next = 0, end
 	}
 	return map[string]any{
-		"UserDataItem": items, "StandardSequence": u.friendSeq, "CustomSequence": 0,
+		"UserDataItem": items, "StandardSequence": u.friendSeq, "CustomSequence": u.customSeq,
 		"FriendNum": len(ids), "CompleteFlag": complete, "NextStartIndex": next,
 	}, nil
 }
@@ -187,6 +201,7 @@ func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
 	type change struct {
 		remark *string
 		lists  []string // nil: unchanged
+		custom map[string]json.RawMessage
 	}
 	changes := make([]change, len(req.Items))
 	var newLists []string
@@ -225,8 +240,16 @@ func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
 					}
 				}
 				changes[i].lists = names
-			case strings.HasPrefix(s.Tag, customFriendTagPrefix):
-				return nil, fail(30001, fmt.Sprintf("Invalid field: %s. Custom friend fields are not configured on this app", s.Tag))
+			case strings.HasPrefix(s.Tag, customFriendTagPrefix) && len(s.Tag) > len(customFriendTagPrefix):
+				// The mock behaves as if every custom friend field were
+				// configured in the console (the page's own sample uses one).
+				if len(s.Value) == 0 {
+					return nil, fail(30001, fmt.Sprintf("invalid parameter: %s has no Value", s.Tag))
+				}
+				if changes[i].custom == nil {
+					changes[i].custom = map[string]json.RawMessage{}
+				}
+				changes[i].custom[s.Tag] = s.Value
 			default:
 				return nil, fail(30001, fmt.Sprintf("invalid parameter: %q is not a friend field that can be updated", s.Tag))
 			}
@@ -237,7 +260,7 @@ func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
 	}
 	results := make([]resultItem, 0, len(req.Items))
 	failed := []string{}
-	listsChanged := false
+	listsChanged, customChanged := false, false
 	for i, it := range req.Items {
 		if !u.friends[it.ToAccount] {
 			results = append(results, resultItem{it.ToAccount, 32216, "Err_SNS_FriendUpdate_Not_Friend"})
@@ -247,6 +270,16 @@ func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
 		c := changes[i]
 		if c.remark != nil {
 			u.relation(it.ToAccount).Remark = *c.remark
+		}
+		if len(c.custom) > 0 {
+			r := u.relation(it.ToAccount)
+			if r.Custom == nil {
+				r.Custom = map[string]json.RawMessage{}
+			}
+			for t, v := range c.custom {
+				r.Custom[t] = v
+			}
+			customChanged = true
 		}
 		if c.lists != nil {
 			for _, l := range u.lists {
@@ -269,6 +302,9 @@ func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
 	}
 	if listsChanged {
 		u.seq++
+	}
+	if customChanged {
+		u.customSeq++
 	}
 	resp := map[string]any{"ResultItem": results}
 	if len(failed) > 0 {
