@@ -73,7 +73,7 @@ var samples = []sample{
 	{"Adding Friends (1047/34902)", "sns/friend_add", `{"From_Account":"id","AddFriendItem":[{"To_Account":"id3","AddSource":"AddSource_Type_XXXXXXXX"}]}`, nil},
 	{"Importing Friends (1047/34903)", "sns/friend_import", `{"From_Account":"id","AddFriendItem":[{"To_Account":"id3","AddSource":"AddSource_Type_XXXXXXXX"}]}`, nil},
 	{"Pulling Friends (1047/34908)", "sns/friend_get", `{"From_Account": "id","StartIndex": 0,"StandardSequence": 0,"CustomSequence": 0}`, nil},
-	{"Verifying Friends (1047/34906)", "sns/friend_check", `{"From_Account":"id","To_Account":["id1","id2","id3"],"CheckType":"CheckResult_Type_Both"}`, nil},
+	{"Checking Friends (1047/34907)", "sns/friend_check", `{"From_Account":"id","To_Account":["id1","id2","id3"],"CheckType":"CheckResult_Type_Both"}`, nil},
 	{"Updating Friends (1047/34904), basic", "sns/friend_update", `{"From_Account":"id","UpdateItem":[{"To_Account":"id1","SnsItem":[{"Tag":"Tag_SNS_IM_Remark","Value":"remark1"}]}]}`, nil},
 	{"Updating Friends (1047/34904), complete", "sns/friend_update", `{"From_Account":"id","UpdateItem":[{"To_Account":"id1","SnsItem":[{"Tag":"Tag_SNS_IM_Remark","Value":"remark1"},{"Tag":"Tag_SNS_IM_Group","Value":["group1","group2"]},{"Tag":"Tag_SNS_Custom_Test","Value":"test"}]}]}`, nil},
 	{"Querying Account (1047/34956)", "im_open_login_svc/account_check", `{"CheckItem":[{"UserID":"UserID_1"},{"UserID":"UserID_2"}]}`, nil},
