@@ -172,6 +172,7 @@ type GroupInfo struct {
 	MaxMemberNum    int    `json:"MaxMemberNum"`
 	ApplyJoinOption string `json:"ApplyJoinOption"`
 	ShutUpAllMember string `json:"ShutUpAllMember"` // On or Off
+	MuteAllMember   string `json:"MuteAllMember"`   // the same, as the English page names it
 
 	MemberList     []GroupMemberInfo `json:"MemberList"`
 	AppDefinedData []AppDefinedDatum `json:"AppDefinedData"`

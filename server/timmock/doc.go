@@ -126,7 +126,10 @@
 //     MemberInfoFilter names fields (Member_Account always), and
 //     AppDefinedData only for the keys of AppDefinedDataFilter_Group. A name
 //     the page does not list in either filter is 10004, not ignored.
-//     ShutUpAllMember is "On" or "Off". AVChatRoom groups have no MemberList.
+//     ShutUpAllMember is "On" or "Off"; the current English page calls it
+//     MuteAllMember (and a member's ShutUpUntil MuteUntil) while the Chinese
+//     page keeps the old names, so the mock answers both names and accepts
+//     both in the filters. AVChatRoom groups have no MemberList.
 //   - Editions: conversation groups and standard marks need a premium
 //     edition (51013), but custom marks do not: Tencent's current English
 //     mark_contact page ("Creating or Updating Conversation Mark Data",

@@ -315,9 +315,9 @@ func knownType(t string) bool {
 var (
 	groupBaseFields = []string{"Type", "Name", "Introduction", "Notification", "FaceUrl", "CreateTime",
 		"Owner_Account", "LastInfoTime", "LastMsgTime", "NextMsgSeq", "MemberNum", "MaxMemberNum",
-		"ApplyJoinOption", "ShutUpAllMember"}
+		"ApplyJoinOption", "ShutUpAllMember", "MuteAllMember"}
 	groupMemberFields = []string{"Account", "Member_Account", "Role", "JoinTime", "MsgSeq", "MsgFlag",
-		"LastSendMsgTime", "ShutUpUntil", "NameCard"}
+		"LastSendMsgTime", "ShutUpUntil", "MuteUntil", "NameCard"}
 )
 
 func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
@@ -372,7 +372,7 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 			"Notification": g.Notification, "FaceUrl": g.FaceURL, "Owner_Account": g.Owner,
 			"CreateTime": g.Created.Unix(), "LastInfoTime": g.Created.Unix(), "LastMsgTime": 0,
 			"NextMsgSeq": 1, "MemberNum": len(g.Members), "MaxMemberNum": g.MaxMembers,
-			"ApplyJoinOption": g.ApplyJoinOption, "ShutUpAllMember": shutUp,
+			"ApplyJoinOption": g.ApplyJoinOption, "ShutUpAllMember": shutUp, "MuteAllMember": shutUp,
 		}
 		info := map[string]any{"GroupId": id, "ErrorCode": 0, "ErrorInfo": "", "Appid": m.appID}
 		for k, v := range all {
@@ -388,7 +388,7 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 					role = "Owner"
 				}
 				full := map[string]any{"Role": role, "JoinTime": g.Created.Unix(), "MsgSeq": 0,
-					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "ShutUpUntil": 0, "NameCard": ""}
+					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "ShutUpUntil": 0, "MuteUntil": 0, "NameCard": ""}
 				item := map[string]any{"Member_Account": mb}
 				for k, v := range full {
 					if members == nil || members[k] {
