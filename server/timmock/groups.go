@@ -449,10 +449,17 @@ type createGroupRequest struct {
 	MemberList      []member   `json:"MemberList"`
 	AppDefinedData  []appDatum `json:"AppDefinedData"`
 	ShutUpAllMember string     `json:"ShutUpAllMember"`
+	MuteAllMember   string     `json:"MuteAllMember"`
+	// Accepted, not modelled.
+	InviteJoinOption string `json:"InviteJoinOption"`
+	SupportTopic     int    `json:"SupportTopic"`
 }
 
 type member struct {
 	MemberAccount string `json:"Member_Account"`
+	Role          string `json:"Role"` // Admin or Member; not modelled
+	// AppMemberDefinedData is accepted, not modelled.
+	AppMemberDefinedData []appDatum `json:"AppMemberDefinedData"`
 }
 
 func (m *Mock) createGroup(body []byte) (any, *tErr) {
@@ -478,8 +485,9 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 		return nil, fail(10004, fmt.Sprintf("invalid parameter: Introduction is over %d bytes", MaxIntroBytes))
 	case len(req.Notification) > MaxNoticeBytes:
 		return nil, fail(10004, fmt.Sprintf("invalid parameter: Notification is over %d bytes", MaxNoticeBytes))
-	case req.ShutUpAllMember != "" && req.ShutUpAllMember != "On" && req.ShutUpAllMember != "Off":
-		return nil, fail(10004, "invalid parameter: ShutUpAllMember must be On or Off")
+	case req.ShutUpAllMember != "" && req.ShutUpAllMember != "On" && req.ShutUpAllMember != "Off",
+		req.MuteAllMember != "" && req.MuteAllMember != "On" && req.MuteAllMember != "Off":
+		return nil, fail(10004, "invalid parameter: ShutUpAllMember (MuteAllMember) must be On or Off")
 	case req.Type == "AVChatRoom" && len(req.MemberList) > 0:
 		return nil, fail(10007, "no permission: AVChatRoom groups cannot be created with members")
 	}
@@ -524,7 +532,7 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 		ID: id, Type: req.Type, Name: req.Name, Owner: req.Owner, Introduction: req.Introduction,
 		Notification: req.Notification, FaceURL: req.FaceURL, MaxMembers: maxMembers, ApplyJoinOption: join,
 		Members: members, Created: m.now(), attrs: map[string]string{},
-		AppData: req.AppDefinedData, ShutUpAll: req.ShutUpAllMember == "On",
+		AppData: req.AppDefinedData, ShutUpAll: req.ShutUpAllMember == "On" || req.MuteAllMember == "On",
 	}
 	m.groups[id] = g
 	m.order = append(m.order, id)

@@ -13,8 +13,8 @@ import (
 // sampleSeed holds the accounts and groups that the sample requests of
 // Tencent's pages name.
 var sampleSeed = Seed{
-	Users: []SeedUser{{ID: "id"}, {ID: "id1"}, {ID: "id2"}, {ID: "id3"}, {ID: "user0"}, {ID: "user1"},
-		{ID: "user15"}, {ID: "user20"}, {ID: "leckie"}, {ID: "UserID_1"}, {ID: "UserID_2"}},
+	Users: []SeedUser{{ID: "id"}, {ID: "id1"}, {ID: "id2"}, {ID: "id3"}, {ID: "id4"}, {ID: "id5"}, {ID: "user0"}, {ID: "user1"},
+		{ID: "user15"}, {ID: "user20"}, {ID: "leckie"}, {ID: "UserID_1"}, {ID: "UserID_2"}, {ID: "bob"}, {ID: "peter"}},
 	Groups: []SeedGroup{
 		{ID: "@TGS#aC5SZEAEF", Type: "Public", Name: "sample", Owner: "leckie",
 			Attributes: []SeedAttr{{"attr_key", "v"}, {"attr_key1", "v1"}}},
@@ -53,8 +53,9 @@ var samples = []sample{
 	{"Deleting Group Custom Attributes (1047/59499)", "group_open_http_svc/delete_group_attr", `{"GroupId":"@TGS#aC5SZEAEF","GroupAttr":[{"key":"attr_key"},{"key":"attr_key1"}]}`, nil},
 	{"Getting All Groups in an App (1047/34960)", "group_open_http_svc/get_appid_group_list", `{"Limit":1000,"Next":0,"GroupType":"Public"}`, nil},
 	{"Getting Group Profiles (1047/34961), basic", "group_open_http_svc/get_group_info", `{"GroupIdList":["@TGS#1NVTZEAE4","@TGS#1CXTZEAET"]}`, nil},
-	{"Getting Group Profiles (1047/34961), with filter", "group_open_http_svc/get_group_info", `{"GroupIdList":["@TGS#1NVTZEAE4","@TGS#1CXTZEAET"],"ResponseFilter":{"GroupBaseInfoFilter":["Type","Name","Introduction","Notification"],"MemberInfoFilter":["Account","Role"],"AppDefinedDataFilter_Group":["GroupTestData1"],"AppDefinedDataFilter_GroupMember":["MemberDefined2"]}}`, nil},
+	{"Getting Group Profiles (1047/34961), with filter", "group_open_http_svc/get_group_info", `{"GroupIdList":["@TGS#1NVTZEAE4","@TGS#1CXTZEAET"],"ResponseFilter":{"GroupBaseInfoFilter":["Type","Name","Introduction","Notification"],"MemberInfoFilter":["Account","Role"],"AppDefinedDataFilter_Group":["GroupTestData1","GroupTestData2"],"AppDefinedDataFilter_GroupMember":["MemberDefined2","MemberDefined1"]}}`, nil},
 	{"Creating a Group (1047/34895)", "group_open_http_svc/create_group", `{"Owner_Account":"leckie","Type":"Public","Name":"TestGroup"}`, nil},
+	{"Creating a Group (1047/34895), complete", "group_open_http_svc/create_group", `{"Owner_Account":"leckie","Type":"Public","GroupId":"MyFirstGroup","Name":"TestGroup","Introduction":"This is group Introduction","Notification":"This is group Notification","FaceUrl":"http://this.is.face.url","MaxMemberCount":500,"ApplyJoinOption":"FreeAccess","AppDefinedData":[{"Key":"GroupTestData1","Value":"xxxxx"},{"Key":"GroupTestData2","Value":"abc"}],"MemberList":[{"Member_Account":"bob","Role":"Admin","AppMemberDefinedData":[{"Key":"MemberDefined1","Value":"ModifyDefined1"}]},{"Member_Account":"peter"}]}`, nil},
 	{"Creating Conversation Group Data (1047/53437)", "recentcontact/create_contact_group", `{"From_Account":"user15","GroupContactItem":[{"GroupName":"test0","ContactItem":[{"Type":1,"To_Account":"user0"}]}]}`, nil},
 	{"Updating Conversation Group Data (1047/53439)", "recentcontact/update_contact_group", `{"From_Account":"user20","UpdateType":1,"UpdateGroup":{"UpdateGroupType":2,"OldGroupName":"test1","ContactUpdateItem":[{"ContactOptType":1,"ContactItem":{"Type":1,"To_Account":"user1"}}]}}`,
 		setup("recentcontact/create_contact_group", `{"From_Account":"user20","GroupContactItem":[{"GroupName":"test1"}]}`)},
@@ -71,9 +72,11 @@ var samples = []sample{
 	{"Pulling Lists (1047/40123), complete", "sns/group_get", `{"From_Account":"id","NeedFriend":"Need_Friend_Type_Yes","GroupName": ["group1"]}`,
 		setup("sns/group_add", `{"From_Account":"id","GroupName":["group1"],"To_Account":["id1"]}`)},
 	{"Adding Friends (1047/34902)", "sns/friend_add", `{"From_Account":"id","AddFriendItem":[{"To_Account":"id3","AddSource":"AddSource_Type_XXXXXXXX"}]}`, nil},
+	{"Adding Friends (1047/34902), already friends", "sns/friend_add", `{"From_Account":"id","AddFriendItem":[{"To_Account":"id1","AddSource":"AddSource_Type_XXXXXXXX"}]}`, nil},
 	{"Importing Friends (1047/34903)", "sns/friend_import", `{"From_Account":"id","AddFriendItem":[{"To_Account":"id3","AddSource":"AddSource_Type_XXXXXXXX"}]}`, nil},
+	{"Importing Friends (1047/34903), complete", "sns/friend_import", `{"From_Account":"id","AddFriendItem":[{"To_Account":"id3","Remark":"remark1","RemarkTime":1420000001,"GroupName":["Friends"],"AddSource":"AddSource_Type_XXXXXXXX","AddWording":"I'm Test1","AddTime":1420000001,"CustomItem":[{"Tag":"Tag_SNS_Custom_XXXX","Value":"Test"},{"Tag":"Tag_SNS_Custom_YYYY","Value":0}]}]}`, nil},
 	{"Pulling Friends (1047/34908)", "sns/friend_get", `{"From_Account": "id","StartIndex": 0,"StandardSequence": 0,"CustomSequence": 0}`, nil},
-	{"Checking Friends (1047/34907)", "sns/friend_check", `{"From_Account":"id","To_Account":["id1","id2","id3"],"CheckType":"CheckResult_Type_Both"}`, nil},
+	{"Checking Friends (1047/34907)", "sns/friend_check", `{"From_Account":"id","To_Account":["id1","id2","id3","id4","id5"],"CheckType":"CheckResult_Type_Both"}`, nil},
 	{"Updating Friends (1047/34904), basic", "sns/friend_update", `{"From_Account":"id","UpdateItem":[{"To_Account":"id1","SnsItem":[{"Tag":"Tag_SNS_IM_Remark","Value":"remark1"}]}]}`, nil},
 	{"Updating Friends (1047/34904), complete", "sns/friend_update", `{"From_Account":"id","UpdateItem":[{"To_Account":"id1","SnsItem":[{"Tag":"Tag_SNS_IM_Remark","Value":"remark1"},{"Tag":"Tag_SNS_IM_Group","Value":["group1","group2"]},{"Tag":"Tag_SNS_Custom_Test","Value":"test"}]}]}`, nil},
 	{"Querying Account (1047/34956)", "im_open_login_svc/account_check", `{"CheckItem":[{"UserID":"UserID_1"},{"UserID":"UserID_2"}]}`, nil},

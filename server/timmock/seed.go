@@ -141,7 +141,7 @@ func (m *Mock) Seed(s *Seed) error {
 	for _, g := range s.Groups {
 		req := createGroupRequest{Type: g.Type, Name: g.Name, GroupID: g.ID, Owner: g.Owner, Introduction: g.Introduction}
 		for _, mb := range g.Members {
-			req.MemberList = append(req.MemberList, member{mb})
+			req.MemberList = append(req.MemberList, member{MemberAccount: mb})
 		}
 		grp, e := m.addGroup(req)
 		if e != nil {

@@ -1,6 +1,7 @@
 package timmock
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -197,7 +198,8 @@ func (m *Mock) friendAdd(body []byte) (any, *tErr) {
 			addFriendItem
 			GroupName string `json:"GroupName"`
 		} `json:"AddFriendItem"`
-		AddType string `json:"AddType"`
+		AddType       string `json:"AddType"`
+		ForceAddFlags int    `json:"ForceAddFlags"`
 	}
 	if e := decode(body, &req, famSNS); e != nil {
 		return nil, e
@@ -221,7 +223,13 @@ func (m *Mock) friendImport(body []byte) (any, *tErr) {
 		From  string `json:"From_Account"`
 		Items []struct {
 			addFriendItem
-			GroupName []string `json:"GroupName"`
+			GroupName  []string `json:"GroupName"`
+			AddTime    int64    `json:"AddTime"`
+			RemarkTime int64    `json:"RemarkTime"`
+			CustomItem []struct {
+				Tag   string          `json:"Tag"`
+				Value json.RawMessage `json:"Value"`
+			} `json:"CustomItem"`
 		} `json:"AddFriendItem"`
 	}
 	if e := decode(body, &req, famSNS); e != nil {
@@ -231,8 +239,35 @@ func (m *Mock) friendImport(body []byte) (any, *tErr) {
 	lists := make([][]string, len(req.Items))
 	for i, it := range req.Items {
 		items[i], lists[i] = it.addFriendItem, it.GroupName
+		for _, c := range it.CustomItem {
+			if !strings.HasPrefix(c.Tag, customFriendTagPrefix) || len(c.Tag) == len(customFriendTagPrefix) || len(c.Value) == 0 {
+				return nil, fail(30001, fmt.Sprintf("invalid parameter: CustomItem tag %q must be Tag_SNS_Custom_… with a Value", c.Tag))
+			}
+		}
 	}
-	return m.addFriends(req.From, items, lists, false)
+	resp, e := m.addFriends(req.From, items, lists, false)
+	if e != nil {
+		return nil, e
+	}
+	// Imported friends keep the AddTime and custom fields they came with.
+	u := m.users[req.From]
+	for i, r := range resp.(map[string]any)["ResultItem"].([]resultItem) {
+		if r.ResultCode != 0 {
+			continue
+		}
+		rel := u.relation(r.ToAccount)
+		if t := req.Items[i].AddTime; t > 0 {
+			rel.AddTime = t
+		}
+		for _, c := range req.Items[i].CustomItem {
+			if rel.Custom == nil {
+				rel.Custom = map[string]json.RawMessage{}
+			}
+			rel.Custom[c.Tag] = c.Value
+			u.customSeq++
+		}
+	}
+	return resp, nil
 }
 
 // addFriends makes friends of from and each item's To_Account (both ways
