@@ -27,7 +27,11 @@
 // as "Type" gets an unfiltered answer, not an error. TestDocumentationSamples
 // posts the sample request of every served call's current page byte for
 // byte; TestFieldNamesAreCaseSensitive posts each with every key, one at a
-// time, in another case.
+// time, in another case. Documented fields the mock does not model
+// (friend_import's AddTime, RemarkTime and CustomItem, friend_add's
+// ForceAddFlags, create_group's InviteJoinOption, SupportTopic and a
+// member's Role) are declared all the same, so that their wrong-case
+// variants are refused too.
 //
 // # Choices where the documentation is silent or disagrees
 //
