@@ -98,3 +98,21 @@ func TestGroupInfoFilter(t *testing.T) {
 		ResponseFilter: &ResponseFilter{GroupBaseInfoFilter: []string{"Nmae"}}})
 	wantKind(t, err, KindInvalid, 10004)
 }
+
+// Reads are repeatable; friend_update sets values, so it is repeatable too,
+// but it changes state.
+func TestNewOpsRetryClass(t *testing.T) {
+	for _, c := range []struct {
+		o                   op
+		repeatable, mutates bool
+	}{
+		{opFriendGet, true, false},
+		{opFriendCheck, true, false},
+		{opRecentList, true, false},
+		{opFriendUpdate, true, true},
+	} {
+		if c.o.repeatable != c.repeatable || c.o.mutates != c.mutates || c.o.perSec != 200 {
+			t.Errorf("%s: %+v", c.o.path, c.o)
+		}
+	}
+}
