@@ -1,6 +1,9 @@
 package tim
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // The commands, with Tencent's per-second limits and whether each may be
 // repeated when its outcome is unknown:
@@ -16,6 +19,9 @@ import "context"
 //     friend_import): a second run would fail with "already exists" or
 //     "does not exist", or make a second group. When their outcome is
 //     unknown the caller gets KindUnknownOutcome and must look first.
+//   - friend_update sets a friend's remark, lists and custom fields to the
+//     given values, so it is retried like the other idempotent writes;
+//     friend_get, friend_check and recentcontact get_list are reads;
 //   - account_import and multiaccount_import are repeatable (importing twice
 //     is not an error).
 //
@@ -42,6 +48,10 @@ var (
 	opFriendListGet      = op{path: "sns/group_get", perSec: 200, repeatable: true}
 	opFriendAdd          = op{path: "sns/friend_add", perSec: 200, mutates: true}
 	opFriendImport       = op{path: "sns/friend_import", perSec: 200, mutates: true}
+	opFriendGet          = op{path: "sns/friend_get", perSec: 200, repeatable: true}
+	opFriendCheck        = op{path: "sns/friend_check", perSec: 200, repeatable: true}
+	opFriendUpdate       = op{path: "sns/friend_update", perSec: 200, repeatable: true, mutates: true}
+	opRecentList         = op{path: "recentcontact/get_list", perSec: 200, repeatable: true}
 	opAccountCheck       = op{path: "im_open_login_svc/account_check", perSec: 100, repeatable: true}
 	opAccountImport      = op{path: "im_open_login_svc/account_import", perSec: 200, repeatable: true, mutates: true}
 	opMultiAccountImport = op{path: "im_open_login_svc/multiaccount_import", perSec: 200, repeatable: true, mutates: true}
@@ -140,6 +150,10 @@ type GetGroupInfoRequest struct {
 
 type ResponseFilter struct {
 	GroupBaseInfoFilter []string `json:"GroupBaseInfoFilter,omitempty"`
+	// MemberInfoFilter asks for the member list with these fields (Role,
+	// JoinTime, …); AppDefinedDataFilterGroup for these AppDefinedData keys.
+	MemberInfoFilter          []string `json:"MemberInfoFilter,omitempty"`
+	AppDefinedDataFilterGroup []string `json:"AppDefinedDataFilter_Group,omitempty"`
 }
 
 // GroupInfo is one group of get_group_info; ErrorCode is per group.
@@ -157,6 +171,27 @@ type GroupInfo struct {
 	MemberNum       int    `json:"MemberNum"`
 	MaxMemberNum    int    `json:"MaxMemberNum"`
 	ApplyJoinOption string `json:"ApplyJoinOption"`
+	ShutUpAllMember string `json:"ShutUpAllMember"` // On or Off
+	MuteAllMember   string `json:"MuteAllMember"`   // the same, as the English page names it
+
+	MemberList     []GroupMemberInfo `json:"MemberList"`
+	AppDefinedData []AppDefinedDatum `json:"AppDefinedData"`
+}
+
+// GroupMemberInfo is one member in get_group_info's MemberList.
+type GroupMemberInfo struct {
+	MemberAccount string `json:"Member_Account"`
+	Role          string `json:"Role"`
+	JoinTime      int64  `json:"JoinTime"`
+	ShutUpUntil   int64  `json:"ShutUpUntil"`
+	NameCard      string `json:"NameCard"`
+}
+
+// AppDefinedDatum is a group's custom field: capitalised Key and Value,
+// unlike an attribute's key and value.
+type AppDefinedDatum struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
 }
 
 type GetGroupInfoResponse struct {
@@ -413,7 +448,7 @@ func (c *Client) DeleteFriendLists(ctx context.Context, user string, names []str
 
 type FriendListGetRequest struct {
 	FromAccount  string
-	LastSequence uint64 // 0 the first time
+	LastSequence uint64 // 0 (not sent): every list; else nothing when unchanged
 	NeedFriend   bool   // include members (only without GroupName)
 	GroupName    []string
 }
@@ -431,10 +466,14 @@ type FriendListGetResponse struct {
 }
 
 // GetFriendLists returns a user's friend lists: all of them (with members
-// when NeedFriend) when GroupName is empty and LastSequence is older than
-// the current one, or the named ones.
+// when NeedFriend) when GroupName is empty and LastSequence is 0 or older
+// than the current one, or the named ones. Tencent's current group_get page
+// has no LastSequence; it is sent only when not 0.
 func (c *Client) GetFriendLists(ctx context.Context, req FriendListGetRequest) (*FriendListGetResponse, error) {
-	body := map[string]any{"From_Account": req.FromAccount, "LastSequence": req.LastSequence}
+	body := map[string]any{"From_Account": req.FromAccount}
+	if req.LastSequence != 0 {
+		body["LastSequence"] = req.LastSequence
+	}
 	if len(req.GroupName) > 0 {
 		body["GroupName"] = req.GroupName
 	} else if req.NeedFriend {
@@ -535,4 +574,156 @@ func (c *Client) FriendAdd(ctx context.Context, user string, items []FriendItem,
 // FriendImport imports one-way friendships. Never retried blindly.
 func (c *Client) FriendImport(ctx context.Context, user string, items []FriendItem) (*FriendResponse, error) {
 	return call[FriendResponse](ctx, c, opFriendImport, map[string]any{"From_Account": user, "AddFriendItem": friendItems(items, false)})
+}
+
+// ---- Friends (sns friend_get, friend_check, friend_update) ----
+
+// Friend-data tags of Tencent's relationship chain.
+const (
+	TagRemark     = "Tag_SNS_IM_Remark"
+	TagGroup      = "Tag_SNS_IM_Group" // the friend lists holding the friend
+	TagAddSource  = "Tag_SNS_IM_AddSource"
+	TagAddTime    = "Tag_SNS_IM_AddTime"
+	TagAddWording = "Tag_SNS_IM_AddWording"
+)
+
+// TagValue is one friend-data field; Value is a string, a number or (for
+// Tag_SNS_IM_Group) an array of list names.
+type TagValue struct {
+	Tag   string          `json:"Tag"`
+	Value json.RawMessage `json:"Value"`
+}
+
+// FriendData is one friend of friend_get.
+type FriendData struct {
+	ToAccount string     `json:"To_Account"`
+	ValueItem []TagValue `json:"ValueItem"`
+}
+
+// Lists returns the friend lists holding the friend (Tag_SNS_IM_Group).
+func (f FriendData) Lists() []string {
+	for _, v := range f.ValueItem {
+		if v.Tag == TagGroup {
+			var names []string
+			_ = json.Unmarshal(v.Value, &names)
+			return names
+		}
+	}
+	return nil
+}
+
+// Remark returns the friend's remark (Tag_SNS_IM_Remark).
+func (f FriendData) Remark() string {
+	for _, v := range f.ValueItem {
+		if v.Tag == TagRemark {
+			var r string
+			_ = json.Unmarshal(v.Value, &r)
+			return r
+		}
+	}
+	return ""
+}
+
+type FriendGetResponse struct {
+	UserDataItem     []FriendData `json:"UserDataItem"`
+	StandardSequence uint64       `json:"StandardSequence"`
+	CustomSequence   uint64       `json:"CustomSequence"`
+	FriendNum        int          `json:"FriendNum"`
+	CompleteFlag     int          `json:"CompleteFlag"`   // 1 on the last page
+	NextStartIndex   int          `json:"NextStartIndex"` // StartIndex of the next page
+}
+
+// GetFriends returns one page of a user's friends with their relationship
+// data, starting at startIndex (0 first, then NextStartIndex).
+func (c *Client) GetFriends(ctx context.Context, user string, startIndex int) (*FriendGetResponse, error) {
+	return call[FriendGetResponse](ctx, c, opFriendGet, map[string]any{"From_Account": user, "StartIndex": startIndex})
+}
+
+// FriendCheck is one result of friend_check; Relation is one of
+// CheckResult_Type_BothWay, _AWithB, _BWithA, _NoRelation.
+type FriendCheck struct {
+	ToAccount  string `json:"To_Account"`
+	Relation   string `json:"Relation"`
+	ResultCode int    `json:"ResultCode"`
+	ResultInfo string `json:"ResultInfo"`
+}
+
+type FriendCheckResponse struct {
+	InfoItem    []FriendCheck `json:"InfoItem"`
+	FailAccount []string      `json:"Fail_Account"`
+}
+
+// CheckFriends tells how user relates to up to 1000 accounts: both ways
+// (both) or only whether they are in user's friend list.
+func (c *Client) CheckFriends(ctx context.Context, user string, ids []string, both bool) (*FriendCheckResponse, error) {
+	checkType := "CheckResult_Type_Single"
+	if both {
+		checkType = "CheckResult_Type_Both"
+	}
+	return call[FriendCheckResponse](ctx, c, opFriendCheck, map[string]any{"From_Account": user, "To_Account": ids, "CheckType": checkType})
+}
+
+// FriendUpdate changes one friend's data: a nil field is left as it is.
+// Lists replaces the friend lists holding the friend (Tag_SNS_IM_Group);
+// an empty, non-nil slice takes the friend out of every list.
+type FriendUpdate struct {
+	ToAccount string
+	Remark    *string
+	Lists     []string
+}
+
+// UpdateFriends updates up to 100 friends of user; a friend who is not one
+// fails alone (ResultItem, FailAccount).
+func (c *Client) UpdateFriends(ctx context.Context, user string, updates []FriendUpdate) (*FriendResponse, error) {
+	items := make([]map[string]any, len(updates))
+	for i, u := range updates {
+		sns := []map[string]any{}
+		if u.Remark != nil {
+			sns = append(sns, map[string]any{"Tag": TagRemark, "Value": *u.Remark})
+		}
+		if u.Lists != nil {
+			sns = append(sns, map[string]any{"Tag": TagGroup, "Value": u.Lists})
+		}
+		items[i] = map[string]any{"To_Account": u.ToAccount, "SnsItem": sns}
+	}
+	return call[FriendResponse](ctx, c, opFriendUpdate, map[string]any{"From_Account": user, "UpdateItem": items})
+}
+
+// ---- Conversation list (recentcontact get_list) ----
+
+// RecentListRequest pages a user's conversation list: zeros for the first
+// page, then the values the previous answer returned.
+type RecentListRequest struct {
+	FromAccount   string `json:"From_Account"`
+	TimeStamp     int64  `json:"TimeStamp"`
+	StartIndex    int    `json:"StartIndex"`
+	TopTimeStamp  int64  `json:"TopTimeStamp"`
+	TopStartIndex int    `json:"TopStartIndex"`
+	// AssistFlags: bit 0 pinned conversations (TopFlag), bit 1 empty
+	// conversations too, bit 2 pinned conversations paged separately.
+	AssistFlags int `json:"AssistFlags"`
+}
+
+// Session is one conversation: To_Account for a one-to-one chat (Type 1),
+// GroupId for a group (Type 2).
+type Session struct {
+	Type      int    `json:"Type"`
+	ToAccount string `json:"To_Account,omitempty"`
+	GroupID   string `json:"GroupId,omitempty"`
+	MsgTime   int64  `json:"MsgTime"`
+	TopFlag   int    `json:"TopFlag"`
+}
+
+type RecentListResponse struct {
+	SessionItem   []Session `json:"SessionItem"`
+	CompleteFlag  int       `json:"CompleteFlag"`
+	TimeStamp     int64     `json:"TimeStamp"`
+	StartIndex    int       `json:"StartIndex"`
+	TopTimeStamp  int64     `json:"TopTimeStamp"`
+	TopStartIndex int       `json:"TopStartIndex"`
+}
+
+// GetRecentList returns one page of a user's conversation list.
+func (c *Client) GetRecentList(ctx context.Context, req RecentListRequest) (*RecentListResponse, error) {
+	return call[RecentListResponse](ctx, c, opRecentList, req)
 }

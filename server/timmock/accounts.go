@@ -15,9 +15,12 @@ const (
 type user struct {
 	ID, Nick, FaceURL string
 
-	friends map[string]bool
-	lists   []*friendList
-	seq     uint64 // CurrentSequence of the friend lists
+	friends   map[string]bool
+	lists     []*friendList
+	seq       uint64               // CurrentSequence of the friend lists
+	rel       map[string]*relation // own data about each friend
+	friendSeq uint64               // StandardSequence of the friend data
+	customSeq uint64               // CustomSequence of the friend data
 
 	convGroups []*convGroup
 	nextConvID int

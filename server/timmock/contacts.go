@@ -41,6 +41,11 @@ type conversation struct {
 	marks   uint64 // standard mark bits
 	custom  string
 	updated int64
+
+	// in the user's conversation list (recentcontact/get_list)
+	recent  bool
+	top     bool
+	msgTime int64
 }
 
 // counted reports whether the conversation counts towards the 1000 cap.
@@ -78,8 +83,13 @@ type groupItem struct {
 // contactUser checks the edition (51013) and finds From_Account (50001).
 func (m *Mock) contactUser(id string) (*user, *tErr) {
 	if m.basic {
-		return nil, fail(51013, "the app is not on an edition that supports conversation groups and marks")
+		return nil, fail(51013, "the app is not on an edition that supports conversation groups and standard marks")
 	}
+	return m.recentUser(id)
+}
+
+// recentUser finds From_Account (50001) on any edition.
+func (m *Mock) recentUser(id string) (*user, *tErr) {
 	if id == "" {
 		return nil, fail(50002, "invalid parameter: From_Account is required")
 	}
@@ -451,7 +461,17 @@ func (m *Mock) markContact(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famContact); e != nil {
 		return nil, e
 	}
-	u, e := m.contactUser(req.From)
+	// Custom marks are open to every edition (Tencent's current English
+	// mark_contact page does not restrict them); standard marks are not.
+	standard := false
+	for _, it := range req.Items {
+		standard = standard || it.OptType&1 != 0 || len(it.SetMark) > 0 || len(it.ClearMark) > 0
+	}
+	lookup := m.recentUser
+	if standard {
+		lookup = m.contactUser
+	}
+	u, e := lookup(req.From)
 	if e != nil {
 		return nil, e
 	}

@@ -4,20 +4,42 @@
 // /v4/{service}/{command} with sdkappid, identifier, usersig, random and
 // contenttype in the query; HTTP 200 with ActionStatus/ErrorCode/ErrorInfo),
 // verifies UserSigs with tls-sig-api-v2-golang, and enforces every limit and
-// error code that ../shared/spec/tencent-chat-rest.md documents for the calls
-// imdesk uses. Limits count UTF-8 bytes, never characters.
+// error code that Tencent's REST API pages (tencentcloud.com/document/product/1047/…,
+// cloud.tencent.com/document/product/269/…) document for the calls imdesk
+// uses. Limits count UTF-8 bytes, never characters.
 //
 // A Mock is an http.Handler; run it in-process with httptest or net/http, or
 // standalone with `imdesk mock`. It is safe for concurrent use.
 //
-// # Choices where the documentation is silent
+// # Strict requests
 //
-// The spec marks some behaviour [UNCONFIRMED]. The mock picks the most
-// plausible answer, and the package tests pin each choice:
+// Tencent's field names are case-sensitive (the REST API overview, 1047/34620:
+// "parameter names and values are case-sensitive"). Every handler decodes
+// its body through one strict decoder (strict.go): a key that differs from a
+// field of the call only in letter case ("GroupID", "from_account", an
+// attribute's "Key") is refused with the family's invalid-parameter code —
+// 10004 group, 30001 sns, 50002 recentcontact, 70402 accounts — and an
+// ErrorInfo naming the key and the real field; it is never read as that
+// field, so a required field sent in the wrong case fails. A key that matches
+// no field in any case is ignored: Tencent's own samples carry fields
+// beyond their tables (friend_add's ForceAddFlags, friend_import's
+// RemarkTime), and a public Go SDK that sends get_appid_group_list's filter
+// as "Type" gets an unfiltered answer, not an error. TestDocumentationSamples
+// posts the sample request of every served call's current page byte for
+// byte; TestFieldNamesAreCaseSensitive posts each with every key, one at a
+// time, in another case. Documented fields the mock does not model
+// (friend_import's AddTime, RemarkTime and CustomItem, friend_add's
+// ForceAddFlags, create_group's InviteJoinOption, SupportTopic and a
+// member's Role) are declared all the same, so that their wrong-case
+// variants are refused too.
+//
+// # Choices where the documentation is silent or disagrees
+//
+// The mock picks the most plausible answer, and the package tests pin each
+// choice:
 //
 //   - Request checks run in this order: path (60009 for an unknown service or
-//     command, including get_group_attr under group_open_http_svc, the alias
-//     only an old SDK uses), method (60002 unless POST), sdkappid (missing
+//     command, including get_group_attr under group_open_http_svc), method (60002 unless POST), sdkappid (missing
 //     60012, not this app 60006), contenttype=json and random as a uint32
 //     (60002), identifier and usersig present (60004), the UserSig (70003
 //     malformed — base64, zlib or JSON broken, or fields missing — before the
@@ -49,12 +71,80 @@
 //     the set bit positions written as a binary number ("" when none); the
 //     1000-conversation cap (51008) fails the whole call; mark positions are
 //     0..63 and a custom mark is at most 256 bytes (50002 otherwise).
+//   - get_group_attr is served under group_open_attr_http_svc only; under
+//     group_open_http_svc it is 60009. Every page for it — "Getting Group
+//     Custom Attributes", tencentcloud.com/document/product/1047/44187 and
+//     cloud.tencent.com/document/product/269/67012, in every language — gives
+//     group_open_attr_http_svc, and so do the SDKs that are tested against
+//     the live service (doocs/qcloud-im-server-sdk-java, chenjiacheng/tim).
+//     Only the OpenAPI-generated SDKs (TencentCloud/tencentcloud-im-sdk-java,
+//     2022, and PHP SDKs generated from the same description) call
+//     group_open_http_svc/get_group_attr; they have no tests against
+//     Tencent and no report either way was found, so that Tencent answers it
+//     is unconfirmed. A client that passes against the mock uses the path
+//     that is known to work.
 //   - Friend lists: names are 1..32 bytes (30001
 //     Err_SNS_GroupAdd_Req_Group_Name_Len_Illegal); adding an existing name or
-//     going past 32 lists is 30001; deleting an unknown list is 30001. group_get
-//     without GroupName and with LastSequence equal to CurrentSequence answers
-//     an empty ResultItem (nothing changed). friend_add with a GroupName that
-//     does not exist creates that list.
+//     going past 32 lists is 30001; deleting an unknown list is 30001.
+//     friend_add with a GroupName that does not exist creates that list.
+//   - group_get follows Tencent's current page ("Pulling Lists",
+//     tencentcloud.com/document/product/1047/40123, updated 2024-09; same
+//     fields on trtc.io/document/40123 and the Chinese page), which has only
+//     From_Account, NeedFriend and GroupName: LastSequence is optional, and
+//     without it every list is returned (with members when NeedFriend). The
+//     older page required LastSequence; when it is sent and equals
+//     CurrentSequence, ResultItem is empty (nothing changed since), and any
+//     other value returns every list. GroupName names lists to return with
+//     their members, whatever LastSequence says.
+//   - Friends (friend_get, friend_check, friend_update; Tencent's pages
+//     "Pulling Friends" 1047/34908, "Checking Friends" 1047/34907, "Updating
+//     Friends" 1047/34904): friend_get pages 100 friends in UserID order,
+//     each with Tag_SNS_IM_AddSource, _Remark, _Group (the lists that hold
+//     the friend), _AddWording and _AddTime, left out when StandardSequence
+//     equals the current one; StartIndex is required. friend_check takes
+//     1..1000 accounts and CheckType CheckResult_Type_Both or _Single (else
+//     30001); an unknown account fails alone (30003, Fail_Account).
+//     friend_update takes 1..100 UpdateItem, each with a non-empty SnsItem;
+//     Tag_SNS_IM_Remark is a string of at most 96 bytes, Tag_SNS_IM_Group an
+//     array of list names that replaces the lists holding the friend
+//     (missing lists are created, within the 32-list cap); other standard
+//     tags are 30001. Custom tags (Tag_SNS_Custom_*) are stored as if the app
+//     had configured them in the console, since the page's own complete
+//     sample sends one. Every item is validated before anything changes; a
+//     To_Account that is not a friend fails alone with 32216.
+//   - The conversation list ("Pulling a Conversation List",
+//     tencentcloud.com/document/product/1047/43087): all five fields are
+//     required (50002 when one is missing), AssistFlags holds bits 0..2 (bit
+//     0 pinned first with TopFlag, bit 1 include conversations without
+//     messages). Conversations are ordered pinned first (with bit 0), then
+//     newest message first; pages hold 100; StartIndex counts through that
+//     one order, so TopStartIndex is answered 0 and bit 2 changes nothing;
+//     TimeStamp is the time of the first page, echoed after. Group
+//     conversations carry "GroupId" (not "ToGroupId", as conversation groups
+//     do). It works on every edition. The conversations themselves come from
+//     the seed ("conversations"), since the mock carries no messages.
+//   - get_group_info ("Getting Group Profiles", 1047/34961): without a
+//     ResponseFilter every base field, the MemberList (all member fields) and
+//     all AppDefinedData come back; with one, only the base fields named in
+//     GroupBaseInfoFilter (all when it is empty), a MemberList only when
+//     MemberInfoFilter names fields (Member_Account always), and
+//     AppDefinedData only for the keys of AppDefinedDataFilter_Group. A name
+//     the page does not list in either filter is 10004, not ignored.
+//     ShutUpAllMember is "On" or "Off"; the current English page calls it
+//     MuteAllMember (and a member's ShutUpUntil MuteUntil) while the Chinese
+//     page keeps the old names, so the mock answers both names and accepts
+//     both in the filters. AVChatRoom groups have no MemberList.
+//   - Editions: conversation groups and standard marks need a premium
+//     edition (51013), but custom marks do not: Tencent's current English
+//     mark_contact page ("Creating or Updating Conversation Mark Data",
+//     tencentcloud.com/document/product/1047/53438) does not restrict them to
+//     the advanced editions, so a mark_contact call that only sets custom
+//     marks (OptType 2, no SetMark/ClearMark) works on a basic app. Seeding a
+//     basic app (Options.Basic, `imdesk mock --basic`) leaves out the seed's
+//     conversation groups and standard marks and keeps its custom marks,
+//     so the demo data starts on either edition; a seed's own
+//     "basicEdition" still switches the app to basic after seeding, keeping
+//     what was made before (a downgrade).
 //   - Accounts: a UserID is 1..32 bytes of printable characters; invalid
 //     account parameters are 70402. create_group accepts a custom GroupId not
 //     yet used (10021 when it is), and a Community's custom ID must start with

@@ -2,6 +2,7 @@ package timmock
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -34,6 +35,8 @@ type group struct {
 	MaxMembers                 int
 	Members                    []string
 	Created                    time.Time
+	AppData                    []appDatum
+	ShutUpAll                  bool
 
 	keys   []string // attribute keys in the order they were first set
 	attrs  map[string]string
@@ -307,11 +310,24 @@ func knownType(t string) bool {
 	return false
 }
 
+// The names get_group_info's ResponseFilter accepts (Tencent's page "Getting
+// Group Profiles"); any other name is 10004.
+var (
+	groupBaseFields = []string{"Type", "Name", "Introduction", "Notification", "FaceUrl", "CreateTime",
+		"Owner_Account", "LastInfoTime", "LastMsgTime", "NextMsgSeq", "MemberNum", "MaxMemberNum",
+		"ApplyJoinOption", "ShutUpAllMember", "MuteAllMember"}
+	groupMemberFields = []string{"Account", "Member_Account", "Role", "JoinTime", "MsgSeq", "MsgFlag",
+		"LastSendMsgTime", "ShutUpUntil", "MuteUntil", "NameCard"}
+)
+
 func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 	var req struct {
 		GroupIDList    []string `json:"GroupIdList"`
 		ResponseFilter *struct {
-			GroupBaseInfoFilter []string `json:"GroupBaseInfoFilter"`
+			GroupBaseInfoFilter             []string `json:"GroupBaseInfoFilter"`
+			MemberInfoFilter                []string `json:"MemberInfoFilter"`
+			AppDefinedDataFilterGroup       []string `json:"AppDefinedDataFilter_Group"`
+			AppDefinedDataFilterGroupMember []string `json:"AppDefinedDataFilter_GroupMember"`
 		} `json:"ResponseFilter"`
 	}
 	if e := decode(body, &req, famGroup); e != nil {
@@ -320,11 +336,24 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 	if len(req.GroupIDList) == 0 || len(req.GroupIDList) > MaxGroupInfoIDs {
 		return nil, fail(10004, fmt.Sprintf("invalid parameter: GroupIdList must hold 1..%d IDs", MaxGroupInfoIDs))
 	}
-	var filter map[string]bool
-	if req.ResponseFilter != nil && len(req.ResponseFilter.GroupBaseInfoFilter) > 0 {
-		filter = map[string]bool{}
-		for _, f := range req.ResponseFilter.GroupBaseInfoFilter {
-			filter[f] = true
+	// Without a ResponseFilter every base field, the member list and all
+	// AppDefinedData come back; with one, only what it names.
+	base, members, appData := map[string]bool(nil), map[string]bool(nil), map[string]bool(nil)
+	wantMembers, wantAppData := true, true
+	if f := req.ResponseFilter; f != nil {
+		var e *tErr
+		if base, e = filterSet("GroupBaseInfoFilter", f.GroupBaseInfoFilter, groupBaseFields); e != nil {
+			return nil, e
+		}
+		if members, e = filterSet("MemberInfoFilter", f.MemberInfoFilter, groupMemberFields); e != nil {
+			return nil, e
+		}
+		wantMembers, wantAppData = len(f.MemberInfoFilter) > 0, len(f.AppDefinedDataFilterGroup) > 0
+		if wantAppData {
+			appData = map[string]bool{}
+			for _, k := range f.AppDefinedDataFilterGroup {
+				appData[k] = true
+			}
 		}
 	}
 	infos := make([]map[string]any, 0, len(req.GroupIDList))
@@ -334,39 +363,103 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 			infos = append(infos, map[string]any{"GroupId": id, "ErrorCode": e.Code, "ErrorInfo": e.Info})
 			continue
 		}
-		base := map[string]any{
-			"Type": g.Type, "Name": g.Name, "Appid": m.appID, "Introduction": g.Introduction,
+		shutUp := "Off"
+		if g.ShutUpAll {
+			shutUp = "On"
+		}
+		all := map[string]any{
+			"Type": g.Type, "Name": g.Name, "Introduction": g.Introduction,
 			"Notification": g.Notification, "FaceUrl": g.FaceURL, "Owner_Account": g.Owner,
 			"CreateTime": g.Created.Unix(), "LastInfoTime": g.Created.Unix(), "LastMsgTime": 0,
 			"NextMsgSeq": 1, "MemberNum": len(g.Members), "MaxMemberNum": g.MaxMembers,
-			"ApplyJoinOption": g.ApplyJoinOption,
+			"ApplyJoinOption": g.ApplyJoinOption, "ShutUpAllMember": shutUp, "MuteAllMember": shutUp,
 		}
-		info := map[string]any{"GroupId": id, "ErrorCode": 0, "ErrorInfo": ""}
-		for k, v := range base {
-			if filter == nil || filter[k] {
+		info := map[string]any{"GroupId": id, "ErrorCode": 0, "ErrorInfo": "", "Appid": m.appID}
+		for k, v := range all {
+			if base == nil || base[k] {
 				info[k] = v
 			}
+		}
+		if wantMembers && g.Type != "AVChatRoom" {
+			list := make([]map[string]any, 0, len(g.Members))
+			for _, mb := range g.Members {
+				role := "Member"
+				if mb == g.Owner {
+					role = "Owner"
+				}
+				full := map[string]any{"Role": role, "JoinTime": g.Created.Unix(), "MsgSeq": 0,
+					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "ShutUpUntil": 0, "MuteUntil": 0, "NameCard": ""}
+				item := map[string]any{"Member_Account": mb}
+				for k, v := range full {
+					if members == nil || members[k] {
+						item[k] = v
+					}
+				}
+				list = append(list, item)
+			}
+			info["MemberList"] = list
+		}
+		if wantAppData {
+			data := []appDatum{}
+			for _, d := range g.AppData {
+				if appData == nil || appData[d.Key] {
+					data = append(data, d)
+				}
+			}
+			info["AppDefinedData"] = data
 		}
 		infos = append(infos, info)
 	}
 	return map[string]any{"GroupInfo": infos}, nil
 }
 
+// filterSet turns a filter's names into a set: nil when the filter is
+// empty, 10004 for a name the page does not list.
+func filterSet(what string, names, known []string) (map[string]bool, *tErr) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	set := map[string]bool{}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return nil, fail(10004, fmt.Sprintf("invalid parameter: %q is not a %s name", n, what))
+		}
+		set[n] = true
+	}
+	return set, nil
+}
+
+// appDatum is one AppDefinedData entry: capitalised Key/Value, unlike an
+// attribute's key/value.
+type appDatum struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
 type createGroupRequest struct {
-	Type            string   `json:"Type"`
-	Name            string   `json:"Name"`
-	GroupID         string   `json:"GroupId"`
-	Owner           string   `json:"Owner_Account"`
-	Introduction    string   `json:"Introduction"`
-	Notification    string   `json:"Notification"`
-	FaceURL         string   `json:"FaceUrl"`
-	MaxMemberCount  int      `json:"MaxMemberCount"`
-	ApplyJoinOption string   `json:"ApplyJoinOption"`
-	MemberList      []member `json:"MemberList"`
+	Type            string     `json:"Type"`
+	Name            string     `json:"Name"`
+	GroupID         string     `json:"GroupId"`
+	Owner           string     `json:"Owner_Account"`
+	Introduction    string     `json:"Introduction"`
+	Notification    string     `json:"Notification"`
+	FaceURL         string     `json:"FaceUrl"`
+	MaxMemberCount  int        `json:"MaxMemberCount"`
+	ApplyJoinOption string     `json:"ApplyJoinOption"`
+	MemberList      []member   `json:"MemberList"`
+	AppDefinedData  []appDatum `json:"AppDefinedData"`
+	ShutUpAllMember string     `json:"ShutUpAllMember"`
+	MuteAllMember   string     `json:"MuteAllMember"`
+	// Accepted, not modelled.
+	InviteJoinOption string `json:"InviteJoinOption"`
+	SupportTopic     int    `json:"SupportTopic"`
 }
 
 type member struct {
 	MemberAccount string `json:"Member_Account"`
+	Role          string `json:"Role"` // Admin or Member; not modelled
+	// AppMemberDefinedData is accepted, not modelled.
+	AppMemberDefinedData []appDatum `json:"AppMemberDefinedData"`
 }
 
 func (m *Mock) createGroup(body []byte) (any, *tErr) {
@@ -392,6 +485,9 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 		return nil, fail(10004, fmt.Sprintf("invalid parameter: Introduction is over %d bytes", MaxIntroBytes))
 	case len(req.Notification) > MaxNoticeBytes:
 		return nil, fail(10004, fmt.Sprintf("invalid parameter: Notification is over %d bytes", MaxNoticeBytes))
+	case req.ShutUpAllMember != "" && req.ShutUpAllMember != "On" && req.ShutUpAllMember != "Off",
+		req.MuteAllMember != "" && req.MuteAllMember != "On" && req.MuteAllMember != "Off":
+		return nil, fail(10004, "invalid parameter: ShutUpAllMember (MuteAllMember) must be On or Off")
 	case req.Type == "AVChatRoom" && len(req.MemberList) > 0:
 		return nil, fail(10007, "no permission: AVChatRoom groups cannot be created with members")
 	}
@@ -436,6 +532,7 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 		ID: id, Type: req.Type, Name: req.Name, Owner: req.Owner, Introduction: req.Introduction,
 		Notification: req.Notification, FaceURL: req.FaceURL, MaxMembers: maxMembers, ApplyJoinOption: join,
 		Members: members, Created: m.now(), attrs: map[string]string{},
+		AppData: req.AppDefinedData, ShutUpAll: req.ShutUpAllMember == "On" || req.MuteAllMember == "On",
 	}
 	m.groups[id] = g
 	m.order = append(m.order, id)

@@ -179,6 +179,10 @@ var commands = map[string]command{
 	"sns/group_get":                            {famSNS, 200, (*Mock).snsGroupGet},
 	"sns/friend_add":                           {famSNS, 200, (*Mock).friendAdd},
 	"sns/friend_import":                        {famSNS, 200, (*Mock).friendImport},
+	"sns/friend_get":                           {famSNS, 200, (*Mock).friendGet},
+	"sns/friend_check":                         {famSNS, 200, (*Mock).friendCheck},
+	"sns/friend_update":                        {famSNS, 200, (*Mock).friendUpdate},
+	"recentcontact/get_list":                   {famContact, 200, (*Mock).getRecentList},
 	"im_open_login_svc/account_check":          {famAccount, 100, (*Mock).accountCheck},
 	"im_open_login_svc/account_import":         {famAccount, 200, (*Mock).accountImport},
 	"im_open_login_svc/multiaccount_import":    {famAccount, 200, (*Mock).multiAccountImport},
@@ -352,15 +356,6 @@ func writeEnvelope(w http.ResponseWriter, f family, resp any, e *tErr) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_ = json.NewEncoder(w).Encode(out)
-}
-
-// decode reads the body into v; a type mismatch is the family's parameter
-// error.
-func decode(body []byte, v any, f family) *tErr {
-	if err := json.Unmarshal(body, v); err != nil {
-		return fail(f.paramCode(), "invalid parameter: "+err.Error())
-	}
-	return nil
 }
 
 // window is a sliding one-period rate limit: at most limit events in any

@@ -19,6 +19,16 @@ type Seed struct {
 	FriendLists        []SeedFriendList `json:"friendLists,omitempty"`
 	ConversationGroups []SeedConvGroup  `json:"conversationGroups,omitempty"`
 	Marks              []SeedMark       `json:"marks,omitempty"`
+	Conversations      []SeedRecent     `json:"conversations,omitempty"`
+}
+
+// SeedRecent puts a conversation in a user's conversation list, with the
+// Unix time of its last message (0: none) and whether it is pinned.
+type SeedRecent struct {
+	User         string   `json:"user"`
+	Conversation SeedConv `json:"conversation"`
+	MsgTime      int64    `json:"msgTime,omitempty"`
+	Pinned       bool     `json:"pinned,omitempty"`
 }
 
 type SeedUser struct {
@@ -131,7 +141,7 @@ func (m *Mock) Seed(s *Seed) error {
 	for _, g := range s.Groups {
 		req := createGroupRequest{Type: g.Type, Name: g.Name, GroupID: g.ID, Owner: g.Owner, Introduction: g.Introduction}
 		for _, mb := range g.Members {
-			req.MemberList = append(req.MemberList, member{mb})
+			req.MemberList = append(req.MemberList, member{MemberAccount: mb})
 		}
 		grp, e := m.addGroup(req)
 		if e != nil {
@@ -162,7 +172,26 @@ func (m *Mock) Seed(s *Seed) error {
 			return err
 		}
 	}
+	for _, r := range s.Conversations {
+		u := m.users[r.User]
+		if u == nil {
+			return fmt.Errorf("seed conversation of %q: no such user", r.User)
+		}
+		k, e := r.Conversation.item().key()
+		if e != nil {
+			return fmt.Errorf("seed conversation of %q: %s", r.User, e.Info)
+		}
+		c := u.conv(k)
+		c.recent, c.top, c.msgTime = true, r.Pinned, r.MsgTime
+	}
+	// A basic-edition app (Options.Basic) cannot hold conversation groups
+	// or standard marks: those parts of the seed are left out, so that the
+	// demo data starts on either edition.
+	premium := !m.basic
 	for _, g := range s.ConversationGroups {
+		if !premium {
+			break
+		}
 		items := make([]contactItem, 0, len(g.Conversations))
 		for _, c := range g.Conversations {
 			items = append(items, c.item())
@@ -176,6 +205,12 @@ func (m *Mock) Seed(s *Seed) error {
 		opt := 1
 		if mk.Custom != "" {
 			opt = 3
+		}
+		if !premium {
+			if mk.Custom == "" {
+				continue
+			}
+			opt, mk.Standard = 2, nil
 		}
 		item := map[string]any{"OptType": opt, "ContactItem": mk.Conversation.item(), "SetMark": mk.Standard, "CustomMark": mk.Custom}
 		if err := call("mark", (*Mock).markContact, map[string]any{"From_Account": mk.User, "MarkItem": []any{item}}); err != nil {

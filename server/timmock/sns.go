@@ -1,6 +1,7 @@
 package timmock
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -153,9 +154,6 @@ func (m *Mock) snsGroupGet(body []byte) (any, *tErr) {
 	if e != nil {
 		return nil, e
 	}
-	if req.LastSequence == nil {
-		return nil, fail(30001, "invalid parameter: LastSequence is required")
-	}
 	if req.NeedFriend != "" && req.NeedFriend != "Need_Friend_Type_Yes" {
 		return nil, fail(30001, "invalid parameter: NeedFriend must be Need_Friend_Type_Yes")
 	}
@@ -174,7 +172,7 @@ func (m *Mock) snsGroupGet(body []byte) (any, *tErr) {
 			}
 			items = append(items, item{l.Name, len(l.Members), slices.Clone(l.Members)})
 		}
-	case *req.LastSequence != u.seq:
+	case req.LastSequence == nil || *req.LastSequence != u.seq:
 		for _, l := range u.lists {
 			it := item{GroupName: l.Name, FriendNumber: len(l.Members)}
 			if req.NeedFriend != "" {
@@ -200,7 +198,8 @@ func (m *Mock) friendAdd(body []byte) (any, *tErr) {
 			addFriendItem
 			GroupName string `json:"GroupName"`
 		} `json:"AddFriendItem"`
-		AddType string `json:"AddType"`
+		AddType       string `json:"AddType"`
+		ForceAddFlags int    `json:"ForceAddFlags"`
 	}
 	if e := decode(body, &req, famSNS); e != nil {
 		return nil, e
@@ -224,7 +223,13 @@ func (m *Mock) friendImport(body []byte) (any, *tErr) {
 		From  string `json:"From_Account"`
 		Items []struct {
 			addFriendItem
-			GroupName []string `json:"GroupName"`
+			GroupName  []string `json:"GroupName"`
+			AddTime    int64    `json:"AddTime"`
+			RemarkTime int64    `json:"RemarkTime"`
+			CustomItem []struct {
+				Tag   string          `json:"Tag"`
+				Value json.RawMessage `json:"Value"`
+			} `json:"CustomItem"`
 		} `json:"AddFriendItem"`
 	}
 	if e := decode(body, &req, famSNS); e != nil {
@@ -234,8 +239,35 @@ func (m *Mock) friendImport(body []byte) (any, *tErr) {
 	lists := make([][]string, len(req.Items))
 	for i, it := range req.Items {
 		items[i], lists[i] = it.addFriendItem, it.GroupName
+		for _, c := range it.CustomItem {
+			if !strings.HasPrefix(c.Tag, customFriendTagPrefix) || len(c.Tag) == len(customFriendTagPrefix) || len(c.Value) == 0 {
+				return nil, fail(30001, fmt.Sprintf("invalid parameter: CustomItem tag %q must be Tag_SNS_Custom_… with a Value", c.Tag))
+			}
+		}
 	}
-	return m.addFriends(req.From, items, lists, false)
+	resp, e := m.addFriends(req.From, items, lists, false)
+	if e != nil {
+		return nil, e
+	}
+	// Imported friends keep the AddTime and custom fields they came with.
+	u := m.users[req.From]
+	for i, r := range resp.(map[string]any)["ResultItem"].([]resultItem) {
+		if r.ResultCode != 0 {
+			continue
+		}
+		rel := u.relation(r.ToAccount)
+		if t := req.Items[i].AddTime; t > 0 {
+			rel.AddTime = t
+		}
+		for _, c := range req.Items[i].CustomItem {
+			if rel.Custom == nil {
+				rel.Custom = map[string]json.RawMessage{}
+			}
+			rel.Custom[c.Tag] = c.Value
+			u.customSeq++
+		}
+	}
+	return resp, nil
 }
 
 // addFriends makes friends of from and each item's To_Account (both ways
@@ -293,12 +325,16 @@ func (m *Mock) addFriends(from string, items []addFriendItem, lists [][]string, 
 			l.Members = append(l.Members, to.ID)
 		}
 		u.friends[to.ID] = true
-		if both {
+		*u.relation(to.ID) = relation{Remark: it.Remark, AddSource: it.AddSource, AddWording: it.AddWord, AddTime: m.now().Unix()}
+		if both && !to.friends[u.ID] {
 			to.friends[u.ID] = true
+			*to.relation(u.ID) = relation{AddSource: it.AddSource, AddTime: m.now().Unix()}
+			to.friendSeq++
 		}
 		results = append(results, resultItem{it.ToAccount, 0, ""})
 	}
 	u.seq++
+	u.friendSeq++
 	resp := map[string]any{"ResultItem": results}
 	if len(failed) > 0 {
 		resp["Fail_Account"] = failed

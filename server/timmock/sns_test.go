@@ -89,7 +89,8 @@ func TestFriendListErrors(t *testing.T) {
 		{"user does not exist", listAdd, map[string]any{"From_Account": "nobody", "GroupName": []string{"x"}}, 30003},
 		{"no From_Account", listAdd, map[string]any{"GroupName": []string{"x"}}, 30001},
 		{"delete unknown list", listDel, map[string]any{"From_Account": "alice", "GroupName": []string{"Nope"}}, 30001},
-		{"get without LastSequence", listGet, map[string]any{"From_Account": "alice"}, 30001},
+		{"get without LastSequence", listGet, map[string]any{"From_Account": "alice"}, 0},
+		{"LastSequence as a string", listGet, map[string]any{"From_Account": "alice", "LastSequence": "0"}, 30001},
 		{"bad NeedFriend", listGet, map[string]any{"From_Account": "alice", "LastSequence": 0, "NeedFriend": "yes"}, 30001},
 	} {
 		t.Run(c.name, func(t *testing.T) { e.wantCode(c.cmd, c.body, c.want) })
@@ -155,5 +156,27 @@ func TestAccountsAndFriendsSeeding(t *testing.T) {
 	out = e.mustOK(listAdd, map[string]any{"From_Account": "erin", "GroupName": []string{"Gina"}, "To_Account": []string{"gina"}})
 	if fa := out["Fail_Account"].([]any); len(fa) != 1 {
 		t.Fatalf("friend_import made a two-way friendship: %v", out)
+	}
+}
+
+// Tencent's current group_get page no longer has LastSequence: without it
+// every list is returned, whatever the sequence; with it equal to
+// CurrentSequence, nothing has changed and ResultItem is empty.
+func TestFriendListGetWithoutLastSequence(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{"A", "B"}, "To_Account": []string{"bob"}})
+	out := e.mustOK(listGet, map[string]any{"From_Account": "alice", "NeedFriend": "Need_Friend_Type_Yes"})
+	items := out["ResultItem"].([]any)
+	if len(items) != 2 || items[0].(map[string]any)["To_Account"].([]any)[0] != "bob" {
+		t.Fatalf("without LastSequence: %v", out)
+	}
+	cur := out["CurrentSequence"]
+	out = e.mustOK(listGet, map[string]any{"From_Account": "alice"})
+	if len(out["ResultItem"].([]any)) != 2 {
+		t.Fatalf("second call without LastSequence: %v", out)
+	}
+	out = e.mustOK(listGet, map[string]any{"From_Account": "alice", "LastSequence": cur})
+	if len(out["ResultItem"].([]any)) != 0 {
+		t.Fatalf("LastSequence == CurrentSequence: %v", out)
 	}
 }

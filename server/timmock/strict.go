@@ -1,0 +1,103 @@
+package timmock
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// Tencent's field names are case-sensitive: "GroupID" is not "GroupId", and
+// an attribute's "Key" is not "key". Go's encoding/json matches names in any
+// case, so decode first checks every object key in the body against the
+// exact json names of the target type, recursively, and refuses a key that
+// differs from a known name only in letter case. A key no field is named
+// like, in any case, is ignored, as Tencent ignores fields it does not know
+// (see the package documentation).
+
+// checkFieldNames reports the first key of raw that names a field of t in
+// the wrong case, with its path, or "" when there is none.
+func checkFieldNames(raw json.RawMessage, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return "" // a type error, which json.Unmarshal reports
+		}
+		for i, it := range items {
+			if bad := checkFieldNames(it, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); bad != "" {
+				return bad
+			}
+		}
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return ""
+		}
+		fields := fieldsOf(t)
+		for k, v := range obj {
+			if ft, ok := fields[k]; ok {
+				if bad := checkFieldNames(v, ft, path+k+"."); bad != "" {
+					return bad
+				}
+				continue
+			}
+			for name := range fields {
+				if strings.EqualFold(name, k) {
+					return fmt.Sprintf("field %q is not known; field names are case-sensitive and this one is %q", path+k, path+name)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
+
+// fieldsOf maps a struct's exact json names, including those of embedded
+// structs, to the fields' types.
+func fieldsOf(t reflect.Type) map[string]reflect.Type {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.(map[string]reflect.Type)
+	}
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range fieldsOf(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	fieldCache.Store(t, out)
+	return out
+}
+
+// decode reads the body into v, a pointer to the request struct: a field
+// name in the wrong case or a type mismatch is the family's parameter error.
+func decode(body []byte, v any, f family) *tErr {
+	if bad := checkFieldNames(body, reflect.TypeOf(v), ""); bad != "" {
+		return fail(f.paramCode(), "invalid parameter: "+bad)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fail(f.paramCode(), "invalid parameter: "+err.Error())
+	}
+	return nil
+}
