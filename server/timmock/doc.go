@@ -52,6 +52,11 @@
 //   - Group IDs: empty, longer than 48 bytes, or holding spaces or control
 //     characters are malformed (10015); a well-formed ID that names no group
 //     is missing (10010).
+//   - get_role_in_group ("Querying the Roles of Users in a Group",
+//     https://www.tencentcloud.com/document/product/1047/34963): 1..500
+//     accounts (10004 otherwise); each answered Owner, Member or NotMember
+//     in the order asked (group admins are not modelled); an AVChatRoom group
+//     is 10007, as the page says.
 //   - Group attributes: GroupAttr absent or empty, an empty key, or the same
 //     key twice in one request is invalid (10004). Per-item limits (10045 key,
 //     10046 value) are checked before the limits of the resulting set (10047

@@ -12,11 +12,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tencentyun/tls-sig-api-v2-golang/tencentyun"
+
+	"github.com/imdesk/imdesk/server/clocktest"
 )
 
 // These tests speak raw HTTP and JSON to the mock, as Tencent's own
@@ -28,18 +29,8 @@ const (
 	testAdmin = "administrator"
 )
 
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// clock is the tests' one fake clock.
+type clock = clocktest.Clock
 
 type env struct {
 	t     *testing.T
@@ -68,7 +59,7 @@ var fixture = Seed{
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	c := &clock{t: time.Now()}
+	c := clocktest.New(time.Now())
 	m := New(Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now, Rand: rand.New(rand.NewPCG(1, 2))})
 	if err := m.Seed(&fixture); err != nil {
 		t.Fatal(err)

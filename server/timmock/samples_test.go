@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/imdesk/imdesk/server/clocktest"
 )
 
 // sampleSeed holds the accounts and groups that the sample requests of
@@ -20,6 +22,7 @@ var sampleSeed = Seed{
 			Attributes: []SeedAttr{{"attr_key", "v"}, {"attr_key1", "v1"}}},
 		{ID: "@TGS#1NVTZEAE4", Type: "Public", Name: "sample 2", Owner: "leckie", Members: []string{"id"}},
 		{ID: "@TGS#1CXTZEAET", Type: "Work", Name: "sample 3"},
+		{ID: "@TGS#2C5SZEAEF", Type: "Public", Name: "sample 4", Owner: "leckie", Members: []string{"peter"}},
 	},
 	Friends: []SeedFriendship{{User: "id", Friend: "id1"}, {User: "id", Friend: "id2"}},
 	Conversations: []SeedRecent{
@@ -54,6 +57,7 @@ var samples = []sample{
 	{"Getting All Groups in an App (1047/34960)", "group_open_http_svc/get_appid_group_list", `{"Limit":1000,"Next":0,"GroupType":"Public"}`, nil},
 	{"Getting Group Profiles (1047/34961), basic", "group_open_http_svc/get_group_info", `{"GroupIdList":["@TGS#1NVTZEAE4","@TGS#1CXTZEAET"]}`, nil},
 	{"Getting Group Profiles (1047/34961), with filter", "group_open_http_svc/get_group_info", `{"GroupIdList":["@TGS#1NVTZEAE4","@TGS#1CXTZEAET"],"ResponseFilter":{"GroupBaseInfoFilter":["Type","Name","Introduction","Notification"],"MemberInfoFilter":["Account","Role"],"AppDefinedDataFilter_Group":["GroupTestData1","GroupTestData2"],"AppDefinedDataFilter_GroupMember":["MemberDefined2","MemberDefined1"]}}`, nil},
+	{"Querying the Roles of Users in a Group (1047/34963)", "group_open_http_svc/get_role_in_group", `{"GroupId":"@TGS#2C5SZEAEF","User_Account":["leckie","peter","wesley"]}`, nil},
 	{"Creating a Group (1047/34895)", "group_open_http_svc/create_group", `{"Owner_Account":"leckie","Type":"Public","Name":"TestGroup"}`, nil},
 	{"Creating a Group (1047/34895), complete", "group_open_http_svc/create_group", `{"Owner_Account":"leckie","Type":"Public","GroupId":"MyFirstGroup","Name":"TestGroup","Introduction":"This is group Introduction","Notification":"This is group Notification","FaceUrl":"http://this.is.face.url","MaxMemberCount":500,"ApplyJoinOption":"FreeAccess","AppDefinedData":[{"Key":"GroupTestData1","Value":"xxxxx"},{"Key":"GroupTestData2","Value":"abc"}],"MemberList":[{"Member_Account":"bob","Role":"Admin","AppMemberDefinedData":[{"Key":"MemberDefined1","Value":"ModifyDefined1"}]},{"Member_Account":"peter"}]}`, nil},
 	{"Creating Conversation Group Data (1047/53437)", "recentcontact/create_contact_group", `{"From_Account":"user15","GroupContactItem":[{"GroupName":"test0","ContactItem":[{"Type":1,"To_Account":"user0"}]}]}`, nil},
@@ -86,7 +90,7 @@ var samples = []sample{
 
 func newSampleEnv(t *testing.T) *env {
 	t.Helper()
-	c := &clock{t: time.Now()}
+	c := clocktest.New(time.Now())
 	m := New(Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now, Rand: rand.New(rand.NewPCG(1, 2))})
 	if err := m.Seed(&sampleSeed); err != nil {
 		t.Fatal(err)
