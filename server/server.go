@@ -212,7 +212,7 @@ func (s *Server) uiHandler() http.Handler {
 		Styles: []string{"/web/imdesk.css"},
 		// Keeps what is typed into the prerendered page before the app
 		// starts (web/keep.js); small, and needed before the first key.
-		Scripts: []string{"/web/keep.js"},
+		Scripts:   []string{"/web/keep.js"},
 		Resources: rootResolver{},
 		Version:   s.version,
 		// Everything in Env is published to the browser in app.js: only the
