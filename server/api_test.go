@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -140,6 +141,37 @@ func TestSessionTimeouts(t *testing.T) {
 	e.clock.Advance(20 * time.Minute) // 8 h in all
 	if w := b.do("GET", "/api/v1/session", nil); w.Code != 401 {
 		t.Fatalf("after 8 hours: %d", w.Code)
+	}
+}
+
+// A session used more often than its idle timeout never ends, whatever
+// the setting and however the uses fall; one left idle for the timeout ends.
+func TestActiveSessionNeverEndsEarly(t *testing.T) {
+	for _, c := range []struct {
+		idle, every time.Duration
+	}{
+		{time.Minute, 15 * time.Second},
+		{time.Minute, 15*time.Second - time.Millisecond},
+		{time.Minute, time.Minute - time.Millisecond},
+		{2 * time.Minute, 31 * time.Second},
+		{30 * time.Minute, 59 * time.Second},
+		{30 * time.Minute, 29*time.Minute + 59*time.Second},
+	} {
+		t.Run(fmt.Sprintf("idle %v used every %v", c.idle, c.every), func(t *testing.T) {
+			e := newEnv(t)
+			e.srv.sessions.idle = c.idle
+			b := e.signIn("admin")
+			for i := range 12 {
+				e.clock.Advance(c.every)
+				if w := b.do("GET", "/api/v1/session", nil); w.Code != 200 {
+					t.Fatalf("use %d after %v: %d", i+1, c.every*time.Duration(i+1), w.Code)
+				}
+			}
+			e.clock.Advance(c.idle)
+			if w := b.do("GET", "/api/v1/session", nil); w.Code != 401 {
+				t.Fatalf("idle for %v: %d", c.idle, w.Code)
+			}
+		})
 	}
 }
 
