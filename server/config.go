@@ -31,6 +31,10 @@ type Config struct {
 	// it over https, so cookies are Secure (with the __Host- prefix) and HSTS
 	// is sent even though imdesk itself sees plain http.
 	BehindTLS bool
+	// AllowedHosts (IMDESK_ALLOWED_HOSTS) are the host names the panel
+	// answers; requests for any other Host are refused (DNS rebinding).
+	// Default: DefaultAllowedHosts(Addr).
+	AllowedHosts []string
 
 	// Demo is set when no Tencent app is configured: the program then starts
 	// the built-in simulator and fills the Tencent fields with its own.
@@ -71,7 +75,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // as a *ConfigError naming the variable. -h and --help return flag.ErrHelp
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
-	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS string
+	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS, allowedHosts string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -85,6 +89,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"session-idle", "IMDESK_SESSION_IDLE", "30m", "a sign-in session ends after this long without use", &idle},
 		{"session-max", "IMDESK_SESSION_MAX", "8h", "a sign-in session ends after this long in any case", &maxAge},
 		{"behind-tls", "IMDESK_BEHIND_TLS", "false", "true when a proxy serves imdesk over https (Secure cookies, HSTS)", &behindTLS},
+		{"allowed-hosts", "IMDESK_ALLOWED_HOSTS", "", "comma-separated host names the panel answers (default: localhost, 127.0.0.1, ::1 and the listen address's host)", &allowedHosts},
 	}
 	for _, s := range settings {
 		fs.StringVar(s.value, s.flag, s.def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
@@ -132,6 +137,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	}
 	if err := validateAddr(addr); err != nil {
 		return nil, &ConfigError{"IMDESK_ADDR", err.Error()}
+	}
+	if c.AllowedHosts, err = parseHosts(allowedHosts, addr); err != nil {
+		return nil, &ConfigError{"IMDESK_ALLOWED_HOSTS", err.Error()}
 	}
 	if strings.TrimSpace(dataDir) == "" {
 		return nil, &ConfigError{"IMDESK_DATA_DIR", "must not be empty"}
@@ -195,4 +203,27 @@ func validateAddr(addr string) error {
 		return fmt.Errorf("%q has no valid port", addr)
 	}
 	return nil
+}
+
+// parseHosts reads IMDESK_ALLOWED_HOSTS: host names or addresses, without
+// scheme or path; empty means DefaultAllowedHosts.
+func parseHosts(list, addr string) ([]string, error) {
+	if strings.TrimSpace(list) == "" {
+		return DefaultAllowedHosts(addr), nil
+	}
+	var hosts []string
+	for _, h := range strings.Split(list, ",") {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, "/ *@?#") {
+			return nil, fmt.Errorf("%q is not a host name (write names such as imdesk.example.com, without scheme or path)", h)
+		}
+		hosts = append(hosts, h)
+	}
+	if len(hosts) == 0 {
+		return nil, fmt.Errorf("%q names no host", list)
+	}
+	return hosts, nil
 }

@@ -100,7 +100,8 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 		t.Fatal(err)
 	}
 	srv, err := New(Options{
-		Config: &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: 30 * time.Minute, SessionMax: 8 * time.Hour},
+		Config: &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: 30 * time.Minute, SessionMax: 8 * time.Hour,
+			AllowedHosts: []string{"example.com"}}, // httptest.NewRequest's Host
 		Assets: files, DB: db, Tencent: client, Now: c.Now,
 		Logger: logger,
 	})

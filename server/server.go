@@ -47,6 +47,7 @@ type Server struct {
 	tim      *tim.Client
 	sessions *sessionStore
 	throttle *throttle
+	hosts    hostSet // the Host names served
 	groups   *groupIndex
 	members  *membership // Tencent's group membership, for scopes of "members of"
 	targets  keyedMutex  // one change at a time per group or user
@@ -86,6 +87,11 @@ func New(o Options) (*Server, error) {
 		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
 		members:  newMembership(o.Tencent, o.Now),
 	}
+	hosts := o.Config.AllowedHosts
+	if len(hosts) == 0 {
+		hosts = DefaultAllowedHosts(o.Config.Addr)
+	}
+	s.hosts = newHostSet(hosts)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
@@ -106,7 +112,7 @@ func New(o Options) (*Server, error) {
 		}
 		ui.ServeHTTP(w, r)
 	})
-	s.handler = s.middleware(mux)
+	s.handler = s.middleware(s.requireHost(mux))
 	return s, nil
 }
 
