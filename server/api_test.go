@@ -603,3 +603,33 @@ func TestBehindTLS(t *testing.T) {
 		t.Fatal("no HSTS behind TLS")
 	}
 }
+
+// The audit log's head is for admins to hand to a monitor, and is logged;
+// the checkpoint it gives verifies now and fails once the entry is gone.
+func TestAuditCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	admin := e.signIn("admin")
+	for _, c := range []struct {
+		who    *browser
+		status int
+	}{{admin, 200}, {e.signIn("mod"), 403}, {e.signIn("viewer"), 403}, {e.browser(), 401}} {
+		if w := c.who.do("GET", "/api/v1/audit/checkpoint", nil); w.Code != c.status {
+			t.Errorf("status %d, want %d: %s", w.Code, c.status, w.Body)
+		}
+	}
+	w := admin.do("GET", "/api/v1/audit/checkpoint", nil)
+	var cp sqlite.Checkpoint
+	if err := json.Unmarshal(w.Body.Bytes(), &cp); err != nil {
+		t.Fatal(err)
+	}
+	if cp.Seq != 3 || !strings.HasPrefix(cp.Hash, "hmac-sha256:") || !e.db.CheckpointIssued(cp) {
+		t.Fatalf("checkpoint %+v", cp)
+	}
+	if n, broken, err := e.db.Verify(context.Background(), cp); err != nil || broken != nil || n != 3 {
+		t.Fatalf("verify against the checkpoint: %d %v %v", n, broken, err)
+	}
+	e.srv.logCheckpoint(context.Background())
+	if !strings.Contains(e.logs.String(), "msg=\"audit checkpoint\" checkpoint="+cp.String()) {
+		t.Fatalf("checkpoint not logged: %s", e.logs.String())
+	}
+}

@@ -35,6 +35,12 @@ type Config struct {
 	// answers; requests for any other Host are refused (DNS rebinding).
 	// Default: DefaultAllowedHosts(Addr).
 	AllowedHosts []string
+	// AuditKeyFile (IMDESK_AUDIT_KEY_FILE) holds the key of the audit
+	// log's chain; empty: audit.key in the data directory (with a warning).
+	AuditKeyFile string
+	// CheckpointEvery (IMDESK_AUDIT_CHECKPOINT_EVERY) is how often the audit
+	// log's head is written to the server log.
+	CheckpointEvery time.Duration
 
 	// Demo is set when no Tencent app is configured: the program then starts
 	// the built-in simulator and fills the Tencent fields with its own.
@@ -75,7 +81,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // as a *ConfigError naming the variable. -h and --help return flag.ErrHelp
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
-	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS, allowedHosts string
+	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS, allowedHosts, auditKeyFile, checkpointEvery string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -89,6 +95,8 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"session-idle", "IMDESK_SESSION_IDLE", "30m", "a sign-in session ends after this long without use", &idle},
 		{"session-max", "IMDESK_SESSION_MAX", "8h", "a sign-in session ends after this long in any case", &maxAge},
 		{"behind-tls", "IMDESK_BEHIND_TLS", "false", "true when a proxy serves imdesk over https (Secure cookies, HSTS)", &behindTLS},
+		{"audit-key-file", "IMDESK_AUDIT_KEY_FILE", "", "file holding the audit log's key; keep it outside the data directory (default: made in the data directory, with a warning)", &auditKeyFile},
+		{"audit-checkpoint-every", "IMDESK_AUDIT_CHECKPOINT_EVERY", "15m", "how often the audit log's head (a checkpoint) is written to the server log", &checkpointEvery},
 		{"allowed-hosts", "IMDESK_ALLOWED_HOSTS", "", "comma-separated host names the panel answers (default: localhost, 127.0.0.1, ::1 and the listen address's host)", &allowedHosts},
 	}
 	for _, s := range settings {
@@ -116,7 +124,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		}
 	}
 
-	c := &Config{Addr: addr, DataDir: dataDir, AdminIdentifier: admin}
+	c := &Config{Addr: addr, DataDir: dataDir, AdminIdentifier: admin, AuditKeyFile: strings.TrimSpace(auditKeyFile)}
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(shutdown); err != nil || c.ShutdownTimeout <= 0 {
 		return nil, &ConfigError{"IMDESK_SHUTDOWN_TIMEOUT", fmt.Sprintf("%q is not a positive duration such as 30s", shutdown)}
@@ -128,6 +136,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		if *d.dst, err = time.ParseDuration(d.value); err != nil || *d.dst < time.Minute {
 			return nil, &ConfigError{d.env, fmt.Sprintf("%q is not a duration of at least a minute, such as 30m or 8h", d.value)}
 		}
+	}
+	if c.CheckpointEvery, err = time.ParseDuration(checkpointEvery); err != nil || c.CheckpointEvery < time.Minute {
+		return nil, &ConfigError{"IMDESK_AUDIT_CHECKPOINT_EVERY", fmt.Sprintf("%q is not a duration of at least a minute, such as 15m", checkpointEvery)}
 	}
 	if c.BehindTLS, err = strconv.ParseBool(behindTLS); err != nil {
 		return nil, &ConfigError{"IMDESK_BEHIND_TLS", fmt.Sprintf("%q is not true or false", behindTLS)}

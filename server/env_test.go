@@ -87,7 +87,7 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 	ms := httptest.NewServer(m.Handler(false))
 	t.Cleanup(func() { m.Close(); ms.Close() })
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir, sqlite.Options{Now: c.Now})
+	db, err := sqlite.Open(dir, sqlite.Options{Now: c.Now, AuditKey: []byte("server-test-audit-key-0123456789")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,7 @@ func newError(status int, code, message string) *httpError {
 var (
 	errUnauthenticated = newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Sign in to continue.")
 	errSessionExpired  = newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Your session has ended. Sign in again to continue.")
+	errAdminOnly       = newError(http.StatusForbidden, api.CodePermissionDenied, "Only administrators may do this.")
 	errViewerReadOnly  = newError(http.StatusForbidden, api.CodePermissionDenied, "Your account can view but not change anything.")
 	errAuditDown       = newError(http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "The change was not sent, because imdesk could not record it in the audit log. Try again; if it keeps happening, tell your administrator.")
 )

@@ -55,6 +55,7 @@ type Server struct {
 	http     *http.Server
 	ln       net.Listener
 	draining atomic.Bool
+	stop     context.CancelFunc // ends the background work Open started
 }
 
 // New builds a Server; Open starts it.
@@ -140,6 +141,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/groups/{groupID}/attributes", false, s.handleClearAttributes},
 		{"GET", "/api/v1/audit", false, s.handleAudit},
 		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
+		{"GET", "/api/v1/audit/checkpoint", false, s.handleAuditCheckpoint},
 	}
 }
 
@@ -245,6 +247,14 @@ func (s *Server) Open() error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.logCheckpoint(context.Background())
+	every := s.cfg.CheckpointEvery
+	if every <= 0 {
+		every = defaultCheckpointEvery
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.checkpoints(ctx, every)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
@@ -260,6 +270,9 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // in-flight requests until ctx ends.
 func (s *Server) Close(ctx context.Context) error {
 	s.draining.Store(true)
+	if s.stop != nil {
+		s.stop()
+	}
 	if s.http == nil {
 		return nil
 	}
