@@ -178,14 +178,20 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 	if err != nil {
 		return &Error{Op: o.name(), Kind: KindInvalid, Err: err}
 	}
-	// Wait for our own budget first, so that Tencent never has to refuse us.
-	if err := c.waitTurn(ctx, o, groupID); err != nil {
-		return c.waitError(o, err)
-	}
 	var last *Error
 	for attempt := 1; ; attempt++ {
+		// Wait for our own budget first, so that Tencent never has to
+		// refuse us; a retry is a call too and keeps to the same limits.
+		done, err := c.takeTurn(ctx, o, groupID)
+		if err != nil {
+			if last != nil {
+				return last
+			}
+			return c.waitError(o, err)
+		}
 		start := c.cfg.Now()
 		last = c.attempt(ctx, o, body, resp)
+		done(callEndOf(last))
 		if last == nil {
 			c.cfg.Logger.Debug("tencent call", "op", o.name(), "attempt", attempt, "duration", c.cfg.Now().Sub(start))
 			return nil
@@ -197,28 +203,50 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 		if err := c.cfg.Sleep(ctx, c.backoff(attempt)); err != nil {
 			break
 		}
-		// A retry is a call too: it keeps to the same limits.
-		if err := c.waitTurn(ctx, o, groupID); err != nil {
-			break
-		}
 	}
 	return last
 }
 
-// waitTurn waits until Tencent's limits allow the call: the command's
-// calls per second and, for attribute writes, the group's 5 per second.
-func (c *Client) waitTurn(ctx context.Context, o op, groupID string) error {
+// takeTurn waits until Tencent's limits allow the call — the command's
+// calls per second and, for attribute writes, the group's 5 per second —
+// and returns what to call once the call is over, saying how it ended.
+func (c *Client) takeTurn(ctx context.Context, o op, groupID string) (done func(callEnd), err error) {
 	if c.cfg.Unlimited {
-		return nil
+		return func(callEnd) {}, nil
 	}
-	if err := c.apis.wait(ctx, o.path, o.perSec); err != nil {
-		return err
+	api, err := c.apis.acquire(ctx, o.path, o.perSec)
+	if err != nil {
+		return nil, err
 	}
-	if o.groupWrite {
-		return c.groups.wait(ctx, groupID, 5)
+	if !o.groupWrite {
+		return api, nil
 	}
-	return nil
+	group, err := c.groups.acquire(ctx, groupID, groupWritesPerSec)
+	if err != nil {
+		api(notSent)
+		return nil, err
+	}
+	return func(end callEnd) { group(end); api(end) }, nil
 }
+
+// callEndOf says how an attempt ended, for the limiter: a request that
+// never left frees its slot at once; one without an answer (the
+// connection broke or timed out) may still reach Tencent.
+func callEndOf(e *Error) callEnd {
+	switch {
+	case e == nil || e.Code != 0 || e.HTTPStatus != 0:
+		return answered
+	case e.notSent:
+		return notSent
+	case e.Err != nil && !errors.Is(e.Err, errNotEnvelope):
+		return lost
+	}
+	return answered
+}
+
+// groupWritesPerSec is Tencent's limit of attribute writes per group
+// (10049 beyond it).
+const groupWritesPerSec = 5
 
 // waitError reports a context that ended while waiting for the rate limiter:
 // nothing was sent, so the outcome is known.
@@ -233,7 +261,7 @@ func (c *Client) mayRetry(o op, e *Error) bool {
 	switch {
 	case e.Code != 0:
 		return retryableCode(e.Code) && o.repeatable
-	case e.Kind == KindRetryable: // never sent
+	case e.notSent:
 		return true
 	case isGatewayStatus(e.HTTPStatus):
 		return o.repeatable
@@ -341,7 +369,7 @@ var errNotEnvelope = errors.New("not a REST envelope")
 func (c *Client) transportError(o op, err error, sig string) *Error {
 	err = redact(err, sig)
 	if isNotSent(err) {
-		return &Error{Op: o.name(), Kind: KindRetryable, Meaning: "Tencent could not be reached", Err: err}
+		return &Error{Op: o.name(), Kind: KindRetryable, Meaning: "Tencent could not be reached", Err: err, notSent: true}
 	}
 	kind := KindUpstream
 	switch {

@@ -57,6 +57,8 @@ type Error struct {
 	Field      string // the request field the error is about, when known
 	HTTPStatus int    // the HTTP status when it was not 200
 	Err        error  // the transport or decoding error, if any (redacted)
+
+	notSent bool // the request never left (the connection was refused)
 }
 
 func (e *Error) Error() string {
