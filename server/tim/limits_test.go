@@ -228,4 +228,3 @@ func everyNth(k int64, d time.Duration) func(int64) time.Duration {
 		return 0
 	}
 }
-
