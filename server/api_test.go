@@ -604,8 +604,13 @@ func TestBehindTLS(t *testing.T) {
 	e.srv.sessions.behindTLS = true
 	w := e.browser().do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": testPass})
 	cookies := w.Result().Cookies()
-	if w.Code != 200 || len(cookies) != 1 || cookies[0].Name != secureCookieName || !cookies[0].Secure || cookies[0].Path != "/" {
+	if w.Code != 200 || len(cookies) != 2 {
 		t.Fatalf("sign-in behind TLS: %d %+v", w.Code, cookies)
+	}
+	for i, want := range []string{secureDeviceCookieName, secureCookieName} {
+		if c := cookies[i]; c.Name != want || !c.Secure || c.Path != "/" || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+			t.Errorf("cookie %d behind TLS: %+v, want %s", i, c, want)
+		}
 	}
 	if w.Header().Get("Strict-Transport-Security") == "" {
 		t.Fatal("no HSTS behind TLS")

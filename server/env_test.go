@@ -130,7 +130,8 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 // sends same-origin headers like a browser would.
 type browser struct {
 	e      *env
-	cookie *http.Cookie
+	cookie *http.Cookie // the session
+	device *http.Cookie // the device cookie, once signed in
 	ip     string
 }
 
@@ -175,9 +176,15 @@ func (b *browser) do(method, path string, body any, header ...string) *httptest.
 	if b.cookie != nil {
 		r.AddCookie(b.cookie)
 	}
+	if b.device != nil {
+		r.AddCookie(b.device)
+	}
 	w := httptest.NewRecorder()
 	b.e.srv.Handler().ServeHTTP(w, r)
 	for _, c := range w.Result().Cookies() {
+		if c.Name == deviceCookieName {
+			b.device = c
+		}
 		if c.Name == cookieName {
 			if c.MaxAge < 0 || c.Value == "" {
 				b.cookie = nil

@@ -37,10 +37,12 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	name := truncate(in.Username, sqlite.MaxNameBytes)
 	event := sqlite.Entry{Kind: sqlite.KindEvent, Actor: name, IP: ip, UserAgent: truncate(r.UserAgent(), 256),
 		RequestID: requestID(r.Context()), Action: "session.signin"}
-	if wait := s.throttle.attempt(name, ip); wait > 0 {
+	device := s.trustedDevice(r, name)
+	keys := signInKeys(name, ip, device)
+	if wait := s.throttle.attempt(keys); wait > 0 {
 		// Not audited: the password was not even checked, and a flood of
 		// refused attempts must not fill the append-only log.
-		s.log.Warn("sign-in refused by the throttle", "request_id", requestID(r.Context()), "account", name, "ip", ip)
+		s.log.Warn("sign-in refused by the throttle", "request_id", requestID(r.Context()), "account", name, "ip", ip, "trusted_device", device != "")
 		secs := int((wait + time.Second - 1) / time.Second)
 		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many sign-in attempts. Try again in %s.", plural(secs, "second")))
 		he.RetryAfter = secs
@@ -58,7 +60,11 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	s.throttle.succeed(name, ip)
+	s.throttle.succeed(keys)
+	if err := s.setDeviceCookie(w, r, acct.Name, device); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
 	now := s.now()
 	_ = s.db.DeleteExpiredSessions(r.Context(), now.Add(-s.sessions.idle), now.Add(-s.sessions.max))
 	// A new session, with a new id, at every sign-in: end the one the
