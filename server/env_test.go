@@ -60,6 +60,10 @@ type env struct {
 	mock  *timmock.Mock
 	clock *clock
 	logs  *syncBuffer
+
+	hookMu        sync.Mutex
+	reads, hookAt int
+	readHook      func()
 }
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -80,7 +84,8 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, testAssets) }
 func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 	t.Helper()
 	c := &clock{t: time.Now()}
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now})
+	e := &env{t: t, clock: c}
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now, Observe: e.observe})
 	if err := m.Seed(timmock.Demo()); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +128,35 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 		}
 	}
 	db.SetDisabled(ctx, "gone", true)
-	return &env{t: t, srv: srv, db: db, mock: m, clock: c, logs: logs}
+	e.srv, e.db, e.mock, e.logs = srv, db, m, logs
+	return e
+}
+
+// observe is told of every call that reaches the mock, before it is
+// handled.
+func (e *env) observe(cmd string, _ []byte) {
+	e.hookMu.Lock()
+	hook := e.readHook
+	if cmd == "get_group_attr" {
+		e.reads++
+		if e.reads != e.hookAt {
+			hook = nil
+		}
+	} else {
+		hook = nil
+	}
+	e.hookMu.Unlock()
+	if hook != nil {
+		hook()
+	}
+}
+
+// beforeRead runs f just before the nth get_group_attr (from now) is
+// handled: someone else's change between the panel's reads.
+func (e *env) beforeRead(n int, f func()) {
+	e.hookMu.Lock()
+	e.hookAt, e.readHook = e.reads+n, f
+	e.hookMu.Unlock()
 }
 
 // browser is one client of the panel: it keeps the session cookie and

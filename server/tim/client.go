@@ -254,11 +254,16 @@ func (c *Client) waitError(o op, err error) *Error {
 	return &Error{Op: o.name(), Kind: KindRateLimited, Meaning: "waited too long for the rate limit", Err: err}
 }
 
-// mayRetry decides whether a failed attempt is tried again: Tencent's
-// try-again codes, 502/503/504 and transport errors, and a call whose
-// outcome is unknown only if repeating it is harmless.
+// mayRetry decides whether a failed attempt is tried again: a request that
+// never left, and for calls that change nothing, Tencent's try-again codes,
+// 502/503/504 and transport errors. A change that may have been made is
+// never repeated here: between the lost answer and a repeat someone else
+// may have changed the same state, and the repeat would undo their change.
+// The caller reads the state and decides (server/change.go).
 func (c *Client) mayRetry(o op, e *Error) bool {
 	switch {
+	case e.MaybeApplied:
+		return false
 	case e.Code != 0:
 		return retryableCode(e.Code) && o.repeatable
 	case e.notSent:
@@ -315,11 +320,11 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 	}
 	if res.StatusCode != http.StatusOK {
 		kind := KindUpstream
-		if o.mutates && isGatewayStatus(res.StatusCode) {
-			// A gateway may have passed the request on before failing.
-			kind = KindUnknownOutcome
+		if res.StatusCode == http.StatusGatewayTimeout {
+			kind = KindTimeout
 		}
-		return &Error{Op: o.name(), Kind: kind, HTTPStatus: res.StatusCode}
+		// A gateway may have passed the request on before failing.
+		return &Error{Op: o.name(), Kind: kind, HTTPStatus: res.StatusCode, MaybeApplied: o.mutates && isGatewayStatus(res.StatusCode)}
 	}
 	if len(raw) > maxAnswerBytes {
 		return &Error{Op: o.name(), Kind: KindUpstream, Meaning: "the answer is too large"}
@@ -330,11 +335,8 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 		ErrorInfo    string `json:"ErrorInfo"`
 	}
 	if err := json.Unmarshal(raw, &env); err != nil || env.ErrorCode == nil || env.ActionStatus == "" {
-		kind := KindUpstream
-		if o.mutates {
-			kind = KindUnknownOutcome // e.g. a body cut off after the change was made
-		}
-		return &Error{Op: o.name(), Kind: kind, Meaning: "the answer is not Tencent's envelope", Err: errNotEnvelope}
+		// e.g. a body cut off after the change was made
+		return &Error{Op: o.name(), Kind: KindUpstream, Meaning: "the answer is not Tencent's envelope", Err: errNotEnvelope, MaybeApplied: o.mutates}
 	}
 	if *env.ErrorCode != 0 || env.ActionStatus != "OK" {
 		code := *env.ErrorCode
@@ -342,20 +344,15 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 			code = -1 // FAIL without a code: still a failure
 		}
 		e := tencentError(o.name(), code, env.ErrorInfo)
-		if o.mutates && !o.repeatable && maybeApplied(code) {
-			// Tencent timed out or failed inside: the change may have been
-			// made, and this call must not be repeated blindly.
-			e.Kind = KindUnknownOutcome
-		}
+		// Tencent timed out or failed inside: the change may have been
+		// made, and this call must not be repeated blindly.
+		e.MaybeApplied = o.mutates && maybeApplied(code)
 		return e
 	}
 	if resp != nil {
 		if err := json.Unmarshal(raw, resp); err != nil {
-			kind := KindUpstream
-			if o.mutates {
-				kind = KindUnknownOutcome // Tencent said OK, but what it made cannot be read
-			}
-			return &Error{Op: o.name(), Kind: kind, Meaning: "the answer has an unexpected shape", Err: err}
+			// Tencent said OK, but what it made cannot be read.
+			return &Error{Op: o.name(), Kind: KindUpstream, Meaning: "the answer has an unexpected shape", Err: err, MaybeApplied: o.mutates}
 		}
 	}
 	return nil
@@ -372,13 +369,10 @@ func (c *Client) transportError(o op, err error, sig string) *Error {
 		return &Error{Op: o.name(), Kind: KindRetryable, Meaning: "Tencent could not be reached", Err: err, notSent: true}
 	}
 	kind := KindUpstream
-	switch {
-	case o.mutates:
-		kind = KindUnknownOutcome
-	case errors.Is(err, context.DeadlineExceeded):
+	if errors.Is(err, context.DeadlineExceeded) {
 		kind = KindTimeout
 	}
-	return &Error{Op: o.name(), Kind: kind, Meaning: "no complete answer from Tencent", Err: err}
+	return &Error{Op: o.name(), Kind: kind, Meaning: "no complete answer from Tencent", Err: err, MaybeApplied: o.mutates}
 }
 
 // isNotSent reports errors that happen before a request is written: the
