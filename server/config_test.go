@@ -78,6 +78,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"plain http off loopback", live(map[string]string{"IMDESK_REGION": "", "IMDESK_TENCENT_URL": "http://example.com"}), "IMDESK_TENCENT_URL"},
 		{"url with query", live(map[string]string{"IMDESK_REGION": "", "IMDESK_TENCENT_URL": "https://example.com/?a=b"}), "IMDESK_TENCENT_URL"},
 		{"allowed host with scheme", map[string]string{"IMDESK_ALLOWED_HOSTS": "https://panel.example.com"}, "IMDESK_ALLOWED_HOSTS"},
+		{"checkpoint interval not a duration", map[string]string{"IMDESK_AUDIT_CHECKPOINT_EVERY": "often"}, "IMDESK_AUDIT_CHECKPOINT_EVERY"},
+		{"checkpoint interval under a minute", map[string]string{"IMDESK_AUDIT_CHECKPOINT_EVERY": "10s"}, "IMDESK_AUDIT_CHECKPOINT_EVERY"},
 		{"allowed hosts empty", map[string]string{"IMDESK_ALLOWED_HOSTS": " , "}, "IMDESK_ALLOWED_HOSTS"},
 		{"admin too long", live(map[string]string{"IMDESK_ADMIN_IDENTIFIER": strings.Repeat("a", 33)}), "IMDESK_ADMIN_IDENTIFIER"},
 	} {
