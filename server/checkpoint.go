@@ -39,7 +39,7 @@ func (s *Server) logCheckpoint(ctx context.Context) {
 		s.log.Error("audit checkpoint", "err", err)
 		return
 	}
-	s.log.Info("audit checkpoint", "checkpoint", c.String(), "seq", c.Seq, "time", c.Time.Format(time.RFC3339), "mac", c.MAC)
+	s.log.Info("audit checkpoint", "checkpoint", c.String(), "seq", c.Seq, "time", c.Time.Format(time.RFC3339Nano), "mac", c.MAC)
 }
 
 // checkpoints logs a checkpoint every period until ctx ends.

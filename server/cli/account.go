@@ -254,7 +254,7 @@ func runAudit(args []string, getenv func(string) string, stdout, stderr io.Write
 			fmt.Fprintf(stderr, "imdesk audit checkpoint: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "%s\ntime %s mac %s\n", c, c.Time.Format(time.RFC3339), c.MAC)
+		fmt.Fprintf(stdout, "%s\ntime %s mac %s\n", c, c.Time.Format(time.RFC3339Nano), c.MAC)
 		return 0
 	}
 	n, broken, err := db.Verify(ctx, checkpoints...)

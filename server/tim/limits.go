@@ -64,8 +64,8 @@ func newLimiterSet(period time.Duration, now func() time.Time, sleep func(contex
 
 // acquire waits until a call under key keeps within n per period and takes
 // a slot for it. The caller must call release once the call is over,
-// saying how it ended. A wait that would outlast the
-// context's deadline fails at once.
+// saying how it ended. A wait that would outlast the context's deadline
+// fails at once.
 func (l *limiterSet) acquire(ctx context.Context, key string, n int) (release func(callEnd), err error) {
 	for {
 		l.mu.Lock()
