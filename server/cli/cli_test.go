@@ -204,3 +204,30 @@ func TestAuditCheckpointAndVerify(t *testing.T) {
 		t.Fatalf("missing key file: %d %s", code, errText)
 	}
 }
+
+// Without IMDESK_AUDIT_KEY_FILE the key is made in the data directory once,
+// with a warning every time it is used from there; a read-only command
+// does without a key that does not exist yet.
+func TestAuditKeyInDataDirWarns(t *testing.T) {
+	dir := t.TempDir()
+	if key, err := auditKey(dir, "", false, nil); err != nil || key != nil {
+		t.Fatalf("read-only, no key yet: %x %v", key, err)
+	}
+	var warnings []string
+	warn := func(msg string, _ ...any) { warnings = append(warnings, msg) }
+	first, err := auditKey(dir, "", true, warn)
+	if err != nil || len(first) != 32 {
+		t.Fatalf("first start: %x %v", first, err)
+	}
+	again, err := auditKey(dir, "", true, warn)
+	if err != nil || string(again) != string(first) {
+		t.Fatalf("second start made another key: %v", err)
+	}
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "IMDESK_AUDIT_KEY_FILE") {
+		t.Fatalf("warnings: %q", warnings)
+	}
+	info, err := os.Stat(filepath.Join(dir, sqlite.AuditKeyFile))
+	if err != nil || info.Mode().Perm()&0o077 != 0 {
+		t.Fatalf("key file: %v %v", info, err)
+	}
+}
