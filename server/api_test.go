@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
 )
 
@@ -145,6 +147,37 @@ func TestSessionTimeouts(t *testing.T) {
 	}
 }
 
+// A session used more often than its idle timeout never ends, whatever
+// the setting and however the uses fall; one left idle for the timeout ends.
+func TestActiveSessionNeverEndsEarly(t *testing.T) {
+	for _, c := range []struct {
+		idle, every time.Duration
+	}{
+		{time.Minute, 15 * time.Second},
+		{time.Minute, 15*time.Second - time.Millisecond},
+		{time.Minute, time.Minute - time.Millisecond},
+		{2 * time.Minute, 31 * time.Second},
+		{30 * time.Minute, 59 * time.Second},
+		{30 * time.Minute, 29*time.Minute + 59*time.Second},
+	} {
+		t.Run(fmt.Sprintf("idle %v used every %v", c.idle, c.every), func(t *testing.T) {
+			e := newEnv(t)
+			e.srv.sessions.idle = c.idle
+			b := e.signIn("admin")
+			for i := range 12 {
+				e.clock.Advance(c.every)
+				if w := b.do("GET", "/api/v1/session", nil); w.Code != 200 {
+					t.Fatalf("use %d after %v: %d", i+1, c.every*time.Duration(i+1), w.Code)
+				}
+			}
+			e.clock.Advance(c.idle)
+			if w := b.do("GET", "/api/v1/session", nil); w.Code != 401 {
+				t.Fatalf("idle for %v: %d", c.idle, w.Code)
+			}
+		})
+	}
+}
+
 // Disabling an account ends its sessions at once.
 func TestDisableEndsSessions(t *testing.T) {
 	e := newEnv(t)
@@ -174,6 +207,14 @@ func TestRequestProtection(t *testing.T) {
 		refused("not JSON", patch, []string{"Content-Type", "text/plain"}, 415, ""),
 		refused("too large", `{"set":[{"key":"k","value":"`+strings.Repeat("v", 200<<10)+`"}]}`, nil, 413, ""),
 		refused("unknown field", `{"set":[],"sett":[]}`, nil, 400, "sett"),
+		refused("field in another case", `{"SET":[{"key":"k","value":"v"}]}`, nil, 400, "SET"),
+		refused("field in title case", `{"Set":[{"key":"k","value":"v"}]}`, nil, 400, "Set"),
+		refused("nested field in another case", `{"set":[{"Key":"k","value":"v"}]}`, nil, 400, "set[0].Key"),
+		refused("unknown nested field", `{"set":[{"key":"k","value":"v","ttl":5}]}`, nil, 400, "set[0].ttl"),
+		refused("NUL in a value", `{"set":[{"key":"k","value":"a\u0000b"}]}`, nil, 400, "set[0].value"),
+		refused("newline in a key", `{"set":[{"key":"k\n","value":"v"}]}`, nil, 400, "set[0].key"),
+		refused("unpaired high surrogate in a value", `{"set":[{"key":"k","value":"a\ud800b"}]}`, nil, 400, "set[0].value"),
+		refused("unpaired low surrogate in a key to delete", `{"delete":["\udc00"]}`, nil, 400, "delete[0]"),
 		refused("invalid UTF-8", "{\"set\":[{\"key\":\"k\",\"value\":\"\xff\"}]}", nil, 400, ""),
 		refused("wrong type", `{"set":"k=v"}`, nil, 400, "set"),
 		refused("trailing data", patch+`{}`, nil, 400, ""),
@@ -386,8 +427,11 @@ func TestClearCommunityRefused(t *testing.T) {
 	}
 }
 
-// Every Tencent error maps to a status and a sentence a moderator
-// understands.
+// Every Tencent failure maps to one status and one sentence, whatever the
+// command, and the audit log records the outcome that is true. A change
+// whose answer was lost is settled by reading the state again: here the
+// fault stays, so the state is still as before after a second try, and
+// the change failed.
 func TestTencentErrorMapping(t *testing.T) {
 	for _, c := range []struct {
 		name       string
@@ -403,29 +447,112 @@ func TestTencentErrorMapping(t *testing.T) {
 		{"10007 type", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10007}, 403, "permission_denied", "does not allow this change", "", "failed"},
 		{"10047 too many keys", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10047}, 409, "conflict", "at most 16", "", "failed"},
 		{"10045 key", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10045}, 400, "invalid_argument", "32 bytes", "", "failed"},
-		{"10002 internal error: may have been applied", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10002}, 504, "upstream_timeout", "may or may not have been made", "", "unknown"},
+		{"10002 internal error, twice", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 10002}, 503, "upstream_unavailable", "temporary problem. Try again.", "", "failed"},
 		{"70009 wrong key", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 70009}, 502, "upstream_unavailable", "Tell your administrator", "", "failed"},
 		{"60007 API limit", timmock.Fault{Kind: timmock.FaultError, ErrorCode: 60007}, 429, "rate_limited", "too many requests", "1", "failed"},
-		{"HTTP 502", timmock.Fault{Kind: timmock.FaultHTTP502}, 504, "upstream_timeout", "may or may not have been made", "", "unknown"},
-		{"dropped connection", timmock.Fault{Kind: timmock.FaultDrop}, 504, "upstream_timeout", "Reload to check", "", "unknown"},
+		{"HTTP 502, twice", timmock.Fault{Kind: timmock.FaultHTTP502}, 502, "upstream_unavailable", "did not give a usable answer; if it keeps happening, tell your administrator. Try again.", "", "failed"},
+		{"dropped connection, twice", timmock.Fault{Kind: timmock.FaultDrop}, 502, "upstream_unavailable", "did not give a usable answer", "", "failed"},
+	} {
+		for _, cmd := range []struct {
+			name  string
+			patch api.AttrPatch
+		}{
+			{"delete_group_attr", api.AttrPatch{Delete: []string{"theme_of_the_week"}}},
+			{"modify_group_attr", api.AttrPatch{Set: attrs("theme_of_the_week", "gardens")}},
+		} {
+			t.Run(c.name+" on "+cmd.name, func(t *testing.T) {
+				e := newEnv(t)
+				f := c.fault
+				f.Command, f.Target = cmd.name, public
+				if err := e.mock.AddFault(f); err != nil {
+					t.Fatal(err)
+				}
+				b := e.signIn("admin")
+				w := b.do("PATCH", "/api/v1/groups/"+escape(public)+"/attributes", cmd.patch)
+				code, msg, _ := apiErr(t, w)
+				if w.Code != c.status || code != c.code || !strings.Contains(msg, c.words) || w.Header().Get("Retry-After") != c.retryAfter {
+					t.Fatalf("%d %s %q Retry-After %q", w.Code, code, msg, w.Header().Get("Retry-After"))
+				}
+				recs, err := e.db.Records(context.Background(), sqlite.Filter{Target: public})
+				if err != nil || len(recs) != 1 || recs[0].Outcome != c.outcome {
+					t.Fatalf("audit: %+v %v", recs, err)
+				}
+				if c.fault.Kind == timmock.FaultError && recs[0].TencentCode != c.fault.ErrorCode {
+					t.Fatalf("audit code %d", recs[0].TencentCode)
+				}
+			})
+		}
+	}
+}
+
+// A change whose answer is lost is never applied twice on top of someone
+// else's change: the panel reads the state again, takes a change it finds
+// made as made, makes once more a change it finds not made, and leaves
+// alone — "unknown" — a target someone else changed meanwhile.
+func TestLostAnswerSettledByReading(t *testing.T) {
+	path := "/api/v1/groups/" + escape(public) + "/attributes"
+	for _, c := range []struct {
+		name      string
+		method    string
+		body      any
+		command   string
+		fault     timmock.FaultKind
+		meanwhile bool // someone else sets theme_of_the_week=theirs after our call
+		status    int
+		outcome   string
+		calls     int    // calls of the command that reached Tencent, theirs included
+		theme     string // theme_of_the_week at the end; "-" for none
+		detail    string
+	}{
+		{"modify made, answer lost", "PATCH", api.AttrPatch{Set: attrs("theme_of_the_week", "ours")}, "modify_group_attr", timmock.FaultLost, false, 200, "ok", 1, "ours", "showed the change made"},
+		{"modify not made, answer lost", "PATCH", api.AttrPatch{Set: attrs("theme_of_the_week", "ours")}, "modify_group_attr", timmock.FaultDrop, false, 200, "ok", 1, "ours", "made once more"},
+		{"modify made, answer lost, then someone else's change", "PATCH", api.AttrPatch{Set: attrs("theme_of_the_week", "ours")}, "modify_group_attr", timmock.FaultLost, true, 502, "unknown", 2, "theirs", "someone else changed it"},
+		{"set made, answer lost, then someone else's change", "PUT", api.AttrReplace{Attributes: attrs("theme_of_the_week", "ours")}, "set_group_attr", timmock.FaultLost, true, 502, "unknown", 1, "theirs", "not repeated"},
+		{"set not made, answer lost", "PUT", api.AttrReplace{Attributes: attrs("theme_of_the_week", "ours")}, "set_group_attr", timmock.FaultDrop, false, 200, "ok", 1, "ours", "made once more"},
+		{"clear made, answer lost, then someone else's change", "DELETE", nil, "clear_group_attr", timmock.FaultLost, true, 502, "unknown", 1, "theirs", "not repeated"},
+		{"clear not made, 10002", "DELETE", nil, "clear_group_attr", "", false, 200, "ok", 1, "-", "made once more"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t)
-			f := c.fault
-			f.Command, f.Target = "delete_group_attr", public
-			e.mock.AddFault(f)
+			f := timmock.Fault{Command: c.command, Target: public, Kind: c.fault, Times: 1}
+			if c.fault == "" {
+				f.Kind, f.ErrorCode = timmock.FaultError, 10002
+			}
+			if err := e.mock.AddFault(f); err != nil {
+				t.Fatal(err)
+			}
+			if c.meanwhile {
+				// Someone else's change lands between our call and the
+				// panel's second look at the group.
+				e.beforeRead(2, func() {
+					if err := e.srv.tim.ModifyGroupAttr(context.Background(), public, []tim.Attr{{Key: "theme_of_the_week", Value: "theirs"}}); err != nil {
+						t.Error(err)
+					}
+				})
+			}
 			b := e.signIn("admin")
-			w := b.do("PATCH", "/api/v1/groups/"+escape(public)+"/attributes", api.AttrPatch{Delete: []string{"theme_of_the_week"}})
-			code, msg, _ := apiErr(t, w)
-			if w.Code != c.status || code != c.code || !strings.Contains(msg, c.words) || w.Header().Get("Retry-After") != c.retryAfter {
-				t.Fatalf("%d %s %q Retry-After %q", w.Code, code, msg, w.Header().Get("Retry-After"))
+			w := b.do(c.method, path, c.body)
+			if w.Code != c.status {
+				t.Fatalf("status %d, want %d: %s", w.Code, c.status, w.Body)
 			}
-			recs, _ := e.db.Records(context.Background(), sqlite.Filter{Target: public})
-			if len(recs) != 1 || recs[0].Outcome != c.outcome {
-				t.Fatalf("audit: %+v", recs)
+			if c.status != 200 {
+				if _, msg, _ := apiErr(t, w); !strings.Contains(msg, "may or may not have been made") {
+					t.Fatalf("message %q", msg)
+				}
 			}
-			if c.fault.Kind == timmock.FaultError && recs[0].TencentCode != c.fault.ErrorCode {
-				t.Fatalf("audit code %d", recs[0].TencentCode)
+			recs, err := e.db.Records(context.Background(), sqlite.Filter{Target: public})
+			if err != nil || len(recs) != 1 || recs[0].Outcome != c.outcome || !strings.Contains(recs[0].Detail, c.detail) {
+				t.Fatalf("audit: %+v %v", recs, err)
+			}
+			if got := e.mock.Calls(c.command); got != c.calls {
+				t.Fatalf("%s reached Tencent %d times, want %d", c.command, got, c.calls)
+			}
+			theme, ok := e.attrs(public)["theme_of_the_week"]
+			if !ok {
+				theme = "-"
+			}
+			if theme != c.theme {
+				t.Fatalf("theme_of_the_week = %q, want %q", theme, c.theme)
 			}
 		})
 	}
@@ -607,10 +734,45 @@ func TestBehindTLS(t *testing.T) {
 	e.srv.sessions.behindTLS = true
 	w := e.browser().do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": testPass})
 	cookies := w.Result().Cookies()
-	if w.Code != 200 || len(cookies) != 1 || cookies[0].Name != secureCookieName || !cookies[0].Secure || cookies[0].Path != "/" {
+	if w.Code != 200 || len(cookies) != 2 {
 		t.Fatalf("sign-in behind TLS: %d %+v", w.Code, cookies)
+	}
+	for i, want := range []string{secureDeviceCookieName, secureCookieName} {
+		if c := cookies[i]; c.Name != want || !c.Secure || c.Path != "/" || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+			t.Errorf("cookie %d behind TLS: %+v, want %s", i, c, want)
+		}
 	}
 	if w.Header().Get("Strict-Transport-Security") == "" {
 		t.Fatal("no HSTS behind TLS")
+	}
+}
+
+// The audit log's head is for admins to hand to a monitor, and is logged;
+// the checkpoint it gives verifies now and fails once the entry is gone.
+func TestAuditCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	admin := e.signIn("admin")
+	for _, c := range []struct {
+		who    *browser
+		status int
+	}{{admin, 200}, {e.signIn("mod"), 403}, {e.signIn("viewer"), 403}, {e.browser(), 401}} {
+		if w := c.who.do("GET", "/api/v1/audit/checkpoint", nil); w.Code != c.status {
+			t.Errorf("status %d, want %d: %s", w.Code, c.status, w.Body)
+		}
+	}
+	w := admin.do("GET", "/api/v1/audit/checkpoint", nil)
+	var cp sqlite.Checkpoint
+	if err := json.Unmarshal(w.Body.Bytes(), &cp); err != nil {
+		t.Fatal(err)
+	}
+	if cp.Seq != 3 || !strings.HasPrefix(cp.Hash, "hmac-sha256:") || !e.db.CheckpointIssued(cp) {
+		t.Fatalf("checkpoint %+v", cp)
+	}
+	if n, broken, err := e.db.Verify(context.Background(), cp); err != nil || broken != nil || n != 3 {
+		t.Fatalf("verify against the checkpoint: %d %v %v", n, broken, err)
+	}
+	e.srv.logCheckpoint(context.Background())
+	if !strings.Contains(e.logs.String(), "msg=\"audit checkpoint\" checkpoint="+cp.String()) {
+		t.Fatalf("checkpoint not logged: %s", e.logs.String())
 	}
 }

@@ -25,8 +25,11 @@ func callerOf(ctx context.Context) *caller {
 	return c
 }
 
-// touchEvery limits how often a session's last-seen time is written.
-const touchEvery = time.Minute
+// touchEvery is how long after the last recorded use a session's last-use
+// time is written again: often enough that a session used at least once per
+// idle period never ends early (a quarter of the idle timeout, so a short
+// setting such as 1m is tracked to 15 s), and at most once a minute.
+func touchEvery(idle time.Duration) time.Duration { return min(idle/4, time.Minute) }
 
 // requireSession wraps API handlers that need a signed-in account.
 func (s *Server) requireSession(h http.HandlerFunc) http.HandlerFunc {
@@ -73,7 +76,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, 
 	if err != nil {
 		return nil, err
 	}
-	if seen, _ := sess.Values[valSeen].(time.Time); s.now().Sub(seen) >= touchEvery {
+	if seen, _ := sess.Values[valSeen].(time.Time); s.now().Sub(seen) >= touchEvery(s.sessions.idle) {
 		if err := sess.Save(r, w); err != nil {
 			return nil, err
 		}

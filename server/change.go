@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,7 +29,9 @@ import (
 //  4. plan: validate against the state before, giving one or more steps;
 //  5. for each step: commit the intent (request, before, after) to the
 //     audit log — if it cannot be committed, nothing is sent (503) — then
-//     make the call, then append the outcome (ok, failed, unknown);
+//     make the call (when its answer is lost, read the state again rather
+//     than repeat it blindly: callSettled), then append the outcome (ok,
+//     failed, or unknown when the change may or may not have been made);
 //  6. answer with the state after.
 type change[S any] struct {
 	family  access.Family
@@ -127,16 +130,14 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 		return &down
 	}
 	start := s.now()
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
-	err = st.call(callCtx)
-	cancel()
-	outcome, code, info, detail := sqlite.OutcomeOK, 0, "", ""
+	settled, err := callSettled(ctx, ch, before, st)
+	outcome, code, info, detail := sqlite.OutcomeOK, 0, "", settled
 	if err != nil {
 		outcome = sqlite.OutcomeFailed
-		if tim.KindOf(err) == tim.KindUnknownOutcome {
+		if tim.MaybeApplied(err) {
 			outcome = sqlite.OutcomeUnknown
 		}
-		code, detail = tim.CodeOf(err), s.toHTTPError(err).Message
+		code, detail = tim.CodeOf(err), strings.TrimSpace(settled+" "+s.toHTTPError(err).Message)
 		var te *tim.Error
 		if errors.As(err, &te) {
 			info = te.Info
@@ -147,6 +148,67 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 		s.log.ErrorContext(ctx, "audit outcome not recorded", "seq", intent.Seq, "err", cerr)
 	}
 	return err
+}
+
+// callSettled makes a step's call. When Tencent's answer is lost (the
+// change may or may not have been made), the call is not repeated blindly:
+// the state is read again, and
+//
+//   - if it is the state the step leaves, the change was made: success;
+//   - if it is still the state before, the change was not made: the call is
+//     made once more (with the state read just now as its justification);
+//   - otherwise someone else changed the target meanwhile: repeating would
+//     put our change on top of theirs, so the error stands ("unknown").
+//
+// A state that went from before to after and back (ABA) would be taken for
+// "not made"; with one moderator at a time per target and the seconds this
+// takes, we accept that. settled says in words what the re-read found, for
+// the audit log.
+func callSettled[S any](ctx context.Context, ch change[S], before S, st step[S]) (settled string, err error) {
+	call := func() error {
+		callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+		defer cancel()
+		return st.call(callCtx)
+	}
+	err = call()
+	for repeated := false; tim.MaybeApplied(err); repeated = true {
+		readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+		now, rerr := ch.read(readCtx)
+		cancel()
+		switch {
+		case rerr != nil:
+			return "Tencent's answer was lost, and reading the state again failed.", err
+		case sameState(ch, now, st.after):
+			return "Tencent's answer was lost; reading the state again showed the change made.", nil
+		case !sameState(ch, now, before):
+			return "Tencent's answer was lost, and the state has changed since, not as this change would leave it: someone else changed it meanwhile, so the change was not repeated.", err
+		case repeated:
+			// Read after the second try: the change was not made.
+			var te *tim.Error
+			if errors.As(err, &te) {
+				notMade := *te
+				notMade.MaybeApplied = false
+				err = &notMade
+			}
+			return "Tencent's answer was lost twice; reading the state again showed the change not made.", err
+		}
+		err = call()
+		if err == nil {
+			return "Tencent's answer was lost; reading the state again showed the change not made, and it was made once more.", nil
+		}
+	}
+	return "", err
+}
+
+// sameState compares two states of a target: by version when the family
+// has versions (attribute order does not matter), else by their JSON.
+func sameState[S any](ch change[S], a, b S) bool {
+	if ch.version != nil {
+		return ch.version(a) == ch.version(b)
+	}
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
 
 // authorizeChange checks that the caller's role may change the family and

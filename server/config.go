@@ -34,6 +34,16 @@ type Config struct {
 	// it over https, so cookies are Secure (with the __Host- prefix) and HSTS
 	// is sent even though imdesk itself sees plain http.
 	BehindTLS bool
+	// AllowedHosts (IMDESK_ALLOWED_HOSTS) are the host names the panel
+	// answers; requests for any other Host are refused (DNS rebinding).
+	// Default: DefaultAllowedHosts(Addr).
+	AllowedHosts []string
+	// AuditKeyFile (IMDESK_AUDIT_KEY_FILE) holds the key of the audit
+	// log's chain; empty: audit.key in the data directory (with a warning).
+	AuditKeyFile string
+	// CheckpointEvery (IMDESK_AUDIT_CHECKPOINT_EVERY) is how often the audit
+	// log's head is written to the server log.
+	CheckpointEvery time.Duration
 
 	LogLevel  string // IMDESK_LOG_LEVEL: debug, info, warn or error
 	LogFormat string // IMDESK_LOG_FORMAT: text or json
@@ -84,7 +94,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
 	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS string
-	var logLevel, logFormat, metricsAddr, proxies string
+	var logLevel, logFormat, metricsAddr, proxies, allowedHosts, auditKeyFile, checkpointEvery string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -102,6 +112,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"log-format", "IMDESK_LOG_FORMAT", "text", "text or json", &logFormat},
 		{"metrics-addr", "IMDESK_METRICS_ADDR", "", "address to serve Prometheus metrics on, apart from the panel (e.g. 127.0.0.1:9464); empty: off", &metricsAddr},
 		{"trusted-proxies", "IMDESK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For/-Proto are believed", &proxies},
+		{"audit-key-file", "IMDESK_AUDIT_KEY_FILE", "", "file holding the audit log's key; keep it outside the data directory (default: made in the data directory, with a warning)", &auditKeyFile},
+		{"audit-checkpoint-every", "IMDESK_AUDIT_CHECKPOINT_EVERY", "15m", "how often the audit log's head (a checkpoint) is written to the server log", &checkpointEvery},
+		{"allowed-hosts", "IMDESK_ALLOWED_HOSTS", "", "comma-separated host names the panel answers (default: localhost, 127.0.0.1, ::1 and the listen address's host)", &allowedHosts},
 	}
 	for _, s := range settings {
 		fs.StringVar(s.value, s.flag, s.def, fmt.Sprintf("%s (env %s)", s.usage, s.env))
@@ -128,7 +141,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		}
 	}
 
-	c := &Config{Addr: addr, DataDir: dataDir, AdminIdentifier: admin}
+	c := &Config{Addr: addr, DataDir: dataDir, AdminIdentifier: admin, AuditKeyFile: strings.TrimSpace(auditKeyFile)}
 	var err error
 	if c.ShutdownTimeout, err = time.ParseDuration(shutdown); err != nil || c.ShutdownTimeout <= 0 {
 		return nil, &ConfigError{"IMDESK_SHUTDOWN_TIMEOUT", fmt.Sprintf("%q is not a positive duration such as 30s", shutdown)}
@@ -140,6 +153,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		if *d.dst, err = time.ParseDuration(d.value); err != nil || *d.dst < time.Minute {
 			return nil, &ConfigError{d.env, fmt.Sprintf("%q is not a duration of at least a minute, such as 30m or 8h", d.value)}
 		}
+	}
+	if c.CheckpointEvery, err = time.ParseDuration(checkpointEvery); err != nil || c.CheckpointEvery < time.Minute {
+		return nil, &ConfigError{"IMDESK_AUDIT_CHECKPOINT_EVERY", fmt.Sprintf("%q is not a duration of at least a minute, such as 15m", checkpointEvery)}
 	}
 	if c.BehindTLS, err = strconv.ParseBool(behindTLS); err != nil {
 		return nil, &ConfigError{"IMDESK_BEHIND_TLS", fmt.Sprintf("%q is not true or false", behindTLS)}
@@ -165,6 +181,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	}
 	if err := validateAddr(addr); err != nil {
 		return nil, &ConfigError{"IMDESK_ADDR", err.Error()}
+	}
+	if c.AllowedHosts, err = parseHosts(allowedHosts, addr); err != nil {
+		return nil, &ConfigError{"IMDESK_ALLOWED_HOSTS", err.Error()}
 	}
 	if strings.TrimSpace(dataDir) == "" {
 		return nil, &ConfigError{"IMDESK_DATA_DIR", "must not be empty"}
@@ -249,4 +268,27 @@ func validateAddr(addr string) error {
 		return fmt.Errorf("%q has no valid port", addr)
 	}
 	return nil
+}
+
+// parseHosts reads IMDESK_ALLOWED_HOSTS: host names or addresses, without
+// scheme or path; empty means DefaultAllowedHosts.
+func parseHosts(list, addr string) ([]string, error) {
+	if strings.TrimSpace(list) == "" {
+		return DefaultAllowedHosts(addr), nil
+	}
+	var hosts []string
+	for _, h := range strings.Split(list, ",") {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, "/ *@?#") {
+			return nil, fmt.Errorf("%q is not a host name (write names such as imdesk.example.com, without scheme or path)", h)
+		}
+		hosts = append(hosts, h)
+	}
+	if len(hosts) == 0 {
+		return nil, fmt.Errorf("%q names no host", list)
+	}
+	return hosts, nil
 }

@@ -77,6 +77,10 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"region and url", live(map[string]string{"IMDESK_TENCENT_URL": "https://example.com"}), "IMDESK_TENCENT_URL"},
 		{"plain http off loopback", live(map[string]string{"IMDESK_REGION": "", "IMDESK_TENCENT_URL": "http://example.com"}), "IMDESK_TENCENT_URL"},
 		{"url with query", live(map[string]string{"IMDESK_REGION": "", "IMDESK_TENCENT_URL": "https://example.com/?a=b"}), "IMDESK_TENCENT_URL"},
+		{"allowed host with scheme", map[string]string{"IMDESK_ALLOWED_HOSTS": "https://panel.example.com"}, "IMDESK_ALLOWED_HOSTS"},
+		{"checkpoint interval not a duration", map[string]string{"IMDESK_AUDIT_CHECKPOINT_EVERY": "often"}, "IMDESK_AUDIT_CHECKPOINT_EVERY"},
+		{"checkpoint interval under a minute", map[string]string{"IMDESK_AUDIT_CHECKPOINT_EVERY": "10s"}, "IMDESK_AUDIT_CHECKPOINT_EVERY"},
+		{"allowed hosts empty", map[string]string{"IMDESK_ALLOWED_HOSTS": " , "}, "IMDESK_ALLOWED_HOSTS"},
 		{"admin too long", live(map[string]string{"IMDESK_ADMIN_IDENTIFIER": strings.Repeat("a", 33)}), "IMDESK_ADMIN_IDENTIFIER"},
 		{"log level", map[string]string{"IMDESK_LOG_LEVEL": "chatty"}, "IMDESK_LOG_LEVEL"},
 		{"log format", map[string]string{"IMDESK_LOG_FORMAT": "xml"}, "IMDESK_LOG_FORMAT"},
@@ -138,5 +142,24 @@ func TestConfigHelpHidesSecret(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "topsecretvalue") {
 		t.Error("help prints the secret key")
+	}
+}
+
+func TestConfigAllowedHosts(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, "localhost 127.0.0.1 ::1 127.0.0.1"},
+		{map[string]string{"IMDESK_ADDR": "0.0.0.0:8080"}, "localhost 127.0.0.1 ::1"},
+		{map[string]string{"IMDESK_ALLOWED_HOSTS": "panel.example.com, 10.0.0.5"}, "panel.example.com 10.0.0.5"},
+	} {
+		cfg, err := parse(t, nil, c.env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(cfg.AllowedHosts, " "); got != c.want {
+			t.Errorf("%v: %q, want %q", c.env, got, c.want)
+		}
 	}
 }

@@ -47,6 +47,10 @@ type env struct {
 	mock  *timmock.Mock
 	clock *clocktest.Clock
 	logs  *syncBuffer
+
+	hookMu        sync.Mutex
+	reads, hookAt int
+	readHook      func()
 }
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -87,21 +91,23 @@ func withConfig(f func(*Config)) envOption {
 func newEnvWith(t *testing.T, files fstest.MapFS, opts ...envOption) *env {
 	t.Helper()
 	c := clocktest.New(time.Now())
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now})
+	e := &env{t: t, clock: c}
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now, Observe: e.observe})
 	if err := m.Seed(timmock.Demo()); err != nil {
 		t.Fatal(err)
 	}
 	ms := httptest.NewServer(m.Handler(false))
 	t.Cleanup(func() { m.Close(); ms.Close() })
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir, sqlite.Options{Now: c.Now})
+	db, err := sqlite.Open(dir, sqlite.Options{Now: c.Now, AuditKey: []byte("server-test-audit-key-0123456789")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	cfg := &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: 30 * time.Minute, SessionMax: 8 * time.Hour}
+	cfg := &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: 30 * time.Minute, SessionMax: 8 * time.Hour,
+		AllowedHosts: []string{"example.com"}} // httptest.NewRequest's Host
 	for _, o := range opts {
 		o(cfg, &logger, logs)
 	}
@@ -130,14 +136,43 @@ func newEnvWith(t *testing.T, files fstest.MapFS, opts ...envOption) *env {
 		}
 	}
 	db.SetDisabled(ctx, "gone", true)
-	return &env{t: t, srv: srv, db: db, mock: m, clock: c, logs: logs}
+	e.srv, e.db, e.mock, e.logs = srv, db, m, logs
+	return e
+}
+
+// observe is told of every call that reaches the mock, before it is
+// handled.
+func (e *env) observe(cmd string, _ []byte) {
+	e.hookMu.Lock()
+	hook := e.readHook
+	if cmd == "get_group_attr" {
+		e.reads++
+		if e.reads != e.hookAt {
+			hook = nil
+		}
+	} else {
+		hook = nil
+	}
+	e.hookMu.Unlock()
+	if hook != nil {
+		hook()
+	}
+}
+
+// beforeRead runs f just before the nth get_group_attr (from now) is
+// handled: someone else's change between the panel's reads.
+func (e *env) beforeRead(n int, f func()) {
+	e.hookMu.Lock()
+	e.hookAt, e.readHook = e.reads+n, f
+	e.hookMu.Unlock()
 }
 
 // browser is one client of the panel: it keeps the session cookie and
 // sends same-origin headers like a browser would.
 type browser struct {
 	e      *env
-	cookie *http.Cookie
+	cookie *http.Cookie // the session
+	device *http.Cookie // the device cookie, once signed in
 	ip     string
 }
 
@@ -182,9 +217,15 @@ func (b *browser) do(method, path string, body any, header ...string) *httptest.
 	if b.cookie != nil {
 		r.AddCookie(b.cookie)
 	}
+	if b.device != nil {
+		r.AddCookie(b.device)
+	}
 	w := httptest.NewRecorder()
 	b.e.srv.Handler().ServeHTTP(w, r)
 	for _, c := range w.Result().Cookies() {
+		if c.Name == deviceCookieName {
+			b.device = c
+		}
 		if c.Name == cookieName {
 			if c.MaxAge < 0 || c.Value == "" {
 				b.cookie = nil

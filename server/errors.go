@@ -43,6 +43,7 @@ func newError(status int, code, message string) *httpError {
 var (
 	errUnauthenticated = newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Sign in to continue.")
 	errSessionExpired  = newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Your session has ended. Sign in again to continue.")
+	errAdminOnly       = newError(http.StatusForbidden, api.CodePermissionDenied, "Only administrators may do this.")
 	errViewerReadOnly  = newError(http.StatusForbidden, api.CodePermissionDenied, "Your account can view but not change anything.")
 	errAuditDown       = newError(http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "The change was not sent, because imdesk could not record it in the audit log. Try again; if it keeps happening, tell your administrator.")
 )
@@ -132,9 +133,27 @@ var tencentMessages = map[int]string{
 	51013: "Your Tencent Cloud Chat plan does not include conversation groups.",
 }
 
-// kindAnswers is the answer for each kind of Tencent failure: the status,
-// the code, and the sentence used when tencentMessages has none for the code
-// ("%s" takes the code's meaning).
+// kindAnswers is the one answer for each kind of Tencent failure, whatever
+// the command: the status, the code, and the sentence used when
+// tencentMessages has none for the code ("%s" takes the code's meaning).
+// What the failure means for a change is said once more, by the audit
+// outcome and the sentence's ending (outcomeSentence):
+//
+//	kind          status  change refused by Tencent   change may have been made
+//	invalid       400     failed                      —
+//	not_found     404     failed                      —
+//	conflict      409     failed                      —
+//	permission    502/403 failed                      —
+//	rate_limited  429     failed                      —
+//	retryable     503     failed (nothing was sent,   unknown (10002, 50004, …:
+//	                      or Tencent said to retry)   Tencent failed inside)
+//	timeout       504     —                           unknown (no answer in time)
+//	upstream      502     failed (HTTP 4xx/5xx from   unknown (a gateway error,
+//	                      Tencent itself)             a lost or unreadable answer)
+//
+// The same for every command: whether a command could be repeated safely
+// changes nothing here, because the client repeats no change whose answer
+// was lost; runStep re-reads the state to settle "unknown" when it can.
 var kindAnswers = map[tim.Kind]struct {
 	status     int
 	code, text string
@@ -145,12 +164,18 @@ var kindAnswers = map[tim.Kind]struct {
 	tim.KindConflict:    {http.StatusConflict, api.CodeConflict, "Tencent Cloud Chat refused the change: %s.", 0},
 	tim.KindPermission:  {http.StatusBadGateway, api.CodeUpstreamUnavailable, "imdesk cannot act on Tencent Cloud Chat (%s). Tell your administrator.", 0},
 	tim.KindRateLimited: {http.StatusTooManyRequests, api.CodeRateLimited, "Tencent Cloud Chat is receiving too many requests; try again in a moment.", 1},
-	tim.KindRetryable:   {http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "Tencent Cloud Chat had a temporary problem. Try again.", 0},
-	tim.KindTimeout:     {http.StatusGatewayTimeout, api.CodeUpstreamTimeout, "Tencent Cloud Chat did not answer in time. Try again.", 0},
-	tim.KindUnknownOutcome: {http.StatusGatewayTimeout, api.CodeUpstreamTimeout,
-		"Tencent Cloud Chat did not confirm the change, so it may or may not have been made. Reload to check before trying again.", 0},
-	tim.KindUpstream: {http.StatusBadGateway, api.CodeUpstreamUnavailable,
-		"Tencent Cloud Chat sent an answer imdesk could not read. Try again; if it keeps happening, tell your administrator.", 0},
+	tim.KindRetryable:   {http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "Tencent Cloud Chat had a temporary problem.", 0},
+	tim.KindTimeout:     {http.StatusGatewayTimeout, api.CodeUpstreamTimeout, "Tencent Cloud Chat did not answer in time.", 0},
+	tim.KindUpstream:    {http.StatusBadGateway, api.CodeUpstreamUnavailable, "Tencent Cloud Chat did not give a usable answer; if it keeps happening, tell your administrator.", 0},
+}
+
+// outcomeSentence ends the sentence of a failure that may be temporary:
+// whether the moderator may simply try again, or must look first.
+func outcomeSentence(maybeApplied bool) string {
+	if maybeApplied {
+		return " The change may or may not have been made. Reload to check before trying again."
+	}
+	return " Try again."
 }
 
 // tencentHTTPError turns a Tencent client error into the API's answer. A
@@ -171,6 +196,12 @@ func tencentHTTPError(te *tim.Error) *httpError {
 		if te.Kind == tim.KindPermission {
 			he.Status, he.Code = http.StatusForbidden, api.CodePermissionDenied
 		}
+	}
+	switch {
+	case te.MaybeApplied:
+		he.Message += outcomeSentence(true)
+	case te.Kind == tim.KindRetryable || te.Kind == tim.KindTimeout || te.Kind == tim.KindUpstream:
+		he.Message += outcomeSentence(false)
 	}
 	if te.Code != 0 {
 		he.Upstream = &api.Upstream{Code: te.Code, Info: te.Info}

@@ -70,7 +70,10 @@ func TestDebugLogsHoldNoSecrets(t *testing.T) {
 // status, Tencent calls by command and outcome, waits for rate limits,
 // audit appends, sessions. They are served on their own address only.
 func TestMetricsAfterAFlow(t *testing.T) {
-	e := newEnv(t, withConfig(func(c *Config) { c.MetricsAddr = "127.0.0.1:0" }))
+	e := newEnv(t, withConfig(func(c *Config) {
+		c.MetricsAddr = "127.0.0.1:0"
+		c.AllowedHosts = append(c.AllowedHosts, "127.0.0.1") // the panel's own address, asked below
+	}))
 	b := e.signIn("mod")
 	path := "/api/v1/groups/" + escape(public) + "/attributes"
 	b.do("GET", "/api/v1/groups", nil)

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -21,7 +23,9 @@ import (
 const maxBody = 128 << 10
 
 // decodeJSON reads a JSON request body into v: JSON content type, at most
-// maxBody bytes, valid UTF-8, no unknown fields, nothing after the value.
+// maxBody bytes, valid UTF-8, field names exactly ours (encoding/json
+// matches names in any case, so {"SET": …} would count as "set"), no
+// unknown fields, nothing after the value.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" {
@@ -38,6 +42,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request is not valid UTF-8 text.")
 	}
+	var doc any
+	if json.Unmarshal(body, &doc) == nil {
+		if he := exactFields(doc, reflect.TypeOf(v), ""); he != nil {
+			return he
+		}
+	} // else the decoder below says what is wrong
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -47,6 +57,103 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request has data after its JSON value.")
 	}
 	return nil
+}
+
+// exactFields walks a decoded request alongside the type it is decoded
+// into and refuses the first object key that is not exactly one of the
+// type's JSON field names, naming it by its path (set[0].Key).
+func exactFields(node any, t reflect.Type, path string) *httpError {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == rawMessageType || t.Kind() == reflect.Interface {
+		return nil
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		switch t.Kind() {
+		case reflect.Struct:
+			fields := jsonFields(t)
+			for _, k := range slices.Sorted(maps.Keys(n)) {
+				ft, ok := fields[k]
+				if !ok {
+					field := join(path, k)
+					he := newError(http.StatusBadRequest, api.CodeInvalidArgument, fmt.Sprintf("The request has a field %q this API does not know.", field))
+					he.Field = field
+					for name := range fields {
+						if strings.EqualFold(name, k) {
+							he.Message = fmt.Sprintf("The request has a field %q; this API's field is %q (names must match exactly).", field, join(path, name))
+						}
+					}
+					return he
+				}
+				if he := exactFields(n[k], ft, join(path, k)); he != nil {
+					return he
+				}
+			}
+		case reflect.Map:
+			for _, k := range slices.Sorted(maps.Keys(n)) {
+				if he := exactFields(n[k], t.Elem(), join(path, k)); he != nil {
+					return he
+				}
+			}
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, el := range n {
+				if he := exactFields(el, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); he != nil {
+					return he
+				}
+			}
+		}
+	}
+	return nil
+}
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// jsonFields maps a struct's JSON field names to their types, as
+// encoding/json names them (tag name, else the Go name; embedded structs
+// without a tag name lend theirs).
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		ft := f.Type
+		if f.Anonymous && name == "" {
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					if _, shadowed := out[k]; !shadowed {
+						out[k] = v
+					}
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = ft
+	}
+	return out
 }
 
 // jsonError describes a decoding error in words, naming the field when the

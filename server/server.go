@@ -48,6 +48,7 @@ type Server struct {
 	tim        *tim.Client
 	sessions   *sessionStore
 	throttle   *throttle
+	hosts      hostSet // the Host names served
 	groups     *groupIndex
 	members    *membership // Tencent's group membership, for scopes of "members of"
 	targets    keyedMutex  // one change at a time per group or user
@@ -60,6 +61,7 @@ type Server struct {
 	http       *http.Server
 	ln         net.Listener
 	draining   atomic.Bool
+	stop       context.CancelFunc // ends the background work Open started
 }
 
 // New builds a Server; Open starts it.
@@ -96,6 +98,11 @@ func New(o Options) (*Server, error) {
 		members:  newMembership(o.Tencent, o.Now),
 		metrics:  o.Metrics,
 	}
+	hosts := o.Config.AllowedHosts
+	if len(hosts) == 0 {
+		hosts = DefaultAllowedHosts(o.Config.Addr)
+	}
+	s.hosts = newHostSet(hosts)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
@@ -116,7 +123,7 @@ func New(o Options) (*Server, error) {
 		}
 		ui.ServeHTTP(w, r)
 	})
-	s.handler = s.middleware(mux)
+	s.handler = s.middleware(s.requireHost(mux))
 	s.metrics.watch(s)
 	o.DB.ObserveAppends(s.metrics.appended)
 	return s, nil
@@ -158,6 +165,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/accounts/{name}/sessions", false, s.requireAdmin(s.handleEndSessions)},
 		{"GET", "/api/v1/health", false, s.requireAdmin(s.handleAdminHealth)},
 		{"POST", "/api/v1/audit/verify", false, s.requireAdmin(s.handleVerifyAudit)},
+		{"GET", "/api/v1/audit/checkpoint", false, s.requireAdmin(s.handleAuditCheckpoint)},
 	}
 }
 
@@ -267,6 +275,14 @@ func (s *Server) Open() error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.logCheckpoint(context.Background())
+	every := s.cfg.CheckpointEvery
+	if every <= 0 {
+		every = defaultCheckpointEvery
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.checkpoints(ctx, every)
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
@@ -307,6 +323,9 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // in-flight requests until ctx ends.
 func (s *Server) Close(ctx context.Context) error {
 	s.draining.Store(true)
+	if s.stop != nil {
+		s.stop()
+	}
 	if s.http == nil {
 		return nil
 	}

@@ -189,3 +189,54 @@ func TestPageLinkPreview(t *testing.T) {
 		t.Errorf("Content-Length %d, body %d bytes", n, len(body))
 	}
 }
+
+// Requests for a Host the panel does not serve are refused (DNS
+// rebinding), except the probes; the setting's names and the listen
+// address's host are served, with any port and in any case.
+func TestHostHeader(t *testing.T) {
+	e := newEnv(t)
+	e.srv.hosts = newHostSet(append(DefaultAllowedHosts("192.0.2.5:8080"), "Panel.Example.com"))
+	for _, c := range []struct {
+		host, path string
+		status     int
+	}{
+		{"localhost:8080", "/api/v1/version", 200},
+		{"127.0.0.1:8080", "/api/v1/version", 200},
+		{"[::1]:8080", "/api/v1/version", 200},
+		{"192.0.2.5:8080", "/api/v1/version", 200},
+		{"panel.example.COM", "/api/v1/version", 200},
+		{"panel.example.com.", "/", 200},
+		{"attacker.example:8080", "/api/v1/version", 421},
+		{"attacker.example", "/", 421},
+		{"attacker.example", "/api/v1/session", 421},
+		{"", "/api/v1/version", 421},
+		{"attacker.example", "/healthz", 200},
+		{"attacker.example", "/readyz", 200},
+	} {
+		r := httptest.NewRequest(http.MethodGet, c.path, nil)
+		r.Host = c.host
+		w := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(w, r)
+		if w.Code != c.status {
+			t.Errorf("Host %q %s: %d, want %d", c.host, c.path, w.Code, c.status)
+		}
+		if c.status == 421 && (!strings.Contains(w.Body.String(), "does not serve this host name") || w.Header().Get("X-Request-Id") == "") {
+			t.Errorf("Host %q: body %q", c.host, w.Body)
+		}
+	}
+}
+
+func TestDefaultAllowedHosts(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080":  "localhost 127.0.0.1 ::1 127.0.0.1",
+		"0.0.0.0:8080":    "localhost 127.0.0.1 ::1",
+		":8080":           "localhost 127.0.0.1 ::1",
+		"[::]:8080":       "localhost 127.0.0.1 ::1",
+		"panel.lan:8080":  "localhost 127.0.0.1 ::1 panel.lan",
+		"192.0.2.10:8080": "localhost 127.0.0.1 ::1 192.0.2.10",
+	} {
+		if got := strings.Join(DefaultAllowedHosts(addr), " "); got != want {
+			t.Errorf("%s: %q, want %q", addr, got, want)
+		}
+	}
+}

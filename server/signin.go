@@ -38,10 +38,12 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	name := truncate(in.Username, sqlite.MaxNameBytes)
 	event := sqlite.Entry{Kind: sqlite.KindEvent, Actor: name, IP: ip, UserAgent: truncate(r.UserAgent(), 256),
 		RequestID: requestID(r.Context()), Action: "session.signin"}
-	if wait := s.throttle.attempt(name, ip); wait > 0 {
+	device := s.trustedDevice(r, name)
+	keys := signInKeys(name, ip, device)
+	if wait := s.throttle.attempt(keys); wait > 0 {
 		// Not audited: the password was not even checked, and a flood of
 		// refused attempts must not fill the append-only log.
-		s.log.WarnContext(r.Context(), "sign-in refused by the throttle", "account", name, "ip", ip)
+		s.log.WarnContext(r.Context(), "sign-in refused by the throttle", "account", name, "ip", ip, "trusted_device", device != "")
 		secs := int((wait + time.Second - 1) / time.Second)
 		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many sign-in attempts. Try again in %s.", plural(secs, "second")))
 		he.RetryAfter = secs
@@ -59,7 +61,11 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	s.throttle.succeed(name, ip)
+	s.throttle.succeed(keys)
+	if err := s.setDeviceCookie(w, r, acct.Name, device); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
 	now := s.now()
 	if err := s.db.RecordSignIn(r.Context(), acct.Name, now); err != nil {
 		s.writeAPIError(w, r, err)
@@ -120,7 +126,8 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	c := callerOf(r.Context())
 	ip := clientIP(r)
-	if wait := s.throttle.attempt(c.Name, ip); wait > 0 {
+	keys := signInKeys(c.Name, ip, s.trustedDevice(r, c.Name))
+	if wait := s.throttle.attempt(keys); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many attempts. Try again in %s.", plural(secs, "second")))
 		he.RetryAfter = secs
@@ -134,7 +141,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	s.throttle.succeed(c.Name, ip)
+	s.throttle.succeed(keys)
 	switch {
 	case sqlite.CheckPassword(in.New) != nil:
 		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "new",

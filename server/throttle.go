@@ -5,9 +5,15 @@ import (
 	"time"
 )
 
-// throttle slows down password guessing, per account name and per address:
-// after a few failures each further attempt must wait, twice as long each
-// time, up to a cap. Failures are forgotten after a quiet period.
+// throttle slows down password guessing without handing attackers a way
+// to lock people out (OWASP, "Slow down online guessing attacks with
+// device cookies"). Failures are counted per key: a browser that signed in
+// to the account before (its device cookie, see device.go) has a key of
+// its own that nobody else's failures touch; any other attempt counts
+// against the account (for untrusted devices only) and against the
+// address. After a key's free failures each further attempt must wait,
+// twice as long each time, up to throttleMax; a key is forgotten after
+// throttleForget without attempts, so no lock lasts or renews for long.
 type throttle struct {
 	now func() time.Time
 	mu  sync.Mutex
@@ -20,8 +26,15 @@ type failures struct {
 	until time.Time
 }
 
+// throttleKey is one count: its key and how many failures are free.
+type throttleKey struct {
+	key  string
+	free int
+}
+
 const (
-	accountFreeFailures = 5  // a person mistyping
+	deviceFreeFailures  = 5  // the owner mistyping on their own browser
+	accountFreeFailures = 5  // a person mistyping on a new browser
 	ipFreeFailures      = 20 // several people behind one address
 	throttleMax         = 15 * time.Minute
 	throttleForget      = 30 * time.Minute
@@ -31,39 +44,42 @@ func newThrottle(now func() time.Time) *throttle {
 	return &throttle{now: now, m: map[string]*failures{}}
 }
 
-func throttleKeys(name, ip string) [2]string { return [2]string{"account:" + name, "ip:" + ip} }
+// signInKeys are the counts an attempt is judged by: the device's own when
+// the browser holds a valid device cookie for the account, else the
+// account's for untrusted devices and the address's.
+func signInKeys(name, ip, device string) []throttleKey {
+	if device != "" {
+		return []throttleKey{{"device:" + device, deviceFreeFailures}}
+	}
+	return []throttleKey{{"account:" + name, accountFreeFailures}, {"ip:" + ip, ipFreeFailures}}
+}
 
 // attempt returns how long the caller must wait before trying again, or 0
 // to go ahead. Going ahead counts as a failure until succeed says
 // otherwise, so that many attempts in parallel cannot all pass before the
 // first failure is recorded.
-func (t *throttle) attempt(name, ip string) time.Duration {
+func (t *throttle) attempt(keys []throttleKey) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	var longest time.Duration
-	keys := throttleKeys(name, ip)
 	for _, k := range keys {
-		if f := t.m[k]; f != nil && f.until.After(now) {
+		if f := t.m[k.key]; f != nil && f.until.After(now) && now.Sub(f.last) <= throttleForget {
 			longest = max(longest, f.until.Sub(now))
 		}
 	}
 	if longest > 0 {
 		return longest
 	}
-	for i, k := range keys {
-		f := t.m[k]
+	for _, k := range keys {
+		f := t.m[k.key]
 		if f == nil || now.Sub(f.last) > throttleForget {
 			f = &failures{}
-			t.m[k] = f
+			t.m[k.key] = f
 		}
 		f.count++
 		f.last = now
-		free := accountFreeFailures
-		if i == 1 {
-			free = ipFreeFailures
-		}
-		if over := f.count - free; over > 0 {
+		if over := f.count - k.free; over > 0 {
 			f.until = now.Add(min(time.Second<<min(over-1, 20), throttleMax))
 		}
 	}
@@ -77,17 +93,23 @@ func (t *throttle) attempt(name, ip string) time.Duration {
 	return 0
 }
 
-// succeed takes back the attempt of a good sign-in: the account's failures
-// are forgotten, the address's count loses this attempt only (one good
-// password must not reset a guesser's budget for other accounts).
-func (t *throttle) succeed(name, ip string) {
+// succeed takes back the attempt of a good sign-in: the device's and the
+// account's failures are forgotten, the address's count loses this attempt
+// only (one good password must not reset a guesser's budget for other
+// accounts).
+func (t *throttle) succeed(keys []throttleKey) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.m, "account:"+name)
-	if f := t.m["ip:"+ip]; f != nil && f.count > 0 {
-		f.count--
-		if f.count <= ipFreeFailures {
-			f.until = time.Time{}
+	for _, k := range keys {
+		if k.key[:3] != "ip:" {
+			delete(t.m, k.key)
+			continue
+		}
+		if f := t.m[k.key]; f != nil && f.count > 0 {
+			f.count--
+			if f.count <= k.free {
+				f.until = time.Time{}
+			}
 		}
 	}
 }

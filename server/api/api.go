@@ -141,7 +141,7 @@ func CheckGroupID(id string) *FieldError {
 	switch {
 	case id == "":
 		return fieldErr("groupId", "Enter a group ID.")
-	case !utf8.ValidString(id):
+	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.ContainsRune(id, utf8.RuneError):
 		return fieldErr("groupId", "The group ID is not valid text.")
 	case len(id) > MaxGroupIDBytes:
 		return fieldErr("groupId", "The group ID is %d bytes; the limit is %d.", len(id), MaxGroupIDBytes)
@@ -155,10 +155,30 @@ func CheckUserID(id string) *FieldError {
 	switch {
 	case id == "":
 		return fieldErr("userId", "Enter a user ID.")
-	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0:
+	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.ContainsRune(id, utf8.RuneError):
 		return fieldErr("userId", "The user ID is not valid text.")
 	case len(id) > MaxUserIDBytes:
 		return fieldErr("userId", "The user ID is %d bytes; the limit is %d.", len(id), MaxUserIDBytes)
+	}
+	return nil
+}
+
+// CheckText refuses text Tencent should never be sent in a key, a value or
+// an ID: invalid UTF-8, control characters (NUL, line breaks, tabs, …), and
+// U+FFFD, which a JSON decoder puts where the request had an unpaired
+// surrogate (\ud800 without its partner) and which stands for text already
+// lost. what names the text in the sentence ("The key", "The value of \"k\"").
+func CheckText(field, what, s string) *FieldError {
+	if !utf8.ValidString(s) {
+		return fieldErr(field, "%s is not valid text.", what)
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			return fieldErr(field, "%s holds a control character (U+%04X at byte %d); remove it.", what, r, i)
+		case r == utf8.RuneError:
+			return fieldErr(field, "%s holds a broken character (U+FFFD at byte %d, e.g. from an unpaired surrogate); remove it.", what, i)
+		}
 	}
 	return nil
 }
@@ -168,12 +188,10 @@ func checkKey(field, key string) *FieldError {
 	switch {
 	case key == "":
 		return fieldErr(field, "Enter a key.")
-	case !utf8.ValidString(key):
-		return fieldErr(field, "The key is not valid text.")
 	case len(key) > MaxAttrKeyBytes:
 		return fieldErr(field, "Key %q is %d bytes; the limit is %d.", key, len(key), MaxAttrKeyBytes)
 	}
-	return nil
+	return CheckText(field, "The key", key)
 }
 
 func checkAttrs(prefix string, attrs []Attr) *FieldError {
@@ -186,8 +204,8 @@ func checkAttrs(prefix string, attrs []Attr) *FieldError {
 			return fieldErr(fmt.Sprintf("%s[%d].key", prefix, i), "Key %q appears twice (rows %d and %d).", a.Key, j+1, i+1)
 		}
 		seen[a.Key] = i
-		if !utf8.ValidString(a.Value) {
-			return fieldErr(fmt.Sprintf("%s[%d].value", prefix, i), "The value of %q is not valid text.", a.Key)
+		if err := CheckText(fmt.Sprintf("%s[%d].value", prefix, i), fmt.Sprintf("The value of %q", a.Key), a.Value); err != nil {
+			return err
 		}
 		if len(a.Value) > MaxAttrValueBytes {
 			return fieldErr(fmt.Sprintf("%s[%d].value", prefix, i), "The value of %q is %d bytes; the limit is %d.", a.Key, len(a.Value), MaxAttrValueBytes)

@@ -48,6 +48,14 @@ func TestLimitsCountBytes(t *testing.T) {
 		{"delete key 33 bytes", AttrPatch{Delete: []string{strings.Repeat("k", 33)}}, "delete[0]"},
 		{"set and delete one key", AttrPatch{Set: a("k", "v"), Delete: []string{"k"}}, "delete[0]"},
 		{"invalid UTF-8 value", AttrPatch{Set: a("k", "\xff")}, "set[0].value"},
+		{"NUL in a value", AttrPatch{Set: a("k", "a\x00b")}, "set[0].value"},
+		{"newline in a value", AttrPatch{Set: a("k", "line\nbreak")}, "set[0].value"},
+		{"tab in a key", AttrPatch{Set: a("k\tk", "v")}, "set[0].key"},
+		{"C1 control in a key", AttrPatch{Set: a("k\u0085", "v")}, "set[0].key"},
+		{"unpaired surrogate (decoded as U+FFFD) in a value", AttrPatch{Set: a("k", "a\ufffd")}, "set[0].value"},
+		{"newline in a key to delete", AttrPatch{Delete: []string{"k\n"}}, "delete[0]"},
+		{"NUL in a replacement", AttrPatch{Set: a("ok", "v", "k\x00", "v")}, "set[1].key"},
+		{"emoji and CJK are text", AttrPatch{Set: a("键🙂", "値 ✓ ü")}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.patch.Validate()

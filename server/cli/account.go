@@ -21,18 +21,54 @@ import (
 	"github.com/imdesk/imdesk/server/sqlite"
 )
 
-// openDataDir opens the database in IMDESK_DATA_DIR (or --data-dir).
-func openDataDir(fs *flag.FlagSet, args []string, getenv func(string) string) (*sqlite.DB, []string, error) {
+// openDataDir opens the database in IMDESK_DATA_DIR (or --data-dir) with
+// the audit key of IMDESK_AUDIT_KEY_FILE (or --audit-key-file). A command
+// that writes (writes) makes the key in the data directory if it is
+// missing there, as the server does; one that only reads does without it
+// when the log has no keyed entries.
+func openDataDir(fs *flag.FlagSet, args []string, getenv func(string) string, writes bool) (*sqlite.DB, []string, error) {
 	def := getenv("IMDESK_DATA_DIR")
 	if def == "" {
 		def = "data"
 	}
 	dir := fs.String("data-dir", def, "data directory (env IMDESK_DATA_DIR)")
+	keyFile := fs.String("audit-key-file", getenv("IMDESK_AUDIT_KEY_FILE"), "file holding the audit key (env IMDESK_AUDIT_KEY_FILE; default: audit.key in the data directory)")
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
-	db, err := sqlite.Open(*dir, sqlite.Options{})
+	key, err := auditKey(*dir, *keyFile, writes, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sqlite.Open(*dir, sqlite.Options{AuditKey: key})
 	return db, fs.Args(), err
+}
+
+// auditKey loads the audit key from keyFile or, when that is empty, from
+// audit.key in the data directory, made there when create is set. A key
+// kept in the data directory protects nothing against someone who can
+// write the database, so warn says so (the server logs it at every start).
+func auditKey(dataDir, keyFile string, create bool, warn func(msg string, args ...any)) ([]byte, error) {
+	if keyFile != "" {
+		key, _, err := sqlite.LoadAuditKey(keyFile, false)
+		if err != nil {
+			return nil, fmt.Errorf("IMDESK_AUDIT_KEY_FILE: %w", err)
+		}
+		return key, nil
+	}
+	path := filepath.Join(dataDir, sqlite.AuditKeyFile)
+	key, created, err := sqlite.LoadAuditKey(path, create)
+	if errors.Is(err, os.ErrNotExist) && !create {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if warn != nil {
+		warn("THE AUDIT KEY IS IN THE DATA DIRECTORY: whoever can write the database can also rewrite the audit log undetectably. "+
+			"Move the key out of the data directory (e.g. a mounted secret) and set IMDESK_AUDIT_KEY_FILE; back it up.", "path", path, "created", created)
+	}
+	return key, nil
 }
 
 // readPassword takes the first line of standard input, so that a password
@@ -67,7 +103,7 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
 	}
-	db, rest, err := openDataDir(fs, args, getenv)
+	db, rest, err := openDataDir(fs, args, getenv, sub != "list")
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -190,21 +226,44 @@ func parseScope(groups, membersOf, users string) api.Scope {
 	return s
 }
 
-// runAudit is `imdesk audit verify`.
+// runAudit is `imdesk audit verify [--checkpoint SEQ:HASH]` and `imdesk
+// audit checkpoint`.
 func runAudit(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "verify" {
+	if len(args) == 0 || args[0] != "verify" && args[0] != "checkpoint" {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	fs := flag.NewFlagSet("imdesk audit verify", flag.ContinueOnError)
+	sub := args[0]
+	fs := flag.NewFlagSet("imdesk audit "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db, _, err := openDataDir(fs, args[1:], getenv)
+	var checkpoints []sqlite.Checkpoint
+	if sub == "verify" {
+		fs.Func("checkpoint", "a checkpoint recorded earlier (SEQ:HASH, as imdesk audit checkpoint and the server log print it); repeatable", func(v string) error {
+			c, err := sqlite.ParseCheckpoint(v)
+			checkpoints = append(checkpoints, c)
+			return err
+		})
+	}
+	db, _, err := openDataDir(fs, args[1:], getenv, false)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "imdesk audit verify: %v\n", err)
+		fmt.Fprintf(stderr, "imdesk audit %s: %v\n", sub, err)
 		return 2
 	}
 	defer db.Close()
-	n, broken, err := db.Verify(context.Background())
+	ctx := context.Background()
+	if sub == "checkpoint" {
+		c, err := db.Checkpoint(ctx)
+		if err != nil {
+			fmt.Fprintf(stderr, "imdesk audit checkpoint: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s\ntime %s mac %s\n", c, c.Time.Format(time.RFC3339Nano), c.MAC)
+		return 0
+	}
+	n, broken, err := db.Verify(ctx, checkpoints...)
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk audit verify: %v\n", err)
 		return 1
@@ -213,7 +272,11 @@ func runAudit(args []string, getenv func(string) string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "BROKEN: %v\n", broken)
 		return 1
 	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries, each linked to the one before\n", n)
+	fmt.Fprintf(stdout, "audit log intact: %d entries, each linked to the one before", n)
+	if len(checkpoints) > 0 {
+		fmt.Fprintf(stdout, ", and %d checkpoint(s) still in it", len(checkpoints))
+	}
+	fmt.Fprintln(stdout)
 	return 0
 }
 

@@ -20,7 +20,7 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		file, args = args[0], args[1:]
 	}
-	db, rest, err := openDataDir(fs, args, getenv)
+	db, rest, err := openDataDir(fs, args, getenv, false)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -41,7 +41,7 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "imdesk backup: %v\n", err)
 		return 1
 	}
-	n, broken, err := sqlite.VerifyFile(ctx, file)
+	n, broken, err := sqlite.VerifyFile(ctx, file, db.AuditKey())
 	switch {
 	case err != nil:
 		fmt.Fprintf(stderr, "imdesk backup: the copy in %s cannot be read back: %v\n", file, err)

@@ -55,6 +55,10 @@ Usage:
   imdesk account list           list accounts
   imdesk audit verify      check the audit log's hash chain
   imdesk backup FILE       copy the database to FILE, consistently, while the panel runs
+  imdesk audit verify [--checkpoint SEQ:HASH]
+                           check the audit log's keyed chain, and that the entry
+                           a checkpoint recorded earlier is still there, unchanged
+  imdesk audit checkpoint  print the chain's head (SEQ:HASH) for safekeeping
   imdesk mock [flags]      run the Tencent Cloud Chat simulator on its own
   imdesk healthcheck       exit 0 when the panel at IMDESK_ADDR answers /healthz
 
@@ -111,12 +115,21 @@ func serve(args []string, env Env) int {
 		return 2
 	}
 
-	db, err := sqlite.Open(cfg.DataDir, sqlite.Options{})
+	key, err := auditKey(cfg.DataDir, cfg.AuditKeyFile, true, log.Warn)
+	if err != nil {
+		fmt.Fprintf(stderr, "imdesk: %v\n", err)
+		return 2
+	}
+	db, err := sqlite.Open(cfg.DataDir, sqlite.Options{AuditKey: key})
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: IMDESK_DATA_DIR: %v\n", err)
 		return 2
 	}
 	defer db.Close()
+	if err := db.StartKeyed(context.Background()); err != nil {
+		fmt.Fprintf(stderr, "imdesk: audit log: %v\n", err)
+		return 1
+	}
 	// Changes whose answer was never recorded (the process stopped) are
 	// marked unknown before anything else happens.
 	if n, err := db.RecoverPending(context.Background()); err != nil {

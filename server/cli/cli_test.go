@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"net/http"
 	"net/url"
@@ -180,5 +181,82 @@ func TestBackupCommand(t *testing.T) {
 	errOut.Reset()
 	if code := runBackup(nil, env, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "name the file") {
 		t.Fatalf("backup without a file: %d %s", code, errOut.String())
+	}
+}
+
+// The audit commands: checkpoint prints the head; verify holds the log to
+// it, and fails once the newest entries are cut off, even with the
+// triggers dropped; a key kept outside the data directory is used.
+func TestAuditCheckpointAndVerify(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(t.TempDir(), "audit.key")
+	if err := os.WriteFile(keyFile, []byte(strings.Repeat("ab", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		return runArgs(append(args, "--data-dir", dir, "--audit-key-file", keyFile)...)
+	}
+	var out, errOut strings.Builder
+	if code := runAccount([]string{"add", "mei", "--role", "admin", "--data-dir", dir, "--audit-key-file", keyFile}, func(string) string { return "" },
+		strings.NewReader("a long enough password\n"), &out, &errOut); code != 0 {
+		t.Fatalf("account add: %d %s", code, errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, sqlite.AuditKeyFile)); err == nil {
+		t.Fatal("a key was made in the data directory although IMDESK_AUDIT_KEY_FILE names one")
+	}
+	code, cpOut, errText := run("audit", "checkpoint")
+	if code != 0 || !strings.HasPrefix(cpOut, "1:hmac-sha256:") {
+		t.Fatalf("audit checkpoint: %d %q %s", code, cpOut, errText)
+	}
+	cp := strings.SplitN(cpOut, "\n", 2)[0]
+	if code, out, _ := run("audit", "verify", "--checkpoint", cp); code != 0 || !strings.Contains(out, "intact: 1 entries") {
+		t.Fatalf("verify: %d %s", code, out)
+	}
+	if code, _, errText := run("audit", "verify", "--checkpoint", "one:two"); code != 2 || !strings.Contains(errText, "<seq>:<hash>") {
+		t.Fatalf("bad checkpoint: %d %s", code, errText)
+	}
+	raw, err := sql.Open("sqlite", filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER audit_no_delete; DELETE FROM audit`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if code, out, _ := run("audit", "verify"); code != 0 {
+		t.Fatalf("an emptied log without a checkpoint: %d %s", code, out)
+	}
+	if code, out, _ := run("audit", "verify", "--checkpoint", cp); code != 1 || !strings.Contains(out, "BROKEN: audit entry 1") {
+		t.Fatalf("an emptied log against the checkpoint: %d %s", code, out)
+	}
+	if code, _, errText := runArgs("audit", "verify", "--data-dir", dir, "--audit-key-file", filepath.Join(dir, "missing")); code != 2 || !strings.Contains(errText, "IMDESK_AUDIT_KEY_FILE") {
+		t.Fatalf("missing key file: %d %s", code, errText)
+	}
+}
+
+// Without IMDESK_AUDIT_KEY_FILE the key is made in the data directory once,
+// with a warning every time it is used from there; a read-only command
+// does without a key that does not exist yet.
+func TestAuditKeyInDataDirWarns(t *testing.T) {
+	dir := t.TempDir()
+	if key, err := auditKey(dir, "", false, nil); err != nil || key != nil {
+		t.Fatalf("read-only, no key yet: %x %v", key, err)
+	}
+	var warnings []string
+	warn := func(msg string, _ ...any) { warnings = append(warnings, msg) }
+	first, err := auditKey(dir, "", true, warn)
+	if err != nil || len(first) != 32 {
+		t.Fatalf("first start: %x %v", first, err)
+	}
+	again, err := auditKey(dir, "", true, warn)
+	if err != nil || string(again) != string(first) {
+		t.Fatalf("second start made another key: %v", err)
+	}
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "IMDESK_AUDIT_KEY_FILE") {
+		t.Fatalf("warnings: %q", warnings)
+	}
+	info, err := os.Stat(filepath.Join(dir, sqlite.AuditKeyFile))
+	if err != nil || info.Mode().Perm()&0o077 != 0 {
+		t.Fatalf("key file: %v %v", info, err)
 	}
 }

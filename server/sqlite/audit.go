@@ -2,12 +2,15 @@ package sqlite
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,11 +41,34 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z"
 // Entry is one row of the audit log.
 type Entry = api.AuditEntry
 
-// hashOf is the entry's hash: SHA-256 over the previous hash and every
-// field but the hash itself, in a fixed order. After joins the fields only
-// when it holds a state, so entries written before it existed keep their
-// hashes.
+// keyedPrefix starts the hash of an entry chained with the audit key
+// (HMAC-SHA256). Entries written before the key existed keep their plain
+// SHA-256 hashes, which have no prefix.
+const keyedPrefix = "hmac-sha256:"
+
+// isKeyed reports whether an entry's hash was made with the audit key.
+func isKeyed(hash string) bool { return strings.HasPrefix(hash, keyedPrefix) }
+
+// hashOf is the entry's plain hash: SHA-256 over the previous hash and
+// every field but the hash itself, in a fixed order. After joins the fields
+// only when it holds a state, so entries written before it existed keep
+// their hashes. Anyone can recompute it: it shows accidents, not tampering.
 func hashOf(e *Entry) string {
+	h := sha256.New()
+	writeChained(h, e)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// keyedHashOf is the entry's hash under the audit key: HMAC-SHA256 over
+// the same bytes as hashOf. Without the key it cannot be recomputed, so an
+// edited, inserted or re-chained entry shows.
+func keyedHashOf(key []byte, e *Entry) string {
+	h := hmac.New(sha256.New, key)
+	writeChained(h, e)
+	return keyedPrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+func writeChained(h io.Writer, e *Entry) {
 	fields := []any{e.Seq, e.Time.UTC().Format(timeLayout), e.Kind, e.Completes, e.Actor, e.Role, e.IP, e.UserAgent,
 		e.RequestID, e.Action, e.Target, string(e.Request), string(e.Before), e.Outcome, e.TencentCode, e.TencentInfo,
 		e.Detail, e.DurationMS}
@@ -50,11 +76,9 @@ func hashOf(e *Entry) string {
 		fields = append(fields, a)
 	}
 	b, _ := json.Marshal(fields)
-	h := sha256.New()
 	h.Write([]byte(e.PrevHash))
 	h.Write([]byte{'\n'})
 	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 func rawOrNull(r json.RawMessage) json.RawMessage {
@@ -91,7 +115,11 @@ func (d *DB) Append(ctx context.Context, e Entry) (_ *Entry, err error) {
 	}
 	e.Time = e.Time.UTC().Truncate(time.Nanosecond)
 	e.Request, e.Before, e.After = rawOrNull(e.Request), rawOrNull(e.Before), rawOrNull(e.After)
-	e.Hash = hashOf(&e)
+	if d.auditKey != nil {
+		e.Hash = keyedHashOf(d.auditKey, &e)
+	} else {
+		e.Hash = hashOf(&e)
+	}
 	var completes any
 	if e.Completes != 0 {
 		completes = e.Completes
@@ -288,17 +316,31 @@ type Broken struct {
 
 func (b *Broken) Error() string { return fmt.Sprintf("audit entry %d: %s", b.Seq, b.Reason) }
 
-// Verify checks the whole chain: each entry's hash, its link to the entry
-// before, and that sequence numbers have no gaps. It returns the number of
-// entries checked and, if the chain is broken, the first broken entry.
-func (d *DB) Verify(ctx context.Context) (int64, *Broken, error) {
+// ErrNoAuditKey is returned by Verify when the log has keyed entries and
+// the database was opened without the key.
+var ErrNoAuditKey = errors.New("the audit log is keyed; give the audit key (IMDESK_AUDIT_KEY_FILE) to verify it")
+
+// Verify checks the whole chain: each entry's hash (its HMAC under the
+// audit key, for keyed entries), its link to the entry before, that
+// sequence numbers have no gaps, that no plain entry follows a keyed one,
+// and — when the database was opened with the key — that the newest entry
+// is keyed, so that the keyed entries cannot be removed or replaced with
+// plain ones. Each checkpoint's entry must still be there, unchanged: that
+// shows entries removed from the end, which the chain alone cannot. It
+// returns the number of entries checked and, if the chain is broken, the
+// first broken entry.
+func (d *DB) Verify(ctx context.Context, checkpoints ...Checkpoint) (int64, *Broken, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+entryColumns("a")+` FROM audit a ORDER BY a.seq`)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer rows.Close()
+	want := map[int64]string{}
+	for _, c := range checkpoints {
+		want[c.Seq] = c.Hash
+	}
 	var n int64
-	prev := ""
+	prev, keyed := "", false
 	for rows.Next() {
 		e, err := scanEntry(rows)
 		if err != nil {
@@ -310,12 +352,106 @@ func (d *DB) Verify(ctx context.Context) (int64, *Broken, error) {
 			return n, &Broken{Seq: e.Seq, Reason: fmt.Sprintf("expected entry %d here; entries are missing", n)}, nil
 		case e.PrevHash != prev:
 			return n, &Broken{Seq: e.Seq, Reason: "it does not link to the entry before it"}, nil
-		case hashOf(e) != e.Hash:
+		case isKeyed(e.Hash) && d.auditKey == nil:
+			return n, nil, ErrNoAuditKey
+		case isKeyed(e.Hash) && !hmac.Equal([]byte(keyedHashOf(d.auditKey, e)), []byte(e.Hash)):
+			return n, &Broken{Seq: e.Seq, Reason: "its content does not match its keyed hash (it was altered, or the audit key is not the one it was written with)"}, nil
+		case !isKeyed(e.Hash) && keyed:
+			return n, &Broken{Seq: e.Seq, Reason: "it has a plain hash after keyed entries (it was rewritten without the audit key)"}, nil
+		case !isKeyed(e.Hash) && hashOf(e) != e.Hash:
 			return n, &Broken{Seq: e.Seq, Reason: "its content does not match its hash (it was altered)"}, nil
 		}
-		prev = e.Hash
+		if h, ok := want[e.Seq]; ok && h != e.Hash {
+			return n, &Broken{Seq: e.Seq, Reason: "it is not the entry the checkpoint names (the log was rewritten from here on)"}, nil
+		}
+		delete(want, e.Seq)
+		prev, keyed = e.Hash, isKeyed(e.Hash)
 	}
-	return n, nil, rows.Err()
+	if err := rows.Err(); err != nil {
+		return n, nil, err
+	}
+	for seq := range want {
+		return n, &Broken{Seq: seq, Reason: fmt.Sprintf("the checkpoint names this entry, but the log ends at entry %d (entries were removed from the end)", n)}, nil
+	}
+	if d.auditKey != nil && n > 0 && !keyed {
+		return n, &Broken{Seq: n, Reason: "the newest entry is not keyed: keyed entries were removed or rewritten without the audit key, or imdesk has not started since the upgrade that keys the log"}, nil
+	}
+	return n, nil, nil
+}
+
+// StartKeyed makes sure the newest entry is keyed, appending an event that
+// says so when it is not (the first start after the upgrade that keys the
+// log): from then on, entries without the key cannot be appended, and the
+// plain entries before are sealed by the keyed one that links to them. The
+// server calls it at start, never `audit verify`, which must not vouch for
+// entries it did not write.
+func (d *DB) StartKeyed(ctx context.Context) error {
+	if d.auditKey == nil {
+		return errors.New("no audit key")
+	}
+	var last sql.NullString
+	err := d.db.QueryRowContext(ctx, `SELECT hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && isKeyed(last.String) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = d.Append(ctx, Entry{Kind: KindEvent, Actor: "imdesk", Action: "audit.keyed", Outcome: OutcomeOK,
+		Detail: "entries from here on are chained with HMAC-SHA256 under the audit key"})
+	return err
+}
+
+// Checkpoint is the head of the chain at a moment: the newest entry's seq
+// and hash. Recorded outside the database (the server log, a monitor
+// polling the API), it lets Verify prove later that nothing up to it was
+// removed or rewritten. MAC, under the audit key, lets the holder of the
+// key tell a checkpoint imdesk issued from one someone made up.
+type Checkpoint struct {
+	Seq  int64     `json:"seq"`
+	Hash string    `json:"hash"`
+	Time time.Time `json:"time"`
+	MAC  string    `json:"mac,omitempty"`
+}
+
+// String is the form `imdesk audit verify --checkpoint` takes.
+func (c Checkpoint) String() string { return fmt.Sprintf("%d:%s", c.Seq, c.Hash) }
+
+// ParseCheckpoint reads "<seq>:<hash>".
+func ParseCheckpoint(s string) (Checkpoint, error) {
+	seq, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil || n < 1 || hash == "" {
+		return Checkpoint{}, fmt.Errorf("%q is not a checkpoint; write it as <seq>:<hash>, as imdesk audit checkpoint prints it", s)
+	}
+	return Checkpoint{Seq: n, Hash: hash}, nil
+}
+
+// checkpointMAC is the MAC of a checkpoint under the audit key.
+func checkpointMAC(key []byte, c Checkpoint) string {
+	h := hmac.New(sha256.New, key)
+	fmt.Fprintf(h, "imdesk audit checkpoint\n%d\n%s\n%s", c.Seq, c.Hash, c.Time.UTC().Format(timeLayout))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Checkpoint returns the chain's head now; Seq 0 for an empty log.
+func (d *DB) Checkpoint(ctx context.Context) (Checkpoint, error) {
+	var c Checkpoint
+	err := d.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&c.Seq, &c.Hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return c, err
+	}
+	c.Time = d.now().UTC().Truncate(time.Millisecond)
+	if d.auditKey != nil {
+		c.MAC = checkpointMAC(d.auditKey, c)
+	}
+	return c, nil
+}
+
+// CheckpointIssued reports whether c's MAC is the one imdesk gives it
+// under the audit key.
+func (d *DB) CheckpointIssued(c Checkpoint) bool {
+	return d.auditKey != nil && hmac.Equal([]byte(checkpointMAC(d.auditKey, c)), []byte(c.MAC))
 }
 
 // Head returns the number of entries and the newest entry's hash.

@@ -10,6 +10,9 @@ import (
 	"time"
 )
 
+// AuditKey is the key the database's audit chain is verified with.
+func (d *DB) AuditKey() []byte { return d.auditKey }
+
 // Backup writes a consistent copy of the database to path with SQLite's
 // VACUUM INTO, while the panel goes on reading and writing (WAL: the copy
 // is the database as of one moment). The copy is written beside path and
@@ -36,8 +39,8 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 }
 
 // VerifyFile opens a database file read-only as it is (no migration) and
-// verifies its audit chain.
-func VerifyFile(ctx context.Context, path string) (int64, *Broken, error) {
+// verifies its audit chain with the audit key (nil for an unkeyed log).
+func VerifyFile(ctx context.Context, path string, auditKey []byte) (int64, *Broken, error) {
 	if _, err := os.Stat(path); err != nil {
 		return 0, nil, err
 	}
@@ -46,7 +49,7 @@ func VerifyFile(ctx context.Context, path string) (int64, *Broken, error) {
 		return 0, nil, err
 	}
 	defer sqlDB.Close()
-	d := &DB{db: sqlDB, now: time.Now}
+	d := &DB{db: sqlDB, now: time.Now, auditKey: auditKey}
 	n, broken, err := d.Verify(ctx)
 	if err != nil && errors.Is(err, sql.ErrNoRows) {
 		err = nil

@@ -49,7 +49,7 @@ func TestBackupUnderWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, broken, err := VerifyFile(ctx, file)
+	n, broken, err := VerifyFile(ctx, file, d.AuditKey())
 	if err != nil || broken != nil || n < 50 {
 		t.Fatalf("the copy: %d entries, %v, %v", n, broken, err)
 	}
@@ -61,7 +61,7 @@ func TestBackupUnderWrites(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(restored, FileName), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(restored, Options{})
+	r, err := Open(restored, Options{AuditKey: d.AuditKey()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,10 @@ type DB struct {
 	db  *sql.DB
 	now func() time.Time
 
+	// auditKey chains new audit entries with HMAC-SHA256; nil: plain
+	// SHA-256, for tools that only read a log without keyed entries.
+	auditKey []byte
+
 	// appendMu serialises audit appends, so each entry links to the one
 	// before it.
 	appendMu sync.Mutex
@@ -48,6 +52,10 @@ func (d *DB) ObserveAppends(f func(kind string, took time.Duration, err error)) 
 // Options configure Open.
 type Options struct {
 	Now func() time.Time // default time.Now
+	// AuditKey keys the audit chain (see LoadAuditKey). It must be kept
+	// outside the data directory's reach: whoever holds it can rewrite the
+	// log undetectably.
+	AuditKey []byte
 }
 
 // Open opens (creating if needed) the database in dataDir and brings its
@@ -68,7 +76,7 @@ func Open(dataDir string, o Options) (*DB, error) {
 	// One connection: SQLite has one writer anyway, and this keeps
 	// transactions from waiting on each other's locks.
 	sqlDB.SetMaxOpenConns(1)
-	d := &DB{db: sqlDB, now: o.Now}
+	d := &DB{db: sqlDB, now: o.Now, auditKey: o.AuditKey}
 	if err := d.migrate(context.Background()); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)

@@ -102,3 +102,30 @@ func TestMigrateIdempotentAndNoDowngrade(t *testing.T) {
 		t.Fatalf("newer schema: %v", err)
 	}
 }
+
+// The first start with an audit key seals the old plain chain with a keyed
+// entry; the old entries keep their hashes and verify, the new ones are
+// keyed.
+func TestMigrateKeysTheChain(t *testing.T) {
+	d, err := Open(copyFixture(t), Options{AuditKey: testAuditKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	if _, broken, err := d.Verify(ctx); err != nil || broken == nil || !strings.Contains(broken.Reason, "not keyed") {
+		t.Fatalf("before the first keyed start: %v %v", broken, err)
+	}
+	for range 2 { // the second start appends nothing
+		if err := d.StartKeyed(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, broken, err := d.Verify(ctx); err != nil || broken != nil || n != 5 {
+		t.Fatalf("after the first keyed start: %d entries, %v, %v", n, broken, err)
+	}
+	recs, err := d.Records(ctx, Filter{})
+	if err != nil || recs[0].Action != "audit.keyed" || !isKeyed(recs[0].Hash) || isKeyed(recs[1].Hash) {
+		t.Fatalf("newest records: %+v %v", recs[0], err)
+	}
+}

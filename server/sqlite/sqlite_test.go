@@ -16,9 +16,12 @@ import (
 
 func init() { BcryptCost = bcrypt.MinCost }
 
+// testAuditKey keys the audit chain in tests.
+var testAuditKey = []byte("0123456789abcdef0123456789abcdef")
+
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	d, err := Open(t.TempDir(), Options{})
+	d, err := Open(t.TempDir(), Options{AuditKey: testAuditKey})
 	if err != nil {
 		t.Fatal(err)
 	}

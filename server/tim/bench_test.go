@@ -1,11 +1,19 @@
 package tim
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/imdesk/imdesk/server/timmock"
 
 	"github.com/tencentyun/tls-sig-api-v2-golang/tencentyun"
 )
@@ -66,3 +74,58 @@ func BenchmarkSignPerCall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSendToArrival measures, with the real clock, how long after the
+// client hands a write to its transport the mock sees it, with 30 writers
+// at once on loopback: the jitter that made limits counted from send
+// times meet 10049. It reports the largest delay seen ("max-ms");
+// limitMargin is sized from it, though slots are freed from answers and so
+// do not depend on it.
+func BenchmarkSendToArrival(b *testing.B) {
+	var mu sync.Mutex
+	sent := map[string]time.Time{}
+	var worst time.Duration
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Unlimited: true,
+		Observe: func(cmd string, body []byte) {
+			now := time.Now()
+			mu.Lock()
+			if t, ok := sent[string(body)]; ok {
+				worst = max(worst, now.Sub(t))
+			}
+			mu.Unlock()
+		}})
+	if err := m.Seed(timmock.Demo()); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler(false))
+	defer func() { m.Close(); srv.Close() }()
+	stamp := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		mu.Lock()
+		sent[string(body)] = time.Now()
+		mu.Unlock()
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	c, err := New(Config{BaseURL: srv.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
+		HTTPClient: &http.Client{Transport: stamp}, Unlimited: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n atomic.Int64
+	b.SetParallelism(15) // 30 writers on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			if err := c.ModifyGroupAttr(context.Background(), "@TGS#aC5SZEAEF", []Attr{{"k", strconv.FormatInt(i, 10)}}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(worst)/float64(time.Millisecond), "max-ms")
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

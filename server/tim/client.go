@@ -192,14 +192,20 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 	if err != nil {
 		return &Error{Op: o.name(), Kind: KindInvalid, Err: err}
 	}
-	// Wait for our own budget first, so that Tencent never has to refuse us.
-	if err := c.waitTurn(ctx, o, groupID); err != nil {
-		return c.waitError(o, err)
-	}
 	var last *Error
 	for attempt := 1; ; attempt++ {
+		// Wait for our own budget first, so that Tencent never has to
+		// refuse us; a retry is a call too and keeps to the same limits.
+		done, err := c.takeTurn(ctx, o, groupID)
+		if err != nil {
+			if last != nil {
+				return last
+			}
+			return c.waitError(o, err)
+		}
 		start := c.cfg.Now()
 		last = c.attempt(ctx, o, body, resp)
+		done(callEndOf(last))
 		if obs := c.cfg.Observer; obs != nil {
 			var err error
 			if last != nil {
@@ -218,30 +224,34 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 		if err := c.cfg.Sleep(ctx, c.backoff(attempt)); err != nil {
 			break
 		}
-		// A retry is a call too: it keeps to the same limits.
-		if err := c.waitTurn(ctx, o, groupID); err != nil {
-			break
-		}
 	}
 	return last
 }
 
-// waitTurn waits until Tencent's limits allow the call: the command's
-// calls per second and, for attribute writes, the group's 5 per second.
-func (c *Client) waitTurn(ctx context.Context, o op, groupID string) error {
+// takeTurn waits until Tencent's limits allow the call — the command's
+// calls per second and, for attribute writes, the group's 5 per second —
+// and returns what to call once the call is over, saying how it ended.
+func (c *Client) takeTurn(ctx context.Context, o op, groupID string) (done func(callEnd), err error) {
 	if c.cfg.Unlimited {
-		return nil
+		return func(callEnd) {}, nil
 	}
 	start := c.cfg.Now()
-	err := c.apis.wait(ctx, o.path, o.perSec)
+	api, err := c.apis.acquire(ctx, o.path, o.perSec)
 	c.waited(o, "api", start)
-	if err != nil || !o.groupWrite {
-		return err
+	if err != nil {
+		return nil, err
+	}
+	if !o.groupWrite {
+		return api, nil
 	}
 	start = c.cfg.Now()
-	err = c.groups.wait(ctx, groupID, 5)
+	group, err := c.groups.acquire(ctx, groupID, groupWritesPerSec)
 	c.waited(o, "group", start)
-	return err
+	if err != nil {
+		api(notSent)
+		return nil, err
+	}
+	return func(end callEnd) { group(end); api(end) }, nil
 }
 
 // waited tells the observer how long a wait for a limit took, if the call
@@ -252,20 +262,44 @@ func (c *Client) waited(o op, limit string, since time.Time) {
 	}
 }
 
+// callEndOf says how an attempt ended, for the limiter: a request that
+// never left frees its slot at once; one without an answer (the
+// connection broke or timed out) may still reach Tencent.
+func callEndOf(e *Error) callEnd {
+	switch {
+	case e == nil || e.Code != 0 || e.HTTPStatus != 0:
+		return answered
+	case e.notSent:
+		return notSent
+	case e.Err != nil && !errors.Is(e.Err, errNotEnvelope):
+		return lost
+	}
+	return answered
+}
+
+// groupWritesPerSec is Tencent's limit of attribute writes per group
+// (10049 beyond it).
+const groupWritesPerSec = 5
+
 // waitError reports a context that ended while waiting for the rate limiter:
 // nothing was sent, so the outcome is known.
 func (c *Client) waitError(o op, err error) *Error {
 	return &Error{Op: o.name(), Kind: KindRateLimited, Meaning: "waited too long for the rate limit", Err: err}
 }
 
-// mayRetry decides whether a failed attempt is tried again: Tencent's
-// try-again codes, 502/503/504 and transport errors, and a call whose
-// outcome is unknown only if repeating it is harmless.
+// mayRetry decides whether a failed attempt is tried again: a request that
+// never left, and for calls that change nothing, Tencent's try-again codes,
+// 502/503/504 and transport errors. A change that may have been made is
+// never repeated here: between the lost answer and a repeat someone else
+// may have changed the same state, and the repeat would undo their change.
+// The caller reads the state and decides (server/change.go).
 func (c *Client) mayRetry(o op, e *Error) bool {
 	switch {
+	case e.MaybeApplied:
+		return false
 	case e.Code != 0:
 		return retryableCode(e.Code) && o.repeatable
-	case e.Kind == KindRetryable: // never sent
+	case e.notSent:
 		return true
 	case isGatewayStatus(e.HTTPStatus):
 		return o.repeatable
@@ -319,11 +353,11 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 	}
 	if res.StatusCode != http.StatusOK {
 		kind := KindUpstream
-		if o.mutates && isGatewayStatus(res.StatusCode) {
-			// A gateway may have passed the request on before failing.
-			kind = KindUnknownOutcome
+		if res.StatusCode == http.StatusGatewayTimeout {
+			kind = KindTimeout
 		}
-		return &Error{Op: o.name(), Kind: kind, HTTPStatus: res.StatusCode}
+		// A gateway may have passed the request on before failing.
+		return &Error{Op: o.name(), Kind: kind, HTTPStatus: res.StatusCode, MaybeApplied: o.mutates && isGatewayStatus(res.StatusCode)}
 	}
 	if len(raw) > maxAnswerBytes {
 		return &Error{Op: o.name(), Kind: KindUpstream, Meaning: "the answer is too large"}
@@ -334,11 +368,8 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 		ErrorInfo    string `json:"ErrorInfo"`
 	}
 	if err := json.Unmarshal(raw, &env); err != nil || env.ErrorCode == nil || env.ActionStatus == "" {
-		kind := KindUpstream
-		if o.mutates {
-			kind = KindUnknownOutcome // e.g. a body cut off after the change was made
-		}
-		return &Error{Op: o.name(), Kind: kind, Meaning: "the answer is not Tencent's envelope", Err: errNotEnvelope}
+		// e.g. a body cut off after the change was made
+		return &Error{Op: o.name(), Kind: KindUpstream, Meaning: "the answer is not Tencent's envelope", Err: errNotEnvelope, MaybeApplied: o.mutates}
 	}
 	if *env.ErrorCode != 0 || env.ActionStatus != "OK" {
 		code := *env.ErrorCode
@@ -346,20 +377,15 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 			code = -1 // FAIL without a code: still a failure
 		}
 		e := tencentError(o.name(), code, env.ErrorInfo)
-		if o.mutates && !o.repeatable && maybeApplied(code) {
-			// Tencent timed out or failed inside: the change may have been
-			// made, and this call must not be repeated blindly.
-			e.Kind = KindUnknownOutcome
-		}
+		// Tencent timed out or failed inside: the change may have been
+		// made, and this call must not be repeated blindly.
+		e.MaybeApplied = o.mutates && maybeApplied(code)
 		return e
 	}
 	if resp != nil {
 		if err := json.Unmarshal(raw, resp); err != nil {
-			kind := KindUpstream
-			if o.mutates {
-				kind = KindUnknownOutcome // Tencent said OK, but what it made cannot be read
-			}
-			return &Error{Op: o.name(), Kind: kind, Meaning: "the answer has an unexpected shape", Err: err}
+			// Tencent said OK, but what it made cannot be read.
+			return &Error{Op: o.name(), Kind: KindUpstream, Meaning: "the answer has an unexpected shape", Err: err, MaybeApplied: o.mutates}
 		}
 	}
 	return nil
@@ -373,16 +399,13 @@ var errNotEnvelope = errors.New("not a REST envelope")
 func (c *Client) transportError(o op, err error, sig string) *Error {
 	err = redact(err, sig)
 	if isNotSent(err) {
-		return &Error{Op: o.name(), Kind: KindRetryable, Meaning: "Tencent could not be reached", Err: err}
+		return &Error{Op: o.name(), Kind: KindRetryable, Meaning: "Tencent could not be reached", Err: err, notSent: true}
 	}
 	kind := KindUpstream
-	switch {
-	case o.mutates:
-		kind = KindUnknownOutcome
-	case errors.Is(err, context.DeadlineExceeded):
+	if errors.Is(err, context.DeadlineExceeded) {
 		kind = KindTimeout
 	}
-	return &Error{Op: o.name(), Kind: kind, Meaning: "no complete answer from Tencent", Err: err}
+	return &Error{Op: o.name(), Kind: kind, Meaning: "no complete answer from Tencent", Err: err, MaybeApplied: o.mutates}
 }
 
 // isNotSent reports errors that happen before a request is written: the

@@ -12,9 +12,19 @@
 // Every failure is an *Error with a Kind the backend maps to an HTTP status,
 // Tencent's code and info, and a plain-language meaning for every code the
 // spec documents. Calls are retried with exponential backoff and full jitter
-// only where repeating them is safe (see ops.go); a call that changes state
-// and whose answer was lost is reported as KindUnknownOutcome, never
-// repeated blindly.
+// only where repeating them is safe (see ops.go).
+//
+// A call that changes state and whose answer was lost (no answer, a
+// gateway error, an unreadable answer, or Tencent's internal errors and
+// timeouts such as 10002) is reported with MaybeApplied set and is never
+// repeated here — not even modify/set/clear, which would leave the same
+// state if nobody else touched it: between the lost answer and a repeat,
+// someone else may have changed the same attributes, and a blind repeat
+// would apply our change a second time on top of theirs. The backend
+// (server/change.go) re-reads the state instead: the state we meant to
+// leave means the change was made; the state before means it was not, and
+// it is made once more; anything else means someone else changed it, and
+// the outcome stays "unknown" for the moderator to check.
 //
 // The secret key and the UserSig never appear in errors or logs: the
 // usersig parameter is redacted from every URL this package logs or wraps.

@@ -29,15 +29,12 @@ const (
 	KindRateLimited
 	// KindRetryable: Tencent failed internally and says to try again.
 	KindRetryable
-	// KindTimeout: no answer in time from a call that changes nothing.
+	// KindTimeout: no answer in time (the client's timeout, or a gateway's
+	// 504).
 	KindTimeout
-	// KindUnknownOutcome: a call that changes state may or may not have been
-	// applied (the connection broke or timed out after sending). Never
-	// retried blindly; the caller must look before trying again.
-	KindUnknownOutcome
 )
 
-var kindNames = [...]string{"upstream", "invalid", "not_found", "conflict", "permission", "rate_limited", "retryable", "timeout", "unknown_outcome"}
+var kindNames = [...]string{"upstream", "invalid", "not_found", "conflict", "permission", "rate_limited", "retryable", "timeout"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -57,6 +54,15 @@ type Error struct {
 	Field      string // the request field the error is about, when known
 	HTTPStatus int    // the HTTP status when it was not 200
 	Err        error  // the transport or decoding error, if any (redacted)
+
+	// MaybeApplied: a call that changes state failed in a way that leaves
+	// it open whether Tencent made the change (no answer, a gateway error,
+	// an unreadable answer, Tencent's internal errors and timeouts). The
+	// client never repeats such a call; its caller reads the state to find
+	// out (see doc.go).
+	MaybeApplied bool
+
+	notSent bool // the request never left (the connection was refused)
 }
 
 func (e *Error) Error() string {
@@ -72,6 +78,13 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// MaybeApplied reports whether err is a change Tencent may or may not have
+// made.
+func MaybeApplied(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.MaybeApplied
+}
 
 // KindOf returns the Kind of err, or KindUpstream when err is not an *Error.
 func KindOf(err error) Kind {

@@ -11,14 +11,16 @@ import (
 //   - reads (get_*, search, group_get, account_check) are always repeatable;
 //   - modify_group_attr (upsert), set_group_attr (replace all),
 //     clear_group_attr and mark_contact (set or clear bits, set a custom
-//     mark) leave the same state however often they run, so they are retried;
+//     mark) leave the same state however often they run, so they are retried
+//     after Tencent's try-again codes that say nothing was done — but not
+//     after a lost answer (see doc.go: the caller re-reads);
 //   - delete_group_attr is not: a retry after a lost success answers 10050,
 //     which would report a failure that did not happen;
 //   - creates and renames are never retried blindly (create/update/del
 //     contact group, sns group_add/group_delete, create_group, friend_add,
 //     friend_import): a second run would fail with "already exists" or
 //     "does not exist", or make a second group. When their outcome is
-//     unknown the caller gets KindUnknownOutcome and must look first.
+//     unknown the caller gets an Error with MaybeApplied and must look first.
 //   - friend_update sets a friend's remark, lists and custom fields to the
 //     given values, so it is retried like the other idempotent writes;
 //     friend_get, friend_check and recentcontact get_list are reads;

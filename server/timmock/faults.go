@@ -17,6 +17,9 @@ const (
 	FaultHTTP502 FaultKind = "http502" // answer 502 Bad Gateway, as a broken proxy would
 	FaultHang    FaultKind = "hang"    // never answer; the client's timeout ends it
 	FaultError   FaultKind = "error"   // answer a Tencent error code
+	// FaultLost makes the call as usual, then closes the connection without
+	// the answer: the change was made, and the client cannot know it.
+	FaultLost FaultKind = "lost"
 )
 
 // Fault is a failure to inject into matching calls.
@@ -72,9 +75,9 @@ func (f Fault) Validate() error {
 		if f.ErrorCode == 0 {
 			return fmt.Errorf("fault: an error fault needs an errorCode")
 		}
-	case FaultDrop, FaultHTTP502, FaultHang:
+	case FaultDrop, FaultHTTP502, FaultHang, FaultLost:
 	default:
-		return fmt.Errorf("fault: unknown kind %q (latency, drop, http502, hang, error)", f.Kind)
+		return fmt.Errorf("fault: unknown kind %q (latency, drop, http502, hang, error, lost)", f.Kind)
 	}
 	if f.Times < 0 || f.Fraction < 0 || f.Fraction > 1 {
 		return fmt.Errorf("fault: times must be ≥ 0 and fraction 0..1")

@@ -206,7 +206,8 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the client went away
 	}
 
-	if f := m.takeFault(short, body); f != nil {
+	f := m.takeFault(short, body)
+	if f != nil {
 		if done := f.apply(w, r, m.hang); done {
 			return
 		}
@@ -228,6 +229,11 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.calls[short]++
 	resp, e := cmd.handler(m, body)
 	m.mu.Unlock()
+	if f != nil && f.Kind == FaultLost {
+		f.Kind = FaultDrop // made; now lose the answer
+		f.apply(w, r, m.hang)
+		return
+	}
 	writeEnvelope(w, cmd.family, resp, e)
 }
 
