@@ -57,7 +57,7 @@ func TestAdminManagesAModerator(t *testing.T) {
 		check(t, mod.button("Set my password").Click(), "set")
 		check(t, expect.Page(mod.page).ToHaveURL(regexp.MustCompile(`/$`)), "home after the password")
 		mod.visit("/groups")
-		check(t, expect.Locator(mod.page.GetByText("1 groups found")).ToBeVisible(), "only the scope")
+		check(t, expect.Locator(mod.page.GetByText("1 group found")).ToBeVisible(), "only the scope")
 		check(t, mod.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Trailhead Hikers"}).Click(), "open the group")
 		check(t, expect.Locator(mod.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "editor")
 		if status := mod.apiStatus("GET", "/api/v1/accounts"); status != 403 {

@@ -118,6 +118,8 @@ func TestEditAttributes(t *testing.T) {
 		t.Run(c.d.name, func(t *testing.T) {
 			s := open(t, c.d)
 			s.signIn("moderator")
+			// The group as this test expects it, whatever earlier tests left.
+			s.putAttributes(c.group, map[string]string{"theme": "Night sky 夜空", "rules_url": "https://example.com/rules", "season": "autumn"})
 			before := s.attributes(c.group)
 			s.visit(editorPath(c.group))
 			check(t, expect.Locator(s.heading("Attributes of "+c.name)).ToBeVisible(), "editor")
