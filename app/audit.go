@@ -303,7 +303,7 @@ func (p *auditPage) Render() app.UI {
 }
 
 func (p *auditPage) list() app.UI {
-	if v := stateView(p.state, p.err, func(ctx app.Context, e app.Event) { p.load(ctx, "") }); v != nil {
+	if v := stateView(p.state, p.err, func(app.Context, app.Event) { p.load(p.page, "") }); v != nil {
 		return v
 	}
 	if len(p.records) == 0 {

@@ -181,7 +181,7 @@ func (p *editorPage) conflictView() app.UI {
 				return app.Button().Class("button").Type("button").Text(msg.ConflictKeepBoth).OnClick(p.keepBoth)
 			}),
 			app.Button().Class("button button-quiet").Type("button").Text(msg.EditorReload).
-				OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) }),
+				OnClick(func(app.Context, app.Event) { p.load(p.page) }),
 		),
 	)
 }

@@ -177,7 +177,7 @@ func (p *editorPage) Render() app.UI {
 }
 
 func (p *editorPage) body() app.UI {
-	if v := stateView(p.state, p.loadErr, func(ctx app.Context, e app.Event) { p.load(ctx) }); v != nil {
+	if v := stateView(p.state, p.loadErr, func(app.Context, app.Event) { p.load(p.page) }); v != nil {
 		return v
 	}
 	d := p.diff()

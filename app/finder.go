@@ -48,6 +48,7 @@ type finderPage struct {
 	page       api.GroupPage
 	err        *api.Error
 	recent     []recentGroup
+	ctx        app.Context // the page's own: a retry button's stops dispatching once it is gone
 }
 
 var finderTypes = []string{"Community", "Public", "Private", "ChatRoom", "AVChatRoom"}
@@ -65,6 +66,7 @@ func (p *finderPage) OnNav(ctx app.Context) {
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
+	p.ctx = ctx
 	p.recent = recentGroups(ctx)
 	if v, ok := typedBeforeStart("finder-query"); ok && p.query == "" {
 		p.query = v // typed into the server-rendered page before the app took over
@@ -189,7 +191,7 @@ func (p *finderPage) Render() app.UI {
 }
 
 func (p *finderPage) results() app.UI {
-	if v := stateView(p.state, p.err, func(ctx app.Context, e app.Event) { p.load(ctx) }); v != nil {
+	if v := stateView(p.state, p.err, func(app.Context, app.Event) { p.load(p.ctx) }); v != nil {
 		return v
 	}
 	hidden := app.If(p.page.Hidden > 0, func() app.UI { return app.P().Class("hint scope-hidden").Text(msg.FinderHidden) })
