@@ -437,3 +437,15 @@ func TestEditorScreenshots(t *testing.T) {
 		}
 	}
 }
+
+// After a failure, "Try again" loads the page (the retry runs from the
+// page's own context, not the button's, which is gone once loading shows).
+func TestTryAgainAfterAFailure(t *testing.T) {
+	s := openOn(t, desktop, suite.live)
+	s.signIn("admin")
+	inject(t, `{"command":"get_group_attr","kind":"error","errorCode":10002,"times":3}`)
+	s.visit(editorPath(trailhead))
+	check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText("temporary problem"), "the failure is shown")
+	check(t, s.button("Try again").Click(), "try again")
+	check(t, expect.Locator(s.page.GetByLabel("Key of row 1")).ToBeVisible(), "loaded after trying again")
+}
