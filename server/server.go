@@ -47,7 +47,7 @@ type Server struct {
 	tim      *tim.Client
 	sessions *sessionStore
 	throttle *throttle
-	groups   *groupIndex
+	index    *groupCrawler // the finder's index of the app's groups
 	members  *membership // Tencent's group membership, for scopes of "members of"
 	targets  keyedMutex  // one change at a time per group or user
 	handler  http.Handler
@@ -83,7 +83,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
-		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
+		index:    newGroupCrawler(o.DB, o.Tencent, o.Logger, o.Now),
 		members:  newMembership(o.Tencent, o.Now),
 	}
 
@@ -127,6 +127,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/session", false, s.handleWhoAmI},
 		{"DELETE", "/api/v1/session", false, s.handleSignOut},
 		{"GET", "/api/v1/groups", false, s.handleGroups},
+		{"POST", "/api/v1/groups/refresh", false, s.handleRefreshGroups},
 		{"GET", "/api/v1/groups/{groupID}", false, s.handleGroup},
 		{"GET", "/api/v1/groups/{groupID}/attributes", false, s.handleGetAttributes},
 		{"PATCH", "/api/v1/groups/{groupID}/attributes", false, s.handlePatchAttributes},
@@ -239,6 +240,7 @@ func (s *Server) Open() error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.index.Start()
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
@@ -257,7 +259,9 @@ func (s *Server) Close(ctx context.Context) error {
 	if s.http == nil {
 		return nil
 	}
-	return s.http.Shutdown(ctx)
+	err := s.http.Shutdown(ctx)
+	s.index.Stop()
+	return err
 }
 
 // handleVersion serves GET /api/v1/version: the version being served, so a
