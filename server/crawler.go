@@ -63,7 +63,7 @@ type groupCrawler struct {
 
 	mu         sync.Mutex
 	status     api.GroupIndexStatus
-	counted    time.Time // when status's counts were last read from the database
+	counted    time.Time            // when status's counts were last read from the database
 	refreshAsk time.Time            // when a moderator last asked for a reading
 	misses     map[string]time.Time // exact IDs Tencent said it has not, and when
 }

@@ -48,8 +48,8 @@ type Server struct {
 	sessions *sessionStore
 	throttle *throttle
 	index    *groupCrawler // the finder's index of the app's groups
-	members  *membership // Tencent's group membership, for scopes of "members of"
-	targets  keyedMutex  // one change at a time per group or user
+	members  *membership   // Tencent's group membership, for scopes of "members of"
+	targets  keyedMutex    // one change at a time per group or user
 	handler  http.Handler
 	http     *http.Server
 	ln       net.Listener
