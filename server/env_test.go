@@ -107,6 +107,7 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.index.sleep = c.Sleep
 	ctx := context.Background()
 	for _, a := range []struct {
 		name, role string
@@ -123,6 +124,15 @@ func newEnvWith(t *testing.T, files fstest.MapFS) *env {
 	}
 	db.SetDisabled(ctx, "gone", true)
 	return &env{t: t, srv: srv, db: db, mock: m, clock: c, logs: logs}
+}
+
+// indexGroups runs one round of the group crawler to its end, as the
+// background crawler would.
+func (e *env) indexGroups() {
+	e.t.Helper()
+	if err := e.srv.index.round(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // browser is one client of the panel: it keeps the session cookie and

@@ -19,6 +19,10 @@ type Seed struct {
 	FriendLists        []SeedFriendList `json:"friendLists,omitempty"`
 	ConversationGroups []SeedConvGroup  `json:"conversationGroups,omitempty"`
 	Marks              []SeedMark       `json:"marks,omitempty"`
+	// Generate adds this many synthetic groups after the listed ones (names
+	// mixing CJK and Latin, every type, no members): a compact way to seed
+	// an app with up to millions of groups.
+	Generate int `json:"generate,omitempty"`
 }
 
 type SeedUser struct {
@@ -143,6 +147,9 @@ func (m *Mock) Seed(s *Seed) error {
 			}
 			grp.writes = nil // seeding does not spend the group's write budget
 		}
+	}
+	if err := m.generate(s.Generate); err != nil {
+		return err
 	}
 	for _, f := range s.Friends {
 		item := map[string]any{"To_Account": f.Friend, "AddSource": "AddSource_Type_Seed", "GroupName": f.Lists}
