@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -48,6 +50,11 @@ type finderPage struct {
 	page       api.GroupPage
 	err        *api.Error
 	recent     []recentGroup
+
+	index       api.GroupIndexStatus // how complete and fresh the server's index is
+	indexKnown  bool
+	refreshing  bool   // a refresh request is on its way
+	refreshNote string // what the last refresh request said
 }
 
 var finderTypes = []string{"Community", "Public", "Private", "ChatRoom", "AVChatRoom"}
@@ -89,6 +96,7 @@ func (p *finderPage) load(ctx app.Context) {
 				p.state, p.err = stateFailed, e
 			} else {
 				p.state, p.page = stateReady, page
+				p.index, p.indexKnown = page.Index, true
 			}
 		})
 	})
@@ -110,6 +118,84 @@ func (p *finderPage) previous(ctx app.Context, e app.Event) {
 	p.cursor = p.cursors[len(p.cursors)-1]
 	p.cursors = p.cursors[:len(p.cursors)-1]
 	p.load(ctx)
+}
+
+// refresh asks the server to read the group list now.
+func (p *finderPage) refresh(ctx app.Context, e app.Event) {
+	p.refreshing, p.refreshNote = true, ""
+	ctx.Async(func() {
+		r := callAPI("POST", "/api/v1/groups/refresh", struct{}{}, nil)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.refreshing = false
+			if needSignIn(ctx, r) {
+				return
+			}
+			var st api.GroupIndexStatus
+			if e := r.decode(&st); e != nil {
+				p.refreshNote = e.Message
+				return
+			}
+			p.index, p.refreshNote = st, msg.IndexRefreshStart
+			p.index.Reading = true
+		})
+	})
+}
+
+// indexLine says how complete and fresh the index is, e.g. "48,213 groups
+// indexed, refreshed 3 minutes ago; still reading the list…".
+func indexLine(st api.GroupIndexStatus, now time.Time) string {
+	when := msg.IndexNever
+	if !st.Refreshed.IsZero() {
+		switch ago := now.Sub(st.Refreshed); {
+		case ago < time.Minute:
+			when = msg.IndexJustNow
+		case ago < time.Hour:
+			when = fmt.Sprintf(msg.IndexMinutesAgo, int(ago/time.Minute))
+		case ago < 48*time.Hour:
+			when = fmt.Sprintf(msg.IndexHoursAgo, int(ago/time.Hour))
+		default:
+			when = fmt.Sprintf(msg.IndexDaysAgo, int(ago/(24*time.Hour)))
+		}
+	}
+	line := fmt.Sprintf(msg.IndexStatus, thousands(st.Indexed), when)
+	if st.Refreshed.IsZero() && st.Total > st.Indexed {
+		line = fmt.Sprintf(msg.IndexOf, thousands(st.Indexed), thousands(st.Total), when)
+	}
+	if st.Reading {
+		line += msg.IndexReading
+	}
+	return line
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func (p *finderPage) indexStatus() app.UI {
+	if !p.indexKnown {
+		return app.Div().Class("index-status")
+	}
+	st := p.index
+	wait := !st.RefreshAfter.IsZero() && st.RefreshAfter.After(time.Now())
+	note := p.refreshNote
+	if note == "" && wait {
+		note = fmt.Sprintf(msg.IndexRefreshAt, st.RefreshAfter.Local().Format("15:04"))
+	}
+	return app.Div().Class("index-status").Body(
+		app.P().ID("index-status").Role("status").Text(indexLine(st, time.Now())),
+		app.If(st.CanRefresh, func() app.UI {
+			return app.Button().Class("button button-quiet").Type("button").Text(msg.IndexRefresh).
+				Disabled(st.Reading || wait || p.refreshing).Aria("describedby", "index-note").OnClick(p.refresh)
+		}),
+		app.If(st.CanRefresh && note != "", func() app.UI {
+			return app.P().ID("index-note").Class("hint").Text(note)
+		}),
+	)
 }
 
 func editorURL(id string) string { return pathGroup + "?id=" + url.QueryEscape(id) }
@@ -156,8 +242,16 @@ func (p *finderPage) Render() app.UI {
 			),
 			app.Button().Class("button").Type("submit").Text(msg.FinderFind),
 		),
+		p.indexStatus(),
 		p.results(),
 	)
+}
+
+func (p *finderPage) resultsCount() string {
+	if p.page.TotalAtLeast {
+		return fmt.Sprintf(msg.FinderResultsMore, p.page.Total)
+	}
+	return fmt.Sprintf(msg.FinderResults, p.page.Total)
 }
 
 func (p *finderPage) results() app.UI {
@@ -168,7 +262,7 @@ func (p *finderPage) results() app.UI {
 		return app.P().Class("empty").Role("status").Text(msg.FinderNone)
 	}
 	return app.Section().Aria("labelledby", "results-title").Body(
-		app.H2().ID("results-title").Class("results-count").Role("status").Text(fmt.Sprintf(msg.FinderResults, p.page.Total)),
+		app.H2().ID("results-title").Class("results-count").Role("status").Text(p.resultsCount()),
 		app.Ul().Class("group-list").Body(app.Range(p.page.Groups).Slice(func(i int) app.UI {
 			g := p.page.Groups[i]
 			return app.Li().Class("group-item").Body(
