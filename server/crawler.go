@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,9 @@ const (
 	crawlInfoEvery = 10 * time.Millisecond // 100 calls a second
 	crawlPageSize  = 10000                 // get_appid_group_list's largest Limit
 	crawlInfoBatch = 50                    // get_group_info's most IDs per call
+	// crawlInfoInFlight is how many get_group_info calls may await their
+	// answers at once (each still starts on the pace above).
+	crawlInfoInFlight = 8
 	// crawlRoundEvery is the pause between the end of one reading and the
 	// start of the next: new groups appear within minutes.
 	crawlRoundEvery = 2 * time.Minute
@@ -156,7 +160,7 @@ func (g *groupCrawler) round(ctx context.Context) error {
 	listDone := false
 	var last time.Time
 	for {
-		ids, err := g.db.PendingGroups(ctx, crawlInfoBatch)
+		ids, err := g.db.PendingGroups(ctx, crawlInfoBatch*crawlInfoInFlight)
 		if err != nil {
 			return err
 		}
@@ -176,10 +180,7 @@ func (g *groupCrawler) round(ctx context.Context) error {
 			}
 			continue
 		}
-		if err := g.pace(ctx, &last, g.infoEvery); err != nil {
-			return err
-		}
-		if err := g.describe(ctx, st.Round, ids); err != nil {
+		if err := g.describeAll(ctx, st.Round, ids, &last); err != nil {
 			return err
 		}
 		g.recount(ctx, false)
@@ -226,6 +227,28 @@ func (g *groupCrawler) readList(ctx context.Context, st sqlite.GroupIndexState, 
 			return nil
 		}
 	}
+}
+
+// describeAll describes ids 50 at a time, starting a call every infoEvery
+// with up to crawlInfoInFlight of them waiting for their answers, so that
+// the time an answer takes does not slow the pace.
+func (g *groupCrawler) describeAll(ctx context.Context, round int64, ids []string, last *time.Time) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, crawlInfoInFlight)
+	for chunk := range slices.Chunk(ids, crawlInfoBatch) {
+		if err := g.pace(ctx, last, g.infoEvery); err != nil {
+			wg.Wait()
+			return err
+		}
+		wg.Go(func() {
+			if err := g.describe(ctx, round, chunk); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }
 
 // describe asks get_group_info about up to 50 groups and stores the answer;

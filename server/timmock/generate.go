@@ -15,6 +15,14 @@ var (
 	genTypes      = []string{"Public", "Private", "ChatRoom", "Community", "AVChatRoom", "Work", "Meeting"}
 )
 
+// GeneratedGroup is the name and type of the i-th generated group, for
+// benchmarks that fill an index with the same names without a mock.
+func GeneratedGroup(i int) (name, typ string) {
+	// A multiplicative hash spreads neighbouring numbers over the words.
+	h := uint64(i)*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019
+	return genPlaces[h%20] + genActivities[(h>>8)%20] + " " + genWords[(h>>16)%20] + " " + strconv.Itoa(i), genTypes[i%len(genTypes)]
+}
+
 // generate adds n synthetic groups straight into the mock's state, without
 // the handlers' checks (their names and types are valid by construction):
 // a million take a few seconds and a few hundred megabytes. Their names mix
@@ -26,10 +34,7 @@ func (m *Mock) generate(n int) error {
 	m.order = append(make([]string, 0, len(m.order)+n), m.order...)
 	created := m.now()
 	for i := range n {
-		// A multiplicative hash spreads neighbouring numbers over the words.
-		h := uint64(i)*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019
-		typ := genTypes[i%len(genTypes)]
-		name := genPlaces[h%20] + genActivities[(h>>8)%20] + " " + genWords[(h>>16)%20] + " " + strconv.Itoa(i)
+		name, typ := GeneratedGroup(i)
 		id := m.newGroupID(typ == "Community")
 		m.groups[id] = &group{ID: id, Type: typ, Name: name, MaxMembers: 2000, ApplyJoinOption: "NeedPermission", Created: created}
 		m.order = append(m.order, id)
