@@ -42,7 +42,7 @@ const (
 	crawlErrorWait = 30 * time.Second
 	// crawlCountEvery bounds how often the crawler counts the index for the
 	// status line.
-	crawlCountEvery = 2 * time.Second
+	crawlCountEvery = 10 * time.Second
 )
 
 // groupCrawler keeps the finder's index of the app's groups (in the
@@ -109,6 +109,7 @@ func (g *groupCrawler) Stop() {
 }
 
 func (g *groupCrawler) run(ctx context.Context) {
+	g.recount(ctx, true) // what a restart finds stored
 	for ctx.Err() == nil {
 		wait := crawlRoundEvery
 		if err := g.round(ctx); err != nil {
@@ -356,9 +357,10 @@ func (g *groupCrawler) recount(ctx context.Context, force bool) {
 	g.mu.Unlock()
 }
 
-// Status returns the index's status as the finder shows it.
-func (g *groupCrawler) Status(ctx context.Context) api.GroupIndexStatus {
-	g.recount(ctx, false)
+// Status returns the index's status as the finder shows it. It reads
+// what the crawler last counted: counting a million rows per search would
+// cost more than the search.
+func (g *groupCrawler) Status() api.GroupIndexStatus {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := g.status

@@ -70,8 +70,9 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 		// An exact ID works before the index has it.
 		g, err := s.index.lookup(ctx, query)
 		if err != nil {
-			s.writeAPIError(w, r, err)
-			return
+			// The index's answer still stands; Tencent is asked again at
+			// the next search.
+			s.log.Warn("finder: look up an exact group ID", "group", query, "err", err)
 		}
 		if g != nil {
 			if found, total, err = s.db.SearchGroups(ctx, search); err != nil {
@@ -80,7 +81,7 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	page := api.GroupPage{Groups: []api.Group{}, Total: total, Index: s.index.Status(ctx)}
+	page := api.GroupPage{Groups: []api.Group{}, Total: total, Index: s.index.Status()}
 	if total > sqlite.MaxCountedMatches {
 		page.Total, page.TotalAtLeast = sqlite.MaxCountedMatches, true
 	}
@@ -120,7 +121,7 @@ func (s *Server) handleRefreshGroups(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("The group list was refreshed moments ago; it can be refreshed again at %s.", retryAt.UTC().Format("15:04 UTC"))})
 		return
 	}
-	st := s.index.Status(r.Context())
+	st := s.index.Status()
 	st.CanRefresh = true
 	writeJSON(w, http.StatusAccepted, st)
 }

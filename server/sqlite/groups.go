@@ -59,9 +59,25 @@ func (d *DB) StartGroupRound(ctx context.Context, now time.Time) error {
 
 // ListGroups records one page of get_appid_group_list: each group is named
 // by the round (so it is not dismissed at the round's end) and a new one is
-// added, pending its description. The cursor for the next page is stored in
-// the same transaction, so a restart goes on from the page after it.
+// added, pending its description. The page is written in transactions of
+// listChunk groups, so that searches are not held up behind one long write;
+// the cursor for the next page is stored with the last of them, so a
+// restart goes on from the page after it (or reads a half-stored page
+// again, which changes nothing).
 func (d *DB) ListGroups(ctx context.Context, round int64, ids []string, next uint64, total int) error {
+	for start := 0; start == 0 || start < len(ids); start += listChunk {
+		chunk := ids[start:min(start+listChunk, len(ids))]
+		last := start+listChunk >= len(ids)
+		if err := d.listChunk(ctx, round, chunk, last, next, total); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const listChunk = 1000
+
+func (d *DB) listChunk(ctx context.Context, round int64, ids []string, last bool, next uint64, total int) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -78,12 +94,14 @@ func (d *DB) ListGroups(ctx context.Context, round int64, ids []string, next uin
 			return fmt.Errorf("index group %s: %w", id, err)
 		}
 	}
-	done := 0
-	if next == 0 {
-		done = 1
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE group_index_state SET next = ?, list_done = ?, total = ?`, int64(next), done, total); err != nil {
-		return err
+	if last {
+		done := 0
+		if next == 0 {
+			done = 1
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE group_index_state SET next = ?, list_done = ?, total = ?`, int64(next), done, total); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
