@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -29,6 +30,9 @@ const (
 	// crawlInfoInFlight is how many get_group_info calls may await their
 	// answers at once (each still starts on the pace above).
 	crawlInfoInFlight = 8
+	// crawlInfoPerRead is how many get_group_info calls' worth of pending
+	// groups are read from the database at once.
+	crawlInfoPerRead = 50
 	// crawlRoundEvery is the pause between the end of one reading and the
 	// start of the next: new groups appear within minutes.
 	crawlRoundEvery = 2 * time.Minute
@@ -161,7 +165,7 @@ func (g *groupCrawler) round(ctx context.Context) error {
 	listDone := false
 	var last time.Time
 	for {
-		ids, err := g.db.PendingGroups(ctx, crawlInfoBatch*crawlInfoInFlight)
+		ids, err := g.db.PendingGroups(ctx, crawlInfoBatch*crawlInfoPerRead)
 		if err != nil {
 			return err
 		}
@@ -235,21 +239,26 @@ func (g *groupCrawler) readList(ctx context.Context, st sqlite.GroupIndexState, 
 // the time an answer takes does not slow the pace.
 func (g *groupCrawler) describeAll(ctx context.Context, round int64, ids []string, last *time.Time) error {
 	var wg sync.WaitGroup
-	errs := make(chan error, crawlInfoInFlight)
+	slots := make(chan struct{}, crawlInfoInFlight)
+	var mu sync.Mutex
+	var first error
 	for chunk := range slices.Chunk(ids, crawlInfoBatch) {
 		if err := g.pace(ctx, last, g.infoEvery); err != nil {
 			wg.Wait()
 			return err
 		}
+		slots <- struct{}{}
 		wg.Go(func() {
+			defer func() { <-slots }()
 			if err := g.describe(ctx, round, chunk); err != nil {
-				errs <- err
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	close(errs)
-	return <-errs
+	return first
 }
 
 // describe asks get_group_info about up to 50 groups and stores the answer;
@@ -306,16 +315,25 @@ func (g *groupCrawler) repeatWhenLimited(ctx context.Context, read func() error)
 	}
 }
 
-// pace waits until every has passed since *last, then sets *last to now.
+// pace waits for the next slot of a schedule of one call every every,
+// and records it in *last. Slots follow each other from the schedule, not
+// from when the sleep happened to end, so timer overshoot does not add up;
+// a crawler that fell behind starts a new schedule rather than catching up
+// in a burst.
 func (g *groupCrawler) pace(ctx context.Context, last *time.Time, every time.Duration) error {
+	now := g.now()
+	next := now
 	if !last.IsZero() {
-		if d := last.Add(every).Sub(g.now()); d > 0 {
-			if err := g.sleep(ctx, d); err != nil {
-				return err
-			}
+		if next = last.Add(every); now.Sub(next) > every {
+			next = now
 		}
 	}
-	*last = g.now()
+	if d := next.Sub(now); d > 0 {
+		if err := g.sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+	*last = next
 	return ctx.Err()
 }
 

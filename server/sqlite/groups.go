@@ -221,6 +221,10 @@ type GroupSearch struct {
 // page itself.
 const MaxCountedMatches = 1000
 
+// ftsDriveMax is the number of name matches up to which the matches drive
+// a search; above it, the groups are walked in ID order instead.
+const ftsDriveMax = 1000
+
 // minTrigram is the shortest text the trigram index can look up; shorter
 // text is matched by scanning names in ID order.
 const minTrigram = 3
@@ -233,13 +237,28 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 	from := "group_index g"
 	if text := strings.TrimSpace(s.Text); text != "" {
 		prefixEnd := text + string(utf8.MaxRune)
+		match := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+		rare := false
 		if utf8.RuneCountInString(text) >= minTrigram {
-			// The matching rows drive the query: the name index gives few
-			// rows for a rare substring; the ID range gives few for a prefix.
+			// The trigram index finds the matches in the order of its row
+			// numbers and can stop early: counting up to ftsDriveMax is cheap.
+			var n int
+			if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ? LIMIT ?)`,
+				match, ftsDriveMax).Scan(&n); err != nil {
+				return nil, 0, fmt.Errorf("search group names: %w", err)
+			}
+			rare = n < ftsDriveMax
+		}
+		if rare {
+			// Few matches: they drive the query, and sorting them by ID is
+			// cheap. The ID range adds the groups whose ID starts so.
 			from = `(SELECT rowid AS r FROM group_index_names WHERE group_index_names MATCH ?
 				UNION SELECT rowid FROM group_index WHERE id >= ? AND id < ?) m CROSS JOIN group_index g ON g.rowid = m.r`
-			args = append(args, `"`+strings.ReplaceAll(text, `"`, `""`)+`"`, text, prefixEnd)
+			args = append(args, match, text, prefixEnd)
 		} else {
+			// Text too short for trigrams, or common: walking the groups in
+			// ID order finds a page of matches after a few thousand rows,
+			// where sorting every match would read them all.
 			conds = append(conds, `(g.name LIKE ? ESCAPE '\' OR (g.id >= ? AND g.id < ?))`)
 			args = append(args, "%"+likeEscaper.Replace(text)+"%", text, prefixEnd)
 		}

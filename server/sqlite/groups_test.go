@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -109,5 +110,32 @@ func TestGroupRounds(t *testing.T) {
 	st, err = d.GroupIndexState(ctx)
 	if err != nil || st.Round != 3 || !st.Refreshed.Equal(now.Add(time.Minute)) || st.Next != 0 {
 		t.Fatalf("state after round 2: %+v %v", st, err)
+	}
+}
+
+// A common word (more matches than the trigram index drives) walks the
+// groups in ID order: the same pages and the count stops at its cap.
+func TestGroupSearchCommonWord(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	n := ftsDriveMax + MaxCountedMatches/2
+	err := d.FillGroupIndex(ctx, func(yield func(IndexedGroup) bool) {
+		for i := range n {
+			if !yield(IndexedGroup{ID: fmt.Sprintf("g%05d", n-i), Name: fmt.Sprintf("Common 社团 %d", i), Type: "Public"}) {
+				return
+			}
+		}
+	}, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"common", "社团"} {
+		got, total, err := d.SearchGroups(ctx, GroupSearch{Text: text, After: "g00002", Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != MaxCountedMatches+1 || len(got) != 2 || got[0].ID != "g00003" || got[1].ID != "g00004" {
+			t.Fatalf("%s: %+v total %d", text, got, total)
+		}
 	}
 }
