@@ -189,8 +189,12 @@ func (p *finderPage) indexStatus() app.UI {
 	return app.Div().Class("index-status").Body(
 		app.P().ID("index-status").Role("status").Text(indexLine(st, time.Now())),
 		app.If(st.CanRefresh, func() app.UI {
-			return app.Button().Class("button button-quiet").Type("button").Text(msg.IndexRefresh).
-				Disabled(st.Reading || wait || p.refreshing).Aria("describedby", "index-note").OnClick(p.refresh)
+			b := app.Button().Class("button button-quiet").Type("button").Text(msg.IndexRefresh).
+				Disabled(st.Reading || wait || p.refreshing).OnClick(p.refresh)
+			if note != "" {
+				b = b.Aria("describedby", "index-note")
+			}
+			return b
 		}),
 		app.If(st.CanRefresh && note != "", func() app.UI {
 			return app.P().ID("index-note").Class("hint").Text(note)
