@@ -221,9 +221,9 @@ type GroupSearch struct {
 // page itself.
 const MaxCountedMatches = 1000
 
-// ftsDriveMax is the number of name matches up to which the matches drive
-// a search; above it, the groups are walked in ID order instead.
-const ftsDriveMax = 1000
+// ftsDriveMax is the number of name matches from which a search walks the
+// groups in ID order instead of letting the matches drive it.
+const ftsDriveMax = MaxCountedMatches + 1
 
 // minTrigram is the shortest text the trigram index can look up; shorter
 // text is matched by scanning names in ID order.
@@ -235,6 +235,9 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 	var conds []string
 	var args []any
 	from := "group_index g"
+	// counted, when not zero, is the count already known: a common name
+	// with no other filter has more matches than are counted.
+	counted := 0
 	if text := strings.TrimSpace(s.Text); text != "" {
 		prefixEnd := text + string(utf8.MaxRune)
 		match := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
@@ -248,6 +251,9 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 				return nil, 0, fmt.Errorf("search group names: %w", err)
 			}
 			rare = n < ftsDriveMax
+			if !rare && len(s.Types) == 0 && s.Only == nil {
+				counted = MaxCountedMatches + 1
+			}
 		}
 		if rare {
 			// Few matches: they drive the query, and sorting them by ID is
@@ -281,10 +287,13 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	var total int
-	countArgs := append(append([]any{}, args...), MaxCountedMatches+1)
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+where+` LIMIT ?)`, countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count groups: %w", err)
+	total := counted
+	if total == 0 {
+		// Count the matches, up to the cap.
+		countArgs := append(append([]any{}, args...), MaxCountedMatches+1)
+		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+where+` LIMIT ?)`, countArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count groups: %w", err)
+		}
 	}
 	pageWhere := where
 	pageArgs := append([]any{}, args...)
