@@ -201,16 +201,24 @@ func (g *groupCrawler) round(ctx context.Context) error {
 // the next page, and tells the describer after each page.
 func (g *groupCrawler) readList(ctx context.Context, st sqlite.GroupIndexState, listed chan<- struct{}) error {
 	next := st.Next
-	var last time.Time
+	var answered time.Time
 	for {
-		if err := g.pace(ctx, &last, g.listEvery); err != nil {
-			return err
+		// The next page is asked for listEvery after the last answer came,
+		// not on a schedule: a request that was slow to arrive must not
+		// share Tencent's window with the next one.
+		if !answered.IsZero() {
+			if d := answered.Add(g.listEvery).Sub(g.now()); d > 0 {
+				if err := g.sleep(ctx, d); err != nil {
+					return err
+				}
+			}
 		}
 		var page *tim.GetAppIDGroupListResponse
 		err := g.repeatWhenLimited(ctx, func() (err error) {
 			page, err = g.tim.GetAppIDGroupList(ctx, tim.GetAppIDGroupListRequest{Limit: g.pageSize, Next: next})
 			return err
 		})
+		answered = g.now()
 		if err != nil {
 			return err
 		}
