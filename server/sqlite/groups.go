@@ -246,7 +246,7 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 			// The trigram index finds the matches in the order of its row
 			// numbers and can stop early: counting up to ftsDriveMax is cheap.
 			var n int
-			if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ? LIMIT ?)`,
+			if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ? LIMIT ?)`,
 				match, ftsDriveMax).Scan(&n); err != nil {
 				return nil, 0, fmt.Errorf("search group names: %w", err)
 			}
@@ -291,7 +291,7 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 	if total == 0 {
 		// Count the matches, up to the cap.
 		countArgs := append(append([]any{}, args...), MaxCountedMatches+1)
-		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+where+` LIMIT ?)`, countArgs...).Scan(&total); err != nil {
+		if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+where+` LIMIT ?)`, countArgs...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count groups: %w", err)
 		}
 	}
@@ -306,7 +306,7 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		pageArgs = append(pageArgs, s.After)
 	}
 	pageArgs = append(pageArgs, s.Limit)
-	rows, err := d.db.QueryContext(ctx, `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM `+from+pageWhere+` ORDER BY g.id LIMIT ?`, pageArgs...)
+	rows, err := d.search.QueryContext(ctx, `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM `+from+pageWhere+` ORDER BY g.id LIMIT ?`, pageArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search groups: %w", err)
 	}
