@@ -114,6 +114,12 @@ func (g *groupCrawler) Stop() {
 
 func (g *groupCrawler) run(ctx context.Context) {
 	g.recount(ctx, true) // what a restart finds stored
+	// A restart between rounds keeps to the pause after the last one.
+	if st, err := g.db.GroupIndexState(ctx); err == nil && st.Started.IsZero() && !st.Refreshed.IsZero() {
+		if d := st.Refreshed.Add(crawlRoundEvery).Sub(g.now()); d > 0 {
+			g.waitRound(ctx, d)
+		}
+	}
 	for ctx.Err() == nil {
 		wait := crawlRoundEvery
 		if err := g.round(ctx); err != nil {
@@ -123,18 +129,23 @@ func (g *groupCrawler) run(ctx context.Context) {
 			g.log.Warn("group index: reading stopped; it resumes later", "err", err)
 			wait = crawlErrorWait
 		}
-		// Wait for the next round or a moderator's refresh.
-		wctx, cancel := context.WithCancel(ctx)
-		go func() {
-			select {
-			case <-g.refresh:
-				cancel()
-			case <-wctx.Done():
-			}
-		}()
-		g.sleep(wctx, wait)
-		cancel()
+		g.waitRound(ctx, wait)
 	}
+}
+
+// waitRound waits d for the next round, or less if a moderator asks for a
+// refresh.
+func (g *groupCrawler) waitRound(ctx context.Context, d time.Duration) {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-g.refresh:
+			cancel()
+		case <-wctx.Done():
+		}
+	}()
+	g.sleep(wctx, d)
 }
 
 // round reads the list and describes the groups it names, from where the

@@ -72,7 +72,7 @@ func Open(dataDir string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
 	}
 	_ = os.Chmod(path, 0o600)
-	search, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	search, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)&_pragma=cache_size(-32768)")
 	if err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open %s for searches: %w", path, err)
