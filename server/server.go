@@ -132,6 +132,13 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/groups/{groupID}/attributes", false, s.handlePatchAttributes},
 		{"PUT", "/api/v1/groups/{groupID}/attributes", false, s.handlePutAttributes},
 		{"DELETE", "/api/v1/groups/{groupID}/attributes", false, s.handleClearAttributes},
+		{"GET", "/api/v1/groups/{groupID}/members", false, s.handleGroupMembers},
+		{"GET", "/api/v1/users/{userID}", false, s.handleUser},
+		{"GET", "/api/v1/users/{userID}/conversation-groups", false, s.handleGetContactGroups},
+		{"POST", "/api/v1/users/{userID}/conversation-groups", false, s.handleCreateContactGroup},
+		{"PATCH", "/api/v1/users/{userID}/conversation-groups/{name}", false, s.handleUpdateContactGroup},
+		{"DELETE", "/api/v1/users/{userID}/conversation-groups/{name}", false, s.handleDeleteContactGroup},
+		{"POST", "/api/v1/users/{userID}/conversation-marks", false, s.handleMarkConversations},
 		{"GET", "/api/v1/audit", false, s.handleAudit},
 		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
 	}
