@@ -146,6 +146,52 @@ func (s *Server) conversationNames(ctx context.Context, users, groups []string) 
 	return out, nil
 }
 
+// checkExist refuses conversations with users or groups Tencent does not
+// know, before anything is sent: a typed ID is checked (account_check, 100
+// users a call; get_group_info, 50 groups a call). Marks are not checked
+// first: Tencent answers them per conversation.
+func (s *Server) checkExist(ctx context.Context, field string, cs []api.Conversation) error {
+	var users, groups []string
+	for _, c := range cs {
+		if c.Type == api.ConversationUser {
+			users = append(users, c.ID)
+		} else {
+			groups = append(groups, c.ID)
+		}
+	}
+	known := map[string]bool{}
+	for chunk := range slices.Chunk(users, 100) {
+		st, err := s.tim.AccountCheck(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		for _, a := range st {
+			if a.ResultCode == 0 && a.AccountStatus == "Imported" {
+				known[api.ConversationUser+":"+a.UserID] = true
+			}
+		}
+	}
+	if len(groups) > 0 {
+		names, err := s.groupNames(ctx, groups)
+		if err != nil {
+			return err
+		}
+		for id := range names {
+			known[api.ConversationGroup+":"+id] = true
+		}
+	}
+	for i, c := range cs {
+		if !known[c.Key()] {
+			f := fmt.Sprintf("%s[%d]", field, i)
+			if c.Type == api.ConversationUser {
+				return &api.FieldError{Field: f, Message: fmt.Sprintf("There is no user %q in this app.", c.ID)}
+			}
+			return &api.FieldError{Field: f, Message: fmt.Sprintf("There is no group %q in this app, or it has been dismissed.", c.ID)}
+		}
+	}
+	return nil
+}
+
 // handleGetContactGroups serves GET /api/v1/users/{userID}/conversation-groups.
 func (s *Server) handleGetContactGroups(w http.ResponseWriter, r *http.Request) {
 	user := r.PathValue("userID")
@@ -231,8 +277,11 @@ func (s *Server) handleCreateContactGroup(w http.ResponseWriter, r *http.Request
 	user := r.PathValue("userID")
 	rs := &results{}
 	runChange(s, w, r, s.cgChange(r, "user.conversation-groups.create", req, rs, func(before cgState) ([]step[cgState], error) {
-		after, err := req.Apply(before) // limits against the state before
-		if err != nil {
+		after, ferr := req.Apply(before) // limits against the state before
+		if ferr != nil {
+			return nil, ferr
+		}
+		if err := s.checkExist(r.Context(), "conversations", req.Conversations); err != nil {
 			return nil, err
 		}
 		return []step[cgState]{{after: after, detail: rs.detail, call: func(ctx context.Context) error {
@@ -271,8 +320,11 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 		var steps []step[cgState]
 		state := before
 		if len(req.Add) > 0 || len(req.Remove) > 0 {
-			after, err := state.Regroup(name, req.Add, req.Remove)
-			if err != nil {
+			after, ferr := state.Regroup(name, req.Add, req.Remove)
+			if ferr != nil {
+				return nil, ferr
+			}
+			if err := s.checkExist(r.Context(), "add", req.Add); err != nil {
 				return nil, err
 			}
 			var items []tim.ContactUpdate
