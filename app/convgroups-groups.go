@@ -68,7 +68,7 @@ func (p *convGroupsPage) groupForms(i int, g api.ContactGroup) app.UI {
 		app.If(!renaming, func() app.UI {
 			return app.Div().Class("actions").Body(
 				app.Button().Class("button button-quiet").Type("button").Text(msg.CG.Rename).
-					Aria("label", fmt.Sprintf(msg.CG.NewName, g.Name)).OnClick(func(ctx app.Context, e app.Event) {
+					Aria("label", fmt.Sprintf(msg.CG.RenameGroup, g.Name)).OnClick(func(ctx app.Context, e app.Event) {
 					p.renaming, p.renameTo = g.Name, g.Name
 					ctx.Defer(func(app.Context) { focus(nameID) })
 				}),

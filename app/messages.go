@@ -174,6 +174,7 @@ type convGroupsText struct {
 	Group         string
 	Remove        string // %s conversation
 	Rename        string
+	RenameGroup   string // %s group name
 	NewName       string // %s group name
 	SaveName      string
 	AddConv       string
@@ -404,6 +405,7 @@ var english = catalogue{
 		Group:         "Group",
 		Remove:        "Remove %s from the group",
 		Rename:        "Rename",
+		RenameGroup:   "Rename %s",
 		NewName:       "New name for %s",
 		SaveName:      "Save name",
 		AddConv:       "Add a conversation",
