@@ -61,7 +61,7 @@ func (p *convGroupsPage) createView() app.UI {
 				return
 			}
 			p.send(ctx, "POST", "/conversation-groups", api.ContactGroupCreate{Name: p.newName, Conversations: p.picked()},
-				func() { p.newName, p.pick = "", map[string]bool{} })
+				func() { p.newName, p.pick = "", map[string]bool{}; clearInput("cg-name") })
 		}).Body(
 			app.Label().For("cg-name").Text(msg.CG.Name),
 			app.Input().ID("cg-name").Type("text").Value(p.newName).Attr("autocomplete", "off").
@@ -76,8 +76,10 @@ func (p *convGroupsPage) createView() app.UI {
 						id := slug("pick", i)
 						return app.Div().Class("check").Body(
 							app.Input().ID(id).Type("checkbox").Checked(p.pick[c.Key()]).OnChange(func(ctx app.Context, e app.Event) {
-								p.pick[c.Key()] = ctx.JSSrc().Get("checked").Bool()
-							}),
+								if k := p.known(); i < len(k) {
+									p.pick[k[i].Key()] = ctx.JSSrc().Get("checked").Bool()
+								}
+							}, app.EventScope(c.Key())),
 							app.Label().For(id).Text(convLabel(c)),
 						)
 					}),
@@ -93,6 +95,7 @@ func (p *convGroupsPage) createView() app.UI {
 			p.addExtra(c)
 			p.pick[c.Key()] = true
 			p.typedID["create"] = ""
+			clearInput("create-typed-id")
 		}),
 	)
 }

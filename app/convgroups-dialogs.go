@@ -25,8 +25,8 @@ func (p *convGroupsPage) deleteDialog() app.UI {
 			app.Div().Class("actions").Body(
 				app.Button().Class("button button-danger").Type("button").Text(fmt.Sprintf(msg.CG.DeleteConfirm, name)).
 					Disabled(p.busy).Aria("busy", p.busy).OnClick(func(ctx app.Context, e app.Event) {
-					p.send(ctx, "DELETE", "/conversation-groups/"+escapeName(name), nil, nil)
-				}),
+					p.send(ctx, "DELETE", "/conversation-groups/"+escapeName(p.deleting), nil, nil)
+				}, app.EventScope(name)),
 				app.Button().ID("delete-cancel").Class("button button-quiet").Type("button").Text(msg.Cancel).
 					OnClick(func(ctx app.Context, e app.Event) { p.deleting = "" }),
 			),

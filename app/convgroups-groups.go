@@ -42,9 +42,11 @@ func (p *convGroupsPage) groupView(i int, edit bool) app.UI {
 						return app.Button().Class("button button-danger-quiet").Type("button").
 							Aria("label", fmt.Sprintf(msg.CG.Remove, convLabel(c))).Title(fmt.Sprintf(msg.CG.Remove, convLabel(c))).
 							Text("✕").Disabled(p.busy).OnClick(func(ctx app.Context, e app.Event) {
+							g := p.cg.Groups[i]
+							c := g.Conversations[j]
 							p.send(ctx, "PATCH", "/conversation-groups/"+escapeName(g.Name),
 								api.ContactGroupUpdate{Remove: []api.Conversation{{Type: c.Type, ID: c.ID}}}, nil)
-						})
+						}, app.EventScope(g.Name, c.Key()))
 					}),
 				)
 			})),
@@ -59,7 +61,7 @@ func escapeName(name string) string { return url.PathEscape(name) }
 // groupForms are a group's rename and add forms and its delete button.
 func (p *convGroupsPage) groupForms(i int, g api.ContactGroup) app.UI {
 	renaming := p.renaming == g.Name
-	nameID, addForm := slug("rename", i), "group:"+g.Name
+	nameID, addForm := slug("rename", i), slug("group", i)
 	problem := ""
 	if renaming {
 		problem = nameProblem(p.renameTo)
@@ -69,14 +71,14 @@ func (p *convGroupsPage) groupForms(i int, g api.ContactGroup) app.UI {
 			return app.Div().Class("actions").Body(
 				app.Button().Class("button button-quiet").Type("button").Text(msg.CG.Rename).
 					Aria("label", fmt.Sprintf(msg.CG.RenameGroup, g.Name)).OnClick(func(ctx app.Context, e app.Event) {
-					p.renaming, p.renameTo = g.Name, g.Name
+					p.renaming, p.renameTo = p.cg.Groups[i].Name, p.cg.Groups[i].Name
 					ctx.Defer(func(app.Context) { focus(nameID) })
-				}),
+				}, app.EventScope(g.Name)),
 				app.Button().Class("button button-danger-quiet").Type("button").Text(fmt.Sprintf(msg.CG.Delete, g.Name)).
 					Disabled(p.busy).OnClick(func(ctx app.Context, e app.Event) {
-					p.deleting = g.Name
+					p.deleting = p.cg.Groups[i].Name
 					ctx.Defer(func(app.Context) { focus("delete-cancel") })
-				}),
+				}, app.EventScope(g.Name)),
 			)
 		}),
 		app.If(renaming, func() app.UI {
@@ -86,9 +88,9 @@ func (p *convGroupsPage) groupForms(i int, g api.ContactGroup) app.UI {
 					return
 				}
 				name := p.renameTo
-				p.send(ctx, "PATCH", "/conversation-groups/"+escapeName(g.Name), api.ContactGroupUpdate{Name: &name},
+				p.send(ctx, "PATCH", "/conversation-groups/"+escapeName(p.renaming), api.ContactGroupUpdate{Name: &name},
 					func() { p.renaming = "" })
-			}).Body(
+			}, app.EventScope(g.Name)).Body(
 				app.Label().For(nameID).Text(fmt.Sprintf(msg.CG.NewName, g.Name)),
 				app.Input().ID(nameID).Type("text").Value(p.renameTo).Attr("autocomplete", "off").
 					Aria("invalid", problem != "").Aria("describedby", nameID+"-help").
@@ -102,10 +104,19 @@ func (p *convGroupsPage) groupForms(i int, g api.ContactGroup) app.UI {
 			)
 		}),
 		p.typedForm(addForm, slug("add", i), fmt.Sprintf(msg.CG.AddTo, g.Name), func(ctx app.Context, c api.Conversation) {
-			p.send(ctx, "PATCH", "/conversation-groups/"+escapeName(g.Name), api.ContactGroupUpdate{Add: []api.Conversation{c}},
-				func() { p.typedID[addForm] = "" })
+			p.send(ctx, "PATCH", "/conversation-groups/"+escapeName(p.cg.Groups[i].Name), api.ContactGroupUpdate{Add: []api.Conversation{c}},
+				func() { p.typedID[addForm] = ""; clearInput(slug("add", i) + "-id") })
 		}),
 	)
+}
+
+// clearInput empties an input the moderator typed in: go-app sets the
+// value attribute, which a browser no longer shows once the field was
+// edited.
+func clearInput(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Set("value", "")
+	}
 }
 
 // nameProblem checks a group name as it is typed, with the server's rules.
@@ -120,7 +131,9 @@ func nameProblem(name string) string {
 }
 
 // typedForm is a conversation typed by ID: user or group, and the ID. The
-// server checks that it exists.
+// server checks that it exists. go-app keeps a handler while its scope is
+// the same, so handlers read the page's state when they run, never values
+// captured at render.
 func (p *convGroupsPage) typedForm(form, id, submit string, add func(ctx app.Context, c api.Conversation)) app.UI {
 	typ := p.typedType[form]
 	if typ == "" {
@@ -128,12 +141,16 @@ func (p *convGroupsPage) typedForm(form, id, submit string, add func(ctx app.Con
 	}
 	return app.Form().Class("form typed-conv").OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
-		c := api.Conversation{Type: typ, ID: strings.TrimSpace(p.typedID[form])}
+		t := p.typedType[form]
+		if t == "" {
+			t = api.ConversationUser
+		}
+		c := api.Conversation{Type: t, ID: strings.TrimSpace(p.typedID[form])}
 		if c.ID == "" {
 			return
 		}
 		add(ctx, c)
-	}).Body(
+	}, app.EventScope(submit)).Body(
 		app.Div().Class("field").Body(
 			app.Label().For(id+"-type").Text(msg.CG.ConvType),
 			app.Select().ID(id+"-type").OnChange(func(ctx app.Context, e app.Event) {

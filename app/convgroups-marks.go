@@ -22,8 +22,10 @@ func (p *convGroupsPage) chosen() []api.Conversation {
 	return out
 }
 
-func (p *convGroupsPage) mark(ch api.MarksChange) app.EventHandler {
+// mark makes the change that make returns when the button is pressed.
+func (p *convGroupsPage) mark(make func() api.MarksChange) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		ch := make()
 		ch.Conversations = p.chosen()
 		if len(ch.Conversations) == 0 {
 			return
@@ -40,8 +42,6 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 		customProblem = fmt.Sprintf(msg.CG.TooLong, len(p.custom), api.MaxCustomMarkBytes)
 	}
 	none := chosen == 0 || p.busy
-	custom := p.custom
-	empty := ""
 	return app.Section().Class("cg-marks").Aria("labelledby", "marks-title").Body(
 		app.H2().ID("marks-title").Text(msg.CG.MarksTitle),
 		app.If(edit, func() app.UI { return app.P().Class("hint").Text(msg.CG.MarksIntro) }),
@@ -53,7 +53,11 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 				app.If(edit, func() app.UI {
 					return app.Input().ID(id).Type("checkbox").Checked(p.selected[c.Key()]).
 						Aria("label", fmt.Sprintf(msg.CG.Select, convLabel(c))).
-						OnChange(func(ctx app.Context, e app.Event) { p.selected[c.Key()] = ctx.JSSrc().Get("checked").Bool() })
+						OnChange(func(ctx app.Context, e app.Event) {
+							if k := p.known(); i < len(k) {
+								p.selected[k[i].Key()] = ctx.JSSrc().Get("checked").Bool()
+							}
+						}, app.EventScope(c.Key()))
 				}),
 				app.Span().Class("conv-label").Text(convLabel(c)),
 				p.marksBadges(c.Key()),
@@ -76,9 +80,9 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 				),
 				app.Div().Class("actions").Body(
 					app.Button().Class("button").Type("button").Text(msg.CG.SetMark).Disabled(none).
-						OnClick(p.mark(api.MarksChange{Set: []string{p.markName}})),
+						OnClick(p.mark(func() api.MarksChange { return api.MarksChange{Set: []string{p.markName}} })),
 					app.Button().Class("button button-quiet").Type("button").Text(msg.CG.ClearMark).Disabled(none).
-						OnClick(p.mark(api.MarksChange{Clear: []string{p.markName}})),
+						OnClick(p.mark(func() api.MarksChange { return api.MarksChange{Clear: []string{p.markName}} })),
 				),
 				app.Label().For("custom-mark").Text(msg.CG.Custom),
 				app.Input().ID("custom-mark").Type("text").Value(p.custom).Attr("autocomplete", "off").
@@ -87,15 +91,16 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 				byteCounter("custom-mark-help", len(p.custom), api.MaxCustomMarkBytes, customProblem),
 				app.Div().Class("actions").Body(
 					app.Button().Class("button").Type("button").Text(msg.CG.SetCustom).Disabled(none || customProblem != "" || p.custom == "").
-						OnClick(p.mark(api.MarksChange{CustomMark: &custom})),
+						OnClick(p.mark(func() api.MarksChange { c := p.custom; return api.MarksChange{CustomMark: &c} })),
 					app.Button().Class("button button-quiet").Type("button").Text(msg.CG.ClearCustom).Disabled(none).
-						OnClick(p.mark(api.MarksChange{CustomMark: &empty})),
+						OnClick(p.mark(func() api.MarksChange { c := ""; return api.MarksChange{CustomMark: &c} })),
 				),
 				app.P().Class("hint").Text(noneHint(chosen)),
 				p.typedForm("marks", "marks-typed", msg.CG.AddConv, func(ctx app.Context, c api.Conversation) {
 					p.addExtra(c)
 					p.selected[c.Key()] = true
 					p.typedID["marks"] = ""
+					clearInput("marks-typed-id")
 				}),
 			)
 		}),
