@@ -110,7 +110,7 @@ screenshots: build deps
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 	mkdir -p docs/screenshots
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" \
-	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -run TestEditorScreenshots ./e2e
+	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -run 'TestEditorScreenshots|TestConversationGroupsScreenshots' ./e2e
 
 deps: deps-apt deps-driver deps-axe
 
