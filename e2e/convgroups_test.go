@@ -217,20 +217,41 @@ func setEdition(t *testing.T, basic bool) {
 }
 
 // 7. An app whose edition has no conversation groups shows one
-// explanation, not a failed form.
+// explanation, not a failed form: a live app switched to basic, and
+// `imdesk mock --basic` started with the demo data and with a seed of its
+// own.
 func TestConversationGroupsBasicEdition(t *testing.T) {
-	setEdition(t, true)
-	t.Cleanup(func() { setEdition(t, false) })
-	forEachDevice(t, func(t *testing.T, d device) {
-		s := openOn(t, d, suite.live)
-		s.signIn("admin")
-		s.visit(convGroupsPath("alice"))
-		check(t, expect.Locator(s.page.GetByText("This app's Tencent Cloud Chat plan does not include conversation groups and conversation marks.")).ToBeVisible(), "explanation")
-		check(t, expect.Locator(s.page.GetByRole("alert")).ToHaveCount(0), "not a failure")
-		check(t, expect.Locator(s.button("Create group")).ToHaveCount(0), "no form")
-		s.axeScan("basic edition")
-		s.noErrorsBut("403")
-	})
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	check(t, os.WriteFile(seed, []byte(`{"users":[{"id":"alice","nick":"Alice Walker"}]}`), 0o600), "seed")
+	panels := []struct {
+		name string
+		args []string
+	}{{"switched", nil}, {"mock --basic --demo", []string{"--basic", "--demo"}}, {"mock --basic --seed", []string{"--basic", "--seed", seed}}}
+	for _, pc := range panels {
+		t.Run(pc.name, func(t *testing.T) {
+			p := suite.live
+			if pc.args == nil {
+				setEdition(t, true)
+				t.Cleanup(func() { setEdition(t, false) })
+			} else {
+				started, stop, err := startMockPanel(os.Getenv("IMDESK_BIN"), pc.args...)
+				check(t, err, "start "+pc.name)
+				t.Cleanup(stop)
+				p = started
+			}
+			forEachDevice(t, func(t *testing.T, d device) {
+				s := openOn(t, d, p)
+				s.signIn("admin")
+				s.visit(convGroupsPath("alice"))
+				check(t, expect.Locator(s.heading("Conversation groups of Alice Walker · alice")).ToBeVisible(), "the user is found")
+				check(t, expect.Locator(s.page.GetByText("This app's Tencent Cloud Chat plan does not include conversation groups and conversation marks.")).ToBeVisible(), "explanation")
+				check(t, expect.Locator(s.page.GetByRole("alert")).ToHaveCount(0), "not a failure")
+				check(t, expect.Locator(s.button("Create group")).ToHaveCount(0), "no form")
+				s.axeScan("basic edition")
+				s.noErrorsBut("403")
+			})
+		})
+	}
 }
 
 // Tencent's internal errors on a change are said in plain words, and the

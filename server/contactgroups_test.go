@@ -163,6 +163,11 @@ func TestMarksSplitAndPerConversationFailure(t *testing.T) {
 	if e.calls("mark_contact") != 3 || len(cg.Results) != 250 || cg.Results[249].OK || cg.Results[249].Code != 51007 {
 		t.Fatalf("calls %d, results %d", e.calls("mark_contact"), len(cg.Results))
 	}
+	// Tencent pages 100 conversations at a time: every page is read, and
+	// the 249 users are named 100 at a time.
+	if n := len(e.contactGroups(t, "alice").Conversations); n < 249 {
+		t.Fatalf("%d conversations read; the pages after the first were lost", n)
+	}
 	recs := e.records(t, "user.conversation-marks.set")
 	if len(recs) != 3 || !strings.Contains(recs[0].Detail, "1 of 50 conversations failed") || recs[1].Detail != "" {
 		t.Fatalf("audit %d: %q %q", len(recs), recs[0].Detail, recs[1].Detail)
