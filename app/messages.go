@@ -334,7 +334,7 @@ var english = catalogue{
 	AuditFilters:   "Filters",
 	AuditActor:     "Account",
 	AuditAction:    "Action",
-	AuditTarget:    "Group ID",
+	AuditTarget:    "Group or user ID",
 	AuditOutcome:   "Outcome",
 	AuditSince:     "From (UTC date)",
 	AuditUntil:     "Before (UTC date)",
