@@ -350,6 +350,9 @@ func (p *auditPage) entry(r *api.AuditRecord) app.UI {
 
 // detail shows the attributes before and after the change, and the rest.
 func (p *auditPage) detail(id string, r *api.AuditRecord) app.UI {
+	if strings.HasPrefix(r.Action, "user.conversation-") {
+		return p.userDetail(id, r)
+	}
 	var before []api.Attr
 	_ = json.Unmarshal(r.Before, &before)
 	after, hasAfter := afterOf(r, before)
@@ -364,18 +367,24 @@ func (p *auditPage) detail(id string, r *api.AuditRecord) app.UI {
 				app.If(hasAfter, func() app.UI { return attrTable(msg.AuditAfter, after) }),
 			)
 		}),
-		app.Dl().Body(
-			app.If(r.Detail != "", func() app.UI { return app.Div().Body(app.Dt().Text(msg.AuditOutcome), app.Dd().Text(r.Detail)) }),
-			app.If(r.TencentCode != 0, func() app.UI {
-				return app.Div().Body(app.Dt().Text("Tencent"), app.Dd().Text(fmt.Sprintf(msg.AuditCode, r.TencentCode, r.TencentInfo)))
-			}),
-			app.Div().Body(app.Dt().Text("ID"), app.Dd().Text(fmt.Sprintf(msg.RequestID, r.RequestID))),
-			app.If(r.DurationMS > 0, func() app.UI {
-				return app.Div().Body(app.Dt().Text("⏱"), app.Dd().Text(fmt.Sprintf(msg.AuditDuration, r.DurationMS)))
-			}),
-			app.Div().Body(app.Dt().Text(msg.AuditIP), app.Dd().Text(r.IP)),
-			app.Div().Body(app.Dt().Text(msg.AuditAgent), app.Dd().Text(r.UserAgent)),
-		),
+		p.facts(r),
+	)
+}
+
+// facts are an entry's outcome, Tencent's answer, request id, duration,
+// address and browser.
+func (p *auditPage) facts(r *api.AuditRecord) app.UI {
+	return app.Dl().Body(
+		app.If(r.Detail != "", func() app.UI { return app.Div().Body(app.Dt().Text(msg.AuditOutcome), app.Dd().Text(r.Detail)) }),
+		app.If(r.TencentCode != 0, func() app.UI {
+			return app.Div().Body(app.Dt().Text("Tencent"), app.Dd().Text(fmt.Sprintf(msg.AuditCode, r.TencentCode, r.TencentInfo)))
+		}),
+		app.Div().Body(app.Dt().Text("ID"), app.Dd().Text(fmt.Sprintf(msg.RequestID, r.RequestID))),
+		app.If(r.DurationMS > 0, func() app.UI {
+			return app.Div().Body(app.Dt().Text("⏱"), app.Dd().Text(fmt.Sprintf(msg.AuditDuration, r.DurationMS)))
+		}),
+		app.Div().Body(app.Dt().Text(msg.AuditIP), app.Dd().Text(r.IP)),
+		app.Div().Body(app.Dt().Text(msg.AuditAgent), app.Dd().Text(r.UserAgent)),
 	)
 }
 

@@ -156,9 +156,92 @@ type catalogue struct {
 	UndoNothing      string
 	UndoConfirm      string
 	UndoDone         string // %s group, %d seq
+	AuditNoGroups    string
+	AuditGroupLine   string // %s name, %d conversations
+
+	Users usersText
+	CG    convGroupsText
 }
 
 // section names one area of the panel in the navigation and on the home page.
+// usersText is the user finder's.
+type usersText struct {
+	FindTitle     string
+	FindIntro     string
+	UserID        string
+	UserIDHint    string
+	Open          string
+	Recent        string
+	FromGroup     string
+	GroupID       string
+	GroupIDHint   string
+	ListMembers   string
+	MembersOf     string // %s group ID, %d shown, %d members in all
+	NoMembers     string
+	MoreMembers   string
+	Role          map[string]string
+	OtherUser     string
+	FriendListsOf string // %s user
+}
+
+// convGroupsText is the conversation groups page's.
+type convGroupsText struct {
+	Title         string // %s user (nickname and ID)
+	Intro         string
+	ReadOnly      string
+	NotInEdition  string
+	EditionHelp   string
+	GroupsCount   string // %d groups, %d limit
+	ConvCount     string // %d counted, %d limit
+	NoGroups      string
+	NoConvs       string
+	User          string
+	Group         string
+	Remove        string // %s conversation
+	Rename        string
+	RenameGroup   string // %s group name
+	NewName       string // %s group name
+	SaveName      string
+	AddConv       string
+	ConvType      string
+	ConvID        string
+	ConvIDHint    string
+	AddTo         string // %s group name
+	Delete        string // %s group name
+	DeleteTitle   string // %s group name
+	DeleteWarning string // %d conversations
+	DeleteConfirm string // %s group name
+	CreateTitle   string
+	Name          string
+	Bytes         string // %d used, %d limit
+	Choose        string
+	OrType        string
+	Create        string
+	GroupsFull    string // %d limit
+	ConvsFull     string // %d limit
+	MarksTitle    string
+	MarksIntro    string
+	Select        string // %s conversation
+	Mark          string
+	SetMark       string
+	ClearMark     string
+	Custom        string
+	SetCustom     string
+	ClearCustom   string
+	MarkNames     map[string]string
+	Selected      string // %d selected
+	SelectFirst   string
+	Done          string
+	SomeFailed    string // %d failed, %d in all
+	Failed        string // %s conversation, %s why
+	TooLong       string // %d bytes, %d limit
+	EnterName     string
+	Changed       string
+	Reload        string
+	Back          string
+	InGroups      string // %s group names
+}
+
 type section struct {
 	Title   string
 	Summary string
@@ -294,7 +377,7 @@ var english = catalogue{
 	AuditZone:      "Times are in your time zone, %s.",
 	AuditActor:     "Account (or part of its name)",
 	AuditAction:    "Action",
-	AuditTarget:    "Group ID (or part of it)",
+	AuditTarget:    "Group or user ID",
 	AuditOutcome:   "Outcome",
 	AuditSince:     "From (date)",
 	AuditUntil:     "Until (including that day)",
@@ -314,21 +397,25 @@ var english = catalogue{
 	AuditIP:        "Address",
 	AuditAgent:     "Browser",
 	Actions: map[string]string{
-		"session.signin":           "Signed in",
-		"session.signout":          "Signed out",
-		"group.attributes.patch":   "Changed attributes",
-		"group.attributes.replace": "Replaced all attributes",
-		"group.attributes.clear":   "Cleared all attributes",
-		"group.attributes.restore": "Undid a change to attributes",
-		"account.add":              "Added an account",
-		"account.passwd":           "Changed a password",
-		"account.disable":          "Disabled an account",
-		"account.enable":           "Enabled an account",
-		"account.update":           "Changed an account",
-		"account.password.reset":   "Gave a one-time password",
-		"account.password.change":  "Set their own password",
-		"account.sessions.end":     "Ended an account's sessions",
-		"audit.verify":             "Verified the audit log",
+		"session.signin":                  "Signed in",
+		"session.signout":                 "Signed out",
+		"group.attributes.patch":          "Changed attributes",
+		"group.attributes.replace":        "Replaced all attributes",
+		"group.attributes.clear":          "Cleared all attributes",
+		"group.attributes.restore":        "Undid a change to attributes",
+		"account.add":                     "Added an account",
+		"account.passwd":                  "Changed a password",
+		"account.disable":                 "Disabled an account",
+		"account.enable":                  "Enabled an account",
+		"account.update":                  "Changed an account",
+		"account.password.reset":          "Gave a one-time password",
+		"account.password.change":         "Set their own password",
+		"account.sessions.end":            "Ended an account's sessions",
+		"audit.verify":                    "Verified the audit log",
+		"user.conversation-groups.create": "Created a conversation group",
+		"user.conversation-groups.update": "Changed a conversation group",
+		"user.conversation-groups.delete": "Deleted a conversation group",
+		"user.conversation-marks.set":     "Changed conversation marks",
 	},
 	Outcomes: map[string]string{"ok": "Done", "failed": "Failed", "unknown": "Unknown — check the group", "pending": "In progress"},
 	Admin:    englishAdmin,
@@ -342,6 +429,84 @@ var english = catalogue{
 	UndoNothing:      "There is nothing to undo: the group is already as it was before this change.",
 	UndoConfirm:      "Restore the attributes as they were",
 	UndoDone:         "Undone: the attributes of %s are back as they were before entry %d. The undo is the newest entry below.",
+
+	AuditNoGroups:  "(no conversation groups)",
+	AuditGroupLine: "%s: %d conversations",
+
+	Users: usersText{
+		FindTitle:     "Find a user",
+		FindIntro:     "Open a user by their user ID, or pick them from the members of a group you look after.",
+		UserID:        "User ID",
+		UserIDHint:    "For example alice",
+		Open:          "Open",
+		Recent:        "Users recently opened on this device",
+		FromGroup:     "Members of a group",
+		GroupID:       "Group ID",
+		GroupIDHint:   "For example @TGS#_trailhead",
+		ListMembers:   "List members",
+		MembersOf:     "Members of %s you can open: %d shown of %d",
+		NoMembers:     "None of this group's members are in your scope.",
+		MoreMembers:   "More members",
+		Role:          map[string]string{"Owner": "owner", "Admin": "admin", "Member": "member"},
+		OtherUser:     "Choose another user",
+		FriendListsOf: "Friend lists of %s",
+	},
+	CG: convGroupsText{
+		Title:         "Conversation groups of %s",
+		Intro:         "A user's conversation groups are named folders of their conversations with other users and in group chats. Each conversation can also carry marks.",
+		ReadOnly:      "Your account can view this user's conversation groups but not change them.",
+		NotInEdition:  "This app's Tencent Cloud Chat plan does not include conversation groups and conversation marks.",
+		EditionHelp:   "They come with the Pro, Pro Plus and Enterprise editions. An administrator can upgrade the app in the Tencent Cloud Chat console; nothing here can be changed until then.",
+		GroupsCount:   "Conversation groups: %d of %d",
+		ConvCount:     "Conversations in groups or marked: %d of %d",
+		NoGroups:      "This user has no conversation groups yet.",
+		NoConvs:       "No conversations in this group.",
+		User:          "User",
+		Group:         "Group",
+		Remove:        "Remove %s from the group",
+		Rename:        "Rename",
+		RenameGroup:   "Rename %s",
+		NewName:       "New name for %s",
+		SaveName:      "Save name",
+		AddConv:       "Add a conversation",
+		ConvType:      "Conversation with",
+		ConvID:        "User ID or group ID",
+		ConvIDHint:    "For example bob or @TGS#_trailhead",
+		AddTo:         "Add to %s",
+		Delete:        "Delete %s…",
+		DeleteTitle:   "Delete the conversation group %s?",
+		DeleteWarning: "The group holds %d conversations. The conversations stay; only the group and its name go. This cannot be undone.",
+		DeleteConfirm: "Delete %s",
+		CreateTitle:   "Create a conversation group",
+		Name:          "Name",
+		Bytes:         "%d / %d bytes",
+		Choose:        "Conversations to put in it (optional)",
+		OrType:        "Or add a conversation by ID",
+		Create:        "Create group",
+		GroupsFull:    "This user has %d conversation groups, the most Tencent Cloud Chat allows. Delete one to create another.",
+		ConvsFull:     "This user has %d conversations in groups or marked, the most Tencent Cloud Chat allows. Remove some first.",
+		MarksTitle:    "Marks",
+		MarksIntro:    "Choose conversations, then set or clear a mark on all of them.",
+		Select:        "Choose %s",
+		Mark:          "Mark",
+		SetMark:       "Set mark",
+		ClearMark:     "Clear mark",
+		Custom:        "Custom mark",
+		SetCustom:     "Set custom mark",
+		ClearCustom:   "Clear custom mark",
+		MarkNames:     map[string]string{"star": "Starred", "unread": "Unread", "fold": "Folded", "hide": "Hidden"},
+		Selected:      "%d chosen",
+		SelectFirst:   "Choose at least one conversation first.",
+		Done:          "Done. What you see is what Tencent Cloud Chat now has.",
+		SomeFailed:    "%d of %d conversations could not be changed; the others were.",
+		Failed:        "%s: %s",
+		TooLong:       "It is %d bytes; the limit is %d.",
+		EnterName:     "Enter a name.",
+		Changed:       "Someone changed this user's conversation groups after you opened them. Load them again, then make your change.",
+		Reload:        "Load them again",
+		Back:          "Find another user",
+		InGroups:      "In: %s",
+	},
 }
 
 // msg is the catalogue in use. English is the only language so far.

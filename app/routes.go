@@ -22,7 +22,7 @@ func registerRoutes() {
 	app.Route(pathSignIn, func() app.Composer { return &signInPage{} })
 	app.Route(pathGroups, func() app.Composer { return &finderPage{} })
 	app.Route(pathGroup, func() app.Composer { return &editorPage{} })
-	app.Route(pathConversations, func() app.Composer { return newSectionPage(pathConversations) })
+	app.Route(pathConversations, func() app.Composer { return &convGroupsPage{} })
 	app.Route(pathFriendLists, func() app.Composer { return newSectionPage(pathFriendLists) })
 	app.Route(pathAudit, func() app.Composer { return &auditPage{} })
 	app.Route(pathAccounts, func() app.Composer { return &accountsPage{} })

@@ -232,6 +232,12 @@ func startDemoPanel(bin string) (*panel, func(), error) {
 // startLivePanel starts `imdesk mock --demo --control` and a panel that
 // takes it for a real Tencent app, with an admin made by `imdesk account add`.
 func startLivePanel(bin string) (*panel, func(), error) {
+	return startMockPanel(bin, "--demo", "--control")
+}
+
+// startMockPanel starts `imdesk mock` with the given flags and a panel
+// against it, with an admin made by `imdesk account add`.
+func startMockPanel(bin string, mockArgs ...string) (*panel, func(), error) {
 	keyDir, err := os.MkdirTemp("", "imdesk-e2e-key-")
 	if err != nil {
 		return nil, nil, err
@@ -240,8 +246,8 @@ func startLivePanel(bin string) (*panel, func(), error) {
 	if err := os.WriteFile(keyFile, []byte("e2e-secret-key-for-the-standalone-mock\n"), 0o600); err != nil {
 		return nil, nil, err
 	}
-	mockURL, _, stopMock, err := start(bin, nil, "mock", "--addr", "127.0.0.1:0", "--sdkappid", "1400000077",
-		"--secret-key-file", keyFile, "--demo", "--control")
+	mockURL, _, stopMock, err := start(bin, nil, append([]string{"mock", "--addr", "127.0.0.1:0", "--sdkappid", "1400000077",
+		"--secret-key-file", keyFile}, mockArgs...)...)
 	if err != nil {
 		return nil, nil, err
 	}

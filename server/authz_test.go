@@ -8,13 +8,16 @@ import (
 	"time"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/timmock"
 )
 
 // TestAuthorization checks every endpoint for every role, inside and
 // outside the account's scope: viewers read only, moderators change only
-// groups in their scope, admins change everything.
+// groups and users in their scope, admins change everything. alice is in
+// the moderator's scope (a member of community), wang_fang is not.
 func TestAuthorization(t *testing.T) {
 	in, out := public, work // the moderator's scope holds public, not work
+	userIn, userOut := "alice", "wang_fang"
 	type want struct{ anon, viewer, scopedViewer, moderator, admin int }
 	cases := []struct {
 		method, path, body string
@@ -32,6 +35,20 @@ func TestAuthorization(t *testing.T) {
 		{"PUT", "/api/v1/groups/%s/attributes", out, want{401, 403, 403, 403, 200}},
 		{"DELETE", "/api/v1/groups/%s/attributes", in, want{401, 403, 403, 200, 200}},
 		{"DELETE", "/api/v1/groups/%s/attributes", out, want{401, 403, 403, 403, 200}},
+		{"GET", "/api/v1/groups/%s/members", in, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/groups/%s/members", out, want{401, 200, 403, 403, 200}},
+		{"GET", "/api/v1/users/%s", userIn, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/users/%s", userOut, want{401, 200, 403, 403, 200}},
+		{"GET", "/api/v1/users/%s/conversation-groups", userIn, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/users/%s/conversation-groups", userOut, want{401, 200, 403, 403, 200}},
+		{"POST", "/api/v1/users/%s/conversation-groups", userIn, want{401, 403, 403, 200, 200}},
+		{"POST", "/api/v1/users/%s/conversation-groups", userOut, want{401, 403, 403, 403, 200}},
+		{"PATCH", "/api/v1/users/%s/conversation-groups/People", userIn, want{401, 403, 403, 200, 200}},
+		{"PATCH", "/api/v1/users/%s/conversation-groups/People", userOut, want{401, 403, 403, 403, 200}},
+		{"DELETE", "/api/v1/users/%s/conversation-groups/People", userIn, want{401, 403, 403, 200, 200}},
+		{"DELETE", "/api/v1/users/%s/conversation-groups/People", userOut, want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/users/%s/conversation-marks", userIn, want{401, 403, 403, 200, 200}},
+		{"POST", "/api/v1/users/%s/conversation-marks", userOut, want{401, 403, 403, 403, 200}},
 		{"GET", "/api/v1/audit", "", want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/audit/export?format=csv", "", want{401, 200, 200, 200, 200}},
 		// %d is the entry of a change the admin made to the group just before.
@@ -55,7 +72,12 @@ func TestAuthorization(t *testing.T) {
 		"PUT":                           map[string]any{"attributes": []map[string]string{{"key": "authz", "value": "1"}}},
 		"PATCH /api/v1/accounts/viewer": map[string]any{"scope": map[string]any{"groups": []string{public}}},
 		"POST /api/v1/accounts":         map[string]any{"name": "newcomer", "role": "moderator", "scope": map[string]any{"users": []string{"alice"}}},
+		"POST /api/v1/users/%s/conversation-groups":         map[string]any{"name": "authz"},
+		"PATCH /api/v1/users/%s/conversation-groups/People": map[string]any{"name": "Folks"},
+		"POST /api/v1/users/%s/conversation-marks":          map[string]any{"conversations": []map[string]string{{"type": "user", "id": "bob"}}, "set": []string{"star"}},
 	}
+	writes := []string{"modify_group_attr", "set_group_attr", "clear_group_attr", "delete_group_attr",
+		"create_contact_group", "update_contact_group", "del_contact_group", "mark_contact"}
 	for _, c := range cases {
 		undo := strings.Contains(c.path, "%d")
 		path := c.path
@@ -63,7 +85,7 @@ func TestAuthorization(t *testing.T) {
 			path = fmt.Sprintf(c.path, escape(c.body))
 		}
 		scope := "in scope"
-		if c.body == out {
+		if c.body == out || c.body == userOut {
 			scope = "out of scope"
 		}
 		for _, role := range []struct {
@@ -76,7 +98,7 @@ func TestAuthorization(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("%s %s %s as %s", c.method, c.path, scope, label), func(t *testing.T) {
 				e := newEnv(t)
-				e.db.AddAccount(context.Background(), "scoped-viewer", testPass, "viewer", api.Scope{Groups: []string{in}})
+				e.db.AddAccount(context.Background(), "scoped-viewer", testPass, "viewer", api.Scope{Groups: []string{in}, MembersOf: []string{community}})
 				if undo {
 					admin := e.signIn("admin")
 					if w := admin.do("PATCH", "/api/v1/groups/"+escape(c.body)+"/attributes", bodies["PATCH"]); w.Code != 200 {
@@ -89,19 +111,25 @@ func TestAuthorization(t *testing.T) {
 					b = e.signIn(role.name)
 				}
 				var body any
-				if bb, ok := bodies[c.method]; ok && c.body != "" {
+				if bb, ok := bodies[c.method+" "+c.path]; ok {
 					body = bb
+				} else if bb, ok := bodies[c.method]; ok && c.body != "" {
+					body = bb
+				}
+				// The user out of scope gets a group to change, like alice's.
+				if err := e.mock.Seed(&timmock.Seed{ConversationGroups: []timmock.SeedConvGroup{{User: userOut, Name: "People"}}}); err != nil {
+					t.Fatal(err)
 				}
 				if bb, ok := bodies[c.method+" "+c.path]; ok {
 					body = bb
 				}
 				e.clock.Advance(time.Second)
-				calls := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr") + e.mock.Calls("delete_group_attr")
+				calls := e.calls(writes...)
 				w := b.do(c.method, path, body)
 				if w.Code != role.status {
 					t.Fatalf("status %d, want %d: %s", w.Code, role.status, w.Body)
 				}
-				after := e.mock.Calls("modify_group_attr") + e.mock.Calls("set_group_attr") + e.mock.Calls("clear_group_attr") + e.mock.Calls("delete_group_attr")
+				after := e.calls(writes...)
 				if w.Code >= 400 && after != calls {
 					t.Fatal("a refused request changed something at Tencent")
 				}

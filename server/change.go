@@ -52,6 +52,10 @@ type step[S any] struct {
 	request any // this part of the request, for the audit log; nil: the change's
 	after   S
 	call    func(ctx context.Context) error
+	// detail, when set, is asked after a call that succeeded: what Tencent
+	// refused of it per item (e.g. the conversations it did not mark), for
+	// the outcome's detail in the audit log; "" when it refused nothing.
+	detail func() string
 }
 
 // callTimeout bounds one Tencent call of a change, rate-limit waits
@@ -142,6 +146,8 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 		if errors.As(err, &te) {
 			info = te.Info
 		}
+	} else if st.detail != nil {
+		detail = strings.TrimSpace(settled + " " + st.detail())
 	}
 	if cerr := s.db.Complete(context.WithoutCancel(ctx), intent, outcome, code, info, detail, s.now().Sub(start)); cerr != nil {
 		// The intent stays without an outcome; the next start marks it unknown.

@@ -127,7 +127,7 @@ func newEnvWith(t *testing.T, files fstest.MapFS, opts ...envOption) *env {
 		scope      api.Scope
 	}{
 		{"admin", "admin", api.Scope{}},
-		{"mod", "moderator", api.Scope{Groups: []string{community, public}}},
+		{"mod", "moderator", api.Scope{Groups: []string{community, public}, MembersOf: []string{community}}},
 		{"viewer", "viewer", api.Scope{All: true}},
 		{"gone", "moderator", api.Scope{All: true}},
 	} {

@@ -130,7 +130,18 @@ var tencentMessages = map[int]string{
 	10048: "All attribute values together may be at most 16000 bytes.",
 	10049: "This group's attributes were changed too often; try again in a moment.",
 	10050: "One of the attributes to remove no longer exists. Reload to see the current attributes.",
-	51013: "Your Tencent Cloud Chat plan does not include conversation groups.",
+	// Conversation groups and marks (recentcontact). 50003 is the panel's
+	// configuration and 50004/50005 Tencent's trouble: kindAnswers says those.
+	50001: "This user has not been imported into Tencent Cloud Chat.",
+	50002: "Tencent Cloud Chat refused the request as not valid. Reload and check the names and conversations.",
+	51006: "Tencent Cloud Chat takes 1 to 100 conversations at a time.",
+	51007: "A group among these conversations does not exist or has been dismissed.",
+	51008: "A user may have at most 1,000 conversations in groups or marked; this change would go past that.",
+	51009: "This conversation group does not exist (any more). Reload to see the current groups.",
+	51010: "A user may have at most 20 conversation groups. Delete one first.",
+	51011: "A conversation group's name may be at most 32 bytes.",
+	51012: "This user has pinned as many conversations as Tencent Cloud Chat allows.",
+	51013: "Your Tencent Cloud Chat plan does not include conversation groups and conversation marks. They are part of the Pro, Pro Plus and Enterprise editions; an administrator can upgrade the app in the Tencent Cloud Chat console.",
 }
 
 // kindAnswers is the one answer for each kind of Tencent failure, whatever
@@ -202,6 +213,9 @@ func tencentHTTPError(te *tim.Error) *httpError {
 		he.Message += outcomeSentence(true)
 	case te.Kind == tim.KindRetryable || te.Kind == tim.KindTimeout || te.Kind == tim.KindUpstream:
 		he.Message += outcomeSentence(false)
+	}
+	if te.Code == 51013 {
+		he.Code = api.CodeNotInEdition
 	}
 	if te.Code != 0 {
 		he.Upstream = &api.Upstream{Code: te.Code, Info: te.Info}

@@ -7,6 +7,7 @@ const (
 	CodeInvalidArgument     = "invalid_argument"     // 400 (415 for a body that is not JSON)
 	CodeUnauthenticated     = "unauthenticated"      // 401
 	CodePermissionDenied    = "permission_denied"    // 403
+	CodeNotInEdition        = "not_in_edition"       // 403: the app's Tencent edition lacks the feature (51013)
 	CodeNotFound            = "not_found"            // 404
 	CodeConflict            = "conflict"             // 409, 412
 	CodeTooLarge            = "too_large"            // 413

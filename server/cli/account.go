@@ -283,8 +283,9 @@ func runAudit(args []string, getenv func(string) string, stdout, stderr io.Write
 type demoAccount struct{ name, password, about string }
 
 // demoScope is what the demo moderator may change: two communities and a
-// public group, so that refusals outside the scope can be tried too.
-var demoScope = api.Scope{Groups: []string{"@TGS#_trailhead", "@TGS#_yuexiang", "@TGS#2J4SZEAEL"}}
+// public group, and the members of the first (their conversation groups
+// and friend lists), so that refusals outside the scope can be tried too.
+var demoScope = api.Scope{Groups: []string{"@TGS#_trailhead", "@TGS#_yuexiang", "@TGS#2J4SZEAEL"}, MembersOf: []string{"@TGS#_trailhead"}}
 
 // demoMarker marks a data directory as demo mode's. Demo mode resets its
 // accounts' passwords and prints them, so it refuses a directory that holds

@@ -188,6 +188,11 @@ var codes = map[int]codeInfo{
 	51012: {KindConflict, "the pinned-conversation limit was reached", "", false},
 	51013: {KindPermission, "the app's edition does not include conversation groups and marks", "", false},
 
+	// Profiles (profile/portrait_get, 4xxxx).
+	40001: {KindInvalid, "a parameter is invalid", "", false},
+	40003: {KindNotFound, "the account does not exist", "To_Account", false},
+	40006: {KindRetryable, "Tencent had an internal error reading the profile", "", true},
+
 	// Friend lists (sns, 3xxxx).
 	30001: {KindInvalid, "a parameter is invalid", "", false},
 	30002: {KindPermission, "the SDKAppID is illegal", "", false},

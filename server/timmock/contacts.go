@@ -299,15 +299,19 @@ func (m *Mock) updateContactGroup(body []byte) (any, *tErr) {
 				adds = append(adds, k)
 			}
 		}
-		if e := m.checkGroupsExist(adds); e != nil {
-			return nil, e
-		}
+		// A conversation to add in a group that does not exist fails alone
+		// (51007 in its ContactResultItem); the others are made.
+		adds = slices.DeleteFunc(adds, func(k convKey) bool { return m.checkGroupsExist([]convKey{k}) != nil })
 		if u.countedAfter(adds) > MaxMarkedConvs {
 			return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
 		}
 		items := make([]map[string]any, 0, len(up.Items))
 		for _, it := range up.Items {
 			k, _ := it.ContactItem.key()
+			if e := m.checkGroupsExist([]convKey{k}); e != nil && it.ContactOptType == 1 {
+				items = append(items, map[string]any{"ContactOptType": it.ContactOptType, "ContactItem": k.item(), "ResultCode": e.Code, "ResultInfo": e.Info})
+				continue
+			}
 			c := u.conv(k)
 			if it.ContactOptType == 1 {
 				if !slices.Contains(c.groups, g.ID) {
@@ -499,15 +503,19 @@ func (m *Mock) markContact(body []byte) (any, *tErr) {
 			keys = append(keys, k)
 		}
 	}
-	if e := m.checkGroupsExist(keys); e != nil {
-		return nil, e
-	}
+	// A conversation in a group that does not exist fails alone (51007 in
+	// its ResultItem); the others are marked.
+	keys = slices.DeleteFunc(keys, func(k convKey) bool { return m.checkGroupsExist([]convKey{k}) != nil })
 	if u.countedAfter(keys) > MaxMarkedConvs {
 		return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
 	}
 	results := make([]map[string]any, 0, len(req.Items))
 	for _, it := range req.Items {
 		k, _ := it.ContactItem.key()
+		if e := m.checkGroupsExist([]convKey{k}); e != nil {
+			results = append(results, map[string]any{"OptType": it.OptType, "ContactItem": k.item(), "ResultCode": e.Code, "ResultInfo": e.Info})
+			continue
+		}
 		c := u.conv(k)
 		if it.OptType&1 != 0 {
 			for _, b := range it.SetMark {

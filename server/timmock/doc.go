@@ -154,8 +154,17 @@
 //     account parameters are 70402. create_group accepts a custom GroupId not
 //     yet used (10021 when it is), and a Community's custom ID must start with
 //     "@TGS#_".
-//   - A conversation in a group that does not exist (create, add, mark) is
-//     51007: its GroupID cannot be mapped.
+//   - A conversation in a group that does not exist is 51007: its GroupID
+//     cannot be mapped. create_contact_group fails as a whole; mark_contact
+//     and update_contact_group's adds fail that conversation alone (51007 in
+//     its ResultItem / ContactResultItem) and make the others.
+//   - Standard marks: imdesk uses bit positions 0 star, 1 unread, 2 fold,
+//     3 hide — the client SDK's values 1, 2, 4, 8 as positions (value =
+//     1 << position); StandardMark "1001" is star and hide.
+//   - get_group_member_info pages with Offset (Community: Next) and Limit
+//     ≤ 200 (default 100); the owner comes first. portrait_get takes ≤ 100
+//     accounts and models Tag_Profile_IM_Nick and Tag_Profile_IM_Image; an
+//     account not imported fails alone (40003).
 //   - The "ErrorDisplay" field is sent by the sns and recentcontact families.
 //
 // # Codes only a fault reaches

@@ -131,6 +131,7 @@ const (
 	famContact
 	famSNS
 	famAccount
+	famProfile
 )
 
 // paramCode is the family's "invalid parameter" code.
@@ -142,6 +143,8 @@ func (f family) paramCode() int {
 		return 30001
 	case famAccount:
 		return 70402
+	case famProfile:
+		return 40001
 	}
 	return 10004
 }
@@ -159,33 +162,35 @@ func (f family) adminCode() int {
 }
 
 var commands = map[string]command{
-	"group_open_attr_http_svc/get_group_attr":  {famGroup, 200, (*Mock).getGroupAttr},
-	"group_open_http_svc/modify_group_attr":    {famGroup, 200, (*Mock).modifyGroupAttr},
-	"group_open_http_svc/set_group_attr":       {famGroup, 200, (*Mock).setGroupAttr},
-	"group_open_http_svc/delete_group_attr":    {famGroup, 200, (*Mock).deleteGroupAttr},
-	"group_open_http_svc/clear_group_attr":     {famGroup, 200, (*Mock).clearGroupAttr},
-	"group_open_http_svc/get_appid_group_list": {famGroup, 1, (*Mock).getAppIDGroupList},
-	"group_open_http_svc/get_group_info":       {famGroup, 200, (*Mock).getGroupInfo},
-	"group_open_http_svc/create_group":         {famGroup, 200, (*Mock).createGroup},
-	"group_open_http_svc/get_role_in_group":    {famGroup, 200, (*Mock).getRoleInGroup},
-	"recentcontact/create_contact_group":       {famContact, 200, (*Mock).createContactGroup},
-	"recentcontact/update_contact_group":       {famContact, 200, (*Mock).updateContactGroup},
-	"recentcontact/del_contact_group":          {famContact, 200, (*Mock).delContactGroup},
-	"recentcontact/get_contact_group":          {famContact, 200, (*Mock).getContactGroup},
-	"recentcontact/search_contact_group":       {famContact, 200, (*Mock).searchContactGroup},
-	"recentcontact/mark_contact":               {famContact, 200, (*Mock).markContact},
-	"sns/group_add":                            {famSNS, 200, (*Mock).snsGroupAdd},
-	"sns/group_delete":                         {famSNS, 200, (*Mock).snsGroupDelete},
-	"sns/group_get":                            {famSNS, 200, (*Mock).snsGroupGet},
-	"sns/friend_add":                           {famSNS, 200, (*Mock).friendAdd},
-	"sns/friend_import":                        {famSNS, 200, (*Mock).friendImport},
-	"sns/friend_get":                           {famSNS, 200, (*Mock).friendGet},
-	"sns/friend_check":                         {famSNS, 200, (*Mock).friendCheck},
-	"sns/friend_update":                        {famSNS, 200, (*Mock).friendUpdate},
-	"recentcontact/get_list":                   {famContact, 200, (*Mock).getRecentList},
-	"im_open_login_svc/account_check":          {famAccount, 100, (*Mock).accountCheck},
-	"im_open_login_svc/account_import":         {famAccount, 200, (*Mock).accountImport},
-	"im_open_login_svc/multiaccount_import":    {famAccount, 200, (*Mock).multiAccountImport},
+	"group_open_attr_http_svc/get_group_attr":   {famGroup, 200, (*Mock).getGroupAttr},
+	"group_open_http_svc/modify_group_attr":     {famGroup, 200, (*Mock).modifyGroupAttr},
+	"group_open_http_svc/set_group_attr":        {famGroup, 200, (*Mock).setGroupAttr},
+	"group_open_http_svc/delete_group_attr":     {famGroup, 200, (*Mock).deleteGroupAttr},
+	"group_open_http_svc/clear_group_attr":      {famGroup, 200, (*Mock).clearGroupAttr},
+	"group_open_http_svc/get_appid_group_list":  {famGroup, 1, (*Mock).getAppIDGroupList},
+	"group_open_http_svc/get_group_info":        {famGroup, 200, (*Mock).getGroupInfo},
+	"group_open_http_svc/create_group":          {famGroup, 200, (*Mock).createGroup},
+	"group_open_http_svc/get_role_in_group":     {famGroup, 200, (*Mock).getRoleInGroup},
+	"group_open_http_svc/get_group_member_info": {famGroup, 200, (*Mock).getGroupMemberInfo},
+	"profile/portrait_get":                      {famProfile, 100, (*Mock).getPortrait},
+	"recentcontact/create_contact_group":        {famContact, 200, (*Mock).createContactGroup},
+	"recentcontact/update_contact_group":        {famContact, 200, (*Mock).updateContactGroup},
+	"recentcontact/del_contact_group":           {famContact, 200, (*Mock).delContactGroup},
+	"recentcontact/get_contact_group":           {famContact, 200, (*Mock).getContactGroup},
+	"recentcontact/search_contact_group":        {famContact, 200, (*Mock).searchContactGroup},
+	"recentcontact/mark_contact":                {famContact, 200, (*Mock).markContact},
+	"sns/group_add":                             {famSNS, 200, (*Mock).snsGroupAdd},
+	"sns/group_delete":                          {famSNS, 200, (*Mock).snsGroupDelete},
+	"sns/group_get":                             {famSNS, 200, (*Mock).snsGroupGet},
+	"sns/friend_add":                            {famSNS, 200, (*Mock).friendAdd},
+	"sns/friend_import":                         {famSNS, 200, (*Mock).friendImport},
+	"sns/friend_get":                            {famSNS, 200, (*Mock).friendGet},
+	"sns/friend_check":                          {famSNS, 200, (*Mock).friendCheck},
+	"sns/friend_update":                         {famSNS, 200, (*Mock).friendUpdate},
+	"recentcontact/get_list":                    {famContact, 200, (*Mock).getRecentList},
+	"im_open_login_svc/account_check":           {famAccount, 100, (*Mock).accountCheck},
+	"im_open_login_svc/account_import":          {famAccount, 200, (*Mock).accountImport},
+	"im_open_login_svc/multiaccount_import":     {famAccount, 200, (*Mock).multiAccountImport},
 }
 
 // maxBody bounds a request body; Tencent's own limit is not documented, and
