@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -49,6 +51,11 @@ type finderPage struct {
 	err        *api.Error
 	recent     []recentGroup
 	ctx        app.Context // the page's own: a retry button's stops dispatching once it is gone
+
+	index       api.GroupIndexStatus // how complete and fresh the server's index is
+	indexKnown  bool
+	refreshing  bool   // a refresh request is on its way
+	refreshNote string // what the last refresh request said
 }
 
 var finderTypes = []string{"Community", "Public", "Private", "ChatRoom", "AVChatRoom"}
@@ -99,6 +106,7 @@ func (p *finderPage) load(ctx app.Context) {
 				p.state, p.err = stateFailed, e
 			} else {
 				p.state, p.page = stateReady, page
+				p.index, p.indexKnown = page.Index, true
 			}
 		})
 	})
@@ -139,6 +147,88 @@ func (p *finderPage) previous(ctx app.Context, e app.Event) {
 	p.cursor = p.cursors[len(p.cursors)-1]
 	p.cursors = p.cursors[:len(p.cursors)-1]
 	p.load(ctx)
+}
+
+// refresh asks the server to read the group list now.
+func (p *finderPage) refresh(ctx app.Context, e app.Event) {
+	p.refreshing, p.refreshNote = true, ""
+	ctx.Async(func() {
+		r := callAPI("POST", "/api/v1/groups/refresh", struct{}{}, nil)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.refreshing = false
+			if needSignIn(ctx, r) {
+				return
+			}
+			var st api.GroupIndexStatus
+			if e := r.decode(&st); e != nil {
+				p.refreshNote = e.Message
+				return
+			}
+			p.index, p.refreshNote = st, msg.IndexRefreshStart
+			p.index.Reading = true
+		})
+	})
+}
+
+// indexLine says how complete and fresh the index is, e.g. "48,213 groups
+// indexed, refreshed 3 minutes ago; still reading the list…".
+func indexLine(st api.GroupIndexStatus, now time.Time) string {
+	when := msg.IndexNever
+	if !st.Refreshed.IsZero() {
+		switch ago := now.Sub(st.Refreshed); {
+		case ago < time.Minute:
+			when = msg.IndexJustNow
+		case ago < time.Hour:
+			when = fmt.Sprintf(msg.IndexMinutesAgo, int(ago/time.Minute))
+		case ago < 48*time.Hour:
+			when = fmt.Sprintf(msg.IndexHoursAgo, int(ago/time.Hour))
+		default:
+			when = fmt.Sprintf(msg.IndexDaysAgo, int(ago/(24*time.Hour)))
+		}
+	}
+	line := fmt.Sprintf(msg.IndexStatus, thousands(st.Indexed), when)
+	if st.Refreshed.IsZero() && st.Total > st.Indexed {
+		line = fmt.Sprintf(msg.IndexOf, thousands(st.Indexed), thousands(st.Total), when)
+	}
+	if st.Reading {
+		line += msg.IndexReading
+	}
+	return line
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func (p *finderPage) indexStatus() app.UI {
+	if !p.indexKnown {
+		return app.Div().Class("index-status")
+	}
+	st := p.index
+	wait := !st.RefreshAfter.IsZero() && st.RefreshAfter.After(time.Now())
+	note := p.refreshNote
+	if note == "" && wait {
+		note = fmt.Sprintf(msg.IndexRefreshAt, st.RefreshAfter.Local().Format("15:04"))
+	}
+	return app.Div().Class("index-status").Body(
+		app.P().ID("index-status").Role("status").Text(indexLine(st, time.Now())),
+		app.If(st.CanRefresh, func() app.UI {
+			b := app.Button().Class("button button-quiet").Type("button").Text(msg.IndexRefresh).
+				Disabled(st.Reading || wait || p.refreshing).OnClick(p.refresh)
+			if note != "" {
+				b = b.Aria("describedby", "index-note")
+			}
+			return b
+		}),
+		app.If(st.CanRefresh && note != "", func() app.UI {
+			return app.P().ID("index-note").Class("hint").Text(note)
+		}),
+	)
 }
 
 func editorURL(id string) string { return pathGroup + "?id=" + url.QueryEscape(id) }
@@ -186,8 +276,19 @@ func (p *finderPage) Render() app.UI {
 			),
 			app.Button().Class("button").Type("submit").Text(msg.FinderFind),
 		),
+		p.indexStatus(),
 		p.results(),
 	)
+}
+
+func (p *finderPage) resultsCount() string {
+	switch {
+	case p.page.TotalAtLeast:
+		return fmt.Sprintf(msg.FinderResultsMore, p.page.Total)
+	case p.page.Total == 1:
+		return msg.FinderResult1
+	}
+	return fmt.Sprintf(msg.FinderResults, p.page.Total)
 }
 
 func (p *finderPage) results() app.UI {
@@ -198,12 +299,8 @@ func (p *finderPage) results() app.UI {
 	if len(p.page.Groups) == 0 {
 		return app.Div().Body(app.P().Class("empty").Role("status").Text(msg.FinderNone), hidden)
 	}
-	count := fmt.Sprintf(msg.FinderResults, p.page.Total)
-	if p.page.Total == 1 {
-		count = msg.FinderResult1
-	}
 	return app.Section().Aria("labelledby", "results-title").Body(
-		app.H2().ID("results-title").Class("results-count").Role("status").Text(count),
+		app.H2().ID("results-title").Class("results-count").Role("status").Text(p.resultsCount()),
 		hidden,
 		app.Ul().Class("group-list").Body(app.Range(p.page.Groups).Slice(func(i int) app.UI {
 			g := p.page.Groups[i]

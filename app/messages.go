@@ -40,26 +40,39 @@ type catalogue struct {
 	SigningIn       string
 	SignInThrottled string // %d seconds
 
-	FinderTitle      string
-	FinderIntro      string
-	FinderSearch     string
-	FinderSearchHint string
-	FinderType       string
-	FinderAllTypes   string
-	FinderFind       string
-	FinderRecent     string
-	FinderResults    string // %d total
-	FinderResult1    string
-	FinderHidden     string
-	FinderNone       string
-	FinderNext       string
-	FinderPrevious   string
-	ColName          string
-	ColID            string
-	ColType          string
-	ColMembers       string
-	GroupTypes       map[string]string
-	ReadOnlyGroup    string
+	FinderTitle       string
+	FinderIntro       string
+	FinderSearch      string
+	FinderSearchHint  string
+	FinderType        string
+	FinderAllTypes    string
+	FinderFind        string
+	FinderRecent      string
+	FinderResults     string // %d total
+	FinderResult1     string
+	FinderHidden      string
+	FinderNone        string
+	FinderNext        string
+	FinderPrevious    string
+	FinderResultsMore string // %d counted; there are more
+	IndexStatus       string // %s groups indexed (formatted), %s when refreshed
+	IndexOf           string // %s indexed, %s Tencent's total (while the first reading runs)
+	IndexNever        string
+	IndexReading      string
+	IndexJustNow      string
+	IndexMinutesAgo   string // %d
+	IndexHoursAgo     string // %d
+	IndexDaysAgo      string // %d
+	IndexRefresh      string
+	IndexRefreshAt    string // %s time of day
+	IndexRefreshBusy  string
+	IndexRefreshStart string
+	ColName           string
+	ColID             string
+	ColType           string
+	ColMembers        string
+	GroupTypes        map[string]string
+	ReadOnlyGroup     string
 
 	EditorTitle         string // %s group name
 	EditorBack          string
@@ -291,24 +304,37 @@ var english = catalogue{
 	SigningIn:       "Signing in…",
 	SignInThrottled: "Too many sign-in attempts. Try again in %d seconds.",
 
-	FinderTitle:      "Group attributes",
-	FinderIntro:      "Find a group by its ID or name, then open it to see and change its attributes.",
-	FinderSearch:     "Group ID or name",
-	FinderSearchHint: "For example @TGS#_trailhead or Hikers",
-	FinderType:       "Group type",
-	FinderAllTypes:   "All types",
-	FinderFind:       "Find",
-	FinderRecent:     "Recently opened on this device",
-	FinderResults:    "%d groups found",
-	FinderResult1:    "1 group found",
-	FinderHidden:     "Some groups that match are outside your account's scope and are not shown.",
-	FinderNone:       "No group matches. Check the ID or try part of the name.",
-	FinderNext:       "Next page",
-	FinderPrevious:   "Previous page",
-	ColName:          "Name",
-	ColID:            "Group ID",
-	ColType:          "Type",
-	ColMembers:       "Members",
+	FinderTitle:       "Group attributes",
+	FinderIntro:       "Find a group by its ID or name, then open it to see and change its attributes.",
+	FinderSearch:      "Group ID or name",
+	FinderSearchHint:  "For example @TGS#_trailhead or Hikers",
+	FinderType:        "Group type",
+	FinderAllTypes:    "All types",
+	FinderFind:        "Find",
+	FinderRecent:      "Recently opened on this device",
+	FinderResults:     "%d groups found",
+	FinderResult1:     "1 group found",
+	FinderHidden:      "Some groups that match are outside your account's scope and are not shown.",
+	FinderNone:        "No group matches. Check the ID or try part of the name.",
+	FinderNext:        "Next page",
+	FinderPrevious:    "Previous page",
+	FinderResultsMore: "More than %d groups found; add to the search to narrow it",
+	IndexStatus:       "%s groups indexed, %s",
+	IndexOf:           "%s of %s groups indexed, %s",
+	IndexNever:        "the first reading is not finished",
+	IndexReading:      "; still reading the list…",
+	IndexJustNow:      "refreshed just now",
+	IndexMinutesAgo:   "refreshed %d minutes ago",
+	IndexHoursAgo:     "refreshed %d hours ago",
+	IndexDaysAgo:      "refreshed %d days ago",
+	IndexRefresh:      "Refresh the list",
+	IndexRefreshAt:    "The list can be refreshed again at %s.",
+	IndexRefreshBusy:  "The list is being read now; new groups appear as it goes.",
+	IndexRefreshStart: "Reading the list now; new groups appear within a few minutes.",
+	ColName:           "Name",
+	ColID:             "Group ID",
+	ColType:           "Type",
+	ColMembers:        "Members",
 	// Tencent's old and new names of a type show alike.
 	GroupTypes: map[string]string{"Private": "Private (Work)", "Work": "Private (Work)", "Public": "Public", "ChatRoom": "Chat room (Meeting)",
 		"Meeting": "Chat room (Meeting)", "AVChatRoom": "Live (AVChatRoom)", "Community": "Community"},

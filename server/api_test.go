@@ -232,6 +232,7 @@ func escape(id string) string { return strings.ReplaceAll(id, "#", "%23") }
 
 func TestFindGroups(t *testing.T) {
 	e := newEnv(t)
+	e.indexGroups()
 	list := func(b *browser, query string) api.GroupPage {
 		t.Helper()
 		w := b.do("GET", "/api/v1/groups"+query, nil)
@@ -243,8 +244,8 @@ func TestFindGroups(t *testing.T) {
 		return p
 	}
 	admin := e.signIn("admin")
-	if p := list(admin, ""); p.Total != 9 || len(p.Groups) != 9 {
-		t.Fatalf("admin sees %d groups", p.Total)
+	if p := list(admin, ""); p.Total != 9 || len(p.Groups) != 9 || p.Index.Indexed != 9 || p.Index.Refreshed.IsZero() || !p.Index.CanRefresh {
+		t.Fatalf("admin sees %d groups, index %+v", p.Total, p.Index)
 	}
 	if p := list(admin, "?type=Community"); p.Total != 3 {
 		t.Fatalf("communities: %d", p.Total)
@@ -252,17 +253,20 @@ func TestFindGroups(t *testing.T) {
 	if p := list(admin, "?query=%E8%AF%BB%E4%B9%A6"); p.Total != 1 || p.Groups[0].ID != community2 { // 读书
 		t.Fatalf("search by Chinese name: %+v", p)
 	}
-	if p := list(admin, "?query=tgs%232j4"); p.Total != 1 || p.Groups[0].ID != public {
-		t.Fatalf("search by id: %+v", p)
+	if p := list(admin, "?query=%40TGS%232J4"); p.Total != 1 || p.Groups[0].ID != public {
+		t.Fatalf("search by id prefix: %+v", p)
 	}
 	p := list(admin, "?limit=4")
-	if len(p.Groups) != 4 || p.NextCursor != "4" {
+	if len(p.Groups) != 4 || p.NextCursor == "" {
 		t.Fatalf("page 1: %+v", p)
 	}
 	p2 := list(admin, "?limit=4&cursor="+p.NextCursor)
 	p3 := list(admin, "?limit=4&cursor="+p2.NextCursor)
 	if len(p2.Groups) != 4 || len(p3.Groups) != 1 || p3.NextCursor != "" {
 		t.Fatalf("paging: %d %d %q", len(p2.Groups), len(p3.Groups), p3.NextCursor)
+	}
+	if w := admin.do("GET", "/api/v1/groups?cursor=%25%25", nil); w.Code != 400 {
+		t.Fatalf("bad cursor: %d", w.Code)
 	}
 	mod := e.signIn("mod")
 	p = list(mod, "")

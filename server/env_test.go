@@ -121,6 +121,7 @@ func newEnvWith(t *testing.T, files fstest.MapFS, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv.index.sleep = c.Sleep
 	ctx := context.Background()
 	for _, a := range []struct {
 		name, role string
@@ -165,6 +166,15 @@ func (e *env) beforeRead(n int, f func()) {
 	e.hookMu.Lock()
 	e.hookAt, e.readHook = e.reads+n, f
 	e.hookMu.Unlock()
+}
+
+// indexGroups runs one round of the group crawler to its end, as the
+// background crawler would.
+func (e *env) indexGroups() {
+	e.t.Helper()
+	if err := e.srv.index.round(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // browser is one client of the panel: it keeps the session cookie and

@@ -2,79 +2,20 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 )
-
-// groupIndex is the list of the app's groups with their names, types and
-// member counts, for the finder. Tencent allows one get_appid_group_list a
-// second, so the list is kept for a while instead of being fetched per
-// search; a group created meanwhile appears at the next refresh, and
-// GET /groups/{id} always asks Tencent.
-type groupIndex struct {
-	tim *tim.Client
-	now func() time.Time
-	ttl time.Duration
-
-	mu      sync.Mutex // held while refreshing, so one refresh serves all waiting callers
-	groups  []api.Group
-	fetched time.Time
-}
-
-const groupIndexTTL = 30 * time.Second
-
-// list returns every group, refreshing the index when it is stale.
-func (x *groupIndex) list(ctx context.Context) ([]api.Group, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.groups != nil && x.now().Sub(x.fetched) < x.ttl {
-		return x.groups, nil
-	}
-	var ids []string
-	var next uint64
-	for {
-		page, err := x.tim.GetAppIDGroupList(ctx, tim.GetAppIDGroupListRequest{Next: next})
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range page.GroupIDList {
-			ids = append(ids, g.GroupID)
-		}
-		if next = page.Next; next == 0 {
-			break
-		}
-	}
-	groups := make([]api.Group, 0, len(ids))
-	for chunk := range slices.Chunk(ids, 50) {
-		info, err := x.tim.GetGroupInfo(ctx, tim.GetGroupInfoRequest{GroupIDList: chunk,
-			ResponseFilter: &tim.ResponseFilter{GroupBaseInfoFilter: []string{"Type", "Name", "MemberNum"}}})
-		if err != nil {
-			return nil, err
-		}
-		for _, gi := range info.GroupInfo {
-			if gi.ErrorCode == 0 {
-				groups = append(groups, groupFromInfo(gi))
-			}
-		}
-	}
-	x.groups, x.fetched = groups, x.now()
-	return groups, nil
-}
-
-// forget drops the cached list, e.g. after a test changes the groups.
-func (x *groupIndex) forget() {
-	x.mu.Lock()
-	x.groups = nil
-	x.mu.Unlock()
-}
 
 func groupFromInfo(gi tim.GroupInfo) api.Group {
 	return api.Group{ID: gi.GroupID, Type: gi.Type, Name: gi.Name, MemberCount: gi.MemberNum, Operations: api.OperationsFor(gi.Type)}
@@ -86,21 +27,26 @@ const (
 )
 
 // handleGroups serves GET /api/v1/groups?query=&type=&cursor=&limit=: the
-// groups the caller may see whose ID or name contains the query
-// (case-insensitively), of the given type, a page at a time.
+// groups the caller may see whose name contains the query (in any script,
+// any case) or whose ID starts with it, of the given type, a page at a
+// time in ID order. It reads the panel's index of the groups, never the
+// whole list from Tencent; only an exact group ID the index does not hold
+// yet is asked of Tencent, and then added.
 func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
-	c := callerOf(r.Context())
+	ctx, c := r.Context(), callerOf(r.Context())
 	q := r.URL.Query()
-	query := strings.ToLower(strings.TrimSpace(q.Get("query")))
-	typ := q.Get("type")
-	offset, limit := 0, defaultPageSize
+	query := strings.TrimSpace(q.Get("query"))
+	search := sqlite.GroupSearch{Text: query, Limit: defaultPageSize}
+	if typ := q.Get("type"); typ != "" {
+		search.Types = groupTypeNames(typ)
+	}
 	if v := q.Get("cursor"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
+		after, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil || len(after) == 0 {
 			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "cursor", Message: "The page cursor is not valid; start again from the first page."})
 			return
 		}
-		offset = n
+		search.After = string(after)
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -108,52 +54,99 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "limit", Message: "The page size must be 1 to 100."})
 			return
 		}
-		limit = n
+		search.Limit = n
 	}
-	all, err := s.groups.list(r.Context())
+	if !c.SeesEverything() {
+		search.Only = append([]string{}, c.Scope.Groups...)
+	}
+	limit := search.Limit
+	search.Limit++ // one more says whether there is a next page
+	found, total, err := s.db.SearchGroups(ctx, search)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	var match []api.Group
-	hidden := 0
-	for _, g := range all {
-		if typ != "" && !sameGroupType(g.Type, typ) {
-			continue
+	if search.After == "" && s.index.mayLookUp(query) && c.SeesGroup(query) && !slices.ContainsFunc(found, func(g sqlite.IndexedGroup) bool { return g.ID == query }) {
+		// An exact ID works before the index has it.
+		g, err := s.index.lookup(ctx, query)
+		if err != nil {
+			// The index's answer still stands; Tencent is asked again at
+			// the next search.
+			s.log.Warn("finder: look up an exact group ID", "group", query, "err", err)
 		}
-		if query != "" && !strings.Contains(strings.ToLower(g.ID), query) && !strings.Contains(strings.ToLower(g.Name), query) {
-			continue
+		if g != nil {
+			if found, total, err = s.db.SearchGroups(ctx, search); err != nil {
+				s.writeAPIError(w, r, err)
+				return
+			}
 		}
-		if !c.SeesGroup(g.ID) {
-			hidden++ // counted, never named: the moderator learns only that the scope hides some
-			continue
-		}
-		g.CanEdit = c.Writes(access.GroupAttributes)
-		match = append(match, g)
 	}
-	page := api.GroupPage{Groups: []api.Group{}, Total: len(match), Hidden: hidden}
-	if offset < len(match) {
-		end := min(offset+limit, len(match))
-		page.Groups = match[offset:end]
-		if end < len(match) {
-			page.NextCursor = strconv.Itoa(end)
+	page := api.GroupPage{Groups: []api.Group{}, Total: total, Index: s.index.Status()}
+	if search.Only != nil {
+		// Counted, never named: the moderator learns only that the scope
+		// hides some matches.
+		all := search
+		all.Only, all.After, all.Limit = nil, "", 1
+		_, everywhere, err := s.db.SearchGroups(ctx, all)
+		if err != nil {
+			s.writeAPIError(w, r, err)
+			return
 		}
+		page.Hidden = max(everywhere-total, 0)
+	}
+	if total > sqlite.MaxCountedMatches {
+		page.Total, page.TotalAtLeast = sqlite.MaxCountedMatches, true
+	}
+	page.Index.CanRefresh = mayRefreshIndex(c)
+	for i, g := range found {
+		if i == limit {
+			page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(found[i-1].ID))
+			break
+		}
+		page.Groups = append(page.Groups, api.Group{ID: g.ID, Type: g.Type, Name: g.Name, MemberCount: g.MemberCount,
+			Operations: api.OperationsFor(g.Type), CanEdit: c.Writes(access.GroupAttributes)})
 	}
 	writeJSON(w, http.StatusOK, page)
 }
 
-// sameGroupType treats the old and new names of a type alike.
-func sameGroupType(a, b string) bool {
-	canon := func(t string) string {
-		switch t {
-		case "Work":
-			return "Private"
-		case "Meeting":
-			return "ChatRoom"
-		}
-		return t
+// mayRefreshIndex: admins and moderators may ask for a new reading of the
+// group list; viewers only look.
+func mayRefreshIndex(c *caller) bool { return c.Role == api.RoleAdmin || c.Role == api.RoleModerator }
+
+// handleRefreshGroups serves POST /api/v1/groups/refresh: start reading the
+// group list now instead of at the next scheduled round. At most one
+// request every five minutes is honoured, and none while a reading runs.
+func (s *Server) handleRefreshGroups(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r.Context())
+	if !mayRefreshIndex(c) {
+		s.writeAPIError(w, r, errViewerReadOnly)
+		return
 	}
-	return canon(a) == canon(b)
+	retryAt, err := s.index.Refresh()
+	switch {
+	case errors.Is(err, errRefreshRunning):
+		s.writeAPIError(w, r, newError(http.StatusConflict, api.CodeConflict, "The group list is being read now."))
+		return
+	case errors.Is(err, errRefreshTooSoon):
+		wait := int(math.Ceil(retryAt.Sub(s.now()).Seconds()))
+		s.writeAPIError(w, r, &httpError{Status: http.StatusTooManyRequests, Code: api.CodeRateLimited, RetryAfter: max(wait, 1),
+			Message: fmt.Sprintf("The group list was refreshed moments ago; it can be refreshed again at %s.", retryAt.UTC().Format("15:04 UTC"))})
+		return
+	}
+	st := s.index.Status()
+	st.CanRefresh = true
+	writeJSON(w, http.StatusAccepted, st)
+}
+
+// groupTypeNames lists a type's old and new names alike.
+func groupTypeNames(t string) []string {
+	switch t {
+	case "Private", "Work":
+		return []string{"Private", "Work"}
+	case "ChatRoom", "Meeting":
+		return []string{"ChatRoom", "Meeting"}
+	}
+	return []string{t}
 }
 
 // groupInfo fetches one group from Tencent.

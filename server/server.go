@@ -49,7 +49,7 @@ type Server struct {
 	sessions   *sessionStore
 	throttle   *throttle
 	hosts      hostSet // the Host names served
-	groups     *groupIndex
+	index      *groupCrawler // the finder's index of the app's groups
 	members    *membership // Tencent's group membership, for scopes of "members of"
 	targets    keyedMutex  // one change at a time per group or user
 	metrics    *Metrics
@@ -94,7 +94,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
-		groups:   &groupIndex{tim: o.Tencent, now: o.Now, ttl: groupIndexTTL},
+		index:    newGroupCrawler(o.DB, o.Tencent, o.Logger, o.Now),
 		members:  newMembership(o.Tencent, o.Now),
 		metrics:  o.Metrics,
 	}
@@ -146,6 +146,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/session", false, s.handleWhoAmI},
 		{"DELETE", "/api/v1/session", false, s.handleSignOut},
 		{"GET", "/api/v1/groups", false, s.handleGroups},
+		{"POST", "/api/v1/groups/refresh", false, s.handleRefreshGroups},
 		{"GET", "/api/v1/groups/{groupID}", false, s.handleGroup},
 		{"GET", "/api/v1/groups/{groupID}/attributes", false, s.handleGetAttributes},
 		{"PATCH", "/api/v1/groups/{groupID}/attributes", false, s.handlePatchAttributes},
@@ -290,6 +291,7 @@ func (s *Server) Open() error {
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.checkpoints(ctx, every)
+	s.index.Start()
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
@@ -337,6 +339,7 @@ func (s *Server) Close(ctx context.Context) error {
 		return nil
 	}
 	err := s.http.Shutdown(ctx)
+	s.index.Stop()
 	if s.metricsSrv != nil {
 		err = errors.Join(err, s.metricsSrv.Shutdown(ctx))
 	}

@@ -8,6 +8,7 @@ package api
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -103,6 +104,25 @@ type GroupPage struct {
 	NextCursor string  `json:"nextCursor,omitempty"`
 	Total      int     `json:"total"`
 	Hidden     int     `json:"hidden,omitempty"` // groups that match but are outside the caller's scope
+	// TotalAtLeast: there are more matches than Total; counting them all
+	// would cost more than the search.
+	TotalAtLeast bool             `json:"totalAtLeast,omitempty"`
+	Index        GroupIndexStatus `json:"index"`
+}
+
+// GroupIndexStatus says how complete and how fresh the panel's index of the
+// app's groups is: the finder searches the index, which the panel reads
+// from Tencent in the background.
+type GroupIndexStatus struct {
+	Indexed   int       `json:"indexed"`            // groups with a name and type in the index
+	Listed    int       `json:"listed"`             // groups in the index, described or not yet
+	Total     int       `json:"total"`              // groups Tencent counted on the last page read
+	Refreshed time.Time `json:"refreshed,omitzero"` // when the last full reading ended; zero: none yet
+	Reading   bool      `json:"reading"`            // the list is being read now
+	// CanRefresh: the caller may ask for a new reading; RefreshAfter, when
+	// set, is the time from which it may (readings are rate-limited).
+	CanRefresh   bool      `json:"canRefresh"`
+	RefreshAfter time.Time `json:"refreshAfter,omitzero"`
 }
 
 // Error is the body of every API error: {"error": {...}}.

@@ -262,6 +262,7 @@ func runMock(args []string, stdout, stderr io.Writer) int {
 	demo := fs.Bool("demo", false, "load the built-in demo data (after --seed, if both)")
 	control := fs.Bool("control", false, "enable the fault-injection control endpoint under /control/")
 	basic := fs.Bool("basic", false, "simulate a basic-edition app (conversation groups refused with 51013)")
+	groups := fs.Int("groups", 0, "add this many synthetic groups (CJK and Latin names, every type), after --seed and --demo")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -296,6 +297,12 @@ func runMock(args []string, stdout, stderr io.Writer) int {
 		if err := m.Seed(timmock.Demo()); err != nil {
 			fmt.Fprintf(stderr, "imdesk mock: --demo: %v\n", err)
 			return 1
+		}
+	}
+	if *groups != 0 {
+		if err := m.Seed(&timmock.Seed{Generate: *groups}); err != nil {
+			fmt.Fprintf(stderr, "imdesk mock: --groups: %v\n", err)
+			return 2
 		}
 	}
 	srv, err := m.Listen(*addr, *control)

@@ -33,6 +33,10 @@ const FileName = "imdesk.db"
 type DB struct {
 	db  *sql.DB
 	now func() time.Time
+	// search is a pool of connections for the finder's searches: in WAL
+	// mode readers do not wait for the writer, so a search is not held up
+	// behind the group crawler's writes on db's one connection.
+	search *sql.DB
 
 	// auditKey chains new audit entries with HMAC-SHA256; nil: plain
 	// SHA-256, for tools that only read a log without keyed entries.
@@ -82,11 +86,21 @@ func Open(dataDir string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
 	}
 	_ = os.Chmod(path, 0o600)
+	search, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)&_pragma=cache_size(-32768)")
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open %s for searches: %w", path, err)
+	}
+	search.SetMaxOpenConns(4)
+	d.search = search
 	return d, nil
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.search.Close()
+	return d.db.Close()
+}
 
 // Ping checks that the database answers, for /readyz.
 func (d *DB) Ping(ctx context.Context) error {

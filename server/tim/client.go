@@ -221,7 +221,11 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 		if attempt >= c.cfg.Attempts || !c.mayRetry(o, last) || ctx.Err() != nil {
 			break
 		}
-		if err := c.cfg.Sleep(ctx, c.backoff(attempt)); err != nil {
+		wait := c.backoff(attempt)
+		if last.Code == codeTooFrequent {
+			wait = time.Second // Tencent's window: the next one has room
+		}
+		if err := c.cfg.Sleep(ctx, wait); err != nil {
 			break
 		}
 	}
@@ -297,6 +301,11 @@ func (c *Client) mayRetry(o op, e *Error) bool {
 	switch {
 	case e.MaybeApplied:
 		return false
+	case e.Code == codeTooFrequent:
+		// A read refused as too frequent changed nothing: it waits a
+		// window and repeats. A write is not repeated behind the
+		// moderator's back.
+		return !o.mutates
 	case e.Code != 0:
 		return retryableCode(e.Code) && o.repeatable
 	case e.notSent:
@@ -392,6 +401,9 @@ func (c *Client) attempt(ctx context.Context, o op, body []byte, resp any) *Erro
 }
 
 var errNotEnvelope = errors.New("not a REST envelope")
+
+// codeTooFrequent is Tencent's "REST API call frequency over limit".
+const codeTooFrequent = 60007
 
 // transportError classifies a failed exchange. A request that never left
 // (the connection was refused) may always be retried; otherwise a call that

@@ -130,3 +130,43 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// A read that meets 60007 despite the limiter waits one window and repeats;
+// a write refused the same way is not repeated behind the caller's back.
+func TestTooFrequentRead(t *testing.T) {
+	const tooFrequent = `{"ActionStatus":"FAIL","ErrorCode":60007,"ErrorInfo":"REST API call frequency over limit"}`
+	ctx := context.Background()
+	for _, c := range []struct {
+		name  string
+		call  func(*Client) error
+		calls int
+		slept []time.Duration
+		fails bool
+	}{
+		{"read waits a second and repeats", func(c *Client) error { _, err := c.GetGroupAttr(ctx, "@TGS#x"); return err }, 2, []time.Duration{time.Second}, false},
+		{"write is not repeated", func(c *Client) error { return c.ModifyGroupAttr(ctx, "@TGS#x", []Attr{{"k", "v"}}) }, 1, nil, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, n := scripted(t, tooFrequent, ok)
+			client, ft := newFakeClient(t, h)
+			err := c.call(client)
+			if c.fails {
+				wantKind(t, err, KindRateLimited, 60007)
+			} else if err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if int(n.Load()) != c.calls {
+				t.Fatalf("%d calls reached the server, want %d", n.Load(), c.calls)
+			}
+			var waits []time.Duration
+			for _, d := range ft.Slept() {
+				if d >= time.Second {
+					waits = append(waits, d)
+				}
+			}
+			if len(waits) != len(c.slept) {
+				t.Fatalf("slept %v, want the window waits %v", ft.Slept(), c.slept)
+			}
+		})
+	}
+}

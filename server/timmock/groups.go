@@ -268,10 +268,13 @@ func (m *Mock) getAppIDGroupList(body []byte) (any, *tErr) {
 	if req.GroupType != "" && !knownType(req.GroupType) && req.GroupType != "BChatRoom" {
 		return nil, fail(10004, fmt.Sprintf("invalid parameter: unknown GroupType %q", req.GroupType))
 	}
-	var ids []string
-	for _, id := range m.order {
-		if req.GroupType == "" || sameType(m.groups[id].Type, req.GroupType) {
-			ids = append(ids, id)
+	ids := m.order
+	if req.GroupType != "" {
+		ids = nil
+		for _, id := range m.order {
+			if sameType(m.groups[id].Type, req.GroupType) {
+				ids = append(ids, id)
+			}
 		}
 	}
 	// Next is the position after the last group returned; 0 means the end.

@@ -99,3 +99,43 @@ func TestCreateGroup(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { e.wantCode(create, c.body, c.want) })
 	}
 }
+
+// Generated groups: every one listed once across pages of the largest
+// Limit, with names Tencent would accept, every type, and the type filter.
+func TestGenerateAndPageAll(t *testing.T) {
+	e := newEnv(t)
+	const list = "group_open_http_svc/get_appid_group_list"
+	if err := e.mock.Seed(&Seed{Generate: 25000}); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	next, pages := 0.0, 0
+	for {
+		e.clock.Advance(time.Second)
+		out := e.mustOK(list, map[string]any{"Limit": MaxAppIDGroupLimit, "Next": next})
+		pages++
+		for _, g := range out["GroupIdList"].([]any) {
+			id := g.(map[string]any)["GroupId"].(string)
+			if seen[id] {
+				t.Fatalf("%s listed twice", id)
+			}
+			seen[id] = true
+		}
+		if next = out["Next"].(float64); next == 0 {
+			break
+		}
+	}
+	if len(seen) != 25007 || pages != 3 {
+		t.Fatalf("%d groups in %d pages, want 25007 in 3", len(seen), pages)
+	}
+	for id, g := range e.mock.groups {
+		if !validGroupID(id) || g.Name == "" || len(g.Name) > MaxGroupNameBytes || !knownType(g.Type) {
+			t.Fatalf("generated group %q %q %q", id, g.Name, g.Type)
+		}
+	}
+	e.clock.Advance(time.Second)
+	out := e.mustOK(list, map[string]any{"GroupType": "Community"})
+	if n := out["TotalCount"].(float64); n < 25000/7 || n > 25000/7+2 {
+		t.Fatalf("Communities: %v", n)
+	}
+}

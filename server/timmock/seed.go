@@ -20,6 +20,10 @@ type Seed struct {
 	ConversationGroups []SeedConvGroup  `json:"conversationGroups,omitempty"`
 	Marks              []SeedMark       `json:"marks,omitempty"`
 	Conversations      []SeedRecent     `json:"conversations,omitempty"`
+	// Generate adds this many synthetic groups after the listed ones (names
+	// mixing CJK and Latin, every type, no members): a compact way to seed
+	// an app with up to millions of groups.
+	Generate int `json:"generate,omitempty"`
 }
 
 // SeedRecent puts a conversation in a user's conversation list, with the
@@ -153,6 +157,9 @@ func (m *Mock) Seed(s *Seed) error {
 			}
 			grp.writes = nil // seeding does not spend the group's write budget
 		}
+	}
+	if err := m.generate(s.Generate); err != nil {
+		return err
 	}
 	for _, f := range s.Friends {
 		item := map[string]any{"To_Account": f.Friend, "AddSource": "AddSource_Type_Seed", "GroupName": f.Lists}

@@ -1,0 +1,209 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
+	"github.com/imdesk/imdesk/server/timmock"
+)
+
+// finderPage reads one page of the finder, failing the test on anything
+// but 200 and a body that decodes.
+func finderPage(t *testing.T, b *browser, query string) api.GroupPage {
+	t.Helper()
+	w := b.do("GET", "/api/v1/groups"+query, nil)
+	if w.Code != 200 {
+		t.Fatalf("GET groups%s: %d %s", query, w.Code, w.Body)
+	}
+	var p api.GroupPage
+	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func pageIDs(p api.GroupPage) []string {
+	ids := []string{}
+	for _, g := range p.Groups {
+		ids = append(ids, g.ID)
+	}
+	return ids
+}
+
+// Before the index has a group, its exact ID still finds it (asked of
+// Tencent, then kept); a group the index holds but Tencent no longer has
+// leaves at the end of a round.
+func TestFinderIndexFreshness(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := e.signIn("admin")
+	if p := finderPage(t, admin, ""); p.Total != 0 || p.Index.Indexed != 0 || !p.Index.Refreshed.IsZero() {
+		t.Fatalf("before any reading: %+v", p)
+	}
+	p := finderPage(t, admin, "?query="+escape(public))
+	if !slices.Equal(pageIDs(p), []string{public}) || p.Groups[0].Name == "" {
+		t.Fatalf("exact ID before the index has it: %+v", p)
+	}
+	if p := finderPage(t, admin, "?query="+escape("@TGS#nothere")); p.Total != 0 {
+		t.Fatalf("unknown ID: %+v", p)
+	}
+	// A group dismissed since an earlier reading.
+	st, err := e.db.GroupIndexState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.PutGroup(ctx, st.Round, sqlite.IndexedGroup{ID: "@TGS#dismissed", Name: "Old club", Type: "Public"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.FinishGroupRound(ctx, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if p := finderPage(t, admin, "?query=Old+club"); p.Total != 1 {
+		t.Fatalf("dismissed group before the reading: %+v", p)
+	}
+	e.indexGroups()
+	if p := finderPage(t, admin, "?query=Old+club"); p.Total != 0 {
+		t.Fatalf("dismissed group after the reading: %+v", p)
+	}
+	if p := finderPage(t, admin, ""); p.Total != 9 || p.Index.Indexed != 9 || p.Index.Listed != 9 || p.Index.Reading {
+		t.Fatalf("after the reading: %d groups, %+v", p.Total, p.Index)
+	}
+}
+
+// The cursor is the last ID shown: a group added before it while paging
+// neither repeats nor shifts the next page.
+func TestFinderCursorStable(t *testing.T) {
+	e := newEnv(t)
+	e.indexGroups()
+	admin := e.signIn("admin")
+	first := finderPage(t, admin, "?limit=3")
+	if err := e.db.PutGroup(context.Background(), 2, sqlite.IndexedGroup{ID: "@TGS#0000", Name: "New", Type: "Public"}); err != nil {
+		t.Fatal(err)
+	}
+	second := finderPage(t, admin, "?limit=3&cursor="+first.NextCursor)
+	all := finderPage(t, admin, "?limit=100")
+	want := pageIDs(all)[1+3 : 1+6] // after the new first group and the first page
+	if got := pageIDs(second); !slices.Equal(got, want) {
+		t.Fatalf("second page %v, want %v", got, want)
+	}
+}
+
+// A restart resumes the round from the stored cursor: the pages already
+// read are not read again.
+func TestFinderCrawlResumes(t *testing.T) {
+	e := newEnv(t)
+	e.srv.index.pageSize = 4
+	ctx := context.Background()
+	// The first page of round 1 was stored before the restart.
+	first, err := e.srv.tim.GetAppIDGroupList(ctx, tim.GetAppIDGroupListRequest{Limit: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, g := range first.GroupIDList {
+		ids = append(ids, g.GroupID)
+	}
+	if err := e.db.ListGroups(ctx, 1, ids, first.Next, first.TotalCount); err != nil {
+		t.Fatal(err)
+	}
+	before := e.mock.Calls("get_appid_group_list")
+	e.indexGroups()
+	if n := e.mock.Calls("get_appid_group_list") - before; n != 2 {
+		t.Fatalf("%d list pages read after the restart, want the remaining 2 of 3", n)
+	}
+	if all, described, err := e.db.CountGroups(ctx); err != nil || all != 9 || described != 9 {
+		t.Fatalf("index holds %d groups, %d described (%v)", all, described, err)
+	}
+}
+
+// Who may ask for a reading, and how often.
+func TestRefreshGroups(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name, account string
+		advance       time.Duration
+		status        int
+		retryAfter    string
+	}{
+		{"viewer may not", "viewer", 0, 403, ""},
+		{"moderator may", "mod", 0, 202, ""},
+		{"not again within 5 minutes", "admin", time.Minute, 429, "240"},
+		{"again after 5 minutes", "admin", 4 * time.Minute, 202, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e.clock.Advance(c.advance)
+			w := e.signIn(c.account).do("POST", "/api/v1/groups/refresh", "{}")
+			if w.Code != c.status || w.Header().Get("Retry-After") != c.retryAfter {
+				t.Fatalf("%d Retry-After %q: %s", w.Code, w.Header().Get("Retry-After"), w.Body)
+			}
+			if w.Code == 202 {
+				var st api.GroupIndexStatus
+				if err := json.Unmarshal(w.Body.Bytes(), &st); err != nil {
+					t.Fatal(err)
+				}
+				if st.RefreshAfter.IsZero() {
+					t.Fatalf("status without the next allowed refresh: %+v", st)
+				}
+			}
+		})
+	}
+}
+
+// The crawl at Tencent's real limits, on real time: several list pages and
+// info calls, while a moderator reads too, and Tencent (the mock, with its
+// limits on) never answers 60007.
+func TestCrawlAtRealLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes a few seconds of real time")
+	}
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey})
+	if err := m.Seed(&timmock.Seed{Generate: 400}); err != nil {
+		t.Fatal(err)
+	}
+	ms := httptest.NewServer(m.Handler(false))
+	t.Cleanup(func() { m.Close(); ms.Close() })
+	logs := &syncBuffer{}
+	client, err := tim.New(tim.Config{BaseURL: ms.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	crawler := newGroupCrawler(db, client, slog.New(slog.NewTextHandler(logs, nil)), time.Now)
+	crawler.pageSize = 100 // four list pages, one a second
+	ctx := context.Background()
+	done := make(chan error, 1)
+	go func() { done <- crawler.round(ctx) }()
+	// A moderator's reads meanwhile.
+	for i := range 20 {
+		if _, err := client.GetGroupInfo(ctx, tim.GetGroupInfoRequest{GroupIDList: []string{fmt.Sprintf("@TGS#%d", i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if all, described, err := db.CountGroups(ctx); err != nil || all != 400 || described != 400 {
+		t.Fatalf("index holds %d groups, %d described (%v)", all, described, err)
+	}
+	if n := m.Calls("get_appid_group_list"); n != 4 {
+		t.Fatalf("%d list calls, want 4", n)
+	}
+	if strings.Contains(logs.String(), "60007") {
+		t.Fatalf("Tencent refused a call as too frequent:\n%s", logs)
+	}
+}

@@ -1,0 +1,359 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// IndexedGroup is one group of the finder's index.
+type IndexedGroup struct {
+	ID          string
+	Name        string
+	Type        string
+	MemberCount int
+	Owner       string
+}
+
+// GroupIndexState is where the crawl of the app's groups stands.
+type GroupIndexState struct {
+	Round     int64     // the crawl round under way (the first is 1)
+	Next      uint64    // get_appid_group_list's cursor in this round; 0 before its first page
+	ListDone  bool      // this round's list has been read to its end
+	Started   time.Time // when this round began; zero before it has
+	Refreshed time.Time // when the last round finished; zero if none has
+	Total     int       // Tencent's TotalCount on the last page read
+}
+
+// GroupIndexState returns the crawl's state.
+func (d *DB) GroupIndexState(ctx context.Context) (GroupIndexState, error) {
+	var s GroupIndexState
+	var next, started, refreshed int64
+	err := d.db.QueryRowContext(ctx, `SELECT round, next, list_done, started, refreshed, total FROM group_index_state`).
+		Scan(&s.Round, &next, &s.ListDone, &started, &refreshed, &s.Total)
+	if err != nil {
+		return s, fmt.Errorf("read the group index state: %w", err)
+	}
+	s.Next = uint64(next)
+	s.Started, s.Refreshed = unixOrZero(started), unixOrZero(refreshed)
+	return s, nil
+}
+
+func unixOrZero(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+// StartGroupRound records that the current round began at now, unless it
+// already had (a restart resumes the round it was in).
+func (d *DB) StartGroupRound(ctx context.Context, now time.Time) error {
+	_, err := d.db.ExecContext(ctx, `UPDATE group_index_state SET started = ? WHERE started = 0`, now.Unix())
+	return err
+}
+
+// ListGroups records one page of get_appid_group_list: each group is named
+// by the round (so it is not dismissed at the round's end) and a new one is
+// added, pending its description. The page is written in transactions of
+// listChunk groups, so that searches are not held up behind one long write;
+// the cursor for the next page is stored with the last of them, so a
+// restart goes on from the page after it (or reads a half-stored page
+// again, which changes nothing).
+func (d *DB) ListGroups(ctx context.Context, round int64, ids []string, next uint64, total int) error {
+	for start := 0; start == 0 || start < len(ids); start += listChunk {
+		chunk := ids[start:min(start+listChunk, len(ids))]
+		last := start+listChunk >= len(ids)
+		if err := d.listChunk(ctx, round, chunk, last, next, total); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const listChunk = 1000
+
+func (d *DB) listChunk(ctx context.Context, round int64, ids []string, last bool, next uint64, total int) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO group_index(id, listed_round) VALUES (?, ?)
+		ON CONFLICT(id) DO UPDATE SET listed_round = excluded.listed_round`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, id := range ids {
+		if _, err := stmt.ExecContext(ctx, id, round); err != nil {
+			return fmt.Errorf("index group %s: %w", id, err)
+		}
+	}
+	if last {
+		done := 0
+		if next == 0 {
+			done = 1
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE group_index_state SET next = ?, list_done = ?, total = ?`, int64(next), done, total); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// PendingGroups returns up to n groups listed but not yet described.
+func (d *DB) PendingGroups(ctx context.Context, n int) ([]string, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id FROM group_index WHERE info_round < listed_round LIMIT ?`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// DescribeGroups stores what get_group_info said of groups in round, and
+// removes the groups it said no longer exist.
+func (d *DB) DescribeGroups(ctx context.Context, round int64, groups []IndexedGroup, gone []string) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := putGroups(ctx, tx, round, groups); err != nil {
+		return err
+	}
+	for _, id := range gone {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM group_index WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("drop group %s: %w", id, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// PutGroup adds or updates one group, described now: a group found by its
+// exact ID before the crawl reached it.
+func (d *DB) PutGroup(ctx context.Context, round int64, g IndexedGroup) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := putGroups(ctx, tx, round, []IndexedGroup{g}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// DropGroup removes a group Tencent says does not exist.
+func (d *DB) DropGroup(ctx context.Context, id string) error {
+	_, err := d.db.ExecContext(ctx, `DELETE FROM group_index WHERE id = ?`, id)
+	return err
+}
+
+func putGroups(ctx context.Context, tx *sql.Tx, round int64, groups []IndexedGroup) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO group_index(id, name, type, member_count, owner, listed_round, info_round)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, member_count = excluded.member_count,
+			owner = excluded.owner, listed_round = max(listed_round, excluded.listed_round), info_round = excluded.info_round`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, g := range groups {
+		if _, err := stmt.ExecContext(ctx, g.ID, g.Name, g.Type, g.MemberCount, g.Owner, round, round); err != nil {
+			return fmt.Errorf("index group %s: %w", g.ID, err)
+		}
+	}
+	return nil
+}
+
+// FinishGroupRound ends the current round once its list is read and every
+// group it named is described: groups the round did not list were
+// dismissed and are removed, and the next round starts from the first page.
+func (d *DB) FinishGroupRound(ctx context.Context, now time.Time) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM group_index WHERE listed_round < (SELECT round FROM group_index_state)`); err != nil {
+		return fmt.Errorf("drop dismissed groups: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE group_index_state SET round = round + 1, next = 0, list_done = 0, started = 0, refreshed = ?`, now.Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// CountGroups returns how many groups the index holds, and how many of them
+// are described (have a name and type).
+func (d *DB) CountGroups(ctx context.Context) (all, described int, err error) {
+	err = d.db.QueryRowContext(ctx, `SELECT count(*), count(*) - (SELECT count(*) FROM group_index WHERE info_round < listed_round) FROM group_index`).Scan(&all, &described)
+	return all, described, err
+}
+
+// GroupSearch is a finder query.
+type GroupSearch struct {
+	Text  string   // part of the name (any script), or the start of the ID
+	Types []string // any of these types; empty: all
+	After string   // the last ID of the page before (keyset cursor)
+	Limit int
+	// Only, when not nil, restricts the search to these IDs (a moderator's
+	// scope).
+	Only []string
+}
+
+// MaxCountedMatches bounds the count of matches a search reports: counting
+// every match of a common word among a million groups costs more than the
+// page itself.
+const MaxCountedMatches = 1000
+
+// ftsDriveMax is the number of name matches from which a search walks the
+// groups in ID order instead of letting the matches drive it.
+const ftsDriveMax = MaxCountedMatches + 1
+
+// minTrigram is the shortest text the trigram index can look up; shorter
+// text is matched by scanning names in ID order.
+const minTrigram = 3
+
+// SearchGroups returns a page of the groups matching s, in ID order, and
+// how many match (at most MaxCountedMatches+1, meaning "more").
+func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, int, error) {
+	var conds []string
+	var args []any
+	from := "group_index g"
+	// counted, when not zero, is the count already known: a common name
+	// with no other filter has more matches than are counted.
+	counted := 0
+	if text := strings.TrimSpace(s.Text); text != "" {
+		prefixEnd := text + string(utf8.MaxRune)
+		match := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+		rare := false
+		if utf8.RuneCountInString(text) >= minTrigram {
+			// The trigram index finds the matches in the order of its row
+			// numbers and can stop early: counting up to ftsDriveMax is cheap.
+			var n int
+			if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ? LIMIT ?)`,
+				match, ftsDriveMax).Scan(&n); err != nil {
+				return nil, 0, fmt.Errorf("search group names: %w", err)
+			}
+			rare = n < ftsDriveMax
+			if !rare && len(s.Types) == 0 && s.Only == nil {
+				counted = MaxCountedMatches + 1
+			}
+		}
+		if rare {
+			// Few matches: they drive the query, and sorting them by ID is
+			// cheap. The ID range adds the groups whose ID starts so.
+			from = `(SELECT rowid AS r FROM group_index_names WHERE group_index_names MATCH ?
+				UNION SELECT rowid FROM group_index WHERE id >= ? AND id < ?) m CROSS JOIN group_index g ON g.rowid = m.r`
+			args = append(args, match, text, prefixEnd)
+		} else {
+			// Text too short for trigrams, or common: walking the groups in
+			// ID order finds a page of matches after a few thousand rows,
+			// where sorting every match would read them all.
+			conds = append(conds, `(g.name LIKE ? ESCAPE '\' OR (g.id >= ? AND g.id < ?))`)
+			args = append(args, "%"+likeEscaper.Replace(text)+"%", text, prefixEnd)
+		}
+	}
+	if len(s.Types) > 0 {
+		conds = append(conds, "g.type IN ("+strings.TrimSuffix(strings.Repeat("?,", len(s.Types)), ",")+")")
+		for _, t := range s.Types {
+			args = append(args, t)
+		}
+	}
+	if s.Only != nil {
+		only, err := json.Marshal(s.Only)
+		if err != nil {
+			return nil, 0, err
+		}
+		conds = append(conds, "g.id IN (SELECT value FROM json_each(?))")
+		args = append(args, string(only))
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	total := counted
+	if total == 0 {
+		// Count the matches, up to the cap.
+		countArgs := append(append([]any{}, args...), MaxCountedMatches+1)
+		if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+where+` LIMIT ?)`, countArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count groups: %w", err)
+		}
+	}
+	pageWhere := where
+	pageArgs := append([]any{}, args...)
+	if s.After != "" {
+		if pageWhere == "" {
+			pageWhere = " WHERE g.id > ?"
+		} else {
+			pageWhere += " AND g.id > ?"
+		}
+		pageArgs = append(pageArgs, s.After)
+	}
+	pageArgs = append(pageArgs, s.Limit)
+	rows, err := d.search.QueryContext(ctx, `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM `+from+pageWhere+` ORDER BY g.id LIMIT ?`, pageArgs...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search groups: %w", err)
+	}
+	defer rows.Close()
+	var out []IndexedGroup
+	for rows.Next() {
+		var g IndexedGroup
+		if err := rows.Scan(&g.ID, &g.Name, &g.Type, &g.MemberCount, &g.Owner); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, g)
+	}
+	return out, total, rows.Err()
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// FillGroupIndex writes groups straight into the index as described in the
+// current round, in transactions of batch rows: for benchmarks that need a
+// large index without crawling it.
+func (d *DB) FillGroupIndex(ctx context.Context, groups func(yield func(IndexedGroup) bool), batch int) error {
+	st, err := d.GroupIndexState(ctx)
+	if err != nil {
+		return err
+	}
+	var buf []IndexedGroup
+	flush := func() error {
+		tx, err := d.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := putGroups(ctx, tx, st.Round, buf); err != nil {
+			return err
+		}
+		buf = buf[:0]
+		return tx.Commit()
+	}
+	for g := range groups {
+		if buf = append(buf, g); len(buf) >= batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(buf) > 0 {
+		return flush()
+	}
+	return nil
+}
