@@ -403,7 +403,7 @@ var english = catalogue{
 	AuditZone:      "Times are in your time zone, %s.",
 	AuditActor:     "Account (or part of its name)",
 	AuditAction:    "Action",
-	AuditTarget:    "Group or user ID",
+	AuditTarget:    "Group or user ID (or part of it)",
 	AuditOutcome:   "Outcome",
 	AuditSince:     "From (date)",
 	AuditUntil:     "Until (including that day)",

@@ -24,7 +24,7 @@ func TestFinderIndex(t *testing.T) {
 
 	check(t, s.page.GetByLabel("Group ID or name").Fill("享读书"), "search a CJK substring")
 	check(t, s.button("Find").Click(), "find")
-	check(t, expect.Locator(s.page.GetByText("1 groups found")).ToBeVisible(), "one match")
+	check(t, expect.Locator(s.page.GetByText("1 group found")).ToBeVisible(), "one match")
 	check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "悦享读书会"})).ToBeVisible(), "the reading club")
 
 	// A group made in Tencent after the index was read.

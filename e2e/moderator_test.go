@@ -259,7 +259,7 @@ func TestAuditSearch(t *testing.T) {
 		s.visit("/audit")
 		s.openFilters()
 		check(t, s.page.GetByLabel("Account").Fill("MOD"), "part of the account")
-		check(t, s.page.GetByLabel("Group ID").Fill("_trailhead"), "part of the group ID")
+		check(t, s.page.GetByLabel("Group or user ID").Fill("_trailhead"), "part of the group ID")
 		today := time.Now().In(time.FixedZone("Shanghai", 8*3600)).Format(time.DateOnly)
 		check(t, s.page.GetByLabel("Until").Fill(today), "until today")
 		check(t, s.button("Apply filters").Click(), "apply")
