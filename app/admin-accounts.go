@@ -1,9 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"net/url"
-	"time"
+	"slices"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -12,11 +12,12 @@ import (
 
 // accountsPage is the admin's list of panel accounts: who they are, what
 // they may do, whether they are signed in; and the actions on each.
+//
+// Buttons in the list name their account in data-arg, read at the click:
+// go-app keeps an element's old handler across renders, so nothing may
+// depend on what a handler captured.
 type accountsPage struct {
-	app.Compo
-
-	state  viewState
-	err    *api.Error
+	base
 	list   []api.Account
 	notice string
 
@@ -25,97 +26,63 @@ type accountsPage struct {
 	shown   *api.OneTimePassword // a one-time password being shown, once
 	busy    bool
 	actErr  *api.Error
-
-	// ctx is the page's own context. Answers to an action are dispatched
-	// through it: go-app drops a dispatch whose source element is gone, and
-	// the form or dialog an action came from is gone by then.
-	ctx app.Context
+	// pendingName is the account the change on its way is about.
+	pendingName string
 }
 
 // pendingAction is a destructive action the admin must confirm.
 type pendingAction struct {
-	text, label string
-	run         func()
+	action, account string // "reset" or "disable"
+}
+
+// accountForm adds an account or changes one: its role and its scope,
+// picked with the group finder (groups, members of groups) and a checked
+// user ID — never typed group IDs.
+type accountForm struct {
+	existing *api.Account // nil when adding
+	name     string
+	role     string
+	scope    api.Scope
+
+	query    string      // the group finder's search
+	found    []api.Group // its results
+	finding  bool
+	userID   string
+	userErr  string
+	checking string // the user ID being checked
+	err      *api.Error
+}
+
+func newAccountForm(a *api.Account) *accountForm {
+	f := &accountForm{role: api.RoleModerator, scope: api.Scope{}.Normalise()}
+	if a != nil {
+		f.existing, f.name, f.role, f.scope = a, a.Name, a.Role, a.Scope.Normalise()
+	}
+	return f
 }
 
 func (p *accountsPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.Admin.AccountsTitle + " · " + msg.AppName)
+	ctx.Page().SetTitle(title(message("Admin.AccountsTitle")))
 }
 
 func (p *accountsPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle(msg.Admin.AccountsTitle + " · " + msg.AppName)
+	p.begin(ctx)
+	ctx.Page().SetTitle(title(message("Admin.AccountsTitle")))
 	if !app.IsServer {
-		p.ctx = ctx
-		p.load()
+		p.load(p, "accounts", "/api/v1/accounts")
 	}
-}
-
-func (p *accountsPage) load() {
-	p.state, p.err = stateLoading, nil
-	ctx := p.ctx
-	ctx.Async(func() {
-		r := callAPI("GET", "/api/v1/accounts", nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, r) {
-				return
-			}
-			var list []api.Account
-			if e := r.decode(&list); e != nil {
-				p.state, p.err = stateFailed, e
-				return
-			}
-			p.state, p.list = stateReady, list
-		})
-	})
 }
 
 func accountPath(name string) string { return "/api/v1/accounts/" + url.PathEscape(name) }
 
-// act calls the API for an action on an account and shows the result.
-func (p *accountsPage) act(method, path string, body any, done func(ctx app.Context, r response)) {
+// change calls the API for an action on an account; got shows the result
+// and loads the list again.
+func (p *accountsPage) change(what, method, path string, body any) {
 	p.busy, p.actErr, p.notice, p.confirm = true, nil, "", nil
-	ctx := p.ctx
-	ctx.Async(func() {
-		r := callAPI(method, path, body, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = false
-			if needSignIn(ctx, r) {
-				return
-			}
-			if !r.ok() {
-				p.actErr = r.err
-				return
-			}
-			done(ctx, r)
-			p.load()
-		})
-	})
+	p.send(p, what, method, path, body, nil)
 }
 
-func (p *accountsPage) showPassword(ctx app.Context, r response) {
-	var out api.OneTimePassword
-	if e := r.decode(&out); e != nil {
-		p.actErr = e
-		return
-	}
-	p.shown, p.form = &out, nil
-	ctx.Defer(func(app.Context) { focus("password-shown-title") })
-}
-
-// Handlers inside a list read which account they act on from the
-// button's data-account attribute at the time of the click: go-app keeps
-// an element's old handler when the new one comes from the same function
-// literal, so a handler that captured its account could act on another
-// once the list changes.
-
-// dataOf is the value of the clicked element's data-NAME attribute.
-func dataOf(ctx app.Context, name string) string {
-	return ctx.JSSrc().Call("closest", "[data-"+name+"]").Call("getAttribute", "data-"+name).String()
-}
-
-// clicked is the account a list button acts on.
-func (p *accountsPage) clicked(ctx app.Context) (api.Account, bool) {
-	name := dataOf(ctx, "account")
+func (p *accountsPage) account(name string) (api.Account, bool) {
 	for _, a := range p.list {
 		if a.Name == name {
 			return a, true
@@ -124,161 +91,326 @@ func (p *accountsPage) clicked(ctx app.Context) (api.Account, bool) {
 	return api.Account{}, false
 }
 
-func (p *accountsPage) edit(ctx app.Context, e app.Event) {
-	if a, ok := p.clicked(ctx); ok {
-		p.form = newAccountForm(&a)
-		ctx.Defer(func(app.Context) { focus("account-role") })
+func (p *accountsPage) got(ctx app.Context, what string, r response) {
+	if what == "accounts" {
+		p.fill(r, &p.list)
+		return
+	}
+	if what == "groups" || what == "user" {
+		p.gotScope(what, r)
+		return
+	}
+	p.busy = false
+	if !r.ok() {
+		p.actErr = r.err
+		return
+	}
+	switch what {
+	case "password":
+		var out api.OneTimePassword
+		if e := r.decode(&out); e != nil {
+			p.actErr = e
+			return
+		}
+		p.shown, p.form = &out, nil
+		focusLater(ctx, "password-shown-title")
+	case "ended":
+		p.notice = tr("Admin.AccountEnded", p.pendingName)
+	case "saved":
+		p.form, p.notice = nil, tr("Admin.AccountSaved", p.pendingName)
+	}
+	p.load(p, "accounts", "/api/v1/accounts")
+}
+
+func (p *accountsPage) act(ctx app.Context, e app.Event, name, arg string) {
+	if p.form != nil && p.formAct(ctx, name, arg) {
+		return
+	}
+	switch name {
+	case "retry":
+		p.load(p, "accounts", "/api/v1/accounts")
+	case "add":
+		p.form = newAccountForm(nil)
+		focusLater(ctx, "account-name")
+	case "edit":
+		if a, ok := p.account(arg); ok {
+			p.form = newAccountForm(&a)
+			focusLater(ctx, "account-role")
+		}
+	case "reset", "disable":
+		p.confirm = &pendingAction{action: name, account: arg}
+		focusLater(ctx, "confirm-title")
+	case "end-sessions":
+		p.pendingName = arg
+		p.change("ended", "DELETE", accountPath(arg)+"/sessions", nil)
+	case "enable":
+		enabled := false
+		p.pendingName = arg
+		p.change("saved", "PATCH", accountPath(arg), api.AccountUpdate{Disabled: &enabled})
+	case "confirm":
+		c := p.confirm
+		p.pendingName = c.account
+		if c.action == "reset" {
+			p.change("password", "POST", accountPath(c.account)+"/password", nil)
+		} else {
+			disabled := true
+			p.change("saved", "PATCH", accountPath(c.account), api.AccountUpdate{Disabled: &disabled})
+		}
+	case "cancel-confirm":
+		p.confirm = nil
+	case "copy":
+		if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() && p.shown != nil {
+			cb.Call("writeText", p.shown.Password)
+		}
+	case "shown-done":
+		p.shown = nil
 	}
 }
 
-func (p *accountsPage) resetPassword(ctx app.Context, e app.Event) {
-	a, ok := p.clicked(ctx)
-	if !ok {
-		return
-	}
-	p.ask(ctx, fmt.Sprintf(msg.Admin.ConfirmReset, a.Name), msg.Admin.AccountReset, func() {
-		p.act("POST", accountPath(a.Name)+"/password", nil, p.showPassword)
-	})
-}
-
-func (p *accountsPage) endSessions(ctx app.Context, e app.Event) {
-	a, ok := p.clicked(ctx)
-	if !ok {
-		return
-	}
-	p.act("DELETE", accountPath(a.Name)+"/sessions", nil, func(ctx app.Context, r response) {
-		p.notice = fmt.Sprintf(msg.Admin.AccountEnded, a.Name)
-	})
-}
-
-func (p *accountsPage) toggleDisabled(ctx app.Context, e app.Event) {
-	a, ok := p.clicked(ctx)
-	if !ok {
-		return
-	}
-	disabled := !a.Disabled
-	run := func() {
-		p.act("PATCH", accountPath(a.Name), api.AccountUpdate{Disabled: &disabled}, func(ctx app.Context, r response) {
-			p.notice = fmt.Sprintf(msg.Admin.AccountSaved, a.Name)
-		})
-	}
-	if !disabled {
-		run()
-		return
-	}
-	p.ask(ctx, fmt.Sprintf(msg.Admin.ConfirmDisable, a.Name), msg.Admin.AccountDisable, run)
-}
-
-// ask shows a confirmation before a destructive action.
-func (p *accountsPage) ask(ctx app.Context, text, label string, run func()) {
-	p.confirm = &pendingAction{text: text, label: label, run: run}
-	ctx.Defer(func(app.Context) { focus("confirm-title") })
-}
+var accountsView = &view{src: `<h1>{@Admin.AccountsTitle}</h1><p class="lead">{@Admin.AccountsIntro}</p>{0}{1}{2}{3}{4}`}
+var statusNote = &view{src: `<p class="alert alert-ok" role="status">{0}</p>`}
+var addAccountButton = &view{src: `<button class="button" type="button" on:click="add">{@Admin.AccountsAdd}</button>`}
 
 func (p *accountsPage) Render() app.UI {
+	var notice, form app.UI
+	if p.notice != "" {
+		notice = statusNote.ui(p, p.notice)
+	}
+	if p.form == nil {
+		form = addAccountButton.ui(p)
+	} else {
+		form = p.formView()
+	}
 	return newShell().Path(pathAccounts).Content(
-		app.H1().Text(msg.Admin.AccountsTitle),
-		app.P().Class("lead").Text(msg.Admin.AccountsIntro),
-		app.If(p.notice != "", func() app.UI { return app.P().Class("alert alert-ok").Role("status").Text(p.notice) }),
-		app.If(p.actErr != nil, func() app.UI { return errorView(p.actErr, nil) }),
-		app.If(p.form == nil, func() app.UI {
-			return app.Button().Class("button").Type("button").Text(msg.Admin.AccountsAdd).OnClick(func(ctx app.Context, e app.Event) {
-				p.form = newAccountForm(nil)
-				ctx.Defer(func(app.Context) { focus("account-name") })
-			})
-		}).Else(func() app.UI { return p.formView() }),
-		p.listView(),
-		p.dialogs(),
-	)
+		accountsView.uis(p, notice, errorView(p, p.actErr, false), form, p.listView(), p.dialogs())...)
 }
 
+var accountCard = &view{src: `<li class="account-card">
+  <h2>{0}</h2>
+  <p class="account-meta"><span class="tag">{1}</span>{2}{3}</p>
+  <p>{@Admin.AccountScope}: {4}</p>
+  <p class="account-meta">{5} · {@Admin.AccountSessions 6}</p>
+  <div class="actions">
+    <button class="button button-quiet" type="button" disabled={7} data-arg="{0}" on:click="edit">{@Admin.AccountEdit 0}</button>
+    <button class="button button-quiet" type="button" aria-label="{@Admin.AccountReset}: {0}" disabled={7} data-arg="{0}" on:click="reset">{@Admin.AccountReset}</button>
+    <button class="button button-quiet" type="button" aria-label="{@Admin.AccountEndSess}: {0}" disabled={8} data-arg="{0}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
+    <button class="{9}" type="button" aria-label="{10}: {0}" disabled={7} data-arg="{0}" on:click="{11}">{10}</button>
+  </div></li>`}
+var tagView = &view{src: `<span class="{0}">{1}</span>`}
+var accountListView = &view{src: `<ul class="account-list">{0}</ul>`}
+
 func (p *accountsPage) listView() app.UI {
-	if v := stateView(p.state, p.err, func(app.Context, app.Event) { p.load() }); v != nil {
+	if v := p.stateView(p); v != nil {
 		return v
 	}
 	if len(p.list) == 0 {
-		return app.P().Class("empty").Text(msg.Admin.AccountsNone)
+		return emptyNote.ui(p, message("Admin.AccountsNone"))
 	}
-	return app.Ul().Class("account-list").Body(app.Range(p.list).Slice(func(i int) app.UI {
-		a := p.list[i]
-		last := msg.Admin.AccountNeverIn
+	cards := make([]app.UI, len(p.list))
+	for i, a := range p.list {
+		last := message("Admin.AccountNeverIn")
 		if a.LastSignIn != nil {
-			last = fmt.Sprintf(msg.Admin.AccountLastIn, localTime(*a.LastSignIn))
+			last = tr("Admin.AccountLastIn", localTime(*a.LastSignIn))
 		}
-		return app.Li().Class("account-card").DataSet("account", a.Name).Body(
-			app.H2().Text(a.Name),
-			app.P().Class("account-meta").Body(
-				app.Span().Class("tag").Text(msg.Roles[a.Role]),
-				app.If(a.Disabled, func() app.UI { return app.Span().Class("tag tag-warn").Text(msg.Admin.AccountDisabled) }),
-				app.If(a.MustChangePassword, func() app.UI { return app.Span().Class("tag").Text(msg.Admin.AccountOneTime) }),
-			),
-			app.P().Text(msg.Admin.AccountScope+": "+a.ScopeWords),
-			app.P().Class("account-meta").Text(last+" · "+fmt.Sprintf(msg.Admin.AccountSessions, a.Sessions)),
-			app.Div().Class("actions").Body(
-				app.Button().Class("button button-quiet").Type("button").Text(fmt.Sprintf(msg.Admin.AccountEdit, a.Name)).
-					Disabled(p.busy).OnClick(p.edit),
-				app.Button().Class("button button-quiet").Type("button").Text(msg.Admin.AccountReset).
-					Aria("label", msg.Admin.AccountReset+": "+a.Name).Disabled(p.busy).OnClick(p.resetPassword),
-				app.Button().Class("button button-quiet").Type("button").Text(msg.Admin.AccountEndSess).
-					Aria("label", msg.Admin.AccountEndSess+": "+a.Name).Disabled(p.busy || a.Sessions == 0).OnClick(p.endSessions),
-				app.If(a.Disabled, func() app.UI {
-					return app.Button().Class("button button-quiet").Type("button").Text(msg.Admin.AccountEnable).
-						Aria("label", msg.Admin.AccountEnable+": "+a.Name).Disabled(p.busy).OnClick(p.toggleDisabled)
-				}).Else(func() app.UI {
-					return app.Button().Class("button button-danger").Type("button").Text(msg.Admin.AccountDisable).
-						Aria("label", msg.Admin.AccountDisable+": "+a.Name).Disabled(p.busy).OnClick(p.toggleDisabled)
-				}),
-			),
-		)
-	}))
+		toggle, toggleClass, toggleAct := message("Admin.AccountDisable"), "button button-danger", "disable"
+		if a.Disabled {
+			toggle, toggleClass, toggleAct = message("Admin.AccountEnable"), "button button-quiet", "enable"
+		}
+		cards[i] = accountCard.ui(p, a.Name, message("Roles."+a.Role),
+			when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
+			when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
+			a.ScopeWords, last, a.Sessions, p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, toggleAct)
+	}
+	return accountListView.ui(p, cards)
 }
+
+var adminDialog = &view{src: `<div class="dialog-backdrop"><div class="dialog" role="dialog" aria-modal="true" aria-labelledby="{0}">
+  <h2 id="{0}" tabindex="-1">{1}</h2>{2}</div></div>`}
+var shownBody = &view{src: `<p class="one-time-password"><code id="one-time-password">{0}</code></p><p>{@Admin.PasswordOnce 1}</p>
+  <div class="actions"><button class="button button-quiet" type="button" on:click="copy">{@Admin.PasswordCopy}</button>
+  <button class="button" type="button" on:click="shown-done">{@Admin.PasswordDone}</button></div>`}
+var confirmActionBody = &view{src: `<p>{0}</p><div class="actions">
+  <button class="button button-danger" type="button" on:click="confirm">{1}</button>
+  <button class="button button-quiet" type="button" on:click="cancel-confirm">{@Cancel}</button></div>`}
 
 // dialogs shows a confirmation, or a one-time password, over the page.
 func (p *accountsPage) dialogs() app.UI {
-	var title string
-	var body []app.UI
 	switch {
 	case p.shown != nil:
 		name := p.shown.Account.Name
-		title = fmt.Sprintf(msg.Admin.PasswordShown, name)
-		body = []app.UI{
-			app.P().Class("one-time-password").Body(app.Code().ID("one-time-password").Text(p.shown.Password)),
-			app.P().Text(fmt.Sprintf(msg.Admin.PasswordOnce, name)),
-			app.Div().Class("actions").Body(
-				app.Button().Class("button button-quiet").Type("button").Text(msg.Admin.PasswordCopy).OnClick(func(ctx app.Context, e app.Event) {
-					if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
-						cb.Call("writeText", p.shown.Password)
-					}
-				}),
-				app.Button().Class("button").Type("button").Text(msg.Admin.PasswordDone).OnClick(func(ctx app.Context, e app.Event) { p.shown = nil }),
-			),
-		}
+		return adminDialog.ui(p, "password-shown-title", tr("Admin.PasswordShown", name), shownBody.uis(p, p.shown.Password, name))
 	case p.confirm != nil:
-		title = msg.Admin.AccountsTitle
-		body = []app.UI{
-			app.P().Text(p.confirm.text),
-			app.Div().Class("actions").Body(
-				app.Button().Class("button button-danger").Type("button").Text(p.confirm.label).OnClick(func(ctx app.Context, e app.Event) { p.confirm.run() }),
-				app.Button().Class("button button-quiet").Type("button").Text(msg.Cancel).OnClick(func(ctx app.Context, e app.Event) { p.confirm = nil }),
-			),
+		text, label := tr("Admin.ConfirmReset", p.confirm.account), message("Admin.AccountReset")
+		if p.confirm.action == "disable" {
+			text, label = tr("Admin.ConfirmDisable", p.confirm.account), message("Admin.AccountDisable")
 		}
-	default:
-		return nil
+		return adminDialog.ui(p, "confirm-title", message("Admin.AccountsTitle"), confirmActionBody.uis(p, text, label))
 	}
-	id := "confirm-title"
-	if p.shown != nil {
-		id = "password-shown-title"
-	}
-	return app.Div().Class("dialog-backdrop").Body(
-		app.Div().Class("dialog").Role("dialog").Aria("modal", "true").Aria("labelledby", id).
-			Body(append([]app.UI{app.H2().ID(id).TabIndex(-1).Text(title)}, body...)...),
-	)
+	return nil
 }
 
-// localTime shows a time in the browser's time zone, naming the zone.
-func localTime(t time.Time) string {
-	if app.IsServer {
-		return t.UTC().Format("2006-01-02 15:04 UTC")
+// formAct handles the account form's events; false when name is not one.
+func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
+	f := p.form
+	switch name {
+	case "form-name":
+		f.name = value(ctx)
+	case "form-role":
+		f.role = value(ctx)
+	case "form-cancel":
+		p.form = nil
+	case "form-submit":
+		scope := f.scope.Normalise()
+		if f.existing == nil {
+			p.pendingName = strings.TrimSpace(f.name)
+			p.change("password", "POST", "/api/v1/accounts", api.AccountNew{Name: p.pendingName, Role: f.role, Scope: scope})
+			return true
+		}
+		role := f.role
+		p.pendingName = f.existing.Name
+		p.change("saved", "PATCH", accountPath(f.existing.Name), api.AccountUpdate{Role: &role, Scope: &scope})
+	case "scope-all":
+		f.scope.All = checked(ctx)
+	case "scope-query":
+		f.query = value(ctx)
+	case "scope-find":
+		f.finding, f.err = true, nil
+		p.send(p, "groups", "GET", "/api/v1/groups?limit=8&query="+url.QueryEscape(strings.TrimSpace(f.query)), nil, nil)
+	case "scope-user":
+		f.userID = value(ctx)
+	case "scope-add-user":
+		id := strings.TrimSpace(f.userID)
+		if fe := api.CheckUserID(id); fe != nil {
+			f.userErr = fe.Message
+			return true
+		}
+		f.checking = id
+		p.send(p, "user", "GET", "/api/v1/users/"+url.PathEscape(id), nil, nil)
+	case "scope-remove":
+		list, item, _ := strings.Cut(arg, ":")
+		l := f.listOf(list)
+		*l = slices.DeleteFunc(*l, func(s string) bool { return s == item })
+	case "scope-add":
+		list, id, _ := strings.Cut(arg, ":")
+		if l := f.listOf(list); !slices.Contains(*l, id) {
+			*l = append(*l, id)
+		}
+	default:
+		return false
 	}
-	return t.Local().Format("2006-01-02 15:04 MST")
+	return true
+}
+
+func (p *accountsPage) gotScope(what string, r response) {
+	f := p.form
+	if f == nil {
+		return
+	}
+	switch what {
+	case "groups":
+		f.finding = false
+		var page api.GroupPage
+		if e := r.decode(&page); e != nil {
+			f.err = e
+			return
+		}
+		f.found = page.Groups
+	case "user":
+		id := f.checking
+		switch {
+		case r.status == 404:
+			f.userErr = tr("Admin.ScopeNoUser", id)
+		case !r.ok():
+			f.userErr = r.err.Message
+		default:
+			f.userErr, f.userID = "", ""
+			if !slices.Contains(f.scope.Users, id) {
+				f.scope.Users = append(f.scope.Users, id)
+			}
+		}
+	}
+}
+
+// listOf is the scope's list a data-arg names.
+func (f *accountForm) listOf(id string) *[]string {
+	switch id {
+	case "scope-groups":
+		return &f.scope.Groups
+	case "scope-members":
+		return &f.scope.MembersOf
+	}
+	return &f.scope.Users
+}
+
+var accountFormView = &view{src: `<section class="panel account-form" aria-labelledby="account-form-title">
+  <h2 id="account-form-title">{0}</h2>
+  <form class="form" on:submit="form-submit">
+    {1}
+    <div class="field"><label for="account-role">{@Admin.AccountRole}</label><select id="account-role" on:change="form-role">{2}</select></div>
+    {3}
+    <div class="actions">
+      <button class="button" type="submit" disabled={4} aria-busy={4}>{5}</button>
+      <button class="button button-quiet" type="button" on:click="form-cancel">{@Cancel}</button>
+    </div>
+  </form></section>`}
+var accountNameField = &view{src: `<div class="field"><label for="account-name">{@Admin.AccountName}</label>
+  <input id="account-name" type="text" required value="{0}" autocapitalize="none" autocomplete="off" spellcheck="false" on:input="form-name"></div>`}
+
+func (p *accountsPage) formView() app.UI {
+	f := p.form
+	heading, submit := message("Admin.AccountsAdd"), message("Admin.AccountCreate")
+	var nameField app.UI
+	if f.existing != nil {
+		heading, submit = tr("Admin.AccountEdit", f.existing.Name), message("Admin.AccountSave")
+	} else {
+		nameField = accountNameField.ui(p, f.name)
+	}
+	roles := make([]app.UI, len(api.Roles))
+	for i, r := range api.Roles {
+		roles[i] = optionView.ui(p, r, f.role == r, message("Roles."+r))
+	}
+	return accountFormView.ui(p, heading, nameField, roles, p.scopeView(), p.busy, submit)
+}
+
+var scopeView = &view{src: `<fieldset class="scope"><legend>{@Admin.AccountScope}</legend>
+  <label class="checkbox"><input type="checkbox" id="scope-all" checked={0} on:change="scope-all"><span>{@Admin.ScopeAll}</span></label>{1}</fieldset>`}
+var scopeParts = &view{src: `<div>{0}{1}{2}
+  <div class="field"><label for="scope-find">{@Admin.ScopeFindGroup}</label>
+    <div class="inline"><input id="scope-find" type="search" placeholder="{@Admin.ScopeFindHint}" value="{3}" autocomplete="off" on:input="scope-query">
+    <button class="button button-quiet" type="button" disabled={4} on:click="scope-find">{@Admin.ScopeFind}</button></div></div>
+  {5}<ul class="scope-found">{6}</ul>
+  <div class="field"><label for="scope-user">{@Admin.ScopeUserID}</label>
+    <div class="inline"><input id="scope-user" type="text" value="{7}" autocapitalize="none" autocomplete="off" aria-describedby="scope-user-error" on:input="scope-user">
+    <button class="button button-quiet" type="button" on:click="scope-add-user">{@Admin.ScopeAddUser}</button></div>
+    <p id="scope-user-error" class="field-error" role="alert">{8}</p></div>
+</div>`}
+var scopeList = &view{src: `<div class="scope-list"><h3 id="{0}">{1}</h3>{2}<ul class="chips" aria-labelledby="{0}">{3}</ul></div>`}
+var scopeChip = &view{src: `<li class="chip"><span>{1}</span><button class="chip-remove" type="button" aria-label="{@Admin.ScopeRemove 1}" data-arg="{0}:{1}" on:click="scope-remove">×</button></li>`}
+var foundGroup = &view{src: `<li><span>{0} · {1}</span>
+  <button class="button button-quiet" type="button" disabled={2} data-arg="scope-groups:{1}" on:click="scope-add">{@Admin.ScopeAddGroup 0}</button>
+  <button class="button button-quiet" type="button" disabled={3} data-arg="scope-members:{1}" on:click="scope-add">{@Admin.ScopeAddMembers 0}</button></li>`}
+
+// scopeView shows the scope being built: everything, or lists of groups,
+// members of groups and users, each item removable.
+func (p *accountsPage) scopeView() app.UI {
+	f := p.form
+	if f.scope.All {
+		return scopeView.ui(p, true, nil)
+	}
+	list := func(id, label string, items []string) app.UI {
+		chips := make([]app.UI, len(items))
+		for i, it := range items {
+			chips[i] = scopeChip.ui(p, id, it)
+		}
+		return scopeList.ui(p, id, message(label), when(len(items) == 0, emptyNote.ui(p, message("Admin.ScopeEmpty"))), chips)
+	}
+	found := make([]app.UI, len(f.found))
+	for i, g := range f.found {
+		found[i] = foundGroup.ui(p, g.Name, g.ID, slices.Contains(f.scope.Groups, g.ID), slices.Contains(f.scope.MembersOf, g.ID))
+	}
+	return scopeView.ui(p, false, scopeParts.ui(p,
+		list("scope-groups", "Admin.ScopeGroups", f.scope.Groups),
+		list("scope-members", "Admin.ScopeMembersOf", f.scope.MembersOf),
+		list("scope-users", "Admin.ScopeUsers", f.scope.Users),
+		f.query, f.finding, errorView(p, f.err, false), found, f.userID, f.userErr))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -12,147 +11,127 @@ import (
 // healthPage shows an admin the panel's health at a glance: Tencent, the
 // admin UserSig, the rate limits, the audit log, the version.
 type healthPage struct {
-	app.Compo
-
-	state     viewState
-	err       *api.Error
+	base
 	health    api.Health
 	verifying bool
 	verifyErr *api.Error
-	ctx       app.Context // the page's own: see accountsPage.ctx
 }
 
 func (p *healthPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.Admin.HealthTitle + " · " + msg.AppName)
+	ctx.Page().SetTitle(title(message("Admin.HealthTitle")))
 }
 
 func (p *healthPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle(msg.Admin.HealthTitle + " · " + msg.AppName)
+	p.begin(ctx)
+	ctx.Page().SetTitle(title(message("Admin.HealthTitle")))
 	if !app.IsServer {
-		p.ctx = ctx
-		p.load()
+		p.load(p, "health", "/api/v1/health")
 	}
 }
 
-func (p *healthPage) load() {
-	p.state, p.err = stateLoading, nil
-	ctx := p.ctx
-	ctx.Async(func() {
-		r := callAPI("GET", "/api/v1/health", nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, r) {
-				return
-			}
-			var h api.Health
-			if e := r.decode(&h); e != nil {
-				p.state, p.err = stateFailed, e
-				return
-			}
-			p.state, p.health = stateReady, h
-		})
-	})
+func (p *healthPage) act(ctx app.Context, e app.Event, name, arg string) {
+	switch name {
+	case "retry":
+		p.load(p, "health", "/api/v1/health")
+	case "verify":
+		p.verifying, p.verifyErr = true, nil
+		p.send(p, "verified", "POST", "/api/v1/audit/verify", nil, nil)
+	}
 }
 
-func (p *healthPage) verify(app.Context, app.Event) {
-	p.verifying, p.verifyErr = true, nil
-	ctx := p.ctx
-	ctx.Async(func() {
-		r := callAPI("POST", "/api/v1/audit/verify", nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.verifying = false
-			var v api.Verification
-			if e := r.decode(&v); e != nil {
-				p.verifyErr = e
-				return
-			}
-			p.health.Audit.Verified = &v
-			p.load()
-		})
-	})
+func (p *healthPage) got(ctx app.Context, what string, r response) {
+	switch what {
+	case "health":
+		p.fill(r, &p.health)
+	case "verified":
+		p.verifying = false
+		var v api.Verification
+		if e := r.decode(&v); e != nil {
+			p.verifyErr = e
+			return
+		}
+		p.health.Audit.Verified = &v
+		p.load(p, "health", "/api/v1/health")
+	}
 }
 
 // duration says a span in minutes or hours.
 func duration(secs int64) string {
 	d := time.Duration(secs) * time.Second
 	if d < time.Hour {
-		return fmt.Sprintf(msg.Admin.Minutes, int(d/time.Minute))
+		return tr("Admin.Minutes", int(d/time.Minute))
 	}
-	return fmt.Sprintf(msg.Admin.Hours, int(d/time.Hour))
+	return tr("Admin.Hours", int(d/time.Hour))
 }
 
+var healthView = &view{src: `<h1>{@Admin.HealthTitle}</h1><p class="lead">{@Admin.HealthIntro}</p>{0}`}
+
+var healthBody = &view{src: `<div class="health">
+  <section class="panel" aria-labelledby="health-tencent"><h2 id="health-tencent">{@Admin.HealthTencent}</h2>
+    {0}{1}<p>{@Admin.HealthChecked 2}</p><p>{3}</p></section>
+  <section class="panel" aria-labelledby="health-rates"><h2 id="health-rates">{@Admin.HealthRates}</h2>{4}</section>
+  <section class="panel" aria-labelledby="health-audit"><h2 id="health-audit">{@Admin.HealthAudit}</h2>
+    <p>{@Admin.HealthEntries 5 6}</p>{7}{8}
+    <button class="button" type="button" disabled={9} aria-busy={9} on:click="verify">{@Admin.HealthVerify}</button></section>
+  <section class="panel" aria-labelledby="health-version"><h2 id="health-version">{@Admin.HealthVersion}</h2>
+    <p>{@Admin.HealthRunning 10}</p>{11}</section>
+</div>`}
+
+var ratesView = &view{src: `<div class="table-scroll"><table class="table">
+  <thead><tr><th scope="col">{@Admin.HealthColCommand}</th><th scope="col">{@Admin.HealthColLimit}</th><th scope="col">{@Admin.HealthColMinute}</th><th scope="col">{@Admin.HealthColPeak}</th></tr></thead>
+  <tbody>{0}</tbody></table></div>`}
+var rateRow = &view{src: `<tr><th scope="row"><code>{0}</code></th><td>{1}</td><td>{2}</td><td>{3} ({4}%)</td></tr>`}
+var para = &view{src: `<p class="{0}" role="{1}">{2}</p>`}
+
 func (p *healthPage) Render() app.UI {
-	return newShell().Path(pathHealth).Content(
-		app.H1().Text(msg.Admin.HealthTitle),
-		app.P().Class("lead").Text(msg.Admin.HealthIntro),
-		p.body(),
-	)
+	return newShell().Path(pathHealth).Content(healthView.uis(p, p.body())...)
 }
 
 func (p *healthPage) body() app.UI {
-	if v := stateView(p.state, p.err, func(app.Context, app.Event) { p.load() }); v != nil {
+	if v := p.stateView(p); v != nil {
 		return v
 	}
 	h := p.health
-	t := h.Tencent
-	reach := app.P().Class("alert alert-ok").Text(fmt.Sprintf(msg.Admin.HealthReachable, t.URL))
-	if !t.Reachable {
-		reach = app.P().Class("alert alert-error").Role("alert").Text(fmt.Sprintf(msg.Admin.HealthDown, t.URL, t.Problem))
+	tc := h.Tencent
+	reach := para.ui(p, "alert alert-ok", "", tr("Admin.HealthReachable", tc.URL))
+	if !tc.Reachable {
+		reach = para.ui(p, "alert alert-error", "alert", tr("Admin.HealthDown", tc.URL, tc.Problem))
 	}
-	sig := msg.Admin.HealthNoUserSig
-	if t.UserSigAgeSec > 0 || t.UserSigRenewsSec > 0 {
-		sig = fmt.Sprintf(msg.Admin.HealthUserSig, duration(t.UserSigAgeSec), duration(t.UserSigRenewsSec))
+	sig := message("Admin.HealthNoUserSig")
+	if tc.UserSigAgeSec > 0 || tc.UserSigRenewsSec > 0 {
+		sig = tr("Admin.HealthUserSig", duration(tc.UserSigAgeSec), duration(tc.UserSigRenewsSec))
+	}
+	var region, rates app.UI
+	if tc.Region != "" {
+		region = para.ui(p, "", "", tr("Admin.HealthRegion", tc.Region))
+	}
+	if len(h.RateLimits) == 0 {
+		rates = para.ui(p, "empty", "", message("Admin.HealthRatesNone"))
+	} else {
+		rows := make([]app.UI, len(h.RateLimits))
+		for i, r := range h.RateLimits {
+			rows[i] = rateRow.ui(p, r.Op, r.PerSecond, r.LastMinute, r.PeakPerSecond, r.PeakPerSecond*100/max(r.PerSecond, 1))
+		}
+		rates = ratesView.ui(p, rows)
 	}
 	mine := app.Getenv("GOAPP_VERSION")
-	return app.Div().Class("health").Body(
-		app.Section().Class("panel").Aria("labelledby", "health-tencent").Body(
-			app.H2().ID("health-tencent").Text(msg.Admin.HealthTencent),
-			reach,
-			app.If(t.Region != "", func() app.UI { return app.P().Text(fmt.Sprintf(msg.Admin.HealthRegion, t.Region)) }),
-			app.P().Text(fmt.Sprintf(msg.Admin.HealthChecked, localTime(t.CheckedAt))),
-			app.P().Text(sig),
-		),
-		app.Section().Class("panel").Aria("labelledby", "health-rates").Body(
-			app.H2().ID("health-rates").Text(msg.Admin.HealthRates),
-			app.If(len(h.RateLimits) == 0, func() app.UI { return app.P().Class("empty").Text(msg.Admin.HealthRatesNone) }).
-				Else(func() app.UI {
-					return app.Div().Class("table-scroll").Body(app.Table().Class("table").Body(
-						app.THead().Body(app.Tr().Body(
-							app.Th().Scope("col").Text(msg.Admin.HealthColCommand), app.Th().Scope("col").Text(msg.Admin.HealthColLimit),
-							app.Th().Scope("col").Text(msg.Admin.HealthColMinute), app.Th().Scope("col").Text(msg.Admin.HealthColPeak),
-						)),
-						app.TBody().Body(app.Range(h.RateLimits).Slice(func(i int) app.UI {
-							r := h.RateLimits[i]
-							return app.Tr().Body(app.Th().Scope("row").Body(app.Code().Text(r.Op)), app.Td().Text(r.PerSecond),
-								app.Td().Text(r.LastMinute), app.Td().Text(fmt.Sprintf("%d (%d%%)", r.PeakPerSecond, r.PeakPerSecond*100/max(r.PerSecond, 1))))
-						})),
-					))
-				}),
-		),
-		app.Section().Class("panel").Aria("labelledby", "health-audit").Body(
-			app.H2().ID("health-audit").Text(msg.Admin.HealthAudit),
-			app.P().Text(fmt.Sprintf(msg.Admin.HealthEntries, h.Audit.Entries, shortHash(h.Audit.HeadHash))),
-			p.verification(),
-			app.If(p.verifyErr != nil, func() app.UI { return errorView(p.verifyErr, nil) }),
-			app.Button().Class("button").Type("button").Text(msg.Admin.HealthVerify).Disabled(p.verifying).Aria("busy", p.verifying).OnClick(p.verify),
-		),
-		app.Section().Class("panel").Aria("labelledby", "health-version").Body(
-			app.H2().ID("health-version").Text(msg.Admin.HealthVersion),
-			app.P().Text(fmt.Sprintf(msg.Admin.HealthRunning, h.Version)),
-			app.If(mine == h.Version, func() app.UI { return app.P().Text(msg.Admin.HealthUpToDate) }).
-				Else(func() app.UI { return app.P().Class("alert").Text(fmt.Sprintf(msg.Admin.HealthUpdate, mine)) }),
-		),
-	)
+	update := para.ui(p, "alert", "", tr("Admin.HealthUpdate", mine))
+	if mine == h.Version {
+		update = para.ui(p, "", "", message("Admin.HealthUpToDate"))
+	}
+	return healthBody.ui(p, reach, region, localTime(tc.CheckedAt), sig, rates, num(int(h.Audit.Entries)), shortHash(h.Audit.HeadHash),
+		p.verification(), errorView(p, p.verifyErr, false), p.verifying, h.Version, update)
 }
 
 func (p *healthPage) verification() app.UI {
 	v := p.health.Audit.Verified
 	switch {
 	case v == nil:
-		return app.P().Text(msg.Admin.HealthNeverChk)
+		return para.ui(p, "", "", message("Admin.HealthNeverChk"))
 	case v.Broken != nil:
-		return app.P().Class("alert alert-error").Role("alert").Text(fmt.Sprintf(msg.Admin.HealthBroken, v.Broken.Seq, v.Broken.Reason))
+		return para.ui(p, "alert alert-error", "alert", tr("Admin.HealthBroken", v.Broken.Seq, v.Broken.Reason))
 	}
-	return app.P().Class("alert alert-ok").Role("status").Text(fmt.Sprintf(msg.Admin.HealthChecked2, localTime(v.At), v.By, v.Entries))
+	return para.ui(p, "alert alert-ok", "status", tr("Admin.HealthChecked2", localTime(v.At), v.By, v.Entries))
 }
 
 func shortHash(h string) string {

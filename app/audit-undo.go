@@ -7,7 +7,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -35,64 +34,12 @@ func (p *auditPage) canUndo(r *api.AuditRecord) bool {
 		currentSession != nil && currentSession.Role != "viewer"
 }
 
-func undoPath(seq int64) string { return fmt.Sprintf("/api/v1/audit/%d/undo", seq) }
-
 // openUndo opens the dialog and asks the server what the undo would do.
-func (p *auditPage) openUndo(ctx app.Context, r *api.AuditRecord) {
+func (p *auditPage) openUndo(r *api.AuditRecord) {
 	again := p.undo != nil && p.undo.rec == r && p.undo.again
 	p.undo, p.undone = &undoState{rec: r, state: stateLoading, again: again}, ""
-	u := p.undo
-	ctx.Async(func() {
-		res := callAPI("GET", undoPath(r.Seq), nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, res) {
-				return
-			}
-			var pv api.UndoPreview
-			if e := res.decode(&pv); e != nil {
-				u.state, u.err = stateFailed, e
-				return
-			}
-			u.preview, u.state = &pv, stateReady
-			ctx.Defer(func(app.Context) { focus("undo-title") })
-		})
-	})
-	ctx.Defer(func(app.Context) { focus("undo-title") })
-}
-
-func (p *auditPage) closeUndo(ctx app.Context, e app.Event) { p.undo = nil }
-
-// confirmUndo makes the undo against the state the moderator saw.
-func (p *auditPage) confirmUndo(ctx app.Context, e app.Event) {
-	u := p.undo
-	if u == nil || u.preview == nil || u.busy {
-		return
-	}
-	u.busy, u.err = true, nil
-	name := p.groupLabel(u.rec.Target)
-	seq := u.rec.Seq
-	ctx.Async(func() {
-		res := callAPI("POST", undoPath(seq), nil, map[string]string{"If-Match": `"` + u.preview.Version + `"`})
-		ctx.Dispatch(func(ctx app.Context) {
-			u.busy = false
-			if needSignIn(ctx, res) {
-				return
-			}
-			if res.status == 412 {
-				u.again = true
-				p.openUndo(p.page, u.rec)
-				return
-			}
-			if !res.ok() {
-				u.err = res.err
-				return
-			}
-			p.undo, p.undone = nil, fmt.Sprintf(msg.UndoDone, name, seq)
-			p.records, p.next, p.open = nil, "", map[int64]bool{}
-			p.load(p.page, "")
-			p.page.Defer(func(app.Context) { focus("audit-status") })
-		})
-	})
+	p.send(p, "undo-preview", "GET", undoPath(r.Seq), nil, nil)
+	focusLater(p.ctx, "undo-title")
 }
 
 // groupLabel is a group's name and ID, or its ID while the name is unknown.
@@ -103,48 +50,47 @@ func (p *auditPage) groupLabel(id string) string {
 	return id
 }
 
+var undoDialogView = &view{src: `<div class="dialog-backdrop"><div class="dialog" role="dialog" aria-modal="true" aria-labelledby="undo-title">
+  <h2 id="undo-title" tabindex="-1">{@UndoTitle 0 1}</h2><div>{2}
+  <div class="actions">{3}<button class="button button-quiet" type="button" on:click="undo-close">{@Cancel}</button></div></div>
+</div></div>`}
+var undoBody = &view{src: `{0}{1}<div class="before-after">{2}{3}</div>{4}{5}`}
+var warnNote = &view{src: `<p class="alert alert-warn">{0}</p>`}
+var undoSince = &view{src: `<section class="alert alert-warn" aria-labelledby="undo-since"><h3 id="undo-since">{@UndoChangedSince}</h3>{0}</section>`}
+var undoConfirmButton = &view{src: `<button class="button button-danger" type="button" disabled={0} aria-busy={0} on:click="undo-confirm">{@UndoConfirm}</button>`}
+var undoRetryButton = &view{src: `<button class="button" type="button" on:click="undo-retry">{@TryAgain}</button>`}
+
 func (p *auditPage) undoDialog() app.UI {
 	u := p.undo
 	if u == nil {
 		return nil
 	}
-	var body app.UI
-	if v := stateView(u.state, u.err, func(ctx app.Context, e app.Event) { p.openUndo(ctx, u.rec) }); v != nil {
-		body = app.Div().Body(v, app.Div().Class("actions").Body(
-			app.Button().Class("button button-quiet").Type("button").Text(msg.Cancel).OnClick(p.closeUndo)))
-	} else {
+	var body, confirm app.UI
+	switch u.state {
+	case stateLoading:
+		body = loadingView.ui(p)
+	case stateFailed:
+		body, confirm = errorView(p, u.err, false), undoRetryButton.ui(p)
+	default:
 		var current, restore, left []api.Attr
 		_ = json.Unmarshal(u.preview.Current, &current)
 		_ = json.Unmarshal(u.preview.Restore, &restore)
 		_ = json.Unmarshal(u.preview.Left, &left)
 		pv := u.preview
-		body = app.Div().Body(
-			app.If(u.again, func() app.UI { return app.P().Class("alert alert-warn").Text(msg.UndoChangedAgain) }),
-			app.If(pv.ChangedSince && !pv.NothingToDo, func() app.UI {
-				return app.Section().Class("alert alert-warn").Aria("labelledby", "undo-since").Body(
-					app.H3().ID("undo-since").Text(msg.UndoChangedSince),
-					diffAttrs(left, current).view(),
-				)
-			}),
-			app.Div().Class("before-after").Body(
-				attrTable(msg.UndoNow, current),
-				attrTable(msg.UndoAfter, restore),
-			),
-			app.If(pv.NothingToDo, func() app.UI { return app.P().Class("alert alert-info").Text(msg.UndoNothing) }),
-			app.If(u.err != nil, func() app.UI { return errorView(u.err, nil) }),
-			app.Div().Class("actions").Body(
-				app.If(!pv.NothingToDo, func() app.UI {
-					return app.Button().Class("button button-danger").Type("button").Text(msg.UndoConfirm).
-						Disabled(u.busy).Aria("busy", u.busy).OnClick(p.confirmUndo)
-				}),
-				app.Button().Class("button button-quiet").Type("button").Text(msg.Cancel).OnClick(p.closeUndo),
-			),
-		)
+		var again, since, nothing app.UI
+		if u.again {
+			again = warnNote.ui(p, message("UndoChangedAgain"))
+		}
+		if pv.ChangedSince && !pv.NothingToDo {
+			since = undoSince.ui(p, diffAttrs(left, current).view(p))
+		}
+		if pv.NothingToDo {
+			nothing = infoNote.ui(p, message("UndoNothing"))
+		} else {
+			confirm = undoConfirmButton.ui(p, u.busy)
+		}
+		body = app.Div().Body(undoBody.uis(p, again, since, p.attrTable("UndoNow", current), p.attrTable("UndoAfter", restore),
+			nothing, errorView(p, u.err, false))...)
 	}
-	return app.Div().Class("dialog-backdrop").Body(
-		app.Div().Class("dialog").Role("dialog").Aria("modal", "true").Aria("labelledby", "undo-title").Body(
-			app.H2().ID("undo-title").TabIndex(-1).Text(fmt.Sprintf(msg.UndoTitle, u.rec.Seq, p.groupLabel(u.rec.Target))),
-			body,
-		),
-	)
+	return undoDialogView.ui(p, int(u.rec.Seq), p.groupLabel(u.rec.Target), body, confirm)
 }

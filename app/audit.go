@@ -18,25 +18,22 @@ var auditFilterNames = []string{"actor", "action", "target", "outcome", "since",
 // auditPage lists the audit log, newest first, with its filters in the URL
 // so that a filtered view can be bookmarked and shared.
 type auditPage struct {
-	app.Compo
-
+	base
 	filters     map[string]string // as in the URL; since/until as YYYY-MM-DD
 	records     []*api.AuditRecord
 	next        string
-	state       viewState
-	err         *api.Error
 	more        bool // loading an older page
+	moreErr     *api.Error
 	open        map[int64]bool
 	names       map[string]string // group names by ID, asked once per page
 	showFilters bool              // on a narrow screen the filters fold away
 	undo        *undoState
-	undone      string      // what the last undo did, announced above the list
-	page        app.Context // the page's own context, for work that outlives a dialog
-	onKey       app.Func    // Escape closes the undo dialog, wherever the focus is
+	undone      string   // what the last undo did, announced above the list
+	onKey       app.Func // Escape closes the undo dialog, wherever the focus is
 }
 
 func (p *auditPage) OnMount(ctx app.Context) {
-	p.page = ctx
+	p.begin(ctx)
 	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
 		if args[0].Get("key").String() == "Escape" {
 			ctx.Dispatch(func(app.Context) {
@@ -57,12 +54,11 @@ func (p *auditPage) OnDismount() {
 	}
 }
 
-func (p *auditPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.AuditTitle + " · " + msg.AppName)
-}
+func (p *auditPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(title(message("AuditTitle"))) }
 
 func (p *auditPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle(msg.AuditTitle + " · " + msg.AppName)
+	p.begin(ctx)
+	ctx.Page().SetTitle(title(message("AuditTitle")))
 	q := ctx.Page().URL().Query()
 	p.filters = map[string]string{}
 	for _, k := range auditFilterNames {
@@ -72,7 +68,7 @@ func (p *auditPage) OnNav(ctx app.Context) {
 		return // the prerendered page shows the loading state; the browser loads
 	}
 	p.records, p.next, p.open, p.undo, p.undone = nil, "", map[int64]bool{}, nil, ""
-	p.load(ctx, "")
+	p.list("")
 }
 
 // query is the API query for the current filters.
@@ -84,13 +80,12 @@ func (p *auditPage) query() url.Values {
 		}
 		if k == "since" || k == "until" {
 			// The browser's midnight of the day, as the moderator means it;
-			// "before" takes in the whole day chosen.
+			// "until" takes in the whole day chosen.
 			next := 0
 			if k == "until" {
 				next = 1
 			}
-			v = localMidnight(v, next)
-			if v == "" {
+			if v = localMidnight(v, next); v == "" {
 				continue
 			}
 		}
@@ -99,57 +94,84 @@ func (p *auditPage) query() url.Values {
 	return q
 }
 
-func (p *auditPage) load(ctx app.Context, cursor string) {
+// list loads the first page of entries, or the older page after cursor.
+func (p *auditPage) list(cursor string) {
 	q := p.query()
-	if cursor != "" {
-		q.Set("cursor", cursor)
-		p.more = true
-	} else {
-		p.state = stateLoading
+	if cursor == "" {
+		p.load(p, "entries", "/api/v1/audit?"+q.Encode())
+		return
 	}
-	p.err = nil
-	path := "/api/v1/audit?" + q.Encode()
-	ctx.Async(func() {
-		r := callAPI("GET", path, nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
+	q.Set("cursor", cursor)
+	p.more, p.moreErr = true, nil
+	p.send(p, "entries", "GET", "/api/v1/audit?"+q.Encode(), nil, nil)
+}
+
+func (p *auditPage) got(ctx app.Context, what string, r response) {
+	switch what {
+	case "entries":
+		var page api.AuditPage
+		if p.more {
 			p.more = false
-			if needSignIn(ctx, r) {
-				return
-			}
-			var page api.AuditPage
 			if e := r.decode(&page); e != nil {
-				p.state, p.err = stateFailed, e
+				p.moreErr = e
 				return
 			}
-			p.records = append(p.records, page.Records...)
-			p.next, p.state = page.NextCursor, stateReady
-			p.loadNames(ctx, page.Records)
-		})
-	})
+		} else if !p.fill(r, &page) {
+			return
+		}
+		p.records = append(p.records, page.Records...)
+		p.next = page.NextCursor
+		p.loadNames(page.Records)
+	case "name":
+		var g api.Group
+		if r.decode(&g) == nil {
+			p.names[g.ID] = g.Name
+		}
+	case "undo-preview":
+		u := p.undo
+		if u == nil {
+			return
+		}
+		var pv api.UndoPreview
+		if e := r.decode(&pv); e != nil {
+			u.state, u.err = stateFailed, e
+			return
+		}
+		u.preview, u.state = &pv, stateReady
+		focusLater(p.ctx, "undo-title")
+	case "undone":
+		u := p.undo
+		if u == nil {
+			return
+		}
+		u.busy = false
+		if r.status == 412 {
+			u.again = true
+			p.openUndo(u.rec)
+			return
+		}
+		if !r.ok() {
+			u.err = r.err
+			return
+		}
+		p.undo, p.undone = nil, tr("UndoDone", p.groupLabel(u.rec.Target), u.rec.Seq)
+		p.records, p.next, p.open = nil, "", map[int64]bool{}
+		p.list("")
+		focusLater(p.ctx, "audit-status")
+	}
 }
 
 // loadNames asks for the names of the groups in records that the page does
 // not know yet. A group out of the account's scope stays an ID.
-func (p *auditPage) loadNames(ctx app.Context, records []*api.AuditRecord) {
+func (p *auditPage) loadNames(records []*api.AuditRecord) {
 	if p.names == nil {
 		p.names = map[string]string{}
 	}
-	var ids []string
 	for _, r := range records {
 		if _, known := p.names[r.Target]; !known && strings.HasPrefix(r.Action, "group.") && r.Target != "" {
 			p.names[r.Target] = ""
-			ids = append(ids, r.Target)
+			p.send(p, "name", "GET", groupPath(r.Target), nil, nil)
 		}
-	}
-	for _, id := range ids {
-		ctx.Async(func() {
-			r := callAPI("GET", groupPath(id), nil, nil)
-			var g api.Group
-			if r.decode(&g) != nil {
-				return
-			}
-			ctx.Dispatch(func(app.Context) { p.names[id] = g.Name })
-		})
 	}
 }
 
@@ -164,100 +186,119 @@ func localMidnight(date string, days int) string {
 	return js.Call("toISOString").String()
 }
 
-// zoneName names the browser's time zone, e.g. "Asia/Shanghai (UTC+8)".
-func zoneName() string {
-	name, offset := time.Now().Zone()
-	if iana := app.Window().Get("Intl").Call("DateTimeFormat").Call("resolvedOptions").Get("timeZone"); iana.Truthy() {
-		return iana.String() + " (" + utcOffset(offset) + ")"
-	}
-	return name
-}
-
-func utcOffset(seconds int) string {
-	sign := "+"
-	if seconds < 0 {
-		sign, seconds = "-", -seconds
-	}
-	if seconds%3600 == 0 {
-		return fmt.Sprintf("UTC%s%d", sign, seconds/3600)
-	}
-	return fmt.Sprintf("UTC%s%d:%02d", sign, seconds/3600, seconds%3600/60)
-}
-
-// apply puts the filters in the URL; OnNav then loads.
-func (p *auditPage) apply(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	q := url.Values{}
-	for k, v := range p.filters {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	u := pathAudit
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	ctx.Navigate(u)
-}
-
-func (p *auditPage) reset(ctx app.Context, e app.Event) { ctx.Navigate(pathAudit) }
-
 // anyValue is the value of a select's "Any" option: go-app leaves out an
 // empty value attribute, and the browser would then send the label.
 const anyValue = "*"
 
-func (p *auditPage) setFilter(name string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		v := ctx.JSSrc().Get("value").String()
+func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
+	switch name {
+	case "filter":
+		v := value(ctx)
 		if v == anyValue {
 			v = ""
 		}
-		p.filters[name] = v
+		p.filters[arg] = v
+	case "toggle-filters":
+		p.showFilters = !p.showFilters
+	case "apply":
+		q := url.Values{}
+		for k, v := range p.filters {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		u := pathAudit
+		if len(q) > 0 {
+			u += "?" + q.Encode()
+		}
+		ctx.Navigate(u)
+	case "reset":
+		ctx.Navigate(pathAudit)
+	case "retry":
+		p.list("")
+	case "older":
+		p.list(p.next)
+	case "details":
+		seq := int64(atoi(arg))
+		p.open[seq] = !p.open[seq]
+	case "undo-open":
+		for _, r := range p.records {
+			if r.Seq == int64(atoi(arg)) {
+				p.openUndo(r)
+			}
+		}
+	case "undo-close":
+		p.undo = nil
+	case "undo-confirm":
+		u := p.undo
+		if u == nil || u.preview == nil || u.busy {
+			return
+		}
+		u.busy, u.err = true, nil
+		p.send(p, "undone", "POST", undoPath(u.rec.Seq), nil, map[string]string{"If-Match": `"` + u.preview.Version + `"`})
+	case "undo-retry":
+		if p.undo != nil {
+			p.openUndo(p.undo.rec)
+		}
 	}
 }
 
-func (p *auditPage) textFilter(name, label string) app.UI {
-	id := "filter-" + name
-	return app.Div().Class("field").Body(
-		app.Label().For(id).Text(label),
-		app.Input().ID(id).Type("text").Value(p.filters[name]).Attr("autocomplete", "off").OnInput(p.setFilter(name)),
-	)
-}
-
-func (p *auditPage) dateFilter(name, label string) app.UI {
-	id := "filter-" + name
-	return app.Div().Class("field").Body(
-		app.Label().For(id).Text(label),
-		app.Input().ID(id).Type("date").Value(p.filters[name]).OnInput(p.setFilter(name)),
-	)
-}
-
-func (p *auditPage) selectFilter(name, label string, options map[string]string, order []string) app.UI {
-	id := "filter-" + name
-	return app.Div().Class("field").Body(
-		app.Label().For(id).Text(label),
-		app.Select().ID(id).OnChange(p.setFilter(name)).Body(
-			app.Option().Value(anyValue).Text(msg.AuditAny).Selected(p.filters[name] == ""),
-			app.Range(order).Slice(func(i int) app.UI {
-				return app.Option().Value(order[i]).Text(options[order[i]]).Selected(p.filters[name] == order[i])
-			}),
-		),
-	)
-}
-
 var (
-	actionOrder  = []string{"group.attributes.patch", "group.attributes.replace", "group.attributes.clear", "group.attributes.restore", "session.signin", "session.signout"}
+	actionOrder = []string{"group.attributes.patch", "group.attributes.replace", "group.attributes.clear", "group.attributes.restore",
+		"user.conversation-groups.create", "user.conversation-groups.update", "user.conversation-groups.delete", "user.conversation-marks.set",
+		"user.friend-lists.create", "user.friend-lists.update", "user.friend-lists.rename", "user.friend-lists.delete",
+		"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
+		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify"}
 	outcomeOrder = []string{"ok", "failed", "unknown", "pending"}
 )
+
+var auditView = &view{src: `
+<h1>{@AuditTitle}</h1>
+<p class="lead">{@AuditIntro}</p>
+<button class="button button-quiet filters-toggle" type="button" aria-expanded={0} aria-controls="audit-filters" on:click="toggle-filters">{1}</button>
+<form id="audit-filters" class="{2}" aria-label="{@AuditFilters}" on:submit="apply">
+  <div class="field"><label for="filter-actor">{@AuditActor}</label>
+    <input id="filter-actor" type="text" value="{3}" autocomplete="off" data-arg="actor" on:input="filter"></div>
+  <div class="field"><label for="filter-action">{@AuditAction}</label>
+    <select id="filter-action" data-arg="action" on:change="filter"><option value="*" selected={4}>{@AuditAny}</option>{5}</select></div>
+  <div class="field"><label for="filter-target">{@AuditTarget}</label>
+    <input id="filter-target" type="text" value="{6}" autocomplete="off" data-arg="target" on:input="filter"></div>
+  <div class="field"><label for="filter-outcome">{@AuditOutcome}</label>
+    <select id="filter-outcome" data-arg="outcome" on:change="filter"><option value="*" selected={7}>{@AuditAny}</option>{8}</select></div>
+  <div class="field"><label for="filter-since">{@AuditSince}</label>
+    <input id="filter-since" type="date" value="{9}" data-arg="since" on:input="filter"></div>
+  <div class="field"><label for="filter-until">{@AuditUntil}</label>
+    <input id="filter-until" type="date" value="{10}" data-arg="until" on:input="filter"></div>
+  <div class="actions">
+    <button class="button" type="submit">{@AuditApply}</button>
+    <button class="button button-quiet" type="button" on:click="reset">{@AuditReset}</button>
+  </div>
+  <div class="actions exports">
+    <a class="button button-quiet" href="/api/v1/audit/export?format=csv{11}" download="imdesk-audit.csv">{@AuditExportCSV}</a>
+    <a class="button button-quiet" href="/api/v1/audit/export?format=jsonl{11}" download="imdesk-audit.jsonl">{@AuditExportJL}</a>
+  </div>
+</form>
+{12}
+<div id="audit-status" tabindex="-1" role="status">{13}</div>
+{14}{15}`}
+
+// Links with a download name: the browser saves the file, and go-app leaves
+// such links alone instead of routing them.
+
+var zoneNote = &view{src: `<p class="hint">{@AuditZone 0}</p>`}
+
+func (p *auditPage) options(names []string, prefix, current string) []app.UI {
+	out := make([]app.UI, len(names))
+	for i, n := range names {
+		out[i] = optionView.ui(p, n, current == n, message(prefix+n))
+	}
+	return out
+}
 
 func (p *auditPage) Render() app.UI {
 	exportQuery := ""
 	if q := p.query().Encode(); q != "" {
 		exportQuery = "&" + q
-	}
-	filterClass := "form filters"
-	if p.showFilters {
-		filterClass += " filters-open"
 	}
 	active := 0
 	for _, v := range p.filters {
@@ -265,127 +306,133 @@ func (p *auditPage) Render() app.UI {
 			active++
 		}
 	}
-	toggle := msg.AuditFilters
+	toggle := message("AuditFilters")
 	if active > 0 {
-		toggle = fmt.Sprintf(msg.AuditFiltersOn, active)
+		toggle = tr("AuditFiltersOn", active)
 	}
-	return newShell().Path(pathAudit).Content(
-		app.H1().Text(msg.AuditTitle),
-		app.P().Class("lead").Text(msg.AuditIntro),
-		app.Button().Class("button button-quiet filters-toggle").Type("button").Text(toggle).
-			Aria("expanded", p.showFilters).Aria("controls", "audit-filters").
-			OnClick(func(ctx app.Context, e app.Event) { p.showFilters = !p.showFilters }),
-		app.Form().ID("audit-filters").Class(filterClass).Aria("label", msg.AuditFilters).OnSubmit(p.apply).Body(
-			p.textFilter("actor", msg.AuditActor),
-			p.selectFilter("action", msg.AuditAction, msg.Actions, actionOrder),
-			p.textFilter("target", msg.AuditTarget),
-			p.selectFilter("outcome", msg.AuditOutcome, msg.Outcomes, outcomeOrder),
-			p.dateFilter("since", msg.AuditSince),
-			p.dateFilter("until", msg.AuditUntil),
-			app.Div().Class("actions").Body(
-				app.Button().Class("button").Type("submit").Text(msg.AuditApply),
-				app.Button().Class("button button-quiet").Type("button").Text(msg.AuditReset).OnClick(p.reset),
-			),
-			// Links with a download name: the browser saves the file, and
-			// go-app leaves such links alone instead of routing them.
-			app.Div().Class("actions exports").Body(
-				app.A().Class("button button-quiet").Href("/api/v1/audit/export?format=csv"+exportQuery).Download("imdesk-audit.csv").Text(msg.AuditExportCSV),
-				app.A().Class("button button-quiet").Href("/api/v1/audit/export?format=jsonl"+exportQuery).Download("imdesk-audit.jsonl").Text(msg.AuditExportJL),
-			),
-		),
-		app.If(!app.IsServer, func() app.UI { return app.P().Class("hint").Text(fmt.Sprintf(msg.AuditZone, zoneName())) }),
-		app.Div().ID("audit-status").TabIndex(-1).Role("status").Body(
-			app.If(p.undone != "", func() app.UI { return app.P().Class("alert alert-ok").Text(p.undone) }),
-		),
-		p.list(),
-		p.undoDialog(),
-	)
+	var zone, undone app.UI
+	if !app.IsServer {
+		zone = zoneNote.ui(p, zoneName())
+	}
+	if p.undone != "" {
+		undone = okText.ui(p, p.undone)
+	}
+	f := p.filters
+	return newShell().Path(pathAudit).Content(auditView.uis(p,
+		p.showFilters, toggle, pick(p.showFilters, "form filters filters-open", "form filters"),
+		f["actor"], f["action"] == "", p.options(actionOrder, "Actions.", f["action"]),
+		f["target"], f["outcome"] == "", p.options(outcomeOrder, "Outcomes.", f["outcome"]),
+		f["since"], f["until"], exportQuery, zone, undone, p.entries(), p.undoDialog())...)
 }
 
-func (p *auditPage) list() app.UI {
-	if v := stateView(p.state, p.err, func(app.Context, app.Event) { p.load(p.page, "") }); v != nil {
+var entriesView = &view{src: `<div><ol class="audit-list">{0}</ol>{1}{2}</div>`}
+var noEntries = &view{src: `<p class="empty" role="status">{@AuditNone}</p>`}
+var olderButton = &view{src: `<button class="button button-quiet" type="button" disabled={0} aria-busy={0} on:click="older">{@AuditOlder}</button>`}
+
+func (p *auditPage) entries() app.UI {
+	if v := p.stateView(p); v != nil {
 		return v
 	}
 	if len(p.records) == 0 {
-		return app.P().Class("empty").Role("status").Text(msg.AuditNone)
+		return noEntries.ui(p)
 	}
-	return app.Div().Body(
-		app.Ol().Class("audit-list").Body(app.Range(p.records).Slice(func(i int) app.UI { return p.entry(p.records[i]) })),
-		app.If(p.err != nil, func() app.UI { return errorView(p.err, nil) }),
-		app.If(p.next != "", func() app.UI {
-			return app.Button().Class("button button-quiet").Type("button").Text(msg.AuditOlder).
-				Disabled(p.more).Aria("busy", p.more).OnClick(func(ctx app.Context, e app.Event) { p.load(ctx, p.next) })
-		}),
-	)
+	items := make([]app.UI, len(p.records))
+	for i, r := range p.records {
+		items[i] = p.entry(r)
+	}
+	var older app.UI
+	if p.next != "" {
+		older = olderButton.ui(p, p.more)
+	}
+	return entriesView.ui(p, items, errorView(p, p.moreErr, false), older)
 }
 
+var entryView = &view{src: `<li class="audit-entry outcome-{0}">
+  <div class="audit-line"><time datetime="{1}">{2}</time><span class="audit-actor">{3}</span><span class="audit-action">{4}</span>{5}{6}
+    <span class="outcome">{7}</span>
+    <button class="button button-quiet" type="button" aria-expanded={8} aria-controls="audit-detail-{9}" data-arg="{9}" on:click="details">{@AuditDetails 9}</button>
+  </div>{10}</li>`}
+var groupNameSpan = &view{src: `<span class="audit-group">{0}</span>`}
+var codeView = &view{src: `<code>{0}</code>`}
+
 func (p *auditPage) entry(r *api.AuditRecord) app.UI {
-	action := msg.Actions[r.Action]
-	if action == "" {
+	action := message("Actions." + r.Action)
+	if action == "Actions."+r.Action {
 		action = r.Action
 	}
 	who := r.Actor
-	if role := msg.Roles[r.Role]; role != "" {
-		who += " (" + role + ")"
+	if r.Role != "" {
+		who += " (" + message("Roles."+r.Role) + ")"
 	}
-	detailID := fmt.Sprintf("audit-detail-%d", r.Seq)
 	open := p.open[r.Seq]
-	name := p.names[r.Target]
-	local := r.Time.Local()
-	return app.Li().Class("audit-entry outcome-"+r.Outcome).Body(
-		app.Div().Class("audit-line").Body(
-			app.Time().DateTime(r.Time.UTC().Format(time.RFC3339)).Text(local.Format("2006-01-02 15:04:05")),
-			app.Span().Class("audit-actor").Text(who),
-			app.Span().Class("audit-action").Text(action),
-			app.If(name != "", func() app.UI { return app.Span().Class("audit-group").Text(name) }),
-			app.If(r.Target != "", func() app.UI { return app.Code().Text(r.Target) }),
-			app.Span().Class("outcome").Text(msg.Outcomes[r.Outcome]),
-			app.Button().Class("button button-quiet").Type("button").Aria("expanded", open).Aria("controls", detailID).
-				Text(fmt.Sprintf(msg.AuditDetails, r.Seq)).
-				OnClick(func(ctx app.Context, e app.Event) { p.open[r.Seq] = !open }),
-		),
-		app.If(open, func() app.UI { return p.detail(detailID, r) }),
-	)
+	var name, target, detail app.UI
+	if n := p.names[r.Target]; n != "" {
+		name = groupNameSpan.ui(p, n)
+	}
+	if r.Target != "" {
+		target = codeView.ui(p, r.Target)
+	}
+	if open {
+		detail = p.detail(r)
+	}
+	return entryView.ui(p, r.Outcome, r.Time.UTC().Format(time.RFC3339), localSeconds(r.Time), who, action, name, target,
+		message("Outcomes."+r.Outcome), open, int(r.Seq), detail)
 }
 
-// detail shows the attributes before and after the change, and the rest.
-func (p *auditPage) detail(id string, r *api.AuditRecord) app.UI {
-	if strings.HasPrefix(r.Action, "user.conversation-") {
-		return p.userDetail(id, r)
+var detailView = &view{src: `<div id="audit-detail-{0}" class="audit-detail">{1}{2}{3}</div>`}
+var beforeAfter = &view{src: `<div class="before-after">{0}{1}</div>`}
+var undoOpenButton = &view{src: `<button class="button" type="button" data-arg="{0}" on:click="undo-open">{@UndoOpen}</button>`}
+
+// detail shows the state before and after the change, and the rest.
+func (p *auditPage) detail(r *api.AuditRecord) app.UI {
+	var undo, states app.UI
+	if p.canUndo(r) {
+		undo = undoOpenButton.ui(p, int(r.Seq))
 	}
-	var before []api.Attr
-	_ = json.Unmarshal(r.Before, &before)
-	after, hasAfter := afterOf(r, before)
-	return app.Div().ID(id).Class("audit-detail").Body(
-		app.If(p.canUndo(r), func() app.UI {
-			return app.Button().Class("button").Type("button").Text(msg.UndoOpen).
-				OnClick(func(ctx app.Context, e app.Event) { p.openUndo(ctx, r) })
-		}),
-		app.If(len(r.Before) > 0 && string(r.Before) != "null", func() app.UI {
-			return app.Div().Class("before-after").Body(
-				attrTable(msg.AuditBefore, before),
-				app.If(hasAfter, func() app.UI { return attrTable(msg.AuditAfter, after) }),
-			)
-		}),
-		p.facts(r),
-	)
+	switch {
+	case strings.HasPrefix(r.Action, "user.conversation-"):
+		var before, after api.ContactGroups
+		if json.Unmarshal(r.Before, &before) == nil {
+			var afterTable app.UI
+			if json.Unmarshal(r.After, &after) == nil {
+				afterTable = p.cgTable("AuditAfter", after, before)
+			}
+			states = beforeAfter.ui(p, p.cgTable("AuditBefore", before, after), afterTable)
+		}
+	case strings.HasPrefix(r.Action, "group."):
+		var before []api.Attr
+		_ = json.Unmarshal(r.Before, &before)
+		if len(r.Before) > 0 && string(r.Before) != "null" {
+			var afterTable app.UI
+			if after, ok := afterOf(r, before); ok {
+				afterTable = p.attrTable("AuditAfter", after)
+			}
+			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before), afterTable)
+		}
+	}
+	return detailView.ui(p, int(r.Seq), undo, states, p.facts(r))
 }
+
+var factsView = &view{src: `<dl>{0}{1}<div><dt>ID</dt><dd>{@RequestID 2}</dd></div>{3}
+  <div><dt>{@AuditIP}</dt><dd>{4}</dd></div><div><dt>{@AuditAgent}</dt><dd>{5}</dd></div></dl>`}
+var factOutcome = &view{src: `<div><dt>{@AuditOutcome}</dt><dd>{0}</dd></div>`}
+var factTencent = &view{src: `<div><dt>Tencent</dt><dd>{@AuditCode 0 1}</dd></div>`}
+var factDuration = &view{src: `<div><dt>⏱</dt><dd>{@AuditDuration 0}</dd></div>`}
 
 // facts are an entry's outcome, Tencent's answer, request id, duration,
 // address and browser.
 func (p *auditPage) facts(r *api.AuditRecord) app.UI {
-	return app.Dl().Body(
-		app.If(r.Detail != "", func() app.UI { return app.Div().Body(app.Dt().Text(msg.AuditOutcome), app.Dd().Text(r.Detail)) }),
-		app.If(r.TencentCode != 0, func() app.UI {
-			return app.Div().Body(app.Dt().Text("Tencent"), app.Dd().Text(fmt.Sprintf(msg.AuditCode, r.TencentCode, r.TencentInfo)))
-		}),
-		app.Div().Body(app.Dt().Text("ID"), app.Dd().Text(fmt.Sprintf(msg.RequestID, r.RequestID))),
-		app.If(r.DurationMS > 0, func() app.UI {
-			return app.Div().Body(app.Dt().Text("⏱"), app.Dd().Text(fmt.Sprintf(msg.AuditDuration, r.DurationMS)))
-		}),
-		app.Div().Body(app.Dt().Text(msg.AuditIP), app.Dd().Text(r.IP)),
-		app.Div().Body(app.Dt().Text(msg.AuditAgent), app.Dd().Text(r.UserAgent)),
-	)
+	var outcome, tencent, took app.UI
+	if r.Detail != "" {
+		outcome = factOutcome.ui(p, r.Detail)
+	}
+	if r.TencentCode != 0 {
+		tencent = factTencent.ui(p, r.TencentCode, r.TencentInfo)
+	}
+	if r.DurationMS > 0 {
+		took = factDuration.ui(p, int(r.DurationMS))
+	}
+	return factsView.ui(p, outcome, tencent, r.RequestID, took, r.IP, r.UserAgent)
 }
 
 // afterOf works out the attributes a change asked for, from the request and
@@ -412,14 +459,45 @@ func afterOf(r *api.AuditRecord, before []api.Attr) ([]api.Attr, bool) {
 	return nil, false
 }
 
-func attrTable(title string, attrs []api.Attr) app.UI {
-	return app.Div().Class("attr-table").Body(
-		app.H3().Text(title),
-		app.If(len(attrs) == 0, func() app.UI { return app.P().Class("hint").Text(msg.AuditNoAttrs) }),
-		app.If(len(attrs) > 0, func() app.UI {
-			return app.Dl().Body(app.Range(attrs).Slice(func(i int) app.UI {
-				return app.Div().Body(app.Dt().Body(app.Code().Text(attrs[i].Key)), app.Dd().Text(attrs[i].Value))
-			}))
-		}),
-	)
+var tableView = &view{src: `<div class="attr-table"><h3>{0}</h3>{1}{2}</div>`}
+var noneHint = &view{src: `<p class="hint">{0}</p>`}
+var dlView = &view{src: `<dl>{0}</dl>`}
+var attrPair = &view{src: `<div><dt><code>{0}</code></dt><dd>{1}</dd></div>`}
+var ulView = &view{src: `<ul>{0}</ul>`}
+var liText = &view{src: `<li>{0}</li>`}
+
+func (p *auditPage) attrTable(title string, attrs []api.Attr) app.UI {
+	if len(attrs) == 0 {
+		return tableView.ui(p, message(title), noneHint.ui(p, message("AuditNoAttrs")), nil)
+	}
+	pairs := make([]app.UI, len(attrs))
+	for i, a := range attrs {
+		pairs[i] = attrPair.ui(p, a.Key, a.Value)
+	}
+	return tableView.ui(p, message(title), nil, dlView.ui(p, pairs))
 }
+
+// cgTable lists the conversation groups of cg with how many conversations
+// each holds, and the conversations whose marks differ from other's.
+func (p *auditPage) cgTable(title string, cg, other api.ContactGroups) app.UI {
+	otherMarks := map[string]api.Marks{}
+	for _, c := range other.Conversations {
+		otherMarks[c.Key()] = c.Marks
+	}
+	var none app.UI
+	if len(cg.Groups) == 0 {
+		none = noneHint.ui(p, message("AuditNoGroups"))
+	}
+	var lines []app.UI
+	for _, g := range cg.Groups {
+		lines = append(lines, liText.ui(p, tr("AuditGroupLine", g.Name, len(g.Conversations))))
+	}
+	for _, c := range cg.Conversations {
+		if otherMarks[c.Key()] != c.Marks {
+			lines = append(lines, liText.ui(p, convLabel(c.Conversation)+" — "+marksText(c.Marks)))
+		}
+	}
+	return tableView.ui(p, message(title), none, ulView.ui(p, lines))
+}
+
+func undoPath(seq int64) string { return fmt.Sprintf("/api/v1/audit/%d/undo", seq) }

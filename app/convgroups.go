@@ -1,14 +1,14 @@
 package main
 
-// The conversation groups page: with no user chosen, the user finder;
-// with ?user=ID, that user's conversation groups, their conversations and
-// marks, and — for accounts that may change them — the forms to create,
-// rename, fill, empty and delete groups and to set and clear marks. The
-// parts are in convgroups-*.go.
+// The conversation groups page: with no user chosen, the user finder; with
+// ?user=ID, that user's conversation groups, their conversations and marks,
+// and — for accounts that may change them — the forms to create, rename,
+// fill, empty and delete groups and to set and clear marks.
 
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -16,26 +16,26 @@ import (
 )
 
 type convGroupsPage struct {
-	app.Compo
+	base
+	finder userPicker
 
-	userID  string
-	user    *api.UserInfo
-	cg      api.ContactGroups
-	state   viewState
-	loadErr *api.Error
+	userID string
+	user   *api.UserInfo
+	cg     api.ContactGroups
+	recent []api.Conversation // the user's conversation list, to pick from
 
 	busy     bool
 	actErr   *api.Error
 	done     bool
 	results  []api.ConversationResult
 	conflict bool
+	clear    string // the input to empty once the change is made
 
 	extra []api.Conversation // conversations typed by ID, to pick from
 
-	// create
 	newName string
-	pick    map[string]bool
-	// typed conversation forms, by form ("create", "marks", or a group name)
+	pick    map[string]bool // conversations to put in the new group
+	// typed conversation forms, by form ("create", "marks", or "group-N")
 	typedType map[string]string
 	typedID   map[string]string
 
@@ -43,45 +43,48 @@ type convGroupsPage struct {
 	renaming, renameTo string
 	deleting           string
 
-	// marks
-	selected map[string]bool
+	selected map[string]bool // conversations to mark
 	markName string
 	custom   string
 
 	onKey app.Func
 }
 
-func userPath(id string) string { return "/api/v1/users/" + url.PathEscape(id) }
-
 func (p *convGroupsPage) title() string {
 	if p.userID == "" {
-		return msg.Sections[pathConversations].Title
+		return message("Sections.conversation-groups.Title")
 	}
 	label := p.userID
 	if p.user != nil {
 		label = userLabel(p.user.ID, p.user.Nick)
 	}
-	return fmt.Sprintf(msg.CG.Title, label)
+	return tr("CG.Title", label)
 }
 
 func (p *convGroupsPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.Sections[pathConversations].Title + " · " + msg.AppName)
+	ctx.Page().SetTitle(title(message("Sections.conversation-groups.Title")))
 }
 
 func (p *convGroupsPage) OnNav(ctx app.Context) {
+	p.begin(ctx)
 	p.userID = ctx.Page().URL().Query().Get("user")
-	p.user, p.done, p.actErr, p.results, p.conflict = nil, false, nil, nil, false
+	p.user, p.done, p.actErr, p.results, p.conflict, p.recent = nil, false, nil, nil, false, nil
 	p.extra, p.pick, p.selected = nil, map[string]bool{}, map[string]bool{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.renaming, p.deleting, p.newName, p.custom, p.markName = "", "", "", "", api.MarkNames[0]
-	ctx.Page().SetTitle(p.title() + " · " + msg.AppName)
-	if app.IsServer || p.userID == "" {
+	ctx.Page().SetTitle(title(p.title()))
+	if app.IsServer {
 		return
 	}
-	p.load(ctx)
+	if p.userID == "" {
+		p.finder.start(ctx, pathConversations)
+		return
+	}
+	p.reload()
 }
 
 func (p *convGroupsPage) OnMount(ctx app.Context) {
+	p.begin(ctx)
 	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
 		if args[0].Get("key").String() == "Escape" {
 			ctx.Dispatch(func(app.Context) {
@@ -102,152 +105,246 @@ func (p *convGroupsPage) OnDismount() {
 	}
 }
 
-// load checks the user with Tencent, then reads their conversation groups.
-func (p *convGroupsPage) load(ctx app.Context) {
-	p.state, p.loadErr, p.conflict = stateLoading, nil, false
-	id := p.userID
-	ctx.Async(func() {
-		ur := callAPI("GET", userPath(id), nil, nil)
-		var cr response
-		if ur.ok() {
-			cr = callAPI("GET", userPath(id)+"/conversation-groups", nil, nil)
-		}
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, ur) || needSignIn(ctx, cr) {
-				return
-			}
-			var u api.UserInfo
-			if e := ur.decode(&u); e != nil {
-				p.state, p.loadErr = stateFailed, e
-				return
-			}
-			p.user = &u
+// reload checks the user with Tencent, then reads their conversation
+// groups and their conversation list.
+func (p *convGroupsPage) reload() {
+	p.conflict = false
+	p.load(p, "user", userPath(p.userID))
+}
+
+func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
+	if p.finder.got(what, r) {
+		return
+	}
+	switch what {
+	case "user":
+		var u api.UserInfo
+		if p.fill(r, &u) {
+			p.user, p.state = &u, stateLoading
 			rememberUser(ctx, recentUser{ID: u.ID, Nick: u.Nick})
-			ctx.Page().SetTitle(p.title() + " · " + msg.AppName)
-			var cg api.ContactGroups
-			if e := cr.decode(&cg); e != nil {
-				p.state, p.loadErr = stateFailed, e
-				return
-			}
-			p.cg, p.state = cg, stateReady
-		})
-	})
+			ctx.Page().SetTitle(title(p.title()))
+			p.send(p, "groups", "GET", userPath(p.userID)+"/conversation-groups", nil, nil)
+		}
+	case "groups":
+		if p.fill(r, &p.cg) && p.canEdit() {
+			p.send(p, "recent", "GET", userPath(p.userID)+"/conversations", nil, nil)
+		}
+	case "recent":
+		var list api.UserConversations
+		if r.decode(&list) == nil {
+			p.recent = list.Conversations
+		}
+	case "changed":
+		p.busy, p.deleting = false, ""
+		if r.status == 412 {
+			p.conflict = true
+			return
+		}
+		var cg api.ContactGroups
+		if e := r.decode(&cg); e != nil {
+			p.actErr = e
+		} else {
+			p.cg, p.results, p.done = cg, cg.Results, true
+			p.afterChange()
+		}
+		focusLater(ctx, "cg-status")
+	}
+}
+
+// afterChange empties what the change was made from.
+func (p *convGroupsPage) afterChange() {
+	switch p.clear {
+	case "create":
+		p.newName, p.pick = "", map[string]bool{}
+		clearInput("cg-name")
+	case "rename":
+		p.renaming = ""
+	case "":
+	default:
+		p.typedID[p.clear] = ""
+		clearInput(p.clear + "-id")
+	}
+	p.clear = ""
 }
 
 func (p *convGroupsPage) canEdit() bool { return p.user != nil && p.user.CanEdit }
 
-// send makes a change and takes the answer as the new state; the answer's
-// per-conversation results are shown.
-func (p *convGroupsPage) send(ctx app.Context, method, path string, body any, after func()) {
-	p.busy, p.actErr, p.done, p.results = true, nil, false, nil
-	header := map[string]string{"If-Match": `"` + p.cg.Version + `"`}
-	ctx.Async(func() {
-		r := callAPI(method, userPath(p.userID)+path, body, header)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy, p.deleting = false, ""
-			if needSignIn(ctx, r) {
-				return
-			}
-			if r.status == 412 {
-				p.conflict = true
-				return
-			}
-			var cg api.ContactGroups
-			if e := r.decode(&cg); e != nil {
-				p.actErr = e
-				ctx.Defer(func(app.Context) { focus("cg-status") })
-				return
-			}
-			p.cg, p.results, p.done = cg, cg.Results, true
-			if after != nil {
-				after()
-			}
-			ctx.Defer(func(app.Context) { focus("cg-status") })
-		})
-	})
+// change makes a change; got takes the answer as the new state and shows
+// the answer's per-conversation results. clear names what to empty after.
+func (p *convGroupsPage) change(method, path string, body any, clear string) {
+	p.busy, p.actErr, p.done, p.results, p.clear = true, nil, false, nil, clear
+	p.send(p, "changed", method, userPath(p.userID)+path, body, map[string]string{"If-Match": `"` + p.cg.Version + `"`})
 }
+
+func groupChangePath(name string) string { return "/conversation-groups/" + url.PathEscape(name) }
+
+func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
+	if p.finder.act(&p.base, p, ctx, name) {
+		return
+	}
+	i, j, _ := strings.Cut(arg, ":")
+	gi := atoi(i)
+	switch name {
+	case "retry", "reload":
+		p.reload()
+	case "remove-conv":
+		g := p.cg.Groups[gi]
+		c := g.Conversations[atoi(j)]
+		p.change("PATCH", groupChangePath(g.Name), api.ContactGroupUpdate{Remove: []api.Conversation{{Type: c.Type, ID: c.ID}}}, "")
+	case "rename":
+		p.renaming, p.renameTo = p.cg.Groups[gi].Name, p.cg.Groups[gi].Name
+		focusLater(ctx, fmt.Sprintf("rename-%d", gi))
+	case "rename-to":
+		p.renameTo = value(ctx)
+	case "rename-save":
+		if nameProblem(p.renameTo) == "" {
+			to := p.renameTo
+			p.change("PATCH", groupChangePath(p.renaming), api.ContactGroupUpdate{Name: &to}, "rename")
+		}
+	case "rename-cancel":
+		p.renaming = ""
+	case "delete":
+		p.deleting = p.cg.Groups[gi].Name
+		focusLater(ctx, "delete-cancel")
+	case "delete-confirm":
+		p.change("DELETE", groupChangePath(p.deleting), nil, "")
+	case "delete-cancel":
+		p.deleting = ""
+	case "typed-type":
+		p.typedType[arg] = value(ctx)
+	case "typed-id":
+		p.typedID[arg] = value(ctx)
+	case "typed-add":
+		p.typedAdd(arg)
+	case "new-name":
+		p.newName = value(ctx)
+	case "pick":
+		p.pick[arg] = checked(ctx)
+	case "create":
+		if p.createBlocker(p.picked()) == "" {
+			p.change("POST", "/conversation-groups", api.ContactGroupCreate{Name: p.newName, Conversations: p.picked()}, "create")
+		}
+	case "select":
+		p.selected[arg] = checked(ctx)
+	case "mark-name":
+		p.markName = value(ctx)
+	case "custom":
+		p.custom = value(ctx)
+	case "set-mark", "clear-mark", "set-custom", "clear-custom":
+		ch := api.MarksChange{Conversations: p.chosen()}
+		switch name {
+		case "set-mark":
+			ch.Set = []string{p.markName}
+		case "clear-mark":
+			ch.Clear = []string{p.markName}
+		case "set-custom":
+			c := p.custom
+			ch.CustomMark = &c
+		default:
+			c := ""
+			ch.CustomMark = &c
+		}
+		if len(ch.Conversations) > 0 {
+			p.change("POST", "/conversation-marks", ch, "")
+		}
+	}
+}
+
+// typedAdd takes a conversation typed by ID into its form's purpose: a
+// group (form "group-N"), or the conversations to pick from.
+func (p *convGroupsPage) typedAdd(form string) {
+	t := p.typedType[form]
+	if t == "" {
+		t = api.ConversationUser
+	}
+	c := api.Conversation{Type: t, ID: strings.TrimSpace(p.typedID[form])}
+	if c.ID == "" {
+		return
+	}
+	switch form {
+	case "create", "marks":
+		p.addExtra(c)
+		if form == "create" {
+			p.pick[c.Key()] = true
+		} else {
+			p.selected[c.Key()] = true
+		}
+		p.typedID[form] = ""
+		clearInput(form + "-id")
+	default:
+		gi := atoi(strings.TrimPrefix(form, "group-"))
+		p.change("PATCH", groupChangePath(p.cg.Groups[gi].Name), api.ContactGroupUpdate{Add: []api.Conversation{c}}, form)
+	}
+}
+
+var cgFinderView = &view{src: `<h1>{@Sections.conversation-groups.Title}</h1><p class="lead">{@CG.Intro}</p>{0}`}
+var cgView = &view{src: `<p class="breadcrumb"><a href="/conversation-groups">← {@CG.Back}</a></p><h1>{0}</h1>{1}`}
 
 func (p *convGroupsPage) Render() app.UI {
 	if p.userID == "" {
-		return newShell().Path(pathConversations).Content(
-			app.H1().Text(msg.Sections[pathConversations].Title),
-			app.P().Class("lead").Text(msg.CG.Intro),
-			&userFinder{Ibase: pathConversations},
-		)
+		return newShell().Path(pathConversations).Content(cgFinderView.uis(p, p.finder.view(p))...)
 	}
-	return newShell().Path(pathConversations).Content(
-		app.P().Class("breadcrumb").Body(app.A().Href(pathConversations).Text("← "+msg.CG.Back)),
-		app.H1().Text(p.title()),
-		p.body(),
-	)
+	return newShell().Path(pathConversations).Content(cgView.uis(p, p.title(), p.body())...)
 }
 
+var notInEditionView = &view{src: `<div class="alert alert-info" role="status"><p>{@CG.NotInEdition}</p><p>{@CG.EditionHelp}</p></div>`}
+var cgBody = &view{src: `<div class="convgroups">
+  <p class="group-meta"><a href="{0}">{@Users.FriendListsOf 1}</a></p>{2}
+  <div class="totals"><p class="{3}">{@CG.GroupsCount 4 5}</p><p class="{6}">{@CG.ConvCount 7 8}</p></div>
+  {9}{10}{11}{12}{13}
+</div>`}
+
 func (p *convGroupsPage) body() app.UI {
-	if p.state == stateFailed && p.loadErr != nil && p.loadErr.Code == api.CodeNotInEdition {
-		return app.Div().Class("alert alert-info").Role("status").Body(
-			app.P().Text(msg.CG.NotInEdition),
-			app.P().Text(msg.CG.EditionHelp),
-		)
+	if p.state == stateFailed && p.err != nil && p.err.Code == api.CodeNotInEdition {
+		return notInEditionView.ui(p)
 	}
-	if v := stateView(p.state, p.loadErr, func(ctx app.Context, e app.Event) { p.load(ctx) }); v != nil {
+	if v := p.stateView(p); v != nil {
 		return v
 	}
 	edit := p.canEdit()
-	return app.Div().Class("convgroups").Body(
-		app.P().Class("group-meta").Body(
-			app.A().Href(userURL(pathFriendLists, p.userID)).Text(fmt.Sprintf(msg.Users.FriendListsOf, userLabel(p.user.ID, p.user.Nick))),
-		),
-		app.If(!edit, func() app.UI { return app.P().Class("alert alert-info").Text(msg.CG.ReadOnly) }),
-		app.Div().Class("totals").Body(
-			meter(fmt.Sprintf(msg.CG.GroupsCount, len(p.cg.Groups), p.cg.MaxGroups), len(p.cg.Groups), p.cg.MaxGroups),
-			meter(fmt.Sprintf(msg.CG.ConvCount, p.cg.Counted, p.cg.MaxCounted), p.cg.Counted, p.cg.MaxCounted),
-		),
-		p.statusView(),
-		p.groupsView(edit),
-		app.If(edit, p.createView),
-		p.marksView(edit),
-		p.deleteDialog(),
-	)
+	var readOnly, create app.UI
+	if edit {
+		create = p.createView()
+	} else {
+		readOnly = infoNote.ui(p, message("CG.ReadOnly"))
+	}
+	cg := p.cg
+	return cgBody.ui(p, userURL(pathFriendLists, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
+		meterClass(len(cg.Groups), cg.MaxGroups), len(cg.Groups), cg.MaxGroups,
+		meterClass(cg.Counted, cg.MaxCounted), cg.Counted, cg.MaxCounted,
+		p.statusView(), p.groupsView(edit), create, p.marksView(edit), p.deleteDialog())
 }
+
+var cgStatus = &view{src: `<div id="cg-status" tabindex="-1"><div role="status">{0}</div>{1}{2}{3}</div>`}
+var failedRows = &view{src: `<div class="alert alert-warn" role="alert"><p>{0}</p><ul>{1}</ul></div>`}
+var changedMeanwhile = &view{src: `<div class="alert alert-warn" role="alert"><p>{0}</p><button class="button" type="button" on:click="reload">{1}</button></div>`}
 
 // statusView says how the last change went, row by row when Tencent
 // refused some conversations.
 func (p *convGroupsPage) statusView() app.UI {
-	var failed []api.ConversationResult
+	var failed []app.UI
 	for _, r := range p.results {
 		if !r.OK {
-			failed = append(failed, r)
+			failed = append(failed, liText.ui(p, tr("CG.Failed", convLabel(r.Conversation), r.Message)))
 		}
 	}
-	return app.Div().ID("cg-status").TabIndex(-1).Body(
-		app.Div().Role("status").Body(
-			app.If(p.done && len(failed) == 0, func() app.UI { return app.P().Class("alert alert-ok").Text(msg.CG.Done) }),
-		),
-		app.If(len(failed) > 0, func() app.UI {
-			return app.Div().Class("alert alert-warn").Role("alert").Body(
-				app.P().Text(fmt.Sprintf(msg.CG.SomeFailed, len(failed), len(p.results))),
-				app.Ul().Body(app.Range(failed).Slice(func(i int) app.UI {
-					return app.Li().Text(fmt.Sprintf(msg.CG.Failed, convLabel(failed[i].Conversation), failed[i].Message))
-				})),
-			)
-		}),
-		app.If(p.conflict, func() app.UI {
-			return app.Div().Class("alert alert-warn").Role("alert").Body(
-				app.P().Text(msg.CG.Changed),
-				app.Button().Class("button").Type("button").Text(msg.CG.Reload).OnClick(func(ctx app.Context, e app.Event) { p.load(ctx) }),
-			)
-		}),
-		app.If(p.actErr != nil, func() app.UI { return errorView(p.actErr, nil) }),
-	)
+	var ok, some, conflict app.UI
+	if p.done && len(failed) == 0 {
+		ok = okText.ui(p, message("CG.Done"))
+	}
+	if len(failed) > 0 {
+		some = failedRows.ui(p, tr("CG.SomeFailed", len(failed), len(p.results)), failed)
+	}
+	if p.conflict {
+		conflict = changedMeanwhile.ui(p, message("CG.Changed"), message("CG.Reload"))
+	}
+	return cgStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
 }
 
 // convLabel names a conversation as people recognise it: the user's
 // nickname or the group's name, and the ID.
 func convLabel(c api.Conversation) string {
-	kind := msg.CG.User
-	if c.Type == api.ConversationGroup {
-		kind = msg.CG.Group
-	}
+	kind := message(pick(c.Type == api.ConversationGroup, "CG.Group", "CG.User"))
 	if c.Name == "" || c.Name == c.ID {
 		return kind + " " + c.ID
 	}
@@ -255,7 +352,7 @@ func convLabel(c api.Conversation) string {
 }
 
 // known lists every conversation to pick from: those grouped or marked,
-// and those typed by ID.
+// those in the user's conversation list, and those typed by ID.
 func (p *convGroupsPage) known() []api.Conversation {
 	seen := map[string]bool{}
 	var out []api.Conversation
@@ -267,6 +364,9 @@ func (p *convGroupsPage) known() []api.Conversation {
 	}
 	for _, c := range p.cg.Conversations {
 		add(c.Conversation)
+	}
+	for _, c := range p.recent {
+		add(c)
 	}
 	for _, c := range p.extra {
 		add(c)
@@ -282,4 +382,288 @@ func (p *convGroupsPage) marksOf(key string) (api.MarkedConversation, bool) {
 		}
 	}
 	return api.MarkedConversation{}, false
+}
+
+var cgList = &view{src: `<ul class="cg-list">{0}</ul>`}
+var cgGroup = &view{src: `<li class="cg-group"><section aria-labelledby="cg-title-{0}"><h2 id="cg-title-{0}">{1}</h2>{2}<ul class="conv-list">{3}</ul>{4}</section></li>`}
+var convItem = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}{2}</li>`}
+var removeConvButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@CG.Remove 0}" title="{@CG.Remove 0}" disabled={1} data-arg="{2}" on:click="remove-conv">✕</button>`}
+
+func (p *convGroupsPage) groupsView(edit bool) app.UI {
+	if len(p.cg.Groups) == 0 {
+		return emptyNote.ui(p, message("CG.NoGroups"))
+	}
+	groups := make([]app.UI, len(p.cg.Groups))
+	for i, g := range p.cg.Groups {
+		convs := make([]app.UI, len(g.Conversations))
+		for j, c := range g.Conversations {
+			var remove app.UI
+			if edit {
+				remove = removeConvButton.ui(p, convLabel(c), p.busy, fmt.Sprintf("%d:%d", i, j))
+			}
+			convs[j] = convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
+		}
+		var forms app.UI
+		if edit {
+			forms = p.groupForms(i, g)
+		}
+		groups[i] = cgGroup.ui(p, i, g.Name, when(len(g.Conversations) == 0, noneHint.ui(p, message("CG.NoConvs"))), convs, forms)
+	}
+	return cgList.ui(p, groups)
+}
+
+var groupButtons = &view{src: `<div class="actions">
+  <button class="button button-quiet" type="button" aria-label="{@CG.RenameGroup 0}" data-arg="{1}" on:click="rename">{@CG.Rename}</button>
+  <button class="button button-danger-quiet" type="button" disabled={2} data-arg="{1}" on:click="delete">{@CG.Delete 0}</button></div>`}
+var renameForm = &view{src: `<form class="form" on:submit="rename-save">
+  <label for="rename-{0}">{@CG.NewName 1}</label>
+  <input id="rename-{0}" type="text" value="{2}" autocomplete="off" aria-invalid={3} aria-describedby="rename-{0}-help" on:input="rename-to">
+  {4}
+  <div class="actions"><button class="button" type="submit" disabled={5}>{@CG.SaveName}</button>
+  <button class="button button-quiet" type="button" on:click="rename-cancel">{@Cancel}</button></div></form>`}
+var counterView = &view{src: `<p id="{0}" class="{1}"><span>{@CG.Bytes 2 3}</span>{4}</p>`}
+var cgForms = &view{src: `<div class="cg-forms">{0}{1}</div>`}
+
+// byteCounter shows a field's size in bytes against its limit, and its
+// problem.
+func byteCounter(a actor, id string, used, limit int, problem string) app.UI {
+	return counterView.ui(a, id, counterClass(used, limit, problem), used, limit, when(problem != "", fieldError.ui(a, problem)))
+}
+
+// groupForms are a group's rename and add forms and its delete button.
+func (p *convGroupsPage) groupForms(i int, g api.ContactGroup) app.UI {
+	var top app.UI
+	if p.renaming == g.Name {
+		problem := nameProblem(p.renameTo)
+		top = renameForm.ui(p, i, g.Name, p.renameTo, problem != "",
+			byteCounter(p, fmt.Sprintf("rename-%d-help", i), len(p.renameTo), api.MaxContactGroupNameBytes, problem), problem != "" || p.busy)
+	} else {
+		top = groupButtons.ui(p, g.Name, i, p.busy)
+	}
+	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), tr("CG.AddTo", g.Name)))
+}
+
+// clearInput empties an input the moderator typed in: go-app sets the
+// value attribute, which a browser no longer shows once the field was
+// edited.
+func clearInput(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Set("value", "")
+	}
+}
+
+// nameProblem checks a group name as it is typed, with the server's rules.
+func nameProblem(name string) string {
+	if strings.TrimSpace(name) == "" {
+		return message("CG.EnterName")
+	}
+	if err := api.CheckContactGroupName("name", name); err != nil {
+		return tr("CG.TooLong", len(name), api.MaxContactGroupNameBytes)
+	}
+	return ""
+}
+
+var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{0}" on:submit="typed-add">
+  <div class="field"><label for="{0}-type">{@CG.ConvType}</label>
+    <select id="{0}-type" data-arg="{0}" on:change="typed-type"><option value="user" selected={1}>{@CG.User}</option><option value="group" selected={2}>{@CG.Group}</option></select></div>
+  <div class="field"><label for="{0}-id">{@CG.ConvID}</label>
+    <input id="{0}-id" type="text" value="{3}" placeholder="{@CG.ConvIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" data-arg="{0}" on:input="typed-id"></div>
+  <button class="button button-quiet" type="submit" disabled={4}>{5}</button></form>`}
+
+// typedForm is a conversation typed by ID: user or group, and the ID. The
+// server checks that it exists.
+func (p *convGroupsPage) typedForm(form, submit string) app.UI {
+	typ := p.typedType[form]
+	return typedFormView.ui(p, form, typ != api.ConversationGroup, typ == api.ConversationGroup, p.typedID[form], p.busy, submit)
+}
+
+var marksBadgesView = &view{src: `<span class="marks">{0}</span>`}
+var tagText = &view{src: `<span class="tag">{0}</span>`}
+
+// markNames are a conversation's marks in words.
+func markNames(m api.Marks) []string {
+	var names []string
+	for _, n := range api.MarkNames {
+		if m.Has(n) {
+			names = append(names, message("CG.MarkNames."+n))
+		}
+	}
+	if m.Custom != "" {
+		names = append(names, message("CG.Custom")+": "+m.Custom)
+	}
+	return names
+}
+
+// marksText is a conversation's marks in words, in one line.
+func marksText(m api.Marks) string { return strings.Join(markNames(m), ", ") }
+
+// marksBadges shows a conversation's marks.
+func (p *convGroupsPage) marksBadges(key string) app.UI {
+	mc, ok := p.marksOf(key)
+	if !ok || mc.Marks.Empty() {
+		return nil
+	}
+	names := markNames(mc.Marks)
+	tags := make([]app.UI, len(names))
+	for i, n := range names {
+		tags[i] = tagText.ui(p, n)
+	}
+	return marksBadgesView.ui(p, tags)
+}
+
+// createBlocker says why the group cannot be created as it stands, or "".
+func (p *convGroupsPage) createBlocker(picked []api.Conversation) string {
+	if len(p.cg.Groups) >= p.cg.MaxGroups {
+		return tr("CG.GroupsFull", p.cg.MaxGroups)
+	}
+	if pr := nameProblem(p.newName); pr != "" {
+		return pr
+	}
+	n := p.cg.Counted
+	for _, c := range picked {
+		if _, counted := p.marksOf(c.Key()); !counted {
+			n++
+		}
+	}
+	if n > p.cg.MaxCounted {
+		return tr("CG.ConvsFull", p.cg.MaxCounted)
+	}
+	return ""
+}
+
+func (p *convGroupsPage) picked() []api.Conversation {
+	var out []api.Conversation
+	for _, c := range p.known() {
+		if p.pick[c.Key()] {
+			out = append(out, api.Conversation{Type: c.Type, ID: c.ID})
+		}
+	}
+	return out
+}
+
+var createView = &view{src: `<section class="cg-create" aria-labelledby="create-title">
+  <h2 id="create-title">{@CG.CreateTitle}</h2>{0}
+  <form class="form" on:submit="create">
+    <label for="cg-name">{@CG.Name}</label>
+    <input id="cg-name" type="text" value="{1}" autocomplete="off" aria-invalid={2} aria-describedby="cg-name-help" on:input="new-name">
+    {3}{4}
+    <div class="actions"><button class="button" type="submit" disabled={5} aria-describedby="create-why">{@CG.Create}</button>
+    <p id="create-why" class="hint">{6}</p></div>
+  </form>
+  <h3>{@CG.OrType}</h3>{7}</section>`}
+var pickSet = &view{src: `<fieldset class="conv-pick"><legend>{@CG.Choose}</legend>{0}</fieldset>`}
+var checkItem = &view{src: `<div class="check"><input id="{0}" type="checkbox" checked={1} data-arg="{2}" on:change="{3}"><label for="{0}">{4}</label></div>`}
+
+func (p *convGroupsPage) createView() app.UI {
+	block := p.createBlocker(p.picked())
+	problem := ""
+	if p.newName != "" {
+		problem = nameProblem(p.newName)
+	}
+	var full, picks app.UI
+	if len(p.cg.Groups) >= p.cg.MaxGroups {
+		full = warnNote.ui(p, tr("CG.GroupsFull", p.cg.MaxGroups))
+	}
+	if known := p.known(); len(known) > 0 {
+		items := make([]app.UI, len(known))
+		for i, c := range known {
+			items[i] = checkItem.ui(p, fmt.Sprintf("pick-%d", i), p.pick[c.Key()], c.Key(), "pick", convLabel(c))
+		}
+		picks = pickSet.ui(p, items)
+	}
+	return createView.ui(p, full, p.newName, problem != "",
+		byteCounter(p, "cg-name-help", len(p.newName), api.MaxContactGroupNameBytes, problem), picks,
+		block != "" || p.busy, block, p.typedForm("create", message("CG.AddConv")))
+}
+
+// addExtra makes a typed conversation one to pick from.
+func (p *convGroupsPage) addExtra(c api.Conversation) {
+	for _, x := range p.extra {
+		if x.Key() == c.Key() {
+			return
+		}
+	}
+	p.extra = append(p.extra, c)
+}
+
+func (p *convGroupsPage) chosen() []api.Conversation {
+	var out []api.Conversation
+	for _, c := range p.known() {
+		if p.selected[c.Key()] {
+			out = append(out, api.Conversation{Type: c.Type, ID: c.ID})
+		}
+	}
+	return out
+}
+
+var marksView = &view{src: `<section class="cg-marks" aria-labelledby="marks-title"><h2 id="marks-title">{@CG.MarksTitle}</h2>{0}<ul class="conv-list">{1}</ul>{2}</section>`}
+var markItem = &view{src: `<li class="conv">{0}<span class="conv-label">{1}</span>{2}{3}</li>`}
+var selectBox = &view{src: `<input id="sel-{0}" type="checkbox" checked={1} aria-label="{@CG.Select 2}" data-arg="{3}" on:change="select">`}
+var inGroups = &view{src: `<span class="hint">{@CG.InGroups 0}</span>`}
+var markForms = &view{src: `<div class="mark-forms">
+  <p class="meter" role="status">{@CG.Selected 0}</p>
+  <div class="field"><label for="mark-name">{@CG.Mark}</label><select id="mark-name" on:change="mark-name">{1}</select></div>
+  <div class="actions"><button class="button" type="button" disabled={2} on:click="set-mark">{@CG.SetMark}</button>
+  <button class="button button-quiet" type="button" disabled={2} on:click="clear-mark">{@CG.ClearMark}</button></div>
+  <label for="custom-mark">{@CG.Custom}</label>
+  <input id="custom-mark" type="text" value="{3}" autocomplete="off" aria-invalid={4} aria-describedby="custom-mark-help" on:input="custom">
+  {5}
+  <div class="actions"><button class="button" type="button" disabled={6} on:click="set-custom">{@CG.SetCustom}</button>
+  <button class="button button-quiet" type="button" disabled={2} on:click="clear-custom">{@CG.ClearCustom}</button></div>
+  <p class="hint">{7}</p>{8}</div>`}
+
+func (p *convGroupsPage) marksView(edit bool) app.UI {
+	known := p.known()
+	chosen := len(p.chosen())
+	customProblem := ""
+	if len(p.custom) > api.MaxCustomMarkBytes {
+		customProblem = tr("CG.TooLong", len(p.custom), api.MaxCustomMarkBytes)
+	}
+	none := chosen == 0 || p.busy
+	items := make([]app.UI, len(known))
+	for i, c := range known {
+		var box, groups app.UI
+		if edit {
+			box = selectBox.ui(p, i, p.selected[c.Key()], convLabel(c), c.Key())
+		}
+		if mc, _ := p.marksOf(c.Key()); len(mc.Groups) > 0 {
+			groups = inGroups.ui(p, strings.Join(mc.Groups, ", "))
+		}
+		items[i] = markItem.ui(p, box, convLabel(c), p.marksBadges(c.Key()), groups)
+	}
+	var intro, forms app.UI
+	if edit {
+		intro = noneHint.ui(p, message("CG.MarksIntro"))
+		names := make([]app.UI, len(api.MarkNames))
+		for i, n := range api.MarkNames {
+			names[i] = optionView.ui(p, n, p.markName == n, message("CG.MarkNames."+n))
+		}
+		hint := ""
+		if chosen == 0 {
+			hint = message("CG.SelectFirst")
+		}
+		forms = markForms.ui(p, chosen, names, none, p.custom, customProblem != "",
+			byteCounter(p, "custom-mark-help", len(p.custom), api.MaxCustomMarkBytes, customProblem),
+			none || customProblem != "" || p.custom == "", hint, p.typedForm("marks", message("CG.AddConv")))
+	}
+	return marksView.ui(p, intro, items, forms)
+}
+
+var deleteDialogView = &view{src: `<div class="dialog-backdrop">
+  <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" aria-describedby="dialog-warning">
+  <h2 id="dialog-title">{0}</h2><p id="dialog-warning" class="alert alert-warn">{1}</p>
+  <div class="actions"><button class="button button-danger" type="button" disabled={2} aria-busy={2} on:click="delete-confirm">{3}</button>
+  <button id="delete-cancel" class="button button-quiet" type="button" on:click="delete-cancel">{@Cancel}</button></div></div></div>`}
+
+// deleteDialog confirms deleting a group, naming it and how many
+// conversations it holds.
+func (p *convGroupsPage) deleteDialog() app.UI {
+	if p.deleting == "" {
+		return nil
+	}
+	g := p.cg.Group(p.deleting)
+	if g == nil {
+		return nil
+	}
+	return deleteDialogView.ui(p, tr("CG.DeleteTitle", g.Name), tr("CG.DeleteWarning", len(g.Conversations)), p.busy, tr("CG.DeleteConfirm", g.Name))
 }

@@ -33,34 +33,17 @@ type collision struct {
 	keepMine     bool
 }
 
-// loadConflict reads the current attributes and works out both changes.
-func (p *editorPage) loadConflict(ctx app.Context) {
-	c := &conflict{state: stateLoading}
-	p.conflict = c
-	path := groupPath(p.groupID) + "/attributes"
-	p.showConflict(ctx)
-	ctx.Async(func() {
-		r := callAPI("GET", path, nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, r) {
-				return
-			}
-			if e := r.decode(&c.current); e != nil {
-				c.state, c.err = stateFailed, e
-				return
-			}
-			c.theirs = diffAttrs(p.loaded, c.current.Attributes)
-			c.collisions = collisions(p.diff(), c.theirs)
-			c.state = stateReady
-			p.showConflict(ctx)
-		})
-	})
+// loadConflict reads the current attributes; got works out both changes.
+func (p *editorPage) loadConflict() {
+	p.conflict = &conflict{state: stateLoading}
+	p.showConflict()
+	p.send(p, "conflict", "GET", groupPath(p.groupID)+"/attributes", nil, nil)
 }
 
 // showConflict scrolls the warning into view and moves the focus to it, so
 // a phone user sees it and a screen reader reads it.
-func (p *editorPage) showConflict(ctx app.Context) {
-	ctx.Defer(func(app.Context) {
+func (p *editorPage) showConflict() {
+	p.ctx.Defer(func(app.Context) {
 		if el := app.Window().GetElementByID("conflict"); el.Truthy() {
 			el.Call("scrollIntoView", map[string]any{"block": "start"})
 			el.Call("focus", map[string]any{"preventScroll": true})
@@ -112,8 +95,9 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // keepBoth puts the moderator's edits on top of the current attributes,
-// except where they chose the other person's, and opens the preview.
-func (p *editorPage) keepBoth(ctx app.Context, e app.Event) {
+// except where they chose the other person's, and reports whether anything
+// is left to save.
+func (p *editorPage) keepBoth() bool {
 	c := p.conflict
 	mine := effects(p.diff())
 	for _, col := range c.collisions {
@@ -145,69 +129,53 @@ func (p *editorPage) keepBoth(ctx app.Context, e app.Event) {
 	}
 	p.loaded, p.version, p.rows, p.conflict = c.current.Attributes, c.current.Version, rows, nil
 	p.edited()
-	if p.diff().empty() {
-		return
-	}
-	p.openDialog(dialogPreview, "preview-confirm")(ctx, e)
+	return !p.diff().empty()
 }
+
+var conflictView = &view{src: `<section id="conflict" class="alert alert-warn conflict" tabindex="-1" role="alert" aria-labelledby="conflict-title">
+  <h2 id="conflict-title">{@EditorConflict}</h2>{0}
+  <div class="actions">{1}<button class="button button-quiet" type="button" on:click="discard">{@EditorReload}</button></div></section>`}
+var conflictBody = &view{src: `<div><h3>{@ConflictTheirs}</h3>{0}{1}</div>`}
+var plainNote = &view{src: `<p>{0}</p>`}
+var collisionsView = &view{src: `<div><p>{@ConflictCollisions}</p>{0}</div>`}
+var keepBothButton = &view{src: `<button class="button" type="button" on:click="keep-both">{@ConflictKeepBoth}</button>`}
+var collisionView = &view{src: `<fieldset class="collision"><legend><code>{0}</code></legend>
+  <div class="check"><input id="collision-{1}-mine" type="radio" name="collision-{1}" checked={2} data-arg="{1}" on:change="keep-mine"><label for="collision-{1}-mine">{@ConflictKeepMine 3}</label></div>
+  <div class="check"><input id="collision-{1}-theirs" type="radio" name="collision-{1}" checked={4} data-arg="{1}" on:change="keep-theirs"><label for="collision-{1}-theirs">{@ConflictKeepTheirs 5}</label></div>
+</fieldset>`}
 
 func (p *editorPage) conflictView() app.UI {
 	c := p.conflict
 	if c == nil {
 		return nil
 	}
-	var body app.UI
-	if v := stateView(c.state, c.err, func(ctx app.Context, e app.Event) { p.loadConflict(ctx) }); v != nil {
-		body = v
-	} else {
-		body = app.Div().Body(
-			app.H3().Text(msg.ConflictTheirs),
-			c.theirs.view(),
-			app.If(len(c.collisions) == 0, func() app.UI { return app.P().Text(msg.ConflictNoCollision) }),
-			app.If(len(c.collisions) > 0, func() app.UI {
-				return app.Div().Body(
-					app.P().Text(msg.ConflictCollisions),
-					app.Range(c.collisions).Slice(func(i int) app.UI { return p.collisionView(i) }),
-				)
-			}),
-		)
+	var body, keep app.UI
+	switch c.state {
+	case stateLoading:
+		body = loadingView.ui(p)
+	case stateFailed:
+		body = errorView(p, c.err, false)
+	default:
+		var cols app.UI
+		if len(c.collisions) == 0 {
+			cols = plainNote.ui(p, message("ConflictNoCollision"))
+		} else {
+			items := make([]app.UI, len(c.collisions))
+			for i, col := range c.collisions {
+				items[i] = collisionView.ui(p, col.key, i, col.keepMine, say(col.mine, col.mineGone), !col.keepMine, say(col.theirs, col.theirsGone))
+			}
+			cols = collisionsView.ui(p, items)
+		}
+		body = conflictBody.ui(p, c.theirs.view(p), cols)
+		keep = keepBothButton.ui(p)
 	}
-	return app.Section().ID("conflict").Class("alert alert-warn conflict").TabIndex(-1).Role("alert").
-		Aria("labelledby", "conflict-title").Body(
-		app.H2().ID("conflict-title").Text(msg.EditorConflict),
-		body,
-		app.Div().Class("actions").Body(
-			app.If(c.state == stateReady, func() app.UI {
-				return app.Button().Class("button").Type("button").Text(msg.ConflictKeepBoth).OnClick(p.keepBoth)
-			}),
-			app.Button().Class("button button-quiet").Type("button").Text(msg.EditorReload).
-				OnClick(func(app.Context, app.Event) { p.load(p.page) }),
-		),
-	)
+	return conflictView.ui(p, body, keep)
 }
 
-// collisionView asks which value of one key stays.
-func (p *editorPage) collisionView(i int) app.UI {
-	col := p.conflict.collisions[i]
-	say := func(v string, gone bool) string {
-		if gone {
-			return msg.ConflictRemoved
-		}
-		return fmt.Sprintf("%q", v)
+// say is a value as the conflict shows it.
+func say(v string, gone bool) string {
+	if gone {
+		return message("ConflictRemoved")
 	}
-	name := fmt.Sprintf("collision-%d", i)
-	pick := func(mine bool) app.EventHandler {
-		return func(ctx app.Context, e app.Event) { p.conflict.collisions[i].keepMine = mine }
-	}
-	return app.FieldSet().Class("collision").Body(
-		app.Legend().Body(app.Code().Text(col.key)),
-		app.Div().Class("check").Body(
-			app.Input().ID(name+"-mine").Type("radio").Name(name).Checked(col.keepMine).OnChange(pick(true)),
-			app.Label().For(name+"-mine").Text(fmt.Sprintf(msg.ConflictKeepMine, say(col.mine, col.mineGone))),
-		),
-		app.Div().Class("check").Body(
-			app.Input().ID(name+"-theirs").Type("radio").Name(name).Checked(!col.keepMine).OnChange(pick(false)),
-			app.Label().For(name+"-theirs").Text(fmt.Sprintf(msg.ConflictKeepTheirs, say(col.theirs, col.theirsGone))),
-		),
-	)
+	return fmt.Sprintf("%q", v)
 }

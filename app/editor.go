@@ -26,16 +26,13 @@ const (
 // every edit against Tencent's limits as it is typed, and saves only after
 // the moderator has seen exactly what will change.
 type editorPage struct {
-	app.Compo
-
+	base
 	groupID  string
 	group    *api.Group
 	loaded   []api.Attr // what the server had when loaded or last saved
 	version  string
 	rows     []row
 	nextRow  int
-	state    viewState
-	loadErr  *api.Error
 	busy     bool
 	saveErr  *api.Error
 	saved    bool
@@ -43,10 +40,6 @@ type editorPage struct {
 	dialog   int
 	sure     bool     // the confirmation box of replace or clear is ticked
 	onKey    app.Func // Escape closes a dialog, wherever the focus is
-	// page is the page's own context. A context from a dialog's button
-	// stops working once the dialog closes, so work that outlives the
-	// dialog is started from this one.
-	page app.Context
 }
 
 func (p *editorPage) title() string {
@@ -54,24 +47,23 @@ func (p *editorPage) title() string {
 	if p.group != nil {
 		name = p.group.Name
 	}
-	return fmt.Sprintf(msg.EditorTitle, name)
+	return tr("EditorTitle", name)
 }
 
-func (p *editorPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.FinderTitle + " · " + msg.AppName)
-}
+func (p *editorPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(title(message("FinderTitle"))) }
 
 func (p *editorPage) OnNav(ctx app.Context) {
+	p.begin(ctx)
 	p.groupID = ctx.Page().URL().Query().Get("id")
 	p.group, p.saved, p.conflict, p.saveErr, p.dialog = nil, false, nil, nil, dialogNone
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
-	p.load(ctx)
+	p.reload()
 }
 
 func (p *editorPage) OnMount(ctx app.Context) {
-	p.page = ctx
+	p.begin(ctx)
 	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
 		if args[0].Get("key").String() == "Escape" {
 			ctx.Dispatch(func(app.Context) {
@@ -93,34 +85,52 @@ func (p *editorPage) OnDismount() {
 	}
 }
 
-// load fetches the group and its attributes.
-func (p *editorPage) load(ctx app.Context) {
-	p.state, p.loadErr = stateLoading, nil
-	id := p.groupID
-	ctx.Async(func() {
-		gr := callAPI("GET", groupPath(id), nil, nil)
-		var ar response
-		if gr.ok() {
-			ar = callAPI("GET", groupPath(id)+"/attributes", nil, nil)
+// reload fetches the group, then its attributes.
+func (p *editorPage) reload() { p.load(p, "group", groupPath(p.groupID)) }
+
+func (p *editorPage) got(ctx app.Context, what string, r response) {
+	switch what {
+	case "group":
+		var g api.Group
+		if p.fill(r, &g) {
+			p.group, p.state = &g, stateLoading
+			p.send(p, "attributes", "GET", groupPath(p.groupID)+"/attributes", nil, nil)
 		}
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, gr) || needSignIn(ctx, ar) {
+	case "attributes":
+		var attrs api.Attributes
+		if p.fill(r, &attrs) {
+			p.setLoaded(attrs)
+			rememberGroup(ctx, recentGroup{ID: p.group.ID, Name: p.group.Name})
+			ctx.Page().SetTitle(title(p.title()))
+		}
+	case "saved":
+		p.busy = false
+		if !r.ok() {
+			p.dialog = dialogNone
+			if r.status == 412 {
+				p.loadConflict()
 				return
 			}
-			var g api.Group
-			var attrs api.Attributes
-			if e := gr.decode(&g); e != nil {
-				p.state, p.loadErr = stateFailed, e
-			} else if e := ar.decode(&attrs); e != nil {
-				p.state, p.loadErr = stateFailed, e
-			} else {
-				p.group, p.state = &g, stateReady
-				p.setLoaded(attrs)
-				rememberGroup(ctx, recentGroup{ID: g.ID, Name: g.Name})
-				ctx.Page().SetTitle(p.title() + " · " + msg.AppName)
-			}
-		})
-	})
+			p.saveErr = r.err
+			return
+		}
+		var attrs api.Attributes
+		if r.decode(&attrs) == nil {
+			p.setLoaded(attrs)
+		}
+		p.dialog, p.saved = dialogNone, true
+		focusLater(p.ctx, "editor-status")
+	case "conflict":
+		c := p.conflict
+		if e := r.decode(&c.current); e != nil {
+			c.state, c.err = stateFailed, e
+			return
+		}
+		c.theirs = diffAttrs(p.loaded, c.current.Attributes)
+		c.collisions = collisions(p.diff(), c.theirs)
+		c.state = stateReady
+		p.showConflict()
+	}
 }
 
 // setLoaded makes attrs the server's state and resets the rows to it.
@@ -136,48 +146,127 @@ func (p *editorPage) setLoaded(attrs api.Attributes) {
 
 func (p *editorPage) canEdit() bool { return p.group != nil && p.group.CanEdit }
 
-// send makes a change and takes the server's answer as the new state. On a
-// failure the dialog closes and the page shows the error.
-func (p *editorPage) send(ctx app.Context, method string, body any) {
+// save makes a change; the server's answer is the new state. On a failure
+// the dialog closes and the page shows the error.
+func (p *editorPage) save(method string, body any) {
 	p.busy, p.saveErr = true, nil
-	path := groupPath(p.groupID) + "/attributes"
-	header := map[string]string{"If-Match": `"` + p.version + `"`}
-	ctx.Async(func() {
-		r := callAPI(method, path, body, header)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = false
-			if needSignIn(ctx, r) {
-				return
-			}
-			if !r.ok() {
-				p.dialog = dialogNone
-				if r.status == 412 {
-					p.loadConflict(p.page)
-					return
-				}
-				p.saveErr = r.err
-				return
-			}
-			var attrs api.Attributes
-			if r.decode(&attrs) == nil {
-				p.setLoaded(attrs)
-			}
-			p.dialog, p.saved = dialogNone, true
-			p.page.Defer(func(app.Context) { focus("editor-status") })
-		})
-	})
+	p.send(p, "saved", method, groupPath(p.groupID)+"/attributes", body, map[string]string{"If-Match": `"` + p.version + `"`})
 }
 
+func (p *editorPage) openDialog(ctx app.Context, kind int, firstField string) {
+	p.dialog, p.sure, p.saveErr = kind, false, nil
+	focusLater(ctx, firstField)
+}
+
+func (p *editorPage) act(ctx app.Context, e app.Event, name, arg string) {
+	i := atoi(arg)
+	switch name {
+	case "retry":
+		p.reload()
+	case "key":
+		p.rows[i].key = value(ctx)
+		p.edited()
+	case "value":
+		p.rows[i].value = value(ctx)
+		p.edited()
+	case "add-row":
+		p.nextRow++
+		p.rows = append(p.rows, row{id: p.nextRow})
+		p.edited()
+		focusLater(ctx, fmt.Sprintf("key-%d", p.nextRow))
+	case "remove-row":
+		p.rows = append(p.rows[:i:i], p.rows[i+1:]...)
+		p.edited()
+	case "undo":
+		p.setLoaded(api.Attributes{Attributes: p.loaded, Version: p.version})
+	case "preview":
+		p.openDialog(ctx, dialogPreview, "preview-confirm")
+	case "replace":
+		p.openDialog(ctx, dialogReplace, "confirm-sure")
+	case "clear":
+		p.openDialog(ctx, dialogClear, "confirm-sure")
+	case "close":
+		p.dialog = dialogNone
+	case "sure":
+		p.sure = checked(ctx)
+	case "confirm-save":
+		d := p.diff()
+		p.save("PATCH", api.AttrPatch{Set: append(append([]api.Attr{}, d.added...), d.changed...), Delete: d.removed})
+	case "confirm-replace":
+		if p.sure {
+			attrs := make([]api.Attr, len(p.rows))
+			for i, r := range p.rows {
+				attrs[i] = api.Attr{Key: r.key, Value: r.value}
+			}
+			p.save("PUT", api.AttrReplace{Attributes: attrs})
+		}
+	case "confirm-clear":
+		if p.sure {
+			p.save("DELETE", nil)
+		}
+	case "keep-mine", "keep-theirs":
+		p.conflict.collisions[i].keepMine = name == "keep-mine"
+	case "keep-both":
+		if p.keepBoth() {
+			p.openDialog(ctx, dialogPreview, "preview-confirm")
+		}
+	case "discard":
+		p.reload()
+	}
+}
+
+var editorView = &view{src: `
+<p class="breadcrumb"><a href="/groups">← {@EditorBack}</a></p>
+<h1>{0}</h1>{1}`}
+
+var editorBody = &view{src: `<div class="editor">
+  <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2} {@ColMembers}</span></p>
+  <p class="lead">{@EditorIntro}</p>
+  {3}
+  <div id="editor-status" tabindex="-1" role="status">{4}</div>
+  {5}{6}{7}
+  <ol class="attr-rows">{8}</ol>
+  {9}
+  <div class="totals"><p class="{10}">{11}</p><p class="{12}">{13}</p></div>
+  {14}{15}{16}
+</div>`}
+
+var infoNote = &view{src: `<p class="alert alert-info">{0}</p>`}
+var emptyNote = &view{src: `<p class="empty">{0}</p>`}
+var hintNote = &view{src: `<p id="{0}" class="hint">{1}</p>`}
+
+var addRowView = &view{src: `<div class="add-row">
+  <button class="button button-quiet" type="button" disabled={0} aria-describedby="add-why" on:click="add-row">+ {@EditorAddRow}</button>{1}</div>`}
+
+var saveActions = &view{src: `<div class="actions">
+  <button class="button" type="button" disabled={0} aria-describedby="save-why" on:click="preview">{@EditorSave}</button>{1}
+  <p id="save-why" class="hint">{2}</p></div>`}
+var undoButton = &view{src: `<button class="button button-quiet" type="button" on:click="undo">{@EditorUndo}</button>`}
+
+var dangerView = &view{src: `<section class="danger" aria-labelledby="danger-title"><h2 id="danger-title">{@EditorDanger}</h2>
+  <div class="actions">
+    <button class="button button-danger" type="button" disabled={0} aria-describedby="replace-why" on:click="replace">{@EditorReplaceAll}</button>
+    <button class="button button-danger" type="button" disabled={1} aria-describedby="clear-why" on:click="clear">{@EditorClearAll}</button>
+  </div>{2}{3}</section>`}
+
+var rowView = &view{src: `<li class="attr-row">
+  <div class="field"><label for="{0}">{@EditorKey 1}</label>
+    <input id="{0}" type="text" value="{2}" readonly={3} spellcheck="false" autocomplete="off" aria-invalid={4} aria-describedby="{0}-help" data-arg="{5}" on:input="key">
+    <p id="{0}-help" class="{6}"><span>{@EditorBytes 7 8}</span>{9}</p></div>
+  <div class="field field-grow"><label for="{10}">{@EditorValue 1}</label>
+    <textarea id="{10}" rows="2" value="{11}" readonly={3} aria-invalid={12} aria-describedby="{10}-help" data-arg="{5}" on:input="value"></textarea>
+    <p id="{10}-help" class="{13}"><span>{@EditorBytes 14 15}</span>{16}</p></div>
+  {17}
+</li>`}
+var removeRowButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@EditorRemoveRow 0}" title="{@EditorRemoveRow 0}" data-arg="{1}" on:click="remove-row">✕</button>`}
+var fieldError = &view{src: `<span class="field-error"> {0}</span>`}
+
 func (p *editorPage) Render() app.UI {
-	return newShell().Path(pathGroup).Content(
-		app.P().Class("breadcrumb").Body(app.A().Href(pathGroups).Text("← "+msg.EditorBack)),
-		app.H1().Text(p.title()),
-		p.body(),
-	)
+	return newShell().Path(pathGroup).Content(editorView.uis(p, p.title(), p.body())...)
 }
 
 func (p *editorPage) body() app.UI {
-	if v := stateView(p.state, p.loadErr, func(app.Context, app.Event) { p.load(p.page) }); v != nil {
+	if v := p.stateView(p); v != nil {
 		return v
 	}
 	d := p.diff()
@@ -185,48 +274,221 @@ func (p *editorPage) body() app.UI {
 	keyErr, valueErr := p.rowProblems()
 	keys, bytes := p.totals()
 	edit := p.canEdit()
-	return app.Div().Class("editor").Body(
-		app.P().Class("group-meta").Body(
-			app.Span().Class("group-id").Text(p.group.ID),
-			app.Span().Text(typeName(p.group.Type)),
-			app.Span().Text(fmt.Sprintf("%d %s", p.group.MemberCount, msg.ColMembers)),
-		),
-		app.P().Class("lead").Text(msg.EditorIntro),
-		app.If(!edit, func() app.UI { return app.P().Class("alert alert-info").Text(msg.EditorReadOnly) }),
-		app.Div().ID("editor-status").TabIndex(-1).Role("status").Body(
-			app.If(p.saved, func() app.UI { return app.P().Class("alert alert-ok").Text(msg.EditorSaved) }),
-		),
-		p.conflictView(),
-		app.If(p.saveErr != nil, func() app.UI { return errorView(p.saveErr, nil) }),
-		app.If(len(p.rows) == 0, func() app.UI { return app.P().Class("empty").Text(msg.EditorEmpty) }),
-		app.Ol().Class("attr-rows").Body(app.Range(p.rows).Slice(func(i int) app.UI {
-			return p.rowView(i, keyErr[i], valueErr[i], edit)
-		})),
-		app.If(edit, func() app.UI {
-			full := len(p.rows) >= api.MaxAttrKeys
-			return app.Div().Class("add-row").Body(
-				app.Button().Class("button button-quiet").Type("button").Text("+ "+msg.EditorAddRow).
-					Disabled(full).Aria("describedby", "add-why").OnClick(p.addRow),
-				app.If(full, func() app.UI {
-					return app.P().ID("add-why").Class("hint").Text(fmt.Sprintf(msg.EditorFull, api.MaxAttrKeys))
-				}),
-			)
-		}),
-		app.Div().Class("totals").Body(
-			meter(fmt.Sprintf(msg.EditorKeysCount, keys, api.MaxAttrKeys), keys, api.MaxAttrKeys),
-			meter(fmt.Sprintf(msg.EditorTotalBytes, bytes, api.MaxAttrTotalBytes), bytes, api.MaxAttrTotalBytes),
-		),
-		app.If(edit, func() app.UI {
-			return app.Div().Class("actions").Body(
-				app.Button().Class("button").Type("button").Text(msg.EditorSave).
-					Disabled(block != "" || p.busy).Aria("describedby", "save-why").OnClick(p.openDialog(dialogPreview, "preview-confirm")),
-				app.If(!d.empty(), func() app.UI {
-					return app.Button().Class("button button-quiet").Type("button").Text(msg.EditorUndo).OnClick(p.undo)
-				}),
-				app.P().ID("save-why").Class("hint").Text(block),
-			)
-		}),
-		app.If(edit, func() app.UI { return p.dangerZone() }),
-		p.dialogView(d),
-	)
+	var readOnly, saved, empty, add, actions, danger app.UI
+	if !edit {
+		readOnly = infoNote.ui(p, message("EditorReadOnly"))
+	}
+	if p.saved {
+		saved = okText.ui(p, message("EditorSaved"))
+	}
+	if len(p.rows) == 0 {
+		empty = emptyNote.ui(p, message("EditorEmpty"))
+	}
+	rows := make([]app.UI, len(p.rows))
+	for i := range p.rows {
+		rows[i] = p.rowView(i, keyErr[i], valueErr[i], edit)
+	}
+	if edit {
+		full := len(p.rows) >= api.MaxAttrKeys
+		add = addRowView.ui(p, full, when(full, hintNote.ui(p, "add-why", tr("EditorFull", api.MaxAttrKeys))))
+		actions = saveActions.ui(p, block != "" || p.busy, when(!d.empty(), undoButton.ui(p)), block)
+		clearable := p.group.Operations.Clear
+		danger = dangerView.ui(p, len(p.rows) == 0 || p.busy, !clearable || p.busy,
+			when(len(p.rows) == 0, hintNote.ui(p, "replace-why", message("EditorReplaceEmpty"))),
+			when(!clearable, hintNote.ui(p, "clear-why", message("EditorNoClear"))))
+	}
+	return editorBody.ui(p, p.group.ID, typeName(p.group.Type), p.group.MemberCount, readOnly, saved,
+		p.conflictView(), errorView(p, p.saveErr, false), empty, rows, add,
+		meterClass(keys, api.MaxAttrKeys), tr("EditorKeysCount", keys, api.MaxAttrKeys),
+		meterClass(bytes, api.MaxAttrTotalBytes), tr("EditorTotalBytes", bytes, api.MaxAttrTotalBytes),
+		actions, danger, p.dialogView(d))
+}
+
+var okText = &view{src: `<p class="alert alert-ok">{0}</p>`}
+
+// meterClass marks a count over its limit.
+func meterClass(used, limit int) string { return pick(used > limit, "meter meter-over", "meter") }
+
+// counterClass marks a field's byte counter when the field has a problem.
+func counterClass(used, limit int, problem string) string {
+	return pick(problem != "" || used > limit, "counter counter-over", "counter")
+}
+
+func (p *editorPage) rowView(i int, keyErr, valueErr string, edit bool) app.UI {
+	r := p.rows[i]
+	var remove app.UI
+	if edit {
+		remove = removeRowButton.ui(p, i+1, i)
+	}
+	return rowView.ui(p, fmt.Sprintf("key-%d", r.id), i+1, r.key, !edit, keyErr != "", i,
+		counterClass(len(r.key), api.MaxAttrKeyBytes, keyErr), len(r.key), api.MaxAttrKeyBytes, when(keyErr != "", fieldError.ui(p, keyErr)),
+		fmt.Sprintf("value-%d", r.id), r.value, valueErr != "",
+		counterClass(len(r.value), api.MaxAttrValueBytes, valueErr), len(r.value), api.MaxAttrValueBytes, when(valueErr != "", fieldError.ui(p, valueErr)),
+		remove)
+}
+
+// diff compares the rows with what was loaded.
+type diff struct {
+	added, changed []api.Attr
+	old            map[string]string
+	removed        []string
+}
+
+func (d diff) empty() bool { return len(d.added)+len(d.changed)+len(d.removed) == 0 }
+
+func (p *editorPage) diff() diff {
+	now := make([]api.Attr, len(p.rows))
+	for i, r := range p.rows {
+		now[i] = api.Attr{Key: r.key, Value: r.value}
+	}
+	return diffAttrs(p.loaded, now)
+}
+
+// diffAttrs compares two attribute sets: what was added, changed and
+// removed going from "from" to "to".
+func diffAttrs(from, to []api.Attr) diff {
+	d := diff{old: map[string]string{}}
+	for _, a := range from {
+		d.old[a.Key] = a.Value
+	}
+	now := map[string]bool{}
+	for _, a := range to {
+		now[a.Key] = true
+		old, had := d.old[a.Key]
+		switch {
+		case !had:
+			d.added = append(d.added, a)
+		case old != a.Value:
+			d.changed = append(d.changed, a)
+		}
+	}
+	for _, a := range from {
+		if !now[a.Key] {
+			d.removed = append(d.removed, a.Key)
+		}
+	}
+	return d
+}
+
+var diffView = &view{src: `<div class="diff">{0}{1}{2}</div>`}
+var changeSection = &view{src: `<section class="change change-{0}"><h3>{1}</h3><ul>{2}</ul></section>`}
+var addedItem = &view{src: `<li><code>{0}</code>: <ins>{1}</ins></li>`}
+var changedItem = &view{src: `<li><code>{0}</code>: <del>{1}</del> → <ins>{2}</ins></li>`}
+var removedItem = &view{src: `<li><code>{0}</code></li>`}
+
+// view shows a diff as the preview does: added, changed (old → new), removed.
+func (d diff) view(a actor) app.UI {
+	section := func(kind, title string, items []app.UI) app.UI {
+		if len(items) == 0 {
+			return nil
+		}
+		return changeSection.ui(a, kind, message(title), items)
+	}
+	var added, changed, removed []app.UI
+	for _, x := range d.added {
+		added = append(added, addedItem.ui(a, x.Key, x.Value))
+	}
+	for _, x := range d.changed {
+		changed = append(changed, changedItem.ui(a, x.Key, d.old[x.Key], x.Value))
+	}
+	for _, k := range d.removed {
+		removed = append(removed, removedItem.ui(a, k))
+	}
+	return diffView.ui(a, section("added", "PreviewAdded", added), section("changed", "PreviewChanged", changed),
+		section("removed", "PreviewRemoved", removed))
+}
+
+// rowProblems checks each row: its key and value on their own, and keys
+// used twice. The result is indexed like p.rows.
+func (p *editorPage) rowProblems() (keyErr, valueErr []string) {
+	keyErr, valueErr = make([]string, len(p.rows)), make([]string, len(p.rows))
+	count := map[string]int{}
+	for _, r := range p.rows {
+		count[r.key]++
+	}
+	for i, r := range p.rows {
+		switch {
+		case r.key == "":
+			keyErr[i] = message("EditorKeyEmpty")
+		case len(r.key) > api.MaxAttrKeyBytes:
+			keyErr[i] = tr("EditorKeyTooLong", len(r.key), api.MaxAttrKeyBytes)
+		case count[r.key] > 1:
+			keyErr[i] = message("EditorKeyDuplicate")
+		}
+		if len(r.value) > api.MaxAttrValueBytes {
+			valueErr[i] = tr("EditorValueTooLong", len(r.value), api.MaxAttrValueBytes)
+		}
+	}
+	return keyErr, valueErr
+}
+
+func (p *editorPage) totals() (keys, bytes int) {
+	for _, r := range p.rows {
+		bytes += len(r.value)
+	}
+	return len(p.rows), bytes
+}
+
+// blocker says why the rows cannot be saved as they are, or "".
+func (p *editorPage) blocker(d diff) string {
+	keyErr, valueErr := p.rowProblems()
+	for i := range p.rows {
+		if keyErr[i] != "" {
+			return tr("EditorFixRow", i+1, keyErr[i])
+		}
+		if valueErr[i] != "" {
+			return tr("EditorFixRow", i+1, valueErr[i])
+		}
+	}
+	keys, bytes := p.totals()
+	if keys > api.MaxAttrKeys {
+		return tr("EditorFixFirst", tr("EditorTooManyKeys", keys, api.MaxAttrKeys))
+	}
+	if bytes > api.MaxAttrTotalBytes {
+		return tr("EditorFixFirst", tr("EditorTooManyBytes", bytes, api.MaxAttrTotalBytes))
+	}
+	if d.empty() {
+		return message("EditorNoChanges")
+	}
+	return ""
+}
+
+func (p *editorPage) edited() {
+	p.saved, p.saveErr = false, nil
+	setUnsaved(!p.diff().empty())
+}
+
+var dialogFrame = &view{src: `<div class="dialog-backdrop"><div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
+  <h2 id="dialog-title">{0}</h2>{1}</div></div>`}
+
+var previewBody = &view{src: `{0}<div class="actions">
+  <button id="preview-confirm" class="button" type="button" disabled={1} aria-busy={1} on:click="confirm-save">{@PreviewConfirm 2}</button>
+  <button class="button button-quiet" type="button" on:click="close">{@Cancel}</button></div>`}
+
+// Replace and clear ask for two deliberate acts, both naming the group and
+// what is lost: tick the box, then press the button. Nothing to type, so a
+// phone keyboard is no obstacle.
+var confirmBody = &view{src: `<p class="alert alert-warn">{0}</p>
+<form class="form" on:submit="{1}">
+  <div class="check"><input id="confirm-sure" type="checkbox" checked={2} on:change="sure"><label for="confirm-sure">{3}</label></div>
+  <div class="actions">
+    <button class="button button-danger" type="submit" disabled={4} aria-busy={5}>{6}</button>
+    <button class="button button-quiet" type="button" on:click="close">{@Cancel}</button></div>
+</form>`}
+
+func (p *editorPage) dialogView(d diff) app.UI {
+	name := p.group.Name
+	switch p.dialog {
+	case dialogPreview:
+		return dialogFrame.ui(p, tr("PreviewTitle", name), previewBody.uis(p, d.view(p), p.busy, name))
+	case dialogReplace:
+		n := len(p.rows)
+		return dialogFrame.ui(p, tr("ReplaceTitle", name), confirmBody.uis(p, tr("ReplaceWarning", n), "confirm-replace", p.sure,
+			tr("ReplaceUnderstand", len(p.loaded), name, p.groupID, n), !p.sure || p.busy, p.busy, tr("ConfirmReplace", n)))
+	case dialogClear:
+		n := len(p.loaded)
+		return dialogFrame.ui(p, tr("ClearTitle", name), confirmBody.uis(p, message("ClearWarning"), "confirm-clear", p.sure,
+			tr("ClearUnderstand", n, name, p.groupID), !p.sure || p.busy, p.busy, tr("ConfirmClear", n)))
+	}
+	return nil
 }

@@ -27,7 +27,7 @@ func (r response) ok() bool { return r.err == nil }
 func callAPI(method, path string, in any, header map[string]string) response {
 	if app.IsServer {
 		// Prerendering on the server has no browser to fetch with.
-		return response{err: &api.Error{Code: "internal", Message: msg.ErrUnexpected}}
+		return response{err: &api.Error{Code: "internal", Message: message("ErrUnexpected")}}
 	}
 	headers := map[string]any{"Accept": "application/json"}
 	for k, v := range header {
@@ -37,7 +37,7 @@ func callAPI(method, path string, in any, header map[string]string) response {
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return response{err: &api.Error{Code: "internal", Message: msg.ErrUnexpected}}
+			return response{err: &api.Error{Code: "internal", Message: message("ErrUnexpected")}}
 		}
 		headers["Content-Type"] = "application/json"
 		opts["body"] = string(b)
@@ -50,7 +50,7 @@ func callAPI(method, path string, in any, header map[string]string) response {
 		text, ok = await(res.Call("text"))
 	}
 	if !ok {
-		return response{err: &api.Error{Code: "network", Message: msg.ErrNetwork}}
+		return response{err: &api.Error{Code: "network", Message: message("ErrNetwork")}}
 	}
 	h := res.Get("headers")
 	get := func(name string) string {
@@ -65,7 +65,7 @@ func callAPI(method, path string, in any, header map[string]string) response {
 			Error api.Error `json:"error"`
 		}
 		if json.Unmarshal(out.body, &e) != nil || e.Error.Message == "" {
-			e.Error = api.Error{Code: "unexpected", Message: msg.ErrUnexpected, RequestID: get("X-Request-Id")}
+			e.Error = api.Error{Code: "unexpected", Message: message("ErrUnexpected"), RequestID: get("X-Request-Id")}
 		}
 		out.err = &e.Error
 	}
@@ -78,7 +78,7 @@ func (r response) decode(v any) *api.Error {
 		return r.err
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return &api.Error{Code: "unexpected", Message: msg.ErrUnexpected}
+		return &api.Error{Code: "unexpected", Message: message("ErrUnexpected")}
 	}
 	return nil
 }
@@ -102,8 +102,8 @@ func signInURL() string {
 // needSignIn sends the browser to the sign-in page when an answer says the
 // session has ended, and reports whether it did.
 func needSignIn(ctx app.Context, r response) bool {
-	if r.status != 401 {
-		return false
+	if r.status != 401 || app.Window().URL().Path == pathSignIn {
+		return false // on the sign-in page a 401 is the answer to a wrong password
 	}
 	currentSession = nil
 	replaceTo(signInURL())

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -41,16 +39,12 @@ func rememberGroup(ctx app.Context, g recentGroup) {
 
 // finderPage finds groups by ID or name and type, a page at a time.
 type finderPage struct {
-	app.Compo
-
+	base
 	query, typ string
 	cursors    []string // cursors of the pages before the current one
 	cursor     string
-	state      viewState
 	page       api.GroupPage
-	err        *api.Error
 	recent     []recentGroup
-	ctx        app.Context // the page's own: a retry button's stops dispatching once it is gone
 
 	index       api.GroupIndexStatus // how complete and fresh the server's index is
 	indexKnown  bool
@@ -60,12 +54,15 @@ type finderPage struct {
 
 var finderTypes = []string{"Community", "Public", "Private", "ChatRoom", "AVChatRoom"}
 
-func (p *finderPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.FinderTitle + " · " + msg.AppName)
-}
+// allTypes is the value of the "All types" option: go-app leaves out an
+// empty value attribute, and the browser would then send the label.
+const allTypes = "*"
+
+func (p *finderPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(title(message("FinderTitle"))) }
 
 func (p *finderPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle(msg.FinderTitle + " · " + msg.AppName)
+	p.begin(ctx)
+	ctx.Page().SetTitle(title(message("FinderTitle")))
 	// The search is kept in the URL, so Back, a reload or a shared link
 	// brings it back.
 	q := ctx.Page().URL().Query()
@@ -73,17 +70,15 @@ func (p *finderPage) OnNav(ctx app.Context) {
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
-	p.ctx = ctx
 	p.recent = recentGroups(ctx)
 	if v, ok := typedBeforeStart("finder-query"); ok && p.query == "" {
 		p.query = v // typed into the server-rendered page before the app took over
 		refocusAfterStart(ctx)
 	}
-	p.load(ctx)
+	p.search()
 }
 
-func (p *finderPage) load(ctx app.Context) {
-	p.state, p.err = stateLoading, nil
+func (p *finderPage) search() {
 	q := url.Values{}
 	if p.query != "" {
 		q.Set("query", p.query)
@@ -94,27 +89,7 @@ func (p *finderPage) load(ctx app.Context) {
 	if p.cursor != "" {
 		q.Set("cursor", p.cursor)
 	}
-	path := "/api/v1/groups?" + q.Encode()
-	ctx.Async(func() {
-		r := callAPI("GET", path, nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, r) {
-				return
-			}
-			var page api.GroupPage
-			if e := r.decode(&page); e != nil {
-				p.state, p.err = stateFailed, e
-			} else {
-				p.state, p.page = stateReady, page
-				p.index, p.indexKnown = page.Index, true
-			}
-		})
-	})
-}
-
-func (p *finderPage) search(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	p.navigate(ctx)
+	p.load(p, "groups", "/api/v1/groups?"+q.Encode())
 }
 
 // navigate puts the search in the URL; OnNav then loads it.
@@ -133,77 +108,80 @@ func (p *finderPage) navigate(ctx app.Context) {
 	ctx.Navigate(u)
 }
 
-// allTypes is the value of the "All types" option: go-app leaves out an
-// empty value attribute, and the browser would then send the label.
-const allTypes = "*"
-
-func (p *finderPage) next(ctx app.Context, e app.Event) {
-	p.cursors = append(p.cursors, p.cursor)
-	p.cursor = p.page.NextCursor
-	p.load(ctx)
+func (p *finderPage) act(ctx app.Context, e app.Event, name, arg string) {
+	switch name {
+	case "query":
+		p.query = value(ctx)
+	case "type":
+		if p.typ = value(ctx); p.typ == allTypes {
+			p.typ = ""
+		}
+		p.navigate(ctx)
+	case "find":
+		p.navigate(ctx)
+	case "next":
+		p.cursors = append(p.cursors, p.cursor)
+		p.cursor = p.page.NextCursor
+		p.search()
+	case "previous":
+		p.cursor = p.cursors[len(p.cursors)-1]
+		p.cursors = p.cursors[:len(p.cursors)-1]
+		p.search()
+	case "retry":
+		p.search()
+	case "refresh":
+		p.refreshing, p.refreshNote = true, ""
+		p.send(p, "refresh", "POST", "/api/v1/groups/refresh", struct{}{}, nil)
+	}
 }
 
-func (p *finderPage) previous(ctx app.Context, e app.Event) {
-	p.cursor = p.cursors[len(p.cursors)-1]
-	p.cursors = p.cursors[:len(p.cursors)-1]
-	p.load(ctx)
-}
-
-// refresh asks the server to read the group list now.
-func (p *finderPage) refresh(ctx app.Context, e app.Event) {
-	p.refreshing, p.refreshNote = true, ""
-	ctx.Async(func() {
-		r := callAPI("POST", "/api/v1/groups/refresh", struct{}{}, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.refreshing = false
-			if needSignIn(ctx, r) {
-				return
-			}
-			var st api.GroupIndexStatus
-			if e := r.decode(&st); e != nil {
-				p.refreshNote = e.Message
-				return
-			}
-			p.index, p.refreshNote = st, msg.IndexRefreshStart
-			p.index.Reading = true
-		})
-	})
+func (p *finderPage) got(ctx app.Context, what string, r response) {
+	switch what {
+	case "groups":
+		if p.fill(r, &p.page) {
+			p.index, p.indexKnown = p.page.Index, true
+		}
+	case "refresh":
+		p.refreshing = false
+		var st api.GroupIndexStatus
+		if e := r.decode(&st); e != nil {
+			p.refreshNote = e.Message
+			return
+		}
+		p.index, p.refreshNote = st, message("IndexRefreshStart")
+		p.index.Reading = true
+	}
 }
 
 // indexLine says how complete and fresh the index is, e.g. "48,213 groups
 // indexed, refreshed 3 minutes ago; still reading the list…".
 func indexLine(st api.GroupIndexStatus, now time.Time) string {
-	when := msg.IndexNever
+	when := message("IndexNever")
 	if !st.Refreshed.IsZero() {
 		switch ago := now.Sub(st.Refreshed); {
 		case ago < time.Minute:
-			when = msg.IndexJustNow
+			when = message("IndexJustNow")
 		case ago < time.Hour:
-			when = fmt.Sprintf(msg.IndexMinutesAgo, int(ago/time.Minute))
+			when = tr("IndexMinutesAgo", int(ago/time.Minute))
 		case ago < 48*time.Hour:
-			when = fmt.Sprintf(msg.IndexHoursAgo, int(ago/time.Hour))
+			when = tr("IndexHoursAgo", int(ago/time.Hour))
 		default:
-			when = fmt.Sprintf(msg.IndexDaysAgo, int(ago/(24*time.Hour)))
+			when = tr("IndexDaysAgo", int(ago/(24*time.Hour)))
 		}
 	}
-	line := fmt.Sprintf(msg.IndexStatus, thousands(st.Indexed), when)
+	line := tr("IndexStatus", num(st.Indexed), when)
 	if st.Refreshed.IsZero() && st.Total > st.Indexed {
-		line = fmt.Sprintf(msg.IndexOf, thousands(st.Indexed), thousands(st.Total), when)
+		line = tr("IndexOf", num(st.Indexed), num(st.Total), when)
 	}
 	if st.Reading {
-		line += msg.IndexReading
+		line += message("IndexReading")
 	}
 	return line
 }
 
-// thousands writes n with commas between groups of three digits.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+var indexStatusView = &view{src: `<div class="index-status"><p id="index-status" role="status">{0}</p>{1}{2}</div>`}
+var refreshButton = &view{src: `<button class="button button-quiet" type="button" disabled={0} aria-describedby={1} on:click="refresh">{@IndexRefresh}</button>`}
+var indexNote = &view{src: `<p id="index-note" class="hint">{0}</p>`}
 
 func (p *finderPage) indexStatus() app.UI {
 	if !p.indexKnown {
@@ -213,116 +191,106 @@ func (p *finderPage) indexStatus() app.UI {
 	wait := !st.RefreshAfter.IsZero() && st.RefreshAfter.After(time.Now())
 	note := p.refreshNote
 	if note == "" && wait {
-		note = fmt.Sprintf(msg.IndexRefreshAt, st.RefreshAfter.Local().Format("15:04"))
+		note = tr("IndexRefreshAt", clock(st.RefreshAfter))
 	}
-	return app.Div().Class("index-status").Body(
-		app.P().ID("index-status").Role("status").Text(indexLine(st, time.Now())),
-		app.If(st.CanRefresh, func() app.UI {
-			b := app.Button().Class("button button-quiet").Type("button").Text(msg.IndexRefresh).
-				Disabled(st.Reading || wait || p.refreshing).OnClick(p.refresh)
-			if note != "" {
-				b = b.Aria("describedby", "index-note")
-			}
-			return b
-		}),
-		app.If(st.CanRefresh && note != "", func() app.UI {
-			return app.P().ID("index-note").Class("hint").Text(note)
-		}),
-	)
+	var button, noteView app.UI
+	if st.CanRefresh {
+		var described any
+		if note != "" {
+			described = "index-note"
+			noteView = indexNote.ui(p, note)
+		}
+		button = refreshButton.ui(p, st.Reading || wait || p.refreshing, described)
+	}
+	return indexStatusView.ui(p, indexLine(st, time.Now()), button, noteView)
 }
 
 func editorURL(id string) string { return pathGroup + "?id=" + url.QueryEscape(id) }
 
+// typeName is a group type as the panel names it; Tencent's old and new
+// names of a type show alike.
 func typeName(t string) string {
-	if n, ok := msg.GroupTypes[t]; ok {
+	if n := message("GroupTypes." + t); n != "GroupTypes."+t {
 		return n
 	}
 	return t
 }
 
+var finderView = &view{src: `
+<h1>{@FinderTitle}</h1>
+<p class="lead">{@FinderIntro}</p>
+{0}
+<form class="form finder-form" role="search" on:submit="find">
+  <div class="field"><label for="finder-query">{@FinderSearch}</label>
+    <input id="finder-query" type="search" value="{1}" placeholder="{@FinderSearchHint}" autocomplete="off" spellcheck="false" on:input="query"></div>
+  <div class="field"><label for="finder-type">{@FinderType}</label>
+    <select id="finder-type" on:change="type"><option value="*" selected={2}>{@FinderAllTypes}</option>{3}</select></div>
+  <button class="button" type="submit">{@FinderFind}</button>
+</form>
+{4}{5}`}
+
+var recentView = &view{src: `<section class="recent" aria-labelledby="recent-title"><h2 id="recent-title">{@FinderRecent}</h2><ul class="chips">{0}</ul></section>`}
+var chipLink = &view{src: `<li><a class="chip" href="{0}">{1} · {2}</a></li>`}
+var optionView = &view{src: `<option value="{0}" selected={1}>{2}</option>`}
+
 func (p *finderPage) Render() app.UI {
+	var recent app.UI
+	if len(p.recent) > 0 {
+		chips := make([]app.UI, len(p.recent))
+		for i, r := range p.recent {
+			chips[i] = chipLink.ui(p, editorURL(r.ID), r.Name, r.ID)
+		}
+		recent = recentView.ui(p, chips)
+	}
+	types := make([]app.UI, len(finderTypes))
+	for i, t := range finderTypes {
+		types[i] = optionView.ui(p, t, p.typ == t, typeName(t))
+	}
 	return newShell().Path(pathGroups).Content(
-		app.H1().Text(msg.FinderTitle),
-		app.P().Class("lead").Text(msg.FinderIntro),
-		app.If(len(p.recent) > 0, func() app.UI {
-			return app.Section().Class("recent").Aria("labelledby", "recent-title").Body(
-				app.H2().ID("recent-title").Text(msg.FinderRecent),
-				app.Ul().Class("chips").Body(app.Range(p.recent).Slice(func(i int) app.UI {
-					r := p.recent[i]
-					return app.Li().Body(app.A().Class("chip").Href(editorURL(r.ID)).Text(r.Name + " · " + r.ID))
-				})),
-			)
-		}),
-		app.Form().Class("form finder-form").Role("search").OnSubmit(p.search).Body(
-			app.Div().Class("field").Body(
-				app.Label().For("finder-query").Text(msg.FinderSearch),
-				app.Input().ID("finder-query").Type("search").Value(p.query).Placeholder(msg.FinderSearchHint).
-					Attr("autocomplete", "off").Attr("spellcheck", "false").
-					OnInput(func(ctx app.Context, e app.Event) { p.query = ctx.JSSrc().Get("value").String() }),
-			),
-			app.Div().Class("field").Body(
-				app.Label().For("finder-type").Text(msg.FinderType),
-				app.Select().ID("finder-type").OnChange(func(ctx app.Context, e app.Event) {
-					if p.typ = ctx.JSSrc().Get("value").String(); p.typ == allTypes {
-						p.typ = ""
-					}
-					p.navigate(ctx)
-				}).Body(
-					app.Option().Value(allTypes).Text(msg.FinderAllTypes).Selected(p.typ == ""),
-					app.Range(finderTypes).Slice(func(i int) app.UI {
-						return app.Option().Value(finderTypes[i]).Text(typeName(finderTypes[i])).Selected(p.typ == finderTypes[i])
-					}),
-				),
-			),
-			app.Button().Class("button").Type("submit").Text(msg.FinderFind),
-		),
-		p.indexStatus(),
-		p.results(),
-	)
+		finderView.uis(p, recent, p.query, p.typ == "", types, p.indexStatus(), p.results())...)
 }
 
 func (p *finderPage) resultsCount() string {
 	switch {
 	case p.page.TotalAtLeast:
-		return fmt.Sprintf(msg.FinderResultsMore, p.page.Total)
+		return tr("FinderResultsMore", p.page.Total)
 	case p.page.Total == 1:
-		return msg.FinderResult1
+		return message("FinderResult1")
 	}
-	return fmt.Sprintf(msg.FinderResults, p.page.Total)
+	return tr("FinderResults", p.page.Total)
 }
 
+var noGroupsView = &view{src: `<div><p class="empty" role="status">{@FinderNone}</p>{0}</div>`}
+var hiddenNote = &view{src: `<p class="hint scope-hidden">{@FinderHidden}</p>`}
+var resultsView = &view{src: `<section aria-labelledby="results-title">
+  <h2 id="results-title" class="results-count" role="status">{0}</h2>{1}
+  <ul class="group-list">{2}</ul>
+  <div class="pager">{3}{4}</div></section>`}
+var groupItem = &view{src: `<li class="group-item"><a href="{0}"><span class="group-name">{1}</span>
+  <span class="group-meta"><span class="group-id">{2}</span> <span>{3}</span> <span>{4} {@ColMembers}</span>{5}</span></a></li>`}
+var readOnlyTag = &view{src: `<span class="tag">{@ReadOnlyGroup}</span>`}
+var pagerButton = &view{src: `<button class="button button-quiet" type="button" on:click="{0}">{1}</button>`}
+
 func (p *finderPage) results() app.UI {
-	if v := stateView(p.state, p.err, func(app.Context, app.Event) { p.load(p.ctx) }); v != nil {
+	if v := p.stateView(p); v != nil {
 		return v
 	}
-	hidden := app.If(p.page.Hidden > 0, func() app.UI { return app.P().Class("hint scope-hidden").Text(msg.FinderHidden) })
-	if len(p.page.Groups) == 0 {
-		return app.Div().Body(app.P().Class("empty").Role("status").Text(msg.FinderNone), hidden)
+	var hidden, prev, next app.UI
+	if p.page.Hidden > 0 {
+		hidden = hiddenNote.ui(p)
 	}
-	return app.Section().Aria("labelledby", "results-title").Body(
-		app.H2().ID("results-title").Class("results-count").Role("status").Text(p.resultsCount()),
-		hidden,
-		app.Ul().Class("group-list").Body(app.Range(p.page.Groups).Slice(func(i int) app.UI {
-			g := p.page.Groups[i]
-			return app.Li().Class("group-item").Body(
-				app.A().Href(editorURL(g.ID)).Body(
-					app.Span().Class("group-name").Text(g.Name),
-					app.Span().Class("group-meta").Body(
-						app.Span().Class("group-id").Text(g.ID),
-						app.Span().Text(typeName(g.Type)),
-						app.Span().Text(fmt.Sprintf("%d %s", g.MemberCount, msg.ColMembers)),
-						app.If(!g.CanEdit, func() app.UI { return app.Span().Class("tag").Text(msg.ReadOnlyGroup) }),
-					),
-				),
-			)
-		})),
-		app.Div().Class("pager").Body(
-			app.If(len(p.cursors) > 0, func() app.UI {
-				return app.Button().Class("button button-quiet").Type("button").Text(msg.FinderPrevious).OnClick(p.previous)
-			}),
-			app.If(p.page.NextCursor != "", func() app.UI {
-				return app.Button().Class("button button-quiet").Type("button").Text(msg.FinderNext).OnClick(p.next)
-			}),
-		),
-	)
+	if len(p.page.Groups) == 0 {
+		return noGroupsView.ui(p, hidden)
+	}
+	items := make([]app.UI, len(p.page.Groups))
+	for i, g := range p.page.Groups {
+		items[i] = groupItem.ui(p, editorURL(g.ID), g.Name, g.ID, typeName(g.Type), g.MemberCount, when(!g.CanEdit, readOnlyTag.ui(p)))
+	}
+	if len(p.cursors) > 0 {
+		prev = pagerButton.ui(p, "previous", message("FinderPrevious"))
+	}
+	if p.page.NextCursor != "" {
+		next = pagerButton.ui(p, "next", message("FinderNext"))
+	}
+	return resultsView.ui(p, p.resultsCount(), hidden, items, prev, next)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -15,77 +14,83 @@ const minPasswordBytes, maxPasswordBytes = 12, 72
 // passwordPage sets the signed-in account's own password: required after
 // signing in with a one-time password, open to anyone otherwise.
 type passwordPage struct {
-	app.Compo
-
+	base
 	current, next, repeat string
 	busy, done            bool
-	err                   *api.Error
 }
 
 func (p *passwordPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.Admin.PasswordTitle + " · " + msg.AppName)
-}
-func (p *passwordPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle(msg.Admin.PasswordTitle + " · " + msg.AppName)
+	ctx.Page().SetTitle(title(message("Admin.PasswordTitle")))
 }
 
-func (p *passwordPage) submit(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	switch {
-	case len(p.next) < minPasswordBytes:
-		p.err = &api.Error{Field: "new", Message: fmt.Sprintf(msg.Admin.PasswordShort, len(p.next), minPasswordBytes)}
-		return
-	case p.next != p.repeat:
-		p.err = &api.Error{Field: "repeat", Message: msg.Admin.PasswordMismatch}
+func (p *passwordPage) OnNav(ctx app.Context) {
+	p.begin(ctx)
+	ctx.Page().SetTitle(title(message("Admin.PasswordTitle")))
+}
+
+func (p *passwordPage) act(ctx app.Context, e app.Event, name, arg string) {
+	switch name {
+	case "current":
+		p.current = value(ctx)
+	case "next":
+		p.next = value(ctx)
+	case "repeat":
+		p.repeat = value(ctx)
+	case "submit":
+		switch {
+		case len(p.next) < minPasswordBytes:
+			p.err = &api.Error{Field: "new", Message: tr("Admin.PasswordShort", len(p.next), minPasswordBytes)}
+			return
+		case p.next != p.repeat:
+			p.err = &api.Error{Field: "repeat", Message: message("Admin.PasswordMismatch")}
+			return
+		}
+		p.busy, p.err = true, nil
+		p.send(p, "change", "POST", "/api/v1/session/password", api.PasswordChange{Current: p.current, New: p.next}, nil)
+	}
+}
+
+func (p *passwordPage) got(ctx app.Context, what string, r response) {
+	p.busy = false
+	var sess api.Session
+	if e := r.decode(&sess); e != nil {
+		p.err = e
 		return
 	}
-	p.busy, p.err = true, nil
-	in := api.PasswordChange{Current: p.current, New: p.next}
-	ctx.Async(func() {
-		r := callAPI("POST", "/api/v1/session/password", in, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = false
-			if needSignIn(ctx, r) {
-				return
-			}
-			var sess api.Session
-			if e := r.decode(&sess); e != nil {
-				p.err = e
-				return
-			}
-			currentSession = &sess
-			p.current, p.next, p.repeat, p.done = "", "", "", true
-			next := ctx.Page().URL().Query().Get("next")
-			if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && next != pathPassword {
-				ctx.Navigate(next)
-			}
-		})
-	})
+	currentSession = &sess
+	p.current, p.next, p.repeat, p.done = "", "", "", true
+	next := ctx.Page().URL().Query().Get("next")
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && next != pathPassword {
+		ctx.Navigate(next)
+	}
 }
+
+var passwordView = &view{src: `<div class="signin">
+  <h1>{@Admin.PasswordTitle}</h1>
+  <p class="{0}" role="{1}">{2}</p>
+  {3}
+  <form class="form" on:submit="submit">
+    <div class="field"><label for="password-current">{@Admin.PasswordCurrent}</label>
+      <input id="password-current" type="password" autocomplete="current-password" required value="{4}" on:input="current"></div>
+    <div class="field"><label for="password-new">{@Admin.PasswordNew}</label>
+      <input id="password-new" type="password" autocomplete="new-password" required value="{5}" on:input="next"></div>
+    <p class="hint">{@Admin.PasswordRule 6 7}</p>
+    <div class="field"><label for="password-repeat">{@Admin.PasswordRepeat}</label>
+      <input id="password-repeat" type="password" autocomplete="new-password" required value="{8}" on:input="repeat"></div>
+    {9}
+    <button class="button button-wide" type="submit" disabled={10} aria-busy={10}>{@Admin.PasswordSave}</button>
+  </form>
+</div>`}
+
+var okNote = &view{src: `<p class="alert alert-ok" role="status">{0}</p>`}
 
 func (p *passwordPage) Render() app.UI {
 	first := currentSession != nil && currentSession.MustChangePassword
-	field := func(id, label, autocomplete string, value *string) app.UI {
-		return app.Div().Class("field").Body(
-			app.Label().For(id).Text(label),
-			app.Input().ID(id).Type("password").Attr("autocomplete", autocomplete).Required(true).Value(*value).
-				OnInput(func(ctx app.Context, e app.Event) { *value = ctx.JSSrc().Get("value").String() }),
-		)
+	var done app.UI
+	if p.done {
+		done = okNote.ui(p, message("Admin.PasswordChanged"))
 	}
-	return newShell().Path(pathPassword).Content(
-		app.Div().Class("signin").Body(
-			app.H1().Text(msg.Admin.PasswordTitle),
-			app.If(first, func() app.UI { return app.P().Class("alert").Role("status").Text(msg.Admin.PasswordFirst) }).
-				Else(func() app.UI { return app.P().Class("lead").Text(msg.Admin.PasswordIntro) }),
-			app.If(p.done, func() app.UI { return app.P().Class("alert alert-ok").Role("status").Text(msg.Admin.PasswordChanged) }),
-			app.Form().Class("form").OnSubmit(p.submit).Body(
-				field("password-current", msg.Admin.PasswordCurrent, "current-password", &p.current),
-				field("password-new", msg.Admin.PasswordNew, "new-password", &p.next),
-				app.P().Class("hint").Text(fmt.Sprintf(msg.Admin.PasswordRule, minPasswordBytes, maxPasswordBytes)),
-				field("password-repeat", msg.Admin.PasswordRepeat, "new-password", &p.repeat),
-				app.If(p.err != nil, func() app.UI { return errorView(p.err, nil) }),
-				app.Button().Class("button button-wide").Type("submit").Disabled(p.busy).Aria("busy", p.busy).Text(msg.Admin.PasswordSave),
-			),
-		),
-	)
+	return newShell().Path(pathPassword).Content(passwordView.ui(p,
+		pick(first, "alert", "lead"), pick(first, "status", ""), message(pick(first, "Admin.PasswordFirst", "Admin.PasswordIntro")),
+		done, p.current, p.next, minPasswordBytes, maxPasswordBytes, p.repeat, errorView(p, p.err, false), p.busy))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net/url"
 	"sync"
 	"time"
@@ -19,10 +18,17 @@ var currentSession *api.Session
 // it asks first.
 var unsavedChanges bool
 
-// shell is the frame around every page: header with the account and
-// sign-out, demo banner, update prompt, navigation and the page's content.
-// Pages other than sign-in need a session: without one the shell sends the
-// browser to sign in and back.
+// navOrder is the order of the sections in the navigation; adminNav are
+// the admin's own.
+var (
+	navOrder = []string{pathGroups, pathConversations, pathFriendLists, pathAudit}
+	adminNav = []string{pathAccounts, pathHealth}
+)
+
+// shell is the frame around every page: header with the account, the
+// language and sign-out, demo banner, update prompt, navigation and the
+// page's content. Pages other than sign-in need a session: without one the
+// shell sends the browser to sign in and back.
 type shell struct {
 	app.Compo
 
@@ -34,6 +40,7 @@ type shell struct {
 	reloading       bool
 	session         *api.Session
 	demoHidden      bool // the moderator hid the demo notice for this browser session
+	ctx             app.Context
 }
 
 // demoHiddenKey keeps the demo notice hidden for the browser session.
@@ -58,30 +65,14 @@ var watchUpdates = sync.OnceFunc(func() {
 	}))
 })
 
-// checkVersion asks the server which version it serves. go-app's own
-// notice comes from the service worker's events, which are missed when the
-// browser finds the new worker while the page is still loading; asking the
-// server does not depend on that timing. The service worker is asked to
-// fetch the new version meanwhile, so "Reload now" gets it.
-func (s *shell) checkVersion(ctx app.Context) {
-	app.TryUpdate()
-	mine := app.Getenv("GOAPP_VERSION")
-	ctx.Async(func() {
-		r := callAPI("GET", "/api/v1/version", nil, nil)
-		var v struct {
-			Version string `json:"version"`
-		}
-		if r.decode(&v) != nil || v.Version == "" || v.Version == mine {
-			return
-		}
-		ctx.Dispatch(func(app.Context) { s.updateAvailable, s.newVersion = true, v.Version })
-	})
-}
-
 func (s *shell) OnMount(ctx app.Context) {
+	s.ctx = ctx
 	s.updateAvailable = ctx.AppUpdateAvailable()
-	// Look for a new version now and whenever the app comes back into view.
-	s.checkVersion(ctx)
+	// go-app's own notice comes from the service worker's events, which are
+	// missed when the browser finds the new worker while the page is still
+	// loading; asking the server does not depend on that timing.
+	app.TryUpdate()
+	s.send("version", "GET", "/api/v1/version")
 	watchUpdates()
 	// Only the running WebAssembly sets this marker; the prerendered page
 	// lacks it, so tests (and scripts) can tell a live page from its snapshot.
@@ -95,19 +86,40 @@ func (s *shell) OnMount(ctx app.Context) {
 		s.requirePassword(ctx)
 		return
 	}
+	s.send("session", "GET", "/api/v1/session")
+}
+
+// send is base.send for the shell, which is a component of its own.
+func (s *shell) send(what, method, path string) {
+	ctx := s.ctx
 	ctx.Async(func() {
-		r := callAPI("GET", "/api/v1/session", nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, r) {
-				return
-			}
-			var sess api.Session
-			if r.decode(&sess) == nil {
-				currentSession, s.session = &sess, &sess
-				s.requirePassword(ctx)
-			}
-		})
+		r := callAPI(method, path, nil, nil)
+		ctx.Dispatch(func(ctx app.Context) { s.got(ctx, what, r) })
 	})
+}
+
+func (s *shell) got(ctx app.Context, what string, r response) {
+	switch what {
+	case "version":
+		var v struct {
+			Version string `json:"version"`
+		}
+		if r.decode(&v) == nil && v.Version != "" && v.Version != app.Getenv("GOAPP_VERSION") {
+			s.updateAvailable, s.newVersion = true, v.Version
+		}
+	case "session":
+		if needSignIn(ctx, r) {
+			return
+		}
+		var sess api.Session
+		if r.decode(&sess) == nil {
+			currentSession, s.session = &sess, &sess
+			s.requirePassword(ctx)
+		}
+	case "signout":
+		currentSession, unsavedChanges = nil, false
+		replaceTo(pathSignIn)
+	}
 }
 
 // requirePassword sends an account that signed in with a one-time password
@@ -118,27 +130,43 @@ func (s *shell) requirePassword(ctx app.Context) {
 	}
 }
 
-// navItems is what the navigation offers the signed-in account.
-func (s *shell) navItems() []string {
-	if s.session != nil && s.session.Role == api.RoleAdmin {
-		return append(append([]string{}, navOrder...), adminNav...)
-	}
-	return navOrder
-}
-
 func (s *shell) OnAppUpdate(ctx app.Context) {
 	s.updateAvailable = ctx.AppUpdateAvailable()
 }
 
-// reload waits (briefly) until the service worker holds the new version,
-// so that the reload does not bring back the old one from its cache.
-func (s *shell) reload(ctx app.Context, e app.Event) {
-	s.reloading = true
-	version := s.newVersion
-	ctx.Async(func() {
-		waitForWorker(version, 10*time.Second)
-		app.Window().Get("location").Call("reload")
-	})
+func (s *shell) act(ctx app.Context, e app.Event, name, arg string) {
+	switch name {
+	case "leave":
+		// A navigation link: stop it when the page has unsaved changes and
+		// the person does not confirm leaving.
+		if !confirmLeave() {
+			e.PreventDefault()
+			e.Call("stopPropagation") // keeps go-app's own link handler from navigating
+		}
+	case "signout":
+		if confirmLeave() {
+			s.send("signout", "DELETE", "/api/v1/session")
+		}
+	case "hide-demo":
+		s.demoHidden = true
+		_ = ctx.SessionStorage().Set(demoHiddenKey, true)
+	case "reload":
+		// Wait (briefly) until the service worker holds the new version, so
+		// that the reload does not bring back the old one from its cache.
+		s.reloading = true
+		version := s.newVersion
+		ctx.Async(func() {
+			waitForWorker(version, 10*time.Second)
+			app.Window().Get("location").Call("reload")
+		})
+	case "lang":
+		lang := value(ctx)
+		if lang == pageLang() || !confirmLeave() {
+			ctx.JSSrc().Set("value", pageLang())
+			return
+		}
+		chooseLanguage(lang)
+	}
 }
 
 // waitForWorker returns once go-app's service worker has cached version and
@@ -161,34 +189,12 @@ func waitForWorker(version string, limit time.Duration) {
 	}
 }
 
-func (s *shell) signOut(ctx app.Context, e app.Event) {
-	if !confirmLeave() {
-		return
-	}
-	ctx.Async(func() {
-		callAPI("DELETE", "/api/v1/session", nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			currentSession, unsavedChanges = nil, false
-			replaceTo(pathSignIn)
-		})
-	})
-}
-
-// guardLeave stops a navigation link when the page has unsaved changes and
-// the user does not confirm leaving.
-func (s *shell) guardLeave(ctx app.Context, e app.Event) {
-	if !confirmLeave() {
-		e.PreventDefault()
-		e.Call("stopPropagation") // keeps go-app's own link handler from navigating
-	}
-}
-
 // confirmLeave asks before unsaved changes are lost.
 func confirmLeave() bool {
 	if !unsavedChanges {
 		return true
 	}
-	if app.Window().Call("confirm", msg.LeaveUnsaved).Bool() {
+	if app.Window().Call("confirm", message("LeaveUnsaved")).Bool() {
 		setUnsaved(false)
 		return true
 	}
@@ -215,76 +221,71 @@ var beforeUnload = app.FuncOf(func(this app.Value, args []app.Value) any {
 	return nil
 })
 
-func (s *shell) Render() app.UI {
-	class := "shell"
-	if s.Ipath == pathSignIn {
-		class += " shell-bare"
-	}
-	return app.Div().Class(class).Body(
-		app.A().Class("skip-link").Href("#main").Text(msg.SkipToContent),
-		app.Div().Class("top").Body(
-			app.Header().Class("topbar").Body(
-				app.A().Class("brand").Href(pathHome).OnClick(s.guardLeave).Body(
-					app.Img().Src("/web/icon.svg").Role("presentation").Width(32).Height(32),
-					app.Span().Text(msg.AppName),
-				),
-				app.Span().Class("tagline").Text(msg.AppTagline),
-				app.If(s.session != nil, func() app.UI {
-					return app.Div().Class("account").Body(
-						app.Span().Class("whoami").Text(fmt.Sprintf(msg.SignedInAs, s.session.Username, msg.Roles[s.session.Role])),
-						app.Button().Class("button button-quiet").Type("button").Text(msg.SignOut).OnClick(s.signOut),
-					)
-				}),
-			),
-			app.If(demoMode() && !s.demoHidden, func() app.UI {
-				return app.Div().Class("banner banner-demo").Role("note").Body(
-					app.Span().Class("demo-long").Text(msg.DemoBanner),
-					app.Span().Class("demo-short").Text(msg.DemoShort),
-					app.Button().Class("button-close").Type("button").Aria("label", msg.DemoDismiss).Title(msg.DemoDismiss).Text("✕").
-						OnClick(func(ctx app.Context, e app.Event) {
-							s.demoHidden = true
-							_ = ctx.SessionStorage().Set(demoHiddenKey, true)
-						}),
-				)
-			}),
-			app.If(s.updateAvailable, func() app.UI {
-				return app.Div().Class("banner banner-update").Role("status").Body(
-					app.Span().Text(msg.UpdateReady),
-					app.Button().Class("button").Type("button").Text(msg.UpdateReload).Disabled(s.reloading).
-						Aria("busy", s.reloading).OnClick(s.reload),
-				)
-			}),
-		),
-		app.If(s.Ipath != pathSignIn, func() app.UI {
-			return app.Nav().Class("nav").Aria("label", msg.NavLabel).Body(
-				app.Ul().Body(
-					app.Range(s.navItems()).Slice(func(i int) app.UI {
-						p := s.navItems()[i]
-						link := app.A().Href(p).Text(msg.Sections[p].Title).OnClick(s.guardLeave)
-						if p == s.Ipath || (p == pathGroups && s.Ipath == pathGroup) {
-							link = link.Aria("current", "page")
-						}
-						return app.Li().Body(link)
-					}),
-				),
-			)
-		}),
-		app.Main().ID("main").Class("content").Body(s.Icontent...),
-	)
-}
+var shellView = &view{src: `
+<div class="{0}">
+  <a class="skip-link" href="#main">{@SkipToContent}</a>
+  <div class="top">
+    <header class="topbar">
+      <a class="brand" href="/" on:click="leave"><img src="/web/icon.svg" role="presentation" width="32" height="32"><span>{@AppName}</span></a>
+      <span class="tagline">{@AppTagline}</span>
+      <div class="account">
+        <select class="language" aria-label="{@Language}" title="{@Language}" on:change="lang">
+          <option value="en" lang="en" selected={2}>English</option>
+          <option value="zh-Hans" lang="zh-Hans" selected={3}>简体中文</option>
+          <option value="ja" lang="ja" selected={4}>日本語</option>
+          <option value="ko" lang="ko" selected={5}>한국어</option>
+        </select>
+        {1}
+      </div>
+    </header>
+    {6}{7}
+  </div>
+  {8}
+  <main id="main" class="content">{9}</main>
+</div>`}
 
-// worthReporting tells a failure someone may need to look into (Tencent's
-// refusal, the server or the network) from an answer such as a wrong
-// password or a missing permission, whose request id is only noise.
-func worthReporting(e *api.Error) bool {
-	if e.Upstream != nil {
-		return true
+var whoamiView = &view{src: `<span class="whoami">{0}</span><button class="button button-quiet" type="button" on:click="signout">{@SignOut}</button>`}
+
+var demoBanner = &view{src: `<div class="banner banner-demo" role="note">
+  <span class="demo-long">{@DemoBanner}</span><span class="demo-short">{@DemoShort}</span>
+  <button class="button-close" type="button" aria-label="{@DemoDismiss}" title="{@DemoDismiss}" on:click="hide-demo">✕</button></div>`}
+
+var updateBanner = &view{src: `<div class="banner banner-update" role="status"><span>{@UpdateReady}</span>
+  <button class="button" type="button" disabled={0} aria-busy={0} on:click="reload">{@UpdateReload}</button></div>`}
+
+var navView = &view{src: `<nav class="nav" aria-label="{@NavLabel}"><ul>{0}</ul></nav>`}
+var navItem = &view{src: `<li><a href="{0}" aria-current={1} on:click="leave">{2}</a></li>`}
+
+func (s *shell) Render() app.UI {
+	var who []app.UI
+	var demo, update, nav app.UI
+	if s.session != nil {
+		who = whoamiView.uis(s, tr("SignedInAs", s.session.Username, message("Roles."+s.session.Role)))
 	}
-	switch e.Code {
-	case api.CodeInternal, api.CodeUpstreamUnavailable, api.CodeUpstreamTimeout, "unexpected":
-		return true
+	if demoMode() && !s.demoHidden {
+		demo = demoBanner.ui(s)
 	}
-	return false
+	if s.updateAvailable {
+		update = updateBanner.ui(s, s.reloading)
+	}
+	if s.Ipath != pathSignIn {
+		items := navOrder
+		if s.session != nil && s.session.Role == api.RoleAdmin {
+			items = append(append([]string{}, navOrder...), adminNav...)
+		}
+		links := make([]app.UI, len(items))
+		for i, p := range items {
+			var current any
+			if p == s.Ipath || (p == pathGroups && s.Ipath == pathGroup) {
+				current = "page"
+			}
+			links[i] = navItem.ui(s, p, current, message("Sections."+p[1:]+".Title"))
+		}
+		nav = navView.ui(s, links)
+	}
+	lang := pageLang()
+	return shellView.ui(s, pick(s.Ipath == pathSignIn, "shell shell-bare", "shell"), who,
+		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, update, nav, s.Icontent)
 }
 
 // replaceTo shows another page in place of this one in the history, so
@@ -299,46 +300,3 @@ func replaceTo(u string) {
 // demoMode reports whether the server runs against its built-in simulator.
 // The server passes the mode through the go-app environment, which is public.
 func demoMode() bool { return app.Getenv("IMDESK_MODE") == "demo" }
-
-// viewState is what a page that loads something shows.
-type viewState int
-
-const (
-	stateLoading viewState = iota
-	stateReady
-	stateFailed
-)
-
-// stateView shows loading or a failure with a retry button, or returns nil
-// once the data is there.
-func stateView(s viewState, err *api.Error, retry app.EventHandler) app.UI {
-	switch s {
-	case stateLoading:
-		return loadingView()
-	case stateFailed:
-		return errorView(err, retry)
-	}
-	return nil
-}
-
-// loadingView says that something is on its way.
-func loadingView() app.UI {
-	return app.P().Class("loading").Role("status").Aria("busy", "true").Body(
-		app.Span().Class("spinner").Aria("hidden", "true"),
-		app.Span().Text(msg.Loading),
-	)
-}
-
-// errorView shows an API error: the plain message, and the request id when
-// the failure is one to report (not a refusal the moderator can act on).
-func errorView(e *api.Error, retry app.EventHandler) app.UI {
-	return app.Div().Class("alert alert-error").Role("alert").Body(
-		app.P().Text(e.Message),
-		app.If(e.RequestID != "" && worthReporting(e), func() app.UI {
-			return app.P().Class("request-id").Text(fmt.Sprintf(msg.RequestID, e.RequestID))
-		}),
-		app.If(retry != nil, func() app.UI {
-			return app.Button().Class("button").Type("button").Text(msg.TryAgain).OnClick(retry)
-		}),
-	)
-}

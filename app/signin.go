@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,17 +11,18 @@ import (
 )
 
 // signInPage asks for the account name and password, and goes back to the
-// page the user came from.
+// page the person came from.
 type signInPage struct {
-	app.Compo
-
+	base
 	username, password string
 	busy               bool
-	err                *api.Error
 }
 
+func (p *signInPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(title(message("SignInTitle"))) }
+
 func (p *signInPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle(msg.SignInTitle + " · " + msg.AppName)
+	p.begin(ctx)
+	ctx.Page().SetTitle(title(message("SignInTitle")))
 }
 
 // OnMount puts back what was typed into the server-rendered form before the
@@ -37,10 +37,6 @@ func (p *signInPage) OnMount(ctx app.Context) {
 	refocusAfterStart(ctx)
 }
 
-func (p *signInPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(msg.SignInTitle + " · " + msg.AppName)
-}
-
 // next is where to go after signing in: a path on this site only.
 func (p *signInPage) next(ctx app.Context) string {
 	n := ctx.Page().URL().Query().Get("next")
@@ -50,59 +46,58 @@ func (p *signInPage) next(ctx app.Context) string {
 	return n
 }
 
-func (p *signInPage) submit(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	if p.busy {
+func (p *signInPage) act(ctx app.Context, e app.Event, name, arg string) {
+	switch name {
+	case "username":
+		p.username = value(ctx)
+	case "password":
+		p.password = value(ctx)
+	case "submit":
+		if p.busy {
+			return
+		}
+		p.busy, p.err = true, nil
+		p.send(p, "signin", "POST", "/api/v1/session", api.SignIn{Username: strings.TrimSpace(p.username), Password: p.password}, nil)
+	}
+}
+
+func (p *signInPage) got(ctx app.Context, what string, r response) {
+	p.busy = false
+	if !r.ok() {
+		p.err = r.err
+		if r.status == 429 {
+			secs, _ := strconv.Atoi(r.retryAfter)
+			p.err = &api.Error{Message: tr("SignInThrottled", max(secs, 1))}
+		}
 		return
 	}
-	p.busy, p.err = true, nil
-	in := api.SignIn{Username: strings.TrimSpace(p.username), Password: p.password}
-	ctx.Async(func() {
-		r := callAPI("POST", "/api/v1/session", in, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = false
-			if !r.ok() {
-				p.err = r.err
-				if r.status == 429 {
-					secs, _ := strconv.Atoi(r.retryAfter)
-					p.err = &api.Error{Message: fmt.Sprintf(msg.SignInThrottled, max(secs, 1))}
-				}
-				return
-			}
-			var sess api.Session
-			if r.decode(&sess) == nil {
-				currentSession = &sess
-			}
-			p.password = ""
-			// Back from the next page skips the sign-in form.
-			if sess.MustChangePassword {
-				replaceTo(pathPassword + "?next=" + url.QueryEscape(p.next(ctx)))
-				return
-			}
-			replaceTo(p.next(ctx))
-		})
-	})
+	var sess api.Session
+	if r.decode(&sess) == nil {
+		currentSession = &sess
+	}
+	p.password = ""
+	// Back from the next page skips the sign-in form.
+	if sess.MustChangePassword {
+		replaceTo(pathPassword + "?next=" + url.QueryEscape(p.next(ctx)))
+		return
+	}
+	replaceTo(p.next(ctx))
 }
+
+var signInView = &view{src: `<div class="signin">
+  <h1>{@SignInTitle}</h1>
+  <p class="lead">{@SignInIntro}</p>
+  <form class="form" on:submit="submit">
+    <label for="signin-username">{@Username}</label>
+    <input id="signin-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="{0}" on:input="username">
+    <label for="signin-password">{@Password}</label>
+    <input id="signin-password" name="password" type="password" autocomplete="current-password" required value="{1}" on:input="password">
+    {2}
+    <button class="button button-wide" type="submit" disabled={3} aria-busy={3}>{4}</button>
+  </form>
+</div>`}
 
 func (p *signInPage) Render() app.UI {
 	return newShell().Path(pathSignIn).Content(
-		app.Div().Class("signin").Body(
-			app.H1().Text(msg.SignInTitle),
-			app.P().Class("lead").Text(msg.SignInIntro),
-			app.Form().Class("form").OnSubmit(p.submit).Body(
-				app.Label().For("signin-username").Text(msg.Username),
-				app.Input().ID("signin-username").Name("username").Type("text").Attr("autocomplete", "username").
-					Attr("autocapitalize", "none").Attr("spellcheck", "false").Required(true).Value(p.username).
-					OnInput(func(ctx app.Context, e app.Event) { p.username = ctx.JSSrc().Get("value").String() }),
-				app.Label().For("signin-password").Text(msg.Password),
-				app.Input().ID("signin-password").Name("password").Type("password").Attr("autocomplete", "current-password").
-					Required(true).Value(p.password).
-					OnInput(func(ctx app.Context, e app.Event) { p.password = ctx.JSSrc().Get("value").String() }),
-				app.If(p.err != nil, func() app.UI { return errorView(p.err, nil) }),
-				app.Button().Class("button button-wide").Type("submit").Disabled(p.busy).Aria("busy", p.busy).Body(
-					app.If(p.busy, func() app.UI { return app.Text(msg.SigningIn) }).Else(func() app.UI { return app.Text(msg.SignIn) }),
-				),
-			),
-		),
-	)
+		signInView.ui(p, p.username, p.password, errorView(p, p.err, false), p.busy, message(pick(p.busy, "SigningIn", "SignIn"))))
 }

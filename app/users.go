@@ -3,10 +3,11 @@ package main
 // The user finder: the start of every page about one user (conversation
 // groups, friend lists). A user is opened by ID (the page then checks it
 // with Tencent), from the users recently opened on this device, or from
-// the members of a group in the moderator's scope.
+// the members of a group in the moderator's scope. It is part of the page
+// that shows it: the page passes it the events and answers it does not
+// know (userPicker.act and got).
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -43,6 +44,8 @@ func rememberUser(ctx app.Context, u recentUser) {
 // userURL is a page about one user.
 func userURL(base, id string) string { return base + "?user=" + url.QueryEscape(id) }
 
+func userPath(id string) string { return "/api/v1/users/" + url.PathEscape(id) }
+
 // userLabel names a user as people recognise them: nickname and ID.
 func userLabel(id, nick string) string {
 	if nick == "" || nick == id {
@@ -51,12 +54,10 @@ func userLabel(id, nick string) string {
 	return nick + " · " + id
 }
 
-// userFinder lets the moderator choose a user; Ibase is the page to open
+// userPicker lets the moderator choose a user; base is the page to open
 // them on.
-type userFinder struct {
-	app.Compo
-	Ibase string
-
+type userPicker struct {
+	base    string
 	typed   string
 	recent  []recentUser
 	groupID string
@@ -67,22 +68,33 @@ type userFinder struct {
 	asked   bool
 }
 
-func (f *userFinder) OnMount(ctx app.Context) { f.recent = recentUsers(ctx) }
+func (f *userPicker) start(ctx app.Context, base string) {
+	*f = userPicker{base: base, recent: recentUsers(ctx)}
+}
 
-func (f *userFinder) open(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	if id := strings.TrimSpace(f.typed); id != "" {
-		ctx.Navigate(userURL(f.Ibase, id))
+// act handles the finder's events; false when name is not one of them.
+func (f *userPicker) act(p *base, pg page, ctx app.Context, name string) bool {
+	switch name {
+	case "user-typed":
+		f.typed = value(ctx)
+	case "user-open":
+		if id := strings.TrimSpace(f.typed); id != "" {
+			ctx.Navigate(userURL(f.base, id))
+		}
+	case "members-group":
+		f.groupID = value(ctx)
+	case "members-list", "members-retry":
+		f.members, f.page = nil, nil
+		f.loadMembers(p, pg, "")
+	case "members-more":
+		f.loadMembers(p, pg, f.page.NextCursor)
+	default:
+		return false
 	}
+	return true
 }
 
-func (f *userFinder) list(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	f.members, f.page = nil, nil
-	f.loadMembers(ctx, "")
-}
-
-func (f *userFinder) loadMembers(ctx app.Context, cursor string) {
+func (f *userPicker) loadMembers(p *base, pg page, cursor string) {
 	id := strings.TrimSpace(f.groupID)
 	if id == "" {
 		return
@@ -92,79 +104,81 @@ func (f *userFinder) loadMembers(ctx app.Context, cursor string) {
 	if cursor != "" {
 		path += "?cursor=" + url.QueryEscape(cursor)
 	}
-	ctx.Async(func() {
-		r := callAPI("GET", path, nil, nil)
-		ctx.Dispatch(func(ctx app.Context) {
-			if needSignIn(ctx, r) {
-				return
-			}
-			var page api.MemberPage
-			if e := r.decode(&page); e != nil {
-				f.state, f.err = stateFailed, e
-				return
-			}
-			f.state, f.page = stateReady, &page
-			f.members = append(f.members, page.Members...)
-		})
-	})
+	p.send(pg, "members", "GET", path, nil, nil)
 }
 
-func (f *userFinder) Render() app.UI {
-	t := msg.Users
-	return app.Div().Class("user-finder").Body(
-		app.H2().Text(t.FindTitle),
-		app.P().Class("lead").Text(t.FindIntro),
-		app.Form().Class("form finder-form").OnSubmit(f.open).Body(
-			app.Div().Class("field").Body(
-				app.Label().For("user-id").Text(t.UserID),
-				app.Input().ID("user-id").Type("text").Value(f.typed).Placeholder(t.UserIDHint).
-					Attr("autocomplete", "off").Attr("spellcheck", "false").Attr("autocapitalize", "none").
-					OnInput(func(ctx app.Context, e app.Event) { f.typed = ctx.JSSrc().Get("value").String() }),
-			),
-			app.Button().Class("button").Type("submit").Text(t.Open),
-		),
-		app.If(len(f.recent) > 0, func() app.UI {
-			return app.Section().Class("recent").Aria("labelledby", "recent-users").Body(
-				app.H3().ID("recent-users").Text(t.Recent),
-				app.Ul().Class("chips").Body(app.Range(f.recent).Slice(func(i int) app.UI {
-					r := f.recent[i]
-					return app.Li().Body(app.A().Class("chip").Href(userURL(f.Ibase, r.ID)).Text(userLabel(r.ID, r.Nick)))
-				})),
-			)
-		}),
-		app.Form().Class("form finder-form").OnSubmit(f.list).Body(
-			app.Div().Class("field").Body(
-				app.Label().For("members-group").Text(t.FromGroup+" — "+t.GroupID),
-				app.Input().ID("members-group").Type("text").Value(f.groupID).Placeholder(t.GroupIDHint).
-					Attr("autocomplete", "off").Attr("spellcheck", "false").Attr("autocapitalize", "none").
-					OnInput(func(ctx app.Context, e app.Event) { f.groupID = ctx.JSSrc().Get("value").String() }),
-			),
-			app.Button().Class("button button-quiet").Type("submit").Text(t.ListMembers),
-		),
-		app.If(f.asked, f.membersView),
-	)
-}
-
-func (f *userFinder) membersView() app.UI {
-	t := msg.Users
-	if f.page == nil || f.state == stateFailed {
-		return stateView(f.state, f.err, f.list)
+// got takes the answers of the finder; false when what is not one of them.
+func (f *userPicker) got(what string, r response) bool {
+	if what != "members" {
+		return false
 	}
-	return app.Section().Aria("labelledby", "members-title").Body(
-		app.H3().ID("members-title").Class("results-count").Role("status").
-			Text(fmt.Sprintf(t.MembersOf, f.page.GroupID, len(f.members), f.page.Total)),
-		app.If(len(f.members) == 0, func() app.UI { return app.P().Class("empty").Text(t.NoMembers) }),
-		app.Ul().Class("group-list").Body(app.Range(f.members).Slice(func(i int) app.UI {
-			m := f.members[i]
-			return app.Li().Class("group-item").Body(app.A().Href(userURL(f.Ibase, m.ID)).Body(
-				app.Span().Class("group-name").Text(userLabel(m.ID, m.Nick)),
-				app.Span().Class("group-meta").Text(t.Role[m.Role]),
-			))
-		})),
-		app.If(f.state == stateLoading, loadingView),
-		app.If(f.page.NextCursor != "" && f.state == stateReady, func() app.UI {
-			return app.Button().Class("button button-quiet").Type("button").Text(t.MoreMembers).
-				OnClick(func(ctx app.Context, e app.Event) { f.loadMembers(ctx, f.page.NextCursor) })
-		}),
-	)
+	var page api.MemberPage
+	if e := r.decode(&page); e != nil {
+		f.state, f.err = stateFailed, e
+		return true
+	}
+	f.state, f.page = stateReady, &page
+	f.members = append(f.members, page.Members...)
+	return true
+}
+
+var userFinderView = &view{src: `<div class="user-finder">
+  <h2>{@Users.FindTitle}</h2>
+  <p class="lead">{@Users.FindIntro}</p>
+  <form class="form finder-form" on:submit="user-open">
+    <div class="field"><label for="user-id">{@Users.UserID}</label>
+      <input id="user-id" type="text" value="{0}" placeholder="{@Users.UserIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" on:input="user-typed"></div>
+    <button class="button" type="submit">{@Users.Open}</button>
+  </form>
+  {1}
+  <form class="form finder-form" on:submit="members-list">
+    <div class="field"><label for="members-group">{@Users.FromGroup} — {@Users.GroupID}</label>
+      <input id="members-group" type="text" value="{2}" placeholder="{@Users.GroupIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" on:input="members-group"></div>
+    <button class="button button-quiet" type="submit">{@Users.ListMembers}</button>
+  </form>
+  {3}
+</div>`}
+var recentUsersView = &view{src: `<section class="recent" aria-labelledby="recent-users"><h3 id="recent-users">{@Users.Recent}</h3><ul class="chips">{0}</ul></section>`}
+var chipText = &view{src: `<li><a class="chip" href="{0}">{1}</a></li>`}
+var membersView = &view{src: `<section aria-labelledby="members-title">
+  <h3 id="members-title" class="results-count" role="status">{@Users.MembersOf 0 1 2}</h3>{3}
+  <ul class="group-list">{4}</ul>{5}{6}</section>`}
+var memberItem = &view{src: `<li class="group-item"><a href="{0}"><span class="group-name">{1}</span><span class="group-meta">{2}</span></a></li>`}
+var moreMembersButton = &view{src: `<button class="button button-quiet" type="button" on:click="members-more">{@Users.MoreMembers}</button>`}
+var membersRetry = &view{src: `<div class="alert alert-error" role="alert"><p>{0}</p><button class="button" type="button" on:click="members-retry">{@TryAgain}</button></div>`}
+
+func (f *userPicker) view(a actor) app.UI {
+	var recent app.UI
+	if len(f.recent) > 0 {
+		chips := make([]app.UI, len(f.recent))
+		for i, r := range f.recent {
+			chips[i] = chipText.ui(a, userURL(f.base, r.ID), userLabel(r.ID, r.Nick))
+		}
+		recent = recentUsersView.ui(a, chips)
+	}
+	return userFinderView.ui(a, f.typed, recent, f.groupID, f.membersView(a))
+}
+
+func (f *userPicker) membersView(a actor) app.UI {
+	switch {
+	case !f.asked:
+		return nil
+	case f.state == stateFailed:
+		return membersRetry.ui(a, f.err.Message)
+	case f.page == nil:
+		return loadingView.ui(a)
+	}
+	items := make([]app.UI, len(f.members))
+	for i, m := range f.members {
+		items[i] = memberItem.ui(a, userURL(f.base, m.ID), userLabel(m.ID, m.Nick), message("Users.Role."+m.Role))
+	}
+	var loading, more app.UI
+	if f.state == stateLoading {
+		loading = loadingView.ui(a)
+	}
+	if f.page.NextCursor != "" && f.state == stateReady {
+		more = moreMembersButton.ui(a)
+	}
+	return membersView.ui(a, f.page.GroupID, len(f.members), f.page.Total,
+		when(len(f.members) == 0, emptyNote.ui(a, message("Users.NoMembers"))), items, loading, more)
 }

@@ -166,7 +166,8 @@ func TestConversationGroupsFlows(t *testing.T) {
 		s.visit("/audit")
 		s.loaded("audit")
 		for _, a := range []string{"Created a conversation group", "Changed a conversation group", "Changed conversation marks", "Deleted a conversation group"} {
-			check(t, expect.Locator(s.page.GetByText(a).First()).ToBeVisible(), "audit: "+a)
+			entry := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: a}).First()
+			check(t, expect.Locator(entry).ToBeVisible(), "audit: "+a)
 		}
 		s.noErrorsBut("403", "400")
 	})

@@ -2,11 +2,14 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"html"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/imdesk/imdesk/server/i18n"
 )
 
 // go-app writes a page's og:url and og:image as "https://" + Handler.Domain
@@ -23,9 +26,12 @@ func (s *Server) withPageURLs(h http.Handler) http.Handler {
 			return
 		}
 		buf := &pageBuffer{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(buf, r)
+		lang := i18n.ForRequest(r)
+		i18n.Render(lang, func() { h.ServeHTTP(buf, r) })
 		body := buf.body.Bytes()
 		if strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+			body = localizePage(body, i18n.Get(lang))
+			w.Header().Add("Vary", "Cookie, Accept-Language")
 			scheme := "http"
 			if s.cfg.BehindTLS || r.TLS != nil {
 				scheme = "https"
@@ -40,6 +46,16 @@ func (s *Server) withPageURLs(h http.Handler) http.Handler {
 	})
 }
 
+// localizePage puts the page in its reader's language: <html lang>, the
+// description go-app writes from the Handler (English), and the
+// catalogue the app reads its words from.
+func localizePage(body []byte, c *i18n.Catalogue) []byte {
+	body = bytes.Replace(body, []byte(`<html lang="en"`), []byte(`<html lang="`+c.Lang+`"`), 1)
+	desc := html.EscapeString(i18n.Get("en").Text("AppDescription"))
+	body = bytes.ReplaceAll(body, []byte(`content="`+desc+`"`), []byte(`content="`+html.EscapeString(c.Text("AppDescription"))+`"`))
+	return bytes.Replace(body, []byte("</head>"), append(c.PageData(), "</head>"...), 1)
+}
+
 // pageBuffer holds a response until it is complete.
 type pageBuffer struct {
 	http.ResponseWriter
@@ -49,3 +65,40 @@ type pageBuffer struct {
 
 func (b *pageBuffer) WriteHeader(status int)      { b.status = status }
 func (b *pageBuffer) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+// serveCatalogue serves GET /i18n/{lang}.json: a language's catalogue, for
+// the app when a page comes from the service worker's cache in another
+// language than the one chosen since.
+func serveCatalogue(w http.ResponseWriter, r *http.Request) {
+	lang, ok := strings.CutSuffix(r.PathValue("file"), ".json")
+	if !ok || !i18n.Has(lang) {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write(i18n.Get(lang).JSON())
+}
+
+// localizedManifest serves the PWA manifest with the app's name and
+// description in the reader's language: a phone names the installed app
+// in the language of the day it was installed.
+func localizedManifest(goapp http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		buf := &pageBuffer{ResponseWriter: w, status: http.StatusOK}
+		goapp.ServeHTTP(buf, r)
+		var m map[string]any
+		if buf.status != http.StatusOK || json.Unmarshal(buf.body.Bytes(), &m) != nil {
+			w.WriteHeader(buf.status)
+			_, _ = w.Write(buf.body.Bytes())
+			return
+		}
+		c := i18n.Get(i18n.ForRequest(r))
+		m["name"], m["description"], m["lang"] = c.Text("AppManifestName"), c.Text("AppDescription"), c.Lang
+		out, _ := json.Marshal(m)
+		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+		w.Header().Add("Vary", "Cookie, Accept-Language")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(out)
+	})
+}

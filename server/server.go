@@ -21,6 +21,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/i18n"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 )
@@ -114,7 +115,10 @@ func New(o Options) (*Server, error) {
 		mux.HandleFunc("GET /wasm_exec.js", s.serveAsset("wasm_exec.js"))
 	}
 	mux.Handle("/api/", s.apiHandler())
-	ui := s.withPageURLs(s.uiHandler())
+	goapp := s.uiHandler()
+	ui := s.withPageURLs(goapp)
+	mux.HandleFunc("GET /i18n/{file}", serveCatalogue)
+	mux.Handle("GET /manifest.webmanifest", localizedManifest(goapp))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -209,15 +213,16 @@ func (s *Server) uiHandler() http.Handler {
 		mode = "demo"
 	}
 	h := &app.Handler{
-		Name:            "imdesk — admin panel for Tencent Cloud Chat",
+		Name:            i18n.Get("en").Text("AppManifestName"), // localizedManifest puts the reader's language in
 		ShortName:       "imdesk",
 		Title:           "imdesk",
-		Description:     "Forms for community moderators of Tencent Cloud Chat: group attributes, conversation groups and friend lists, with an audit log.",
+		Description:     i18n.Get("en").Text("AppDescription"), // each page's is in its reader's language (localizePage)
 		Author:          "imdesk",
 		Lang:            "en",
 		BackgroundColor: "#ffffff",
 		ThemeColor:      "#1d4f91",
-		LoadingLabel:    "Loading imdesk… {progress}%",
+		// The same in every language: app.js, which shows it, is one file.
+		LoadingLabel: "imdesk {progress}%",
 		Icon: app.Icon{
 			Default:  "/web/icon-192.png",
 			Large:    "/web/icon-512.png",

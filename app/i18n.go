@@ -1,0 +1,29 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// tr is the catalogue's message key, in the page's language, formatted with
+// args. Every word the panel shows comes from the catalogues in
+// server/i18n, none from app.wasm (see message).
+func tr(key string, args ...any) string {
+	if len(args) == 0 {
+		return message(key)
+	}
+	return fmt.Sprintf(message(key), args...)
+}
+
+// num writes n with a comma between groups of three digits, as English,
+// Chinese, Japanese and Korean all write numbers.
+func num(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// title is a page's title: the page's name and the panel's.
+func title(name string) string { return name + " · " + message("AppName") }

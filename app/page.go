@@ -1,0 +1,168 @@
+package main
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// A page is a go-app component that embeds base, renders views, and gets
+// two kinds of news, each named: act for what the person did (on:event in
+// its views) and got for an answer of the API (send). One switch per kind
+// instead of a closure per button and per request keeps app.wasm small (see
+// view) and the page's logic in one place.
+type page interface {
+	actor
+	got(ctx app.Context, what string, r response)
+}
+
+// base is what every page holds besides its own data: its own context (a
+// context from an element that has gone, such as a dialog's button, stops
+// dispatching, so work that outlives its element starts from this one) and
+// the state of its main load.
+type base struct {
+	app.Compo
+	ctx   app.Context
+	state viewState
+	err   *api.Error
+}
+
+// viewState is what a page that loads something shows.
+type viewState int
+
+const (
+	stateLoading viewState = iota
+	stateReady
+	stateFailed
+)
+
+// begin keeps the page's context; pages call it from OnNav and OnMount.
+func (b *base) begin(ctx app.Context) { b.ctx = ctx }
+
+// send calls the API off the UI goroutine and hands the answer to the page's
+// got under what, unless the session has ended (then the browser goes to
+// sign in). header may be nil.
+func (b *base) send(p page, what, method, path string, body any, header map[string]string) {
+	ctx := b.ctx
+	ctx.Async(func() {
+		r := callAPI(method, path, body, header)
+		ctx.Dispatch(func(ctx app.Context) {
+			if !needSignIn(ctx, r) {
+				p.got(ctx, what, r)
+			}
+		})
+	})
+}
+
+// load starts the page's main load: the page shows loading until got takes
+// the answer with fill.
+func (b *base) load(p page, what, path string) {
+	b.state, b.err = stateLoading, nil
+	b.send(p, what, "GET", path, nil, nil)
+}
+
+// fill decodes the page's main answer into v and reports whether it could.
+func (b *base) fill(r response, v any) bool {
+	if e := r.decode(v); e != nil {
+		b.state, b.err = stateFailed, e
+		return false
+	}
+	b.state = stateReady
+	return true
+}
+
+// stateView shows loading, or the failure with "Try again" (act "retry"),
+// or nil once the data is there.
+func (b *base) stateView(p page) app.UI {
+	switch b.state {
+	case stateLoading:
+		return loadingView.ui(p)
+	case stateFailed:
+		return errorView(p, b.err, true)
+	}
+	return nil
+}
+
+var loadingView = &view{src: `<p class="loading" role="status" aria-busy="true"><span class="spinner" aria-hidden="true"></span><span>{@Loading}</span></p>`}
+
+var errorBox = &view{src: `<div class="alert alert-error" role="alert"><p>{0}</p>{1}{2}</div>`}
+var requestIDLine = &view{src: `<p class="request-id">{@RequestID 0}</p>`}
+var retryButton = &view{src: `<button class="button" type="button" on:click="retry">{@TryAgain}</button>`}
+
+// errorView shows an API error: the plain message, the request id when the
+// failure is one to report (not a refusal the moderator can act on), and
+// "Try again" (act "retry") when retry is set.
+func errorView(p actor, e *api.Error, retry bool) app.UI {
+	if e == nil {
+		return nil
+	}
+	var id, again app.UI
+	if e.RequestID != "" && worthReporting(e) {
+		id = requestIDLine.ui(p, e.RequestID)
+	}
+	if retry {
+		again = retryButton.ui(p)
+	}
+	return errorBox.ui(p, e.Message, id, again)
+}
+
+// worthReporting tells a failure someone may need to look into (Tencent's
+// refusal, the server or the network) from an answer such as a wrong
+// password or a missing permission, whose request id is only noise.
+func worthReporting(e *api.Error) bool {
+	if e.Upstream != nil {
+		return true
+	}
+	switch e.Code {
+	case api.CodeInternal, api.CodeUpstreamUnavailable, api.CodeUpstreamTimeout, "unexpected":
+		return true
+	}
+	return false
+}
+
+// value is the value of the element an event came from.
+func value(ctx app.Context) string { return ctx.JSSrc().Get("value").String() }
+
+// checked is whether the checkbox an event came from is ticked.
+func checked(ctx app.Context) bool { return ctx.JSSrc().Get("checked").Bool() }
+
+// atoi reads a data-arg that holds an index; -1 when it does not.
+func atoi(s string) int {
+	n := 0
+	if s == "" {
+		return -1
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// focus moves the keyboard focus to an element.
+func focus(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
+}
+
+// focusLater moves the focus once the page has rendered.
+func focusLater(ctx app.Context, id string) { ctx.Defer(func(app.Context) { focus(id) }) }
+
+// when is v when cond holds, else nil: for a view's optional parts.
+func when(cond bool, v app.UI) app.UI {
+	if cond {
+		return v
+	}
+	return nil
+}
+
+// pick is a when cond holds, else b.
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,373 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// A view is a piece of a page written as markup, parsed once on first use
+// and turned into go-app elements by ui:
+//
+//	var rateRow = &view{src: `<tr><th scope="row">{0}</th><td>{@Rates.Calls 1 2}</td></tr>`}
+//	rateRow.ui(p, r.Op, r.Calls, r.Limit)
+//
+// Why markup and not go-app's builder calls: in WebAssembly every chained
+// call is code, and the pages' builder code was most of app.wasm beyond
+// go-app's own hello world (docs/benchmarks.md). Markup is data: it costs a
+// few bytes a tag and compresses well; what is left in Go is what a page
+// decides.
+//
+// In the markup:
+//   - {N} is the Nth value given to ui: an app.UI, a []app.UI, a string or
+//     an int (text), or nil (nothing). Inside an attribute's quotes it is
+//     text; an attribute given only {N} is left out when the value is nil
+//     or false (true writes "true"; aria-* attributes write "false" too).
+//   - {@Key} is the catalogue's message Key in the page's language;
+//     {@Key 0 1} formats it with values 0 and 1 (see tr).
+//   - on:click="save" (any event) calls the actor's act with "save" and the
+//     element's data-arg. The name is read from the element when the event
+//     comes, because go-app keeps the handler of an earlier render of the
+//     same element. A form's submit is never sent by the browser itself.
+//   - Text between tags is kept with its spaces collapsed; text made only of
+//     spaces between tags is dropped.
+//
+// A mistake in the markup panics at its first use: every view is rendered
+// by the tests (TestViews, and the e2e suite).
+type view struct {
+	src   string
+	once  sync.Once
+	nodes []vnode
+}
+
+// actor handles the events its views name.
+type actor interface {
+	act(ctx app.Context, e app.Event, name, arg string)
+}
+
+type vnode struct {
+	tag   string // "" for text
+	text  []piece
+	attrs []vattr
+	kids  []vnode
+}
+
+type vattr struct {
+	name  string
+	value []piece
+}
+
+// piece is literal text (hole < 0 and key ""), the value of a hole, or a
+// message formatted with the values of its args.
+type piece struct {
+	lit  string
+	hole int
+	key  string
+	args []int
+}
+
+// voidTags have no closing tag.
+var voidTags = map[string]bool{"input": true, "img": true, "br": true, "hr": true}
+
+// ui builds the view with these values; several top-level elements come in
+// a div.
+func (v *view) ui(a actor, values ...any) app.UI {
+	out := v.uis(a, values...)
+	if len(out) == 1 {
+		return out[0]
+	}
+	return app.Div().Body(out...)
+}
+
+// uis builds the view's top-level elements.
+func (v *view) uis(a actor, values ...any) []app.UI {
+	v.once.Do(func() { v.nodes = (&viewParser{s: v.src}).nodes("") })
+	return build(v.nodes, a, values)
+}
+
+func build(nodes []vnode, a actor, values []any) []app.UI {
+	out := make([]app.UI, 0, len(nodes))
+	for i := range nodes {
+		n := &nodes[i]
+		if n.tag == "" {
+			var text strings.Builder
+			flush := func() {
+				if text.Len() > 0 {
+					out = append(out, app.Text(text.String()))
+					text.Reset()
+				}
+			}
+			for _, p := range n.text {
+				if p.hole < 0 {
+					text.WriteString(p.text(values))
+					continue
+				}
+				switch v := values[p.hole].(type) {
+				case app.UI:
+					flush()
+					out = append(out, v)
+				case []app.UI:
+					flush()
+					out = append(out, v...)
+				default:
+					text.WriteString(toText(v))
+				}
+			}
+			flush()
+			continue
+		}
+		if voidTags[n.tag] {
+			out = append(out, setAttrs(app.ElemSelfClosing(n.tag), n.attrs, a, values))
+			continue
+		}
+		el := setAttrs(app.Elem(n.tag), n.attrs, a, values)
+		if len(n.kids) > 0 {
+			el.Body(build(n.kids, a, values)...)
+		}
+		out = append(out, el)
+	}
+	return out
+}
+
+type element[T any] interface {
+	Attr(name string, v any) T
+	On(event string, h app.EventHandler, options ...app.EventOption) T
+}
+
+func setAttrs[T element[T]](el T, attrs []vattr, a actor, values []any) T {
+	for _, at := range attrs {
+		if ev, ok := strings.CutPrefix(at.name, "on:"); ok {
+			el.Attr("data-on-"+ev, attrText(at.value, values))
+			el.On(ev, func(ctx app.Context, e app.Event) {
+				if ev == "submit" {
+					e.PreventDefault()
+				}
+				src := ctx.JSSrc()
+				a.act(ctx, e, src.Call("getAttribute", "data-on-"+ev).String(), attrOf(src, "data-arg"))
+			})
+			continue
+		}
+		if len(at.value) == 1 && at.value[0].hole >= 0 {
+			switch v := values[at.value[0].hole].(type) {
+			case bool:
+				if v {
+					el.Attr(at.name, "true")
+				} else if strings.HasPrefix(at.name, "aria-") {
+					el.Attr(at.name, "false")
+				}
+				continue
+			case nil:
+				continue
+			}
+		}
+		el.Attr(at.name, attrText(at.value, values))
+	}
+	return el
+}
+
+func attrText(value []piece, values []any) string {
+	if len(value) == 1 && value[0].hole < 0 && value[0].key == "" {
+		return value[0].lit
+	}
+	var b strings.Builder
+	for _, p := range value {
+		if p.hole >= 0 {
+			b.WriteString(toText(values[p.hole]))
+		} else {
+			b.WriteString(p.text(values))
+		}
+	}
+	return b.String()
+}
+
+// attrOf is an attribute of a JS element, "" when it has none.
+func attrOf(el app.Value, name string) string {
+	if v := el.Call("getAttribute", name); v.Truthy() {
+		return v.String()
+	}
+	return ""
+}
+
+func (p piece) text(values []any) string {
+	if p.key == "" {
+		return p.lit
+	}
+	if len(p.args) == 0 {
+		return message(p.key)
+	}
+	args := make([]any, len(p.args))
+	for i, h := range p.args {
+		args[i] = values[h]
+	}
+	return tr(p.key, args...)
+}
+
+func toText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+type viewParser struct {
+	s string
+	i int
+}
+
+func (p *viewParser) fail(what string) {
+	panic(fmt.Sprintf("view: %s at %d: %q", what, p.i, p.s[max(0, p.i-30):min(len(p.s), p.i+30)]))
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' }
+
+func (p *viewParser) nodes(closing string) []vnode {
+	var out []vnode
+	for p.i < len(p.s) {
+		if strings.HasPrefix(p.s[p.i:], "</") {
+			end := strings.IndexByte(p.s[p.i:], '>')
+			if end < 0 || p.s[p.i+2:p.i+end] != closing {
+				p.fail("expected </" + closing + ">")
+			}
+			p.i += end + 1
+			return out
+		}
+		if p.s[p.i] == '<' {
+			out = append(out, p.element())
+			continue
+		}
+		end := strings.IndexByte(p.s[p.i:], '<')
+		if end < 0 {
+			end = len(p.s) - p.i
+		}
+		text := p.s[p.i : p.i+end]
+		p.i += end
+		// Line breaks at the edges of text are the markup's layout, not text.
+		if i := strings.LastIndexByte(text, '\n'); i >= 0 && strings.TrimSpace(text[i:]) == "" {
+			text = text[:i]
+		}
+		if i := strings.IndexByte(text, '\n'); i >= 0 && strings.TrimSpace(text[:i]) == "" {
+			text = text[i+1:]
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		out = append(out, vnode{text: p.pieces(collapse(text))})
+	}
+	if closing != "" {
+		p.fail("missing </" + closing + ">")
+	}
+	return out
+}
+
+func (p *viewParser) element() vnode {
+	p.i++ // <
+	start := p.i
+	for p.i < len(p.s) && !isSpace(p.s[p.i]) && p.s[p.i] != '/' && p.s[p.i] != '>' {
+		p.i++
+	}
+	n := vnode{tag: p.s[start:p.i]}
+	for {
+		for p.i < len(p.s) && isSpace(p.s[p.i]) {
+			p.i++
+		}
+		switch {
+		case p.i >= len(p.s):
+			p.fail("unclosed <" + n.tag)
+		case p.s[p.i] == '>':
+			p.i++
+			if !voidTags[n.tag] {
+				n.kids = p.nodes(n.tag)
+			}
+			return n
+		case strings.HasPrefix(p.s[p.i:], "/>"):
+			p.i += 2
+			return n
+		}
+		start := p.i
+		for p.i < len(p.s) && p.s[p.i] != '=' && !isSpace(p.s[p.i]) && p.s[p.i] != '/' && p.s[p.i] != '>' {
+			p.i++
+		}
+		at := vattr{name: p.s[start:p.i]}
+		if p.i < len(p.s) && p.s[p.i] == '=' {
+			p.i++
+			quote := byte('"')
+			if p.i < len(p.s) && p.s[p.i] == '{' {
+				quote = '}'
+			} else if p.i >= len(p.s) || p.s[p.i] != '"' {
+				p.fail("attribute value")
+			}
+			end := strings.IndexByte(p.s[p.i+1:], quote)
+			if end < 0 {
+				p.fail("unclosed attribute value")
+			}
+			if quote == '}' {
+				at.value = p.pieces(p.s[p.i : p.i+end+2])
+			} else {
+				at.value = p.pieces(p.s[p.i+1 : p.i+1+end])
+			}
+			p.i += end + 2
+		} else {
+			at.value = []piece{{lit: "true", hole: -1}}
+		}
+		n.attrs = append(n.attrs, at)
+	}
+}
+
+// pieces splits text at its {N} and {@Key args}.
+func (p *viewParser) pieces(s string) []piece {
+	var out []piece
+	for s != "" {
+		open := strings.IndexByte(s, '{')
+		if open < 0 {
+			out = append(out, piece{lit: s, hole: -1})
+			break
+		}
+		if open > 0 {
+			out = append(out, piece{lit: s[:open], hole: -1})
+		}
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			p.fail("unclosed {")
+		}
+		inner := s[open+1 : open+end]
+		if msg, ok := strings.CutPrefix(inner, "@"); ok {
+			f := strings.Fields(msg)
+			pc := piece{key: f[0], hole: -1}
+			for _, a := range f[1:] {
+				pc.args = append(pc.args, p.hole(a))
+			}
+			out = append(out, pc)
+		} else {
+			out = append(out, piece{hole: p.hole(inner)})
+		}
+		s = s[open+end+1:]
+	}
+	return out
+}
+
+func (p *viewParser) hole(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		p.fail("bad hole {" + s + "}")
+	}
+	return n
+}
+
+func collapse(s string) string {
+	out := strings.Join(strings.Fields(s), " ")
+	if isSpace(s[0]) {
+		out = " " + out
+	}
+	if isSpace(s[len(s)-1]) && out != " " {
+		out += " "
+	}
+	return out
+}
