@@ -29,8 +29,9 @@ import (
 //  4. plan: validate against the state before, giving one or more steps;
 //  5. for each step: commit the intent (request, before, after) to the
 //     audit log — if it cannot be committed, nothing is sent (503) — then
-//     make the call (when its answer is lost, read the state again rather
-//     than repeat it blindly: callSettled), then append the outcome (ok,
+//     make the call (when its answer is lost, or Tencent refused it as a
+//     write conflict the client would not repeat, read the state again
+//     rather than repeat it blindly: callSettled), then append the outcome (ok,
 //     failed, or unknown when the change may or may not have been made);
 //  6. answer with the state after.
 type change[S any] struct {

@@ -512,6 +512,26 @@ func TestFriendListsTencentFaults(t *testing.T) {
 				if r := lastRecord(t, "user.friend-lists.create"); r.Outcome != "ok" || !strings.Contains(r.Detail, "showed the change made") {
 					t.Fatalf("audit %+v", r)
 				}
+				// Next: a conflict, and by the time the lists are read again
+				// someone else has changed them (the second friend_get from
+				// now is that read).
+				fault("group_add", 30008, 1)(t, e, w)
+				e.beforeCall("friend_get", 2, func() {
+					if err := e.mock.Seed(&timmock.Seed{FriendLists: []timmock.SeedFriendList{{User: "alice", Name: "Theirs"}}}); err != nil {
+						t.Error(err)
+					}
+				})
+			}},
+		{name: "30008, and the lists changed meanwhile: not repeated on top of the other change", as: "mod", method: "POST", path: aliceLists,
+			body: map[string]any{"names": []string{"Mine"}}, status: http.StatusServiceUnavailable, code: api.CodeUpstreamUnavailable, words: "Try again.",
+			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
+				fl := e.friendLists(t, "alice")
+				if fl.List("Mine") != nil || fl.List("Theirs") == nil {
+					t.Fatalf("lists %s", shape(fl))
+				}
+				if r := lastRecord(t, "user.friend-lists.create"); r.Outcome != "failed" || !strings.Contains(r.Detail, "someone else changed it meanwhile") {
+					t.Fatalf("audit %+v", r)
+				}
 			}},
 	})
 }
