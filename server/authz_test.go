@@ -49,6 +49,16 @@ func TestAuthorization(t *testing.T) {
 		{"DELETE", "/api/v1/users/%s/conversation-groups/People", userOut, want{401, 403, 403, 403, 200}},
 		{"POST", "/api/v1/users/%s/conversation-marks", userIn, want{401, 403, 403, 200, 200}},
 		{"POST", "/api/v1/users/%s/conversation-marks", userOut, want{401, 403, 403, 403, 200}},
+		{"GET", "/api/v1/users/%s/friend-lists", userIn, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/users/%s/friend-lists", userOut, want{401, 200, 403, 403, 200}},
+		{"POST", "/api/v1/users/%s/friend-lists", userIn, want{401, 403, 403, 200, 200}},
+		{"POST", "/api/v1/users/%s/friend-lists", userOut, want{401, 403, 403, 403, 200}},
+		{"DELETE", "/api/v1/users/%s/friend-lists", userIn, want{401, 403, 403, 200, 200}},
+		{"DELETE", "/api/v1/users/%s/friend-lists", userOut, want{401, 403, 403, 403, 200}},
+		{"PATCH", "/api/v1/users/%s/friend-lists/People", userIn, want{401, 403, 403, 200, 200}},
+		{"PATCH", "/api/v1/users/%s/friend-lists/People", userOut, want{401, 403, 403, 403, 200}},
+		{"DELETE", "/api/v1/users/%s/friend-lists/People", userIn, want{401, 403, 403, 200, 200}},
+		{"DELETE", "/api/v1/users/%s/friend-lists/People", userOut, want{401, 403, 403, 403, 200}},
 		{"GET", "/api/v1/audit", "", want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/audit/export?format=csv", "", want{401, 200, 200, 200, 200}},
 		// %d is the entry of a change the admin made to the group just before.
@@ -75,9 +85,13 @@ func TestAuthorization(t *testing.T) {
 		"POST /api/v1/users/%s/conversation-groups":         map[string]any{"name": "authz"},
 		"PATCH /api/v1/users/%s/conversation-groups/People": map[string]any{"name": "Folks"},
 		"POST /api/v1/users/%s/conversation-marks":          map[string]any{"conversations": []map[string]string{{"type": "user", "id": "bob"}}, "set": []string{"star"}},
+		"POST /api/v1/users/%s/friend-lists":                map[string]any{"names": []string{"authz"}},
+		"DELETE /api/v1/users/%s/friend-lists":              map[string]any{"names": []string{"People"}},
+		"PATCH /api/v1/users/%s/friend-lists/People":        map[string]any{"rename": "Folks"},
 	}
 	writes := []string{"modify_group_attr", "set_group_attr", "clear_group_attr", "delete_group_attr",
-		"create_contact_group", "update_contact_group", "del_contact_group", "mark_contact"}
+		"create_contact_group", "update_contact_group", "del_contact_group", "mark_contact",
+		"group_add", "group_delete", "friend_update"}
 	for _, c := range cases {
 		undo := strings.Contains(c.path, "%d")
 		path := c.path
@@ -116,8 +130,10 @@ func TestAuthorization(t *testing.T) {
 				} else if bb, ok := bodies[c.method]; ok && c.body != "" {
 					body = bb
 				}
-				// The user out of scope gets a group to change, like alice's.
-				if err := e.mock.Seed(&timmock.Seed{ConversationGroups: []timmock.SeedConvGroup{{User: userOut, Name: "People"}}}); err != nil {
+				// The user out of scope gets a group to change, like alice's,
+				// and both get a friend list "People".
+				if err := e.mock.Seed(&timmock.Seed{ConversationGroups: []timmock.SeedConvGroup{{User: userOut, Name: "People"}},
+					FriendLists: []timmock.SeedFriendList{{User: userIn, Name: "People"}, {User: userOut, Name: "People"}}}); err != nil {
 					t.Fatal(err)
 				}
 				if bb, ok := bodies[c.method+" "+c.path]; ok {

@@ -29,8 +29,9 @@ import (
 //  4. plan: validate against the state before, giving one or more steps;
 //  5. for each step: commit the intent (request, before, after) to the
 //     audit log — if it cannot be committed, nothing is sent (503) — then
-//     make the call (when its answer is lost, read the state again rather
-//     than repeat it blindly: callSettled), then append the outcome (ok,
+//     make the call (when its answer is lost, or Tencent refused it as a
+//     write conflict the client would not repeat, read the state again
+//     rather than repeat it blindly: callSettled), then append the outcome (ok,
 //     failed, or unknown when the change may or may not have been made);
 //  6. answer with the state after.
 type change[S any] struct {
@@ -43,6 +44,11 @@ type change[S any] struct {
 	version func(S) string // optional: a state's version for If-Match
 	plan    func(before S) ([]step[S], error)
 	respond func(w http.ResponseWriter, after S)
+	// explain, when set, is asked when a step fails: given how many steps
+	// were made and the failure, it returns the answer, saying what the
+	// change left (e.g. a rename made of a create and a delete). Without
+	// it, a failure after the first step says how many parts were made.
+	explain func(ctx context.Context, done int, failure *httpError) *httpError
 }
 
 // step is one Tencent call of a change and the state it leaves. A change
@@ -91,7 +97,10 @@ func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch chan
 	state := before
 	for i, st := range steps {
 		if err := runStep(s, r, ch, state, st); err != nil {
-			if i > 0 {
+			switch {
+			case ch.explain != nil:
+				err = ch.explain(ctx, i, s.toHTTPError(err))
+			case i > 0:
 				err = partial(i, len(steps), s.toHTTPError(err))
 			}
 			s.writeAPIError(w, r, err)
@@ -157,8 +166,10 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 }
 
 // callSettled makes a step's call. When Tencent's answer is lost (the
-// change may or may not have been made), the call is not repeated blindly:
-// the state is read again, and
+// change may or may not have been made), or Tencent refused it as a write
+// conflict that the client would not repeat (tim.RetryAfterRead: nothing
+// was made, but repeating blindly could land on someone else's change),
+// the call is not repeated blindly: the state is read again, and
 //
 //   - if it is the state the step leaves, the change was made: success;
 //   - if it is still the state before, the change was not made: the call is
@@ -177,30 +188,36 @@ func callSettled[S any](ctx context.Context, ch change[S], before S, st step[S])
 		return st.call(callCtx)
 	}
 	err = call()
-	for repeated := false; tim.MaybeApplied(err); repeated = true {
+	for repeated := false; tim.MaybeApplied(err) || tim.RetryAfterRead(err); repeated = true {
+		// what happened, as the sentences below begin
+		what, twice := "Tencent's answer was lost", "Tencent's answer was lost twice"
+		if !tim.MaybeApplied(err) {
+			what, twice = "Tencent refused the call as a write conflict (another write to the same data got in first)",
+				"Tencent refused the call as a write conflict twice"
+		}
 		readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
 		now, rerr := ch.read(readCtx)
 		cancel()
 		switch {
 		case rerr != nil:
-			return "Tencent's answer was lost, and reading the state again failed.", err
+			return what + ", and reading the state again failed.", err
 		case sameState(ch, now, st.after):
-			return "Tencent's answer was lost; reading the state again showed the change made.", nil
+			return what + "; reading the state again showed the change made.", nil
 		case !sameState(ch, now, before):
-			return "Tencent's answer was lost, and the state has changed since, not as this change would leave it: someone else changed it meanwhile, so the change was not repeated.", err
+			return what + ", and the state has changed since, not as this change would leave it: someone else changed it meanwhile, so the change was not repeated.", err
 		case repeated:
 			// Read after the second try: the change was not made.
 			var te *tim.Error
 			if errors.As(err, &te) {
 				notMade := *te
-				notMade.MaybeApplied = false
+				notMade.MaybeApplied, notMade.RetryAfterRead = false, false
 				err = &notMade
 			}
-			return "Tencent's answer was lost twice; reading the state again showed the change not made.", err
+			return twice + "; reading the state again showed the change not made.", err
 		}
 		err = call()
 		if err == nil {
-			return "Tencent's answer was lost; reading the state again showed the change not made, and it was made once more.", nil
+			return what + "; reading the state again showed the change not made, and it was made once more.", nil
 		}
 	}
 	return "", err

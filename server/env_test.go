@@ -51,6 +51,15 @@ type env struct {
 	hookMu        sync.Mutex
 	reads, hookAt int
 	readHook      func()
+	cmdHook       *cmdHook
+}
+
+// cmdHook runs f just before the at-th call of cmd (from when it was set)
+// is handled.
+type cmdHook struct {
+	cmd      string
+	at, seen int
+	f        func()
 }
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -154,10 +163,27 @@ func (e *env) observe(cmd string, _ []byte) {
 	} else {
 		hook = nil
 	}
+	var run func()
+	if h := e.cmdHook; h != nil && h.cmd == cmd {
+		if h.seen++; h.seen == h.at {
+			run, e.cmdHook = h.f, nil
+		}
+	}
 	e.hookMu.Unlock()
 	if hook != nil {
 		hook()
 	}
+	if run != nil {
+		run()
+	}
+}
+
+// beforeCall runs f just before the nth call of cmd (from now) that
+// reaches the mock's handler is handled.
+func (e *env) beforeCall(cmd string, n int, f func()) {
+	e.hookMu.Lock()
+	e.cmdHook = &cmdHook{cmd: cmd, at: n, f: f}
+	e.hookMu.Unlock()
 }
 
 // beforeRead runs f just before the nth get_group_attr (from now) is

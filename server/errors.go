@@ -142,6 +142,17 @@ var tencentMessages = map[int]string{
 	51011: "A conversation group's name may be at most 32 bytes.",
 	51012: "This user has pinned as many conversations as Tencent Cloud Chat allows.",
 	51013: "Your Tencent Cloud Chat plan does not include conversation groups and conversation marks. They are part of the Pro, Pro Plus and Enterprise editions; an administrator can upgrade the app in the Tencent Cloud Chat console.",
+	// Friends and friend lists (sns). 30002/30004 are the panel's
+	// configuration and 30006/30007 Tencent's trouble: kindAnswers says
+	// those. 30008 is a retryable kind, so " Try again." follows it.
+	30001: "Tencent Cloud Chat refused the request as not valid. Reload and check the list names and friends.",
+	30003: "This user does not exist in this app.",
+	30005: "Tencent Cloud Chat refused a name because it holds a word it does not allow.",
+	30008: "Another change to this user's friends reached Tencent Cloud Chat at the same moment, so this one was not made.",
+	30010: "This user has as many friends as Tencent Cloud Chat allows.",
+	30011: "A user may have at most 32 friend lists. Delete one first.",
+	30014: "The other user has as many friends as Tencent Cloud Chat allows.",
+	32216: "Not a friend of this user: only a user's friends can be put in their friend lists.",
 }
 
 // kindAnswers is the one answer for each kind of Tencent failure, whatever

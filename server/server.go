@@ -49,10 +49,10 @@ type Server struct {
 	tim        *tim.Client
 	sessions   *sessionStore
 	throttle   *throttle
-	hosts      hostSet // the Host names served
+	hosts      hostSet       // the Host names served
 	index      *groupCrawler // the finder's index of the app's groups
-	members    *membership // Tencent's group membership, for scopes of "members of"
-	targets    keyedMutex  // one change at a time per group or user
+	members    *membership   // Tencent's group membership, for scopes of "members of"
+	targets    keyedMutex    // one change at a time per group or user
 	metrics    *Metrics
 	metricsSrv *http.Server
 	metricsLn  net.Listener
@@ -63,6 +63,9 @@ type Server struct {
 	ln         net.Listener
 	draining   atomic.Bool
 	stop       context.CancelFunc // ends the background work Open started
+
+	// listNamesPerCall, when not 0, replaces api.MaxListNamesPerCall (tests).
+	listNamesPerCall int
 }
 
 // New builds a Server; Open starts it.
@@ -163,6 +166,11 @@ func (s *Server) routes() []route {
 		{"PATCH", "/api/v1/users/{userID}/conversation-groups/{name}", false, s.handleUpdateContactGroup},
 		{"DELETE", "/api/v1/users/{userID}/conversation-groups/{name}", false, s.handleDeleteContactGroup},
 		{"POST", "/api/v1/users/{userID}/conversation-marks", false, s.handleMarkConversations},
+		{"GET", "/api/v1/users/{userID}/friend-lists", false, s.handleGetFriendLists},
+		{"POST", "/api/v1/users/{userID}/friend-lists", false, s.handleCreateFriendLists},
+		{"DELETE", "/api/v1/users/{userID}/friend-lists", false, s.handleDeleteFriendLists},
+		{"PATCH", "/api/v1/users/{userID}/friend-lists/{name}", false, s.handleUpdateFriendList},
+		{"DELETE", "/api/v1/users/{userID}/friend-lists/{name}", false, s.handleDeleteFriendList},
 		{"GET", "/api/v1/audit", false, s.handleAudit},
 		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
 		{"GET", "/api/v1/audit/{seq}/undo", false, s.handleUndoPreview},

@@ -219,6 +219,9 @@ func (c *Client) call(ctx context.Context, o op, groupID string, req, resp any) 
 		}
 		c.cfg.Logger.InfoContext(ctx, "tencent call failed", "op", o.name(), "attempt", attempt, "duration", c.cfg.Now().Sub(start), "err", last)
 		if attempt >= c.cfg.Attempts || !c.mayRetry(o, last) || ctx.Err() != nil {
+			// A write conflict of a call that is not safe to repeat:
+			// nothing was made, and the caller may read and try again.
+			last.RetryAfterRead = o.mutates && !o.repeatable && conflictCodes[last.Code]
 			break
 		}
 		wait := c.backoff(attempt)

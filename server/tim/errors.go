@@ -62,6 +62,15 @@ type Error struct {
 	// out (see doc.go).
 	MaybeApplied bool
 
+	// RetryAfterRead: Tencent refused the call because another write to
+	// the same data got in first (30008) and said to try again, so nothing
+	// was made; but the call is not safe to repeat blindly (group_add,
+	// group_delete: a second run could fail with "exists" or "does not
+	// exist" where the other writer made the same change), so the client
+	// did not repeat it. Its caller reads the state and makes the call
+	// once more only if the state is still what it was (server/change.go).
+	RetryAfterRead bool
+
 	notSent bool // the request never left (the connection was refused)
 }
 
@@ -84,6 +93,13 @@ func (e *Error) Unwrap() error { return e.Err }
 func MaybeApplied(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.MaybeApplied
+}
+
+// RetryAfterRead reports whether err is a write Tencent refused as a
+// write conflict that the client did not repeat (see Error.RetryAfterRead).
+func RetryAfterRead(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.RetryAfterRead
 }
 
 // KindOf returns the Kind of err, or KindUpstream when err is not an *Error.
@@ -112,6 +128,12 @@ type codeInfo struct {
 	// retry: Tencent says the call failed and may be tried again.
 	retry bool
 }
+
+// conflictCodes are Tencent's write conflicts: nothing was made because
+// another write to the same data got in first, and the call may be made
+// again. (10056, the group attributes' conflict, is left to the client's
+// retries of the idempotent attribute writes, as before.)
+var conflictCodes = map[int]bool{30008: true}
 
 // codes covers every code in the spec (sections 0–4). Meanings are written
 // for an administrator reading a log; the backend writes its own sentences
@@ -193,14 +215,23 @@ var codes = map[int]codeInfo{
 	40003: {KindNotFound, "the account does not exist", "To_Account", false},
 	40006: {KindRetryable, "Tencent had an internal error reading the profile", "", true},
 
-	// Friend lists (sns, 3xxxx).
+	// Friends and friend lists (sns, 3xxxx): the pages of each call list
+	// 30001–30008; the others are from Tencent's relationship error table
+	// (the client SDKs' ERR_SVR_FRIENDSHIP_*).
 	30001: {KindInvalid, "a parameter is invalid", "", false},
 	30002: {KindPermission, "the SDKAppID is illegal", "", false},
 	30003: {KindNotFound, "the account does not exist", "From_Account", false},
 	30004: {KindPermission, "the configured identifier is not an app admin", "", false},
+	30005: {KindInvalid, "a relationship field holds a word Tencent does not allow", "", false},
 	30006: {KindRetryable, "Tencent had an internal error", "", true},
 	30007: {KindRetryable, "Tencent timed out internally", "", true},
 	30008: {KindRetryable, "another write to the user's friend data got in first", "", true},
+	30009: {KindConflict, "Tencent does not let this user send friend requests", "", false},
+	30010: {KindConflict, "the user has as many friends as Tencent allows", "", false},
+	30011: {KindConflict, "the user has as many friend lists as Tencent allows", "GroupName", false},
+	30012: {KindConflict, "the user has as many pending friend requests as Tencent allows", "", false},
+	30013: {KindConflict, "the user's blocklist is as long as Tencent allows", "", false},
+	30014: {KindConflict, "the other user has as many friends as Tencent allows", "", false},
 	30515: {KindConflict, "the users are already friends", "To_Account", false},
 	32216: {KindInvalid, "the account is not a friend", "To_Account", false},
 }

@@ -22,8 +22,12 @@ import (
 //     "does not exist", or make a second group. When their outcome is
 //     unknown the caller gets an Error with MaybeApplied and must look first.
 //   - friend_update sets a friend's remark, lists and custom fields to the
-//     given values, so it is retried like the other idempotent writes;
-//     friend_get, friend_check and recentcontact get_list are reads;
+//     given values, so it is retried like the other idempotent writes
+//     (after 30008, Tencent's write conflict, too); friend_get,
+//     friend_check, group_get and recentcontact get_list are reads;
+//   - after a write conflict (30008: nothing was made) a call that is not
+//     safe to repeat (group_add, group_delete) is not repeated either: its
+//     Error has RetryAfterRead, and the caller reads the state first;
 //   - account_import and multiaccount_import are repeatable (importing twice
 //     is not an error).
 //

@@ -170,3 +170,70 @@ func TestTooFrequentRead(t *testing.T) {
 		})
 	}
 }
+
+// 30008, Tencent's write conflict of a user's relationship data, made
+// nothing. The client repeats only what is safe to repeat: reads, and
+// friend_update (it sets values); group_add and group_delete are not
+// repeated but marked RetryAfterRead, so that the server reads the state
+// before making them once more. A 30006 (internal error) of a write may
+// have made it: never repeated, MaybeApplied.
+func TestFriendListRetries(t *testing.T) {
+	const (
+		conflict = `{"ActionStatus":"FAIL","ErrorCode":30008,"ErrorInfo":"Err_SNS_Write_Conflict","ErrorDisplay":""}`
+		snsInner = `{"ActionStatus":"FAIL","ErrorCode":30006,"ErrorInfo":"internal error","ErrorDisplay":""}`
+		snsOK    = `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ErrorDisplay":"","CurrentSequence":3}`
+	)
+	ctx := context.Background()
+	add := func(c *Client) error {
+		_, err := c.AddFriendLists(ctx, "alice", []string{"A"}, []string{"bob"})
+		return err
+	}
+	del := func(c *Client) error { _, err := c.DeleteFriendLists(ctx, "alice", []string{"A"}); return err }
+	get := func(c *Client) error {
+		_, err := c.GetFriendLists(ctx, FriendListGetRequest{FromAccount: "alice", NeedFriend: true})
+		return err
+	}
+	friends := func(c *Client) error { _, err := c.GetFriends(ctx, "alice", 0); return err }
+	update := func(c *Client) error {
+		_, err := c.UpdateFriends(ctx, "alice", []FriendUpdate{{ToAccount: "bob", Lists: []string{"A"}}})
+		return err
+	}
+	for _, c := range []struct {
+		name      string
+		call      func(*Client) error
+		answers   []string
+		calls     int
+		code      int // 0: success
+		maybe     bool
+		readFirst bool
+	}{
+		{"group_get repeated after 30008", get, []string{conflict, snsOK}, 2, 0, false, false},
+		{"friend_get repeated after 30008", friends, []string{conflict, snsOK}, 2, 0, false, false},
+		{"friend_update repeated after 30008", update, []string{conflict, snsOK}, 2, 0, false, false},
+		{"friend_update gives up after 3 conflicts", update, []string{conflict}, 3, 30008, false, false},
+		{"group_add not repeated after 30008", add, []string{conflict, snsOK}, 1, 30008, false, true},
+		{"group_delete not repeated after 30008", del, []string{conflict, snsOK}, 1, 30008, false, true},
+		{"group_add not repeated after 30006", add, []string{snsInner, snsOK}, 1, 30006, true, false},
+		{"friend_update not repeated after 30006", update, []string{snsInner, snsOK}, 1, 30006, true, false},
+		{"group_get repeated after 30006", get, []string{snsInner, snsOK}, 2, 0, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, n := scripted(t, c.answers...)
+			client, _ := newFakeClient(t, h)
+			err := c.call(client)
+			if c.code == 0 {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+			} else {
+				e := wantKind(t, err, KindRetryable, c.code)
+				if e.MaybeApplied != c.maybe || e.RetryAfterRead != c.readFirst || RetryAfterRead(err) != c.readFirst {
+					t.Fatalf("maybe applied %v, retry after read %v; want %v, %v", e.MaybeApplied, e.RetryAfterRead, c.maybe, c.readFirst)
+				}
+			}
+			if int(n.Load()) != c.calls {
+				t.Fatalf("%d calls reached the server, want %d", n.Load(), c.calls)
+			}
+		})
+	}
+}

@@ -40,6 +40,11 @@ func TestEveryDocumentedCode(t *testing.T) {
 		30001: {cmd: listAdd, body: map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("n", 33)}}},
 		30003: {cmd: listAdd, body: map[string]any{"From_Account": "nobody", "GroupName": []string{"x"}}},
 		30004: {cmd: listAdd, body: map[string]any{"From_Account": "alice", "GroupName": []string{"x"}}, query: notAdmin},
+		30011: {cmd: listAdd, body: map[string]any{"From_Account": "alice", "GroupName": []string{"33rd"}}, setup: func(e *env) {
+			for i := range MaxFriendLists {
+				e.mustOK(listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{fmt.Sprint("list ", i)}})
+			}
+		}},
 		50001: {cmd: createCG, body: createBody("nobody", "x")},
 		50002: {cmd: createCG, body: map[string]any{"From_Account": "alice", "GroupContactItem": []any{}}},
 		50003: {cmd: createCG, body: createBody("alice", "x"), query: notAdmin},
@@ -88,6 +93,7 @@ func TestEveryDocumentedCode(t *testing.T) {
 		10002: "modify_group_attr", 10003: "get_group_attr", 10005: "create_group", 10006: "get_group_info",
 		10008: "get_group_attr", 10011: "set_group_attr", 10012: "create_group", 10056: "modify_group_attr",
 		10059: "get_group_attr", 30006: "group_add", 30007: "group_get", 30008: "group_delete",
+		30005: "group_add", 30009: "friend_add", 30010: "friend_add", 30012: "friend_add", 30013: "friend_add", 30014: "friend_add",
 		50004: "create_contact_group", 50005: "get_contact_group", 51012: "mark_contact",
 		60005: "get_group_attr", 60008: "get_group_attr", 60011: "get_group_attr", 60013: "get_group_attr",
 		60014: "get_group_attr", 60015: "get_group_attr", 60016: "get_group_attr", 60017: "get_group_attr",

@@ -88,10 +88,25 @@
 //     Tencent and no report either way was found, so that Tencent answers it
 //     is unconfirmed. A client that passes against the mock uses the path
 //     that is known to work.
-//   - Friend lists: names are 1..32 bytes (30001
-//     Err_SNS_GroupAdd_Req_Group_Name_Len_Illegal); adding an existing name or
-//     going past 32 lists is 30001; deleting an unknown list is 30001.
-//     friend_add with a GroupName that does not exist creates that list.
+//   - Friend lists ("Adding Lists" 1047/34950, "Deleting Lists" 1047/34926,
+//     "Relationship Chain Management" 1047/33521): names are 1..30 bytes,
+//     the overview's limit for Tag_SNS_IM_Group (the group_add page names
+//     none; 31 bytes and more, or an empty name, is 30001
+//     Err_SNS_GroupAdd_Req_Group_Name_Len_Illegal); group_add and
+//     group_delete take 1..32 names (30001 otherwise), group_add at most
+//     1,000 To_Account; a user has at most 32 lists, and a call that would
+//     make a 33rd (group_add, friend_update's Tag_SNS_IM_Group, friend_add,
+//     friend_import) is 30011, the relationship error table's "the number
+//     of lists has reached the system limit" (the call pages list only
+//     30001–30008); adding an existing name, or deleting an unknown list,
+//     is 30001, and nothing is made. group_add's To_Account who is not a
+//     friend of From_Account fails alone (32216
+//     Err_SNS_GroupAdd_ToTinyId_Not_Friend, in ResultItem and Fail_Account)
+//     and the lists are made with the others. A new list goes after the
+//     user's other lists, and group_get returns them in that order.
+//     Deleting a list takes it out of every friend's Tag_SNS_IM_Group; the
+//     friends stay friends. friend_add with a GroupName that does not exist
+//     creates that list.
 //   - group_get follows Tencent's current page ("Pulling Lists",
 //     tencentcloud.com/document/product/1047/40123, updated 2024-09; same
 //     fields on trtc.io/document/40123 and the Chinese page), which has only
@@ -111,9 +126,10 @@
 //     30001); an unknown account fails alone (30003, Fail_Account).
 //     friend_update takes 1..100 UpdateItem, each with a non-empty SnsItem;
 //     Tag_SNS_IM_Remark is a string of at most 96 bytes, Tag_SNS_IM_Group an
-//     array of list names that replaces the lists holding the friend
-//     (missing lists are created, within the 32-list cap); other standard
-//     tags are 30001. Custom tags (Tag_SNS_Custom_*) are stored as if the app
+//     array of list names that replaces the lists holding the friend: the
+//     friend leaves the lists not named (which stay, empty or not) and
+//     joins those named (missing lists are created, within the 32-list cap,
+//     30011 past it; names as group_add's); other standard tags are 30001. Custom tags (Tag_SNS_Custom_*) are stored as if the app
 //     had configured them in the console, since the page's own complete
 //     sample sends one. Every item is validated before anything changes; a
 //     To_Account that is not a friend fails alone with 32216.
@@ -171,7 +187,10 @@
 //
 // Some documented codes describe Tencent's own trouble or features the mock
 // does not model: internal errors and timeouts (10002, 30006, 30007, 50004,
-// 50005), write conflicts (10056, 30008), pinned conversations (51012), the
+// 50005), write conflicts (10056, 30008: concurrent writes to one user's
+// relationship data; the call fails whole and makes nothing), the
+// relationship limits and refusals the mock has no cause for (30005
+// sensitive words, 30009, 30010, 30012–30014), pinned conversations (51012), the
 // remaining public codes (60005, 60008, 60011, 60013–60021, 70016, 70020,
 // 70050, 70051, 70107) and group-family codes for protocol faults (10003,
 // 10005, 10006, 10008, 10011, 10012, 10059). Inject them with an error Fault

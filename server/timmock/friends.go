@@ -256,7 +256,7 @@ func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
 		}
 	}
 	if len(u.lists)+len(newLists) > MaxFriendLists {
-		return nil, fail(30001, fmt.Sprintf("Err_SNS_GroupAdd_Group_Count_Exceed: at most %d friend lists", MaxFriendLists))
+		return nil, errListCount()
 	}
 	results := make([]resultItem, 0, len(req.Items))
 	failed := []string{}

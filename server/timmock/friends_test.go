@@ -118,7 +118,7 @@ func TestFriendUpdate(t *testing.T) {
 	for i := range names {
 		names[i] = fmt.Sprint("L", i)
 	}
-	e.wantCode(friendUpdate, upd(bobItem(snsTag("Tag_SNS_IM_Group", names))), 30001)
+	e.wantCode(friendUpdate, upd(bobItem(snsTag("Tag_SNS_IM_Group", names))), 30011)
 }
 
 func TestRecentList(t *testing.T) {

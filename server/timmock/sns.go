@@ -7,14 +7,24 @@ import (
 	"strings"
 )
 
-// Friend-list limits (spec §3).
+// Friend-list limits: 32 lists a user and 30 bytes a name ("Relationship
+// Chain Management", 1047/33521), 32 names and 1,000 friends a group_add
+// ("Adding Lists", 1047/34950; group_delete likewise, 1047/34926).
 const (
 	MaxFriendLists         = 32
-	MaxFriendListNameBytes = 32
+	MaxFriendListNameBytes = 30
 	MaxListNamesPerCall    = 32
 	MaxListFriendsPerCall  = 1000
 	MaxFriendsPerAdd       = 100
 )
+
+// errListCount is Tencent's answer to a change that would give a user more
+// than MaxFriendLists lists: 30011 in Tencent's relationship error table
+// ("the number of lists has reached the system limit"; the client SDKs'
+// ERR_SVR_FRIENDSHIP_GROUP_COUNT_LIMIT), which the call pages do not list.
+func errListCount() *tErr {
+	return fail(30011, fmt.Sprintf("Err_SNS_GroupAdd_Group_Count_Exceed: at most %d friend lists", MaxFriendLists))
+}
 
 type friendList struct {
 	Name    string
@@ -88,7 +98,7 @@ func (m *Mock) snsGroupAdd(body []byte) (any, *tErr) {
 		}
 	}
 	if len(u.lists)+len(req.GroupName) > MaxFriendLists {
-		return nil, fail(30001, fmt.Sprintf("Err_SNS_GroupAdd_Group_Count_Exceed: at most %d friend lists", MaxFriendLists))
+		return nil, errListCount()
 	}
 	var results []resultItem
 	var failed, ok []string
@@ -300,7 +310,7 @@ func (m *Mock) addFriends(from string, items []addFriendItem, lists [][]string, 
 		}
 	}
 	if len(u.lists)+len(missing) > MaxFriendLists {
-		return nil, fail(30001, fmt.Sprintf("Err_SNS_GroupAdd_Group_Count_Exceed: at most %d friend lists", MaxFriendLists))
+		return nil, errListCount()
 	}
 	var results []resultItem
 	var failed []string

@@ -80,9 +80,10 @@ func TestFriendListErrors(t *testing.T) {
 		body map[string]any
 		want int
 	}{
-		{"name 32 bytes", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("n", 32)}}, 0},
-		{"name 33 bytes", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("n", 33)}}, 30001},
-		{"name of 11 Korean syllables", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("친", 11)}}, 30001},
+		{"name 30 bytes", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("n", 30)}}, 0},
+		{"name 31 bytes", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("n", 31)}}, 30001},
+		{"name of 10 Korean syllables (30 bytes)", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("친", 10)}}, 0},
+		{"name of 11 Korean syllables (33 bytes)", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{strings.Repeat("친", 11)}}, 30001},
 		{"empty name", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{""}}, 30001},
 		{"no names", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{}}, 30001},
 		{"existing name", listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{"Existing"}}, 30001},
@@ -104,8 +105,16 @@ func TestFriendListCap(t *testing.T) {
 		names[i] = fmt.Sprintf("list%d", i)
 	}
 	e.mustOK(listAdd, map[string]any{"From_Account": "bob", "GroupName": names})
-	e.wantCode(listAdd, map[string]any{"From_Account": "bob", "GroupName": []string{"one more"}}, 30001)
+	// Past 32 lists in all: 30011, and nothing is made.
+	e.wantCode(listAdd, map[string]any{"From_Account": "bob", "GroupName": []string{"one more"}}, 30011)
+	// More than 32 names in one call: the request is not valid (30001).
 	e.wantCode(listAdd, map[string]any{"From_Account": "carol", "GroupName": append(names, "33rd")}, 30001)
+	// friend_add and friend_import that would make a 33rd list: 30011.
+	e.wantCode("sns/friend_import", map[string]any{"From_Account": "bob", "AddFriendItem": []any{
+		map[string]any{"To_Account": "dave", "AddSource": "AddSource_Type_Test", "GroupName": []string{"33rd"}}}}, 30011)
+	// Deleting one makes room again.
+	e.mustOK(listDel, map[string]any{"From_Account": "bob", "GroupName": []string{"list0"}})
+	e.mustOK(listAdd, map[string]any{"From_Account": "bob", "GroupName": []string{"one more"}})
 }
 
 func TestAccountsAndFriendsSeeding(t *testing.T) {
@@ -179,4 +188,74 @@ func TestFriendListGetWithoutLastSequence(t *testing.T) {
 	if len(out["ResultItem"].([]any)) != 0 {
 		t.Fatalf("LastSequence == CurrentSequence: %v", out)
 	}
+}
+
+// Moving a friend between lists is friend_update with the friend's whole
+// set of lists (Tag_SNS_IM_Group): lists left out lose the friend and stay
+// (empty lists are lists); deleting a list takes it out of every friend's
+// Tag_SNS_IM_Group; friends stay friends throughout.
+func TestFriendListMoves(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(listAdd, map[string]any{"From_Account": "alice", "GroupName": []string{"A", "B", "C"}, "To_Account": []string{"bob"}})
+	members := func() map[string][]string {
+		out := map[string][]string{}
+		for _, it := range e.mustOK(listGet, map[string]any{"From_Account": "alice", "NeedFriend": "Need_Friend_Type_Yes"})["ResultItem"].([]any) {
+			m := it.(map[string]any)
+			out[m["GroupName"].(string)] = []string{}
+			for _, f := range asSlice(m["To_Account"]) {
+				out[m["GroupName"].(string)] = append(out[m["GroupName"].(string)], f.(string))
+			}
+		}
+		return out
+	}
+	tagGroup := func(friend string) string {
+		for _, it := range e.mustOK(friendGet, map[string]any{"From_Account": "alice", "StartIndex": 0})["UserDataItem"].([]any) {
+			m := it.(map[string]any)
+			if m["To_Account"] != friend {
+				continue
+			}
+			for _, v := range m["ValueItem"].([]any) {
+				if tv := v.(map[string]any); tv["Tag"] == "Tag_SNS_IM_Group" {
+					return fmt.Sprint(tv["Value"])
+				}
+			}
+		}
+		return "no such friend"
+	}
+	e.mustOK(friendUpdate, map[string]any{"From_Account": "alice", "UpdateItem": []any{
+		map[string]any{"To_Account": "bob", "SnsItem": []any{snsTag("Tag_SNS_IM_Group", []string{"B", "C"})}},
+		map[string]any{"To_Account": "carol", "SnsItem": []any{snsTag("Tag_SNS_IM_Group", []string{"A"})}}}})
+	if m := members(); fmt.Sprint(m["A"], m["B"], m["C"]) != "[carol] [bob] [bob]" {
+		t.Fatalf("after the move: %v", m)
+	}
+	if g := tagGroup("bob"); g != "[B C]" {
+		t.Fatalf("bob's Tag_SNS_IM_Group %s", g)
+	}
+	e.mustOK(friendUpdate, map[string]any{"From_Account": "alice", "UpdateItem": []any{
+		map[string]any{"To_Account": "bob", "SnsItem": []any{snsTag("Tag_SNS_IM_Group", []string{})}}}})
+	if m := members(); len(m["B"]) != 0 || len(m["C"]) != 0 || len(m) != 3 {
+		t.Fatalf("out of every list: %v", m)
+	}
+	e.mustOK(listDel, map[string]any{"From_Account": "alice", "GroupName": []string{"A"}})
+	if g := tagGroup("carol"); g != "[]" {
+		t.Fatalf("carol's lists after A was deleted: %s", g)
+	}
+	// A name of 31 bytes in Tag_SNS_IM_Group is refused like group_add's.
+	e.wantCode(friendUpdate, map[string]any{"From_Account": "alice", "UpdateItem": []any{
+		map[string]any{"To_Account": "bob", "SnsItem": []any{snsTag("Tag_SNS_IM_Group", []string{strings.Repeat("n", 31)})}}}}, 30001)
+}
+
+// 30008, Tencent's write conflict, is a fault: the call fails as a whole
+// and nothing is made; the next call goes through.
+func TestFriendListWriteConflictFault(t *testing.T) {
+	e := newEnv(t)
+	if err := e.mock.AddFault(Fault{Command: "group_add", Target: "alice", Kind: FaultError, ErrorCode: 30008, ErrorInfo: "Err_SNS_Write_Conflict", Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{"From_Account": "alice", "GroupName": []string{"Late"}, "To_Account": []string{"bob"}}
+	e.wantCode(listAdd, body, 30008)
+	if out := e.mustOK(listGet, map[string]any{"From_Account": "alice"}); strings.Contains(fmt.Sprint(out["ResultItem"]), "Late") {
+		t.Fatalf("a refused call made the list: %v", out)
+	}
+	e.mustOK(listAdd, body)
 }

@@ -1,0 +1,542 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/imdesk/imdesk/server/access"
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/tim"
+)
+
+// The friend lists family: a user's friend lists and which of their
+// friends each holds (Tencent's sns service), a change at a time through
+// runChange. The state S of a change is the user's api.FriendLists: every
+// list with its friends, and the friends in no list. What imdesk chose
+// where Tencent's pages are silent (name limit, lists per user, renames)
+// is written in server/api/friendlists.go.
+//
+// The calls: group_add creates lists (at most 32 names a call, each with
+// the same To_Account, at most 1,000); group_delete deletes lists;
+// friend_update with Tag_SNS_IM_Group sets the whole set of lists of a
+// friend (100 friends a call), which is how friends move into and out of a
+// list; group_get and every page of friend_get read the state. Tencent
+// answers group_add and friend_update with a result per friend: a friend
+// it refused (32216, not a friend of the user) fails alone. The answer
+// lists each friend's result, the audit outcome's detail names those that
+// failed and why, and the state in the answer is read again from Tencent.
+//
+// Renaming is a create and a delete (Tencent has no rename): see
+// renameFriendList.
+
+type flState = api.FriendLists
+
+// flVersion identifies a user's lists, their members and the user's
+// friends; nicknames are left out, so a nickname changed elsewhere does not
+// make the moderator's change a conflict.
+func flVersion(fl flState) string {
+	type list struct {
+		N string
+		F []string
+	}
+	var v struct {
+		L []list
+		U []string
+	}
+	for _, l := range fl.Lists {
+		v.L = append(v.L, list{l.Name, friendIDs(l.Friends)})
+	}
+	v.U = friendIDs(fl.Unlisted)
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+func friendIDs(fs []api.Friend) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.ID
+	}
+	return out
+}
+
+// namesPerCall is how many list names one group_add takes.
+func (s *Server) namesPerCall() int {
+	if s.listNamesPerCall > 0 {
+		return s.listNamesPerCall
+	}
+	return api.MaxListNamesPerCall
+}
+
+// readFriendLists reads a user's friend lists with their members
+// (group_get with NeedFriend), every page of the user's friends
+// (friend_get), and the friends' nicknames (portrait_get, 100 a call).
+// Lists keep Tencent's order; friends are sorted by ID.
+func (s *Server) readFriendLists(ctx context.Context, user string) (flState, error) {
+	out := flState{UserID: user, Lists: []api.FriendList{}, Unlisted: []api.Friend{},
+		MaxLists: api.MaxFriendLists, MaxNameBytes: api.MaxFriendListNameBytes}
+	friends := map[string]bool{}
+	for start := 0; ; {
+		page, err := s.tim.GetFriends(ctx, user, start)
+		if err != nil {
+			return out, err
+		}
+		for _, f := range page.UserDataItem {
+			friends[f.ToAccount] = true
+		}
+		if page.CompleteFlag == 1 || page.NextStartIndex <= start || len(page.UserDataItem) == 0 {
+			break
+		}
+		start = page.NextStartIndex
+	}
+	lists, err := s.tim.GetFriendLists(ctx, tim.FriendListGetRequest{FromAccount: user, NeedFriend: true})
+	if err != nil {
+		return out, err
+	}
+	// A list's member who is not (any more) a friend is shown all the
+	// same: the page shows what Tencent holds.
+	for _, l := range lists.ResultItem {
+		for _, id := range l.ToAccount {
+			friends[id] = true
+		}
+	}
+	ids := slices.Sorted(func(yield func(string) bool) {
+		for id := range friends {
+			if !yield(id) {
+				return
+			}
+		}
+	})
+	nicks := map[string]string{}
+	if len(ids) > 0 {
+		if nicks, err = s.tim.Nicknames(ctx, ids); err != nil {
+			return out, err
+		}
+	}
+	listed := map[string]bool{}
+	for _, l := range lists.ResultItem {
+		if out.List(l.GroupName) != nil {
+			continue
+		}
+		fl := api.FriendList{Name: l.GroupName, Friends: []api.Friend{}}
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(l.ToAccount))) {
+			fl.Friends = append(fl.Friends, api.Friend{ID: id, Name: nicks[id]})
+			listed[id] = true
+		}
+		out.Lists = append(out.Lists, fl)
+	}
+	for _, id := range ids {
+		if !listed[id] {
+			out.Unlisted = append(out.Unlisted, api.Friend{ID: id, Name: nicks[id]})
+		}
+	}
+	out.FriendCount = len(ids)
+	out.Version = flVersion(out)
+	return out, nil
+}
+
+// handleGetFriendLists serves GET /api/v1/users/{userID}/friend-lists.
+func (s *Server) handleGetFriendLists(w http.ResponseWriter, r *http.Request) {
+	user := r.PathValue("userID")
+	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), access.User(user)); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	fl, err := s.readFriendLists(r.Context(), user)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	writeFriendLists(w, fl)
+}
+
+func writeFriendLists(w http.ResponseWriter, fl flState) {
+	fl.Version = flVersion(fl)
+	w.Header().Set("ETag", `"`+fl.Version+`"`)
+	writeJSON(w, http.StatusOK, fl)
+}
+
+// friendResults collects Tencent's per-friend answers of a change, a row
+// per friend.
+type friendResults struct{ rows []api.FriendResult }
+
+// add records one friend's answer; a call made once more replaces the
+// row of its first try.
+func (rs *friendResults) add(row api.FriendResult) {
+	if i := slices.IndexFunc(rs.rows, func(r api.FriendResult) bool { return r.Friend == row.Friend }); i >= 0 {
+		rs.rows[i] = row
+		return
+	}
+	rs.rows = append(rs.rows, row)
+}
+
+// addAnswer records the answer of a call about friends ids: a row per
+// friend asked about, from ResultItem; one Tencent only names in
+// Fail_Account failed without saying why.
+func (rs *friendResults) addAnswer(ids []string, items []tim.AccountResult, failed []string) {
+	for _, id := range ids {
+		row := api.FriendResult{Friend: id, OK: true}
+		if i := slices.IndexFunc(items, func(it tim.AccountResult) bool { return it.ToAccount == id }); i >= 0 {
+			if c := items[i].ResultCode; c != 0 {
+				row = api.FriendResult{Friend: id, Code: c, Message: resultMessage(c, items[i].ResultInfo)}
+			}
+		} else if slices.Contains(failed, id) {
+			row = api.FriendResult{Friend: id, Message: "Tencent Cloud Chat did not make this change for them, and did not say why."}
+		}
+		rs.add(row)
+	}
+}
+
+// merge adds the rows of one part of a change (each part of a create asks
+// about the same friends): a friend failed if any part failed for them.
+func (rs *friendResults) merge(part *friendResults) {
+	for _, row := range part.rows {
+		i := slices.IndexFunc(rs.rows, func(r api.FriendResult) bool { return r.Friend == row.Friend })
+		switch {
+		case i < 0:
+			rs.rows = append(rs.rows, row)
+		case rs.rows[i].OK && !row.OK:
+			rs.rows[i] = row
+		}
+	}
+}
+
+// detail says which friends failed and why, for the audit log.
+func (rs *friendResults) detail() string {
+	var failed []string
+	for _, r := range rs.rows {
+		if !r.OK {
+			failed = append(failed, fmt.Sprintf("%s: %s (%d)", r.Friend, r.Message, r.Code))
+		}
+	}
+	if len(failed) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d friends failed: %s", len(failed), len(rs.rows), strings.Join(failed, "; "))
+}
+
+// checkUsers refuses user IDs Tencent does not know, before anything is
+// sent (account_check, 100 a call); IDs known already (the user's friends)
+// are not asked about.
+func (s *Server) checkUsers(ctx context.Context, field string, ids []string, known func(string) bool) error {
+	var ask []string
+	for _, id := range ids {
+		if !known(id) {
+			ask = append(ask, id)
+		}
+	}
+	exists := map[string]bool{}
+	for chunk := range slices.Chunk(ask, 100) {
+		st, err := s.tim.AccountCheck(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		for _, a := range st {
+			if a.ResultCode == 0 && a.AccountStatus == "Imported" {
+				exists[a.UserID] = true
+			}
+		}
+	}
+	for i, id := range ids {
+		if !known(id) && !exists[id] {
+			return &api.FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Message: fmt.Sprintf("There is no user %q in this app.", id)}
+		}
+	}
+	return nil
+}
+
+// flChange is a change of a user's friend lists; respond reads the state
+// again (what Tencent holds after per-friend failures) and adds the
+// per-friend results.
+func (s *Server) flChange(r *http.Request, action string, request any, rs *friendResults,
+	plan func(before flState) ([]step[flState], error)) change[flState] {
+	user := r.PathValue("userID")
+	return change[flState]{
+		family: access.FriendLists, action: action, target: access.User(user), request: request,
+		read:    func(ctx context.Context) (flState, error) { return s.readFriendLists(ctx, user) },
+		version: flVersion, // computed from the state, never a stored field
+		plan:    plan,
+		respond: func(w http.ResponseWriter, after flState) {
+			if now, err := s.readFriendLists(r.Context(), user); err == nil {
+				after = now
+			}
+			after.Results = rs.rows
+			writeFriendLists(w, after)
+		},
+	}
+}
+
+// withList returns lists with name added to them, in the order of the
+// state's lists (name last when the state does not have it yet).
+func withList(state flState, lists []string, name string) []string {
+	out := []string{}
+	for _, l := range state.Lists {
+		if slices.Contains(lists, l.Name) || l.Name == name {
+			out = append(out, l.Name)
+		}
+	}
+	if !slices.Contains(out, name) {
+		out = append(out, name)
+	}
+	return out
+}
+
+// handleCreateFriendLists serves POST /api/v1/users/{userID}/friend-lists:
+// one group_add per MaxListNamesPerCall names, each its own audited step,
+// each with all the friends given.
+func (s *Server) handleCreateFriendLists(w http.ResponseWriter, r *http.Request) {
+	var req api.FriendListCreate
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	user := r.PathValue("userID")
+	rs := &friendResults{}
+	runChange(s, w, r, s.flChange(r, "user.friend-lists.create", req, rs, func(before flState) ([]step[flState], error) {
+		if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
+			return nil, ferr
+		}
+		if err := s.checkUsers(r.Context(), "friends", req.Friends, before.IsFriend); err != nil {
+			return nil, err
+		}
+		var steps []step[flState]
+		state := before
+		for _, part := range req.Parts(s.namesPerCall()) {
+			for _, n := range part {
+				state = state.WithList(n, req.Friends)
+			}
+			partRS := &friendResults{}
+			steps = append(steps, step[flState]{request: api.FriendListCreate{Names: part, Friends: req.Friends},
+				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+					resp, err := s.tim.AddFriendLists(ctx, user, part, req.Friends)
+					if err != nil {
+						return err
+					}
+					partRS.addAnswer(req.Friends, resp.ResultItem, resp.FailAccount)
+					rs.merge(partRS)
+					return nil
+				}})
+		}
+		return steps, nil
+	}))
+}
+
+// handleUpdateFriendList serves PATCH
+// /api/v1/users/{userID}/friend-lists/{name}: friends moved into and out
+// of the list (friend_update of each friend's whole set of lists, 100
+// friends a call, each call its own audited step), or a rename.
+func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) {
+	var req api.FriendListUpdate
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	if err := req.Validate(); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	user, name := r.PathValue("userID"), r.PathValue("name")
+	if req.Rename != nil {
+		s.renameFriendList(w, r, user, name, *req.Rename)
+		return
+	}
+	rs := &friendResults{}
+	runChange(s, w, r, s.flChange(r, "user.friend-lists.update", req, rs, func(before flState) ([]step[flState], error) {
+		if _, ferr := before.Move(name, req.Add, req.Remove); ferr != nil {
+			return nil, ferr
+		}
+		if err := s.checkUsers(r.Context(), "add", req.Add, before.IsFriend); err != nil {
+			return nil, err
+		}
+		// Each friend's lists after, from the state before.
+		type move struct {
+			id  string
+			add bool
+		}
+		var moves []move
+		for _, id := range req.Add {
+			moves = append(moves, move{id, true})
+		}
+		for _, id := range req.Remove {
+			moves = append(moves, move{id, false})
+		}
+		var steps []step[flState]
+		state := before
+		for part := range slices.Chunk(moves, api.MaxFriendUpdatesPerCall) {
+			var add, remove, ids []string
+			updates := make([]tim.FriendUpdate, len(part))
+			for i, m := range part {
+				lists := before.ListsOf(m.id)
+				if m.add {
+					lists = withList(before, lists, name)
+					add = append(add, m.id)
+				} else {
+					lists = slices.DeleteFunc(lists, func(l string) bool { return l == name })
+					remove = append(remove, m.id)
+				}
+				updates[i] = tim.FriendUpdate{ToAccount: m.id, Lists: lists}
+				ids = append(ids, m.id)
+			}
+			state = state.MoveFriends(name, add, remove)
+			partRS := &friendResults{}
+			steps = append(steps, step[flState]{request: map[string]any{"name": name, "add": add, "remove": remove},
+				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+					resp, err := s.tim.UpdateFriends(ctx, user, updates)
+					if err != nil {
+						return err
+					}
+					partRS.addAnswer(ids, resp.ResultItem, resp.FailAccount)
+					rs.merge(partRS)
+					return nil
+				}})
+		}
+		return steps, nil
+	}))
+}
+
+// renameFriendList renames the list old to name, which Tencent has no call
+// for: it makes the new list with the old one's friends (group_add with
+// To_Account, the first 1,000; friend_update for the rest, 100 a call),
+// then deletes the old list (group_delete). Each call is its own audited
+// step of one action, user.friend-lists.rename. The new list is made
+// first, so nothing is ever lost: if a step fails, the answer says what
+// exists now — both lists (delete the old one to finish, the new one to
+// undo), only the new one, or only the old one (nothing was changed) — as
+// read again from Tencent. Friends are never removed as friends.
+func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, old, name string) {
+	rs := &friendResults{}
+	ch := s.flChange(r, "user.friend-lists.rename", map[string]string{"name": old, "rename": name}, rs, func(before flState) ([]step[flState], error) {
+		if ferr := before.CheckRename(old, name); ferr != nil {
+			return nil, ferr
+		}
+		members := friendIDs(before.List(old).Friends)
+		first, rest := members[:min(len(members), api.MaxListFriendsPerCall)], members[min(len(members), api.MaxListFriendsPerCall):]
+		state := before.WithList(name, first)
+		createRS := &friendResults{}
+		steps := []step[flState]{{request: map[string]any{"name": old, "rename": name, "step": "create " + name, "friends": first},
+			after: state, detail: createRS.detail, call: func(ctx context.Context) error {
+				resp, err := s.tim.AddFriendLists(ctx, user, []string{name}, first)
+				if err != nil {
+					return err
+				}
+				createRS.addAnswer(first, resp.ResultItem, resp.FailAccount)
+				rs.merge(createRS)
+				return nil
+			}}}
+		for part := range slices.Chunk(rest, api.MaxFriendUpdatesPerCall) {
+			updates := make([]tim.FriendUpdate, len(part))
+			for i, id := range part {
+				updates[i] = tim.FriendUpdate{ToAccount: id, Lists: withList(state, before.ListsOf(id), name)}
+			}
+			state = state.MoveFriends(name, part, nil)
+			partRS := &friendResults{}
+			steps = append(steps, step[flState]{request: map[string]any{"name": old, "rename": name, "step": "add friends to " + name, "friends": part},
+				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+					resp, err := s.tim.UpdateFriends(ctx, user, updates)
+					if err != nil {
+						return err
+					}
+					partRS.addAnswer(part, resp.ResultItem, resp.FailAccount)
+					rs.merge(partRS)
+					return nil
+				}})
+		}
+		final, ferr := state.Delete([]string{old})
+		if ferr != nil {
+			return nil, ferr
+		}
+		steps = append(steps, step[flState]{request: map[string]any{"name": old, "rename": name, "step": "delete " + old},
+			after: final, call: func(ctx context.Context) error {
+				_, err := s.tim.DeleteFriendLists(ctx, user, []string{old})
+				return err
+			}})
+		return steps, nil
+	})
+	ch.explain = func(ctx context.Context, done int, failure *httpError) *httpError {
+		readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
+		defer cancel()
+		now, err := s.readFriendLists(readCtx, user)
+		out := *failure
+		out.Message = renameLeft(now, err, old, name) + " " + failure.Message
+		return &out
+	}
+	runChange(s, w, r, ch)
+}
+
+// renameLeft says what a rename of old to name that failed left, from the
+// lists read again (err: they could not be read).
+func renameLeft(now flState, err error, old, name string) string {
+	oldL, newL := now.List(old), now.List(name)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("The rename of %q to %q stopped, and the lists could not be read again: reload to see which of the two exist now. No friend was removed as a friend.", old, name)
+	case oldL != nil && newL != nil:
+		missing := 0
+		for _, f := range oldL.Friends {
+			if !slices.ContainsFunc(newL.Friends, func(g api.Friend) bool { return g.ID == f.ID }) {
+				missing++
+			}
+		}
+		s := fmt.Sprintf("The rename of %q to %q stopped part-way: both lists exist now", old, name)
+		if missing > 0 {
+			s += fmt.Sprintf(", and %d of the %d friends in %q are not in %q yet", missing, len(oldL.Friends), old, name)
+		}
+		return s + fmt.Sprintf(". No friend was removed. To finish the rename, delete %q; to undo it, delete %q.", old, name)
+	case newL != nil:
+		return fmt.Sprintf("Only %q exists now, with %d friends: the rename was made, although Tencent's answer to its last step was not clear.", name, len(newL.Friends))
+	case oldL != nil:
+		return fmt.Sprintf("Nothing was changed: %q still exists and %q was not made.", old, name)
+	}
+	return fmt.Sprintf("Neither %q nor %q exists now: someone else changed this user's lists meanwhile. No friend was removed as a friend.", old, name)
+}
+
+// handleDeleteFriendLists serves DELETE /api/v1/users/{userID}/friend-lists
+// with {"names": […]}: one group_delete; the friends stay friends.
+func (s *Server) handleDeleteFriendLists(w http.ResponseWriter, r *http.Request) {
+	var req api.FriendListDelete
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.deleteFriendLists(w, r, req, false)
+}
+
+// handleDeleteFriendList serves DELETE
+// /api/v1/users/{userID}/friend-lists/{name}: one list.
+func (s *Server) handleDeleteFriendList(w http.ResponseWriter, r *http.Request) {
+	s.deleteFriendLists(w, r, api.FriendListDelete{Names: []string{r.PathValue("name")}}, true)
+}
+
+func (s *Server) deleteFriendLists(w http.ResponseWriter, r *http.Request, req api.FriendListDelete, byPath bool) {
+	// One list named in the path: a problem with it is the path's "name".
+	fieldOf := func(fe *api.FieldError) *api.FieldError {
+		if byPath && fe != nil {
+			out := *fe
+			out.Field = "name"
+			return &out
+		}
+		return fe
+	}
+	if err := req.Validate(); err != nil {
+		s.writeAPIError(w, r, fieldOf(err))
+		return
+	}
+	user := r.PathValue("userID")
+	rs := &friendResults{}
+	runChange(s, w, r, s.flChange(r, "user.friend-lists.delete", req, rs, func(before flState) ([]step[flState], error) {
+		after, ferr := before.Delete(req.Names)
+		if ferr != nil {
+			return nil, fieldOf(ferr)
+		}
+		return []step[flState]{{after: after, call: func(ctx context.Context) error {
+			_, err := s.tim.DeleteFriendLists(ctx, user, req.Names)
+			return err
+		}}}, nil
+	}))
+}
