@@ -13,7 +13,9 @@ func newSectionPage(path string) *sectionPage { return &sectionPage{Ipath: path}
 
 func (p *sectionPage) key(part string) string { return "Sections." + p.Ipath[1:] + "." + part }
 
-func (p *sectionPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(title(message(p.key("Title")))) }
+func (p *sectionPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(title(message(p.key("Title"))))
+}
 
 func (p *sectionPage) OnNav(ctx app.Context) { ctx.Page().SetTitle(title(message(p.key("Title")))) }
 
