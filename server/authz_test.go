@@ -39,6 +39,8 @@ func TestAuthorization(t *testing.T) {
 		{"GET", "/api/v1/groups/%s/members", out, want{401, 200, 403, 403, 200}},
 		{"GET", "/api/v1/users/%s", userIn, want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/users/%s", userOut, want{401, 200, 403, 403, 200}},
+		{"GET", "/api/v1/users/%s/conversations", userIn, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/users/%s/conversations", userOut, want{401, 200, 403, 403, 200}},
 		{"GET", "/api/v1/users/%s/conversation-groups", userIn, want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/users/%s/conversation-groups", userOut, want{401, 200, 403, 403, 200}},
 		{"POST", "/api/v1/users/%s/conversation-groups", userIn, want{401, 403, 403, 200, 200}},

@@ -447,3 +447,52 @@ func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request)
 		return steps, nil
 	}))
 }
+
+// maxListedConversations bounds how much of a user's conversation list is
+// read to pick from (Tencent pages it; a busy user has thousands).
+const maxListedConversations = 500
+
+// handleUserConversations serves GET /api/v1/users/{userID}/conversations:
+// the user's conversation list (recentcontact get_list, every page up to
+// maxListedConversations, newest first), named as people recognise them,
+// to pick conversations for a group from.
+func (s *Server) handleUserConversations(w http.ResponseWriter, r *http.Request) {
+	ctx, user := r.Context(), r.PathValue("userID")
+	if err := s.authorizeRead(ctx, callerOf(ctx), access.User(user)); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	out := api.UserConversations{UserID: user, Conversations: []api.Conversation{}}
+	var users, groups []string
+	req := tim.RecentListRequest{FromAccount: user, AssistFlags: 1}
+	for len(out.Conversations) < maxListedConversations {
+		page, err := s.tim.GetRecentList(ctx, req)
+		if err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		}
+		for _, it := range page.SessionItem {
+			c := api.Conversation{Type: api.ConversationUser, ID: it.ToAccount}
+			if it.Type == tim.ConvGroup {
+				c = api.Conversation{Type: api.ConversationGroup, ID: it.GroupID}
+				groups = append(groups, c.ID)
+			} else {
+				users = append(users, c.ID)
+			}
+			out.Conversations = append(out.Conversations, c)
+		}
+		if page.CompleteFlag == 1 || len(page.SessionItem) == 0 {
+			break
+		}
+		req.TimeStamp, req.StartIndex, req.TopTimeStamp, req.TopStartIndex = page.TimeStamp, page.StartIndex, page.TopTimeStamp, page.TopStartIndex
+	}
+	names, err := s.conversationNames(ctx, users, groups)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	for i, c := range out.Conversations {
+		out.Conversations[i].Name = names[c.Key()]
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -48,6 +48,19 @@ func TestConversationGroups(t *testing.T) {
 					t.Fatalf("%+v", u)
 				}
 			}},
+		{name: "the user's conversation list, named, to pick from", as: "mod", method: "GET", path: alice + "/conversations", status: 200,
+			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
+				var list api.UserConversations
+				mustDecode(t, w.Body.Bytes(), &list)
+				var got []string
+				for _, c := range list.Conversations {
+					got = append(got, c.Type+":"+c.ID+"="+c.Name)
+				}
+				// Newest first, pinned first.
+				if want := "user:bob=Bob Martin,user:li_ming=李明,user:carmen=Carmen Díaz,group:@TGS#_trailhead=Trailhead Hikers,group:@TGS#aC5SZEAEF=Ops on-call"; strings.Join(got, ",") != want {
+					t.Fatalf("got  %s\nwant %s", strings.Join(got, ","), want)
+				}
+			}},
 		{name: "no such user is said plainly", as: "admin", method: "GET", path: "/api/v1/users/nobody", status: 404,
 			code: api.CodeNotFound, words: `There is no user "nobody" in this app.`},
 		{name: "a user out of scope is not shown", as: "mod", method: "GET", path: "/api/v1/users/wang_fang", status: 403,

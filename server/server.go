@@ -161,6 +161,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/groups/{groupID}/attributes", false, s.handleClearAttributes},
 		{"GET", "/api/v1/groups/{groupID}/members", false, s.handleGroupMembers},
 		{"GET", "/api/v1/users/{userID}", false, s.handleUser},
+		{"GET", "/api/v1/users/{userID}/conversations", false, s.handleUserConversations},
 		{"GET", "/api/v1/users/{userID}/conversation-groups", false, s.handleGetContactGroups},
 		{"POST", "/api/v1/users/{userID}/conversation-groups", false, s.handleCreateContactGroup},
 		{"PATCH", "/api/v1/users/{userID}/conversation-groups/{name}", false, s.handleUpdateContactGroup},
