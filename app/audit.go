@@ -399,6 +399,15 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 			}
 			states = beforeAfter.ui(p, p.cgTable("AuditBefore", before, after), afterTable)
 		}
+	case strings.HasPrefix(r.Action, "user.friend-lists."):
+		var before, after api.FriendLists
+		if json.Unmarshal(r.Before, &before) == nil {
+			var afterTable app.UI
+			if json.Unmarshal(r.After, &after) == nil {
+				afterTable = p.flTable("AuditAfter", after)
+			}
+			states = beforeAfter.ui(p, p.flTable("AuditBefore", before), afterTable)
+		}
 	case strings.HasPrefix(r.Action, "group."):
 		var before []api.Attr
 		_ = json.Unmarshal(r.Before, &before)
@@ -501,3 +510,16 @@ func (p *auditPage) cgTable(title string, cg, other api.ContactGroups) app.UI {
 }
 
 func undoPath(seq int64) string { return fmt.Sprintf("/api/v1/audit/%d/undo", seq) }
+
+// flTable lists a user's friend lists with how many friends each holds.
+func (p *auditPage) flTable(title string, fl api.FriendLists) app.UI {
+	var none app.UI
+	if len(fl.Lists) == 0 {
+		none = noneHint.ui(p, message("FL.NoLists"))
+	}
+	lines := make([]app.UI, len(fl.Lists))
+	for i, l := range fl.Lists {
+		lines[i] = liText.ui(p, tr("FL.ListWithCount", l.Name, len(l.Friends)))
+	}
+	return tableView.ui(p, message(title), none, ulView.ui(p, lines))
+}

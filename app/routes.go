@@ -23,7 +23,7 @@ func registerRoutes() {
 	app.Route(pathGroups, func() app.Composer { return &finderPage{} })
 	app.Route(pathGroup, func() app.Composer { return &editorPage{} })
 	app.Route(pathConversations, func() app.Composer { return &convGroupsPage{} })
-	app.Route(pathFriendLists, func() app.Composer { return newSectionPage(pathFriendLists) })
+	app.Route(pathFriendLists, func() app.Composer { return &friendListsPage{} })
 	app.Route(pathAudit, func() app.Composer { return &auditPage{} })
 	app.Route(pathAccounts, func() app.Composer { return &accountsPage{} })
 	app.Route(pathHealth, func() app.Composer { return &healthPage{} })

@@ -106,6 +106,7 @@ func TestConversationGroupsFlows(t *testing.T) {
 		check(t, expect.Locator(create.GetByText("33 / 32 bytes")).ToBeVisible(), "live counter")
 		check(t, expect.Locator(roleButton(create, "Create group")).ToBeDisabled(), "too long")
 		check(t, name.Fill(folder), "name")
+		check(t, expect.Locator(create.GetByLabel("User 李明 · li_ming")).ToBeVisible(), "offered from her conversation list")
 		check(t, create.GetByLabel("User Carmen Díaz · carmen").Check(), "pick carmen")
 		check(t, create.GetByLabel("User ID or group ID").Fill("ghost"), "type a user that does not exist")
 		check(t, roleButton(create, "Add a conversation").Click(), "add typed")

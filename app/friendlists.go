@@ -1,0 +1,606 @@
+package main
+
+// The friend lists page: with no user chosen, the user finder; with
+// ?user=ID, that user's friend lists with their members, the friends in no
+// list, and — for accounts that may change them — creating lists (several
+// at once, optionally with friends), moving chosen friends into or out of
+// a list, renaming a list (which Tencent does not have: the panel makes the
+// new list with the same friends, then deletes the old one) and deleting
+// lists after a confirmation that names them.
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+type friendListsPage struct {
+	base
+	finder userPicker
+
+	userID string
+	user   *api.UserInfo
+	fl     api.FriendLists
+
+	busy     bool
+	actErr   *api.Error
+	done     bool
+	results  []api.FriendResult
+	conflict bool
+	after    string // what to empty once the change is made
+
+	newName    string
+	names      []string        // the lists to create
+	createPick map[string]bool // friends to put in them
+	typedUser  string          // a user ID typed to put in them
+	typedUsers []string        // user IDs typed, to pick like friends
+
+	chosen map[string]bool // friends to move
+	moveTo string          // the list to move them into or out of
+
+	renaming, renameTo string
+	delPick            map[string]bool // lists to delete
+	confirmDelete      bool
+
+	onKey app.Func
+}
+
+func (p *friendListsPage) title() string {
+	if p.userID == "" {
+		return message("Sections.friend-lists.Title")
+	}
+	label := p.userID
+	if p.user != nil {
+		label = userLabel(p.user.ID, p.user.Nick)
+	}
+	return tr("Users.FriendListsOf", label)
+}
+
+func (p *friendListsPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(title(message("Sections.friend-lists.Title")))
+}
+
+func (p *friendListsPage) OnNav(ctx app.Context) {
+	p.begin(ctx)
+	p.userID = ctx.Page().URL().Query().Get("user")
+	p.user, p.done, p.actErr, p.results, p.conflict = nil, false, nil, nil, false
+	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	p.typedUser, p.typedUsers = "", nil
+	p.renaming, p.confirmDelete, p.moveTo = "", false, ""
+	ctx.Page().SetTitle(title(p.title()))
+	if app.IsServer {
+		return
+	}
+	if p.userID == "" {
+		p.finder.start(ctx, pathFriendLists)
+		return
+	}
+	p.reload()
+}
+
+func (p *friendListsPage) OnMount(ctx app.Context) {
+	p.begin(ctx)
+	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if args[0].Get("key").String() == "Escape" {
+			ctx.Dispatch(func(app.Context) {
+				if !p.busy {
+					p.confirmDelete = false
+				}
+			})
+		}
+		return nil
+	})
+	app.Window().Call("addEventListener", "keydown", p.onKey)
+}
+
+func (p *friendListsPage) OnDismount() {
+	if p.onKey != nil {
+		app.Window().Call("removeEventListener", "keydown", p.onKey)
+		p.onKey.Release()
+	}
+}
+
+func (p *friendListsPage) reload() {
+	p.conflict = false
+	p.load(p, "user", userPath(p.userID))
+}
+
+func (p *friendListsPage) canEdit() bool { return p.user != nil && p.user.CanEdit }
+
+func (p *friendListsPage) got(ctx app.Context, what string, r response) {
+	if p.finder.got(what, r) {
+		return
+	}
+	switch what {
+	case "user":
+		var u api.UserInfo
+		if p.fill(r, &u) {
+			p.user, p.state = &u, stateLoading
+			rememberUser(ctx, recentUser{ID: u.ID, Nick: u.Nick})
+			ctx.Page().SetTitle(title(p.title()))
+			p.send(p, "lists", "GET", userPath(p.userID)+"/friend-lists", nil, nil)
+		}
+	case "lists":
+		if p.fill(r, &p.fl) && p.moveTo == "" && len(p.fl.Lists) > 0 {
+			p.moveTo = p.fl.Lists[0].Name
+		}
+	case "changed":
+		p.busy, p.confirmDelete = false, false
+		if r.status == 412 {
+			p.conflict = true
+			return
+		}
+		var fl api.FriendLists
+		if e := r.decode(&fl); e != nil {
+			p.actErr = e
+			// A rename that stopped half-way says what exists now: show it.
+			p.send(p, "lists", "GET", userPath(p.userID)+"/friend-lists", nil, nil)
+		} else {
+			p.fl, p.results, p.done = fl, fl.Results, true
+			p.afterChange()
+		}
+		focusLater(ctx, "fl-status")
+	}
+}
+
+// afterChange empties what the change was made from.
+func (p *friendListsPage) afterChange() {
+	switch p.after {
+	case "create":
+		p.names, p.newName, p.createPick, p.typedUsers = nil, "", map[string]bool{}, nil
+		clearInput("fl-name")
+	case "move":
+		p.chosen = map[string]bool{}
+	case "rename":
+		p.renaming = ""
+	case "delete":
+		p.delPick = map[string]bool{}
+	}
+	if p.fl.List(p.moveTo) == nil {
+		p.moveTo = ""
+		if len(p.fl.Lists) > 0 {
+			p.moveTo = p.fl.Lists[0].Name
+		}
+	}
+	p.after = ""
+}
+
+// change makes a change; got takes the answer as the new state and shows
+// the per-friend results. after names what to empty once it is made.
+func (p *friendListsPage) change(method, path string, body any, after string) {
+	p.busy, p.actErr, p.done, p.results, p.after = true, nil, false, nil, after
+	p.send(p, "changed", method, userPath(p.userID)+"/friend-lists"+path, body, map[string]string{"If-Match": `"` + p.fl.Version + `"`})
+}
+
+func listPath(name string) string { return "/" + url.PathEscape(name) }
+
+func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
+	if p.finder.act(&p.base, p, ctx, name) {
+		return
+	}
+	switch name {
+	case "retry", "reload":
+		p.reload()
+	case "new-name":
+		p.newName = value(ctx)
+	case "add-name":
+		if p.nameProblem(p.newName) == "" {
+			p.names = append(p.names, p.newName)
+			p.newName = ""
+			clearInput("fl-name")
+			focusLater(ctx, "fl-name")
+		}
+	case "drop-name":
+		if i := atoi(arg); i >= 0 && i < len(p.names) {
+			p.names = slices.Delete(p.names, i, i+1)
+		}
+	case "create-pick":
+		p.createPick[arg] = checked(ctx)
+	case "create":
+		names := p.pendingNames()
+		if p.createBlocker(names) == "" {
+			var friends []string
+			for _, f := range p.pickable() {
+				if p.createPick[f.ID] {
+					friends = append(friends, f.ID)
+				}
+			}
+			p.change("POST", "", api.FriendListCreate{Names: names, Friends: friends}, "create")
+		}
+	case "typed-user":
+		p.typedUser = value(ctx)
+	case "add-typed-user":
+		if id := strings.TrimSpace(p.typedUser); id != "" {
+			if !slices.Contains(p.typedUsers, id) && !p.fl.IsFriend(id) {
+				p.typedUsers = append(p.typedUsers, id)
+			}
+			p.createPick[id], p.typedUser = true, ""
+			clearInput("fl-typed")
+		}
+	case "choose":
+		p.chosen[arg] = checked(ctx)
+	case "move-to":
+		p.moveTo = value(ctx)
+	case "move-in", "move-out":
+		if ids := p.movable(name == "move-in"); len(ids) > 0 {
+			up := api.FriendListUpdate{Add: ids}
+			if name == "move-out" {
+				up = api.FriendListUpdate{Remove: ids}
+			}
+			p.change("PATCH", listPath(p.moveTo), up, "move")
+		}
+	case "remove-member":
+		list, id, _ := strings.Cut(arg, "\x1f")
+		p.change("PATCH", listPath(list), api.FriendListUpdate{Remove: []string{id}}, "")
+	case "rename":
+		p.renaming, p.renameTo = arg, arg
+		focusLater(ctx, "fl-rename")
+	case "rename-to":
+		p.renameTo = value(ctx)
+	case "rename-save":
+		if p.renameProblem() == "" {
+			to := p.renameTo
+			p.change("PATCH", listPath(p.renaming), api.FriendListUpdate{Rename: &to}, "rename")
+		}
+	case "rename-cancel":
+		p.renaming = ""
+	case "delete-pick":
+		p.delPick[arg] = checked(ctx)
+	case "delete":
+		if len(p.deleteNames()) > 0 {
+			p.confirmDelete = true
+			focusLater(ctx, "delete-cancel")
+		}
+	case "delete-confirm":
+		p.change("DELETE", "", api.FriendListDelete{Names: p.deleteNames()}, "delete")
+	case "delete-cancel":
+		p.confirmDelete = false
+	}
+}
+
+// nameProblem checks a new list's name as it is typed, with the server's
+// rules; "" when it can be created.
+func (p *friendListsPage) nameProblem(name string) string {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return message("CG.EnterName")
+	case api.CheckFriendListName("name", name) != nil:
+		return tr("CG.TooLong", len(name), api.MaxFriendListNameBytes)
+	case p.fl.List(name) != nil || slices.Contains(p.names, name):
+		return tr("FL.NameTaken", name)
+	}
+	return ""
+}
+
+// pendingNames are the lists a create makes: the names added, and the one
+// still in the field.
+func (p *friendListsPage) pendingNames() []string {
+	names := append([]string{}, p.names...)
+	if p.newName != "" {
+		names = append(names, p.newName)
+	}
+	return names
+}
+
+// createBlocker says why the lists cannot be created as they stand, or "".
+func (p *friendListsPage) createBlocker(names []string) string {
+	if len(names) == 0 {
+		return message("CG.EnterName")
+	}
+	if p.newName != "" {
+		if pr := p.nameProblem(p.newName); pr != "" {
+			return pr
+		}
+	}
+	if n := len(p.fl.Lists) + len(names); n > p.fl.MaxLists {
+		return tr("FL.TooMany", p.fl.MaxLists, len(p.fl.Lists))
+	}
+	return ""
+}
+
+func (p *friendListsPage) renameProblem() string {
+	if p.renameTo == p.renaming {
+		return message("FL.SameName")
+	}
+	if pr := p.nameProblem(p.renameTo); pr != "" {
+		return pr
+	}
+	if len(p.fl.Lists) >= p.fl.MaxLists {
+		return tr("FL.RenameFull", p.fl.MaxLists)
+	}
+	return ""
+}
+
+// movable are the chosen friends a move can take: those not in the list
+// (in) or those in it (out).
+func (p *friendListsPage) movable(in bool) []string {
+	l := p.fl.List(p.moveTo)
+	if l == nil {
+		return nil
+	}
+	var ids []string
+	for _, f := range p.fl.Friends() {
+		member := slices.ContainsFunc(l.Friends, func(m api.Friend) bool { return m.ID == f.ID })
+		if p.chosen[f.ID] && member != in {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids
+}
+
+func (p *friendListsPage) deleteNames() []string {
+	var names []string
+	for _, l := range p.fl.Lists {
+		if p.delPick[l.Name] {
+			names = append(names, l.Name)
+		}
+	}
+	return names
+}
+
+var flFinderView = &view{src: `<h1>{@Sections.friend-lists.Title}</h1><p class="lead">{@FL.Intro}</p>{0}`}
+var flView = &view{src: `<p class="breadcrumb"><a href="/friend-lists">← {@CG.Back}</a></p><h1>{0}</h1>{1}`}
+
+func (p *friendListsPage) Render() app.UI {
+	if p.userID == "" {
+		return newShell().Path(pathFriendLists).Content(flFinderView.uis(p, p.finder.view(p))...)
+	}
+	return newShell().Path(pathFriendLists).Content(flView.uis(p, p.title(), p.body())...)
+}
+
+var flBody = &view{src: `<div class="friendlists">
+  <p class="group-meta"><a href="{0}">{@FL.ConversationGroupsOf 1}</a></p>{2}
+  <div class="totals"><p class="{3}">{@FL.ListsCount 4 5}</p><p class="meter">{@FL.FriendsCount 6}</p></div>
+  {7}{8}{9}{10}{11}{12}
+</div>`}
+
+func (p *friendListsPage) body() app.UI {
+	if v := p.stateView(p); v != nil {
+		return v
+	}
+	edit := p.canEdit()
+	var readOnly, create, deleting app.UI
+	if edit {
+		create, deleting = p.createView(), p.deleteView()
+	} else {
+		readOnly = infoNote.ui(p, message("FL.ReadOnly"))
+	}
+	fl := p.fl
+	return flBody.ui(p, userURL(pathConversations, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
+		meterClass(len(fl.Lists), fl.MaxLists), len(fl.Lists), fl.MaxLists, fl.FriendCount,
+		p.statusView(), p.listsView(edit), p.friendsView(edit), create, deleting, p.deleteDialog())
+}
+
+var flStatus = &view{src: `<div id="fl-status" tabindex="-1"><div role="status">{0}</div>{1}{2}{3}</div>`}
+
+// statusView says how the last change went, friend by friend when Tencent
+// refused some.
+func (p *friendListsPage) statusView() app.UI {
+	var failed []app.UI
+	for _, r := range p.results {
+		if !r.OK {
+			failed = append(failed, liText.ui(p, tr("CG.Failed", p.friendLabel(r.Friend), r.Message)))
+		}
+	}
+	var ok, some, conflict app.UI
+	if p.done && len(failed) == 0 {
+		ok = okText.ui(p, message("CG.Done"))
+	}
+	if len(failed) > 0 {
+		some = failedRows.ui(p, tr("FL.SomeFailed", len(failed), len(p.results)), failed)
+	}
+	if p.conflict {
+		conflict = changedMeanwhile.ui(p, message("FL.Changed"), message("CG.Reload"))
+	}
+	return flStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
+}
+
+// friendLabel names a friend with their nickname when the page knows it.
+func (p *friendListsPage) friendLabel(id string) string {
+	for _, f := range p.fl.Friends() {
+		if f.ID == id {
+			return userLabel(f.ID, f.Name)
+		}
+	}
+	return id
+}
+
+var flList = &view{src: `<ul class="cg-list">{0}</ul>`}
+var flListItem = &view{src: `<li class="cg-group"><section aria-labelledby="fl-title-{0}"><h2 id="fl-title-{0}">{1}</h2>
+  <p class="hint">{@FL.Members 2}</p>{3}<ul class="conv-list">{4}</ul>{5}</section></li>`}
+var memberRow = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}</li>`}
+var removeMember = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@FL.RemoveFrom 0 1}" title="{@FL.RemoveFrom 0 1}" disabled={2} data-arg="{3}" on:click="remove-member">✕</button>`}
+var renameListButton = &view{src: `<div class="actions"><button class="button button-quiet" type="button" aria-label="{@CG.RenameGroup 0}" data-arg="{0}" on:click="rename">{@CG.Rename}</button></div>`}
+var renameListForm = &view{src: `<form class="form" on:submit="rename-save">
+  <label for="fl-rename">{@CG.NewName 0}</label>
+  <input id="fl-rename" type="text" value="{1}" autocomplete="off" aria-invalid={2} aria-describedby="fl-rename-help fl-rename-how" on:input="rename-to">
+  {3}<p id="fl-rename-how" class="hint">{@FL.RenameHow}</p>
+  <div class="actions"><button class="button" type="submit" disabled={4}>{@CG.SaveName}</button>
+  <button class="button button-quiet" type="button" on:click="rename-cancel">{@Cancel}</button></div></form>`}
+
+func (p *friendListsPage) listsView(edit bool) app.UI {
+	if len(p.fl.Lists) == 0 {
+		return emptyNote.ui(p, message("FL.NoLists"))
+	}
+	items := make([]app.UI, len(p.fl.Lists))
+	for i, l := range p.fl.Lists {
+		rows := make([]app.UI, len(l.Friends))
+		for j, f := range l.Friends {
+			var remove app.UI
+			if edit {
+				remove = removeMember.ui(p, userLabel(f.ID, f.Name), l.Name, p.busy, l.Name+"\x1f"+f.ID)
+			}
+			rows[j] = memberRow.ui(p, userLabel(f.ID, f.Name), remove)
+		}
+		var forms app.UI
+		switch {
+		case edit && p.renaming == l.Name:
+			problem := p.renameProblem()
+			forms = renameListForm.ui(p, l.Name, p.renameTo, problem != "",
+				byteCounter(p, "fl-rename-help", len(p.renameTo), api.MaxFriendListNameBytes, problem), problem != "" || p.busy)
+		case edit:
+			forms = renameListButton.ui(p, l.Name)
+		}
+		items[i] = flListItem.ui(p, i, l.Name, len(l.Friends), when(len(l.Friends) == 0, noneHint.ui(p, message("FL.EmptyList"))), rows, forms)
+	}
+	return flList.ui(p, items)
+}
+
+var friendsSection = &view{src: `<section class="cg-marks" aria-labelledby="friends-title"><h2 id="friends-title">{@FL.FriendsTitle}</h2>{0}
+  <ul class="conv-list">{1}</ul>{2}</section>`}
+var friendRow = &view{src: `<li class="conv">{0}<span class="conv-label">{1}</span><span class="hint">{2}</span></li>`}
+var chooseFriend = &view{src: `<input id="choose-{0}" type="checkbox" checked={1} aria-label="{@CG.Select 2}" data-arg="{3}" on:change="choose">`}
+var moveForms = &view{src: `<div class="mark-forms">
+  <p class="meter" role="status">{@FL.Chosen 0}</p>
+  <div class="field"><label for="move-to">{@FL.List}</label><select id="move-to" on:change="move-to">{1}</select></div>
+  <div class="actions"><button class="button" type="button" disabled={2} on:click="move-in">{@FL.AddTo 3}</button>
+  <button class="button button-quiet" type="button" disabled={4} on:click="move-out">{@FL.RemoveChosen 3}</button></div>
+  <p class="hint">{5}</p></div>`}
+
+// friendsView lists every friend with the lists they are in (the friends in
+// no list say so), and for editors the move of chosen friends.
+func (p *friendListsPage) friendsView(edit bool) app.UI {
+	friends := p.fl.Friends()
+	if len(friends) == 0 {
+		return friendsSection.ui(p, emptyNote.ui(p, message("FL.NoFriends")), nil, nil)
+	}
+	rows := make([]app.UI, len(friends))
+	chosen := 0
+	for i, f := range friends {
+		var box app.UI
+		if edit {
+			box = chooseFriend.ui(p, i, p.chosen[f.ID], userLabel(f.ID, f.Name), f.ID)
+		}
+		if p.chosen[f.ID] {
+			chosen++
+		}
+		where := message("FL.InNoList")
+		if lists := p.fl.ListsOf(f.ID); len(lists) > 0 {
+			where = tr("CG.InGroups", strings.Join(lists, ", "))
+		}
+		rows[i] = friendRow.ui(p, box, userLabel(f.ID, f.Name), where)
+	}
+	var intro, forms app.UI
+	if edit && len(p.fl.Lists) > 0 {
+		intro = noneHint.ui(p, message("FL.MoveIntro"))
+		opts := make([]app.UI, len(p.fl.Lists))
+		for i, l := range p.fl.Lists {
+			opts[i] = optionView.ui(p, l.Name, p.moveTo == l.Name, l.Name)
+		}
+		in, out := len(p.movable(true)), len(p.movable(false))
+		hint := ""
+		switch {
+		case chosen == 0:
+			hint = message("FL.ChooseFirst")
+		case in == 0 && out == 0:
+			hint = message("FL.NothingToMove")
+		}
+		forms = moveForms.ui(p, chosen, opts, in == 0 || p.busy, p.moveTo, out == 0 || p.busy, hint)
+	}
+	return friendsSection.ui(p, intro, rows, forms)
+}
+
+var flCreate = &view{src: `<section class="cg-create" aria-labelledby="fl-create-title">
+  <h2 id="fl-create-title">{@FL.CreateTitle}</h2>
+  <form class="form" on:submit="create">
+    <label for="fl-name">{@CG.Name}</label>
+    <div class="inline"><input id="fl-name" type="text" value="{0}" autocomplete="off" aria-invalid={1} aria-describedby="fl-name-help" on:input="new-name">
+    <button class="button button-quiet" type="button" disabled={2} on:click="add-name">{@FL.AddName}</button></div>
+    {3}{4}{5}
+    <div class="actions"><button class="button" type="submit" disabled={6} aria-describedby="fl-create-why">{7}</button>
+    <p id="fl-create-why" class="hint">{8}</p></div>
+  </form>
+  <form class="form finder-form" on:submit="add-typed-user">
+    <div class="field"><label for="fl-typed">{@FL.TypedUser}</label>
+      <input id="fl-typed" type="text" value="{9}" placeholder="{@Users.UserIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" on:input="typed-user"></div>
+    <button class="button button-quiet" type="submit">{@FL.AddTyped}</button>
+  </form></section>`}
+var pendingNamesView = &view{src: `<div class="scope-list"><h3 id="fl-pending">{@FL.ToCreate}</h3><ul class="chips" aria-labelledby="fl-pending">{0}</ul></div>`}
+var pendingName = &view{src: `<li class="chip"><span>{0}</span><button class="chip-remove" type="button" aria-label="{@Admin.ScopeRemove 0}" data-arg="{1}" on:click="drop-name">×</button></li>`}
+var createPickSet = &view{src: `<fieldset class="conv-pick"><legend>{@FL.PutIn}</legend>{0}</fieldset>`}
+
+func (p *friendListsPage) createView() app.UI {
+	names := p.pendingNames()
+	block := p.createBlocker(names)
+	problem := ""
+	if p.newName != "" {
+		problem = p.nameProblem(p.newName)
+	}
+	var pending, picks app.UI
+	if len(p.names) > 0 {
+		chips := make([]app.UI, len(p.names))
+		for i, n := range p.names {
+			chips[i] = pendingName.ui(p, n, i)
+		}
+		pending = pendingNamesView.ui(p, chips)
+	}
+	if friends := p.pickable(); len(friends) > 0 {
+		items := make([]app.UI, len(friends))
+		for i, f := range friends {
+			items[i] = checkItem.ui(p, "put-"+itoa(i), p.createPick[f.ID], f.ID, "create-pick", userLabel(f.ID, f.Name))
+		}
+		picks = createPickSet.ui(p, items)
+	}
+	submit := message("FL.Create")
+	if len(names) > 1 {
+		submit = tr("FL.CreateN", len(names))
+	}
+	return flCreate.ui(p, p.newName, problem != "", problem != "" || p.newName == "",
+		byteCounter(p, "fl-name-help", len(p.newName), api.MaxFriendListNameBytes, problem), pending, picks,
+		block != "" || p.busy, submit, block, p.typedUser)
+}
+
+// pickable are the people a create can put in the new lists: the user's
+// friends, and user IDs typed (the server checks them; Tencent refuses
+// one who is not a friend on that row alone).
+func (p *friendListsPage) pickable() []api.Friend {
+	out := p.fl.Friends()
+	for _, id := range p.typedUsers {
+		out = append(out, api.Friend{ID: id})
+	}
+	return out
+}
+
+var flDelete = &view{src: `<section class="danger" aria-labelledby="fl-delete-title"><h2 id="fl-delete-title">{@FL.DeleteTitle}</h2>
+  <fieldset class="conv-pick"><legend>{@FL.DeletePick}</legend>{0}</fieldset>
+  <div class="actions"><button class="button button-danger" type="button" disabled={1} on:click="delete">{@FL.DeleteChosen 2}</button></div></section>`}
+
+func (p *friendListsPage) deleteView() app.UI {
+	if len(p.fl.Lists) == 0 {
+		return nil
+	}
+	items := make([]app.UI, len(p.fl.Lists))
+	for i, l := range p.fl.Lists {
+		items[i] = checkItem.ui(p, "del-"+itoa(i), p.delPick[l.Name], l.Name, "delete-pick", tr("FL.ListWithCount", l.Name, len(l.Friends)))
+	}
+	n := len(p.deleteNames())
+	return flDelete.ui(p, items, n == 0 || p.busy, n)
+}
+
+var flDeleteDialog = &view{src: `<div class="dialog-backdrop">
+  <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" aria-describedby="dialog-warning">
+  <h2 id="dialog-title">{@FL.DeleteConfirmTitle 0}</h2>
+  <div id="dialog-warning" class="alert alert-warn"><ul>{1}</ul><p>{@FL.DeleteWarning}</p></div>
+  <div class="actions"><button class="button button-danger" type="button" disabled={2} aria-busy={2} on:click="delete-confirm">{@FL.DeleteConfirm 0}</button>
+  <button id="delete-cancel" class="button button-quiet" type="button" on:click="delete-cancel">{@Cancel}</button></div></div></div>`}
+
+// deleteDialog confirms deleting lists, naming each and how many friends
+// it holds.
+func (p *friendListsPage) deleteDialog() app.UI {
+	names := p.deleteNames()
+	if !p.confirmDelete || len(names) == 0 {
+		return nil
+	}
+	items := make([]app.UI, len(names))
+	for i, n := range names {
+		items[i] = liText.ui(p, tr("FL.ListWithCount", n, len(p.fl.List(n).Friends)))
+	}
+	return flDeleteDialog.ui(p, len(names), items, p.busy)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
