@@ -48,10 +48,10 @@ type Server struct {
 	tim        *tim.Client
 	sessions   *sessionStore
 	throttle   *throttle
-	hosts      hostSet // the Host names served
+	hosts      hostSet       // the Host names served
 	index      *groupCrawler // the finder's index of the app's groups
-	members    *membership // Tencent's group membership, for scopes of "members of"
-	targets    keyedMutex  // one change at a time per group or user
+	members    *membership   // Tencent's group membership, for scopes of "members of"
+	targets    keyedMutex    // one change at a time per group or user
 	metrics    *Metrics
 	metricsSrv *http.Server
 	metricsLn  net.Listener
