@@ -195,5 +195,7 @@ func (s *Server) handleAdminHealth(w http.ResponseWriter, r *http.Request) {
 	s.verified.mu.Lock()
 	h.Audit.Verified = s.verified.last
 	s.verified.mu.Unlock()
+	h.GroupIndex = s.index.Status()
+	h.GroupIndex.CanRefresh = mayRefreshIndex(callerOf(r.Context()))
 	writeJSON(w, http.StatusOK, h)
 }

@@ -137,6 +137,16 @@ func TestAdminHealthAndVerify(t *testing.T) {
 	if !used {
 		t.Fatalf("rate-limit use: %+v", h.RateLimits)
 	}
+	// The finder's index, as far as it has got.
+	if gi := h.GroupIndex; gi.Indexed != 0 || gi.Listed != 0 || !gi.Refreshed.IsZero() || !gi.CanRefresh {
+		t.Fatalf("group index before a reading: %+v", gi)
+	}
+	e.indexGroups()
+	w = admin.do("GET", "/api/v1/health", nil)
+	mustDecode(t, w.Body.Bytes(), &h)
+	if gi := h.GroupIndex; gi.Indexed != 9 || gi.Listed != 9 || gi.Total != 9 || gi.Reading || gi.Refreshed.Unix() != e.clock.Now().Unix() {
+		t.Fatalf("group index after a reading: %+v", gi)
+	}
 	// Tencent refusing the panel is said plainly.
 	e.mock.AddFault(timmock.Fault{Command: "account_check", Kind: timmock.FaultError, ErrorCode: 70009})
 	e.clock.Advance(tencentCheckEvery)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -19,20 +20,27 @@ import (
 // The crawler's pace. Tencent allows get_appid_group_list once a second
 // and get_group_info 200 times a second (spec §4.2–4.3). The crawler keeps
 // below both, so that a moderator's own call is never queued behind it:
-// a list page every 1.1 s (the 0.1 s absorbs the jitter between our clock
-// and Tencent's window), and get_group_info at most 100 times a second —
-// half of Tencent's limit, the other half left to moderators.
+// a list page 1.1 s after the last one's answer (the 0.1 s absorbs the
+// jitter between our clock and Tencent's window), and get_group_info at
+// most 140 times a second. That leaves moderators 60 of Tencent's 200
+// calls a second; through the client's limiter, which frees a call's slot
+// only 1.05 s after its answer, the crawler holds about 150 of the 200
+// slots, so a moderator's burst of up to 50 get_group_info calls in a
+// second never waits.
 const (
 	crawlListEvery = 1100 * time.Millisecond
-	crawlInfoEvery = 10 * time.Millisecond // 100 calls a second
-	crawlPageSize  = 10000                 // get_appid_group_list's largest Limit
-	crawlInfoBatch = 50                    // get_group_info's most IDs per call
+	crawlInfoEvery = time.Second / 140 // 140 calls a second
+	crawlPageSize  = 10000             // get_appid_group_list's largest Limit
+	crawlInfoBatch = 50                // get_group_info's most IDs per call
 	// crawlInfoInFlight is how many get_group_info calls may await their
 	// answers at once (each still starts on the pace above).
-	crawlInfoInFlight = 8
+	crawlInfoInFlight = 16
 	// crawlInfoPerRead is how many get_group_info calls' worth of pending
 	// groups are read from the database at once.
 	crawlInfoPerRead = 50
+	// crawlStoreBatch is how many calls' answers are stored in one
+	// transaction at most.
+	crawlStoreBatch = 40
 	// crawlRoundEvery is the pause between the end of one reading and the
 	// start of the next: new groups appear within minutes.
 	crawlRoundEvery = 2 * time.Minute
@@ -151,7 +159,9 @@ func (g *groupCrawler) waitRound(ctx context.Context, d time.Duration) {
 // round reads the list and describes the groups it names, from where the
 // stored state says the round stands, then finishes the round. The list
 // and the descriptions run side by side, each at its own pace, so a round
-// takes about as long as the slower of the two.
+// takes about as long as the slower of the two: get_group_info calls start
+// on their pace without waiting for each other's answers, and the answers
+// are stored by a writer of their own, several to a transaction.
 func (g *groupCrawler) round(ctx context.Context) error {
 	if err := g.db.StartGroupRound(ctx, g.now()); err != nil {
 		return err
@@ -172,34 +182,10 @@ func (g *groupCrawler) round(ctx context.Context) error {
 	} else {
 		go func() { listErr <- g.readList(ctx, st, listed) }()
 	}
-
-	listDone := false
-	var last time.Time
-	for {
-		ids, err := g.db.PendingGroups(ctx, crawlInfoBatch*crawlInfoPerRead)
-		if err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			if listDone {
-				break
-			}
-			select {
-			case <-listed:
-			case err := <-listErr:
-				if err != nil {
-					return err
-				}
-				listDone = true
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			continue
-		}
-		if err := g.describeAll(ctx, st.Round, ids, &last); err != nil {
-			return err
-		}
-		g.recount(ctx, false)
+	d := newDescriber(g, ctx, cancel, st.Round)
+	err = d.run(listed, listErr)
+	if err != nil {
+		return err
 	}
 	if err := g.db.FinishGroupRound(ctx, g.now()); err != nil {
 		return err
@@ -253,58 +239,226 @@ func (g *groupCrawler) readList(ctx context.Context, st sqlite.GroupIndexState, 
 	}
 }
 
-// describeAll describes ids 50 at a time, starting a call every infoEvery
-// with up to crawlInfoInFlight of them waiting for their answers, so that
-// the time an answer takes does not slow the pace.
-func (g *groupCrawler) describeAll(ctx context.Context, round int64, ids []string, last *time.Time) error {
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, crawlInfoInFlight)
-	var mu sync.Mutex
-	var first error
-	for chunk := range slices.Chunk(ids, crawlInfoBatch) {
-		if err := g.pace(ctx, last, g.infoEvery); err != nil {
-			wg.Wait()
-			return err
-		}
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			if err := g.describe(ctx, round, chunk); err != nil {
-				mu.Lock()
-				first = cmp.Or(first, err)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return first
+// describer runs a round's get_group_info calls: it reads the pending
+// groups from the database, starts a call for each 50 on the crawler's
+// pace, and hands the answers to a writer that stores them.
+type describer struct {
+	g      *groupCrawler
+	ctx    context.Context
+	cancel context.CancelFunc
+	round  int64
+
+	answers chan answer   // answered calls, for the writer
+	slots   chan struct{} // calls awaiting their answers
+	calls   sync.WaitGroup
+
+	mu    sync.Mutex
+	busy  map[string]bool // queued, asked or answered, but not stored yet
+	first error
+	// stored is signalled when the writer has stored answers (so pending
+	// groups may have become none).
+	stored chan struct{}
 }
 
-// describe asks get_group_info about up to 50 groups and stores the answer;
-// a group Tencent no longer has leaves the index.
-func (g *groupCrawler) describe(ctx context.Context, round int64, ids []string) error {
+// answer is what get_group_info said of a call's groups.
+type answer struct {
+	ids   []string
+	found []sqlite.IndexedGroup
+	gone  []string
+}
+
+func newDescriber(g *groupCrawler, ctx context.Context, cancel context.CancelFunc, round int64) *describer {
+	return &describer{g: g, ctx: ctx, cancel: cancel, round: round,
+		answers: make(chan answer, crawlInfoInFlight*4), slots: make(chan struct{}, crawlInfoInFlight),
+		busy: map[string]bool{}, stored: make(chan struct{}, 1)}
+}
+
+// fail records the first error and stops the round.
+func (d *describer) fail(err error) {
+	d.mu.Lock()
+	d.first = cmp.Or(d.first, err)
+	d.mu.Unlock()
+	d.cancel()
+}
+
+func (d *describer) err() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.first
+}
+
+// run describes every group pending in the round until the list is read
+// and none is left, and returns the first error.
+func (d *describer) run(listed <-chan struct{}, listErr <-chan error) error {
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		d.write()
+	}()
+	err := d.dispatch(listed, listErr)
+	if err != nil {
+		d.fail(err)
+	}
+	d.calls.Wait()
+	close(d.answers)
+	<-written
+	return d.err()
+}
+
+// dispatch starts the calls. It reads pending groups again when its queue
+// runs low, leaving out those it is busy with already, until a read finds
+// no more; then it waits for the list's next page or for stored answers
+// before it reads again. The round's work is done when, after the list's
+// last page, a read finds nothing pending and nothing busy.
+func (d *describer) dispatch(listed <-chan struct{}, listErr <-chan error) error {
+	ctx := d.ctx
+	listDone, drained := false, false
+	var queue []string
+	var last time.Time
+	for {
+		if !drained && len(queue) < crawlInfoBatch*crawlInfoInFlight {
+			more, idle, err := d.pending()
+			if err != nil {
+				return err
+			}
+			if listDone && idle && len(more) == 0 && len(queue) == 0 {
+				return nil
+			}
+			queue, drained = append(queue, more...), len(more) < crawlInfoBatch*crawlInfoPerRead
+		}
+		if len(queue) == 0 {
+			select {
+			case <-listed:
+			case err := <-listErr:
+				if err != nil {
+					return err
+				}
+				listDone = true
+			case <-d.stored:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			drained = false
+			continue
+		}
+		select {
+		case <-listed:
+			drained = false
+		default:
+		}
+		chunk := queue[:min(crawlInfoBatch, len(queue))]
+		queue = queue[len(chunk):]
+		if err := d.g.pace(ctx, &last, d.g.infoEvery); err != nil {
+			return err
+		}
+		select {
+		case d.slots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		d.calls.Go(func() {
+			a, err := d.g.describe(ctx, chunk)
+			<-d.slots
+			if err != nil {
+				d.fail(err)
+				return
+			}
+			d.answers <- a
+		})
+	}
+}
+
+// pending reads groups listed but not described yet, leaving out those the
+// describer is busy with, and marks them busy; idle says nothing was busy.
+// The busy set is copied before the read: a group no longer busy then was
+// stored before the read began, so the read does not see it pending.
+func (d *describer) pending() (ids []string, idle bool, err error) {
+	d.mu.Lock()
+	busy := maps.Clone(d.busy)
+	d.mu.Unlock()
+	ids, err = d.g.db.PendingGroups(d.ctx, crawlInfoBatch*crawlInfoPerRead+len(busy))
+	if err != nil {
+		return nil, false, err
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return busy[id] })
+	ids = ids[:min(len(ids), crawlInfoBatch*crawlInfoPerRead)]
+	d.mu.Lock()
+	for _, id := range ids {
+		d.busy[id] = true
+	}
+	d.mu.Unlock()
+	return ids, len(busy) == 0, nil
+}
+
+// write stores answers as they come, all those waiting in one transaction
+// (up to crawlStoreBatch calls' worth): one commit for many calls keeps up
+// with the pace where a commit each would not.
+func (d *describer) write() {
+	for a := range d.answers {
+		batch := []answer{a}
+	more:
+		for len(batch) < crawlStoreBatch {
+			select {
+			case a, ok := <-d.answers:
+				if !ok {
+					break more
+				}
+				batch = append(batch, a)
+			default:
+				break more
+			}
+		}
+		if d.ctx.Err() != nil {
+			continue // the round stopped: what is not stored is asked again
+		}
+		var found []sqlite.IndexedGroup
+		var gone []string
+		for _, a := range batch {
+			found, gone = append(found, a.found...), append(gone, a.gone...)
+		}
+		if err := d.g.db.DescribeGroups(d.ctx, d.round, found, gone); err != nil {
+			d.fail(err)
+			continue
+		}
+		d.mu.Lock()
+		for _, a := range batch {
+			for _, id := range a.ids {
+				delete(d.busy, id)
+			}
+		}
+		d.mu.Unlock()
+		select {
+		case d.stored <- struct{}{}:
+		default:
+		}
+		d.g.recount(d.ctx, false)
+	}
+}
+
+// describe asks get_group_info about up to 50 groups; a group Tencent no
+// longer has is gone from the index.
+func (g *groupCrawler) describe(ctx context.Context, ids []string) (answer, error) {
 	var info *tim.GetGroupInfoResponse
 	err := g.repeatWhenLimited(ctx, func() (err error) {
 		info, err = g.tim.GetGroupInfo(ctx, indexInfoRequest(ids))
 		return err
 	})
 	if err != nil {
-		return err
+		return answer{}, err
 	}
-	var found []sqlite.IndexedGroup
+	a := answer{ids: ids}
 	exists := map[string]bool{}
 	for _, gi := range info.GroupInfo {
 		if gi.ErrorCode == 0 {
-			found, exists[gi.GroupID] = append(found, indexedFromInfo(gi)), true
+			a.found, exists[gi.GroupID] = append(a.found, indexedFromInfo(gi)), true
 		}
 	}
-	var gone []string
 	for _, id := range ids {
 		if !exists[id] {
-			gone = append(gone, id)
+			a.gone = append(a.gone, id)
 		}
 	}
-	return g.db.DescribeGroups(ctx, round, found, gone)
+	return a, nil
 }
 
 // indexInfoRequest asks only for what the index keeps.

@@ -116,10 +116,15 @@ func TestFinderCrawlResumes(t *testing.T) {
 	if err := e.db.ListGroups(ctx, 1, ids, first.Next, first.TotalCount); err != nil {
 		t.Fatal(err)
 	}
-	before := e.mock.Calls("get_appid_group_list")
+	before, infoBefore := e.mock.Calls("get_appid_group_list"), e.mock.Calls("get_group_info")
 	e.indexGroups()
 	if n := e.mock.Calls("get_appid_group_list") - before; n != 2 {
 		t.Fatalf("%d list pages read after the restart, want the remaining 2 of 3", n)
+	}
+	// The stored page's groups and each new page's are asked about once:
+	// a call a page at most.
+	if n := e.mock.Calls("get_group_info") - infoBefore; n > 3 {
+		t.Fatalf("%d get_group_info calls for 9 groups in 3 pages", n)
 	}
 	if all, described, err := e.db.CountGroups(ctx); err != nil || all != 9 || described != 9 {
 		t.Fatalf("index holds %d groups, %d described (%v)", all, described, err)
@@ -203,7 +208,39 @@ func TestCrawlAtRealLimits(t *testing.T) {
 	if n := m.Calls("get_appid_group_list"); n != 4 {
 		t.Fatalf("%d list calls, want 4", n)
 	}
+	// Each group is asked about once: two calls for each page of 100,
+	// beside the moderator's 20.
+	if n := m.Calls("get_group_info"); n != 8+20 {
+		t.Fatalf("%d get_group_info calls, want 8 for the crawl and 20 for the moderator", n)
+	}
 	if strings.Contains(logs.String(), "60007") {
 		t.Fatalf("Tencent refused a call as too frequent:\n%s", logs)
+	}
+}
+
+// A get_group_info call that fails stops the round with its error; what
+// was stored stays, and the next attempt finishes the round without
+// asking about a group twice.
+func TestFinderCrawlFailureResumes(t *testing.T) {
+	e := newEnv(t)
+	e.srv.index.pageSize = 4
+	ctx := context.Background()
+	if err := e.mock.AddFault(timmock.Fault{Command: "get_group_info", Kind: timmock.FaultError, ErrorCode: 60009, Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.index.round(ctx); err == nil {
+		t.Fatal("the round went on past a failed get_group_info")
+	}
+	st, err := e.db.GroupIndexState(ctx)
+	if err != nil || st.Round != 1 {
+		t.Fatalf("state after the failure: %+v %v", st, err)
+	}
+	infoBefore := e.mock.Calls("get_group_info")
+	e.indexGroups()
+	if all, described, err := e.db.CountGroups(ctx); err != nil || all != 9 || described != 9 {
+		t.Fatalf("index holds %d groups, %d described (%v)", all, described, err)
+	}
+	if n := e.mock.Calls("get_group_info") - infoBefore; n > 3 {
+		t.Fatalf("%d get_group_info calls to finish 9 groups", n)
 	}
 }

@@ -74,6 +74,46 @@ func (m *Metrics) watch(s *Server) {
 		}
 		return float64(n)
 	}))
+	m.reg.MustRegister(groupIndexCollector{s.index})
+}
+
+// groupIndexCollector reports the finder's index as the crawler last
+// counted it: one read of its status per scrape, never a count of the
+// database.
+type groupIndexCollector struct{ index *groupCrawler }
+
+var (
+	groupIndexGroupsDesc = prometheus.NewDesc("imdesk_group_index_groups",
+		`Groups in the finder's index: "listed" (named by Tencent's list, described or not yet) and "indexed" (with a name and type).`,
+		[]string{"state"}, nil)
+	groupIndexTencentDesc = prometheus.NewDesc("imdesk_group_index_tencent_groups",
+		"Groups in the app as Tencent counted them on the last list page read.", nil, nil)
+	groupIndexRefreshedDesc = prometheus.NewDesc("imdesk_group_index_last_refresh_timestamp_seconds",
+		"When the last full reading of the group list ended, in Unix seconds; 0 before the first.", nil, nil)
+	groupIndexReadingDesc = prometheus.NewDesc("imdesk_group_index_reading",
+		"1 while the group list is being read, else 0.", nil, nil)
+)
+
+func (groupIndexCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{groupIndexGroupsDesc, groupIndexTencentDesc, groupIndexRefreshedDesc, groupIndexReadingDesc} {
+		ch <- d
+	}
+}
+
+func (c groupIndexCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.index.Status()
+	refreshed, reading := 0.0, 0.0
+	if !st.Refreshed.IsZero() {
+		refreshed = float64(st.Refreshed.Unix())
+	}
+	if st.Reading {
+		reading = 1
+	}
+	ch <- prometheus.MustNewConstMetric(groupIndexGroupsDesc, prometheus.GaugeValue, float64(st.Listed), "listed")
+	ch <- prometheus.MustNewConstMetric(groupIndexGroupsDesc, prometheus.GaugeValue, float64(st.Indexed), "indexed")
+	ch <- prometheus.MustNewConstMetric(groupIndexTencentDesc, prometheus.GaugeValue, float64(st.Total))
+	ch <- prometheus.MustNewConstMetric(groupIndexRefreshedDesc, prometheus.GaugeValue, refreshed)
+	ch <- prometheus.MustNewConstMetric(groupIndexReadingDesc, prometheus.GaugeValue, reading)
 }
 
 // handler serves the series in Prometheus's text format.

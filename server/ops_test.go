@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -127,6 +130,52 @@ func TestMetricsAfterAFlow(t *testing.T) {
 	if status, _ := scrape("http://" + e.srv.Addr() + "/metrics"); status != 404 {
 		t.Fatalf("/metrics on the panel's address: %d", status)
 	}
+}
+
+// The finder's index is scraped as gauges: groups listed and indexed,
+// Tencent's count, when the last reading ended, and whether one runs.
+func TestMetricsGroupIndex(t *testing.T) {
+	e := newEnv(t)
+	scrape := func() map[string]float64 {
+		t.Helper()
+		w := httptest.NewRecorder()
+		e.srv.metrics.handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+		series := map[string]float64{}
+		sc := bufio.NewScanner(w.Body)
+		for sc.Scan() {
+			name, value, ok := strings.Cut(sc.Text(), " ")
+			if !ok || !strings.HasPrefix(name, "imdesk_group_index_") {
+				continue
+			}
+			v, err := strconv.ParseFloat(value, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", sc.Text(), err)
+			}
+			series[name] = v
+		}
+		return series
+	}
+	want := func(when string, want map[string]float64) {
+		t.Helper()
+		if got := scrape(); !maps.Equal(got, want) {
+			t.Fatalf("%s: scraped %v, want %v", when, got, want)
+		}
+	}
+	want("before a reading", map[string]float64{
+		`imdesk_group_index_groups{state="indexed"}`:        0,
+		`imdesk_group_index_groups{state="listed"}`:         0,
+		`imdesk_group_index_tencent_groups`:                 0,
+		`imdesk_group_index_last_refresh_timestamp_seconds`: 0,
+		`imdesk_group_index_reading`:                        0,
+	})
+	e.indexGroups()
+	want("after a reading", map[string]float64{
+		`imdesk_group_index_groups{state="indexed"}`:        9,
+		`imdesk_group_index_groups{state="listed"}`:         9,
+		`imdesk_group_index_tencent_groups`:                 9,
+		`imdesk_group_index_last_refresh_timestamp_seconds`: float64(e.clock.Now().Unix()),
+		`imdesk_group_index_reading`:                        0,
+	})
 }
 
 // Behind a trusted proxy the audit log (and the sign-in throttle, which

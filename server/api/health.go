@@ -1,19 +1,18 @@
 package api
 
-import (
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // Health is the panel's health as the admin page shows it
 // (GET /api/v1/health).
 type Health struct {
-	Version    string          `json:"version"`
-	Mode       string          `json:"mode"` // "live" or "demo"
-	Tencent    TencentHealth   `json:"tencent"`
-	RateLimits []RateUse       `json:"rateLimits"`
-	Audit      AuditHealth     `json:"audit"`
-	GroupIndex json.RawMessage `json:"groupIndex,omitempty"`
+	Version    string        `json:"version"`
+	Mode       string        `json:"mode"` // "live" or "demo"
+	Tencent    TencentHealth `json:"tencent"`
+	RateLimits []RateUse     `json:"rateLimits"`
+	Audit      AuditHealth   `json:"audit"`
+	// GroupIndex is how far the finder's index of the app's groups has
+	// got, as the crawler last counted it (at most 10 s ago while it reads).
+	GroupIndex GroupIndexStatus `json:"groupIndex"`
 }
 
 // TencentHealth says whether Tencent answers, where, and the admin

@@ -221,13 +221,29 @@ type GroupSearch struct {
 // page itself.
 const MaxCountedMatches = 1000
 
-// ftsDriveMax is the number of name matches from which a search walks the
-// groups in ID order instead of letting the matches drive it.
+// ftsDriveMax is the number of name matches from which a search no longer
+// lets the matches drive it (reading each match's row and sorting them all
+// by ID) but walks the groups in ID order until it has a page.
 const ftsDriveMax = MaxCountedMatches + 1
+
+// ftsSetMax is the number of name matches up to which a walk in ID order
+// checks each group against the set of matches the trigram index found:
+// the walk then reads only the ID index (which holds each group's row
+// number), and a group's row only once it matches. Beyond it, gathering
+// the set costs more than reading the few rows a page of so common a name
+// needs and checking their names.
+const ftsSetMax = 10_000
 
 // minTrigram is the shortest text the trigram index can look up; shorter
 // text is matched by scanning names in ID order.
 const minTrigram = 3
+
+// How a search by text finds its matches.
+const (
+	textDrives   = iota // few matches: read them and sort them by ID
+	textSetWalk         // a walk of the ID index checks the set of matches
+	textLikeWalk        // a walk of the groups checks each name
+)
 
 // SearchGroups returns a page of the groups matching s, in ID order, and
 // how many match (at most MaxCountedMatches+1, meaning "more").
@@ -235,44 +251,67 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 	var conds []string
 	var args []any
 	from := "group_index g"
+	// countFrom and countArgs, when set, are where the count is taken from
+	// instead (the matches driving, with the filters): a walk in ID order
+	// until MaxCountedMatches+1 matches would read far more groups than a
+	// page needs.
+	countFrom := ""
+	var countArgs []any
 	// counted, when not zero, is the count already known: a common name
 	// with no other filter has more matches than are counted.
 	counted := 0
 	if text := strings.TrimSpace(s.Text); text != "" {
 		prefixEnd := text + string(utf8.MaxRune)
 		match := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
-		rare := false
+		how := textLikeWalk
 		if utf8.RuneCountInString(text) >= minTrigram {
 			// The trigram index finds the matches in the order of its row
-			// numbers and can stop early: counting up to ftsDriveMax is cheap.
+			// numbers and can stop early: counting up to ftsSetMax+1 costs
+			// a fraction of a page.
 			var n int
 			if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ? LIMIT ?)`,
-				match, ftsDriveMax).Scan(&n); err != nil {
+				match, ftsSetMax+1).Scan(&n); err != nil {
 				return nil, 0, fmt.Errorf("search group names: %w", err)
 			}
-			rare = n < ftsDriveMax
-			if !rare && len(s.Types) == 0 && s.Only == nil {
+			switch {
+			case n < ftsDriveMax:
+				how = textDrives
+			case n <= ftsSetMax:
+				how = textSetWalk
+			}
+			if n >= ftsDriveMax && len(s.Types) == 0 && s.Only == nil {
 				counted = MaxCountedMatches + 1
 			}
 		}
-		if rare {
-			// Few matches: they drive the query, and sorting them by ID is
-			// cheap. The ID range adds the groups whose ID starts so.
-			from = `(SELECT rowid AS r FROM group_index_names WHERE group_index_names MATCH ?
-				UNION SELECT rowid FROM group_index WHERE id >= ? AND id < ?) m CROSS JOIN group_index g ON g.rowid = m.r`
+		// The matches by name, and the groups whose ID starts with the
+		// text, driving.
+		drive := `(SELECT rowid AS r FROM group_index_names WHERE group_index_names MATCH ?
+			UNION SELECT rowid FROM group_index WHERE id >= ? AND id < ?) m CROSS JOIN group_index g ON g.rowid = m.r`
+		switch how {
+		case textDrives:
+			from = drive
 			args = append(args, match, text, prefixEnd)
-		} else {
-			// Text too short for trigrams, or common: walking the groups in
-			// ID order finds a page of matches after a few thousand rows,
-			// where sorting every match would read them all.
+		case textSetWalk:
+			// The unary + keeps SQLite from reading the matches' rows and
+			// sorting them: it walks the ID index, probing the set (with a
+			// Bloom filter) for each group.
+			conds = append(conds, `(+g.rowid IN (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ?) OR (g.id >= ? AND g.id < ?))`)
+			args = append(args, match, text, prefixEnd)
+			countFrom, countArgs = drive, []any{match, text, prefixEnd}
+		default:
+			// Text too short for trigrams, or very common: walking the
+			// groups in ID order finds a page of matches after a few
+			// thousand rows, where sorting every match would read them all.
 			conds = append(conds, `(g.name LIKE ? ESCAPE '\' OR (g.id >= ? AND g.id < ?))`)
 			args = append(args, "%"+likeEscaper.Replace(text)+"%", text, prefixEnd)
 		}
 	}
+	var filters []string
+	var filterArgs []any
 	if len(s.Types) > 0 {
-		conds = append(conds, "g.type IN ("+strings.TrimSuffix(strings.Repeat("?,", len(s.Types)), ",")+")")
+		filters = append(filters, "g.type IN ("+strings.TrimSuffix(strings.Repeat("?,", len(s.Types)), ",")+")")
 		for _, t := range s.Types {
-			args = append(args, t)
+			filterArgs = append(filterArgs, t)
 		}
 	}
 	if s.Only != nil {
@@ -280,18 +319,19 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		if err != nil {
 			return nil, 0, err
 		}
-		conds = append(conds, "g.id IN (SELECT value FROM json_each(?))")
-		args = append(args, string(only))
+		filters = append(filters, "g.id IN (SELECT value FROM json_each(?))")
+		filterArgs = append(filterArgs, string(only))
 	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
+	conds, args = append(conds, filters...), append(args, filterArgs...)
+	where := whereOf(conds)
 	total := counted
 	if total == 0 {
 		// Count the matches, up to the cap.
-		countArgs := append(append([]any{}, args...), MaxCountedMatches+1)
-		if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+where+` LIMIT ?)`, countArgs...).Scan(&total); err != nil {
+		q, qArgs := `SELECT count(*) FROM (SELECT 1 FROM `+from+where+` LIMIT ?)`, append(append([]any{}, args...), MaxCountedMatches+1)
+		if countFrom != "" {
+			q, qArgs = `SELECT count(*) FROM (SELECT 1 FROM `+countFrom+whereOf(filters)+` LIMIT ?)`, append(append(countArgs, filterArgs...), MaxCountedMatches+1)
+		}
+		if err := d.search.QueryRowContext(ctx, q, qArgs...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count groups: %w", err)
 		}
 	}
@@ -320,6 +360,13 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		out = append(out, g)
 	}
 	return out, total, rows.Err()
+}
+
+func whereOf(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -114,28 +114,55 @@ func TestGroupRounds(t *testing.T) {
 }
 
 // A common word (more matches than the trigram index drives) walks the
-// groups in ID order: the same pages and the count stops at its cap.
+// groups in ID order: the same pages and the count stops at its cap, both
+// where the walk checks the set of matches (up to ftsSetMax of them) and
+// where it checks each name; with a type filter the count is taken.
 func TestGroupSearchCommonWord(t *testing.T) {
-	d := openTest(t)
-	ctx := context.Background()
-	n := ftsDriveMax + MaxCountedMatches/2
-	err := d.FillGroupIndex(ctx, func(yield func(IndexedGroup) bool) {
-		for i := range n {
-			if !yield(IndexedGroup{ID: fmt.Sprintf("g%05d", n-i), Name: fmt.Sprintf("Common 社团 %d", i), Type: "Public"}) {
-				return
+	for _, n := range []int{ftsDriveMax + MaxCountedMatches/2, ftsSetMax + MaxCountedMatches/2} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			d := openTest(t)
+			ctx := context.Background()
+			err := d.FillGroupIndex(ctx, func(yield func(IndexedGroup) bool) {
+				for i := range n {
+					typ := "Public"
+					if i%20 == 0 {
+						typ = "Work"
+					}
+					if !yield(IndexedGroup{ID: fmt.Sprintf("g%05d", n-i), Name: fmt.Sprintf("Common 社团 %d", i), Type: typ}) {
+						return
+					}
+				}
+				// An ID starting with the text is found beside the names.
+				yield(IndexedGroup{ID: "社团x", Name: "Other", Type: "Work"})
+			}, 500)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-	}, 500)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, text := range []string{"common", "社团"} {
-		got, total, err := d.SearchGroups(ctx, GroupSearch{Text: text, After: "g00002", Limit: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if total != MaxCountedMatches+1 || len(got) != 2 || got[0].ID != "g00003" || got[1].ID != "g00004" {
-			t.Fatalf("%s: %+v total %d", text, got, total)
-		}
+			for _, text := range []string{"common", "社团", "n 社团"} {
+				got, total, err := d.SearchGroups(ctx, GroupSearch{Text: text, After: "g00002", Limit: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != MaxCountedMatches+1 || len(got) != 2 || got[0].ID != "g00003" || got[1].ID != "g00004" {
+					t.Fatalf("%s: %+v total %d", text, got, total)
+				}
+			}
+			// 1 in 20 is of type Work, the n-th from the end of IDs first.
+			got, total, err := d.SearchGroups(ctx, GroupSearch{Text: "社团", Types: []string{"Work"}, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := min((n+19)/20+1, MaxCountedMatches+1)
+			if total != want || len(got) != 2 || got[0].ID != fmt.Sprintf("g%05d", n-((n-1)/20)*20) {
+				t.Fatalf("type filter: %+v total %d, want %d", got, total, want)
+			}
+			got, total, err = d.SearchGroups(ctx, GroupSearch{Text: "common 社", Types: []string{"Work"}, After: got[1].ID, Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != min((n+19)/20, MaxCountedMatches+1) || len(got) != 1 {
+				t.Fatalf("type filter after a cursor: %+v total %d", got, total)
+			}
+		})
 	}
 }
