@@ -67,14 +67,14 @@ func TestRecentListOp(t *testing.T) {
 	c, _, _ := newMockClient(t)
 	ctx := context.Background()
 	list, err := c.GetRecentList(ctx, RecentListRequest{FromAccount: "alice", AssistFlags: 7})
-	if err != nil || list.CompleteFlag != 1 || len(list.SessionItem) != 4 {
+	if err != nil || list.CompleteFlag != 1 || len(list.SessionItem) != 5 {
 		t.Fatalf("GetRecentList = %+v, %v", list, err)
 	}
 	first := list.SessionItem[0]
 	if first.ToAccount != "bob" || first.TopFlag != 1 || first.Type != 1 {
 		t.Fatalf("pinned conversation first: %+v", list.SessionItem)
 	}
-	if g := list.SessionItem[2]; g.Type != 2 || g.GroupID != "@TGS#_trailhead" || list.SessionItem[1].ToAccount != "carmen" {
+	if g := list.SessionItem[3]; g.Type != 2 || g.GroupID != "@TGS#_trailhead" || list.SessionItem[1].ToAccount != "li_ming" || list.SessionItem[2].ToAccount != "carmen" {
 		t.Fatalf("newest unpinned next: %+v", list.SessionItem)
 	}
 	_, err = c.GetRecentList(ctx, RecentListRequest{FromAccount: "nobody"})
