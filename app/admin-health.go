@@ -70,6 +70,7 @@ var healthBody = &view{src: `<div class="health">
   <section class="panel" aria-labelledby="health-tencent"><h2 id="health-tencent">{@Admin.HealthTencent}</h2>
     {0}{1}<p>{@Admin.HealthChecked 2}</p><p>{3}</p></section>
   <section class="panel" aria-labelledby="health-rates"><h2 id="health-rates">{@Admin.HealthRates}</h2>{4}</section>
+  <section class="panel" aria-labelledby="health-index"><h2 id="health-index">{@Admin.HealthIndex}</h2><p>{12}</p></section>
   <section class="panel" aria-labelledby="health-audit"><h2 id="health-audit">{@Admin.HealthAudit}</h2>
     <p>{@Admin.HealthEntries 5 6}</p>{7}{8}
     <button class="button" type="button" disabled={9} aria-busy={9} on:click="verify">{@Admin.HealthVerify}</button></section>
@@ -120,7 +121,7 @@ func (p *healthPage) body() app.UI {
 		update = para.ui(p, "", "", message("Admin.HealthUpToDate"))
 	}
 	return healthBody.ui(p, reach, region, localTime(tc.CheckedAt), sig, rates, num(int(h.Audit.Entries)), shortHash(h.Audit.HeadHash),
-		p.verification(), errorView(p, p.verifyErr, false), p.verifying, h.Version, update)
+		p.verification(), errorView(p, p.verifyErr, false), p.verifying, h.Version, update, indexLine(h.GroupIndex, time.Now()))
 }
 
 func (p *healthPage) verification() app.UI {

@@ -103,6 +103,8 @@ func TestAdminHealth(t *testing.T) {
 		check(t, expect.Locator(s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "Tencent Cloud Chat"})).ToContainText("Answers at http://127.0.0.1"), "reachable")
 		check(t, expect.Locator(s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "Use of Tencent's rate limits, last 5 minutes"})).
 			ToContainText("account_check"), "rate-limit use")
+		check(t, expect.Locator(s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "The group finder's index"})).
+			ToContainText(regexp.MustCompile(`groups indexed`)), "the index's progress")
 		check(t, s.button("Verify the audit log now").Click(), "verify")
 		check(t, expect.Locator(s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "intact"})).ToBeVisible(), "verified")
 		check(t, expect.Locator(s.page.GetByText("This page runs the same version.")).ToBeVisible(), "version")
