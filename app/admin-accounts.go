@@ -281,7 +281,7 @@ func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
 	case "scope-add-user":
 		id := strings.TrimSpace(f.userID)
 		if fe := api.CheckUserID(id); fe != nil {
-			f.userErr = fe.Message
+			f.userErr = sayPhrase(fe.Say)
 			return true
 		}
 		f.checking = id

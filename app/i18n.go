@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/imdesk/imdesk/server/api"
+
 	"fmt"
 	"strconv"
 )
@@ -27,3 +29,16 @@ func num(n int) string {
 
 // title is a page's title: the page's name and the panel's.
 func title(name string) string { return name + " · " + message("AppName") }
+
+// sayPhrase is a phrase of the server's (a validation the page makes before
+// sending, with server/api) in the page's language.
+func sayPhrase(p api.Phrase) string {
+	args := make([]any, len(p.Args))
+	for i, a := range p.Args {
+		if ph, ok := a.(api.Phrase); ok {
+			a = sayPhrase(ph)
+		}
+		args[i] = a
+	}
+	return tr(p.Key, args...)
+}

@@ -154,20 +154,20 @@ func verifyWords(v *api.Verification) string {
 type tencentCheck struct {
 	mu      sync.Mutex
 	at      time.Time
-	problem string
+	problem []api.Phrase // nil: Tencent answered
 }
 
 const tencentCheckEvery = 30 * time.Second
 
-func (s *Server) tencentProblem(ctx context.Context) (time.Time, string) {
+func (s *Server) tencentProblem(ctx context.Context) (time.Time, []api.Phrase) {
 	s.pinged.mu.Lock()
 	defer s.pinged.mu.Unlock()
 	if s.pinged.at.IsZero() || s.now().Sub(s.pinged.at) >= tencentCheckEvery {
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		s.pinged.problem = ""
+		s.pinged.problem = nil
 		if err := s.tim.Ping(ctx); err != nil {
-			s.pinged.problem = s.toHTTPError(err).Message
+			s.pinged.problem = s.toHTTPError(err).Say
 		}
 		s.pinged.at = s.now()
 	}
@@ -182,7 +182,7 @@ func (s *Server) handleAdminHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	at, problem := s.tencentProblem(r.Context())
 	h.RateLimits = s.metrics.usage.report() // after the check, which is a call too
-	h.Tencent = api.TencentHealth{URL: s.tim.BaseURL(), Region: s.cfg.Region, Reachable: problem == "", Problem: problem, CheckedAt: at.UTC()}
+	h.Tencent = api.TencentHealth{URL: s.tim.BaseURL(), Region: s.cfg.Region, Reachable: problem == nil, Problem: speaker(r).Say(problem...), CheckedAt: at.UTC()}
 	if age, renews, ok := s.tim.SigAge(); ok {
 		h.Tencent.UserSigAgeSec, h.Tencent.UserSigRenewsSec = int64(age/time.Second), int64(renews/time.Second)
 	}

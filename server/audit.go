@@ -23,7 +23,7 @@ func (s *Server) auditFilter(r *http.Request) (sqlite.Filter, error) {
 	q := r.URL.Query()
 	f := sqlite.Filter{Actor: q.Get("actor"), Action: q.Get("action"), Target: q.Get("target"), Outcome: q.Get("outcome")}
 	bad := func(field, msg string) error {
-		return &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: field, Message: msg}
+		return &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: field, Say: say(msg)}
 	}
 	switch f.Outcome {
 	case "", sqlite.OutcomeOK, sqlite.OutcomeFailed, sqlite.OutcomeUnknown, sqlite.OutcomePending:
@@ -74,7 +74,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxAuditPage {
-			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "limit", Message: "The page size must be 1 to 200."})
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "limit", Say: say("The page size must be 1 to 200.")})
 			return
 		}
 		f.Limit = n
@@ -107,7 +107,7 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 	}
 	format := r.URL.Query().Get("format")
 	if format != "csv" && format != "jsonl" {
-		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "format", Message: "Choose the csv or jsonl format."})
+		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "format", Say: say("Choose the csv or jsonl format.")})
 		return
 	}
 	recs, err := s.db.Records(r.Context(), f)

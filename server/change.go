@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -150,7 +149,7 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 		if tim.MaybeApplied(err) {
 			outcome = sqlite.OutcomeUnknown
 		}
-		code, detail = tim.CodeOf(err), strings.TrimSpace(settled+" "+s.toHTTPError(err).Message)
+		code, detail = tim.CodeOf(err), strings.TrimSpace(settled+" "+s.toHTTPError(err).English())
 		var te *tim.Error
 		if errors.As(err, &te) {
 			info = te.Info
@@ -285,7 +284,7 @@ func checkTarget(t access.Target) error {
 // one failed: the moderator must know the change is half made.
 func partial(done, n int, he *httpError) *httpError {
 	out := *he
-	out.Message = fmt.Sprintf("%d of %d parts of this change were made; the next one failed, and the rest were not sent. %s", done, n, he.Message)
+	out.Say = append(say("%d of %d parts of this change were made; the next one failed, and the rest were not sent.", done, n), he.Say...)
 	return &out
 }
 

@@ -184,9 +184,9 @@ func (s *Server) checkExist(ctx context.Context, field string, cs []api.Conversa
 		if !known[c.Key()] {
 			f := fmt.Sprintf("%s[%d]", field, i)
 			if c.Type == api.ConversationUser {
-				return &api.FieldError{Field: f, Message: fmt.Sprintf("There is no user %q in this app.", c.ID)}
+				return &api.FieldError{Field: f, Say: api.Say("There is no user %q in this app.", c.ID)}
 			}
-			return &api.FieldError{Field: f, Message: fmt.Sprintf("There is no group %q in this app, or it has been dismissed.", c.ID)}
+			return &api.FieldError{Field: f, Say: api.Say("There is no group %q in this app, or it has been dismissed.", c.ID)}
 		}
 	}
 	return nil
@@ -219,7 +219,7 @@ type results struct{ rows []api.ConversationResult }
 func (rs *results) add(it tim.ContactItem, code int, info string) {
 	row := api.ConversationResult{Conversation: fromItem(it), OK: code == 0, Code: code}
 	if code != 0 {
-		row.Message = resultMessage(code, info)
+		row.Say = resultMessage(code, info)
 	}
 	rs.rows = append(rs.rows, row)
 }
@@ -229,7 +229,7 @@ func (rs *results) detail() string {
 	var failed []string
 	for _, r := range rs.rows {
 		if !r.OK {
-			failed = append(failed, fmt.Sprintf("%s %s: %s (%d)", r.Type, r.ID, r.Message, r.Code))
+			failed = append(failed, fmt.Sprintf("%s %s: %s (%d)", r.Type, r.ID, r.Say.English(), r.Code))
 		}
 	}
 	if len(failed) == 0 {
@@ -238,12 +238,16 @@ func (rs *results) detail() string {
 	return fmt.Sprintf("%d of %d conversations failed: %s", len(failed), len(rs.rows), strings.Join(failed, "; "))
 }
 
-// resultMessage is the sentence for a conversation Tencent refused.
-func resultMessage(code int, info string) string {
+// resultMessage is the sentence for a conversation or friend Tencent
+// refused.
+func resultMessage(code int, info string) api.Phrase {
 	if m, ok := tencentMessages[code]; ok {
-		return m
+		return api.Say(m)
 	}
-	return "Tencent Cloud Chat refused it: " + tim.Meaning(code) + "."
+	if !tim.Known(code) {
+		return api.Say("Tencent Cloud Chat refused it (Tencent error %d).", code)
+	}
+	return api.Say("Tencent Cloud Chat refused it: %s.", api.Say(tim.Meaning(code)))
 }
 
 // cgChange is a change of a user's conversation groups; respond reads the
@@ -262,6 +266,12 @@ func (s *Server) cgChange(r *http.Request, action string, request any, rs *resul
 				after = now
 			}
 			after.Results = rs.rows
+			c := speaker(r)
+			for i := range after.Results {
+				if p := after.Results[i].Say; p.Key != "" {
+					after.Results[i].Message = c.Say(p)
+				}
+			}
 			writeContactGroups(w, after)
 		},
 	}
@@ -362,7 +372,7 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 				}})
 		}
 		if len(steps) == 0 {
-			return nil, &api.FieldError{Field: "name", Message: "There is nothing to change."}
+			return nil, &api.FieldError{Field: "name", Say: api.Say("There is nothing to change.")}
 		}
 		return steps, nil
 	}))

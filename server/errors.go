@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,16 +9,18 @@ import (
 	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/accounts"
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/i18n"
 	"github.com/imdesk/imdesk/server/tim"
 )
 
 // httpError is an error with what the API answers for it: a status, a
-// stable code, a sentence for the moderator, and optionally the field, the
-// Tencent code behind it and a Retry-After. Err is for the log only.
+// stable code, sentences for the moderator (said in their language when
+// the answer is written), and optionally the field, the Tencent code behind
+// it and a Retry-After. Err is for the log only.
 type httpError struct {
 	Status     int
 	Code       string
-	Message    string
+	Say        []api.Phrase
 	Field      string
 	Upstream   *api.Upstream
 	RetryAfter int // seconds
@@ -28,15 +29,22 @@ type httpError struct {
 
 func (e *httpError) Error() string {
 	if e.Err != nil {
-		return e.Code + ": " + e.Message + ": " + e.Err.Error()
+		return e.Code + ": " + e.English() + ": " + e.Err.Error()
 	}
-	return e.Code + ": " + e.Message
+	return e.Code + ": " + e.English()
 }
 
 func (e *httpError) Unwrap() error { return e.Err }
 
-func newError(status int, code, message string) *httpError {
-	return &httpError{Status: status, Code: code, Message: message}
+// English is the error's sentences in English, for the log and the audit
+// log.
+func (e *httpError) English() string { return i18n.Get("en").Say(e.Say...) }
+
+// say is one phrase, as httpError holds them.
+func say(format string, args ...any) []api.Phrase { return []api.Phrase{api.Say(format, args...)} }
+
+func newError(status int, code, format string, args ...any) *httpError {
+	return &httpError{Status: status, Code: code, Say: say(format, args...)}
 }
 
 // Errors shared by several handlers.
@@ -48,23 +56,20 @@ var (
 	errAuditDown       = newError(http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "The change was not sent, because imdesk could not record it in the audit log. Try again; if it keeps happening, tell your administrator.")
 )
 
-// targetWords names a kind of target in the sentences below.
-var targetWords = map[access.Kind]struct{ this, it string }{
-	access.KindGroup: {"this group", "it"},
-	access.KindUser:  {"this user", "them"},
-}
-
 // errOutOfScope refuses a change to a target outside the caller's scope.
 func errOutOfScope(k access.Kind) *httpError {
-	w := targetWords[k]
-	return newError(http.StatusForbidden, api.CodePermissionDenied,
-		fmt.Sprintf("Your account may not change %s. Ask an administrator to add %s to your scope.", w.this, w.it))
+	if k == access.KindGroup {
+		return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account may not change this group. Ask an administrator to add it to your scope.")
+	}
+	return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account may not change this user. Ask an administrator to add them to your scope.")
 }
 
 // errNotVisible refuses to show a target outside the caller's scope.
 func errNotVisible(k access.Kind) *httpError {
-	return newError(http.StatusForbidden, api.CodePermissionDenied,
-		fmt.Sprintf("Your account does not have access to %s.", targetWords[k].this))
+	if k == access.KindGroup {
+		return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account does not have access to this group.")
+	}
+	return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account does not have access to this user.")
 }
 
 // errChangedMeanwhile answers a change whose If-Match is not the current
@@ -90,9 +95,13 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 		w.Header().Set("Retry-After", strconv.Itoa(he.RetryAfter))
 	}
 	writeJSON(w, he.Status, map[string]api.Error{"error": {
-		Code: he.Code, Message: he.Message, Field: he.Field, Upstream: he.Upstream, RequestID: requestID(r.Context()),
+		Code: he.Code, Message: speaker(r).Say(he.Say...), Field: he.Field, Upstream: he.Upstream, RequestID: requestID(r.Context()),
 	}})
 }
+
+// speaker is the catalogue of the language a request is answered in: the
+// one chosen in the panel (its cookie), else the browser's preferred.
+func speaker(r *http.Request) *i18n.Catalogue { return i18n.Get(i18n.ForRequest(r)) }
 
 func (s *Server) toHTTPError(err error) *httpError {
 	var he *httpError
@@ -103,14 +112,14 @@ func (s *Server) toHTTPError(err error) *httpError {
 	case errors.As(err, &he):
 		return he
 	case errors.As(err, &ae):
-		return &httpError{Status: ae.Status, Code: statusCodes[ae.Status], Message: ae.Message, Field: ae.Field}
+		return &httpError{Status: ae.Status, Code: statusCodes[ae.Status], Say: []api.Phrase{ae.Say}, Field: ae.Field}
 	case errors.As(err, &fe):
-		return &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Message: fe.Message, Field: fe.Field}
+		return &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Say: []api.Phrase{fe.Say}, Field: fe.Field}
 	case errors.As(err, &te):
 		return tencentHTTPError(te)
 	}
 	return &httpError{Status: http.StatusInternalServerError, Code: api.CodeInternal, Err: err,
-		Message: "Something went wrong on the server. Try again; if it keeps happening, give the request id to your administrator."}
+		Say: say("Something went wrong on the server. Try again; if it keeps happening, give the request id to your administrator.")}
 }
 
 // statusCodes is the API's error code for each status a refusal can have.
@@ -193,11 +202,11 @@ var kindAnswers = map[tim.Kind]struct {
 
 // outcomeSentence ends the sentence of a failure that may be temporary:
 // whether the moderator may simply try again, or must look first.
-func outcomeSentence(maybeApplied bool) string {
+func outcomeSentence(maybeApplied bool) api.Phrase {
 	if maybeApplied {
-		return " The change may or may not have been made. Reload to check before trying again."
+		return api.Say("The change may or may not have been made. Reload to check before trying again.")
 	}
-	return " Try again."
+	return api.Say("Try again.")
 }
 
 // tencentHTTPError turns a Tencent client error into the API's answer. A
@@ -209,21 +218,25 @@ func tencentHTTPError(te *tim.Error) *httpError {
 	if !ok {
 		a = kindAnswers[tim.KindUpstream]
 	}
-	he := &httpError{Err: te, Status: a.status, Code: a.code, RetryAfter: a.retryAfter, Message: a.text}
+	he := &httpError{Err: te, Status: a.status, Code: a.code, RetryAfter: a.retryAfter, Say: say(a.text)}
 	if strings.Contains(a.text, "%s") {
-		he.Message = fmt.Sprintf(a.text, te.Meaning)
+		meaning := api.Say(te.Meaning)
+		if te.Code != 0 && !tim.Known(te.Code) {
+			meaning = api.Say("Tencent error %d", te.Code)
+		}
+		he.Say = say(a.text, meaning)
 	}
 	if m, known := tencentMessages[te.Code]; known {
-		he.Message = m
+		he.Say = say(m)
 		if te.Kind == tim.KindPermission {
 			he.Status, he.Code = http.StatusForbidden, api.CodePermissionDenied
 		}
 	}
 	switch {
 	case te.MaybeApplied:
-		he.Message += outcomeSentence(true)
+		he.Say = append(he.Say, outcomeSentence(true))
 	case te.Kind == tim.KindRetryable || te.Kind == tim.KindTimeout || te.Kind == tim.KindUpstream:
-		he.Message += outcomeSentence(false)
+		he.Say = append(he.Say, outcomeSentence(false))
 	}
 	if te.Code == 51013 {
 		he.Code = api.CodeNotInEdition

@@ -184,10 +184,10 @@ func (rs *friendResults) addAnswer(ids []string, items []tim.AccountResult, fail
 		row := api.FriendResult{Friend: id, OK: true}
 		if i := slices.IndexFunc(items, func(it tim.AccountResult) bool { return it.ToAccount == id }); i >= 0 {
 			if c := items[i].ResultCode; c != 0 {
-				row = api.FriendResult{Friend: id, Code: c, Message: resultMessage(c, items[i].ResultInfo)}
+				row = api.FriendResult{Friend: id, Code: c, Say: resultMessage(c, items[i].ResultInfo)}
 			}
 		} else if slices.Contains(failed, id) {
-			row = api.FriendResult{Friend: id, Message: "Tencent Cloud Chat did not make this change for them, and did not say why."}
+			row = api.FriendResult{Friend: id, Say: api.Say("Tencent Cloud Chat did not make this change for them, and did not say why.")}
 		}
 		rs.add(row)
 	}
@@ -212,7 +212,7 @@ func (rs *friendResults) detail() string {
 	var failed []string
 	for _, r := range rs.rows {
 		if !r.OK {
-			failed = append(failed, fmt.Sprintf("%s: %s (%d)", r.Friend, r.Message, r.Code))
+			failed = append(failed, fmt.Sprintf("%s: %s (%d)", r.Friend, r.Say.English(), r.Code))
 		}
 	}
 	if len(failed) == 0 {
@@ -245,7 +245,7 @@ func (s *Server) checkUsers(ctx context.Context, field string, ids []string, kno
 	}
 	for i, id := range ids {
 		if !known(id) && !exists[id] {
-			return &api.FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Message: fmt.Sprintf("There is no user %q in this app.", id)}
+			return &api.FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Say: api.Say("There is no user %q in this app.", id)}
 		}
 	}
 	return nil
@@ -267,6 +267,12 @@ func (s *Server) flChange(r *http.Request, action string, request any, rs *frien
 				after = now
 			}
 			after.Results = rs.rows
+			c := speaker(r)
+			for i := range after.Results {
+				if p := after.Results[i].Say; p.Key != "" {
+					after.Results[i].Message = c.Say(p)
+				}
+			}
 			writeFriendLists(w, after)
 		},
 	}
@@ -463,7 +469,7 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 		defer cancel()
 		now, err := s.readFriendLists(readCtx, user)
 		out := *failure
-		out.Message = renameLeft(now, err, old, name) + " " + failure.Message
+		out.Say = append([]api.Phrase{renameLeft(now, err, old, name)}, failure.Say...)
 		return &out
 	}
 	runChange(s, w, r, ch)
@@ -471,11 +477,11 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 
 // renameLeft says what a rename of old to name that failed left, from the
 // lists read again (err: they could not be read).
-func renameLeft(now flState, err error, old, name string) string {
+func renameLeft(now flState, err error, old, name string) api.Phrase {
 	oldL, newL := now.List(old), now.List(name)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("The rename of %q to %q stopped, and the lists could not be read again: reload to see which of the two exist now. No friend was removed as a friend.", old, name)
+		return api.Say("The rename of %q to %q stopped, and the lists could not be read again: reload to see which of the two exist now. No friend was removed as a friend.", old, name)
 	case oldL != nil && newL != nil:
 		missing := 0
 		for _, f := range oldL.Friends {
@@ -483,17 +489,17 @@ func renameLeft(now flState, err error, old, name string) string {
 				missing++
 			}
 		}
-		s := fmt.Sprintf("The rename of %q to %q stopped part-way: both lists exist now", old, name)
 		if missing > 0 {
-			s += fmt.Sprintf(", and %d of the %d friends in %q are not in %q yet", missing, len(oldL.Friends), old, name)
+			return api.Say("The rename of %[1]q to %[2]q stopped part-way: both lists exist now, and %[3]d of the %[4]d friends in %[1]q are not in %[2]q yet. No friend was removed. To finish the rename, delete %[1]q; to undo it, delete %[2]q.",
+				old, name, missing, len(oldL.Friends))
 		}
-		return s + fmt.Sprintf(". No friend was removed. To finish the rename, delete %q; to undo it, delete %q.", old, name)
+		return api.Say("The rename of %[1]q to %[2]q stopped part-way: both lists exist now. No friend was removed. To finish the rename, delete %[1]q; to undo it, delete %[2]q.", old, name)
 	case newL != nil:
-		return fmt.Sprintf("Only %q exists now, with %d friends: the rename was made, although Tencent's answer to its last step was not clear.", name, len(newL.Friends))
+		return api.Say("Only %q exists now, with %d friends: the rename was made, although Tencent's answer to its last step was not clear.", name, len(newL.Friends))
 	case oldL != nil:
-		return fmt.Sprintf("Nothing was changed: %q still exists and %q was not made.", old, name)
+		return api.Say("Nothing was changed: %q still exists and %q was not made.", old, name)
 	}
-	return fmt.Sprintf("Neither %q nor %q exists now: someone else changed this user's lists meanwhile. No friend was removed as a friend.", old, name)
+	return api.Say("Neither %q nor %q exists now: someone else changed this user's lists meanwhile. No friend was removed as a friend.", old, name)
 }
 
 // handleDeleteFriendLists serves DELETE /api/v1/users/{userID}/friend-lists

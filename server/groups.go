@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -43,7 +42,7 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("cursor"); v != "" {
 		after, err := base64.RawURLEncoding.DecodeString(v)
 		if err != nil || len(after) == 0 {
-			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "cursor", Message: "The page cursor is not valid; start again from the first page."})
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "cursor", Say: say("The page cursor is not valid; start again from the first page.")})
 			return
 		}
 		search.After = string(after)
@@ -51,7 +50,7 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxPageSize {
-			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "limit", Message: "The page size must be 1 to 100."})
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "limit", Say: say("The page size must be 1 to 100.")})
 			return
 		}
 		search.Limit = n
@@ -130,7 +129,7 @@ func (s *Server) handleRefreshGroups(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errRefreshTooSoon):
 		wait := int(math.Ceil(retryAt.Sub(s.now()).Seconds()))
 		s.writeAPIError(w, r, &httpError{Status: http.StatusTooManyRequests, Code: api.CodeRateLimited, RetryAfter: max(wait, 1),
-			Message: fmt.Sprintf("The group list was refreshed moments ago; it can be refreshed again at %s.", retryAt.UTC().Format("15:04 UTC"))})
+			Say: say("The group list was refreshed moments ago; it can be refreshed again at %s.", retryAt.UTC().Format("15:04 UTC"))})
 		return
 	}
 	st := s.index.Status()

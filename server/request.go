@@ -34,7 +34,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return newError(http.StatusRequestEntityTooLarge, api.CodeTooLarge, fmt.Sprintf("The request is larger than %d KiB.", maxBody>>10))
+		return newError(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "The request is larger than %d KiB.", maxBody>>10)
 	}
 	if err != nil {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request could not be read.")
@@ -78,11 +78,11 @@ func exactFields(node any, t reflect.Type, path string) *httpError {
 				ft, ok := fields[k]
 				if !ok {
 					field := join(path, k)
-					he := newError(http.StatusBadRequest, api.CodeInvalidArgument, fmt.Sprintf("The request has a field %q this API does not know.", field))
+					he := newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request has a field %q this API does not know.", field)
 					he.Field = field
 					for name := range fields {
 						if strings.EqualFold(name, k) {
-							he.Message = fmt.Sprintf("The request has a field %q; this API's field is %q (names must match exactly).", field, join(path, name))
+							he.Say = say("The request has a field %q; this API's field is %q (names must match exactly).", field, join(path, name))
 						}
 					}
 					return he
@@ -165,22 +165,22 @@ func jsonError(err error) *httpError {
 	switch {
 	case errors.As(err, &typeErr):
 		he.Field = typeErr.Field
-		he.Message = fmt.Sprintf("%q must be %s.", typeErr.Field, jsonKindNames[typeErr.Type.Kind()])
+		he.Say = say("%q must be %s.", typeErr.Field, jsonKindNames[typeErr.Type.Kind()])
 	case errors.As(err, &syntaxErr):
-		he.Message = fmt.Sprintf("The request is not valid JSON (at byte %d).", syntaxErr.Offset)
+		he.Say = say("The request is not valid JSON (at byte %d).", syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		he.Field, he.Message = field, fmt.Sprintf("The request has a field %q this API does not know.", field)
+		he.Field, he.Say = field, say("The request has a field %q this API does not know.", field)
 	case errors.Is(err, io.EOF):
-		he.Message = "The request body is empty."
+		he.Say = say("The request body is empty.")
 	}
 	return he
 }
 
-var jsonKindNames = map[reflect.Kind]string{
-	reflect.String: "text", reflect.Slice: "a list", reflect.Array: "a list", reflect.Struct: "an object",
-	reflect.Map: "an object", reflect.Bool: "true or false", reflect.Int: "a number", reflect.Int64: "a number",
-	reflect.Uint64: "a number", reflect.Float64: "a number",
+var jsonKindNames = map[reflect.Kind]api.Phrase{
+	reflect.String: api.Say("text"), reflect.Slice: api.Say("a list"), reflect.Array: api.Say("a list"), reflect.Struct: api.Say("an object"),
+	reflect.Map: api.Say("an object"), reflect.Bool: api.Say("true or false"), reflect.Int: api.Say("a number"), reflect.Int64: api.Say("a number"),
+	reflect.Uint64: api.Say("a number"), reflect.Float64: api.Say("a number"),
 }
 
 // origin is where a request came from, as the middleware judged it: the

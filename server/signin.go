@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -45,7 +44,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		// refused attempts must not fill the append-only log.
 		s.log.WarnContext(r.Context(), "sign-in refused by the throttle", "account", name, "ip", ip, "trusted_device", device != "")
 		secs := int((wait + time.Second - 1) / time.Second)
-		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many sign-in attempts. Try again in %s.", plural(secs, "second")))
+		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, "Too many sign-in attempts. Try again %s.", inSeconds(secs))
 		he.RetryAfter = secs
 		s.writeAPIError(w, r, he)
 		return
@@ -108,11 +107,12 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func plural(n int, unit string) string {
+// inSeconds is "in N seconds" as a phrase, singular for one.
+func inSeconds(n int) api.Phrase {
 	if n == 1 {
-		return "1 " + unit
+		return api.Say("in 1 second")
 	}
-	return fmt.Sprintf("%d %ss", n, unit)
+	return api.Say("in %d seconds", n)
 }
 
 // handleChangePassword serves POST /api/v1/session/password: the signed-in
@@ -129,14 +129,14 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	keys := signInKeys(c.Name, ip, s.trustedDevice(r, c.Name))
 	if wait := s.throttle.attempt(keys); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
-		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, fmt.Sprintf("Too many attempts. Try again in %s.", plural(secs, "second")))
+		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, "Too many attempts. Try again %s.", inSeconds(secs))
 		he.RetryAfter = secs
 		s.writeAPIError(w, r, he)
 		return
 	}
 	if _, err := s.db.Authenticate(r.Context(), c.Name, in.Current); err != nil {
 		if errors.Is(err, sqlite.ErrBadCredentials) {
-			err = &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "current", Message: "Your current password is not right."}
+			err = &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "current", Say: say("Your current password is not right.")}
 		}
 		s.writeAPIError(w, r, err)
 		return
@@ -145,11 +145,11 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case sqlite.CheckPassword(in.New) != nil:
 		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "new",
-			Message: fmt.Sprintf("A password is %d to %d bytes; this one is %d.", sqlite.MinPasswordBytes, sqlite.MaxPasswordBytes, len(in.New))})
+			Say: say("A password is %d to %d bytes; this one is %d.", sqlite.MinPasswordBytes, sqlite.MaxPasswordBytes, len(in.New))})
 		return
 	case in.New == in.Current:
 		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "new",
-			Message: "Choose a password other than the one you have now."})
+			Say: say("Choose a password other than the one you have now.")})
 		return
 	}
 	if err := s.db.ChangeOwnPassword(r.Context(), c.Name, in.New, c.session.ID); err != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/imdesk/imdesk/server/api"
 	"net/http"
 	"strconv"
 	"testing"
@@ -91,7 +92,7 @@ func TestSignInCannotBeLockedByOthers(t *testing.T) {
 			if w.Code == 429 {
 				_, msg, _ := apiErr(t, w)
 				retry, err := strconv.Atoi(w.Header().Get("Retry-After"))
-				if err != nil || retry < 1 || retry > int(throttleMax/time.Second) || msg != fmt.Sprintf("Too many sign-in attempts. Try again in %s.", plural(retry, "second")) {
+				if err != nil || retry < 1 || retry > int(throttleMax/time.Second) || msg != api.Say("Too many sign-in attempts. Try again %s.", inSeconds(retry)).English() {
 					t.Fatalf("429: Retry-After %q, %q", w.Header().Get("Retry-After"), msg)
 				}
 			}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -20,7 +19,7 @@ import (
 
 // errNoSuchUser answers a user ID Tencent does not know.
 func errNoSuchUser(id string) *httpError {
-	return newError(http.StatusNotFound, api.CodeNotFound, fmt.Sprintf("There is no user %q in this app.", id))
+	return newError(http.StatusNotFound, api.CodeNotFound, "There is no user %q in this app.", id)
 }
 
 // userExists asks Tencent whether the user has been imported.
@@ -82,7 +81,7 @@ func (s *Server) handleGroupMembers(w http.ResponseWriter, r *http.Request) {
 		} else if v, err := strconv.Atoi(cur); err == nil && v >= 0 {
 			offset = v
 		} else {
-			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "cursor", Message: "The page cursor is not valid; start again from the first page."})
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "cursor", Say: say("The page cursor is not valid; start again from the first page.")})
 			return
 		}
 	}

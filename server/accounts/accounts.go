@@ -37,19 +37,21 @@ type Admin struct {
 // Error is a refusal with the HTTP status it answers with and the field at
 // fault; the message is for the person.
 type Error struct {
-	Status  int
-	Field   string
-	Message string
+	Status int
+	Field  string
+	Say    api.Phrase
 }
 
 func (e *Error) Error() string {
 	if e.Field != "" {
-		return e.Field + ": " + e.Message
+		return e.Field + ": " + e.Say.English()
 	}
-	return e.Message
+	return e.Say.English()
 }
 
-func refuse(status int, field, msg string) *Error { return &Error{status, field, msg} }
+func refuse(status int, field, format string, args ...any) *Error {
+	return &Error{status, field, api.Say(format, args...)}
+}
 
 // View is the account as admins see it.
 func (ad *Admin) View(a *sqlite.Account, sessions int) api.Account {
@@ -91,7 +93,7 @@ func (ad *Admin) List(ctx context.Context) ([]api.Account, error) {
 func (ad *Admin) Get(ctx context.Context, name string) (api.Account, error) {
 	a, err := ad.DB.Account(ctx, name)
 	if errors.Is(err, sqlite.ErrNotFound) {
-		return api.Account{}, refuse(http.StatusNotFound, "", "There is no account "+quote(name)+".")
+		return api.Account{}, refuse(http.StatusNotFound, "", "There is no account “%s”.", name)
 	}
 	if err != nil {
 		return api.Account{}, err
@@ -112,7 +114,7 @@ func check(name, role string, scope api.Scope) error {
 		return refuse(http.StatusBadRequest, "role", "The role must be viewer, moderator or admin.")
 	}
 	if fe := scope.Normalise().Validate(); fe != nil {
-		return refuse(http.StatusBadRequest, fe.Field, fe.Message)
+		return &Error{http.StatusBadRequest, fe.Field, fe.Say}
 	}
 	return nil
 }
@@ -135,7 +137,7 @@ func (ad *Admin) Add(ctx context.Context, by Actor, req api.AccountNew, password
 		return api.OneTimePassword{}, refuse(http.StatusBadRequest, "password", "A password is 12 to 72 bytes.")
 	}
 	if _, err := ad.DB.Account(ctx, req.Name); err == nil {
-		return api.OneTimePassword{}, refuse(http.StatusConflict, "name", "An account "+quote(req.Name)+" already exists.")
+		return api.OneTimePassword{}, refuse(http.StatusConflict, "name", "An account “%s” already exists.", req.Name)
 	}
 	if err := ad.DB.AddAccount(ctx, req.Name, password, req.Role, req.Scope); err != nil {
 		return api.OneTimePassword{}, err
@@ -170,7 +172,7 @@ func (ad *Admin) Update(ctx context.Context, by Actor, name string, req api.Acco
 	}
 	if req.Scope != nil {
 		if fe := req.Scope.Normalise().Validate(); fe != nil {
-			return api.Account{}, refuse(http.StatusBadRequest, fe.Field, fe.Message)
+			return api.Account{}, &Error{http.StatusBadRequest, fe.Field, fe.Say}
 		}
 	}
 	before, _, err := ad.DB.UpdateAccount(ctx, name, func(a *sqlite.Account) error {
@@ -187,10 +189,10 @@ func (ad *Admin) Update(ctx context.Context, by Actor, name string, req api.Acco
 	})
 	switch {
 	case errors.Is(err, sqlite.ErrNotFound):
-		return api.Account{}, refuse(http.StatusNotFound, "", "There is no account "+quote(name)+".")
+		return api.Account{}, refuse(http.StatusNotFound, "", "There is no account “%s”.", name)
 	case errors.Is(err, sqlite.ErrLastAdmin):
 		return api.Account{}, refuse(http.StatusConflict, "role",
-			quote(name)+" is the last enabled admin: the panel would have no admin left. Make another account an admin first.")
+			"“%s” is the last enabled admin: the panel would have no admin left. Make another account an admin first.", name)
 	case err != nil:
 		return api.Account{}, err
 	}

@@ -78,7 +78,7 @@ func TestLastAdminStays(t *testing.T) {
 	viewer, disabled := api.RoleViewer, true
 	for _, req := range []api.AccountUpdate{{Role: &viewer}, {Disabled: &disabled}} {
 		var e *Error
-		if _, err := ad.Update(ctx, by, "boss", req); !errors.As(err, &e) || e.Status != 409 || !strings.Contains(e.Message, "last enabled admin") {
+		if _, err := ad.Update(ctx, by, "boss", req); !errors.As(err, &e) || e.Status != 409 || !strings.Contains(e.Say.English(), "last enabled admin") {
 			t.Fatalf("Update(%+v) of the last admin = %v", req, err)
 		}
 	}

@@ -140,18 +140,51 @@ type Upstream struct {
 	Info string `json:"info"`
 }
 
+// Phrase is a sentence to be said in the reader's language: its key in the
+// catalogues (server/i18n) and its arguments. The server's sentences are
+// their own keys, gettext's way: the key is the English format, so English
+// needs no lookup and the code reads as it speaks; the catalogues of other
+// languages translate each. Args are plain values (numbers, IDs, names),
+// never words that would need translating themselves.
+type Phrase struct {
+	Key  string
+	Args []any
+}
+
+// Say makes a phrase.
+func Say(format string, args ...any) Phrase { return Phrase{Key: format, Args: args} }
+
+// English is the phrase in English; arguments that are phrases are said
+// too.
+func (p Phrase) English() string {
+	if len(p.Args) == 0 {
+		return p.Key
+	}
+	args := make([]any, len(p.Args))
+	for i, a := range p.Args {
+		if ph, ok := a.(Phrase); ok {
+			a = ph.English()
+		}
+		args[i] = a
+	}
+	return fmt.Sprintf(p.Key, args...)
+}
+
 // FieldError is a validation failure: which field, and a sentence a
 // moderator understands.
 type FieldError struct {
-	Field   string
-	Message string
+	Field string
+	Say   Phrase
 }
 
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+func (e *FieldError) Error() string { return e.Field + ": " + e.Say.English() }
 
 func fieldErr(field, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+	return &FieldError{Field: field, Say: Say(format, args...)}
 }
+
+// At is the same failure reported at another field.
+func (e *FieldError) At(field string) *FieldError { return &FieldError{Field: field, Say: e.Say} }
 
 // Bytes is the size Tencent counts: UTF-8 bytes.
 func Bytes(s string) int { return len(s) }
@@ -187,8 +220,8 @@ func CheckUserID(id string) *FieldError {
 // an ID: invalid UTF-8, control characters (NUL, line breaks, tabs, …), and
 // U+FFFD, which a JSON decoder puts where the request had an unpaired
 // surrogate (\ud800 without its partner) and which stands for text already
-// lost. what names the text in the sentence ("The key", "The value of \"k\"").
-func CheckText(field, what, s string) *FieldError {
+// lost. what names the text in the sentence ("The key", "The value of %q").
+func CheckText(field string, what Phrase, s string) *FieldError {
 	if !utf8.ValidString(s) {
 		return fieldErr(field, "%s is not valid text.", what)
 	}
@@ -211,7 +244,7 @@ func checkKey(field, key string) *FieldError {
 	case len(key) > MaxAttrKeyBytes:
 		return fieldErr(field, "Key %q is %d bytes; the limit is %d.", key, len(key), MaxAttrKeyBytes)
 	}
-	return CheckText(field, "The key", key)
+	return CheckText(field, Say("The key"), key)
 }
 
 func checkAttrs(prefix string, attrs []Attr) *FieldError {
@@ -224,7 +257,7 @@ func checkAttrs(prefix string, attrs []Attr) *FieldError {
 			return fieldErr(fmt.Sprintf("%s[%d].key", prefix, i), "Key %q appears twice (rows %d and %d).", a.Key, j+1, i+1)
 		}
 		seen[a.Key] = i
-		if err := CheckText(fmt.Sprintf("%s[%d].value", prefix, i), fmt.Sprintf("The value of %q", a.Key), a.Value); err != nil {
+		if err := CheckText(fmt.Sprintf("%s[%d].value", prefix, i), Say("The value of %q", a.Key), a.Value); err != nil {
 			return err
 		}
 		if len(a.Value) > MaxAttrValueBytes {

@@ -75,10 +75,10 @@ func TestLimitsCountBytes(t *testing.T) {
 		t.Fatalf("16 keys, 16000 bytes: %v", err)
 	}
 	sixteen[0].Value += "x"
-	if err := (AttrReplace{Attributes: sixteen}).Validate(); err == nil || !strings.Contains(err.Message, "16001") {
+	if err := (AttrReplace{Attributes: sixteen}).Validate(); err == nil || !strings.Contains(err.Say.English(), "16001") {
 		t.Fatalf("16001 bytes: %v", err)
 	}
-	if err := (AttrReplace{Attributes: append(sixteen[1:], a("y", "1", "z", "2")...)}).Validate(); err == nil || !strings.Contains(err.Message, "17") {
+	if err := (AttrReplace{Attributes: append(sixteen[1:], a("y", "1", "z", "2")...)}).Validate(); err == nil || !strings.Contains(err.Say.English(), "17") {
 		t.Fatalf("17 keys: %v", err)
 	}
 }

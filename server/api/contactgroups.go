@@ -147,6 +147,7 @@ type ConversationResult struct {
 	OK      bool   `json:"ok"`
 	Code    int    `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
+	Say     Phrase `json:"-"` // Message before it is said in the reader's language
 }
 
 // Group returns the conversation group named, or nil.
@@ -212,11 +213,11 @@ func CheckConversation(field string, c Conversation) *FieldError {
 	switch c.Type {
 	case ConversationUser:
 		if err := CheckUserID(c.ID); err != nil {
-			return fieldErr(field, "%s", err.Message)
+			return err.At(field)
 		}
 	case ConversationGroup:
 		if err := CheckGroupID(c.ID); err != nil {
-			return fieldErr(field, "%s", err.Message)
+			return err.At(field)
 		}
 	default:
 		return fieldErr(field, "A conversation is with a user or in a group (type %q or %q).", ConversationUser, ConversationGroup)

@@ -92,6 +92,7 @@ type FriendResult struct {
 	OK      bool   `json:"ok"`
 	Code    int    `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
+	Say     Phrase `json:"-"` // Message before it is said in the reader's language
 }
 
 // FriendListCreate is the body of POST …/friend-lists: lists to create,
@@ -120,7 +121,7 @@ func CheckFriendListName(field, name string) *FieldError {
 	if strings.TrimSpace(name) == "" {
 		return fieldErr(field, "Enter a name for the friend list.")
 	}
-	if err := CheckText(field, "The name", name); err != nil {
+	if err := CheckText(field, Say("The name"), name); err != nil {
 		return err
 	}
 	if len(name) > MaxFriendListNameBytes {
@@ -157,7 +158,7 @@ func checkFriendIDs(field string, ids []string, max int) *FieldError {
 	for i, id := range ids {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if err := CheckUserID(id); err != nil {
-			return fieldErr(f, "%s", err.Message)
+			return err.At(f)
 		}
 		if slices.Contains(ids[:i], id) {
 			return fieldErr(f, "%s is listed twice.", id)

@@ -39,7 +39,7 @@ func TestFriendListNames(t *testing.T) {
 		{"\ufffd", "broken character"},
 	} {
 		err := CheckFriendListName("names[0]", c.name)
-		if (err == nil) != (c.want == "") || (err != nil && (!strings.Contains(err.Message, c.want) || err.Field != "names[0]")) {
+		if (err == nil) != (c.want == "") || (err != nil && (!strings.Contains(err.Say.English(), c.want) || err.Field != "names[0]")) {
 			t.Errorf("%q: %v, want %q", c.name, err, c.want)
 		}
 	}
@@ -77,7 +77,7 @@ func TestFriendListCreateApply(t *testing.T) {
 	for i := range many {
 		many[i] = fmt.Sprint("L", i)
 	}
-	if _, err := (FriendListCreate{Names: many}).Apply(fl); err == nil || !strings.Contains(err.Message, "this user has 3, and this would make 33") {
+	if _, err := (FriendListCreate{Names: many}).Apply(fl); err == nil || !strings.Contains(err.Say.English(), "this user has 3, and this would make 33") {
 		t.Fatalf("33 lists: %v", err)
 	}
 	if parts := (FriendListCreate{Names: many}).Parts(MaxListNamesPerCall); len(parts) != 1 {
@@ -138,7 +138,7 @@ func TestFriendListRenameAndDelete(t *testing.T) {
 	for i := len(full.Lists); i < MaxFriendLists; i++ {
 		full = full.WithList(fmt.Sprint("L", i), nil)
 	}
-	if err := full.CheckRename("Hiking", "Trails"); err == nil || !strings.Contains(err.Message, "Delete a list first") {
+	if err := full.CheckRename("Hiking", "Trails"); err == nil || !strings.Contains(err.Say.English(), "Delete a list first") {
 		t.Fatalf("a full user: %v", err)
 	}
 	// Create the new list with the old one's friends, then delete the old.

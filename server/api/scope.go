@@ -41,17 +41,17 @@ func (s Scope) Normalise() Scope {
 func (s Scope) Validate() *FieldError {
 	for i, g := range s.Groups {
 		if err := CheckGroupID(g); err != nil {
-			return fieldErr(fmt.Sprintf("scope.groups[%d]", i), "%s", err.Message)
+			return err.At(fmt.Sprintf("scope.groups[%d]", i))
 		}
 	}
 	for i, g := range s.MembersOf {
 		if err := CheckGroupID(g); err != nil {
-			return fieldErr(fmt.Sprintf("scope.membersOf[%d]", i), "%s", err.Message)
+			return err.At(fmt.Sprintf("scope.membersOf[%d]", i))
 		}
 	}
 	for i, u := range s.Users {
 		if err := CheckUserID(u); err != nil {
-			return fieldErr(fmt.Sprintf("scope.users[%d]", i), "%s", err.Message)
+			return err.At(fmt.Sprintf("scope.users[%d]", i))
 		}
 	}
 	return nil

@@ -23,6 +23,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/imdesk/imdesk/server/api"
 )
 
 //go:embed *.json
@@ -90,6 +92,32 @@ func (c *Catalogue) Text(key string) string {
 // Format is the message of key formatted with args.
 func (c *Catalogue) Format(key string, args ...any) string {
 	return fmt.Sprintf(c.Text(key), args...)
+}
+
+// Say is phrases in this language, one after the other: each formatted
+// from its translation, arguments that are phrases said first. Sentences
+// are joined as the language writes them (Chinese and Japanese without a
+// space; the catalogue's "_SentenceGap").
+func (c *Catalogue) Say(phrases ...api.Phrase) string {
+	var b strings.Builder
+	for i, p := range phrases {
+		if i > 0 {
+			b.WriteString(c.Text("_SentenceGap"))
+		}
+		args := make([]any, len(p.Args))
+		for j, a := range p.Args {
+			if ph, ok := a.(api.Phrase); ok {
+				a = c.Say(ph)
+			}
+			args[j] = a
+		}
+		if len(args) == 0 {
+			b.WriteString(c.Text(p.Key))
+		} else {
+			b.WriteString(fmt.Sprintf(c.Text(p.Key), args...))
+		}
+	}
+	return b.String()
 }
 
 // Keys lists the catalogue's keys, sorted.

@@ -108,7 +108,7 @@ func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope 
 func scopeJSON(scope api.Scope) (string, error) {
 	scope = scope.Normalise()
 	if err := scope.Validate(); err != nil {
-		return "", fmt.Errorf("%s: %s", err.Field, err.Message)
+		return "", err
 	}
 	b, err := json.Marshal(scope)
 	return string(b), err

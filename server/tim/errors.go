@@ -236,6 +236,19 @@ var codes = map[int]codeInfo{
 	32216: {KindInvalid, "the account is not a friend", "To_Account", false},
 }
 
+// Known reports whether code is one of Tencent's documented codes.
+func Known(code int) bool { _, ok := codes[code]; return ok }
+
+// Meanings lists the meanings of every documented code, for the
+// catalogues that translate them.
+func Meanings() []string {
+	out := make([]string, 0, len(codes))
+	for _, c := range codes {
+		out = append(out, c.meaning)
+	}
+	return out
+}
+
 // Meaning returns the plain-language meaning of a Tencent code.
 func Meaning(code int) string {
 	if c, ok := codes[code]; ok {
