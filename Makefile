@@ -12,7 +12,7 @@ GO        ?= go
 BIN       := bin/imdesk
 WASM      := web/app.wasm
 GO_SRC    := $(shell find app server web -name '*.go' 2>/dev/null) go.mod go.sum
-WEB_SRC   := $(filter-out $(WASM) $(WASM).br $(WASM).gz web/wasm_exec.js,$(wildcard web/*))
+WEB_SRC   := $(filter-out $(WASM) web/wasm_exec.js %.br %.gz,$(wildcard web/*))
 
 # Tools installed for the tests are cached outside the clone, so that a fresh
 # clone on the same machine reuses them.
@@ -58,9 +58,18 @@ $(WASM).br: $(WASM) | deps-brotli
 $(WASM).gz: $(WASM)
 	gzip --best --no-name --keep --force --stdout $< > $@
 
+# The style sheet and scripts, compressed too: on a phone's network they
+# come before the page works.
+WEB_TEXT  := web/imdesk.css web/keep.js web/wasm_exec.js
+web/wasm_exec.js: $(WASM)
+web/%.br: web/% | deps-brotli
+	brotli --force --best --output=$@ $<
+web/%.gz: web/%
+	gzip --best --no-name --keep --force --stdout $< > $@
+
 # The version is the hash of app.wasm: a rebuild with no change in the UI is
 # not announced to installed apps as an update.
-$(BIN): $(GO_SRC) $(WEB_SRC) $(WASM) $(WASM).br $(WASM).gz
+$(BIN): $(GO_SRC) $(WEB_SRC) $(WASM) $(WASM).br $(WASM).gz $(addsuffix .br,$(WEB_TEXT)) $(addsuffix .gz,$(WEB_TEXT))
 	version=$$(sha256sum $(WASM) | cut -c1-16); \
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w -X main.version=$$version" -o $@ ./app
 
@@ -208,4 +217,4 @@ deps-driver:
 	"$(PW_DRIVER)/node" "$(PW_DRIVER)/package/cli.js" --version
 
 clean:
-	rm -rf bin $(WASM) $(WASM).br $(WASM).gz web/wasm_exec.js e2e/reports
+	rm -rf bin $(WASM) web/wasm_exec.js web/*.br web/*.gz e2e/reports

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -12,24 +13,32 @@ import (
 	"github.com/imdesk/imdesk/server/i18n"
 )
 
-// go-app writes a page's og:url and og:image as "https://" + Handler.Domain
-// + path, and the panel does not know its public name: behind a proxy it
-// is whatever the proxy is reached by. withPageURLs fills in the address
-// the page was asked for, so a link shared in a chat gets a preview.
-
-var validHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
-
-func (s *Server) withPageURLs(h http.Handler) http.Handler {
+// pages wraps go-app's handler. A page (a path without a dot) is rendered
+// in its reader's language (localizePage) with its og:url and og:image
+// made absolute: go-app writes them as "https://" + Handler.Domain + path,
+// and the panel does not know its public name — behind a proxy it is
+// whatever the proxy is reached by — so the address the page was asked for
+// is filled in, and a link shared in a chat gets a preview. Every text
+// answer (pages, app.js, app.css) is compressed when the browser takes
+// gzip: go-app does not, and on a phone's network the page is what a
+// person has for seconds.
+func (s *Server) pages(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet || !validHost.MatchString(r.Host) || strings.Contains(r.URL.Path, ".") {
+		if r.Method != http.MethodGet {
 			h.ServeHTTP(w, r)
 			return
 		}
 		buf := &pageBuffer{ResponseWriter: w, status: http.StatusOK}
+		page := validHost.MatchString(r.Host) && !strings.Contains(r.URL.Path, ".")
 		lang := i18n.ForRequest(r)
-		i18n.Render(lang, func() { h.ServeHTTP(buf, r) })
+		if page {
+			i18n.Render(lang, func() { h.ServeHTTP(buf, r) })
+		} else {
+			h.ServeHTTP(buf, r)
+		}
 		body := buf.body.Bytes()
-		if strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		ctype := w.Header().Get("Content-Type")
+		if page && strings.HasPrefix(ctype, "text/html") {
 			body = localizePage(body, i18n.Get(lang))
 			w.Header().Add("Vary", "Cookie, Accept-Language")
 			scheme := "http"
@@ -39,11 +48,32 @@ func (s *Server) withPageURLs(h http.Handler) http.Handler {
 			origin := html.EscapeString(scheme + "://" + r.Host)
 			body = bytes.ReplaceAll(body, []byte(`content="https:///`), []byte(`content="`+origin+`/`))
 			body = bytes.ReplaceAll(body, []byte(`content="https://"`), []byte(`content="`+origin+`/"`)) // the home page
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		}
+		if buf.status == http.StatusOK && compressible(ctype) && len(body) > 1024 && acceptsEncoding(r.Header.Get("Accept-Encoding"), "gzip") {
+			var z bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+			_, _ = zw.Write(body)
+			_ = zw.Close()
+			body = z.Bytes()
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Add("Vary", "Accept-Encoding")
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(buf.status)
 		_, _ = w.Write(body)
 	})
+}
+
+var validHost = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
+
+// compressible are the content types worth compressing.
+func compressible(ctype string) bool {
+	for _, t := range []string{"text/", "javascript", "json"} {
+		if strings.Contains(ctype, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // localizePage puts the page in its reader's language: <html lang>, the

@@ -119,7 +119,7 @@ func New(o Options) (*Server, error) {
 	}
 	mux.Handle("/api/", s.apiHandler())
 	goapp := s.uiHandler()
-	ui := s.withPageURLs(goapp)
+	ui := s.pages(goapp)
 	mux.HandleFunc("GET /i18n/{file}", serveCatalogue)
 	mux.Handle("GET /manifest.webmanifest", localizedManifest(goapp))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -238,13 +238,19 @@ func (s *Server) uiHandler() http.Handler {
 			Maskable: "/web/icon-maskable.png",
 			SVG:      "/web/icon.svg",
 		},
-		Image:  "/web/icon-512.png", // og:image; withPageURLs makes it absolute
+		Image:  "/web/icon-512.png", // og:image; pages makes it absolute
 		Styles: []string{"/web/imdesk.css"},
 		// Keeps what is typed into the prerendered page before the app
-		// starts (web/keep.js); small, and needed before the first key.
-		Scripts:   []string{"/web/keep.js"},
-		Resources: rootResolver{},
-		Version:   s.version,
+		// starts (web/keep.js); small, and needed before the first key. Async:
+		// a script that blocked the parser would wait for the style sheets,
+		// and the page would start later.
+		Scripts: []string{"/web/keep.js async"},
+		// app.js asks for app.wasm only once the page is parsed and its
+		// deferred scripts have run; the download starts with the page
+		// instead, and app.js's fetch takes it from the preload.
+		RawHeaders: []string{`<link rel="preload" href="/web/app.wasm" as="fetch" type="application/wasm" crossorigin>`},
+		Resources:  rootResolver{},
+		Version:    s.version,
 		// Everything in Env is published to the browser in app.js: only the
 		// mode goes there, never a credential.
 		Env: map[string]string{"IMDESK_MODE": mode},
