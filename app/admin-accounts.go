@@ -188,13 +188,13 @@ func (p *accountsPage) Render() app.UI {
 var accountCard = &view{src: `<li class="account-card">
   <h2>{0}</h2>
   <p class="account-meta"><span class="tag">{1}</span>{2}{3}</p>
-  <p>{@Admin.AccountScope}: {4}</p>
-  <p class="account-meta">{5} · {@Admin.AccountSessions 6}</p>
+  <p>{@Admin.ScopeIs 4}</p>
+  <p class="account-meta">{5} · {6}</p>
   <div class="actions">
     <button class="button button-quiet" type="button" disabled={7} data-arg="{0}" on:click="edit">{@Admin.AccountEdit 0}</button>
-    <button class="button button-quiet" type="button" aria-label="{@Admin.AccountReset}: {0}" disabled={7} data-arg="{0}" on:click="reset">{@Admin.AccountReset}</button>
-    <button class="button button-quiet" type="button" aria-label="{@Admin.AccountEndSess}: {0}" disabled={8} data-arg="{0}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
-    <button class="{9}" type="button" aria-label="{10}: {0}" disabled={7} data-arg="{0}" on:click="{11}">{10}</button>
+    <button class="button button-quiet" type="button" aria-label="{@Admin.ResetFor 0}" disabled={7} data-arg="{0}" on:click="reset">{@Admin.AccountReset}</button>
+    <button class="button button-quiet" type="button" aria-label="{@Admin.EndSessFor 0}" disabled={8} data-arg="{0}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
+    <button class="{9}" type="button" aria-label="{12}" disabled={7} data-arg="{0}" on:click="{11}">{10}</button>
   </div></li>`}
 var tagView = &view{src: `<span class="{0}">{1}</span>`}
 var accountListView = &view{src: `<ul class="account-list">{0}</ul>`}
@@ -212,14 +212,14 @@ func (p *accountsPage) listView() app.UI {
 		if a.LastSignIn != nil {
 			last = tr("Admin.AccountLastIn", localTime(*a.LastSignIn))
 		}
-		toggle, toggleClass, toggleAct := message("Admin.AccountDisable"), "button button-danger", "disable"
+		toggle, toggleClass, toggleAct, toggleFor := message("Admin.AccountDisable"), "button button-danger", "disable", tr("Admin.DisableFor", a.Name)
 		if a.Disabled {
-			toggle, toggleClass, toggleAct = message("Admin.AccountEnable"), "button button-quiet", "enable"
+			toggle, toggleClass, toggleAct, toggleFor = message("Admin.AccountEnable"), "button button-quiet", "enable", tr("Admin.EnableFor", a.Name)
 		}
 		cards[i] = accountCard.ui(p, a.Name, message("Roles."+a.Role),
 			when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
 			when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
-			a.ScopeWords, last, a.Sessions, p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, toggleAct)
+			a.ScopeWords, last, trn("Admin.AccountSessions", a.Sessions, a.Sessions), p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, toggleAct, toggleFor)
 	}
 	return accountListView.ui(p, cards)
 }

@@ -422,11 +422,11 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 	return detailView.ui(p, int(r.Seq), undo, states, p.facts(r))
 }
 
-var factsView = &view{src: `<dl>{0}{1}<div><dt>ID</dt><dd>{@RequestID 2}</dd></div>{3}
+var factsView = &view{src: `<dl>{0}{1}<div><dt>{@AuditRequest}</dt><dd>{2}</dd></div>{3}
   <div><dt>{@AuditIP}</dt><dd>{4}</dd></div><div><dt>{@AuditAgent}</dt><dd>{5}</dd></div></dl>`}
 var factOutcome = &view{src: `<div><dt>{@AuditOutcome}</dt><dd>{0}</dd></div>`}
-var factTencent = &view{src: `<div><dt>Tencent</dt><dd>{@AuditCode 0 1}</dd></div>`}
-var factDuration = &view{src: `<div><dt>⏱</dt><dd>{@AuditDuration 0}</dd></div>`}
+var factTencent = &view{src: `<div><dt>{@AuditTencent}</dt><dd>{@AuditCode 0 1}</dd></div>`}
+var factDuration = &view{src: `<div><dt>{@AuditTook}</dt><dd>{@AuditDuration 0}</dd></div>`}
 
 // facts are an entry's outcome, Tencent's answer, request id, duration,
 // address and browser.
@@ -499,7 +499,7 @@ func (p *auditPage) cgTable(title string, cg, other api.ContactGroups) app.UI {
 	}
 	var lines []app.UI
 	for _, g := range cg.Groups {
-		lines = append(lines, liText.ui(p, tr("AuditGroupLine", g.Name, len(g.Conversations))))
+		lines = append(lines, liText.ui(p, trn("AuditGroupLine", len(g.Conversations), g.Name, len(g.Conversations))))
 	}
 	for _, c := range cg.Conversations {
 		if otherMarks[c.Key()] != c.Marks {
@@ -519,7 +519,7 @@ func (p *auditPage) flTable(title string, fl api.FriendLists) app.UI {
 	}
 	lines := make([]app.UI, len(fl.Lists))
 	for i, l := range fl.Lists {
-		lines[i] = liText.ui(p, tr("FL.ListWithCount", l.Name, len(l.Friends)))
+		lines[i] = liText.ui(p, trn("FL.ListWithCount", len(l.Friends), l.Name, len(l.Friends)))
 	}
 	return tableView.ui(p, message(title), none, ulView.ui(p, lines))
 }

@@ -489,13 +489,13 @@ func markNames(m api.Marks) []string {
 		}
 	}
 	if m.Custom != "" {
-		names = append(names, message("CG.Custom")+": "+m.Custom)
+		names = append(names, tr("CG.CustomIs", m.Custom))
 	}
 	return names
 }
 
 // marksText is a conversation's marks in words, in one line.
-func marksText(m api.Marks) string { return strings.Join(markNames(m), ", ") }
+func marksText(m api.Marks) string { return list(markNames(m)) }
 
 // marksBadges shows a conversation's marks.
 func (p *convGroupsPage) marksBadges(key string) app.UI {
@@ -627,7 +627,7 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 			box = selectBox.ui(p, i, p.selected[c.Key()], convLabel(c), c.Key())
 		}
 		if mc, _ := p.marksOf(c.Key()); len(mc.Groups) > 0 {
-			groups = inGroups.ui(p, strings.Join(mc.Groups, ", "))
+			groups = inGroups.ui(p, list(mc.Groups))
 		}
 		items[i] = markItem.ui(p, box, convLabel(c), p.marksBadges(c.Key()), groups)
 	}
@@ -665,5 +665,5 @@ func (p *convGroupsPage) deleteDialog() app.UI {
 	if g == nil {
 		return nil
 	}
-	return deleteDialogView.ui(p, tr("CG.DeleteTitle", g.Name), tr("CG.DeleteWarning", len(g.Conversations)), p.busy, tr("CG.DeleteConfirm", g.Name))
+	return deleteDialogView.ui(p, tr("CG.DeleteTitle", g.Name), trn("CG.DeleteWarning", len(g.Conversations), len(g.Conversations)), p.busy, tr("CG.DeleteConfirm", g.Name))
 }

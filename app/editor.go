@@ -220,7 +220,7 @@ var editorView = &view{src: `
 <h1>{0}</h1>{1}`}
 
 var editorBody = &view{src: `<div class="editor">
-  <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2} {@ColMembers}</span></p>
+  <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2}</span></p>
   <p class="lead">{@EditorIntro}</p>
   {3}
   <div id="editor-status" tabindex="-1" role="status">{4}</div>
@@ -297,7 +297,7 @@ func (p *editorPage) body() app.UI {
 			when(len(p.rows) == 0, hintNote.ui(p, "replace-why", message("EditorReplaceEmpty"))),
 			when(!clearable, hintNote.ui(p, "clear-why", message("EditorNoClear"))))
 	}
-	return editorBody.ui(p, p.group.ID, typeName(p.group.Type), p.group.MemberCount, readOnly, saved,
+	return editorBody.ui(p, p.group.ID, typeName(p.group.Type), trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)), readOnly, saved,
 		p.conflictView(), errorView(p, p.saveErr, false), empty, rows, add,
 		meterClass(keys, api.MaxAttrKeys), tr("EditorKeysCount", keys, api.MaxAttrKeys),
 		meterClass(bytes, api.MaxAttrTotalBytes), tr("EditorTotalBytes", bytes, api.MaxAttrTotalBytes),
@@ -484,11 +484,11 @@ func (p *editorPage) dialogView(d diff) app.UI {
 	case dialogReplace:
 		n := len(p.rows)
 		return dialogFrame.ui(p, tr("ReplaceTitle", name), confirmBody.uis(p, tr("ReplaceWarning", n), "confirm-replace", p.sure,
-			tr("ReplaceUnderstand", len(p.loaded), name, p.groupID, n), !p.sure || p.busy, p.busy, tr("ConfirmReplace", n)))
+			tr("ReplaceUnderstand", len(p.loaded), name, p.groupID, n), !p.sure || p.busy, p.busy, trn("ConfirmReplace", n, n)))
 	case dialogClear:
 		n := len(p.loaded)
 		return dialogFrame.ui(p, tr("ClearTitle", name), confirmBody.uis(p, message("ClearWarning"), "confirm-clear", p.sure,
-			tr("ClearUnderstand", n, name, p.groupID), !p.sure || p.busy, p.busy, tr("ConfirmClear", n)))
+			tr("ClearUnderstand", n, name, p.groupID), !p.sure || p.busy, p.busy, trn("ConfirmClear", n, n)))
 	}
 	return nil
 }

@@ -162,11 +162,11 @@ func indexLine(st api.GroupIndexStatus, now time.Time) string {
 		case ago < time.Minute:
 			when = message("IndexJustNow")
 		case ago < time.Hour:
-			when = tr("IndexMinutesAgo", int(ago/time.Minute))
+			when = trn("IndexMinutesAgo", int(ago/time.Minute), int(ago/time.Minute))
 		case ago < 48*time.Hour:
-			when = tr("IndexHoursAgo", int(ago/time.Hour))
+			when = trn("IndexHoursAgo", int(ago/time.Hour), int(ago/time.Hour))
 		default:
-			when = tr("IndexDaysAgo", int(ago/(24*time.Hour)))
+			when = trn("IndexDaysAgo", int(ago/(24*time.Hour)), int(ago/(24*time.Hour)))
 		}
 	}
 	line := tr("IndexStatus", num(st.Indexed), when)
@@ -253,11 +253,11 @@ func (p *finderPage) Render() app.UI {
 func (p *finderPage) resultsCount() string {
 	switch {
 	case p.page.TotalAtLeast:
-		return tr("FinderResultsMore", p.page.Total)
+		return tr("FinderResultsMore", num(p.page.Total))
 	case p.page.Total == 1:
 		return message("FinderResult1")
 	}
-	return tr("FinderResults", p.page.Total)
+	return tr("FinderResults", num(p.page.Total))
 }
 
 var noGroupsView = &view{src: `<div><p class="empty" role="status">{@FinderNone}</p>{0}</div>`}
@@ -267,7 +267,7 @@ var resultsView = &view{src: `<section aria-labelledby="results-title">
   <ul class="group-list">{2}</ul>
   <div class="pager">{3}{4}</div></section>`}
 var groupItem = &view{src: `<li class="group-item"><a href="{0}"><span class="group-name">{1}</span>
-  <span class="group-meta"><span class="group-id">{2}</span> <span>{3}</span> <span>{4} {@ColMembers}</span>{5}</span></a></li>`}
+  <span class="group-meta"><span class="group-id">{2}</span> <span>{3}</span> <span>{4}</span>{5}</span></a></li>`}
 var readOnlyTag = &view{src: `<span class="tag">{@ReadOnlyGroup}</span>`}
 var pagerButton = &view{src: `<button class="button button-quiet" type="button" on:click="{0}">{1}</button>`}
 
@@ -284,7 +284,7 @@ func (p *finderPage) results() app.UI {
 	}
 	items := make([]app.UI, len(p.page.Groups))
 	for i, g := range p.page.Groups {
-		items[i] = groupItem.ui(p, editorURL(g.ID), g.Name, g.ID, typeName(g.Type), g.MemberCount, when(!g.CanEdit, readOnlyTag.ui(p)))
+		items[i] = groupItem.ui(p, editorURL(g.ID), g.Name, g.ID, typeName(g.Type), trn("MembersCount", g.MemberCount, num(g.MemberCount)), when(!g.CanEdit, readOnlyTag.ui(p)))
 	}
 	if len(p.cursors) > 0 {
 		prev = pagerButton.ui(p, "previous", message("FinderPrevious"))

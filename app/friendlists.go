@@ -298,7 +298,7 @@ func (p *friendListsPage) createBlocker(names []string) string {
 		}
 	}
 	if n := len(p.fl.Lists) + len(names); n > p.fl.MaxLists {
-		return tr("FL.TooMany", p.fl.MaxLists, len(p.fl.Lists))
+		return tr("FL.TooMany", p.fl.MaxLists, len(p.fl.Lists), len(names))
 	}
 	return ""
 }
@@ -412,7 +412,7 @@ func (p *friendListsPage) friendLabel(id string) string {
 
 var flList = &view{src: `<ul class="cg-list">{0}</ul>`}
 var flListItem = &view{src: `<li class="cg-group"><section aria-labelledby="fl-title-{0}"><h2 id="fl-title-{0}">{1}</h2>
-  <p class="hint">{@FL.Members 2}</p>{3}<ul class="conv-list">{4}</ul>{5}</section></li>`}
+  <p class="hint">{2}</p>{3}<ul class="conv-list">{4}</ul>{5}</section></li>`}
 var memberRow = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}</li>`}
 var removeMember = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@FL.RemoveFrom 0 1}" title="{@FL.RemoveFrom 0 1}" disabled={2} data-arg="{3}" on:click="remove-member">✕</button>`}
 var renameListButton = &view{src: `<div class="actions"><button class="button button-quiet" type="button" aria-label="{@CG.RenameGroup 0}" data-arg="{0}" on:click="rename">{@CG.Rename}</button></div>`}
@@ -446,7 +446,7 @@ func (p *friendListsPage) listsView(edit bool) app.UI {
 		case edit:
 			forms = renameListButton.ui(p, l.Name)
 		}
-		items[i] = flListItem.ui(p, i, l.Name, len(l.Friends), when(len(l.Friends) == 0, noneHint.ui(p, message("FL.EmptyList"))), rows, forms)
+		items[i] = flListItem.ui(p, i, l.Name, trn("FL.Members", len(l.Friends), len(l.Friends)), when(len(l.Friends) == 0, noneHint.ui(p, message("FL.EmptyList"))), rows, forms)
 	}
 	return flList.ui(p, items)
 }
@@ -481,7 +481,7 @@ func (p *friendListsPage) friendsView(edit bool) app.UI {
 		}
 		where := message("FL.InNoList")
 		if lists := p.fl.ListsOf(f.ID); len(lists) > 0 {
-			where = tr("CG.InGroups", strings.Join(lists, ", "))
+			where = tr("CG.InGroups", list(lists))
 		}
 		rows[i] = friendRow.ui(p, box, userLabel(f.ID, f.Name), where)
 	}
@@ -494,11 +494,8 @@ func (p *friendListsPage) friendsView(edit bool) app.UI {
 		}
 		in, out := len(p.movable(true)), len(p.movable(false))
 		hint := ""
-		switch {
-		case chosen == 0:
+		if chosen == 0 {
 			hint = message("FL.ChooseFirst")
-		case in == 0 && out == 0:
-			hint = message("FL.NothingToMove")
 		}
 		forms = moveForms.ui(p, chosen, opts, in == 0 || p.busy, p.moveTo, out == 0 || p.busy, hint)
 	}
@@ -568,7 +565,7 @@ func (p *friendListsPage) pickable() []api.Friend {
 
 var flDelete = &view{src: `<section class="danger" aria-labelledby="fl-delete-title"><h2 id="fl-delete-title">{@FL.DeleteTitle}</h2>
   <fieldset class="conv-pick"><legend>{@FL.DeletePick}</legend>{0}</fieldset>
-  <div class="actions"><button class="button button-danger" type="button" disabled={1} on:click="delete">{@FL.DeleteChosen 2}</button></div></section>`}
+  <div class="actions"><button class="button button-danger" type="button" disabled={1} on:click="delete">{2}</button></div></section>`}
 
 func (p *friendListsPage) deleteView() app.UI {
 	if len(p.fl.Lists) == 0 {
@@ -576,17 +573,17 @@ func (p *friendListsPage) deleteView() app.UI {
 	}
 	items := make([]app.UI, len(p.fl.Lists))
 	for i, l := range p.fl.Lists {
-		items[i] = checkItem.ui(p, "del-"+itoa(i), p.delPick[l.Name], l.Name, "delete-pick", tr("FL.ListWithCount", l.Name, len(l.Friends)))
+		items[i] = checkItem.ui(p, "del-"+itoa(i), p.delPick[l.Name], l.Name, "delete-pick", trn("FL.ListWithCount", len(l.Friends), l.Name, len(l.Friends)))
 	}
 	n := len(p.deleteNames())
-	return flDelete.ui(p, items, n == 0 || p.busy, n)
+	return flDelete.ui(p, items, n == 0 || p.busy, trn("FL.DeleteChosen", n, n))
 }
 
 var flDeleteDialog = &view{src: `<div class="dialog-backdrop">
   <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" aria-describedby="dialog-warning">
-  <h2 id="dialog-title">{@FL.DeleteConfirmTitle 0}</h2>
+  <h2 id="dialog-title">{0}</h2>
   <div id="dialog-warning" class="alert alert-warn"><ul>{1}</ul><p>{@FL.DeleteWarning}</p></div>
-  <div class="actions"><button class="button button-danger" type="button" disabled={2} aria-busy={2} on:click="delete-confirm">{@FL.DeleteConfirm 0}</button>
+  <div class="actions"><button class="button button-danger" type="button" disabled={2} aria-busy={2} on:click="delete-confirm">{3}</button>
   <button id="delete-cancel" class="button button-quiet" type="button" on:click="delete-cancel">{@Cancel}</button></div></div></div>`}
 
 // deleteDialog confirms deleting lists, naming each and how many friends
@@ -598,9 +595,9 @@ func (p *friendListsPage) deleteDialog() app.UI {
 	}
 	items := make([]app.UI, len(names))
 	for i, n := range names {
-		items[i] = liText.ui(p, tr("FL.ListWithCount", n, len(p.fl.List(n).Friends)))
+		items[i] = liText.ui(p, trn("FL.ListWithCount", len(p.fl.List(n).Friends), n, len(p.fl.List(n).Friends)))
 	}
-	return flDeleteDialog.ui(p, len(names), items, p.busy)
+	return flDeleteDialog.ui(p, trn("FL.DeleteConfirmTitle", len(names), len(names)), items, p.busy, trn("FL.DeleteConfirm", len(names), len(names)))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

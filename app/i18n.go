@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"github.com/imdesk/imdesk/server/api"
 
 	"fmt"
@@ -16,6 +17,20 @@ func tr(key string, args ...any) string {
 	}
 	return fmt.Sprintf(message(key), args...)
 }
+
+// trn is tr for a message about n things: English says one thing
+// otherwise (the catalogue's key.1, when it has one).
+func trn(key string, n int, args ...any) string {
+	if n == 1 {
+		if one := key + ".1"; message(one) != one {
+			return tr(one, args...)
+		}
+	}
+	return tr(key, args...)
+}
+
+// list joins words as the page's language lists them.
+func list(words []string) string { return strings.Join(words, message("_ListSep")) }
 
 // num writes n with a comma between groups of three digits, as English,
 // Chinese, Japanese and Korean all write numbers.

@@ -96,7 +96,7 @@ func TestViewsUseKnownKeys(t *testing.T) {
 					}
 				}
 			case *ast.CallExpr:
-				if fn, ok := n.Fun.(*ast.Ident); ok && (fn.Name == "message" || fn.Name == "tr") && len(n.Args) > 0 {
+				if fn, ok := n.Fun.(*ast.Ident); ok && (fn.Name == "message" || fn.Name == "tr" || fn.Name == "trn") && len(n.Args) > 0 {
 					if lit, ok := n.Args[0].(*ast.BasicLit); ok {
 						k, _ := strconv.Unquote(lit.Value)
 						used[k] = true

@@ -158,7 +158,7 @@ func TestConversationGroupsFlows(t *testing.T) {
 		check(t, roleButton(s.region(renamed), "Delete "+renamed+"…").Click(), "delete")
 		dialog := s.page.GetByRole("alertdialog")
 		check(t, expect.Locator(dialog).ToContainText("Delete the conversation group "+renamed+"?"), "names the group")
-		check(t, expect.Locator(dialog).ToContainText("The group holds 1 conversations."), "says how many")
+		check(t, expect.Locator(dialog).ToContainText("The group holds 1 conversation."), "says how many")
 		s.axeScan("delete dialog")
 		check(t, roleButton(dialog, "Delete "+renamed).Click(), "confirm")
 		check(t, expect.Locator(s.page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: renamed})).ToHaveCount(0), "deleted")

@@ -82,12 +82,12 @@ func TestFriendListsFlows(t *testing.T) {
 
 		// 4. Delete both, after a confirmation that names them.
 		del := s.region("Delete friend lists")
-		check(t, del.GetByLabel(renamed+" (1 friends)").Check(), "pick one")
-		check(t, del.GetByLabel(clubJP+" (1 friends)").Check(), "pick the other")
+		check(t, del.GetByLabel(renamed+" (1 friend)").Check(), "pick one")
+		check(t, del.GetByLabel(clubJP+" (1 friend)").Check(), "pick the other")
 		check(t, roleButton(del, "Delete the chosen lists (2)…").Click(), "delete")
 		dialog := s.page.GetByRole("alertdialog")
 		check(t, expect.Locator(dialog).ToContainText("Delete 2 friend lists?"), "how many")
-		check(t, expect.Locator(dialog).ToContainText(clubJP+" (1 friends)"), "names each with its friends")
+		check(t, expect.Locator(dialog).ToContainText(clubJP+" (1 friend)"), "names each with its friends")
 		check(t, expect.Locator(dialog).ToContainText("The friends stay friends"), "friends stay")
 		s.axeScan("delete dialog")
 		check(t, roleButton(dialog, "Delete 2 lists").Click(), "confirm")
@@ -102,7 +102,7 @@ func TestFriendListsFlows(t *testing.T) {
 		}
 		entry := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Deleted friend lists"}).First()
 		check(t, entry.GetByRole("button").First().Click(), "details")
-		check(t, expect.Locator(entry).ToContainText(clubJP+" (1 friends)"), "the lists before")
+		check(t, expect.Locator(entry).ToContainText(clubJP+" (1 friend)"), "the lists before")
 		s.noErrorsBut("400")
 	})
 }

@@ -87,7 +87,7 @@ func TestFindGroup(t *testing.T) {
 		result := s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "悦享读书会"})
 		check(t, expect.Locator(s.page.GetByText("1 group found", playwright.PageGetByTextOptions{Exact: playwright.Bool(true)})).ToBeVisible(), "one match")
 		check(t, expect.Locator(result).ToContainText("Community"), "type shown")
-		check(t, expect.Locator(result).ToContainText("4 Members"), "member count shown")
+		check(t, expect.Locator(result).ToContainText("4 members"), "member count shown")
 		check(t, s.page.GetByLabel("Group ID or name").Fill("no such group anywhere"), "search nothing")
 		check(t, s.button("Find").Click(), "find")
 		check(t, expect.Locator(s.page.GetByText("No group matches")).ToBeVisible(), "empty state")

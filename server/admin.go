@@ -15,13 +15,12 @@ import (
 // the audit log. Every one is refused (403) to anyone but an admin, on the
 // server, whatever the page shows.
 
-var errAdminsOnly = newError(http.StatusForbidden, api.CodePermissionDenied, "Only an admin can do this.")
 
 // requireAdmin wraps handlers only admins may call.
 func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !callerOf(r.Context()).Administers() {
-			s.writeAPIError(w, r, errAdminsOnly)
+			s.writeAPIError(w, r, errAdminOnly)
 			return
 		}
 		h(w, r)

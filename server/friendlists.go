@@ -490,7 +490,7 @@ func renameLeft(now flState, err error, old, name string) api.Phrase {
 			}
 		}
 		if missing > 0 {
-			return api.Say("The rename of %[1]q to %[2]q stopped part-way: both lists exist now, and %[3]d of the %[4]d friends in %[1]q are not in %[2]q yet. No friend was removed. To finish the rename, delete %[1]q; to undo it, delete %[2]q.",
+			return api.Say("The rename of %[1]q to %[2]q stopped part-way: both lists exist now, and %[3]d of the %[4]d friends in %[1]q are not in %[2]q yet. No friend was removed. To finish the rename, put those friends in %[2]q, then delete %[1]q; to undo it, delete %[2]q.",
 				old, name, missing, len(oldL.Friends))
 		}
 		return api.Say("The rename of %[1]q to %[2]q stopped part-way: both lists exist now. No friend was removed. To finish the rename, delete %[1]q; to undo it, delete %[2]q.", old, name)

@@ -103,7 +103,7 @@ var undoables = map[string]undoable{
 
 var (
 	errNotUndoable = newError(http.StatusConflict, api.CodeConflict,
-		"This entry cannot be undone: only changes to groups or users can.")
+		"This entry cannot be undone: only changes to group attributes can.")
 	errUndoFailedChange = newError(http.StatusConflict, api.CodeConflict,
 		"Only a change that was made can be undone. This one failed, or its outcome is not known: check the group instead.")
 	errNothingToUndo = newError(http.StatusConflict, api.CodeConflict,
