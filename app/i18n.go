@@ -1,8 +1,8 @@
 package main
 
 import (
-	"strings"
 	"github.com/imdesk/imdesk/server/api"
+	"strings"
 
 	"fmt"
 	"strconv"

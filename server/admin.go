@@ -15,7 +15,6 @@ import (
 // the audit log. Every one is refused (403) to anyone but an admin, on the
 // server, whatever the page shows.
 
-
 // requireAdmin wraps handlers only admins may call.
 func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
