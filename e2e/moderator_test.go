@@ -158,7 +158,7 @@ func TestAllAgainShowsResults(t *testing.T) {
 		s.openFilters()
 		entries := s.page.GetByRole("list").Last().GetByRole("listitem")
 		selectOption(t, s.page.GetByLabel("Action"), "Signed out")
-		selectOption(t, s.page.GetByLabel("Outcome"), "Unknown — check the group")
+		selectOption(t, s.page.GetByLabel("Outcome"), "Unknown — check it in the panel")
 		check(t, s.button("Apply filters").Click(), "apply")
 		check(t, expect.Locator(s.page.GetByText("No entries match these filters.")).ToBeVisible(), "nothing")
 		s.openFilters()

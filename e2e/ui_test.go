@@ -319,7 +319,7 @@ func TestAuditPage(t *testing.T) {
 		s.waitLive()
 		s.openFilters()
 		check(t, expect.Locator(s.page.GetByLabel("Account")).ToHaveValue("admin"), "filters survive a reload")
-		selectOption(t, s.page.GetByLabel("Outcome"), "Unknown — check the group")
+		selectOption(t, s.page.GetByLabel("Outcome"), "Unknown — check it in the panel")
 		check(t, s.button("Apply filters").Click(), "apply")
 		check(t, expect.Locator(s.page.GetByText("No entries match these filters.")).ToBeVisible(), "empty state")
 		s.noErrors()
