@@ -33,7 +33,8 @@ const (
 // generated names, not crawled), and the panel's memory and database size
 // at 1,000,000. With BENCH_OUT set it writes groupindex.md there. Run it
 // with -benchtime 1x. GROUPINDEX_CRAWL and GROUPINDEX_LARGE change the two
-// sizes.
+// sizes. Names are timmock's generated ones, but for one group in 10,000
+// named with a rare word (see benchGroup).
 func BenchmarkGroupIndex(b *testing.B) {
 	crawlN := envInt("GROUPINDEX_CRAWL", 100_000)
 	largeN := envInt("GROUPINDEX_LARGE", 1_000_000)
@@ -42,7 +43,16 @@ func BenchmarkGroupIndex(b *testing.B) {
 
 	// Crawl at the real limits.
 	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey})
-	if err := m.Seed(&timmock.Seed{Generate: crawlN}); err != nil {
+	// The rare groups the crawl finds are seeded by name before the
+	// generated ones.
+	seed := &timmock.Seed{}
+	for i := range crawlN {
+		if name, typ, rare := benchGroup(i); rare {
+			seed.Groups = append(seed.Groups, timmock.SeedGroup{Type: typ, Name: name})
+		}
+	}
+	seed.Generate = crawlN - len(seed.Groups)
+	if err := m.Seed(seed); err != nil {
 		b.Fatal(err)
 	}
 	ms := httptest.NewServer(m.Handler(false))
@@ -100,7 +110,7 @@ func BenchmarkGroupIndex(b *testing.B) {
 	fillStart := time.Now()
 	err = large.FillGroupIndex(ctx, func(yield func(sqlite.IndexedGroup) bool) {
 		for i := range largeN {
-			name, typ := timmock.GeneratedGroup(i)
+			name, typ, _ := benchGroup(i)
 			if !yield(sqlite.IndexedGroup{ID: benchGroupID(i), Name: name, Type: typ, MemberCount: i % 500}) {
 				return
 			}
@@ -134,6 +144,25 @@ func BenchmarkGroupIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Two-character words for searches: rareWords name one group in 10,000
+// between them (10 at 100,000 groups, 100 at 1,000,000), and no name holds
+// one of absentWords; neither is in timmock's generated names.
+var (
+	rareWords   = []string{"桂林", "沖縄", "광주", "麻将", "茶道"}
+	absentWords = []string{"台灣", "音楽", "横浜", "猫咪", "빵집"}
+	absentChars = []string{"鬼", "猫", "龍", "빵", "ß"}
+)
+
+// benchGroup is the name and type of the i-th group: timmock's generated
+// group, or for one in 10,000 a group named with one of rareWords.
+func benchGroup(i int) (name, typ string, rare bool) {
+	name, typ = timmock.GeneratedGroup(i)
+	if i%10_000 == 4321 {
+		return rareWords[(i/10_000)%len(rareWords)] + "同好会 " + strconv.Itoa(i), typ, true
+	}
+	return name, typ, false
 }
 
 // benchGroupID is a server-style ID for the i-th group of a filled index.
@@ -192,10 +221,33 @@ func measureSearches(b *testing.B, db *sqlite.DB, n int, md *strings.Builder) {
 			rs := []rune(word(name, 0))
 			return sqlite.GroupSearch{Text: string(rs[len(rs)-3:])}
 		}},
-		{"CJK substring of 2 (no trigram: scan)", func() sqlite.GroupSearch {
+		{"CJK 2 characters, a place (5 % of groups)", func() sqlite.GroupSearch {
 			name, _ := pick()
 			rs := []rune(word(name, 0))
 			return sqlite.GroupSearch{Text: string(rs[:2])}
+		}},
+		{"CJK 2 characters across place and activity (0.3–0.8 %)", func() sqlite.GroupSearch {
+			name, _ := pick()
+			rs := []rune(word(name, 0))
+			return sqlite.GroupSearch{Text: string(rs[1:3])}
+		}},
+		{"CJK 2 characters, rare (1 group in 50,000)", func() sqlite.GroupSearch {
+			return sqlite.GroupSearch{Text: rareWords[r.IntN(len(rareWords))]}
+		}},
+		{"2 characters no name holds", func() sqlite.GroupSearch {
+			return sqlite.GroupSearch{Text: absentWords[r.IntN(len(absentWords))]}
+		}},
+		{"2 characters no name holds, type filter", func() sqlite.GroupSearch {
+			_, typ := pick()
+			return sqlite.GroupSearch{Text: absentWords[r.IntN(len(absentWords))], Types: groupTypeNames(typ)}
+		}},
+		{"1 character of a name", func() sqlite.GroupSearch {
+			name, _ := pick()
+			rs := []rune(strings.ReplaceAll(name, " ", ""))
+			return sqlite.GroupSearch{Text: string(rs[r.IntN(len(rs))])}
+		}},
+		{"1 character no name holds", func() sqlite.GroupSearch {
+			return sqlite.GroupSearch{Text: absentChars[r.IntN(len(absentChars))]}
 		}},
 		{"ID prefix", func() sqlite.GroupSearch { return sqlite.GroupSearch{Text: benchGroupID(r.IntN(n))[:8]} }},
 		{"type filter", func() sqlite.GroupSearch {

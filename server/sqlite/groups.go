@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -227,16 +228,40 @@ const MaxCountedMatches = 1000
 const ftsDriveMax = MaxCountedMatches + 1
 
 // ftsSetMax is the number of name matches up to which a walk in ID order
-// checks each group against the set of matches the trigram index found:
+// checks each group against the set of matches the name index found:
 // the walk then reads only the ID index (which holds each group's row
 // number), and a group's row only once it matches. Beyond it, gathering
 // the set costs more than reading the few rows a page of so common a name
 // needs and checking their names.
 const ftsSetMax = 10_000
 
-// minTrigram is the shortest text the trigram index can look up; shorter
-// text is matched by scanning names in ID order.
+// minTrigram is the shortest text the trigram index (group_index_names)
+// can look up; shorter text is looked up in the index of character pairs
+// (group_index_pairs, migration 0005): two characters as a pair, one as the
+// first character of a pair.
 const minTrigram = 3
+
+// nameIndex returns the full-text table that finds names containing text
+// and the expression that matches them: three characters or more as a
+// phrase of trigrams; two as the one pair they are; one as the prefix of
+// pairs, which every character of a name begins (so a single character
+// matches the names holding it, like any other search). It returns "" if
+// neither index can: text of one or two characters with whitespace or a
+// control character in it (which the pair index's tokenizer splits at), or
+// that is not UTF-8; such text is matched by reading names.
+func nameIndex(text string) (table, match string) {
+	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+	switch n := utf8.RuneCountInString(text); {
+	case n >= minTrigram:
+		return "group_index_names", phrase
+	case !utf8.ValidString(text) || strings.ContainsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+		return "", ""
+	case n == 2:
+		return "group_index_pairs", phrase
+	default:
+		return "group_index_pairs", phrase + "*"
+	}
+}
 
 // How a search by text finds its matches.
 const (
@@ -262,14 +287,14 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 	counted := 0
 	if text := strings.TrimSpace(s.Text); text != "" {
 		prefixEnd := text + string(utf8.MaxRune)
-		match := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+		names, match := nameIndex(text)
 		how := textLikeWalk
-		if utf8.RuneCountInString(text) >= minTrigram {
-			// The trigram index finds the matches in the order of its row
+		if names != "" {
+			// The index finds the matches in the order of their row
 			// numbers and can stop early: counting up to ftsSetMax+1 costs
 			// a fraction of a page.
 			var n int
-			if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ? LIMIT ?)`,
+			if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM `+names+` WHERE `+names+` MATCH ? LIMIT ?)`,
 				match, ftsSetMax+1).Scan(&n); err != nil {
 				return nil, 0, fmt.Errorf("search group names: %w", err)
 			}
@@ -285,7 +310,7 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		}
 		// The matches by name, and the groups whose ID starts with the
 		// text, driving.
-		drive := `(SELECT rowid AS r FROM group_index_names WHERE group_index_names MATCH ?
+		drive := `(SELECT rowid AS r FROM ` + names + ` WHERE ` + names + ` MATCH ?
 			UNION SELECT rowid FROM group_index WHERE id >= ? AND id < ?) m CROSS JOIN group_index g ON g.rowid = m.r`
 		switch how {
 		case textDrives:
@@ -295,13 +320,14 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 			// The unary + keeps SQLite from reading the matches' rows and
 			// sorting them: it walks the ID index, probing the set (with a
 			// Bloom filter) for each group.
-			conds = append(conds, `(+g.rowid IN (SELECT rowid FROM group_index_names WHERE group_index_names MATCH ?) OR (g.id >= ? AND g.id < ?))`)
+			conds = append(conds, `(+g.rowid IN (SELECT rowid FROM `+names+` WHERE `+names+` MATCH ?) OR (g.id >= ? AND g.id < ?))`)
 			args = append(args, match, text, prefixEnd)
 			countFrom, countArgs = drive, []any{match, text, prefixEnd}
 		default:
-			// Text too short for trigrams, or very common: walking the
-			// groups in ID order finds a page of matches after a few
-			// thousand rows, where sorting every match would read them all.
+			// Very common text (or text neither index can look up):
+			// walking the groups in ID order finds a page of matches after
+			// a few thousand rows, where sorting every match would read
+			// them all.
 			conds = append(conds, `(g.name LIKE ? ESCAPE '\' OR (g.id >= ? AND g.id < ?))`)
 			args = append(args, "%"+likeEscaper.Replace(text)+"%", text, prefixEnd)
 		}

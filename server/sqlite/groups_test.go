@@ -166,3 +166,133 @@ func TestGroupSearchCommonWord(t *testing.T) {
 		})
 	}
 }
+
+// Searches of one or two characters look names up in the index of
+// character pairs (migration 0005) rather than reading every group: a rare
+// word, a common one and one no name holds, in any script and any letter
+// case, with a type filter and a cursor; the index follows renames,
+// removals and dismissals.
+func TestGroupSearchShort(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	types := []string{"Public", "Private", "Work"}
+	var groups []IndexedGroup
+	for i := range 3000 {
+		name := fmt.Sprintf("上海读书会 Maple %d", i)
+		if i%500 == 7 {
+			name = fmt.Sprintf("桂林同好会 %d", i)
+		}
+		groups = append(groups, IndexedGroup{ID: fmt.Sprintf("g%04d", i), Name: name, Type: types[i%3]})
+	}
+	groups = append(groups,
+		IndexedGroup{ID: "k1", Name: "서울 등산 모임", Type: "Community"},
+		IndexedGroup{ID: "j1", Name: "東京の写真部", Type: "Private"},
+		IndexedGroup{ID: "e1", Name: "ΩΜΈΓΑ C#", Type: "Public"},
+	)
+	if err := d.FillGroupIndex(ctx, slices.Values(groups), 1000); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(gs []IndexedGroup) []string {
+		out := []string{}
+		for _, g := range gs {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	search := func(t *testing.T, s GroupSearch) ([]string, int) {
+		t.Helper()
+		if s.Limit == 0 {
+			s.Limit = 10
+		}
+		got, total, err := d.SearchGroups(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(got), total
+	}
+	for _, tc := range []struct {
+		name  string
+		s     GroupSearch
+		want  []string
+		total int
+	}{
+		{"rare CJK pair", GroupSearch{Text: "桂林"}, []string{"g0007", "g0507", "g1007", "g1507", "g2007", "g2507"}, 6},
+		{"rare pair of a type", GroupSearch{Text: "桂林", Types: []string{"Private"}}, []string{"g0007", "g1507"}, 2},
+		{"rare pair after a cursor", GroupSearch{Text: "桂林", After: "g1007", Limit: 2}, []string{"g1507", "g2007"}, 6},
+		{"rare pair of a type after a cursor", GroupSearch{Text: "林同", Types: []string{"Public", "Work"}, After: "g0507", Limit: 2}, []string{"g1007", "g2007"}, 4},
+		{"common CJK pair", GroupSearch{Text: "读书", Limit: 3}, []string{"g0000", "g0001", "g0002"}, MaxCountedMatches + 1},
+		{"common pair of a type after a cursor", GroupSearch{Text: "海读", Types: []string{"Work"}, After: "g0002", Limit: 2}, []string{"g0005", "g0008"}, 998},
+		{"pair no name holds", GroupSearch{Text: "台灣"}, []string{}, 0},
+		{"pair no name holds, of a type", GroupSearch{Text: "台灣", Types: []string{"Public"}}, []string{}, 0},
+		{"Hangul pair", GroupSearch{Text: "등산"}, []string{"k1"}, 1},
+		{"kana and kanji", GroupSearch{Text: "の写"}, []string{"j1"}, 1},
+		{"the last pair", GroupSearch{Text: "真部"}, []string{"j1"}, 1},
+		{"pair any case", GroupSearch{Text: "ωμ"}, []string{"e1"}, 1},
+		{"Latin pair any case", GroupSearch{Text: "MA", Limit: 1}, []string{"g0000"}, MaxCountedMatches + 1},
+		{"pair with punctuation", GroupSearch{Text: "c#"}, []string{"e1"}, 1},
+		{"pair with a quote", GroupSearch{Text: `c"`}, []string{}, 0},
+		{"pair and ID prefix", GroupSearch{Text: "j1"}, []string{"j1"}, 1},
+		{"one character, rare", GroupSearch{Text: "桂"}, []string{"g0007", "g0507", "g1007", "g1507", "g2007", "g2507"}, 6},
+		{"one character, the last of a name", GroupSearch{Text: "部"}, []string{"j1"}, 1},
+		{"one character before a space", GroupSearch{Text: "울"}, []string{"k1"}, 1},
+		{"one character any case", GroupSearch{Text: "γ"}, []string{"e1"}, 1},
+		{"one character, common", GroupSearch{Text: "会", Types: []string{"Work"}, After: "g0002", Limit: 1}, []string{"g0005"}, MaxCountedMatches},
+		{"one character no name holds", GroupSearch{Text: "鬼"}, []string{}, 0},
+		{"one character, an ID's start", GroupSearch{Text: "k"}, []string{"k1"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if table, _ := nameIndex(tc.s.Text); table != "group_index_pairs" {
+				t.Fatalf("%q is looked up in %q", tc.s.Text, table)
+			}
+			got, total := search(t, tc.s)
+			if !slices.Equal(got, tc.want) || total != tc.total {
+				t.Errorf("got %v (total %d), want %v (total %d)", got, total, tc.want, tc.total)
+			}
+		})
+	}
+
+	// The index follows the groups: a rename, a removal, a dismissal.
+	if err := d.DescribeGroups(ctx, 1, []IndexedGroup{{ID: "k1", Name: "부산 등산 모임", Type: "Community"}}, []string{"j1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := search(t, GroupSearch{Text: "서울"}); len(got) != 0 {
+		t.Errorf("the old name still matches: %v", got)
+	}
+	if got, _ := search(t, GroupSearch{Text: "부산"}); !slices.Equal(got, []string{"k1"}) {
+		t.Errorf("the new name: %v", got)
+	}
+	if got, _ := search(t, GroupSearch{Text: "の写"}); len(got) != 0 {
+		t.Errorf("a removed group: %v", got)
+	}
+	// Round 2 lists only k1.
+	if err := d.FinishGroupRound(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ListGroups(ctx, 2, []string{"k1"}, 0, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.DescribeGroups(ctx, 2, []IndexedGroup{{ID: "k1", Name: "부산 등산 모임", Type: "Community"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.FinishGroupRound(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got, total := search(t, GroupSearch{Text: "桂林"}); len(got) != 0 || total != 0 {
+		t.Errorf("dismissed groups: %v (total %d)", got, total)
+	}
+	if got, _ := search(t, GroupSearch{Text: "등"}); !slices.Equal(got, []string{"k1"}) {
+		t.Errorf("the group listed again: %v", got)
+	}
+	checkNameIndexes(t, d)
+}
+
+// checkNameIndexes runs FTS5's integrity check on both name indexes (the
+// trigram index against the groups' names).
+func checkNameIndexes(t *testing.T, d *DB) {
+	t.Helper()
+	for _, table := range []string{"group_index_names", "group_index_pairs"} {
+		if _, err := d.db.Exec(`INSERT INTO ` + table + `(` + table + `) VALUES ('integrity-check')`); err != nil {
+			t.Errorf("%s: %v", table, err)
+		}
+	}
+}

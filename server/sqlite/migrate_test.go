@@ -129,3 +129,91 @@ func TestMigrateKeysTheChain(t *testing.T) {
 		t.Fatalf("newest records: %+v %v", recs[0], err)
 	}
 }
+
+// A database of schema 0004, mid-round (described, renamed, pending and
+// dropped groups), gets the index of character pairs for the names it
+// already holds: searches of one and two characters find them, the crawl's
+// state is kept, and later writes keep both name indexes in step.
+func TestMigrateGroupIndex0004(t *testing.T) {
+	b, err := os.ReadFile("testdata/groupindex-0004.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	var version int
+	if err := d.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != SchemaVersion() || version < 5 {
+		t.Fatalf("schema version %d (%v), want %d", version, err, SchemaVersion())
+	}
+	checkNameIndexes(t, d)
+	st, err := d.GroupIndexState(ctx)
+	if err != nil || st.Round != 2 || !st.ListDone || st.Total != 6 || st.Started.IsZero() || st.Refreshed.IsZero() {
+		t.Fatalf("state after migration: %+v %v", st, err)
+	}
+	if all, described, err := d.CountGroups(ctx); err != nil || all != 6 || described != 2 { // two described in round 2 so far
+		t.Fatalf("count after migration: %d %d %v", all, described, err)
+	}
+	search := func(text string) []string {
+		t.Helper()
+		got, _, err := d.SearchGroups(ctx, GroupSearch{Text: text, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, g := range got {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	for text, want := range map[string][]string{
+		"读书":   {"@TGS#1aaa"},
+		"大阪":   {"@TGS#1bbb"}, // renamed from 東京の写真部 under 0004
+		"東京":   {},
+		"写真":   {"@TGS#1bbb"},
+		"写真部":  {"@TGS#1bbb"},
+		"등산":   {"@TGS#2ccc"},
+		"0%":   {"@TGS#2ddd"},
+		"%":    {"@TGS#2ddd"},
+		"x":    {"team_x"},
+		"ReAd": {"@TGS#1aaa"},
+		"台灣":   {},
+	} {
+		if got := search(text); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", text, got, want)
+		}
+	}
+	// The pending group is described, the renamed one renamed back, and
+	// the round ends.
+	if err := d.DescribeGroups(ctx, 2, []IndexedGroup{
+		{ID: "@TGS#4fff", Name: "台灣同学会", Type: "Public"},
+		{ID: "@TGS#1bbb", Name: "東京の写真部", Type: "Private"},
+		{ID: "@TGS#2ccc", Name: "서울 등산 모임", Type: "Community"},
+		{ID: "@TGS#2ddd", Name: "Book club 100%", Type: "Public"},
+		{ID: "team_x", Name: "Team X", Type: "Work"},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.FinishGroupRound(ctx, d.now()); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string][]string{
+		"台灣":   {"@TGS#4fff"},
+		"台灣同学": {"@TGS#4fff"},
+		"東京":   {"@TGS#1bbb"},
+		"大阪":   {},
+		"阪":    {},
+	} {
+		if got := search(text); !slices.Equal(got, want) {
+			t.Errorf("after new writes, %s: %v, want %v", text, got, want)
+		}
+	}
+	checkNameIndexes(t, d)
+}
