@@ -12,6 +12,8 @@ GO        ?= go
 BIN       := bin/imdesk
 WASM      := web/app.wasm
 GO_SRC    := $(shell find app server web -name '*.go' 2>/dev/null) go.mod go.sum
+# Files the server embeds: the catalogues, the demo data, the migrations.
+EMBEDDED  := $(shell find server -name '*.json' -o -name '*.sql' 2>/dev/null)
 WEB_SRC   := $(filter-out $(WASM) web/wasm_exec.js %.br %.gz,$(wildcard web/*))
 
 # Tools installed for the tests are cached outside the clone, so that a fresh
@@ -69,7 +71,7 @@ web/%.gz: web/%
 
 # The version is the hash of app.wasm: a rebuild with no change in the UI is
 # not announced to installed apps as an update.
-$(BIN): $(GO_SRC) $(WEB_SRC) $(WASM) $(WASM).br $(WASM).gz $(addsuffix .br,$(WEB_TEXT)) $(addsuffix .gz,$(WEB_TEXT))
+$(BIN): $(GO_SRC) $(EMBEDDED) $(WEB_SRC) $(WASM) $(WASM).br $(WASM).gz $(addsuffix .br,$(WEB_TEXT)) $(addsuffix .gz,$(WEB_TEXT))
 	version=$$(sha256sum $(WASM) | cut -c1-16); \
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w -X main.version=$$version" -o $@ ./app
 
@@ -113,6 +115,12 @@ bench: build deps floor
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkPageLoad -benchtime 1x ./e2e > $(BENCH_OUT)/pageload.log
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
 	BENCH_OUT=$(BENCH_OUT) FLOOR_DIR=$(FLOOR_DIR) $(GO) test -run xxx -bench BenchmarkStartup -benchtime 1x -timeout 30m ./e2e > $(BENCH_OUT)/startup.log
+	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkFirstLoadBytes -benchtime 1x ./e2e > $(BENCH_OUT)/firstload.log
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(BENCH_OUT)/app-names.wasm ./app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(BENCH_OUT)/floor-names.wasm ./e2e/floor
+	$(GO) run ./e2e/wasmsize -n 15 $(BENCH_OUT)/app-names.wasm > $(BENCH_OUT)/wasmsize-app.txt
+	$(GO) run ./e2e/wasmsize -n 15 $(BENCH_OUT)/floor-names.wasm > $(BENCH_OUT)/wasmsize-floor.txt
 	$(GO) test -run xxx -bench 'CallOverhead|Sign' -count 3 ./server/tim | grep '^Benchmark' > $(BENCH_OUT)/tim.txt
 	$(GO) test -run xxx -bench SendToArrival -benchtime 5000x -count 3 ./server/tim | grep '^Benchmark' > $(BENCH_OUT)/arrival.txt
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkGroupIndex -benchtime 1x -timeout 60m ./server > $(BENCH_OUT)/groupindex.log
@@ -128,6 +136,13 @@ bench: build deps floor
 	  echo '| encoding | bytes | budget | verdict |'; echo '|---|---|---|---|'; \
 	  echo "| raw | $$raw | | |"; echo "| gzip -9 | $$gz | | |"; echo "| brotli -q 11 | $$br | 1 600 000 | $$verdict |"; echo; \
 	  echo "Against the floor, go-app's own hello world built with the same toolchain (\`e2e/floor\`): $$floor bytes brotli; imdesk is **$${ratio}×** (target ≤ 1.05×: $$fverdict)."; echo; \
+	  echo '### Where the bytes come from'; echo; \
+	  echo 'Command: `go run ./e2e/wasmsize -n 15` on app.wasm and on the floor'"'"'s, both built without `-s` so that the name section says which package each function is of. "code" is the bytes of the functions, "deflated" their share compressed alone; the data section (strings, type descriptors, the function tables Go needs at run time) grows with the code.'; echo; \
+	  echo 'imdesk:'; echo; echo '```'; cat $(BENCH_OUT)/wasmsize-app.txt; echo '```'; echo; \
+	  echo 'The floor:'; echo; echo '```'; cat $(BENCH_OUT)/wasmsize-floor.txt; echo '```'; echo; \
+	  echo '## What a first visit downloads, per language'; echo; \
+	  echo 'Command: `go test -run xxx -bench BenchmarkFirstLoadBytes -benchtime 1x ./e2e`. The sign-in page opened once per language in a new browser context (empty cache, no service worker) with the browser set to that language; bytes transferred (compressed) until the app has mounted. The page carries only its own language'"'"'s catalogue; app.wasm carries no words, so it is the same for every language.'; echo; \
+	  cat $(BENCH_OUT)/firstload.md; echo; \
 	  echo '## Start-up against the floor (headless Chromium, loopback)'; echo; \
 	  echo 'Command: `go test -run xxx -bench BenchmarkStartup -benchtime 1x ./e2e` (with the e2e environment and FLOOR_DIR, as `make bench` sets them). The floor and imdesk are loaded alternately in the same run; times are from navigation start until the app has mounted, measured in the page. Cold is a new browser context (empty cache, no service worker), warm the same context again (service worker).'; echo; \
 	  cat $(BENCH_OUT)/startup.md; echo; \

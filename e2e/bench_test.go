@@ -127,3 +127,55 @@ func verdict(met bool) string {
 	}
 	return "**missed**"
 }
+
+// BenchmarkFirstLoadBytes opens the sign-in page once per language in a new
+// browser context (a first visit: empty cache) and counts the bytes it
+// transferred until the app had mounted: the page (which carries its
+// language's catalogue), style sheets, scripts and app.wasm. With
+// BENCH_OUT set it writes firstload.md there. Run it with -benchtime 1x.
+func BenchmarkFirstLoadBytes(b *testing.B) {
+	var md strings.Builder
+	fmt.Fprintf(&md, "| language | page (HTML) | app.wasm | everything else | first load in all |\n|---|---|---|---|---|\n")
+	for _, lang := range []string{"en", "zh-Hans", "ja", "ko"} {
+		locale := map[string]string{"en": "en-US", "zh-Hans": "zh-CN", "ja": "ja-JP", "ko": "ko-KR"}[lang]
+		bctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(suite.demo.baseURL),
+			Locale: playwright.String(locale), ServiceWorkers: playwright.ServiceWorkerPolicyBlock})
+		if err != nil {
+			b.Fatal(err)
+		}
+		page, err := bctx.NewPage()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := page.Goto("/signin"); err != nil {
+			b.Fatal(err)
+		}
+		if err := page.Locator(`html[data-imdesk="ready"]`).WaitFor(playwright.LocatorWaitForOptions{State: playwright.WaitForSelectorStateAttached}); err != nil {
+			b.Fatal(err)
+		}
+		v, err := page.Evaluate(`() => {
+		  const nav = performance.getEntriesByType('navigation')[0];
+		  let wasm = 0, other = 0;
+		  for (const e of performance.getEntriesByType('resource')) {
+		    if (e.name.includes('/web/app.wasm')) wasm += e.transferSize; else other += e.transferSize;
+		  }
+		  return [nav.transferSize, wasm, other, document.documentElement.lang];
+		}`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := v.([]any)
+		if r[3] != lang {
+			b.Fatalf("%s: the page came in %v", lang, r[3])
+		}
+		html, wasm, other := toFloat(r[0]), toFloat(r[1]), toFloat(r[2])
+		fmt.Fprintf(&md, "| %s | %.0f B | %.0f B | %.0f B | %.0f B |\n", lang, html, wasm, other, html+wasm+other)
+		bctx.Close()
+	}
+	b.Log("\n" + md.String())
+	if out := os.Getenv("BENCH_OUT"); out != "" {
+		if err := os.WriteFile(filepath.Join(out, "firstload.md"), []byte(md.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

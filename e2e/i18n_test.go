@@ -105,7 +105,7 @@ func TestLanguages(t *testing.T) {
 				check(t, s.button("+ "+c["EditorAddRow"]).Click(), "add a row")
 				value := s.page.Locator("textarea").Last()
 				check(t, value.Fill("読書会"), "a CJK value")
-				check(t, expect.Locator(s.page.GetByText(fmt.Sprintf(c["EditorBytes"], 9, 4000))).ToBeVisible(), "9 bytes for 3 CJK characters")
+				check(t, expect.Locator(s.page.GetByText(fmt.Sprintf(c["EditorBytes"], 9, 4000), playwright.PageGetByTextOptions{Exact: playwright.Bool(true)})).ToBeVisible(), "9 bytes for 3 CJK characters")
 				s.englishLeft(en, c, "editor")
 				s.axeScan("editor " + lang)
 				check(t, s.button(c["EditorUndo"]).Click(), "undo the edit")
