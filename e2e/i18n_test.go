@@ -175,9 +175,10 @@ func TestLanguageScreenshots(t *testing.T) {
 		s.visit(editorPath(trailhead))
 		s.loaded("editor")
 		check(t, s.button("+ "+c["EditorAddRow"]).Click(), "add a row")
+		check(t, s.page.Locator("input[id^=key-]").Last().Fill("club"), "a key")
 		check(t, s.page.Locator("textarea").Last().Fill("読書会 · 독서회"), "a CJK value, so the counter shows")
 		path := filepath.Join(dir, "editor-"+lang+".png")
-		if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), Scale: playwright.ScreenshotScaleCss}); err != nil {
+		if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true), Scale: playwright.ScreenshotScaleCss}); err != nil {
 			t.Fatalf("screenshot: %v", err)
 		}
 	}
