@@ -28,30 +28,15 @@ type auditPage struct {
 	names       map[string]string // group names by ID, asked once per page
 	showFilters bool              // on a narrow screen the filters fold away
 	undo        *undoState
-	undone      string   // what the last undo did, announced above the list
-	onKey       app.Func // Escape closes the undo dialog, wherever the focus is
+	undone      string // what the last undo did, announced above the list
 }
 
 func (p *auditPage) OnMount(ctx app.Context) {
-	p.begin(ctx)
-	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
-		if args[0].Get("key").String() == "Escape" {
-			ctx.Dispatch(func(app.Context) {
-				if p.undo != nil && !p.undo.busy {
-					p.undo = nil
-				}
-			})
+	p.onEscape(ctx, func() {
+		if p.undo != nil && !p.undo.busy {
+			p.undo = nil
 		}
-		return nil
 	})
-	app.Window().Call("addEventListener", "keydown", p.onKey)
-}
-
-func (p *auditPage) OnDismount() {
-	if p.onKey != nil {
-		app.Window().Call("removeEventListener", "keydown", p.onKey)
-		p.onKey.Release()
-	}
 }
 
 func (p *auditPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(title(message("AuditTitle"))) }

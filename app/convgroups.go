@@ -16,20 +16,12 @@ import (
 )
 
 type convGroupsPage struct {
-	base
-	finder userPicker
-
-	userID string
-	user   *api.UserInfo
+	userPage
 	cg     api.ContactGroups
 	recent []api.Conversation // the user's conversation list, to pick from
 
-	busy     bool
-	actErr   *api.Error
-	done     bool
-	results  []api.ConversationResult
-	conflict bool
-	clear    string // the input to empty once the change is made
+	results []api.ConversationResult
+	clear   string // the input to empty once the change is made
 
 	extra []api.Conversation // conversations typed by ID, to pick from
 
@@ -46,70 +38,22 @@ type convGroupsPage struct {
 	selected map[string]bool // conversations to mark
 	markName string
 	custom   string
-
-	onKey app.Func
-}
-
-func (p *convGroupsPage) title() string {
-	if p.userID == "" {
-		return message("Sections.conversation-groups.Title")
-	}
-	label := p.userID
-	if p.user != nil {
-		label = userLabel(p.user.ID, p.user.Nick)
-	}
-	return tr("CG.Title", label)
-}
-
-func (p *convGroupsPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(title(message("Sections.conversation-groups.Title")))
 }
 
 func (p *convGroupsPage) OnNav(ctx app.Context) {
-	p.begin(ctx)
-	p.userID = ctx.Page().URL().Query().Get("user")
-	p.user, p.done, p.actErr, p.results, p.conflict, p.recent = nil, false, nil, nil, false, nil
+	p.results, p.recent = nil, nil
 	p.extra, p.pick, p.selected = nil, map[string]bool{}, map[string]bool{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.renaming, p.deleting, p.newName, p.custom, p.markName = "", "", "", "", api.MarkNames[0]
-	ctx.Page().SetTitle(title(p.title()))
-	if app.IsServer {
-		return
-	}
-	if p.userID == "" {
-		p.finder.start(ctx, pathConversations)
-		return
-	}
-	p.reload()
+	p.navUser(p, ctx)
 }
 
 func (p *convGroupsPage) OnMount(ctx app.Context) {
-	p.begin(ctx)
-	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
-		if args[0].Get("key").String() == "Escape" {
-			ctx.Dispatch(func(app.Context) {
-				if !p.busy {
-					p.deleting = ""
-				}
-			})
+	p.onEscape(ctx, func() {
+		if !p.busy {
+			p.deleting = ""
 		}
-		return nil
 	})
-	app.Window().Call("addEventListener", "keydown", p.onKey)
-}
-
-func (p *convGroupsPage) OnDismount() {
-	if p.onKey != nil {
-		app.Window().Call("removeEventListener", "keydown", p.onKey)
-		p.onKey.Release()
-	}
-}
-
-// reload checks the user with Tencent, then reads their conversation
-// groups and their conversation list.
-func (p *convGroupsPage) reload() {
-	p.conflict = false
-	p.load(p, "user", userPath(p.userID))
 }
 
 func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
@@ -118,11 +62,7 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 	}
 	switch what {
 	case "user":
-		var u api.UserInfo
-		if p.fill(r, &u) {
-			p.user, p.state = &u, stateLoading
-			rememberUser(ctx, recentUser{ID: u.ID, Nick: u.Nick})
-			ctx.Page().SetTitle(title(p.title()))
+		if p.gotUser(ctx, r) {
 			p.send(p, "groups", "GET", userPath(p.userID)+"/conversation-groups", nil, nil)
 		}
 	case "groups":
@@ -167,8 +107,6 @@ func (p *convGroupsPage) afterChange() {
 	p.clear = ""
 }
 
-func (p *convGroupsPage) canEdit() bool { return p.user != nil && p.user.CanEdit }
-
 // change makes a change; got takes the answer as the new state and shows
 // the answer's per-conversation results. clear names what to empty after.
 func (p *convGroupsPage) change(method, path string, body any, clear string) {
@@ -186,7 +124,7 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	gi := atoi(i)
 	switch name {
 	case "retry", "reload":
-		p.reload()
+		p.navUser(p, p.ctx)
 	case "remove-conv":
 		g := p.cg.Groups[gi]
 		c := g.Conversations[atoi(j)]

@@ -38,8 +38,7 @@ type editorPage struct {
 	saved    bool
 	conflict *conflict // someone else saved first
 	dialog   int
-	sure     bool     // the confirmation box of replace or clear is ticked
-	onKey    app.Func // Escape closes a dialog, wherever the focus is
+	sure     bool // the confirmation box of replace or clear is ticked
 }
 
 func (p *editorPage) title() string {
@@ -63,26 +62,16 @@ func (p *editorPage) OnNav(ctx app.Context) {
 }
 
 func (p *editorPage) OnMount(ctx app.Context) {
-	p.begin(ctx)
-	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
-		if args[0].Get("key").String() == "Escape" {
-			ctx.Dispatch(func(app.Context) {
-				if !p.busy {
-					p.dialog = dialogNone
-				}
-			})
+	p.onEscape(ctx, func() {
+		if !p.busy {
+			p.dialog = dialogNone
 		}
-		return nil
 	})
-	app.Window().Call("addEventListener", "keydown", p.onKey)
 }
 
 func (p *editorPage) OnDismount() {
 	setUnsaved(false)
-	if p.onKey != nil {
-		app.Window().Call("removeEventListener", "keydown", p.onKey)
-		p.onKey.Release()
-	}
+	p.base.OnDismount()
 }
 
 // reload fetches the group, then its attributes.

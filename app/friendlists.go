@@ -20,19 +20,11 @@ import (
 )
 
 type friendListsPage struct {
-	base
-	finder userPicker
+	userPage
+	fl api.FriendLists
 
-	userID string
-	user   *api.UserInfo
-	fl     api.FriendLists
-
-	busy     bool
-	actErr   *api.Error
-	done     bool
-	results  []api.FriendResult
-	conflict bool
-	after    string // what to empty once the change is made
+	results []api.FriendResult
+	after   string // what to empty once the change is made
 
 	newName    string
 	names      []string        // the lists to create
@@ -46,71 +38,23 @@ type friendListsPage struct {
 	renaming, renameTo string
 	delPick            map[string]bool // lists to delete
 	confirmDelete      bool
-
-	onKey app.Func
-}
-
-func (p *friendListsPage) title() string {
-	if p.userID == "" {
-		return message("Sections.friend-lists.Title")
-	}
-	label := p.userID
-	if p.user != nil {
-		label = userLabel(p.user.ID, p.user.Nick)
-	}
-	return tr("Users.FriendListsOf", label)
-}
-
-func (p *friendListsPage) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle(title(message("Sections.friend-lists.Title")))
 }
 
 func (p *friendListsPage) OnNav(ctx app.Context) {
-	p.begin(ctx)
-	p.userID = ctx.Page().URL().Query().Get("user")
-	p.user, p.done, p.actErr, p.results, p.conflict = nil, false, nil, nil, false
+	p.results = nil
 	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	p.typedUser, p.typedUsers = "", nil
 	p.renaming, p.confirmDelete, p.moveTo = "", false, ""
-	ctx.Page().SetTitle(title(p.title()))
-	if app.IsServer {
-		return
-	}
-	if p.userID == "" {
-		p.finder.start(ctx, pathFriendLists)
-		return
-	}
-	p.reload()
+	p.navUser(p, ctx)
 }
 
 func (p *friendListsPage) OnMount(ctx app.Context) {
-	p.begin(ctx)
-	p.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
-		if args[0].Get("key").String() == "Escape" {
-			ctx.Dispatch(func(app.Context) {
-				if !p.busy {
-					p.confirmDelete = false
-				}
-			})
+	p.onEscape(ctx, func() {
+		if !p.busy {
+			p.confirmDelete = false
 		}
-		return nil
 	})
-	app.Window().Call("addEventListener", "keydown", p.onKey)
 }
-
-func (p *friendListsPage) OnDismount() {
-	if p.onKey != nil {
-		app.Window().Call("removeEventListener", "keydown", p.onKey)
-		p.onKey.Release()
-	}
-}
-
-func (p *friendListsPage) reload() {
-	p.conflict = false
-	p.load(p, "user", userPath(p.userID))
-}
-
-func (p *friendListsPage) canEdit() bool { return p.user != nil && p.user.CanEdit }
 
 func (p *friendListsPage) got(ctx app.Context, what string, r response) {
 	if p.finder.got(what, r) {
@@ -118,11 +62,7 @@ func (p *friendListsPage) got(ctx app.Context, what string, r response) {
 	}
 	switch what {
 	case "user":
-		var u api.UserInfo
-		if p.fill(r, &u) {
-			p.user, p.state = &u, stateLoading
-			rememberUser(ctx, recentUser{ID: u.ID, Nick: u.Nick})
-			ctx.Page().SetTitle(title(p.title()))
+		if p.gotUser(ctx, r) {
 			p.send(p, "lists", "GET", userPath(p.userID)+"/friend-lists", nil, nil)
 		}
 	case "lists":
@@ -185,7 +125,7 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	}
 	switch name {
 	case "retry", "reload":
-		p.reload()
+		p.navUser(p, p.ctx)
 	case "new-name":
 		p.newName = value(ctx)
 	case "add-name":

@@ -25,6 +25,7 @@ type base struct {
 	ctx   app.Context
 	state viewState
 	err   *api.Error
+	onKey app.Func // Escape, wherever the focus is (onEscape)
 }
 
 // viewState is what a page that loads something shows.
@@ -38,6 +39,27 @@ const (
 
 // begin keeps the page's context; pages call it from OnNav and OnMount.
 func (b *base) begin(ctx app.Context) { b.ctx = ctx }
+
+// onEscape makes the Escape key call close, wherever the focus is (a
+// dialog's Cancel); pages call it from OnMount. OnDismount lets go of it.
+func (b *base) onEscape(ctx app.Context, close func()) {
+	b.begin(ctx)
+	b.onKey = app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if args[0].Get("key").String() == "Escape" {
+			ctx.Dispatch(func(app.Context) { close() })
+		}
+		return nil
+	})
+	app.Window().Call("addEventListener", "keydown", b.onKey)
+}
+
+func (b *base) OnDismount() {
+	if b.onKey != nil {
+		app.Window().Call("removeEventListener", "keydown", b.onKey)
+		b.onKey.Release()
+		b.onKey = nil
+	}
+}
 
 // send calls the API off the UI goroutine and hands the answer to the page's
 // got under what, unless the session has ended (then the browser goes to

@@ -22,8 +22,12 @@ func registerRoutes() {
 	app.Route(pathSignIn, func() app.Composer { return &signInPage{} })
 	app.Route(pathGroups, func() app.Composer { return &finderPage{} })
 	app.Route(pathGroup, func() app.Composer { return &editorPage{} })
-	app.Route(pathConversations, func() app.Composer { return &convGroupsPage{} })
-	app.Route(pathFriendLists, func() app.Composer { return &friendListsPage{} })
+	app.Route(pathConversations, func() app.Composer {
+		return &convGroupsPage{userPage: userPage{route: pathConversations, titleKey: "CG.Title"}}
+	})
+	app.Route(pathFriendLists, func() app.Composer {
+		return &friendListsPage{userPage: userPage{route: pathFriendLists, titleKey: "Users.FriendListsOf"}}
+	})
 	app.Route(pathAudit, func() app.Composer { return &auditPage{} })
 	app.Route(pathAccounts, func() app.Composer { return &accountsPage{} })
 	app.Route(pathHealth, func() app.Composer { return &healthPage{} })

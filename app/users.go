@@ -182,3 +182,64 @@ func (f *userPicker) membersView(a actor) app.UI {
 	return membersView.ui(a, f.page.GroupID, len(f.members), f.page.Total,
 		when(len(f.members) == 0, emptyNote.ui(a, message("Users.NoMembers"))), items, loading, more)
 }
+
+// userPage is what the pages about one user share (conversation groups,
+// friend lists): the user finder when no user is chosen, the user checked
+// with Tencent, and the state of the page's last change.
+type userPage struct {
+	base
+	finder   userPicker
+	route    string // the page's path
+	titleKey string // its title once a user is chosen, e.g. "CG.Title"
+	userID   string
+	user     *api.UserInfo
+
+	busy, done, conflict bool
+	actErr               *api.Error
+}
+
+func (u *userPage) title() string {
+	if u.userID == "" {
+		return message("Sections." + u.route[1:] + ".Title")
+	}
+	label := u.userID
+	if u.user != nil {
+		label = userLabel(u.user.ID, u.user.Nick)
+	}
+	return tr(u.titleKey, label)
+}
+
+func (u *userPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(title(message("Sections." + u.route[1:] + ".Title")))
+}
+
+// navUser reads the user from the URL and starts the page: the finder, or
+// the check of the user (got then takes it with gotUser).
+func (u *userPage) navUser(p page, ctx app.Context) {
+	u.begin(ctx)
+	u.userID = ctx.Page().URL().Query().Get("user")
+	u.user, u.done, u.actErr, u.conflict = nil, false, nil, false
+	ctx.Page().SetTitle(title(u.title()))
+	switch {
+	case app.IsServer:
+	case u.userID == "":
+		u.finder.start(ctx, u.route)
+	default:
+		u.load(p, "user", userPath(u.userID))
+	}
+}
+
+// gotUser takes the user's answer; ok when the user is there, and the page
+// reads its data next.
+func (u *userPage) gotUser(ctx app.Context, r response) (ok bool) {
+	var info api.UserInfo
+	if !u.fill(r, &info) {
+		return false
+	}
+	u.user, u.state = &info, stateLoading
+	rememberUser(ctx, recentUser{ID: info.ID, Nick: info.Nick})
+	ctx.Page().SetTitle(title(u.title()))
+	return true
+}
+
+func (u *userPage) canEdit() bool { return u.user != nil && u.user.CanEdit }
