@@ -146,6 +146,7 @@ bench: build deps floor
 	  echo '## Start-up against the floor (headless Chromium, loopback)'; echo; \
 	  echo 'Command: `go test -run xxx -bench BenchmarkStartup -benchtime 1x ./e2e` (with the e2e environment and FLOOR_DIR, as `make bench` sets them). The floor and imdesk are loaded alternately in the same run; times are from navigation start until the app has mounted, measured in the page. Cold is a new browser context (empty cache, no service worker), warm the same context again (service worker).'; echo; \
 	  cat $(BENCH_OUT)/startup.md; echo; \
+	  echo 'Where the cold time over the floor goes, and what was changed for it: [startup.md](startup.md).'; echo; \
 	  echo '## Page load (headless Chromium, loopback, signed in, the group finder)'; echo; \
 	  echo 'Command: `go test -run xxx -bench BenchmarkPageLoad -benchtime 1x ./e2e` (with the e2e environment, as `make bench` sets it). Times are from navigation start, measured in the page.'; echo; \
 	  cat $(BENCH_OUT)/pageload.md; echo; \
@@ -162,7 +163,8 @@ bench: build deps floor
 	  echo '## The group finder at a million groups'; echo; \
 	  echo 'Command: `go test -run xxx -bench BenchmarkGroupIndex -benchtime 1x -timeout 60m ./server`. First the crawler indexes 100,000 generated groups from the mock with Tencent'"'"'s real limits on in both the mock and the client (list pages of 10,000 every 1.1 s, get_group_info for 50 groups at most 140 times a second, so that moderators keep 60 of Tencent'"'"'s 200); "60007" counts refusals seen in the client'"'"'s log. Then 200 first pages (20 groups and the capped count) per kind of query, through the store as the finder calls it: at 100,000 groups in the crawled index, and at 1,000,000 in an index filled directly with the same generated names (not crawled). Names look like `北京读书会 Maple 48213`; one group in 10,000 is named with a rare word instead (`桂林同好会 4321`: 桂林, 沖縄, 광주, 麻将, 茶道, each held by one group in 50,000), and the words no name holds are 台灣, 音楽, 横浜, 猫咪, 빵집 (characters 鬼, 猫, 龍, 빵, ß).'; echo; \
 	  echo 'Searches of one or two characters use the index of character pairs (migration 0005, `group_index_pairs`); three characters or more the trigram index.'; echo; \
-	  cat $(BENCH_OUT)/groupindex.md; \
+	  cat $(BENCH_OUT)/groupindex.md; echo; \
+	  echo 'How short searches were made fast, with figures before and after: [group-index.md](group-index.md).'; \
 	} > docs/benchmarks.md
 	@echo "wrote docs/benchmarks.md"
 
