@@ -137,7 +137,7 @@ bench: build deps floor
 	  echo "| raw | $$raw | | |"; echo "| gzip -9 | $$gz | | |"; echo "| brotli -q 11 | $$br | 1 600 000 | $$verdict |"; echo; \
 	  echo "Against the floor, go-app's own hello world built with the same toolchain (\`e2e/floor\`): $$floor bytes brotli; imdesk is **$${ratio}×** (target ≤ 1.05×: $$fverdict)."; echo; \
 	  echo '### Where the bytes come from'; echo; \
-	  echo 'Command: `go run ./e2e/wasmsize -n 15` on app.wasm and on the floor'"'"'s, both built without `-s` so that the name section says which package each function is of. "code" is the bytes of the functions, "deflated" their share compressed alone; the data section (strings, type descriptors, the function tables Go needs at run time) grows with the code.'; echo; \
+	  echo 'Command: `go run ./e2e/wasmsize -n 20` on app.wasm and on the floor'"'"'s, both built without `-s` so that the name section says which package each function is of. "code" is the bytes of the functions, "deflated" their share compressed alone; the data section (strings, type descriptors, the function tables Go needs at run time) grows with the code.'; echo; \
 	  echo 'imdesk:'; echo; echo '```'; cat $(BENCH_OUT)/wasmsize-app.txt; echo '```'; echo; \
 	  echo 'The floor:'; echo; echo '```'; cat $(BENCH_OUT)/wasmsize-floor.txt; echo '```'; echo; \
 	  echo '## What a first visit downloads, per language'; echo; \

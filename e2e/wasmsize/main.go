@@ -86,9 +86,18 @@ func packageOf(name string) string {
 	if name == "" {
 		return "?"
 	}
-	slash := strings.LastIndexByte(name, '/')
-	if dot := strings.IndexByte(name[slash+1:], '.'); dot >= 0 {
-		return name[:slash+1+dot]
+	// The wasm name section writes a path's slashes as underscores:
+	// github.com_maxence_charriere_go_app_v10_pkg_app.(*T).M. A module
+	// path's host has dots of its own, so the package ends at the first
+	// dot after it.
+	start := strings.LastIndexByte(name, '/') + 1
+	for _, host := range []string{"github.com_", "golang.org_", "google.golang.org_", "gopkg.in_"} {
+		if strings.HasPrefix(name[start:], host) {
+			start += len(host)
+		}
+	}
+	if dot := strings.IndexByte(name[start:], '.'); dot >= 0 {
+		return name[:start+dot]
 	}
 	return name
 }
