@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -126,20 +124,9 @@ func (s *session) apiStatus(method, path string) int {
 // TestAdminScreenshots photographs the accounts page on a phone, into
 // SCREENSHOT_DIR when set (`make screenshots`), else a temporary folder.
 func TestAdminScreenshots(t *testing.T) {
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
 	s := open(t, phone)
 	s.signIn("admin")
 	s.visit("/accounts")
 	check(t, expect.Locator(s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "moderator"}).First()).ToBeVisible(), "accounts listed")
-	path := filepath.Join(dir, "accounts-phone.png")
-	if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true),
-		Scale: playwright.ScreenshotScaleCss}); err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if st, err := os.Stat(path); err != nil || st.Size() < 10_000 {
-		t.Fatalf("screenshot %s: %v", path, err)
-	}
+	s.photograph("accounts-phone")
 }

@@ -297,10 +297,6 @@ func TestConversationGroupsTencentFaults(t *testing.T) {
 // groups at both sizes, into SCREENSHOT_DIR when set (`make screenshots`
 // writes docs/screenshots for the README), else into a temporary folder.
 func TestConversationGroupsScreenshots(t *testing.T) {
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
 	for _, d := range devices {
 		s := open(t, d)
 		s.signIn("moderator")
@@ -308,13 +304,6 @@ func TestConversationGroupsScreenshots(t *testing.T) {
 		check(t, expect.Locator(s.heading("Conversation groups of Alice Walker · alice")).ToBeVisible(), "page")
 		s.loaded("page")
 		check(t, s.region("Create a conversation group").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("読書会 ✓"), "a name, so the counter shows")
-		path := filepath.Join(dir, "convgroups-"+d.name+".png")
-		if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true),
-			Scale: playwright.ScreenshotScaleCss}); err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		if st, err := os.Stat(path); err != nil || st.Size() < 10_000 {
-			t.Fatalf("screenshot %s: %v", path, err)
-		}
+		s.photograph("convgroups-" + d.name)
 	}
 }

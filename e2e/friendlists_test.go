@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -161,10 +159,6 @@ func TestFriendListsTencentFaults(t *testing.T) {
 // sizes, into SCREENSHOT_DIR when set (make screenshots), else a temporary
 // folder.
 func TestFriendListsScreenshots(t *testing.T) {
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
 	for _, d := range devices {
 		s := open(t, d)
 		s.signIn("moderator")
@@ -172,13 +166,6 @@ func TestFriendListsScreenshots(t *testing.T) {
 		check(t, expect.Locator(s.heading("Friend lists of Alice Walker · alice")).ToBeVisible(), "page")
 		s.loaded("page")
 		check(t, s.region("Create friend lists").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("読書会 ✓"), "a name, so the counter shows")
-		path := filepath.Join(dir, "friendlists-"+d.name+".png")
-		if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true),
-			Scale: playwright.ScreenshotScaleCss}); err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		if st, err := os.Stat(path); err != nil || st.Size() < 10_000 {
-			t.Fatalf("screenshot %s: %v", path, err)
-		}
+		s.photograph("friendlists-" + d.name)
 	}
 }

@@ -610,3 +610,22 @@ func (s *session) axeScan(label string) {
 		}
 	}
 }
+
+// photograph saves the whole page as name.png into SCREENSHOT_DIR when set
+// (`make screenshots` writes docs/screenshots for the README), else into a
+// temporary folder, and fails when the picture is missing or blank.
+func (s *session) photograph(name string) {
+	s.t.Helper()
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		dir = s.t.TempDir()
+	}
+	path := filepath.Join(dir, name+".png")
+	if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true),
+		Scale: playwright.ScreenshotScaleCss}); err != nil {
+		s.t.Fatalf("screenshot: %v", err)
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() < 10_000 {
+		s.t.Fatalf("screenshot %s: %v", path, err)
+	}
+}

@@ -22,6 +22,15 @@ func catalogue(t *testing.T, lang string) map[string]string {
 	return m
 }
 
+// fillSignInIn signs in through the form labelled in catalogue c's
+// language.
+func (s *session) fillSignInIn(c map[string]string, account, password string) {
+	s.t.Helper()
+	check(s.t, s.page.GetByLabel(c["Username"]).Fill(account), "account name")
+	check(s.t, s.page.GetByLabel(c["Password"], playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(password), "password")
+	check(s.t, s.button(c["SignIn"]).Click(), "sign in")
+}
+
 // locales are the browser languages a first visit in each language comes
 // with.
 var locales = map[string]string{"zh-Hans": "zh-CN", "ja": "ja-JP", "ko": "ko-KR"}
@@ -82,13 +91,9 @@ func TestLanguages(t *testing.T) {
 				s.englishLeft(en, c, "sign-in")
 				s.axeScan("sign-in " + lang)
 
-				check(t, s.page.GetByLabel(c["Username"]).Fill("wrong"), "account name")
-				check(t, s.page.GetByLabel(c["Password"], playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("not-the-password"), "password")
-				check(t, s.button(c["SignIn"]).Click(), "sign in")
+				s.fillSignInIn(c, "wrong", "not-the-password")
 				check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText(c["The name or password is not right."]), "the server's refusal in "+lang)
-				check(t, s.page.GetByLabel(c["Username"]).Fill("moderator"), "account name")
-				check(t, s.page.GetByLabel(c["Password"], playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(s.panel.passwords["moderator"]), "password")
-				check(t, s.button(c["SignIn"]).Click(), "sign in")
+				s.fillSignInIn(c, "moderator", s.panel.passwords["moderator"])
 				check(t, expect.Locator(s.heading(c["HomeTitle"])).ToBeVisible(), "home in "+lang)
 				s.englishLeft(en, c, "home")
 
@@ -158,28 +163,19 @@ func TestLanguageSwitch(t *testing.T) {
 // TestLanguageScreenshots photographs the attribute editor in each language
 // (make screenshots writes them to docs/screenshots for the README).
 func TestLanguageScreenshots(t *testing.T) {
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
 	for lang, locale := range locales {
 		c := catalogue(t, lang)
 		d := desktop
 		d.opts.Locale = playwright.String(locale)
 		s := open(t, d)
 		s.visit("/signin")
-		check(t, s.page.GetByLabel(c["Username"]).Fill("moderator"), "account name")
-		check(t, s.page.GetByLabel(c["Password"], playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(s.panel.passwords["moderator"]), "password")
-		check(t, s.button(c["SignIn"]).Click(), "sign in")
+		s.fillSignInIn(c, "moderator", s.panel.passwords["moderator"])
 		check(t, expect.Locator(s.heading(c["HomeTitle"])).ToBeVisible(), "signed in")
 		s.visit(editorPath(trailhead))
 		s.loaded("editor")
 		check(t, s.button("+ "+c["EditorAddRow"]).Click(), "add a row")
 		check(t, s.page.Locator("input[id^=key-]").Last().Fill("club"), "a key")
 		check(t, s.page.Locator("textarea").Last().Fill("読書会 · 독서회"), "a CJK value, so the counter shows")
-		path := filepath.Join(dir, "editor-"+lang+".png")
-		if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true), Scale: playwright.ScreenshotScaleCss}); err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
+		s.photograph("editor-" + lang)
 	}
 }

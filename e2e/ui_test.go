@@ -3,8 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -417,24 +415,13 @@ func selectOption(t *testing.T, sel playwright.Locator, label string) {
 // SCREENSHOT_DIR when set (`make screenshots` writes docs/screenshots for
 // the README), else into a temporary folder.
 func TestEditorScreenshots(t *testing.T) {
-	dir := os.Getenv("SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
 	for _, d := range devices {
 		s := open(t, d)
 		s.signIn("moderator")
 		s.visit(editorPath(trailhead))
 		check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "editor")
 		check(t, s.page.GetByLabel("Value of row 3").Fill("winter ❄ 冬"), "an edit, so the counters and Save show")
-		path := filepath.Join(dir, "editor-"+d.name+".png")
-		if _, err := s.page.Screenshot(playwright.PageScreenshotOptions{Path: playwright.String(path), FullPage: playwright.Bool(true),
-			Scale: playwright.ScreenshotScaleCss}); err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		if st, err := os.Stat(path); err != nil || st.Size() < 10_000 {
-			t.Fatalf("screenshot %s: %v", path, err)
-		}
+		s.photograph("editor-" + d.name)
 	}
 }
 

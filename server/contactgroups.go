@@ -250,6 +250,17 @@ func resultMessage(code int, info string) api.Phrase {
 	return api.Say("Tencent Cloud Chat refused it: %s.", api.Say(tim.Meaning(code)))
 }
 
+// sayRows says each refused row of a change's answer in the reader's
+// language: at points to a row's message and its phrase.
+func sayRows[T any](r *http.Request, rows []T, at func(*T) (*string, api.Phrase)) {
+	c := speaker(r)
+	for i := range rows {
+		if msg, p := at(&rows[i]); p.Key != "" {
+			*msg = c.Say(p)
+		}
+	}
+}
+
 // cgChange is a change of a user's conversation groups; respond reads the
 // state again (what Tencent holds after per-conversation failures) and
 // adds the per-conversation results.
@@ -266,12 +277,7 @@ func (s *Server) cgChange(r *http.Request, action string, request any, rs *resul
 				after = now
 			}
 			after.Results = rs.rows
-			c := speaker(r)
-			for i := range after.Results {
-				if p := after.Results[i].Say; p.Key != "" {
-					after.Results[i].Message = c.Say(p)
-				}
-			}
+			sayRows(r, after.Results, func(row *api.ConversationResult) (*string, api.Phrase) { return &row.Message, row.Say })
 			writeContactGroups(w, after)
 		},
 	}

@@ -267,12 +267,7 @@ func (s *Server) flChange(r *http.Request, action string, request any, rs *frien
 				after = now
 			}
 			after.Results = rs.rows
-			c := speaker(r)
-			for i := range after.Results {
-				if p := after.Results[i].Say; p.Key != "" {
-					after.Results[i].Message = c.Say(p)
-				}
-			}
+			sayRows(r, after.Results, func(row *api.FriendResult) (*string, api.Phrase) { return &row.Message, row.Say })
 			writeFriendLists(w, after)
 		},
 	}
