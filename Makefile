@@ -62,7 +62,7 @@ $(WASM).gz: $(WASM)
 
 # The style sheet and scripts, compressed too: on a phone's network they
 # come before the page works.
-WEB_TEXT  := web/imdesk.css web/keep.js web/wasm_exec.js
+WEB_TEXT  := web/imdesk.css web/wasm_exec.js
 web/wasm_exec.js: $(WASM)
 web/%.br: web/% | deps-brotli
 	brotli --force --best --output=$@ $<

@@ -16,9 +16,13 @@ import (
 )
 
 // markMounted records, in the page, when the app mounted (performance.now()
-// at <html data-imdesk="ready">) and when the first contentful paint was.
+// at <html data-imdesk="ready">), when the first contentful paint was, and
+// how much the page jumped (the cumulative layout shift, CLS).
 // Injected by the driver, so the page's CSP does not apply to it.
 const markMounted = `
+window.__cls = 0;
+new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+  .observe({ type: 'layout-shift', buffered: true });
 new MutationObserver((_, obs) => {
   if (document.documentElement.getAttribute('data-imdesk') === 'ready') { window.__mounted = performance.now(); obs.disconnect(); }
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-imdesk'] });
@@ -157,15 +161,16 @@ func BenchmarkStartup(b *testing.B) {
 
 	// A first visit on a slow phone: what the person sees, and when it works.
 	fmt.Fprintf(&md, "\nThrottled phone profile (1.6 Mbps down, 750 kbps up, 150 ms latency, CPU ×4; a new context each time, median of 3):\n\n")
-	fmt.Fprintf(&md, "| page | first contentful paint | app works (mounted) |\n|---|---|---|\n")
+	fmt.Fprintf(&md, "| page | first contentful paint | app works (mounted) | layout shift (CLS) when the app takes over |\n|---|---|---|---|\n")
 	for _, t := range targets[:2] {
-		var fcps, mounts []float64
+		var fcps, mounts, shifts []float64
 		for range 3 {
-			m, f := throttledOnce(b, t)
-			fcps, mounts = append(fcps, f), append(mounts, m)
+			m, f, cls := throttledOnce(b, t)
+			fcps, mounts, shifts = append(fcps, f), append(mounts, m), append(shifts, cls)
 		}
-		fmt.Fprintf(&md, "| %s | %.0f ms | %.0f ms |\n", t.name, med(fcps), med(mounts))
+		fmt.Fprintf(&md, "| %s | %.0f ms | %.0f ms | %.3f (worst %.3f) |\n", t.name, med(fcps), med(mounts), med(shifts), slices.Max(shifts))
 	}
+	fmt.Fprintf(&md, "\nCLS counts every unexpected move of what is on the screen from the first paint until two frames after the app has taken over; 0 is a page that does not jump (Chrome calls up to 0.1 good).\n")
 	b.Log("\n" + md.String())
 	if out := os.Getenv("BENCH_OUT"); out != "" {
 		if err := os.WriteFile(filepath.Join(out, "startup.md"), []byte(md.String()), 0o644); err != nil {
@@ -176,7 +181,7 @@ func BenchmarkStartup(b *testing.B) {
 
 // throttledOnce opens t cold in a phone-sized context whose network and CPU
 // are slowed through the DevTools protocol.
-func throttledOnce(b *testing.B, t target) (mounted, fcp float64) {
+func throttledOnce(b *testing.B, t target) (mounted, fcp, cls float64) {
 	bctx, err := suite.browser.NewContext(playwright.BrowserNewContextOptions{BaseURL: playwright.String(t.base),
 		Viewport: &playwright.Size{Width: 390, Height: 844}, IsMobile: playwright.Bool(true), HasTouch: playwright.Bool(true)})
 	if err != nil {
@@ -215,10 +220,11 @@ func throttledOnce(b *testing.B, t target) (mounted, fcp float64) {
 		playwright.PageWaitForFunctionOptions{Timeout: playwright.Float(180000)}); err != nil {
 		b.Fatalf("throttled %s after %s: %v", t.name, time.Since(start), err)
 	}
-	v, err := page.Evaluate(`[window.__mounted, window.__fcp]`)
+	v, err := page.Evaluate(`new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() =>
+  done([window.__mounted, window.__fcp, window.__cls]))))`)
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := v.([]any)
-	return toFloat(r[0]), toFloat(r[1])
+	return toFloat(r[0]), toFloat(r[1]), toFloat(r[2])
 }

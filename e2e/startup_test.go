@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"math"
 	"testing"
 
 	"github.com/mxschmitt/playwright-go"
@@ -18,9 +19,35 @@ func (s *session) holdApp() (release func()) {
 	return func() { close(gate) }
 }
 
+// boxes are where the elements are on the screen, to see that the page
+// does not jump when the app takes over.
+func boxes(t *testing.T, ls ...playwright.Locator) []playwright.Rect {
+	t.Helper()
+	out := make([]playwright.Rect, len(ls))
+	for i, l := range ls {
+		b, err := l.BoundingBox()
+		check(t, err, "where the element is")
+		out[i] = *b
+	}
+	return out
+}
+
+// stayedPut fails when an element moved by more than half a pixel between
+// before and after.
+func stayedPut(t *testing.T, what string, before, after []playwright.Rect) {
+	t.Helper()
+	for i := range before {
+		b, a := before[i], after[i]
+		if math.Abs(b.X-a.X) > 0.5 || math.Abs(b.Y-a.Y) > 0.5 || math.Abs(b.Width-a.Width) > 0.5 || math.Abs(b.Height-a.Height) > 0.5 {
+			t.Errorf("%s: element %d moved when the app took over: %+v before, %+v after", what, i, b, a)
+		}
+	}
+}
+
 // What a person types into the server-rendered page before the app has
 // taken over is still there afterwards, and is what the app uses: the
-// sign-in form signs in with it, the finder searches with it.
+// sign-in form signs in with it, the finder searches with it. Nothing on
+// the page moves when the app takes over.
 func TestTypedBeforeTheAppStartsIsKept(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
 		s := open(t, d)
@@ -35,8 +62,12 @@ func TestTypedBeforeTheAppStartsIsKept(t *testing.T) {
 		password := s.panel.passwords["moderator"]
 		check(t, s.page.GetByLabel("Account name").PressSequentially("moderator"), "type the name early")
 		check(t, s.page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).PressSequentially(password), "type the password early")
+		form := []playwright.Locator{s.heading("Sign in to imdesk"), s.page.GetByLabel("Account name"),
+			s.page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}), s.button("Sign in")}
+		before := boxes(t, form...)
 		release()
 		s.waitLive()
+		stayedPut(t, "the sign-in form", before, boxes(t, form...))
 		check(t, expect.Locator(s.page.GetByLabel("Account name")).ToHaveValue("moderator"), "the name survived")
 		check(t, expect.Locator(s.page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToHaveValue(password), "the password survived")
 		check(t, expect.Locator(s.page.GetByLabel("Password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToBeFocused(), "the focus stayed")
@@ -50,8 +81,12 @@ func TestTypedBeforeTheAppStartsIsKept(t *testing.T) {
 			t.Fatalf("goto: %v", err)
 		}
 		check(t, s.page.GetByLabel("Group ID or name").PressSequentially("trail"), "type a search early")
+		finder := []playwright.Locator{s.heading("Group attributes"), s.page.GetByLabel("Group ID or name"), s.button("Find")}
+		before = boxes(t, finder...)
 		release()
 		s.waitLive()
+		check(t, expect.Locator(s.page.GetByText("Signed in as moderator")).ToBeVisible(), "the account is shown")
+		stayedPut(t, "the finder", before, boxes(t, finder...))
 		check(t, expect.Locator(s.page.GetByLabel("Group ID or name")).ToHaveValue("trail"), "the search survived")
 		check(t, s.button("Find").Click(), "find")
 		check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Trailhead Hikers"})).ToBeVisible(), "found")

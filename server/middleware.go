@@ -11,10 +11,14 @@ import (
 )
 
 // contentSecurityPolicy allows only this origin, plus 'wasm-unsafe-eval' so
-// that the browser may compile app.wasm. No inline script or style is used.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
-	"style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; " +
-	"manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// that the browser may compile app.wasm and the hash of the one inline
+// script, web/boot.js (see bootScript). No other inline script or style is
+// used.
+func contentSecurityPolicy(boot bootScript) string {
+	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' " + boot.hash + "; " +
+		"style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; " +
+		"manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+}
 
 type ctxKey int
 
@@ -46,7 +50,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 
 		h := w.Header()
 		h.Set("X-Request-Id", id)
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", s.csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")

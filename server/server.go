@@ -45,6 +45,8 @@ type Server struct {
 	log        *slog.Logger
 	now        func() time.Time
 	assets     *assets
+	boot       bootScript // inlined at the top of every page
+	csp        string     // the Content-Security-Policy, with boot's hash
 	db         *sqlite.DB
 	tim        *tim.Client
 	sessions   *sessionStore
@@ -95,7 +97,8 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, db: o.DB, tim: o.Tencent,
+	boot := newBootScript(a.get("boot.js"))
+	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, boot: boot, csp: contentSecurityPolicy(boot), db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
 		index:    newGroupCrawler(o.DB, o.Tencent, o.Logger, o.Now),
@@ -240,17 +243,11 @@ func (s *Server) uiHandler() http.Handler {
 		},
 		Image:  "/web/icon-512.png", // og:image; pages makes it absolute
 		Styles: []string{"/web/imdesk.css"},
-		// Keeps what is typed into the prerendered page before the app
-		// starts (web/keep.js); small, and needed before the first key. Async:
-		// a script that blocked the parser would wait for the style sheets,
-		// and the page would start later.
-		Scripts: []string{"/web/keep.js async"},
-		// app.js asks for app.wasm only once the page is parsed and its
-		// deferred scripts have run; the download starts with the page
-		// instead, and app.js's fetch takes it from the preload.
-		RawHeaders: []string{`<link rel="preload" href="/web/app.wasm" as="fetch" type="application/wasm" crossorigin>`},
-		Resources:  rootResolver{},
-		Version:    s.version,
+		// web/boot.js, which keeps what is typed before the app takes over
+		// and starts app.wasm's download and compilation with the page, is
+		// inlined by pages, at the top of every page.
+		Resources: rootResolver{},
+		Version:   s.version,
 		// Everything in Env is published to the browser in app.js: only the
 		// mode goes there, never a credential.
 		Env: map[string]string{"IMDESK_MODE": mode},

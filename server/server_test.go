@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +29,7 @@ var testAssets = fstest.MapFS{
 	"icon-192.png": {Data: []byte("png")},
 	"web.go":       {Data: []byte("package web")},
 	"robots.txt":   {Data: []byte("User-agent: *\nDisallow: /\n")},
+	"boot.js":      {Data: []byte("window.booted = true;")},
 }
 
 func newTestServer(t *testing.T, files fstest.MapFS) *Server {
@@ -104,6 +107,24 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 				t.Errorf("%s: no %s", path, k)
 			}
 		}
+	}
+}
+
+// Every page starts with web/boot.js inline, before anything else can run,
+// and the Content-Security-Policy allows exactly that script by its hash.
+func TestBootScriptIsInlineAndAllowed(t *testing.T) {
+	w := get(t, newTestServer(t, testAssets).Handler(), "/") // the other pages' routes are the app's (package main)
+	body := w.Body.String()
+	if !strings.Contains(body, `<meta charset="UTF-8"><script>window.booted = true;</script>`) {
+		t.Errorf("no boot script right after <meta charset>:\n%.400s", body)
+	}
+	if n := strings.Count(body, "<script>"); n != 1 {
+		t.Errorf("%d inline scripts, want only the boot script", n)
+	}
+	sum := sha256.Sum256([]byte("window.booted = true;"))
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval' "+hash+";") {
+		t.Errorf("CSP %q does not allow the boot script (%s)", csp, hash)
 	}
 }
 

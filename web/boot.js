@@ -1,0 +1,55 @@
+// imdesk's boot script, inlined at the top of every page the server renders
+// (its hash is in the Content-Security-Policy). It runs before anything else
+// on the page and does two things.
+(function () {
+  // 1. The server sends each page already rendered, so a person can start
+  // typing before the app (app.wasm) has taken over the page. What they type
+  // is kept, in memory only, for the app to put back when it takes over
+  // (app/typed.go): nothing typed is lost, on a slow phone either.
+  var typed = {};
+  window.imdeskTyped = typed;
+  document.addEventListener("input", function (e) {
+    var t = e.target;
+    if (t && t.id && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) {
+      typed[t.id] = t.value;
+    }
+  }, true);
+  document.addEventListener("focusin", function (e) {
+    if (e.target && e.target.id) {
+      window.imdeskFocus = e.target.id;
+    }
+  }, true);
+
+  // 2. go-app's app.js asks for app.wasm and compiles it only once the page
+  // is parsed, its style sheets are in and its deferred scripts have run.
+  // Here the download and the compilation start with the page, while it is
+  // parsed; app.js's fetch of app.wasm is given the same response (for its
+  // progress bar) and its instantiateStreaming the module compiled here. If
+  // anything fails here, app.js does what it always does.
+  var url = "/web/app.wasm";
+  if (!window.fetch || !WebAssembly.compileStreaming || /[?&]wasm=false/.test(location.search)) {
+    return;
+  }
+  var response = fetch(url);
+  var module = WebAssembly.compileStreaming(response.then(function (r) { return r.clone(); }));
+  module.catch(function () {}); // app.js compiles it again and reports the failure
+  var fetch0 = window.fetch;
+  window.fetch = function (u) {
+    if (u === url) {
+      window.fetch = fetch0;
+      return response;
+    }
+    return fetch0.apply(this, arguments);
+  };
+  var instantiate0 = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = function (source, imports) {
+    WebAssembly.instantiateStreaming = instantiate0;
+    return module.then(function (m) {
+      return WebAssembly.instantiate(m, imports).then(function (instance) {
+        return { module: m, instance: instance };
+      });
+    }, function () {
+      return instantiate0(source, imports);
+    });
+  };
+})();
