@@ -1,6 +1,6 @@
 // imdesk's boot script, inlined at the top of every page the server renders
 // (its hash is in the Content-Security-Policy). It runs before anything else
-// on the page and does two things.
+// on the page and does three things.
 (function () {
   // 1. The server sends each page already rendered, so a person can start
   // typing before the app (app.wasm) has taken over the page. What they type
@@ -20,7 +20,29 @@
     }
   }, true);
 
-  // 2. go-app's app.js asks for app.wasm and compiles it only once the page
+  // 2. go-app's service worker, once registered, downloads every file of
+  // the app for the next visit, app.wasm too: on a first visit that is a
+  // second download and decompression while this one matters. The
+  // registration waits until the app has taken over (shell.OnMount marks
+  // <html data-imdesk="ready">), or 30 s at most.
+  var container = navigator.serviceWorker;
+  if (container) {
+    var register = container.register.bind(container);
+    var mounted = new Promise(function (resolve) {
+      setTimeout(resolve, 30000);
+      new MutationObserver(function (_, observer) {
+        if (document.documentElement.getAttribute("data-imdesk") === "ready") {
+          observer.disconnect();
+          resolve();
+        }
+      }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-imdesk"] });
+    });
+    container.register = function (script, options) {
+      return mounted.then(function () { return register(script, options); });
+    };
+  }
+
+  // 3. go-app's app.js asks for app.wasm and compiles it only once the page
   // is parsed, its style sheets are in and its deferred scripts have run.
   // Here the download and the compilation start with the page, while it is
   // parsed; app.js's fetch of app.wasm is given the same response (for its
