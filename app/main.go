@@ -7,6 +7,7 @@ package main
 import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 func main() {
+	startingUp()
 	registerRoutes()
 	// In the browser this never returns; on the server it does nothing.
 	app.RunWhenOnBrowser()

@@ -18,3 +18,7 @@ func serverMain() {
 	os.Exit(cli.Run(os.Args[1:], cli.Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Assets: web.Files, Version: version}))
 }
+
+// startingUp and started are the browser's (main_wasm.go).
+func startingUp() {}
+func started()    {}

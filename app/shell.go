@@ -77,6 +77,7 @@ func (s *shell) OnMount(ctx app.Context) {
 	// Only the running WebAssembly sets this marker; the prerendered page
 	// lacks it, so tests (and scripts) can tell a live page from its snapshot.
 	app.Window().Get("document").Get("documentElement").Call("setAttribute", "data-imdesk", "ready")
+	started()
 	_ = ctx.SessionStorage().Get(demoHiddenKey, &s.demoHidden)
 	if s.Ipath == pathSignIn {
 		return
