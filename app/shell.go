@@ -67,6 +67,12 @@ var watchUpdates = sync.OnceFunc(func() {
 
 func (s *shell) OnMount(ctx app.Context) {
 	s.ctx = ctx
+	// The page is the app's now. Only the running WebAssembly sets this
+	// marker; the prerendered page lacks it, so tests (and scripts) can tell
+	// a live page from its snapshot, and web/boot.js registers the service
+	// worker once it is set. What follows is not needed to use the page.
+	app.Window().Get("document").Get("documentElement").Call("setAttribute", "data-imdesk", "ready")
+	started()
 	s.updateAvailable = ctx.AppUpdateAvailable()
 	// go-app's own notice comes from the service worker's events, which are
 	// missed when the browser finds the new worker while the page is still
@@ -74,10 +80,6 @@ func (s *shell) OnMount(ctx app.Context) {
 	app.TryUpdate()
 	s.send("version", "GET", "/api/v1/version")
 	watchUpdates()
-	// Only the running WebAssembly sets this marker; the prerendered page
-	// lacks it, so tests (and scripts) can tell a live page from its snapshot.
-	app.Window().Get("document").Get("documentElement").Call("setAttribute", "data-imdesk", "ready")
-	started()
 	_ = ctx.SessionStorage().Get(demoHiddenKey, &s.demoHidden)
 	if s.Ipath == pathSignIn {
 		return

@@ -53,7 +53,6 @@ Usage:
   imdesk account disable NAME   disable an account and end its sessions
   imdesk account enable NAME    enable it again
   imdesk account list           list accounts
-  imdesk audit verify      check the audit log's hash chain
   imdesk backup FILE       copy the database to FILE, consistently, while the panel runs
   imdesk audit verify [--checkpoint SEQ:HASH]
                            check the audit log's keyed chain, and that the entry
