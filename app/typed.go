@@ -3,7 +3,7 @@ package main
 import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 // typedBeforeStart returns what was typed into the field with this id of the
-// server-rendered page before the app took over (web/keep.js keeps it), and
+// server-rendered page before the app took over (web/boot.js keeps it), and
 // forgets it, so it is put back once.
 func typedBeforeStart(id string) (string, bool) {
 	if app.IsServer {

@@ -15,7 +15,11 @@ import (
 // script, web/boot.js (see bootScript). No other inline script or style is
 // used.
 func contentSecurityPolicy(boot bootScript) string {
-	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' " + boot.hash + "; " +
+	scripts := "'self' 'wasm-unsafe-eval'"
+	if boot.hash != "" {
+		scripts += " " + boot.hash
+	}
+	return "default-src 'self'; script-src " + scripts + "; " +
 		"style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; " +
 		"manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }
