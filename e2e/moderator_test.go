@@ -305,6 +305,23 @@ func TestWorkAboveTheFold(t *testing.T) {
 		check(t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Group attributes"}).First().Click(), "another page")
 		check(t, expect.Locator(s.heading("Group attributes")).ToBeVisible(), "finder")
 		check(t, expect.Locator(s.page.GetByRole("note")).ToHaveCount(0), "still hidden")
+		// A load of the server's page (without the service worker, which
+		// would start the app from its cache at once): the notice is hidden
+		// on it already, and after the app has taken over.
+		_, err := s.page.Evaluate(`navigator.serviceWorker.getRegistrations().then(rs => Promise.all(rs.map(r => r.unregister())))`)
+		check(t, err, "unregister the service worker")
+		release := s.holdApp()
+		if _, err := s.page.Reload(); err != nil {
+			t.Fatalf("reload: %v", err)
+		}
+		check(t, expect.Locator(s.heading("Group attributes")).ToBeVisible(), "the server's page")
+		if n, _ := s.page.Locator(`html[data-imdesk="ready"]`).Count(); n != 0 {
+			t.Fatal("the app started although app.wasm was held")
+		}
+		check(t, expect.Locator(s.page.GetByRole("note")).ToBeHidden(), "hidden before the app takes over")
+		release()
+		s.waitLive()
+		check(t, expect.Locator(s.page.GetByRole("note")).ToBeHidden(), "hidden after")
 		s.noErrors()
 	})
 }

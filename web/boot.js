@@ -19,6 +19,14 @@
       window.imdeskFocus = e.target.id;
     }
   }, true);
+  // The demo notice, once hidden, stays hidden for the browser session
+  // (app/shell.go): hidden on the server's page too, so that nothing moves
+  // when the app takes over.
+  try {
+    if (sessionStorage.getItem("imdesk.demoHidden") === "true") {
+      document.documentElement.classList.add("demo-hidden");
+    }
+  } catch (e) {}
 
   // 2. go-app's service worker, once registered, downloads every file of
   // the app for the next visit, app.wasm too: on a first visit that is a
