@@ -1,6 +1,6 @@
 // imdesk's boot script, inlined at the top of every page the server renders
 // (its hash is in the Content-Security-Policy). It runs before anything else
-// on the page and does three things.
+// on the page and does three things (and keeps a hidden demo notice hidden).
 (function () {
   // 1. The server sends each page already rendered, so a person can start
   // typing before the app (app.wasm) has taken over the page. What they type
@@ -57,7 +57,11 @@
   // progress bar) and its instantiateStreaming the module compiled here. If
   // anything fails here, app.js does what it always does.
   var url = "/web/app.wasm";
-  if (!window.fetch || !WebAssembly.compileStreaming || /[?&]wasm=false/.test(location.search)) {
+  // Not where app.js will not load it either (its own checks: crawlers,
+  // ?wasm=false), nor without streaming compilation.
+  if (!window.fetch || !window.WebAssembly || !WebAssembly.compileStreaming ||
+    /bot|googlebot|crawler|spider|robot|crawling/i.test(navigator.userAgent) ||
+    new URLSearchParams(location.search).get("wasm") === "false") {
     return;
   }
   var response = fetch(url);
