@@ -32,8 +32,16 @@ var (
 type shell struct {
 	app.Compo
 
-	Ipath    string // the page's route, to mark the current navigation link
-	Icontent []app.UI
+	Ipath string // the page's route, to mark the current navigation link
+	// Icontent gives the page's elements. It is a function, not the
+	// elements: go-app compares a component's exported fields with
+	// reflect.DeepEqual whenever its parent renders, and comparing the
+	// page's new elements with the mounted ones walked the page's whole
+	// tree on every render (at start-up, often enough for V8 to spend
+	// 100 ms compiling reflect.deepValueEqual; docs/startup.md). Functions
+	// are never deeply equal, so the shell just renders again, and go-app's
+	// own diff of the elements does the rest.
+	Icontent func() []app.UI
 
 	updateAvailable bool
 	newVersion      string // the version the server serves, when not ours
@@ -52,7 +60,10 @@ func newShell() *shell { return &shell{} }
 func (s *shell) Path(p string) *shell { s.Ipath = p; return s }
 
 // Content sets the page's content.
-func (s *shell) Content(ui ...app.UI) *shell { s.Icontent = ui; return s }
+func (s *shell) Content(ui ...app.UI) *shell {
+	s.Icontent = func() []app.UI { return ui }
+	return s
+}
 
 // watchUpdates makes the app look for a new version whenever it comes back
 // into view (an installed app is often resumed rather than reloaded).
@@ -288,7 +299,14 @@ func (s *shell) Render() app.UI {
 	}
 	lang := pageLang()
 	return shellView.ui(s, pick(s.Ipath == pathSignIn, "shell shell-bare", "shell"), who,
-		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, update, nav, s.Icontent)
+		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, update, nav, s.content())
+}
+
+func (s *shell) content() []app.UI {
+	if s.Icontent == nil {
+		return nil
+	}
+	return s.Icontent()
 }
 
 // replaceTo shows another page in place of this one in the history, so

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -285,7 +286,7 @@ func (fl FriendLists) Friends() []Friend {
 	for _, f := range fl.Unlisted {
 		add(f)
 	}
-	slices.SortFunc(out, func(a, b Friend) int { return strings.Compare(a.ID, b.ID) })
+	sortFriends(out)
 	return out
 }
 
@@ -443,6 +444,13 @@ func (fl FriendLists) settle(all []Friend) FriendLists {
 	return fl
 }
 
-func sortFriends(fs []Friend) {
-	slices.SortFunc(fs, func(a, b Friend) int { return strings.Compare(a.ID, b.ID) })
-}
+// sortFriends orders friends by ID. sort.Sort, not slices.SortFunc: the
+// browser's app.wasm has sort.Sort already (go-app uses it), and a generic
+// sort is 20 KB of code for each element type.
+func sortFriends(fs []Friend) { sort.Sort(friendsByID(fs)) }
+
+type friendsByID []Friend
+
+func (s friendsByID) Len() int           { return len(s) }
+func (s friendsByID) Less(i, j int) bool { return s[i].ID < s[j].ID }
+func (s friendsByID) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
