@@ -37,7 +37,7 @@ type shell struct {
 	// elements: go-app compares a component's exported fields with
 	// reflect.DeepEqual whenever its parent renders, and comparing the
 	// page's new elements with the mounted ones walked the page's whole
-	// tree on every render (at start-up, often enough for V8 to spend
+	// tree on every render (right after start-up, often enough for V8 to spend
 	// 100 ms compiling reflect.deepValueEqual; docs/startup.md). Functions
 	// are never deeply equal, so the shell just renders again, and go-app's
 	// own diff of the elements does the rest.
