@@ -35,12 +35,12 @@ type shell struct {
 	Ipath string // the page's route, to mark the current navigation link
 	// Icontent gives the page's elements. It is a function, not the
 	// elements: go-app compares a component's exported fields with
-	// reflect.DeepEqual whenever its parent renders, and comparing the
-	// page's new elements with the mounted ones walked the page's whole
-	// tree on every render (right after start-up, often enough for V8 to spend
-	// 100 ms compiling reflect.deepValueEqual; docs/startup.md). Functions
-	// are never deeply equal, so the shell just renders again, and go-app's
-	// own diff of the elements does the rest.
+	// reflect.DeepEqual whenever its parent renders, so every render of a
+	// page compared its new elements with the mounted ones by reflection
+	// (right after start-up, often enough for V8 to spend 100 ms
+	// recompiling reflect.deepValueEqual; docs/startup.md). Functions are
+	// never deeply equal: the shell just renders again, and go-app's own
+	// diff of the elements does the rest.
 	Icontent func() []app.UI
 
 	updateAvailable bool
