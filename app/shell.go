@@ -235,12 +235,16 @@ var beforeUnload = app.FuncOf(func(this app.Value, args []app.Value) any {
 	return nil
 })
 
+// shellView's logo is the PNG the loader shows too (one download, decoded
+// off the main thread): as an SVG image, Chromium builds a document of its
+// own for it on the main thread, again when the app takes over the page,
+// while app.wasm is being fed to the compiler there (docs/startup.md).
 var shellView = &view{src: `
 <div class="{0}">
   <a class="skip-link" href="#main">{@SkipToContent}</a>
   <div class="top">
     <header class="topbar">
-      <a class="brand" href="/" on:click="leave"><img src="/web/icon.svg" role="presentation" width="32" height="32"><span>{@AppName}</span></a>
+      <a class="brand" href="/" on:click="leave"><img src="/web/icon-192.png" role="presentation" width="32" height="32"><span>{@AppName}</span></a>
       <span class="tagline">{@AppTagline}</span>
       <div class="account">
         <select class="language" aria-label="{@Language}" title="{@Language}" on:change="lang">

@@ -110,13 +110,18 @@ func TestSecurityHeadersEverywhere(t *testing.T) {
 	}
 }
 
-// Every page starts with web/boot.js inline, before anything else can run,
-// and the Content-Security-Policy allows exactly that script by its hash.
+// Every page starts with app.wasm's preload and web/boot.js inline, before
+// anything else can run, and the Content-Security-Policy allows exactly that
+// script by its hash. With ?wasm=false nothing asks for app.wasm.
 func TestBootScriptIsInlineAndAllowed(t *testing.T) {
-	w := get(t, newTestServer(t, testAssets).Handler(), "/") // the other pages' routes are the app's (package main)
+	h := newTestServer(t, testAssets).Handler()
+	w := get(t, h, "/") // the other pages' routes are the app's (package main)
 	body := w.Body.String()
-	if !strings.Contains(body, `<meta charset="UTF-8"><script>window.booted = true;</script>`) {
-		t.Errorf("no boot script right after <meta charset>:\n%.400s", body)
+	if !strings.Contains(body, `<meta charset="UTF-8"><link rel="preload" href="/web/app.wasm" as="fetch" crossorigin="anonymous"><script>window.booted = true;</script>`) {
+		t.Errorf("no preload and boot script right after <meta charset>:\n%.400s", body)
+	}
+	if nowasm := get(t, h, "/?wasm=false").Body.String(); strings.Contains(nowasm, `rel="preload"`) || !strings.Contains(nowasm, `<meta charset="UTF-8"><script>window.booted = true;</script>`) {
+		t.Errorf("?wasm=false: want the boot script and no preload:\n%.400s", nowasm)
 	}
 	if n := strings.Count(body, "<script>"); n != 1 {
 		t.Errorf("%d inline scripts, want only the boot script", n)
