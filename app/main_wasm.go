@@ -19,7 +19,22 @@ func serverMain() {}
 // on a page without it (go-app's "not found").
 func startingUp() {
 	debug.SetGCPercent(-1)
+	growStack(0)
 	time.AfterFunc(10*time.Second, started)
 }
 
 var started = sync.OnceFunc(func() { debug.SetGCPercent(100) })
+
+// growStack grows the main goroutine's stack once, while it is shallow.
+// Otherwise it grows by doubling during the first render, go-app's deep
+// recursion, and each growth copies every frame, looking up each one's
+// pointer maps (runtime.pcvalue): hot enough that V8 recompiles it with its
+// optimising compiler during start-up (docs/startup.md, "Fourth round").
+// Until the garbage collector runs again (started), the stack stays grown.
+//
+//go:noinline
+func growStack(i int) byte {
+	var b [120 << 10]byte // under the compiler's 128 KB limit for a local
+	b[i] = byte(i)
+	return b[len(b)-1-i]
+}
