@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"math"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mxschmitt/playwright-go"
@@ -92,4 +94,29 @@ func TestTypedBeforeTheAppStartsIsKept(t *testing.T) {
 		check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Trailhead Hikers"})).ToBeVisible(), "found")
 		s.noErrors()
 	})
+}
+
+// A first visit downloads app.wasm once: the page asks for it with a
+// preload from its first bytes, and the boot script's fetch, which feeds
+// the compiler, must be given that same download, not start a second one
+// (on a phone's network, another 1.5 MB).
+func TestFirstVisitDownloadsTheAppOnce(t *testing.T) {
+	s := open(t, desktop)
+	var mu sync.Mutex
+	var asked []string
+	s.page.OnRequest(func(r playwright.Request) {
+		if strings.HasSuffix(r.URL(), "/web/app.wasm") {
+			mu.Lock()
+			asked = append(asked, r.ResourceType())
+			mu.Unlock()
+		}
+	})
+	s.visit("/signin")
+	check(t, expect.Locator(s.page.GetByLabel("Account name")).ToBeEditable(), "the app's sign-in form")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 1 {
+		t.Errorf("app.wasm was downloaded %d times by the page (%v), want once", len(asked), asked)
+	}
+	s.noErrors()
 }

@@ -52,8 +52,10 @@
 
   // 3. go-app's app.js asks for app.wasm and compiles it only once the page
   // is parsed, its style sheets are in and its deferred scripts have run.
-  // Here the download and the compilation start with the page, while it is
-  // parsed; app.js's fetch of app.wasm is given the same response (for its
+  // Here the compilation starts with the page, while it is parsed, fed by
+  // the download that the server's preload, just before this script, has
+  // already started (this fetch, of the same mode and credentials, is given
+  // it). app.js's fetch of app.wasm is given the same response (for its
   // progress bar) and its instantiateStreaming the module compiled here. If
   // anything fails here, app.js does what it always does.
   var url = "/web/app.wasm";
