@@ -68,8 +68,9 @@ const fromElsewhere = "data:text/html,<title>elsewhere</title><p>another site"
 
 // startTimes opens t once in a new context (cold: empty cache, no service
 // worker), then again once the service worker runs (warm), and returns the
-// ms from navigation start to mounted for both. With from, the cold load
-// starts from that page instead of the new tab's about:blank.
+// ms from navigation start to mounted for both. With from, only the cold
+// load is made (warm is 0), starting from that page instead of the new
+// tab's about:blank.
 func startTimes(b *testing.B, t target, opts playwright.BrowserNewContextOptions, from string) (cold, warm float64) {
 	opts.BaseURL = playwright.String(t.base)
 	bctx, err := suite.browser.NewContext(opts)
