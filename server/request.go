@@ -22,10 +22,15 @@ import (
 // attributes of 4000 bytes, is far below it.
 const maxBody = 128 << 10
 
-// decodeJSON reads a JSON request body into v: JSON content type, at most
-// maxBody bytes, valid UTF-8, field names exactly ours (encoding/json
-// matches names in any case, so {"SET": …} would count as "set"), no
-// unknown fields, nothing after the value.
+// decodeJSON reads a JSON request body into v, strictly, in one place for
+// every body of the API: JSON content type, at most maxBody bytes, valid
+// UTF-8, no key twice in an object (encoding/json would keep the last, so
+// {"role":"viewer","role":"admin"} would make an admin), field names
+// exactly ours (encoding/json matches names in any case, so {"SET": …}
+// would count as "set"), no unknown fields, no null where the type has no
+// "nothing" (encoding/json would leave the zero value), every field tagged
+// api:"required" present, nothing after the value. Each refusal names the
+// field by its path (set[0].value).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" {
@@ -39,11 +44,19 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request could not be read.")
 	}
+	return decodeStrict(body, v)
+}
+
+// decodeStrict is decodeJSON's reading of a body already read.
+func decodeStrict(body []byte, v any) error {
 	if !utf8.Valid(body) {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request is not valid UTF-8 text.")
 	}
 	var doc any
 	if json.Unmarshal(body, &doc) == nil {
+		if he := duplicateKey(body); he != nil {
+			return he
+		}
 		if he := exactFields(doc, reflect.TypeOf(v), ""); he != nil {
 			return he
 		}
@@ -59,10 +72,76 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// maxDepth bounds how deeply a request's objects and lists nest; the
+// API's deepest body (a scope in an account) has four levels.
+const maxDepth = 32
+
+// duplicateKey refuses the first object key that appears twice in its
+// object, or a body nested deeper than maxDepth. body is valid JSON.
+func duplicateKey(body []byte) *httpError {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var walk func(path string, depth int) *httpError
+	walk = func(path string, depth int) *httpError {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the decoder after this one says what is wrong
+		}
+		if d, ok := tok.(json.Delim); ok && depth >= maxDepth && (d == '{' || d == '[') {
+			return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request nests objects and lists more than %d deep.", maxDepth)
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil
+				}
+				k, _ := kt.(string)
+				field := join(path, k)
+				if seen[k] {
+					he := newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request gives the field %q twice; give it once.", field)
+					he.Field = field
+					return he
+				}
+				seen[k] = true
+				if he := walk(field, depth+1); he != nil {
+					return he
+				}
+			}
+			dec.Token() // }
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if he := walk(fmt.Sprintf("%s[%d]", path, i), depth+1); he != nil {
+					return he
+				}
+			}
+			dec.Token() // ]
+		}
+		return nil
+	}
+	return walk("", 0)
+}
+
 // exactFields walks a decoded request alongside the type it is decoded
 // into and refuses the first object key that is not exactly one of the
-// type's JSON field names, naming it by its path (set[0].Key).
+// type's JSON field names, a null where the field's type has no "nothing"
+// (only pointers, lists and maps do), and a required field that is
+// missing, naming each by its path (set[0].key).
 func exactFields(node any, t reflect.Type, path string) *httpError {
+	if node == nil {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+			return nil
+		}
+		if path == "" || t == rawMessageType {
+			return nil // a body of null: the decoder or Validate says what is wrong
+		}
+		he := newError(http.StatusBadRequest, api.CodeInvalidArgument, "%q must be %s, not null.", path, jsonKindNames[t.Kind()])
+		he.Field = path
+		return he
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -87,7 +166,15 @@ func exactFields(node any, t reflect.Type, path string) *httpError {
 					}
 					return he
 				}
-				if he := exactFields(n[k], ft, join(path, k)); he != nil {
+				if he := exactFields(n[k], ft.typ, join(path, k)); he != nil {
+					return he
+				}
+			}
+			for _, name := range slices.Sorted(maps.Keys(fields)) {
+				if _, given := n[name]; !given && fields[name].required {
+					field := join(path, name)
+					he := newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request has no field %q; it is required.", field)
+					he.Field = field
 					return he
 				}
 			}
@@ -119,11 +206,17 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// jsonFields maps a struct's JSON field names to their types, as
+// jsonField is a struct field as a request names it.
+type jsonField struct {
+	typ      reflect.Type
+	required bool // tagged api:"required"
+}
+
+// jsonFields maps a struct's JSON field names to their fields, as
 // encoding/json names them (tag name, else the Go name; embedded structs
 // without a tag name lend theirs).
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
+func jsonFields(t reflect.Type) map[string]jsonField {
+	out := map[string]jsonField{}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -151,7 +244,7 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
-		out[name] = ft
+		out[name] = jsonField{typ: ft, required: f.Tag.Get("api") == "required"}
 	}
 	return out
 }

@@ -113,7 +113,7 @@ func check(name, role string, scope api.Scope) error {
 	if err := sqlite.CheckRole(role); err != nil {
 		return refuse(http.StatusBadRequest, "role", "The role must be viewer, moderator or admin.")
 	}
-	if fe := scope.Normalise().Validate(); fe != nil {
+	if fe := scope.Validate(); fe != nil {
 		return &Error{http.StatusBadRequest, fe.Field, fe.Say}
 	}
 	return nil
@@ -171,7 +171,7 @@ func (ad *Admin) Update(ctx context.Context, by Actor, name string, req api.Acco
 		}
 	}
 	if req.Scope != nil {
-		if fe := req.Scope.Normalise().Validate(); fe != nil {
+		if fe := req.Scope.Validate(); fe != nil {
 			return api.Account{}, &Error{http.StatusBadRequest, fe.Field, fe.Say}
 		}
 	}

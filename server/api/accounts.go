@@ -17,9 +17,9 @@ type Account struct {
 // AccountNew is the body of POST /api/v1/accounts: the first password is
 // made by the panel and shown once.
 type AccountNew struct {
-	Name  string `json:"name"`
-	Role  string `json:"role"`
-	Scope Scope  `json:"scope"`
+	Name  string `json:"name" api:"required"`
+	Role  string `json:"role" api:"required"`
+	Scope Scope  `json:"scope" api:"required"`
 }
 
 // AccountUpdate is the body of PATCH /api/v1/accounts/{name}: the fields
@@ -40,8 +40,8 @@ type OneTimePassword struct {
 
 // PasswordChange is the body of POST /api/v1/session/password.
 type PasswordChange struct {
-	Current string `json:"current"`
-	New     string `json:"new"`
+	Current string `json:"current" api:"required"`
+	New     string `json:"new" api:"required"`
 }
 
 // Roles is every role, least to most.

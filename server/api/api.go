@@ -7,10 +7,7 @@ package api
 
 import (
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Limits of group custom attributes, in UTF-8 bytes as Tencent counts them.
@@ -32,8 +29,8 @@ const (
 
 // Attr is one group custom attribute.
 type Attr struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
+	Key   string `json:"key" api:"required"`
+	Value string `json:"value" api:"required"`
 }
 
 // AttrPatch sets some keys and deletes others in one request.
@@ -44,7 +41,7 @@ type AttrPatch struct {
 
 // AttrReplace replaces all of a group's attributes.
 type AttrReplace struct {
-	Attributes []Attr `json:"attributes"`
+	Attributes []Attr `json:"attributes" api:"required"`
 }
 
 // Attributes is a group's attribute set as the API returns it. Version
@@ -69,8 +66,8 @@ type Session struct {
 
 // SignIn is the body of POST /api/v1/session.
 type SignIn struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string `json:"username" api:"required"`
+	Password string `json:"password" api:"required"`
 }
 
 // Group is a chat group as the finder and the editor show it.
@@ -189,51 +186,28 @@ func (e *FieldError) At(field string) *FieldError { return &FieldError{Field: fi
 // Bytes is the size Tencent counts: UTF-8 bytes.
 func Bytes(s string) int { return len(s) }
 
-// CheckGroupID validates a group ID as Tencent accepts them.
+// CheckGroupID validates a group ID as Tencent accepts them: 1 to 48
+// bytes, a name by CheckName's rules.
 func CheckGroupID(id string) *FieldError {
 	switch {
 	case id == "":
 		return fieldErr("groupId", "Enter a group ID.")
-	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.ContainsRune(id, utf8.RuneError):
-		return fieldErr("groupId", "The group ID is not valid text.")
 	case len(id) > MaxGroupIDBytes:
 		return fieldErr("groupId", "The group ID is %d bytes; the limit is %d.", len(id), MaxGroupIDBytes)
 	}
-	return nil
+	return CheckName("groupId", Say("The group ID"), id)
 }
 
 // CheckUserID validates a user ID (Tencent's UserID) as Tencent accepts
-// them: 1 to 32 bytes of text without control characters.
+// them: 1 to 32 bytes, a name by CheckName's rules.
 func CheckUserID(id string) *FieldError {
 	switch {
 	case id == "":
 		return fieldErr("userId", "Enter a user ID.")
-	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 || strings.ContainsRune(id, utf8.RuneError):
-		return fieldErr("userId", "The user ID is not valid text.")
 	case len(id) > MaxUserIDBytes:
 		return fieldErr("userId", "The user ID is %d bytes; the limit is %d.", len(id), MaxUserIDBytes)
 	}
-	return nil
-}
-
-// CheckText refuses text Tencent should never be sent in a key, a value or
-// an ID: invalid UTF-8, control characters (NUL, line breaks, tabs, …), and
-// U+FFFD, which a JSON decoder puts where the request had an unpaired
-// surrogate (\ud800 without its partner) and which stands for text already
-// lost. what names the text in the sentence ("The key", "The value of %q").
-func CheckText(field string, what Phrase, s string) *FieldError {
-	if !utf8.ValidString(s) {
-		return fieldErr(field, "%s is not valid text.", what)
-	}
-	for i, r := range s {
-		switch {
-		case unicode.IsControl(r):
-			return fieldErr(field, "%s holds a control character (U+%04X at byte %d); remove it.", what, r, i)
-		case r == utf8.RuneError:
-			return fieldErr(field, "%s holds a broken character (U+FFFD at byte %d, e.g. from an unpaired surrogate); remove it.", what, i)
-		}
-	}
-	return nil
+	return CheckName("userId", Say("The user ID"), id)
 }
 
 // checkKey validates one key at field.
@@ -244,7 +218,7 @@ func checkKey(field, key string) *FieldError {
 	case len(key) > MaxAttrKeyBytes:
 		return fieldErr(field, "Key %q is %d bytes; the limit is %d.", key, len(key), MaxAttrKeyBytes)
 	}
-	return CheckText(field, Say("The key"), key)
+	return CheckName(field, Say("The key"), key)
 }
 
 func checkAttrs(prefix string, attrs []Attr) *FieldError {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // Conversation groups and marks of a user (Tencent's recentcontact
@@ -47,8 +46,8 @@ var MarkNames = []string{"star", "unread", "fold", "hide"}
 // group chat. Name is the other user's nickname or the group's name, when
 // known; it is ignored in requests.
 type Conversation struct {
-	Type string `json:"type"`
-	ID   string `json:"id"`
+	Type string `json:"type" api:"required"`
+	ID   string `json:"id" api:"required"`
 	Name string `json:"name,omitempty"`
 }
 
@@ -162,7 +161,7 @@ func (cg ContactGroups) Group(name string) *ContactGroup {
 
 // ContactGroupCreate is the body of POST …/conversation-groups.
 type ContactGroupCreate struct {
-	Name          string         `json:"name"`
+	Name          string         `json:"name" api:"required"`
 	Conversations []Conversation `json:"conversations"`
 }
 
@@ -178,7 +177,7 @@ type ContactGroupUpdate struct {
 // set and to clear, and a custom mark (null leaves it as it is, "" clears
 // it), on every conversation listed.
 type MarksChange struct {
-	Conversations []Conversation `json:"conversations"`
+	Conversations []Conversation `json:"conversations" api:"required"`
 	Set           []string       `json:"set"`
 	Clear         []string       `json:"clear"`
 	CustomMark    *string        `json:"customMark"`
@@ -189,23 +188,18 @@ func CheckContactGroupName(field, name string) *FieldError {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return fieldErr(field, "Enter a name for the conversation group.")
-	case !utf8.ValidString(name):
-		return fieldErr(field, "The name is not valid text.")
 	case len(name) > MaxContactGroupNameBytes:
 		return fieldErr(field, "The name is %d bytes; the limit is %d.", len(name), MaxContactGroupNameBytes)
 	}
-	return nil
+	return CheckName(field, Say("The name"), name)
 }
 
-// CheckCustomMark validates a custom mark.
+// CheckCustomMark validates a custom mark ("" clears it).
 func CheckCustomMark(field, mark string) *FieldError {
-	switch {
-	case !utf8.ValidString(mark):
-		return fieldErr(field, "The custom mark is not valid text.")
-	case len(mark) > MaxCustomMarkBytes:
+	if len(mark) > MaxCustomMarkBytes {
 		return fieldErr(field, "The custom mark is %d bytes; the limit is %d.", len(mark), MaxCustomMarkBytes)
 	}
-	return nil
+	return CheckName(field, Say("The custom mark"), mark)
 }
 
 // CheckConversation validates a conversation named in a request.

@@ -99,7 +99,7 @@ type FriendResult struct {
 // FriendListCreate is the body of POST …/friend-lists: lists to create,
 // each with the same friends (optional).
 type FriendListCreate struct {
-	Names   []string `json:"names"`
+	Names   []string `json:"names" api:"required"`
 	Friends []string `json:"friends,omitempty"`
 }
 
@@ -114,21 +114,18 @@ type FriendListUpdate struct {
 // FriendListDelete is the body of DELETE …/friend-lists: the lists to
 // delete, in one call. Their friends stay friends.
 type FriendListDelete struct {
-	Names []string `json:"names"`
+	Names []string `json:"names" api:"required"`
 }
 
 // CheckFriendListName validates a friend list's name.
 func CheckFriendListName(field, name string) *FieldError {
-	if strings.TrimSpace(name) == "" {
+	switch {
+	case strings.TrimSpace(name) == "":
 		return fieldErr(field, "Enter a name for the friend list.")
-	}
-	if err := CheckText(field, Say("The name"), name); err != nil {
-		return err
-	}
-	if len(name) > MaxFriendListNameBytes {
+	case len(name) > MaxFriendListNameBytes:
 		return fieldErr(field, "The name is %d bytes; the limit is %d.", len(name), MaxFriendListNameBytes)
 	}
-	return nil
+	return CheckName(field, Say("The name"), name)
 }
 
 func checkListNames(field string, names []string) *FieldError {

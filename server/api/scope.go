@@ -19,13 +19,14 @@ type Scope struct {
 // AllScope is the scope entry, on the command line, that means everything.
 const AllScope = "*"
 
-// Normalise returns the scope with blanks trimmed, duplicates and empty
-// entries removed, and lists never nil (so it encodes as []).
+// Normalise returns the scope with duplicates removed and lists never nil
+// (so it encodes as []). It changes no ID: an ID with a space or a line
+// break is refused by Validate, never trimmed into another one.
 func (s Scope) Normalise() Scope {
 	clean := func(in []string) []string {
 		out := []string{}
 		for _, v := range in {
-			if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			if !slices.Contains(out, v) {
 				out = append(out, v)
 			}
 		}
@@ -39,19 +40,15 @@ func (s Scope) Normalise() Scope {
 
 // Validate checks every ID in the scope.
 func (s Scope) Validate() *FieldError {
-	for i, g := range s.Groups {
-		if err := CheckGroupID(g); err != nil {
-			return err.At(fmt.Sprintf("scope.groups[%d]", i))
-		}
-	}
-	for i, g := range s.MembersOf {
-		if err := CheckGroupID(g); err != nil {
-			return err.At(fmt.Sprintf("scope.membersOf[%d]", i))
-		}
-	}
-	for i, u := range s.Users {
-		if err := CheckUserID(u); err != nil {
-			return err.At(fmt.Sprintf("scope.users[%d]", i))
+	for _, list := range []struct {
+		field string
+		ids   []string
+		check func(string) *FieldError
+	}{{"scope.groups", s.Groups, CheckGroupID}, {"scope.membersOf", s.MembersOf, CheckGroupID}, {"scope.users", s.Users, CheckUserID}} {
+		for i, id := range list.ids {
+			if err := list.check(id); err != nil {
+				return err.At(fmt.Sprintf("%s[%d]", list.field, i))
+			}
 		}
 	}
 	return nil

@@ -217,7 +217,13 @@ func parseScope(groups, membersOf, users string) api.Scope {
 		if v == "" {
 			return nil
 		}
-		return strings.Split(v, ",")
+		// "a, b" on a command line means a and b: the spaces are the
+		// flag's punctuation, not part of the IDs.
+		out := strings.Split(v, ",")
+		for i := range out {
+			out[i] = strings.TrimSpace(out[i])
+		}
+		return out
 	}
 	s := api.Scope{Groups: split(groups), MembersOf: split(membersOf), Users: split(users)}
 	if slices.Contains(s.Groups, api.AllScope) {

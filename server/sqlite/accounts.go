@@ -36,15 +36,18 @@ const (
 	MaxNameBytes     = 64
 )
 
-// CheckName validates an account name.
+// CheckName validates an account name: 1 to MaxNameBytes bytes, no white
+// space, and a name by api.CheckName's rules (nothing that reorders or
+// hides text).
 func CheckName(name string) error {
 	if name == "" || len(name) > MaxNameBytes || !utf8.ValidString(name) {
 		return fmt.Errorf("an account name is 1 to %d bytes", MaxNameBytes)
 	}
-	for _, r := range name {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return errors.New("an account name has no spaces or control characters")
-		}
+	if strings.IndexFunc(name, unicode.IsSpace) >= 0 {
+		return errors.New("an account name has no spaces or control characters")
+	}
+	if fe := api.CheckName("name", api.Say("The name"), name); fe != nil {
+		return errors.New(fe.Say.English())
 	}
 	return nil
 }

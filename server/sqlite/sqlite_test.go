@@ -32,7 +32,13 @@ func openTest(t *testing.T) *DB {
 func TestAccounts(t *testing.T) {
 	d := openTest(t)
 	ctx := context.Background()
-	if err := d.AddAccount(ctx, "mod", "correct horse battery", "moderator", api.Scope{Groups: []string{"@TGS#a", " ", "@TGS#a"}}); err != nil {
+	// A blank or padded ID is refused, never trimmed into another one.
+	for _, id := range []string{" ", " @TGS#a", "@TGS#a\n", "@TGS#a\u2028"} {
+		if err := d.AddAccount(ctx, "mod", "correct horse battery", "moderator", api.Scope{Groups: []string{"@TGS#a", id}}); err == nil {
+			t.Fatalf("scope with %q accepted", id)
+		}
+	}
+	if err := d.AddAccount(ctx, "mod", "correct horse battery", "moderator", api.Scope{Groups: []string{"@TGS#a", "@TGS#a"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ name, pw, role string }{
