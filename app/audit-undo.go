@@ -7,6 +7,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -23,14 +24,8 @@ type undoState struct {
 	again   bool // the target changed while the dialog was open: look again
 }
 
-// undoableActions are the audit actions the server can undo.
-var undoableActions = map[string]bool{
-	"group.attributes.patch": true, "group.attributes.replace": true,
-	"group.attributes.clear": true, "group.attributes.restore": true,
-}
-
 func (p *auditPage) canUndo(r *api.AuditRecord) bool {
-	return r.Kind == "intent" && r.Outcome == "ok" && undoableActions[r.Action] &&
+	return r.Kind == "intent" && r.Outcome == "ok" && slices.Contains(api.UndoableActions, r.Action) &&
 		currentSession != nil && currentSession.Role != "viewer"
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -229,11 +230,9 @@ func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
 }
 
 var (
-	actionOrder = []string{"group.attributes.patch", "group.attributes.replace", "group.attributes.clear", "group.attributes.restore",
-		"user.conversation-groups.create", "user.conversation-groups.update", "user.conversation-groups.delete", "user.conversation-marks.set",
-		"user.friend-lists.create", "user.friend-lists.update", "user.friend-lists.rename", "user.friend-lists.delete",
+	actionOrder = append(append(append(slices.Clone(api.AttributesActions), api.ConversationGroupsActions...), api.FriendListsActions...),
 		"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
-		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify"}
+		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify")
 	outcomeOrder = []string{"ok", "failed", "unknown", "pending"}
 )
 
@@ -375,7 +374,7 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 		undo = undoOpenButton.ui(p, int(r.Seq))
 	}
 	switch {
-	case strings.HasPrefix(r.Action, "user.conversation-"):
+	case slices.Contains(api.ConversationGroupsActions, r.Action):
 		var before, after api.ContactGroups
 		if json.Unmarshal(r.Before, &before) == nil {
 			var afterTable app.UI
@@ -384,7 +383,7 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 			}
 			states = beforeAfter.ui(p, p.cgTable("AuditBefore", before, after), afterTable)
 		}
-	case strings.HasPrefix(r.Action, "user.friend-lists."):
+	case slices.Contains(api.FriendListsActions, r.Action):
 		var before, after api.FriendLists
 		if json.Unmarshal(r.Before, &before) == nil {
 			var afterTable app.UI
@@ -437,17 +436,17 @@ func afterOf(r *api.AuditRecord, before []api.Attr) ([]api.Attr, bool) {
 		return after, json.Unmarshal(r.After, &after) == nil
 	}
 	switch r.Action {
-	case "group.attributes.patch":
+	case api.ActionAttributesPatch:
 		var p api.AttrPatch
 		if json.Unmarshal(r.Request, &p) != nil {
 			return nil, false
 		}
 		after, err := p.Apply(before)
 		return after, err == nil
-	case "group.attributes.replace":
+	case api.ActionAttributesReplace:
 		var rep api.AttrReplace
 		return rep.Attributes, json.Unmarshal(r.Request, &rep) == nil
-	case "group.attributes.clear":
+	case api.ActionAttributesClear:
 		return nil, true
 	}
 	return nil, false

@@ -20,7 +20,7 @@ type convGroupsPage struct {
 	cg     api.ContactGroups
 	recent []api.Conversation // the user's conversation list, to pick from
 
-	results []api.ConversationResult
+	results []api.ItemResult
 	clear   string // the input to empty once the change is made
 
 	extra []api.Conversation // conversations typed by ID, to pick from
@@ -263,7 +263,7 @@ func (p *convGroupsPage) statusView() app.UI {
 	var failed []app.UI
 	for _, r := range p.results {
 		if !r.OK {
-			failed = append(failed, liText.ui(p, tr("CG.Failed", convLabel(r.Conversation), r.Message)))
+			failed = append(failed, liText.ui(p, tr("CG.Failed", convLabel(api.Conversation{Type: r.Type, ID: r.ID, Name: r.Name}), r.Message)))
 		}
 	}
 	var ok, some, conflict app.UI

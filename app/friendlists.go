@@ -23,7 +23,7 @@ type friendListsPage struct {
 	userPage
 	fl api.FriendLists
 
-	results []api.FriendResult
+	results []api.ItemResult
 	after   string // what to empty once the change is made
 
 	newName    string
@@ -324,7 +324,7 @@ func (p *friendListsPage) statusView() app.UI {
 	var failed []app.UI
 	for _, r := range p.results {
 		if !r.OK {
-			failed = append(failed, liText.ui(p, tr("CG.Failed", p.friendLabel(r.Friend), r.Message)))
+			failed = append(failed, liText.ui(p, tr("CG.Failed", p.friendLabel(r.ID), r.Message)))
 		}
 	}
 	var ok, some, conflict app.UI

@@ -42,7 +42,7 @@ func toTim(attrs []api.Attr) []tim.Attr {
 	return out
 }
 
-// readAttrs reads a group's attributes from Tencent.
+// readAttrs reads a group's attributes from Tencent (never nil).
 func (s *Server) readAttrs(ctx context.Context, groupID string) ([]api.Attr, error) {
 	attrs, err := s.tim.GetGroupAttr(ctx, groupID)
 	if err != nil {
@@ -51,37 +51,31 @@ func (s *Server) readAttrs(ctx context.Context, groupID string) ([]api.Attr, err
 	return fromTim(attrs), nil
 }
 
-// writeAttrs answers with an attribute set and its version as the ETag.
-func writeAttrs(w http.ResponseWriter, groupID string, attrs []api.Attr) {
-	body := api.Attributes{GroupID: groupID, Attributes: attrs, Version: attrVersion(attrs)}
-	w.Header().Set("ETag", `"`+body.Version+`"`)
-	writeJSON(w, http.StatusOK, body)
+// attributes is the group attributes family.
+var attributes = &family[[]api.Attr]{
+	name: access.GroupAttributes,
+	read: func(s *Server, ctx context.Context, t access.Target) ([]api.Attr, error) {
+		return s.readAttrs(ctx, t.ID)
+	},
+	version: attrVersion,
+	write: func(w http.ResponseWriter, t access.Target, attrs []api.Attr, _ []api.ItemResult) {
+		body := api.Attributes{GroupID: t.ID, Attributes: attrs, Version: attrVersion(attrs)}
+		w.Header().Set("ETag", `"`+body.Version+`"`)
+		writeJSON(w, http.StatusOK, body)
+	},
 }
 
 // handleGetAttributes serves GET /api/v1/groups/{groupID}/attributes.
 func (s *Server) handleGetAttributes(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("groupID")
-	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), access.Group(id)); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	attrs, err := s.readAttrs(r.Context(), id)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeAttrs(w, id, attrs)
+	attributes.get(s, w, r, access.Group(r.PathValue("groupID")))
 }
 
 // attrChange is a change of one group's attributes made by a single call,
 // planned by plan from the attributes before.
 func (s *Server) attrChange(r *http.Request, action string, request any,
 	plan func(before []api.Attr) (call func(context.Context) error, after []api.Attr, err error)) change[[]api.Attr] {
-	id := r.PathValue("groupID")
 	return change[[]api.Attr]{
-		family: access.GroupAttributes, action: action, target: access.Group(id), request: request,
-		read:    func(ctx context.Context) ([]api.Attr, error) { return s.readAttrs(ctx, id) },
-		version: attrVersion,
+		fam: attributes, action: action, target: access.Group(r.PathValue("groupID")), request: request,
 		plan: func(before []api.Attr) ([]step[[]api.Attr], error) {
 			call, after, err := plan(before)
 			if err != nil {
@@ -89,7 +83,6 @@ func (s *Server) attrChange(r *http.Request, action string, request any,
 			}
 			return []step[[]api.Attr]{{after: after, call: call}}, nil
 		},
-		respond: func(w http.ResponseWriter, after []api.Attr) { writeAttrs(w, id, after) },
 	}
 }
 
@@ -104,7 +97,7 @@ func (s *Server) handlePatchAttributes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attrChange(r, "group.attributes.patch", p,
+	runChange(s, w, r, s.attrChange(r, api.ActionAttributesPatch, p,
 		func(before []api.Attr) (func(context.Context) error, []api.Attr, error) {
 			after, ferr := p.Apply(before)
 			if ferr != nil {
@@ -133,7 +126,7 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attrChange(r, "group.attributes.replace", rep,
+	runChange(s, w, r, s.attrChange(r, api.ActionAttributesReplace, rep,
 		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
 			return func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(rep.Attributes)) }, rep.Attributes, nil
 		}))
@@ -143,21 +136,16 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 // Community groups cannot be cleared: that is said before anything is sent.
 func (s *Server) handleClearAttributes(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("groupID")
-	ch := s.attrChange(r, "group.attributes.clear", map[string]any{},
+	runChange(s, w, r, s.attrChange(r, api.ActionAttributesClear, map[string]any{},
 		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
+			g, err := s.groupInfo(r.Context(), id)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !g.Operations.Clear {
+				return nil, nil, newError(http.StatusConflict, api.CodeConflict,
+					"Tencent Cloud Chat does not allow clearing the attributes of a Community group. Remove them one by one, or replace them all.")
+			}
 			return func(ctx context.Context) error { return s.tim.ClearGroupAttr(ctx, id) }, []api.Attr{}, nil
-		})
-	read := ch.read
-	ch.read = func(ctx context.Context) ([]api.Attr, error) {
-		g, err := s.groupInfo(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if !g.Operations.Clear {
-			return nil, newError(http.StatusConflict, api.CodeConflict,
-				"Tencent Cloud Chat does not allow clearing the attributes of a Community group. Remove them one by one, or replace them all.")
-		}
-		return read(ctx)
-	}
-	runChange(s, w, r, ch)
+		}))
 }

@@ -15,11 +15,12 @@ import (
 	"github.com/imdesk/imdesk/server/tim"
 )
 
-// change is one audited change of one target (a group or a user) in one
-// family, with S the family's state of the target (a group's attributes, a
-// user's conversation groups, …). A family's handler says only what it
-// reads, how it checks the request against the state before, and which
-// calls it makes; runChange does the rest, the same way for every family:
+// change is one audited change of one target (a group, a user, or a
+// member of a group) in one family, with S the family's state of the
+// target (a group's attributes, a user's conversation groups, …). A
+// family's handler names its family (its descriptor, family.go), checks
+// the request against the state before and says which calls it makes;
+// runChange does the rest, the same way for every family:
 //
 //  1. the caller's role may change the family, and the target is in scope;
 //  2. one change at a time per target (our own moderators do not race);
@@ -34,15 +35,16 @@ import (
 //     failed, or unknown when the change may or may not have been made);
 //  6. answer with the state after.
 type change[S any] struct {
-	family  access.Family
-	action  string // audit action, e.g. "group.attributes.patch"
+	fam     *family[S]
+	action  string // audit action, one of api's Action constants
 	target  access.Target
 	request any // what the moderator asked for, recorded as is
 
-	read    func(ctx context.Context) (S, error)
-	version func(S) string // optional: a state's version for If-Match
-	plan    func(before S) ([]step[S], error)
-	respond func(w http.ResponseWriter, after S)
+	plan func(before S) ([]step[S], error)
+	// results, for a family Tencent answers item by item, collects the
+	// rows of the answer: refused before sending, made, or refused by
+	// Tencent.
+	results *itemResults
 	// explain, when set, is asked when a step fails: given how many steps
 	// were made and the failure, it returns the answer, saying what the
 	// change left (e.g. a rename made of a create and a delete). Without
@@ -70,20 +72,20 @@ const callTimeout = 30 * time.Second
 
 func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch change[S]) {
 	ctx := r.Context()
-	if err := s.authorizeChange(ctx, callerOf(ctx), ch.family, ch.target); err != nil {
+	if err := s.authorizeChange(ctx, callerOf(ctx), ch.fam.name, ch.target); err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	unlock := s.targets.lock(string(ch.target.Kind) + ":" + ch.target.ID)
+	unlock := s.targets.lock(ch.target.Key())
 	defer unlock()
 
-	before, err := ch.read(ctx)
+	before, err := ch.fam.read(s, ctx, ch.target)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	if want := r.Header.Get("If-Match"); want != "" && ch.version != nil {
-		if v := ch.version(before); want != `"`+v+`"` && want != v {
+	if want := r.Header.Get("If-Match"); want != "" {
+		if v := ch.fam.version(before); want != `"`+v+`"` && want != v {
 			s.writeAPIError(w, r, errChangedMeanwhile(ch.target.Kind))
 			return
 		}
@@ -108,8 +110,13 @@ func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch chan
 		state = st.after
 	}
 	s.log.InfoContext(ctx, "changed", "actor", callerOf(ctx).Name, "action", ch.action,
-		string(ch.target.Kind), ch.target.ID, "steps", len(steps))
-	ch.respond(w, state)
+		string(ch.target.Kind), ch.target.Name(), "steps", len(steps))
+	if ch.fam.itemized {
+		if now, err := ch.fam.read(s, ctx, ch.target); err == nil {
+			state = now
+		}
+	}
+	ch.fam.write(w, ch.target, state, ch.results.said(r))
 }
 
 // runStep records the intent of one step, makes its call, and records the
@@ -134,7 +141,7 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 		return err
 	}
 	intent, err := s.db.Append(ctx, sqlite.Entry{Kind: sqlite.KindIntent, Actor: c.Name, Role: c.Role, IP: clientIP(r),
-		UserAgent: truncate(r.UserAgent(), 256), RequestID: requestID(ctx), Action: ch.action, Target: ch.target.ID,
+		UserAgent: truncate(r.UserAgent(), 256), RequestID: requestID(ctx), Action: ch.action, Target: ch.target.Name(),
 		Request: reqJSON, Before: beforeJSON, After: afterJSON, Outcome: sqlite.OutcomePending})
 	if err != nil {
 		down := *errAuditDown
@@ -142,7 +149,7 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 		return &down
 	}
 	start := s.now()
-	settled, err := callSettled(ctx, ch, before, st)
+	settled, err := callSettled(ctx, s, ch, before, st)
 	outcome, code, info, detail := sqlite.OutcomeOK, 0, "", settled
 	if err != nil {
 		outcome = sqlite.OutcomeFailed
@@ -180,7 +187,7 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 // "not made"; with one moderator at a time per target and the seconds this
 // takes, we accept that. settled says in words what the re-read found, for
 // the audit log.
-func callSettled[S any](ctx context.Context, ch change[S], before S, st step[S]) (settled string, err error) {
+func callSettled[S any](ctx context.Context, s *Server, ch change[S], before S, st step[S]) (settled string, err error) {
 	call := func() error {
 		callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
 		defer cancel()
@@ -195,7 +202,7 @@ func callSettled[S any](ctx context.Context, ch change[S], before S, st step[S])
 				"Tencent refused the call as a write conflict twice"
 		}
 		readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
-		now, rerr := ch.read(readCtx)
+		now, rerr := ch.fam.read(s, readCtx, ch.target)
 		cancel()
 		switch {
 		case rerr != nil:
@@ -222,16 +229,8 @@ func callSettled[S any](ctx context.Context, ch change[S], before S, st step[S])
 	return "", err
 }
 
-// sameState compares two states of a target: by version when the family
-// has versions (attribute order does not matter), else by their JSON.
-func sameState[S any](ch change[S], a, b S) bool {
-	if ch.version != nil {
-		return ch.version(a) == ch.version(b)
-	}
-	ja, err1 := json.Marshal(a)
-	jb, err2 := json.Marshal(b)
-	return err1 == nil && err2 == nil && string(ja) == string(jb)
-}
+// sameState compares two states of a target by the family's version.
+func sameState[S any](ch change[S], a, b S) bool { return ch.fam.version(a) == ch.fam.version(b) }
 
 // authorizeChange checks that the caller's role may change the family and
 // that the target is in the caller's scope.
@@ -267,15 +266,21 @@ func (s *Server) authorizeRead(ctx context.Context, c *caller, t access.Target) 
 	return nil
 }
 
+// checkTarget validates the IDs of a target, as they came in the path.
 func checkTarget(t access.Target) error {
-	if t.Kind == access.KindGroup {
-		if err := api.CheckGroupID(t.ID); err != nil {
+	if t.Kind == access.KindUser {
+		if err := api.CheckUserID(t.ID); err != nil {
 			return err
 		}
 		return nil
 	}
-	if err := api.CheckUserID(t.ID); err != nil {
+	if err := api.CheckGroupID(t.ID); err != nil {
 		return err
+	}
+	if t.Kind == access.KindMember {
+		if err := api.CheckUserID(t.Member); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -52,14 +52,58 @@ func fromItem(it tim.ContactItem) api.Conversation {
 	return api.Conversation{Type: api.ConversationUser, ID: it.ToAccount}
 }
 
-// cgVersion identifies a user's conversation groups and marks.
+// cgVersion identifies a user's conversation groups and marks by what
+// Tencent holds: each group's name and conversations, each conversation's
+// marks and groups — in a fixed order, and without the names shown beside
+// IDs, so that a state planned by the panel and the same state read back
+// from Tencent have the same version.
 func cgVersion(cg cgState) string {
-	b, _ := json.Marshal(struct {
-		G []api.ContactGroup
-		C []api.MarkedConversation
-	}{cg.Groups, cg.Conversations})
+	type group struct {
+		N string
+		C []string
+	}
+	type conv struct {
+		K string
+		M api.Marks
+		G []string
+	}
+	var v struct {
+		G []group
+		C []conv
+	}
+	for _, g := range cg.Groups {
+		keys := make([]string, len(g.Conversations))
+		for i, c := range g.Conversations {
+			keys[i] = c.Key()
+		}
+		slices.Sort(keys)
+		v.G = append(v.G, group{g.Name, keys})
+	}
+	slices.SortFunc(v.G, func(a, b group) int { return strings.Compare(a.N, b.N) })
+	for _, c := range cg.Conversations {
+		v.C = append(v.C, conv{c.Key(), c.Marks, slices.Sorted(slices.Values(c.Groups))})
+	}
+	slices.SortFunc(v.C, func(a, b conv) int { return strings.Compare(a.K, b.K) })
+	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
+}
+
+// conversationGroups is the conversation groups family (marks included:
+// they are kept and read with the groups).
+var conversationGroups = &family[cgState]{
+	name: access.ConversationGroups,
+	read: func(s *Server, ctx context.Context, t access.Target) (cgState, error) {
+		return s.readContactGroups(ctx, t.ID)
+	},
+	version:  cgVersion, // computed, never a stored field: a planned state carries the version it was made from
+	itemized: true,
+	write: func(w http.ResponseWriter, _ access.Target, cg cgState, results []api.ItemResult) {
+		cg.Version = cgVersion(cg)
+		cg.Results = results
+		w.Header().Set("ETag", `"`+cg.Version+`"`)
+		writeJSON(w, http.StatusOK, cg)
+	},
 }
 
 // readContactGroups reads every page of the user's conversation groups and
@@ -146,100 +190,13 @@ func (s *Server) conversationNames(ctx context.Context, users, groups []string) 
 	return out, nil
 }
 
-// checkExist refuses conversations with users or groups Tencent does not
-// know, before anything is sent: a typed ID is checked (account_check, 100
-// users a call; get_group_info, 50 groups a call). Marks are not checked
-// first: Tencent answers them per conversation.
-func (s *Server) checkExist(ctx context.Context, field string, cs []api.Conversation) error {
-	var users, groups []string
-	for _, c := range cs {
-		if c.Type == api.ConversationUser {
-			users = append(users, c.ID)
-		} else {
-			groups = append(groups, c.ID)
-		}
-	}
-	known := map[string]bool{}
-	for chunk := range slices.Chunk(users, 100) {
-		st, err := s.tim.AccountCheck(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		for _, a := range st {
-			if a.ResultCode == 0 && a.AccountStatus == "Imported" {
-				known[api.ConversationUser+":"+a.UserID] = true
-			}
-		}
-	}
-	if len(groups) > 0 {
-		names, err := s.groupNames(ctx, groups)
-		if err != nil {
-			return err
-		}
-		for id := range names {
-			known[api.ConversationGroup+":"+id] = true
-		}
-	}
-	for i, c := range cs {
-		if !known[c.Key()] {
-			f := fmt.Sprintf("%s[%d]", field, i)
-			if c.Type == api.ConversationUser {
-				return &api.FieldError{Field: f, Say: api.Say("There is no user %q in this app.", c.ID)}
-			}
-			return &api.FieldError{Field: f, Say: api.Say("There is no group %q in this app, or it has been dismissed.", c.ID)}
-		}
-	}
-	return nil
-}
-
 // handleGetContactGroups serves GET /api/v1/users/{userID}/conversation-groups.
 func (s *Server) handleGetContactGroups(w http.ResponseWriter, r *http.Request) {
-	user := r.PathValue("userID")
-	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), access.User(user)); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	cg, err := s.readContactGroups(r.Context(), user)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeContactGroups(w, cg)
+	conversationGroups.get(s, w, r, access.User(r.PathValue("userID")))
 }
 
-func writeContactGroups(w http.ResponseWriter, cg cgState) {
-	cg.Version = cgVersion(cg)
-	w.Header().Set("ETag", `"`+cg.Version+`"`)
-	writeJSON(w, http.StatusOK, cg)
-}
-
-// results collects Tencent's per-conversation answers of a change.
-type results struct{ rows []api.ConversationResult }
-
-func (rs *results) add(it tim.ContactItem, code int, info string) {
-	row := api.ConversationResult{Conversation: fromItem(it), OK: code == 0, Code: code}
-	if code != 0 {
-		row.Say = resultMessage(code, info)
-	}
-	rs.rows = append(rs.rows, row)
-}
-
-// detail says which conversations failed and why, for the audit log.
-func (rs *results) detail() string {
-	var failed []string
-	for _, r := range rs.rows {
-		if !r.OK {
-			failed = append(failed, fmt.Sprintf("%s %s: %s (%d)", r.Type, r.ID, r.Say.English(), r.Code))
-		}
-	}
-	if len(failed) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d of %d conversations failed: %s", len(failed), len(rs.rows), strings.Join(failed, "; "))
-}
-
-// resultMessage is the sentence for a conversation or friend Tencent
-// refused.
+// resultMessage is the sentence for an item (a conversation, a friend)
+// Tencent refused.
 func resultMessage(code int, info string) api.Phrase {
 	if m, ok := tencentMessages[code]; ok {
 		return api.Say(m)
@@ -250,40 +207,37 @@ func resultMessage(code int, info string) api.Phrase {
 	return api.Say("Tencent Cloud Chat refused it: %s.", api.Say(tim.Meaning(code)))
 }
 
-// sayRows says each refused row of a change's answer in the reader's
-// language: at points to a row's message and its phrase.
-func sayRows[T any](r *http.Request, rows []T, at func(*T) (*string, api.Phrase)) {
-	c := speaker(r)
-	for i := range rows {
-		if msg, p := at(&rows[i]); p.Key != "" {
-			*msg = c.Say(p)
-		}
-	}
+// cgChange is a change of a user's conversation groups.
+func (s *Server) cgChange(r *http.Request, action string, request any, rs *itemResults,
+	plan func(before cgState) ([]step[cgState], error)) change[cgState] {
+	return change[cgState]{fam: conversationGroups, action: action, target: access.User(r.PathValue("userID")),
+		request: request, results: rs, plan: plan}
 }
 
-// cgChange is a change of a user's conversation groups; respond reads the
-// state again (what Tencent holds after per-conversation failures) and
-// adds the per-conversation results.
-func (s *Server) cgChange(r *http.Request, action string, request any, rs *results,
-	plan func(before cgState) ([]step[cgState], error)) change[cgState] {
-	user := r.PathValue("userID")
-	return change[cgState]{
-		family: access.ConversationGroups, action: action, target: access.User(user), request: request,
-		read:    func(ctx context.Context) (cgState, error) { return s.readContactGroups(ctx, user) },
-		version: cgVersion, // computed, never a stored field: a planned state carries the version it was made from
-		plan:    plan,
-		respond: func(w http.ResponseWriter, after cgState) {
-			if now, err := s.readContactGroups(r.Context(), user); err == nil {
-				after = now
-			}
-			after.Results = rs.rows
-			sayRows(r, after.Results, func(row *api.ConversationResult) (*string, api.Phrase) { return &row.Message, row.Say })
-			writeContactGroups(w, after)
-		},
+// typedConversations lists the conversations of a request as IDs to check,
+// at their fields.
+func typedConversations(field string, cs []api.Conversation) []typedID {
+	out := make([]typedID, len(cs))
+	for i, c := range cs {
+		out[i] = typedID{kind: c.Type, id: c.ID, field: fmt.Sprintf("%s[%d]", field, i)}
 	}
+	return out
+}
+
+// withoutUnknown returns the conversations Tencent knows.
+func withoutUnknown(cs []api.Conversation, unknown []typedID) []api.Conversation {
+	return slices.DeleteFunc(slices.Clone(cs), func(c api.Conversation) bool { return isUnknown(unknown, c.Type, c.ID) })
+}
+
+// answerConversation records Tencent's answer for one conversation.
+func (rs *itemResults) answerConversation(it tim.ContactItem, code int, info string) {
+	c := fromItem(it)
+	rs.answer(c.Type, c.ID, code, info)
 }
 
 // handleCreateContactGroup serves POST /api/v1/users/{userID}/conversation-groups.
+// A conversation with a user or group Tencent does not know is refused on
+// its row; the group is made with the rest.
 func (s *Server) handleCreateContactGroup(w http.ResponseWriter, r *http.Request) {
 	var req api.ContactGroupCreate
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -291,23 +245,27 @@ func (s *Server) handleCreateContactGroup(w http.ResponseWriter, r *http.Request
 		return
 	}
 	user := r.PathValue("userID")
-	rs := &results{}
-	runChange(s, w, r, s.cgChange(r, "user.conversation-groups.create", req, rs, func(before cgState) ([]step[cgState], error) {
-		after, ferr := req.Apply(before) // limits against the state before
-		if ferr != nil {
+	rs := newResults("conversations")
+	runChange(s, w, r, s.cgChange(r, api.ActionConversationGroupsCreate, req, rs, func(before cgState) ([]step[cgState], error) {
+		if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
 			return nil, ferr
 		}
-		if err := s.checkExist(r.Context(), "conversations", req.Conversations); err != nil {
+		unknown, err := s.refuseUnknown(r.Context(), typedConversations("conversations", req.Conversations), nil)
+		if err != nil {
 			return nil, err
 		}
-		return []step[cgState]{{after: after, detail: rs.detail, call: func(ctx context.Context) error {
-			resp, err := s.tim.CreateContactGroup(ctx, user, req.Name, toItems(req.Conversations))
+		rs.refused(unknown, true)
+		made := req
+		made.Conversations = withoutUnknown(req.Conversations, unknown)
+		after, _ := made.Apply(before)
+		return []step[cgState]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
+			resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
 			if err != nil {
 				return err
 			}
 			for _, g := range resp.GroupResultItem {
 				for _, it := range g.ResultItem {
-					rs.add(it.ContactItem, it.ResultCode, it.ResultInfo)
+					rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
 				}
 			}
 			return nil
@@ -319,10 +277,16 @@ func (s *Server) handleCreateContactGroup(w http.ResponseWriter, r *http.Request
 // /api/v1/users/{userID}/conversation-groups/{name}: adding and removing
 // conversations is one step (one update_contact_group of type 2), renaming
 // another (type 1), made in that order so the group is found by its old
-// name.
+// name. A conversation to add with a user or group Tencent does not know
+// is refused on its row; the rest goes ahead.
 func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request) {
 	var req api.ContactGroupUpdate
 	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	user, name := r.PathValue("userID"), r.PathValue("name")
+	if err := checkPathName(name); err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
@@ -330,27 +294,32 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 		s.writeAPIError(w, r, err)
 		return
 	}
-	user, name := r.PathValue("userID"), r.PathValue("name")
-	rs := &results{}
-	runChange(s, w, r, s.cgChange(r, "user.conversation-groups.update", req, rs, func(before cgState) ([]step[cgState], error) {
+	rs := newResults("conversations")
+	runChange(s, w, r, s.cgChange(r, api.ActionConversationGroupsUpdate, req, rs, func(before cgState) ([]step[cgState], error) {
 		var steps []step[cgState]
 		state := before
-		if len(req.Add) > 0 || len(req.Remove) > 0 {
-			after, ferr := state.Regroup(name, req.Add, req.Remove)
+		if _, ferr := state.Regroup(name, req.Add, req.Remove); ferr != nil {
+			return nil, ferr
+		}
+		unknown, err := s.refuseUnknown(r.Context(), typedConversations("add", req.Add), nil)
+		if err != nil {
+			return nil, err
+		}
+		rs.refused(unknown, true)
+		add := withoutUnknown(req.Add, unknown)
+		if len(add) > 0 || len(req.Remove) > 0 {
+			after, ferr := state.Regroup(name, add, req.Remove)
 			if ferr != nil {
 				return nil, ferr
 			}
-			if err := s.checkExist(r.Context(), "add", req.Add); err != nil {
-				return nil, err
-			}
 			var items []tim.ContactUpdate
-			for _, c := range req.Add {
+			for _, c := range add {
 				items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactAdd, ContactItem: toItem(c)})
 			}
 			for _, c := range req.Remove {
 				items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactRemove, ContactItem: toItem(c)})
 			}
-			steps = append(steps, step[cgState]{request: map[string]any{"name": name, "add": req.Add, "remove": req.Remove},
+			steps = append(steps, step[cgState]{request: map[string]any{"name": name, "add": add, "remove": req.Remove},
 				after: after, detail: rs.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
 						UpdateGroupType: tim.UpdateConversations, OldGroupName: name, Items: items})
@@ -358,7 +327,7 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 						return err
 					}
 					for _, it := range resp.UpdateGroupResult.ContactResultItem {
-						rs.add(it.ContactItem, it.ResultCode, it.ResultInfo)
+						rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
 					}
 					return nil
 				}})
@@ -377,19 +346,40 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 					return err
 				}})
 		}
-		if len(steps) == 0 {
-			return nil, &api.FieldError{Field: "name", Say: api.Say("There is nothing to change.")}
+		switch {
+		case len(steps) > 0:
+			return steps, nil
+		case len(unknown) > 0:
+			return nil, nothingLeft(unknown)
 		}
-		return steps, nil
+		return nil, &api.FieldError{Field: "name", Say: api.Say("There is nothing to change.")}
 	}))
+}
+
+// checkPathName checks a name that comes in a path and names something
+// that exists (a conversation group, a friend list): free text by
+// api.CheckText's rules. It is not held to the rules of a new name, so
+// that a list made elsewhere with, say, a space at its end can still be
+// changed or deleted.
+func checkPathName(name string) error {
+	if name == "" {
+		return &api.FieldError{Field: "name", Say: api.Say("Enter a name.")}
+	}
+	if fe := api.CheckText("name", api.Say("The name"), name); fe != nil {
+		return fe
+	}
+	return nil
 }
 
 // handleDeleteContactGroup serves DELETE
 // /api/v1/users/{userID}/conversation-groups/{name}.
 func (s *Server) handleDeleteContactGroup(w http.ResponseWriter, r *http.Request) {
 	user, name := r.PathValue("userID"), r.PathValue("name")
-	rs := &results{}
-	runChange(s, w, r, s.cgChange(r, "user.conversation-groups.delete", map[string]string{"name": name}, rs,
+	if err := checkPathName(name); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	runChange(s, w, r, s.cgChange(r, api.ActionConversationGroupsDelete, map[string]string{"name": name}, nil,
 		func(before cgState) ([]step[cgState], error) {
 			after, err := before.Delete(name)
 			if err != nil {
@@ -404,7 +394,8 @@ func (s *Server) handleDeleteContactGroup(w http.ResponseWriter, r *http.Request
 
 // handleMarkConversations serves POST /api/v1/users/{userID}/conversation-marks:
 // the marks go to Tencent at most 100 conversations a call, each call its
-// own audited step.
+// own audited step. A conversation with a user or group Tencent does not
+// know is refused on its row; the rest are marked.
 func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request) {
 	var req api.MarksChange
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -430,13 +421,27 @@ func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request)
 	if req.CustomMark != nil {
 		opt |= tim.MarkCustom
 	}
-	rs := &results{}
-	runChange(s, w, r, s.cgChange(r, "user.conversation-marks.set", req, rs, func(before cgState) ([]step[cgState], error) {
-		parts := req.Parts()
+	rs := newResults("conversations")
+	runChange(s, w, r, s.cgChange(r, api.ActionConversationMarksSet, req, rs, func(before cgState) ([]step[cgState], error) {
+		// A conversation already grouped or marked exists: it is not
+		// asked about.
+		unknown, err := s.refuseUnknown(r.Context(), typedConversations("conversations", req.Conversations),
+			func(t typedID) bool { return before.Marked(t.kind, t.id) })
+		if err != nil {
+			return nil, err
+		}
+		rs.refused(unknown, true)
+		known := withoutUnknown(req.Conversations, unknown)
+		if len(known) == 0 {
+			return nil, nothingLeft(unknown)
+		}
+		made := req
+		made.Conversations = known
+		parts := made.Parts()
 		steps := make([]step[cgState], 0, len(parts))
 		state := before
 		for _, part := range parts {
-			after, err := state.ApplyMarks(req, part)
+			after, err := state.ApplyMarks(made, part)
 			if err != nil {
 				return nil, err
 			}
@@ -444,18 +449,21 @@ func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request)
 			for i, c := range part {
 				items[i] = tim.MarkItem{OptType: opt, ContactItem: toItem(c), SetMark: set, ClearMark: clear, CustomMark: req.CustomMark}
 			}
-			partReq := req
+			partReq := made
 			partReq.Conversations = part
-			partRS := &results{}
+			partRS := newResults("conversations")
+			if len(steps) == 0 {
+				partRS.refused(unknown, true) // said in the first call's audit entry
+			}
 			steps = append(steps, step[cgState]{request: partReq, after: after, detail: partRS.detail, call: func(ctx context.Context) error {
 				res, err := s.tim.MarkContact(ctx, user, items)
 				if err != nil {
 					return err
 				}
 				for _, it := range res {
-					partRS.add(it.ContactItem, it.ResultCode, it.ResultInfo)
+					partRS.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
 				}
-				rs.rows = append(rs.rows, partRS.rows...)
+				rs.merge(partRS)
 				return nil
 			}})
 			state = after

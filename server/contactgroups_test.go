@@ -120,9 +120,24 @@ func TestConversationGroups(t *testing.T) {
 			body: map[string]any{"name": "Empty"}, status: 200},
 		{name: "a name taken is said", as: "mod", method: "POST", path: alice + "/conversation-groups",
 			body: map[string]any{"name": "People"}, status: 400, code: api.CodeInvalidArgument, field: "name", words: "already has a conversation group"},
-		{name: "a typed user that does not exist is refused before anything is sent", as: "mod", method: "POST", path: alice + "/conversation-groups",
+		{name: "a typed user that does not exist is refused on its row before anything is sent; the group is made with the rest", as: "mod", method: "POST", path: alice + "/conversation-groups",
 			body:   map[string]any{"name": "Ghosts", "conversations": []map[string]string{{"type": "user", "id": "bob"}, {"type": "user", "id": "ghost"}}},
-			status: 400, code: api.CodeInvalidArgument, field: "conversations[1]", words: `There is no user "ghost" in this app.`},
+			status: 200,
+			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
+				var cg api.ContactGroups
+				mustDecode(t, w.Body.Bytes(), &cg)
+				if g := e.contactGroups(t, "alice").Group("Ghosts"); g == nil || len(g.Conversations) != 1 || g.Conversations[0].ID != "bob" {
+					t.Fatalf("Tencent holds %+v", g)
+				}
+				want := []api.ItemResult{{Type: "user", ID: "ghost", Message: `There is no user "ghost" in this app.`}, {Type: "user", ID: "bob", OK: true}}
+				if fmt.Sprint(cg.Results) != fmt.Sprint(want) {
+					t.Fatalf("results %+v", cg.Results)
+				}
+				recs := e.records(t, "user.conversation-groups.create")
+				if len(recs) != 3 || strings.Contains(string(recs[0].Request), "ghost") || !strings.Contains(recs[0].Detail, `1 of 2 conversations failed: user ghost: There is no user "ghost" in this app.`) {
+					t.Fatalf("audit %+v", recs[0])
+				}
+			}},
 		{name: "a typed group that does not exist is refused", as: "mod", method: "PATCH", path: alice + "/conversation-groups/Empty",
 			body:   map[string]any{"add": []map[string]string{{"type": "group", "id": "@TGS#gone"}}},
 			status: 400, code: api.CodeInvalidArgument, field: "add[0]", words: "There is no group"},
@@ -158,13 +173,23 @@ func TestConversationGroups(t *testing.T) {
 }
 
 // Marks on 250 conversations go to Tencent in three calls, each audited.
+// A conversation Tencent refuses (a group dismissed after the panel
+// checked it) fails alone; one whose group never existed is refused on its
+// row before anything is sent.
 func TestMarksSplitAndPerConversationFailure(t *testing.T) {
 	e := newEnv(t)
 	var convs []map[string]string
-	for i := range 249 {
-		convs = append(convs, map[string]string{"type": "user", "id": fmt.Sprintf("u%03d", i)})
+	var users []timmock.SeedUser
+	for i := range 248 {
+		id := fmt.Sprintf("u%03d", i)
+		convs = append(convs, map[string]string{"type": "user", "id": id})
+		users = append(users, timmock.SeedUser{ID: id})
 	}
-	convs = append(convs, map[string]string{"type": "group", "id": "@TGS#gone"})
+	if err := e.mock.Seed(&timmock.Seed{Users: users}); err != nil {
+		t.Fatal(err)
+	}
+	convs = append(convs, map[string]string{"type": "group", "id": "@TGS#_yuexiang"}, map[string]string{"type": "group", "id": "@TGS#gone"})
+	e.beforeCall("mark_contact", 3, func() { e.mock.Dismiss("@TGS#_yuexiang") })
 	custom := "vip"
 	w := e.signIn("admin").do("POST", "/api/v1/users/alice/conversation-marks",
 		map[string]any{"conversations": convs, "set": []string{"star", "hide"}, "clear": []string{"unread"}, "customMark": custom})
@@ -173,8 +198,23 @@ func TestMarksSplitAndPerConversationFailure(t *testing.T) {
 	}
 	var cg api.ContactGroups
 	mustDecode(t, w.Body.Bytes(), &cg)
-	if e.calls("mark_contact") != 3 || len(cg.Results) != 250 || cg.Results[249].OK || cg.Results[249].Code != 51007 {
+	row := func(id string) api.ItemResult {
+		for _, r := range cg.Results {
+			if r.ID == id {
+				return r
+			}
+		}
+		t.Fatalf("no result for %s", id)
+		return api.ItemResult{}
+	}
+	if e.calls("mark_contact") != 3 || len(cg.Results) != 250 {
 		t.Fatalf("calls %d, results %d", e.calls("mark_contact"), len(cg.Results))
+	}
+	if r := row("@TGS#_yuexiang"); r.OK || r.Code != 51007 {
+		t.Fatalf("dismissed group: %+v", r)
+	}
+	if r := row("@TGS#gone"); r.OK || r.Code != 0 || r.Message != `There is no group "@TGS#gone" in this app, or it has been dismissed.` {
+		t.Fatalf("unknown group: %+v", r)
 	}
 	// Tencent pages 100 conversations at a time: every page is read, and
 	// the 249 users are named 100 at a time.
@@ -182,7 +222,7 @@ func TestMarksSplitAndPerConversationFailure(t *testing.T) {
 		t.Fatalf("%d conversations read; the pages after the first were lost", n)
 	}
 	recs := e.records(t, "user.conversation-marks.set")
-	if len(recs) != 3 || !strings.Contains(recs[0].Detail, "1 of 50 conversations failed") || recs[1].Detail != "" {
+	if len(recs) != 3 || !strings.Contains(recs[0].Detail, "1 of 49 conversations failed: group @TGS#_yuexiang") || recs[1].Detail != "" {
 		t.Fatalf("audit %d: %q %q", len(recs), recs[0].Detail, recs[1].Detail)
 	}
 	for _, c := range cg.Conversations {

@@ -58,7 +58,7 @@ var (
 
 // errOutOfScope refuses a change to a target outside the caller's scope.
 func errOutOfScope(k access.Kind) *httpError {
-	if k == access.KindGroup {
+	if k != access.KindUser {
 		return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account may not change this group. Ask an administrator to add it to your scope.")
 	}
 	return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account may not change this user. Ask an administrator to add them to your scope.")
@@ -66,7 +66,7 @@ func errOutOfScope(k access.Kind) *httpError {
 
 // errNotVisible refuses to show a target outside the caller's scope.
 func errNotVisible(k access.Kind) *httpError {
-	if k == access.KindGroup {
+	if k != access.KindUser {
 		return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account does not have access to this group.")
 	}
 	return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account does not have access to this user.")

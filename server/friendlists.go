@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
@@ -141,136 +140,62 @@ func (s *Server) readFriendLists(ctx context.Context, user string) (flState, err
 	return out, nil
 }
 
+// friendLists is the friend lists family.
+var friendLists = &family[flState]{
+	name: access.FriendLists,
+	read: func(s *Server, ctx context.Context, t access.Target) (flState, error) {
+		return s.readFriendLists(ctx, t.ID)
+	},
+	version:  flVersion, // computed from the state, never a stored field
+	itemized: true,
+	write: func(w http.ResponseWriter, _ access.Target, fl flState, results []api.ItemResult) {
+		fl.Version = flVersion(fl)
+		fl.Results = results
+		w.Header().Set("ETag", `"`+fl.Version+`"`)
+		writeJSON(w, http.StatusOK, fl)
+	},
+}
+
 // handleGetFriendLists serves GET /api/v1/users/{userID}/friend-lists.
 func (s *Server) handleGetFriendLists(w http.ResponseWriter, r *http.Request) {
-	user := r.PathValue("userID")
-	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), access.User(user)); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	fl, err := s.readFriendLists(r.Context(), user)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeFriendLists(w, fl)
+	friendLists.get(s, w, r, access.User(r.PathValue("userID")))
 }
 
-func writeFriendLists(w http.ResponseWriter, fl flState) {
-	fl.Version = flVersion(fl)
-	w.Header().Set("ETag", `"`+fl.Version+`"`)
-	writeJSON(w, http.StatusOK, fl)
-}
-
-// friendResults collects Tencent's per-friend answers of a change, a row
-// per friend.
-type friendResults struct{ rows []api.FriendResult }
-
-// add records one friend's answer; a call made once more replaces the
-// row of its first try.
-func (rs *friendResults) add(row api.FriendResult) {
-	if i := slices.IndexFunc(rs.rows, func(r api.FriendResult) bool { return r.Friend == row.Friend }); i >= 0 {
-		rs.rows[i] = row
-		return
-	}
-	rs.rows = append(rs.rows, row)
-}
-
-// addAnswer records the answer of a call about friends ids: a row per
+// answerFriends records the answer of a call about friends ids: a row per
 // friend asked about, from ResultItem; one Tencent only names in
 // Fail_Account failed without saying why.
-func (rs *friendResults) addAnswer(ids []string, items []tim.AccountResult, failed []string) {
+func (rs *itemResults) answerFriends(ids []string, items []tim.AccountResult, failed []string) {
 	for _, id := range ids {
-		row := api.FriendResult{Friend: id, OK: true}
 		if i := slices.IndexFunc(items, func(it tim.AccountResult) bool { return it.ToAccount == id }); i >= 0 {
-			if c := items[i].ResultCode; c != 0 {
-				row = api.FriendResult{Friend: id, Code: c, Say: resultMessage(c, items[i].ResultInfo)}
-			}
+			rs.answer("", id, items[i].ResultCode, items[i].ResultInfo)
 		} else if slices.Contains(failed, id) {
-			row = api.FriendResult{Friend: id, Say: api.Say("Tencent Cloud Chat did not make this change for them, and did not say why.")}
-		}
-		rs.add(row)
-	}
-}
-
-// merge adds the rows of one part of a change (each part of a create asks
-// about the same friends): a friend failed if any part failed for them.
-func (rs *friendResults) merge(part *friendResults) {
-	for _, row := range part.rows {
-		i := slices.IndexFunc(rs.rows, func(r api.FriendResult) bool { return r.Friend == row.Friend })
-		switch {
-		case i < 0:
-			rs.rows = append(rs.rows, row)
-		case rs.rows[i].OK && !row.OK:
-			rs.rows[i] = row
+			rs.add(api.ItemResult{ID: id, Say: api.Say("Tencent Cloud Chat did not make this change for them, and did not say why.")})
+		} else {
+			rs.answer("", id, 0, "")
 		}
 	}
 }
 
-// detail says which friends failed and why, for the audit log.
-func (rs *friendResults) detail() string {
-	var failed []string
-	for _, r := range rs.rows {
-		if !r.OK {
-			failed = append(failed, fmt.Sprintf("%s: %s (%d)", r.Friend, r.Say.English(), r.Code))
-		}
-	}
-	if len(failed) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d of %d friends failed: %s", len(failed), len(rs.rows), strings.Join(failed, "; "))
-}
-
-// checkUsers refuses user IDs Tencent does not know, before anything is
-// sent (account_check, 100 a call); IDs known already (the user's friends)
-// are not asked about.
-func (s *Server) checkUsers(ctx context.Context, field string, ids []string, known func(string) bool) error {
-	var ask []string
-	for _, id := range ids {
-		if !known(id) {
-			ask = append(ask, id)
-		}
-	}
-	exists := map[string]bool{}
-	for chunk := range slices.Chunk(ask, 100) {
-		st, err := s.tim.AccountCheck(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		for _, a := range st {
-			if a.ResultCode == 0 && a.AccountStatus == "Imported" {
-				exists[a.UserID] = true
-			}
-		}
-	}
+// typedFriends lists the friends of a request as IDs to check, at their
+// fields.
+func typedFriends(field string, ids []string) []typedID {
+	out := make([]typedID, len(ids))
 	for i, id := range ids {
-		if !known(id) && !exists[id] {
-			return &api.FieldError{Field: fmt.Sprintf("%s[%d]", field, i), Say: api.Say("There is no user %q in this app.", id)}
-		}
+		out[i] = typedID{kind: api.ConversationUser, id: id, field: fmt.Sprintf("%s[%d]", field, i)}
 	}
-	return nil
+	return out
 }
 
-// flChange is a change of a user's friend lists; respond reads the state
-// again (what Tencent holds after per-friend failures) and adds the
-// per-friend results.
-func (s *Server) flChange(r *http.Request, action string, request any, rs *friendResults,
+// knownFriends returns the IDs Tencent knows.
+func knownFriends(ids []string, unknown []typedID) []string {
+	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return isUnknown(unknown, api.ConversationUser, id) })
+}
+
+// flChange is a change of a user's friend lists.
+func (s *Server) flChange(r *http.Request, action string, request any, rs *itemResults,
 	plan func(before flState) ([]step[flState], error)) change[flState] {
-	user := r.PathValue("userID")
-	return change[flState]{
-		family: access.FriendLists, action: action, target: access.User(user), request: request,
-		read:    func(ctx context.Context) (flState, error) { return s.readFriendLists(ctx, user) },
-		version: flVersion, // computed from the state, never a stored field
-		plan:    plan,
-		respond: func(w http.ResponseWriter, after flState) {
-			if now, err := s.readFriendLists(r.Context(), user); err == nil {
-				after = now
-			}
-			after.Results = rs.rows
-			sayRows(r, after.Results, func(row *api.FriendResult) (*string, api.Phrase) { return &row.Message, row.Say })
-			writeFriendLists(w, after)
-		},
-	}
+	return change[flState]{fam: friendLists, action: action, target: access.User(r.PathValue("userID")),
+		request: request, results: rs, plan: plan}
 }
 
 // withList returns lists with name added to them, in the order of the
@@ -298,28 +223,34 @@ func (s *Server) handleCreateFriendLists(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	user := r.PathValue("userID")
-	rs := &friendResults{}
-	runChange(s, w, r, s.flChange(r, "user.friend-lists.create", req, rs, func(before flState) ([]step[flState], error) {
+	rs := newResults("friends")
+	runChange(s, w, r, s.flChange(r, api.ActionFriendListsCreate, req, rs, func(before flState) ([]step[flState], error) {
 		if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
 			return nil, ferr
 		}
-		if err := s.checkUsers(r.Context(), "friends", req.Friends, before.IsFriend); err != nil {
+		unknown, err := s.refuseUnknown(r.Context(), typedFriends("friends", req.Friends), func(t typedID) bool { return before.IsFriend(t.id) })
+		if err != nil {
 			return nil, err
 		}
+		rs.refused(unknown, false)
+		friends := knownFriends(req.Friends, unknown)
 		var steps []step[flState]
 		state := before
 		for _, part := range req.Parts(s.namesPerCall()) {
 			for _, n := range part {
-				state = state.WithList(n, req.Friends)
+				state = state.WithList(n, friends)
 			}
-			partRS := &friendResults{}
-			steps = append(steps, step[flState]{request: api.FriendListCreate{Names: part, Friends: req.Friends},
+			partRS := newResults("friends")
+			if len(steps) == 0 {
+				partRS.refused(unknown, false) // said in the first call's audit entry
+			}
+			steps = append(steps, step[flState]{request: api.FriendListCreate{Names: part, Friends: friends},
 				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-					resp, err := s.tim.AddFriendLists(ctx, user, part, req.Friends)
+					resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
 					if err != nil {
 						return err
 					}
-					partRS.addAnswer(req.Friends, resp.ResultItem, resp.FailAccount)
+					partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
 					rs.merge(partRS)
 					return nil
 				}})
@@ -343,17 +274,27 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	user, name := r.PathValue("userID"), r.PathValue("name")
+	if err := checkPathName(name); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
 	if req.Rename != nil {
 		s.renameFriendList(w, r, user, name, *req.Rename)
 		return
 	}
-	rs := &friendResults{}
-	runChange(s, w, r, s.flChange(r, "user.friend-lists.update", req, rs, func(before flState) ([]step[flState], error) {
+	rs := newResults("friends")
+	runChange(s, w, r, s.flChange(r, api.ActionFriendListsUpdate, req, rs, func(before flState) ([]step[flState], error) {
 		if _, ferr := before.Move(name, req.Add, req.Remove); ferr != nil {
 			return nil, ferr
 		}
-		if err := s.checkUsers(r.Context(), "add", req.Add, before.IsFriend); err != nil {
+		unknown, err := s.refuseUnknown(r.Context(), typedFriends("add", req.Add), func(t typedID) bool { return before.IsFriend(t.id) })
+		if err != nil {
 			return nil, err
+		}
+		rs.refused(unknown, false)
+		add := knownFriends(req.Add, unknown)
+		if len(add) == 0 && len(req.Remove) == 0 {
+			return nil, nothingLeft(unknown)
 		}
 		// Each friend's lists after, from the state before.
 		type move struct {
@@ -361,7 +302,7 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 			add bool
 		}
 		var moves []move
-		for _, id := range req.Add {
+		for _, id := range add {
 			moves = append(moves, move{id, true})
 		}
 		for _, id := range req.Remove {
@@ -385,14 +326,17 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 				ids = append(ids, m.id)
 			}
 			state = state.MoveFriends(name, add, remove)
-			partRS := &friendResults{}
+			partRS := newResults("friends")
+			if len(steps) == 0 {
+				partRS.refused(unknown, false) // said in the first call's audit entry
+			}
 			steps = append(steps, step[flState]{request: map[string]any{"name": name, "add": add, "remove": remove},
 				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.UpdateFriends(ctx, user, updates)
 					if err != nil {
 						return err
 					}
-					partRS.addAnswer(ids, resp.ResultItem, resp.FailAccount)
+					partRS.answerFriends(ids, resp.ResultItem, resp.FailAccount)
 					rs.merge(partRS)
 					return nil
 				}})
@@ -411,22 +355,22 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 // undo), only the new one, or only the old one (nothing was changed) — as
 // read again from Tencent. Friends are never removed as friends.
 func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, old, name string) {
-	rs := &friendResults{}
-	ch := s.flChange(r, "user.friend-lists.rename", map[string]string{"name": old, "rename": name}, rs, func(before flState) ([]step[flState], error) {
+	rs := newResults("friends")
+	ch := s.flChange(r, api.ActionFriendListsRename, map[string]string{"name": old, "rename": name}, rs, func(before flState) ([]step[flState], error) {
 		if ferr := before.CheckRename(old, name); ferr != nil {
 			return nil, ferr
 		}
 		members := friendIDs(before.List(old).Friends)
 		first, rest := members[:min(len(members), api.MaxListFriendsPerCall)], members[min(len(members), api.MaxListFriendsPerCall):]
 		state := before.WithList(name, first)
-		createRS := &friendResults{}
+		createRS := newResults("friends")
 		steps := []step[flState]{{request: map[string]any{"name": old, "rename": name, "step": "create " + name, "friends": first},
 			after: state, detail: createRS.detail, call: func(ctx context.Context) error {
 				resp, err := s.tim.AddFriendLists(ctx, user, []string{name}, first)
 				if err != nil {
 					return err
 				}
-				createRS.addAnswer(first, resp.ResultItem, resp.FailAccount)
+				createRS.answerFriends(first, resp.ResultItem, resp.FailAccount)
 				rs.merge(createRS)
 				return nil
 			}}}
@@ -436,14 +380,14 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 				updates[i] = tim.FriendUpdate{ToAccount: id, Lists: withList(state, before.ListsOf(id), name)}
 			}
 			state = state.MoveFriends(name, part, nil)
-			partRS := &friendResults{}
+			partRS := newResults("friends")
 			steps = append(steps, step[flState]{request: map[string]any{"name": old, "rename": name, "step": "add friends to " + name, "friends": part},
 				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.UpdateFriends(ctx, user, updates)
 					if err != nil {
 						return err
 					}
-					partRS.addAnswer(part, resp.ResultItem, resp.FailAccount)
+					partRS.answerFriends(part, resp.ResultItem, resp.FailAccount)
 					rs.merge(partRS)
 					return nil
 				}})
@@ -529,8 +473,7 @@ func (s *Server) deleteFriendLists(w http.ResponseWriter, r *http.Request, req a
 		return
 	}
 	user := r.PathValue("userID")
-	rs := &friendResults{}
-	runChange(s, w, r, s.flChange(r, "user.friend-lists.delete", req, rs, func(before flState) ([]step[flState], error) {
+	runChange(s, w, r, s.flChange(r, api.ActionFriendListsDelete, req, nil, func(before flState) ([]step[flState], error) {
 		after, ferr := before.Delete(req.Names)
 		if ferr != nil {
 			return nil, fieldOf(ferr)

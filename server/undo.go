@@ -28,18 +28,20 @@ type undoable interface {
 
 // restorer is how a family puts one target back to a state S.
 type restorer[S any] struct {
-	fam     access.Family
-	action  string // the undo's audit action, e.g. "group.attributes.restore"
-	read    func(s *Server, ctx context.Context, id string) (S, error)
-	version func(S) string
-	same    func(a, b S) bool
+	fam    *family[S]
+	action string // the undo's audit action, e.g. api.ActionAttributesRestore
 	// plan gives the steps from the state now to the state wanted.
-	plan    func(s *Server, id string, now, want S) ([]step[S], error)
-	respond func(w http.ResponseWriter, id string, after S)
+	plan func(s *Server, t access.Target, now, want S) ([]step[S], error)
 }
 
-func (rs restorer[S]) family() access.Family { return rs.fam }
-func (rs restorer[S]) kind() access.Kind     { return rs.fam.Of() }
+func (rs restorer[S]) family() access.Family { return rs.fam.name }
+func (rs restorer[S]) kind() access.Kind     { return rs.fam.name.Of() }
+func (rs restorer[S]) same(a, b S) bool      { return rs.fam.version(a) == rs.fam.version(b) }
+
+// target is the entry's target as the audit log names it.
+func (rs restorer[S]) target(e *sqlite.Record) access.Target {
+	return access.Target{Kind: rs.kind(), ID: e.Target}
+}
 
 // states decodes the entry's before and after.
 func (rs restorer[S]) states(e *sqlite.Record) (before, after S, err error) {
@@ -59,14 +61,14 @@ func (rs restorer[S]) preview(s *Server, ctx context.Context, e *sqlite.Record) 
 	if err != nil {
 		return nil, err
 	}
-	now, err := rs.read(s, ctx, e.Target)
+	now, err := rs.fam.read(s, ctx, rs.target(e))
 	if err != nil {
 		return nil, err
 	}
 	current, _ := json.Marshal(now)
 	restore, _ := json.Marshal(before)
 	return &api.UndoPreview{Seq: e.Seq, Action: e.Action, UndoAction: rs.action, Target: e.Target,
-		Current: current, Version: rs.version(now), Restore: restore, Left: e.After,
+		Current: current, Version: rs.fam.version(now), Restore: restore, Left: e.After,
 		ChangedSince: !rs.same(now, after), NothingToDo: rs.same(now, before)}, nil
 }
 
@@ -76,29 +78,25 @@ func (rs restorer[S]) undo(s *Server, w http.ResponseWriter, r *http.Request, e 
 		s.writeAPIError(w, r, err)
 		return
 	}
-	id := e.Target
+	t := rs.target(e)
 	runChange(s, w, r, change[S]{
-		family: rs.fam, action: rs.action, target: access.Target{Kind: rs.fam.Of(), ID: id},
-		request: api.UndoRequest{Undoes: e.Seq},
-		read:    func(ctx context.Context) (S, error) { return rs.read(s, ctx, id) },
-		version: rs.version,
+		fam: rs.fam, action: rs.action, target: t, request: api.UndoRequest{Undoes: e.Seq},
 		plan: func(now S) ([]step[S], error) {
 			if rs.same(now, want) {
 				return nil, errNothingToUndo
 			}
-			return rs.plan(s, id, now, want)
+			return rs.plan(s, t, now, want)
 		},
-		respond: func(w http.ResponseWriter, after S) { rs.respond(w, id, after) },
 	})
 }
 
 // undoables maps the audit actions that can be undone to their family's
 // undo. A family adds its actions here as it lands.
 var undoables = map[string]undoable{
-	"group.attributes.patch":   attrRestorer,
-	"group.attributes.replace": attrRestorer,
-	"group.attributes.clear":   attrRestorer,
-	"group.attributes.restore": attrRestorer,
+	api.ActionAttributesPatch:   attrRestorer,
+	api.ActionAttributesReplace: attrRestorer,
+	api.ActionAttributesClear:   attrRestorer,
+	api.ActionAttributesRestore: attrRestorer,
 }
 
 var (
@@ -172,31 +170,21 @@ func (s *Server) handleUndo(w http.ResponseWriter, r *http.Request) {
 // whole set, or, to leave none, one delete_group_attr of every key (which
 // Community groups allow, unlike clear).
 var attrRestorer = restorer[[]api.Attr]{
-	fam:    access.GroupAttributes,
-	action: "group.attributes.restore",
-	read: func(s *Server, ctx context.Context, id string) ([]api.Attr, error) {
-		attrs, err := s.readAttrs(ctx, id)
-		if attrs == nil {
-			attrs = []api.Attr{}
-		}
-		return attrs, err
-	},
-	version: attrVersion,
-	same:    func(a, b []api.Attr) bool { return attrVersion(a) == attrVersion(b) },
-	plan: func(s *Server, id string, now, want []api.Attr) ([]step[[]api.Attr], error) {
+	fam:    attributes,
+	action: api.ActionAttributesRestore,
+	plan: func(s *Server, t access.Target, now, want []api.Attr) ([]step[[]api.Attr], error) {
 		if want == nil {
 			want = []api.Attr{}
 		}
-		call := func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(want)) }
+		call := func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, t.ID, toTim(want)) }
 		if len(want) == 0 {
 			keys := make([]string, len(now))
 			for i, a := range now {
 				keys[i] = a.Key
 			}
 			slices.Sort(keys)
-			call = func(ctx context.Context) error { return s.tim.DeleteGroupAttr(ctx, id, keys) }
+			call = func(ctx context.Context) error { return s.tim.DeleteGroupAttr(ctx, t.ID, keys) }
 		}
 		return []step[[]api.Attr]{{after: want, call: call}}, nil
 	},
-	respond: writeAttrs,
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/imdesk/imdesk/server/api"
@@ -110,5 +111,18 @@ func TestUndoToNoAttributes(t *testing.T) {
 	}
 	if got := e.attrs(community); len(got) != 0 {
 		t.Fatalf("after undo: %v", got)
+	}
+}
+
+// The app offers undo for exactly the actions the server can undo.
+func TestUndoableActionsAgree(t *testing.T) {
+	var server []string
+	for a := range undoables {
+		server = append(server, a)
+	}
+	slices.Sort(server)
+	app := slices.Sorted(slices.Values(api.UndoableActions))
+	if !slices.Equal(server, app) {
+		t.Fatalf("server undoes %v, api.UndoableActions is %v", server, app)
 	}
 }

@@ -35,8 +35,9 @@ type Kind string
 
 // Target kinds.
 const (
-	KindGroup Kind = "group"
-	KindUser  Kind = "user"
+	KindGroup  Kind = "group"
+	KindUser   Kind = "user"
+	KindMember Kind = "member" // a user as a member of one group: their profile in it
 )
 
 // Of returns the kind of target the family's changes are made to.
@@ -47,15 +48,32 @@ func (f Family) Of() Kind {
 	return KindUser
 }
 
-// Target is what a change is made to: a group or a user.
+// Target is what a change is made to: a group, a user, or a user as a
+// member of a group (ID the group, Member the user).
 type Target struct {
-	Kind Kind
-	ID   string
+	Kind   Kind
+	ID     string
+	Member string
 }
 
-// Group and User make targets.
-func Group(id string) Target { return Target{KindGroup, id} }
-func User(id string) Target  { return Target{KindUser, id} }
+// Group, User and GroupMember make targets.
+func Group(id string) Target                { return Target{Kind: KindGroup, ID: id} }
+func User(id string) Target                 { return Target{Kind: KindUser, ID: id} }
+func GroupMember(group, user string) Target { return Target{Kind: KindMember, ID: group, Member: user} }
+
+// Name is the target as the audit log records it: the group's or the
+// user's ID, and for a member the group's ID and the user's joined by a
+// space, which neither a group ID nor a user ID may hold at either end.
+func (t Target) Name() string {
+	if t.Kind == KindMember {
+		return t.ID + " " + t.Member
+	}
+	return t.ID
+}
+
+// Key identifies the target among targets of every kind: changes to one
+// key are made one at a time.
+func (t Target) Key() string { return string(t.Kind) + ":" + t.Name() }
 
 // Members tells whether a user is a member of a group.
 type Members interface {
@@ -97,10 +115,19 @@ func (p *Principal) SeesUser(ctx context.Context, m Members, userID string) (boo
 	return false, nil
 }
 
+// SeesMembersOf reports whether the principal may see the members of the
+// group: the group itself or its members are in scope.
+func (p *Principal) SeesMembersOf(groupID string) bool {
+	return p.SeesGroup(groupID) || slices.Contains(p.Scope.MembersOf, groupID)
+}
+
 // Sees reports whether the principal may see the target.
 func (p *Principal) Sees(ctx context.Context, m Members, t Target) (bool, error) {
-	if t.Kind == KindGroup {
+	switch t.Kind {
+	case KindGroup:
 		return p.SeesGroup(t.ID), nil
+	case KindMember:
+		return p.SeesMembersOf(t.ID), nil
 	}
 	return p.SeesUser(ctx, m, t.ID)
 }

@@ -137,16 +137,13 @@ type ContactGroups struct {
 	Version       string               `json:"version"`
 	// Results, in the answer to a change, say per conversation whether
 	// Tencent made it; rows that failed say why.
-	Results []ConversationResult `json:"results,omitempty"`
+	Results []ItemResult `json:"results,omitempty"`
 }
 
-// ConversationResult is Tencent's answer for one conversation of a change.
-type ConversationResult struct {
-	Conversation
-	OK      bool   `json:"ok"`
-	Code    int    `json:"code,omitempty"`
-	Message string `json:"message,omitempty"`
-	Say     Phrase `json:"-"` // Message before it is said in the reader's language
+// Marked reports whether the conversation of type typ with id is grouped
+// or marked, as Tencent holds it: such a conversation exists.
+func (cg ContactGroups) Marked(typ, id string) bool {
+	return slices.ContainsFunc(cg.Conversations, func(c MarkedConversation) bool { return c.Type == typ && c.ID == id })
 }
 
 // Group returns the conversation group named, or nil.

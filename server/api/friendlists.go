@@ -84,16 +84,7 @@ type FriendLists struct {
 	Version      string       `json:"version"`
 	// Results, in the answer to a change, say per friend whether Tencent
 	// made it; rows that failed say why.
-	Results []FriendResult `json:"results,omitempty"`
-}
-
-// FriendResult is Tencent's answer for one friend of a change.
-type FriendResult struct {
-	Friend  string `json:"friend"`
-	OK      bool   `json:"ok"`
-	Code    int    `json:"code,omitempty"`
-	Message string `json:"message,omitempty"`
-	Say     Phrase `json:"-"` // Message before it is said in the reader's language
+	Results []ItemResult `json:"results,omitempty"`
 }
 
 // FriendListCreate is the body of POST …/friend-lists: lists to create,
@@ -247,6 +238,12 @@ func (d FriendListDelete) Validate() *FieldError {
 		f := fmt.Sprintf("names[%d]", i)
 		if n == "" {
 			return fieldErr(f, "Enter the name of the list to delete.")
+		}
+		// The name of a list that exists: held to the rules of free
+		// text, not of a new name, so that a list made elsewhere with,
+		// say, a space at its end can still be deleted.
+		if err := CheckText(f, Say("The name"), n); err != nil {
+			return err
 		}
 		if slices.Contains(d.Names[:i], n) {
 			return fieldErr(f, "The list %q is given twice.", n)

@@ -1,0 +1,234 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/imdesk/imdesk/server/access"
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// family is one family's descriptor: everything the one change path
+// (runChange), the reads and the undo need to know of it, written once.
+// A family's handlers only decode their request and plan its steps; the
+// rest — role and scope, one change at a time per target, If-Match, the
+// audit log, settling a lost answer, per-item results, the answer — is the
+// same code for every family.
+type family[S any] struct {
+	name access.Family
+	// read reads a target's state from Tencent.
+	read func(s *Server, ctx context.Context, t access.Target) (S, error)
+	// version identifies a state by what the family holds: not by the
+	// names shown beside it (a nickname changed elsewhere is no conflict)
+	// nor by the order Tencent lists things in. It is the If-Match
+	// version, and how a lost answer is settled: the state read again is
+	// compared with the states before and after by version.
+	version func(S) string
+	// itemized: Tencent answers the family's calls item by item, so the
+	// answer to a change is the state read again (what Tencent holds after
+	// the items it refused), not the state planned.
+	itemized bool
+	// write answers with a state, its version as the ETag, and a change's
+	// per-item results (nil for a read).
+	write func(w http.ResponseWriter, t access.Target, st S, results []api.ItemResult)
+}
+
+// get serves a family's GET: scope, read, answer.
+func (f *family[S]) get(s *Server, w http.ResponseWriter, r *http.Request, t access.Target) {
+	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), t); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	st, err := f.read(s, r.Context(), t)
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	f.write(w, t, st, nil)
+}
+
+// itemResults collects the per-item results of one change (or one step of
+// it), safe for the steps' calls to add to.
+type itemResults struct {
+	noun string // what the items are, for the audit log: "conversations", "friends"
+	mu   sync.Mutex
+	rows []api.ItemResult
+}
+
+func newResults(noun string) *itemResults { return &itemResults{noun: noun} }
+
+func sameItem(a, b api.ItemResult) bool { return a.Type == b.Type && a.ID == b.ID }
+
+// add records one item's result; a call made once more replaces the row
+// of its first try.
+func (rs *itemResults) add(row api.ItemResult) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if i := slices.IndexFunc(rs.rows, func(r api.ItemResult) bool { return sameItem(r, row) }); i >= 0 {
+		rs.rows[i] = row
+		return
+	}
+	rs.rows = append(rs.rows, row)
+}
+
+// answer records Tencent's answer for one item: code 0 made, else refused
+// with Tencent's sentence for the code.
+func (rs *itemResults) answer(typ, id string, code int, info string) {
+	row := api.ItemResult{Type: typ, ID: id, OK: code == 0, Code: code}
+	if code != 0 {
+		row.Say = resultMessage(code, info)
+	}
+	rs.add(row)
+}
+
+// merge adds the rows of one part of a change: an item failed if any part
+// failed for it (each part of a friend-list create asks about the same
+// friends).
+func (rs *itemResults) merge(part *itemResults) {
+	part.mu.Lock()
+	rows := slices.Clone(part.rows)
+	part.mu.Unlock()
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, row := range rows {
+		i := slices.IndexFunc(rs.rows, func(r api.ItemResult) bool { return sameItem(r, row) })
+		switch {
+		case i < 0:
+			rs.rows = append(rs.rows, row)
+		case rs.rows[i].OK && !row.OK:
+			rs.rows[i] = row
+		}
+	}
+}
+
+// detail says which items failed and why, for the audit log; "" when none
+// did.
+func (rs *itemResults) detail() string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	var failed []string
+	for _, r := range rs.rows {
+		switch {
+		case r.OK:
+		case r.Code == 0: // refused before sending
+			failed = append(failed, fmt.Sprintf("%s: %s", r.Label(), r.Say.English()))
+		default:
+			failed = append(failed, fmt.Sprintf("%s: %s (%d)", r.Label(), r.Say.English(), r.Code))
+		}
+	}
+	if len(failed) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d %s failed: %s", len(failed), len(rs.rows), rs.noun, strings.Join(failed, "; "))
+}
+
+// said returns the rows with each refusal said in the reader's language.
+func (rs *itemResults) said(r *http.Request) []api.ItemResult {
+	if rs == nil {
+		return nil
+	}
+	rs.mu.Lock()
+	rows := slices.Clone(rs.rows)
+	rs.mu.Unlock()
+	c := speaker(r)
+	for i := range rows {
+		if rows[i].Say.Key != "" {
+			rows[i].Message = c.Say(rows[i].Say)
+		}
+	}
+	return rows
+}
+
+// typedID is a user or a group named by ID in a request, at a field.
+type typedID struct {
+	kind  string // api.ConversationUser or api.ConversationGroup
+	id    string
+	field string // where the request names it: "conversations[2]"
+}
+
+// refuseUnknown checks IDs typed by a person with Tencent before anything
+// is sent — users with account_check (100 a call), groups with
+// get_group_info (50 a call) — and returns those Tencent does not know.
+// known skips asking about an ID the family already knows (a friend of the
+// user). The rule of every family: an unknown ID is refused on its row,
+// with the reason, and the rest of the change goes ahead.
+func (s *Server) refuseUnknown(ctx context.Context, ids []typedID, known func(typedID) bool) ([]typedID, error) {
+	var users, groups []string
+	for _, t := range ids {
+		switch {
+		case known != nil && known(t):
+		case t.kind == api.ConversationGroup:
+			groups = append(groups, t.id)
+		default:
+			users = append(users, t.id)
+		}
+	}
+	exists := map[string]bool{}
+	for chunk := range slices.Chunk(users, 100) {
+		st, err := s.tim.AccountCheck(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range st {
+			if a.ResultCode == 0 && a.AccountStatus == "Imported" {
+				exists[api.ConversationUser+":"+a.UserID] = true
+			}
+		}
+	}
+	if len(groups) > 0 {
+		names, err := s.groupNames(ctx, groups)
+		if err != nil {
+			return nil, err
+		}
+		for id := range names {
+			exists[api.ConversationGroup+":"+id] = true
+		}
+	}
+	var unknown []typedID
+	for _, t := range ids {
+		kind := t.kind
+		if kind == "" {
+			kind = api.ConversationUser
+		}
+		if !(known != nil && known(t)) && !exists[kind+":"+t.id] {
+			unknown = append(unknown, t)
+		}
+	}
+	return unknown, nil
+}
+
+// unknownSay is the reason an unknown ID is refused.
+func unknownSay(t typedID) api.Phrase {
+	if t.kind == api.ConversationGroup {
+		return api.Say("There is no group %q in this app, or it has been dismissed.", t.id)
+	}
+	return api.Say("There is no user %q in this app.", t.id)
+}
+
+// refusedRows records the unknown IDs as refused rows; typed says whether
+// the family's rows carry the item's type (conversations do, friends do
+// not).
+func (rs *itemResults) refused(unknown []typedID, typed bool) {
+	for _, t := range unknown {
+		row := api.ItemResult{ID: t.id, Say: unknownSay(t)}
+		if typed {
+			row.Type = t.kind
+		}
+		rs.add(row)
+	}
+}
+
+// nothingLeft is the answer to a change all of whose items were refused
+// before sending: the first refused row's reason, at its field.
+func nothingLeft(unknown []typedID) error {
+	return &api.FieldError{Field: unknown[0].field, Say: unknownSay(unknown[0])}
+}
+
+// isUnknown reports whether id of kind is among the unknown.
+func isUnknown(unknown []typedID, kind, id string) bool {
+	return slices.ContainsFunc(unknown, func(t typedID) bool { return t.id == id && (t.kind == kind || kind == "") })
+}
