@@ -151,10 +151,19 @@
 //     MemberInfoFilter names fields (Member_Account always), and
 //     AppDefinedData only for the keys of AppDefinedDataFilter_Group. A name
 //     the page does not list in either filter is 10004, not ignored.
-//     ShutUpAllMember is "On" or "Off"; the current English page calls it
-//     MuteAllMember (and a member's ShutUpUntil MuteUntil) while the Chinese
-//     page keeps the old names, so the mock answers both names and accepts
-//     both in the filters. AVChatRoom groups have no MemberList.
+//     One naming scheme per answer, the current page's: the group's
+//     "MuteAllMember" ("On" or "Off") and a member's "MuteUntil". Evidence:
+//     tencentcloud.com/document/product/1047/34961 (last updated
+//     2024-02-07) and trtc.io/document/34961 name them so in the sample
+//     response and the field tables, and a public SDK's tests copy that
+//     sample verbatim (a Rust SDK's get_group_info test, "MuteAllMember":
+//     "On", "MuteUntil": 1431069882); the Chinese page 269/1616 keeps the
+//     older ShutUpAllMember and ShutUpUntil. A real answer carries one name,
+//     so the mock never answers both; its filters accept either name and
+//     answer the current one, and imdesk's client (tim.GroupInfo,
+//     tim.GroupMemberInfo) reads either. MemberNum is left out for an
+//     AVChatRoom, whose member count the page's field table says is not
+//     supported; AVChatRoom groups have no MemberList.
 //   - Editions: conversation groups and standard marks need a premium
 //     edition (51013), but custom marks do not: Tencent's current English
 //     mark_contact page ("Creating or Updating Conversation Mark Data",

@@ -375,11 +375,15 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 			"Notification": g.Notification, "FaceUrl": g.FaceURL, "Owner_Account": g.Owner,
 			"CreateTime": g.Created.Unix(), "LastInfoTime": g.Created.Unix(), "LastMsgTime": 0,
 			"NextMsgSeq": 1, "MemberNum": len(g.Members), "MaxMemberNum": g.MaxMembers,
-			"ApplyJoinOption": g.ApplyJoinOption, "ShutUpAllMember": shutUp, "MuteAllMember": shutUp,
+			"ApplyJoinOption": g.ApplyJoinOption, "MuteAllMember": shutUp,
+		}
+		if g.Type == "AVChatRoom" {
+			// The page's field table: MemberNum is not supported for AVChatRoom.
+			delete(all, "MemberNum")
 		}
 		info := map[string]any{"GroupId": id, "ErrorCode": 0, "ErrorInfo": "", "Appid": m.appID}
 		for k, v := range all {
-			if base == nil || base[k] {
+			if base == nil || base[k] || base[oldName(k)] {
 				info[k] = v
 			}
 		}
@@ -391,10 +395,10 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 					role = "Owner"
 				}
 				full := map[string]any{"Role": role, "JoinTime": g.Created.Unix(), "MsgSeq": 0,
-					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "ShutUpUntil": 0, "MuteUntil": 0, "NameCard": ""}
+					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "MuteUntil": 0, "NameCard": ""}
 				item := map[string]any{"Member_Account": mb}
 				for k, v := range full {
-					if members == nil || members[k] {
+					if members == nil || members[k] || members[oldName(k)] {
 						item[k] = v
 					}
 				}
@@ -414,6 +418,21 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 		infos = append(infos, info)
 	}
 	return map[string]any{"GroupInfo": infos}, nil
+}
+
+// get_group_info answers with the current page's names (MuteAllMember,
+// MuteUntil) and accepts the older names (ShutUpAllMember, ShutUpUntil),
+// which the Chinese page still lists, in its filters.
+var renamed = map[string]string{"ShutUpAllMember": "MuteAllMember", "ShutUpUntil": "MuteUntil"}
+
+// oldName maps a current field name to its older one ("" when none).
+func oldName(k string) string {
+	for old, cur := range renamed {
+		if cur == k {
+			return old
+		}
+	}
+	return ""
 }
 
 // filterSet turns a filter's names into a set: nil when the filter is

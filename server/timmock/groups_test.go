@@ -69,6 +69,37 @@ func TestGetGroupInfo(t *testing.T) {
 	e.wantCode(info, map[string]any{"GroupIdList": []string{}}, 10004)
 }
 
+// get_group_info answers with one naming scheme, the current page's
+// (MuteAllMember, MuteUntil), whichever name the filter used; an AVChatRoom
+// has no MemberNum, which the page says it does not support.
+func TestGetGroupInfoNames(t *testing.T) {
+	e := newEnv(t)
+	const info = "group_open_http_svc/get_group_info"
+	for _, filter := range []map[string]any{
+		nil,
+		{"GroupBaseInfoFilter": []string{"MuteAllMember"}, "MemberInfoFilter": []string{"MuteUntil"}},
+		{"GroupBaseInfoFilter": []string{"ShutUpAllMember"}, "MemberInfoFilter": []string{"ShutUpUntil"}},
+	} {
+		body := map[string]any{"GroupIdList": []string{"@TGS#public1"}}
+		if filter != nil {
+			body["ResponseFilter"] = filter
+		}
+		g := e.mustOK(info, body)["GroupInfo"].([]any)[0].(map[string]any)
+		mb := g["MemberList"].([]any)[0].(map[string]any)
+		_, oldAll := g["ShutUpAllMember"]
+		_, oldUntil := mb["ShutUpUntil"]
+		_, until := mb["MuteUntil"]
+		if g["MuteAllMember"] != "Off" || oldAll || !until || oldUntil {
+			t.Errorf("filter %v: group %v, member %v", filter, g, mb)
+		}
+	}
+	out := e.mustOK(info, map[string]any{"GroupIdList": []string{"@TGS#av1", "@TGS#public1"}})
+	av, pub := out["GroupInfo"].([]any)[0].(map[string]any), out["GroupInfo"].([]any)[1].(map[string]any)
+	if _, has := av["MemberNum"]; has || av["Type"] != "AVChatRoom" || pub["MemberNum"] == nil {
+		t.Fatalf("AVChatRoom %v; Public %v", av, pub)
+	}
+}
+
 func TestCreateGroup(t *testing.T) {
 	e := newEnv(t)
 	const create = "group_open_http_svc/create_group"
