@@ -154,16 +154,25 @@
 //     One naming scheme per answer, the current page's: the group's
 //     "MuteAllMember" ("On" or "Off") and a member's "MuteUntil". Evidence:
 //     tencentcloud.com/document/product/1047/34961 (last updated
-//     2024-02-07) and trtc.io/document/34961 name them so in the sample
-//     response and the field tables, and a public SDK's tests copy that
-//     sample verbatim (a Rust SDK's get_group_info test, "MuteAllMember":
-//     "On", "MuteUntil": 1431069882); the Chinese page 269/1616 keeps the
+//     2024-02-07; the same text on trtc.io/document/34961) names them so in
+//     its sample response, which a public Rust SDK's get_group_info tests
+//     copy verbatim ("MuteAllMember": "On", "MuteUntil": 1431069882), as
+//     doocs/qcloud-im-server-sdk-java's model classes name the field
+//     MuteAllMember (2025-12 snapshot); the Chinese page 269/1616 keeps the
 //     older ShutUpAllMember and ShutUpUntil. A real answer carries one name,
 //     so the mock never answers both; its filters accept either name and
 //     answer the current one, and imdesk's client (tim.GroupInfo,
 //     tim.GroupMemberInfo) reads either. MemberNum is left out for an
 //     AVChatRoom, whose member count the page's field table says is not
 //     supported; AVChatRoom groups have no MemberList.
+//   - get_appid_group_list ("Getting All Groups in an App", 1047/34960,
+//     and the Chinese 269/1614) filters by "GroupType". dobyte/tencent-im
+//     (group/types.go, fetchGroupIdsReq, 2022-11 snapshot) sends the filter
+//     as "Type"; doocs/qcloud-im-server-sdk-java
+//     (GetAppIdGroupListRequest.java) sends "GroupType". Tencent ignores
+//     an unknown field rather than refusing it (see Strict requests), so
+//     "Type" gets an unfiltered answer, which is what the mock gives;
+//     imdesk's client sends GroupType (TestAppIDGroupListSendsGroupType).
 //   - Editions: conversation groups and standard marks need a premium
 //     edition (51013), but custom marks do not: Tencent's current English
 //     mark_contact page ("Creating or Updating Conversation Mark Data",

@@ -38,6 +38,13 @@ func TestGetAppIDGroupList(t *testing.T) {
 	if out["TotalCount"].(float64) != 2 {
 		t.Fatalf("Private (incl. Work): %v", out)
 	}
+	// "Type" is not the filter's name: like every unknown field it is
+	// ignored, and the answer is unfiltered.
+	e.clock.Advance(time.Second)
+	out = e.mustOK(list, map[string]any{"Type": "Private"})
+	if out["TotalCount"].(float64) != 7 {
+		t.Fatalf("Type is ignored: %v", out)
+	}
 	e.clock.Advance(time.Second)
 	e.wantCode(list, map[string]any{"Limit": 10001}, 10004)
 	e.clock.Advance(time.Second)
