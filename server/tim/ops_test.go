@@ -3,6 +3,7 @@ package tim
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -210,5 +211,18 @@ func TestAppIDGroupListSendsGroupType(t *testing.T) {
 	}
 	if list.TotalCount == 0 || list.TotalCount >= 9 {
 		t.Fatalf("filtered to Community: %+v", list)
+	}
+}
+
+// get_role_in_group tells the owner, admins, members and others apart.
+func TestGetRoleInGroup(t *testing.T) {
+	c, _, _ := newMockClient(t)
+	roles, err := c.GetRoleInGroup(context.Background(), "@TGS#_trailhead", []string{"alice", "carmen", "bob", "zhang_wei"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"alice": RoleOwner, "carmen": RoleAdmin, "bob": RoleMember, "zhang_wei": RoleNotMember}
+	if !maps.Equal(roles, want) {
+		t.Fatalf("roles %v, want %v", roles, want)
 	}
 }

@@ -29,8 +29,8 @@
 // byte; TestFieldNamesAreCaseSensitive posts each with every key, one at a
 // time, in another case. Documented fields the mock does not model
 // (friend_import's AddTime, RemarkTime and CustomItem, friend_add's
-// ForceAddFlags, create_group's InviteJoinOption, SupportTopic and a
-// member's Role) are declared all the same, so that their wrong-case
+// ForceAddFlags, create_group's InviteJoinOption and SupportTopic) are
+// declared all the same, so that their wrong-case
 // variants are refused too.
 //
 // # Choices where the documentation is silent or disagrees
@@ -54,9 +54,24 @@
 //     is missing (10010).
 //   - get_role_in_group ("Querying the Roles of Users in a Group",
 //     https://www.tencentcloud.com/document/product/1047/34963): 1..500
-//     accounts (10004 otherwise); each answered Owner, Member or NotMember
-//     in the order asked (group admins are not modelled); an AVChatRoom group
-//     is 10007, as the page says.
+//     accounts (10004 otherwise); each answered Owner, Admin, Member or
+//     NotMember in the order asked; an AVChatRoom group is 10007, as the
+//     page says.
+//   - Group admins: Tencent's group-type table ("Group Management",
+//     intl.cloud.tencent.com/document/product/1047/46310: "Available member
+//     roles") gives Public, Meeting and Community an owner, admins and
+//     ordinary members, and Work and AVChatRoom only an owner and ordinary
+//     members ("Group System", 1047/33529: "Work groups do not support the
+//     setting of admins by default"). create_group's MemberList Role
+//     "Admin" makes an admin in the first three; in a Work or AVChatRoom
+//     group the member is kept as an ordinary one (whether Tencent refuses
+//     instead is not documented). get_role_in_group, get_group_info's
+//     MemberList and get_group_member_info all answer "Admin" for them.
+//     The demo data has an admin in a Community, a Public, a Meeting and a
+//     ChatRoom group; generated groups (Seed.Generate, `imdesk mock
+//     --groups N`) of those types get an owner, an admin and a member when
+//     the app has three users or more; a seed that gives a Work or
+//     AVChatRoom group admins is refused.
 //   - Group attributes: GroupAttr absent or empty, an empty key, or the same
 //     key twice in one request is invalid (10004). Per-item limits (10045 key,
 //     10046 value) are checked before the limits of the resulting set (10047

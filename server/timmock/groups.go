@@ -33,7 +33,8 @@ type group struct {
 	Introduction, Notification string
 	FaceURL, ApplyJoinOption   string
 	MaxMembers                 int
-	Members                    []string
+	Members                    []string // the owner (if any) first
+	Admins                     []string // members with the Admin role
 	Created                    time.Time
 	AppData                    []appDatum
 	ShutUpAll                  bool
@@ -62,6 +63,30 @@ func (g *group) replaceAttrs(next map[string]string, order []string) {
 		}
 	}
 	g.keys, g.attrs = keys, next
+}
+
+// roleOf is a user's role in the group: Owner, Admin, Member or NotMember.
+func (g *group) roleOf(u string) string {
+	switch {
+	case u != "" && u == g.Owner:
+		return "Owner"
+	case !slices.Contains(g.Members, u):
+		return "NotMember"
+	case slices.Contains(g.Admins, u):
+		return "Admin"
+	}
+	return "Member"
+}
+
+// hasAdmins tells whether a group type has the Admin role: Public,
+// Meeting (ChatRoom) and Community do; Work (Private) and AVChatRoom have
+// only an owner and ordinary members (Tencent's group-type table).
+func hasAdmins(typ string) bool {
+	switch canonicalType(typ) {
+	case "Public", "ChatRoom", "Community":
+		return true
+	}
+	return false
 }
 
 type attr struct {
@@ -390,11 +415,7 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 		if wantMembers && g.Type != "AVChatRoom" {
 			list := make([]map[string]any, 0, len(g.Members))
 			for _, mb := range g.Members {
-				role := "Member"
-				if mb == g.Owner {
-					role = "Owner"
-				}
-				full := map[string]any{"Role": role, "JoinTime": g.Created.Unix(), "MsgSeq": 0,
+				full := map[string]any{"Role": g.roleOf(mb), "JoinTime": g.Created.Unix(), "MsgSeq": 0,
 					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "MuteUntil": 0, "NameCard": ""}
 				item := map[string]any{"Member_Account": mb}
 				for k, v := range full {
@@ -479,7 +500,7 @@ type createGroupRequest struct {
 
 type member struct {
 	MemberAccount string `json:"Member_Account"`
-	Role          string `json:"Role"` // Admin or Member; not modelled
+	Role          string `json:"Role"` // "Admin" makes an admin where the type has admins
 	// AppMemberDefinedData is accepted, not modelled.
 	AppMemberDefinedData []appDatum `json:"AppMemberDefinedData"`
 }
@@ -527,7 +548,7 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 	} else {
 		id = m.newGroupID(req.Type == "Community")
 	}
-	var members []string
+	var members, admins []string
 	if req.Owner != "" {
 		if m.users[req.Owner] == nil {
 			return nil, fail(10019, fmt.Sprintf("account %q not found", req.Owner))
@@ -540,6 +561,9 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 		}
 		if mb.MemberAccount != req.Owner {
 			members = append(members, mb.MemberAccount)
+			if mb.Role == "Admin" && hasAdmins(req.Type) {
+				admins = append(admins, mb.MemberAccount)
+			}
 		}
 	}
 	maxMembers := req.MaxMemberCount
@@ -553,7 +577,7 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 	g := &group{
 		ID: id, Type: req.Type, Name: req.Name, Owner: req.Owner, Introduction: req.Introduction,
 		Notification: req.Notification, FaceURL: req.FaceURL, MaxMembers: maxMembers, ApplyJoinOption: join,
-		Members: members, Created: m.now(), attrs: map[string]string{},
+		Members: members, Admins: admins, Created: m.now(), attrs: map[string]string{},
 		AppData: req.AppDefinedData, ShutUpAll: req.ShutUpAllMember == "On" || req.MuteAllMember == "On",
 	}
 	m.groups[id] = g
