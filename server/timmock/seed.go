@@ -43,11 +43,11 @@ type SeedUser struct {
 }
 
 type SeedGroup struct {
-	ID           string     `json:"id,omitempty"` // empty: the mock makes one
-	Type         string     `json:"type"`
-	Name         string     `json:"name"`
-	Owner        string     `json:"owner,omitempty"`
-	Members      []string   `json:"members,omitempty"`
+	ID      string   `json:"id,omitempty"` // empty: the mock makes one
+	Type    string   `json:"type"`
+	Name    string   `json:"name"`
+	Owner   string   `json:"owner,omitempty"`
+	Members []string `json:"members,omitempty"`
 	// Admins are members with the Admin role (listing them in Members too
 	// is not needed); only Public, Meeting (ChatRoom) and Community groups
 	// have admins.
