@@ -90,6 +90,9 @@ func TestConversationGroupErrors(t *testing.T) {
 			map[string]any{"GroupName": "a"}, map[string]any{"GroupName": "b"}}}, 50002},
 		{"user not imported", createCG, createBody("nobody", "x"), 50001},
 		{"bad contact item", createCG, createBody("alice", "x", map[string]any{"Type": 3, "To_Account": "bob"}), 50002},
+		{"one-to-one item without To_Account", createCG, createBody("alice", "x", map[string]any{"Type": 1, "ToGroupId": "@TGS#work1"}), 50002},
+		{"update without UpdateType", updateCG, map[string]any{"From_Account": "alice", "UpdateGroup": map[string]any{
+			"UpdateGroupType": 1, "OldGroupName": "Existing", "NewGroupName": "x"}}, 50002},
 		{"rename unknown group", updateCG, map[string]any{"From_Account": "alice", "UpdateType": 1, "UpdateGroup": map[string]any{
 			"UpdateGroupType": 1, "OldGroupName": "Nope", "NewGroupName": "x"}}, 51009},
 		{"rename to 33 bytes", updateCG, map[string]any{"From_Account": "alice", "UpdateType": 1, "UpdateGroup": map[string]any{
@@ -234,5 +237,25 @@ func TestDemoSeedsBasicEdition(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("custom mark not seeded")
+	}
+}
+
+// A ContactItem's Type decides which field names the conversation; the
+// other field, when sent as well, is ignored (a public SDK's tests against
+// the live service send a one-to-one item with a ToGroupId too).
+func TestContactItemIgnoresTheOtherField(t *testing.T) {
+	e := newEnv(t)
+	both := map[string]any{"Type": 1, "To_Account": "bob", "ToGroupId": "group1"}
+	out := e.mustOK(createCG, createBody("alice", "Both", both))
+	res := out["GroupResultItem"].([]any)[0].(map[string]any)["ResultItem"].([]any)[0].(map[string]any)
+	item := res["ContactItem"].(map[string]any)
+	if code := res["ResultCode"].(float64); code != 0 || item["To_Account"] != "bob" || item["ToGroupId"] != nil {
+		t.Fatalf("result item %v", res)
+	}
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 1, "ContactItem": map[string]any{"Type": 2, "ToGroupId": "@TGS#work1", "To_Account": "bob"}, "SetMark": []int{0}}}})
+	out = e.mustOK(searchCG, map[string]any{"From_Account": "alice", "ContactItem": []any{map[string]any{"Type": 1, "To_Account": "bob", "ToGroupId": "123"}}})
+	if len(out["ContactResultItem"].([]any)) != 1 {
+		t.Fatalf("search: %v", out)
 	}
 }

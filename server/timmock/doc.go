@@ -188,6 +188,23 @@
 //     an unknown field rather than refusing it (see Strict requests), so
 //     "Type" gets an unfiltered answer, which is what the mock gives;
 //     imdesk's client sends GroupType (TestAppIDGroupListSendsGroupType).
+//     Limit is optional ("if absent, the maximum, 10000"); "Limit": 0 is
+//     read as absent, not refused: no page or SDK shows Tencent refusing
+//     it, and SDKs drop a zero Limit anyway (dobyte's omitempty). Only a
+//     negative Limit or one over 10000 is 10004.
+//   - A ContactItem's Type decides which field names the conversation;
+//     the other field, sent as well, is ignored. Evidence:
+//     doocs/qcloud-im-server-sdk-java's RecentContactTest.java
+//     (testCreateContactGroup, testSearchContactGroup, since 2023-03),
+//     written against a live app and asserting ActionStatus OK, sends
+//     {"Type":1,"To_Account":…,"ToGroupId":…}. An item without the field
+//     its Type needs is still 50002.
+//   - update_contact_group's UpdateType is required (1, the only value;
+//     the page 1047/53439 and 269/85793 mark it required) and its absence
+//     is 50002: every public SDK found sends it (doocs's
+//     UpdateContactGroupRequest.java and its test, "updateType(1)"; a PHP
+//     SDK's UpdateContactGroupItem sets UpdateType = 1 in its constructor),
+//     so no evidence shows Tencent accepting a body without it.
 //   - Editions: conversation groups and standard marks need a premium
 //     edition (51013), but custom marks do not: Tencent's current English
 //     mark_contact page ("Creating or Updating Conversation Mark Data",

@@ -283,10 +283,12 @@ func (m *Mock) getAppIDGroupList(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famGroup); e != nil {
 		return nil, e
 	}
+	// Limit 0 is read as no Limit (the default, 10000), as Tencent reads
+	// an optional number's zero value.
 	limit := MaxAppIDGroupLimit
-	if req.Limit != nil {
-		if *req.Limit <= 0 || *req.Limit > MaxAppIDGroupLimit {
-			return nil, fail(10004, fmt.Sprintf("invalid parameter: Limit must be 1..%d", MaxAppIDGroupLimit))
+	if req.Limit != nil && *req.Limit != 0 {
+		if *req.Limit < 0 || *req.Limit > MaxAppIDGroupLimit {
+			return nil, fail(10004, fmt.Sprintf("invalid parameter: Limit must be 0..%d", MaxAppIDGroupLimit))
 		}
 		limit = *req.Limit
 	}

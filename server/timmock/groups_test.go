@@ -45,6 +45,14 @@ func TestGetAppIDGroupList(t *testing.T) {
 	if out["TotalCount"].(float64) != 7 {
 		t.Fatalf("Type is ignored: %v", out)
 	}
+	// Limit 0 is no Limit: every group, in one page.
+	e.clock.Advance(time.Second)
+	out = e.mustOK(list, map[string]any{"Limit": 0})
+	if out["TotalCount"].(float64) != 7 || len(out["GroupIdList"].([]any)) != 7 {
+		t.Fatalf("Limit 0: %v", out)
+	}
+	e.clock.Advance(time.Second)
+	e.wantCode(list, map[string]any{"Limit": -1}, 10004)
 	e.clock.Advance(time.Second)
 	e.wantCode(list, map[string]any{"Limit": 10001}, 10004)
 	e.clock.Advance(time.Second)
