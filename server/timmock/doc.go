@@ -47,6 +47,18 @@
 //     signature), identifier is an app admin (60010; the sns family answers
 //     30004 and recentcontact 50003, as their pages document), the per-API rate
 //     (60007), then the body (60003 unless a JSON object).
+//   - An account field (From_Account, To_Account, Owner_Account,
+//     Member_Account, User_Account and its items, UserID, Accounts) sent
+//     as a number or anything else but a string is 60015 in every family:
+//     Tencent's public REST error table (1047/34348 "Error Codes",
+//     updated 2024-11-11; 269/1671) has 60015 "the account type in the
+//     request body is wrong; it must be a string". Any other field of the
+//     wrong type is the family's parameter code. Walking that table
+//     (60002–60021, 70001–70107), the other codes the mock reaches by
+//     request are 60002, 60003, 60004, 60006, 60007, 60009, 60010, 60012,
+//     70001, 70003, 70009, 70013 and 70014 (order above); 60005 repeats
+//     60004's meaning and is left to faults, with the codes below. No
+//     60022 was found in any copy of the table.
 //   - Per-API limits are sliding one-second windows: 200 calls/s, account_check
 //     100/s, get_appid_group_list 1/s. A refused call does not count.
 //   - Group IDs: empty, longer than 48 bytes, or holding spaces or control
@@ -241,8 +253,8 @@
 // relationship data; the call fails whole and makes nothing), the
 // relationship limits and refusals the mock has no cause for (30005
 // sensitive words, 30009, 30010, 30012–30014), pinned conversations (51012), the
-// remaining public codes (60005, 60008, 60011, 60013–60021, 70016, 70020,
-// 70050, 70051, 70107) and group-family codes for protocol faults (10003,
+// remaining public codes (60005, 60008, 60011, 60013, 60014,
+// 60016–60021, 70016, 70020, 70050, 70051, 70107) and group-family codes for protocol faults (10003,
 // 10005, 10006, 10008, 10011, 10012, 10059). Inject them with an error Fault
 // (Go: AddFault; standalone: POST /control/faults); TestEveryDocumentedCode
 // lists how each code is reached.
