@@ -259,3 +259,35 @@ func TestContactItemIgnoresTheOtherField(t *testing.T) {
 		t.Fatalf("search: %v", out)
 	}
 }
+
+// StandardMark is the set positions written as a binary number, position 0
+// the rightmost digit and no leading zeros. The page's mark_contact sample
+// (SetMark [1,2,3] on user0's conversation with user1) reads back as
+// "1110"; the "111001" of the get_contact_group sample, for other
+// conversations, is positions 0, 3, 4 and 5. A live answer quoted in a
+// public SDK's tests, "1" and 34 zeros, is position 34 alone.
+func TestStandardMarkString(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 3, "ContactItem": c2c("bob"), "SetMark": []int{1, 2, 3}, "CustomMark": "abcd"}}})
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 1, "ContactItem": c2c("carol"), "SetMark": []int{0, 3, 4, 5}}}})
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 1, "ContactItem": grpC("@TGS#public1"), "SetMark": []int{34}}}})
+	out := e.mustOK(getCG, map[string]any{"From_Account": "alice", "StartIndex": 0})
+	got := map[string]string{}
+	for _, it := range out["ContactItem"].([]any) {
+		m := it.(map[string]any)
+		to, _ := m["To_Account"].(string)
+		if g, ok := m["ToGroupId"].(string); ok {
+			to = g
+		}
+		got[to] = m["StandardMark"].(string)
+	}
+	want := map[string]string{"bob": "1110", "carol": "111001", "@TGS#public1": "1" + strings.Repeat("0", 34)}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: StandardMark %q, want %q", k, got[k], v)
+		}
+	}
+}

@@ -236,9 +236,26 @@
 //     cannot be mapped. create_contact_group fails as a whole; mark_contact
 //     and update_contact_group's adds fail that conversation alone (51007 in
 //     its ResultItem / ContactResultItem) and make the others.
-//   - Standard marks: imdesk uses bit positions 0 star, 1 unread, 2 fold,
-//     3 hide — the client SDK's values 1, 2, 4, 8 as positions (value =
-//     1 << position); StandardMark "1001" is star and hide.
+//   - Standard marks: SetMark/ClearMark name bit positions; StandardMark
+//     is the set positions written as a binary number, position 0 the
+//     rightmost digit, no leading zeros ("" when none). imdesk uses
+//     positions 0 star, 1 unread, 2 fold, 3 hide: the client SDKs'
+//     V2TIMConversationMarkType values (V2TIMConversationManager.h on iOS,
+//     V2TIMConversation.h in the C++ SDK, V2TimConversationMarkType in
+//     Flutter: STAR 0x1, UNREAD 0x1 << 1, FOLD 0x1 << 2, HIDE 0x1 << 3) as
+//     positions, value = 1 << position; "1001" is star and hide. Evidence
+//     for the digit order: a live get_contact_group answer quoted in a
+//     public PHP SDK's feature tests (QcloudIM ContactTest, Timestamp
+//     1744794702, 2025-04) has "StandardMark":"1" followed by 34 zeros —
+//     read right to left, position 34 alone, an app's own mark value
+//     (1 << 34); read left to right it would be position 0 padded with 34
+//     meaningless zeros. The pages' samples do not settle it: the
+//     mark_contact sample (1047/53438: user0 marks user1 with "SetMark":
+//     [1,2,3], "CustomMark": "abcd") answers no StandardMark, and the
+//     "111001" of the get_contact_group sample (1047/53440) belongs to other
+//     conversations (teacher4, @TGS#1N3RSUYG2); in the mock the first
+//     reads back "1110" and "111001" is positions 0, 3, 4, 5
+//     (TestStandardMarkString). The panel's mapping (api.MarkBits) stands.
 //   - get_group_member_info pages with Offset (Community: Next) and Limit
 //     ≤ 200 (default 100); the owner comes first. portrait_get takes ≤ 100
 //     accounts and models Tag_Profile_IM_Nick and Tag_Profile_IM_Image; an
