@@ -245,7 +245,7 @@
 //     Flutter: STAR 0x1, UNREAD 0x1 << 1, FOLD 0x1 << 2, HIDE 0x1 << 3) as
 //     positions, value = 1 << position; "1001" is star and hide. Evidence
 //     for the digit order: a live get_contact_group answer quoted in a
-//     public PHP SDK's feature tests (QcloudIM ContactTest, Timestamp
+//     public PHP SDK's feature tests (QcloudIM DemoTest, Timestamp
 //     1744794702, 2025-04) has "StandardMark":"1" followed by 34 zeros —
 //     read right to left, position 34 alone, an app's own mark value
 //     (1 << 34); read left to right it would be position 0 padded with 34
