@@ -33,6 +33,22 @@
 // declared all the same, so that their wrong-case
 // variants are refused too.
 //
+// # Requests from public SDKs
+//
+// testdata/sdk/*.json keep, byte for byte, the request bodies that two
+// public SDKs send from tests written against a live app, for the calls
+// imdesk uses: doocs/qcloud-im-server-sdk-java (commit 5971fe4,
+// 2025-12-17; src/test/java/io/github/doocs/im/core/*Test.java, bodies as
+// Jackson writes the request classes) and dobyte/tencent-im (commit
+// afab042, 2022-11-11; im_test.go against SDKAppID 1400564830, bodies as
+// encoding/json writes its request structs, nulls included). Each file
+// names its source, the test each body comes from and a seed that gives
+// the names they use; TestPublicSDKRequests replays them in order. Every
+// body is answered OK except doocs's testMarkContact, whose mark item has
+// no ContactItem (50002, reason in the fixture). Neither SDK calls
+// delete_group_attr, and dobyte has no group attributes or conversation
+// groups.
+//
 // # Choices where the documentation is silent or disagrees
 //
 // The mock picks the most plausible answer, and the package tests pin each
