@@ -8,7 +8,8 @@ import (
 	"github.com/imdesk/imdesk/server/api"
 )
 
-// "Members of a group" in a scope is Tencent's membership, asked once per
+// "Members of a group" in a scope is Tencent's membership (owner, admins
+// and ordinary members alike), asked once per
 // group and user and kept for membershipTTL; a live group (AVChatRoom) or a
 // missing group has no members as far as scope goes.
 func TestMembersOfScope(t *testing.T) {
@@ -25,6 +26,7 @@ func TestMembersOfScope(t *testing.T) {
 		{"alice", true, 4},      // the owner; the groups without members are not asked again
 		{"bob", true, 4},        // kept
 		{"zhang_wei", false, 5}, // in no listed group
+		{"carmen", true, 6},     // an admin of the third group is a member
 	} {
 		sees, err := p.SeesUser(ctx, e.srv.members, c.user)
 		if err != nil || sees != c.sees {
@@ -35,7 +37,7 @@ func TestMembersOfScope(t *testing.T) {
 		}
 	}
 	e.clock.Advance(membershipTTL)
-	if sees, _ := p.SeesUser(ctx, e.srv.members, "bob"); !sees || e.mock.Calls("get_role_in_group") != 8 {
+	if sees, _ := p.SeesUser(ctx, e.srv.members, "bob"); !sees || e.mock.Calls("get_role_in_group") != 9 {
 		t.Fatalf("after the TTL: %v, %d calls", sees, e.mock.Calls("get_role_in_group"))
 	}
 }

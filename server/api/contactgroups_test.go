@@ -19,6 +19,9 @@ func TestDecodeStandardMark(t *testing.T) {
 		{"1000", Marks{Hide: true}},
 		{"1001", Marks{Star: true, Hide: true}},
 		{"111001", Marks{Star: true, Hide: true}}, // positions 4, 5 are not imdesk's
+		// A live answer quoted in a public SDK's tests: position 34 alone,
+		// an app's own mark, none of the four standard ones.
+		{"1" + strings.Repeat("0", 34), Marks{}},
 	} {
 		if got := DecodeStandardMark(tc.bits, ""); got != tc.want {
 			t.Errorf("DecodeStandardMark(%q) = %+v, want %+v", tc.bits, got, tc.want)

@@ -2,6 +2,7 @@ package tim
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 )
@@ -91,7 +92,7 @@ func TestGroupInfoFilter(t *testing.T) {
 		t.Fatalf("GetGroupInfo = %+v, %v", info, err)
 	}
 	g := info.GroupInfo[0]
-	if g.Name == "" || g.ShutUpAllMember != "Off" || len(g.MemberList) == 0 || g.MemberList[0].Role == "" || g.Type != "" {
+	if g.Name == "" || g.MuteAllMember != "Off" || len(g.MemberList) == 0 || g.MemberList[0].Role == "" || g.Type != "" {
 		t.Fatalf("filtered info: %+v", g)
 	}
 	_, err = c.GetGroupInfo(ctx, GetGroupInfoRequest{GroupIDList: []string{"@TGS#aC5SZEAEF"},
@@ -113,6 +114,22 @@ func TestNewOpsRetryClass(t *testing.T) {
 	} {
 		if c.o.repeatable != c.repeatable || c.o.mutates != c.mutates || c.o.perSec != 200 {
 			t.Errorf("%s: %+v", c.o.path, c.o)
+		}
+	}
+}
+
+// The client reads the mute fields under either name Tencent has used.
+func TestGroupInfoReadsEitherMuteName(t *testing.T) {
+	for _, body := range []string{
+		`{"GroupId":"g","MuteAllMember":"On","MemberList":[{"Member_Account":"a","MuteUntil":42}]}`,
+		`{"GroupId":"g","ShutUpAllMember":"On","MemberList":[{"Member_Account":"a","ShutUpUntil":42}]}`,
+	} {
+		var g GroupInfo
+		if err := json.Unmarshal([]byte(body), &g); err != nil {
+			t.Fatal(err)
+		}
+		if g.GroupID != "g" || g.MuteAllMember != "On" || len(g.MemberList) != 1 || g.MemberList[0].MuteUntil != 42 || g.MemberList[0].MemberAccount != "a" {
+			t.Errorf("%s → %+v", body, g)
 		}
 	}
 }

@@ -177,8 +177,9 @@ type GroupInfo struct {
 	MemberNum       int    `json:"MemberNum"`
 	MaxMemberNum    int    `json:"MaxMemberNum"`
 	ApplyJoinOption string `json:"ApplyJoinOption"`
-	ShutUpAllMember string `json:"ShutUpAllMember"` // On or Off
-	MuteAllMember   string `json:"MuteAllMember"`   // the same, as the English page names it
+	// MuteAllMember is On or Off. The current page names it MuteAllMember;
+	// the Chinese page and older answers ShutUpAllMember: either is read.
+	MuteAllMember string `json:"MuteAllMember"`
 
 	MemberList     []GroupMemberInfo `json:"MemberList"`
 	AppDefinedData []AppDefinedDatum `json:"AppDefinedData"`
@@ -189,8 +190,42 @@ type GroupMemberInfo struct {
 	MemberAccount string `json:"Member_Account"`
 	Role          string `json:"Role"`
 	JoinTime      int64  `json:"JoinTime"`
-	ShutUpUntil   int64  `json:"ShutUpUntil"`
+	MuteUntil     int64  `json:"MuteUntil"` // or ShutUpUntil, the older name
 	NameCard      string `json:"NameCard"`
+}
+
+// UnmarshalJSON reads MuteAllMember under either of its names.
+func (g *GroupInfo) UnmarshalJSON(b []byte) error {
+	type plain GroupInfo
+	var aux struct {
+		plain
+		ShutUpAllMember string `json:"ShutUpAllMember"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*g = GroupInfo(aux.plain)
+	if g.MuteAllMember == "" {
+		g.MuteAllMember = aux.ShutUpAllMember
+	}
+	return nil
+}
+
+// UnmarshalJSON reads MuteUntil under either of its names.
+func (m *GroupMemberInfo) UnmarshalJSON(b []byte) error {
+	type plain GroupMemberInfo
+	var aux struct {
+		plain
+		ShutUpUntil *int64 `json:"ShutUpUntil"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*m = GroupMemberInfo(aux.plain)
+	if m.MuteUntil == 0 && aux.ShutUpUntil != nil {
+		m.MuteUntil = *aux.ShutUpUntil
+	}
+	return nil
 }
 
 // AppDefinedDatum is a group's custom field: capitalised Key and Value,

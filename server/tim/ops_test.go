@@ -2,10 +2,15 @@ package tim
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/imdesk/imdesk/server/timmock"
 )
 
 // Every operation round-trips through the mock, with its main error paths.
@@ -176,4 +181,48 @@ func TestAccountAndSeedingOps(t *testing.T) {
 	wantKind(t, err, KindInvalid, 70402)
 	_, err = c.FriendAdd(ctx, "newbie", []FriendItem{{ToAccount: "n2", AddSource: "web"}}, false)
 	wantKind(t, err, KindInvalid, 30001)
+}
+
+// get_appid_group_list's type filter goes out as GroupType, the documented
+// name; Tencent ignores "Type", which some public SDKs send.
+func TestAppIDGroupListSendsGroupType(t *testing.T) {
+	var sent map[string]any
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey,
+		Observe: func(cmd string, body []byte) {
+			if cmd == "get_appid_group_list" {
+				_ = json.Unmarshal(body, &sent)
+			}
+		}})
+	if err := m.Seed(timmock.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler(false))
+	t.Cleanup(func() { m.Close(); srv.Close() })
+	c, err := New(Config{BaseURL: srv.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.GetAppIDGroupList(context.Background(), GetAppIDGroupListRequest{GroupType: "Community"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent["GroupType"] != "Community" || sent["Type"] != nil {
+		t.Fatalf("sent %v", sent)
+	}
+	if list.TotalCount == 0 || list.TotalCount >= 9 {
+		t.Fatalf("filtered to Community: %+v", list)
+	}
+}
+
+// get_role_in_group tells the owner, admins, members and others apart.
+func TestGetRoleInGroup(t *testing.T) {
+	c, _, _ := newMockClient(t)
+	roles, err := c.GetRoleInGroup(context.Background(), "@TGS#_trailhead", []string{"alice", "carmen", "bob", "zhang_wei"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"alice": RoleOwner, "carmen": RoleAdmin, "bob": RoleMember, "zhang_wei": RoleNotMember}
+	if !maps.Equal(roles, want) {
+		t.Fatalf("roles %v, want %v", roles, want)
+	}
 }

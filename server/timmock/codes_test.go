@@ -72,6 +72,7 @@ func TestEveryDocumentedCode(t *testing.T) {
 		}},
 		60009: {cmd: "group_open_http_svc/nope", body: map[string]any{}},
 		60010: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, query: notAdmin},
+		60015: {cmd: listAdd, body: map[string]any{"From_Account": 1001, "GroupName": []string{"x"}}},
 		60012: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, query: func(*env) map[string]string { return map[string]string{"sdkappid": ""} }},
 		// Past the sig's 24 h, whatever second it was made in.
 		70001: {cmd: getAttr, body: map[string]any{"GroupId": "@TGS#work1"}, setup: func(e *env) { e.clock.Advance(86402e9) }},
@@ -96,7 +97,7 @@ func TestEveryDocumentedCode(t *testing.T) {
 		30005: "group_add", 30009: "friend_add", 30010: "friend_add", 30012: "friend_add", 30013: "friend_add", 30014: "friend_add",
 		50004: "create_contact_group", 50005: "get_contact_group", 51012: "mark_contact",
 		60005: "get_group_attr", 60008: "get_group_attr", 60011: "get_group_attr", 60013: "get_group_attr",
-		60014: "get_group_attr", 60015: "get_group_attr", 60016: "get_group_attr", 60017: "get_group_attr",
+		60014: "get_group_attr", 60016: "get_group_attr", 60017: "get_group_attr",
 		60018: "get_group_attr", 60019: "get_group_attr", 60020: "get_group_attr", 60021: "get_group_attr",
 		70016: "get_group_attr", 70020: "get_group_attr", 70050: "get_group_attr", 70051: "get_group_attr",
 		70107: "account_check",
@@ -147,4 +148,29 @@ func marksFrom(start, n int) []any {
 		out[i] = map[string]any{"OptType": 1, "ContactItem": c2c(fmt.Sprintf("m%05d", start+i)), "SetMark": []int{1}}
 	}
 	return out
+}
+
+// An account sent as a number (or any non-string) is 60015 in every
+// family, wherever the account field sits; another field of the wrong type
+// is still the family's parameter code.
+func TestAccountTypeError(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		name string
+		cmd  string
+		body map[string]any
+		want int
+	}{
+		{"sns From_Account", listAdd, map[string]any{"From_Account": 1001, "GroupName": []string{"x"}}, 60015},
+		{"recentcontact From_Account", createCG, map[string]any{"From_Account": 1001, "GroupContactItem": []any{map[string]any{"GroupName": "x"}}}, 60015},
+		{"nested To_Account", createCG, createBody("alice", "x", map[string]any{"Type": 1, "To_Account": 42}), 60015},
+		{"group User_Account item", "group_open_http_svc/get_role_in_group", map[string]any{"GroupId": "@TGS#public1", "User_Account": []any{"bob", 7}}, 60015},
+		{"group Owner_Account", "group_open_http_svc/create_group", map[string]any{"Type": "Public", "Name": "x", "Owner_Account": true}, 60015},
+		{"account UserID", "im_open_login_svc/account_import", map[string]any{"UserID": 12}, 60015},
+		{"account_check UserID", "im_open_login_svc/account_check", map[string]any{"CheckItem": []any{map[string]any{"UserID": 12}}}, 60015},
+		{"not an account", getAttr, map[string]any{"GroupId": 12}, 10004},
+		{"User_Account not a list", "group_open_http_svc/get_role_in_group", map[string]any{"GroupId": "@TGS#public1", "User_Account": "bob"}, 10004},
+	} {
+		t.Run(c.name, func(t *testing.T) { e.wantCode(c.cmd, c.body, c.want) })
+	}
 }

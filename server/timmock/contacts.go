@@ -58,11 +58,14 @@ type contactItem struct {
 	ToGroupID string `json:"ToGroupId,omitempty"`
 }
 
+// key names the conversation an item refers to. Type decides which field
+// is read; the other one, when sent too, is ignored, as Tencent does (see
+// the package documentation).
 func (c contactItem) key() (convKey, *tErr) {
 	switch {
-	case c.Type == ConvC2C && c.ToAccount != "" && c.ToGroupID == "":
+	case c.Type == ConvC2C && c.ToAccount != "":
 		return convKey{ConvC2C, c.ToAccount}, nil
-	case c.Type == ConvGroup && c.ToGroupID != "" && c.ToAccount == "":
+	case c.Type == ConvGroup && c.ToGroupID != "":
 		return convKey{ConvGroup, c.ToGroupID}, nil
 	}
 	return convKey{}, fail(50002, "invalid parameter: a ContactItem needs Type 1 with To_Account or Type 2 with ToGroupId")

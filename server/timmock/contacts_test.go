@@ -90,6 +90,9 @@ func TestConversationGroupErrors(t *testing.T) {
 			map[string]any{"GroupName": "a"}, map[string]any{"GroupName": "b"}}}, 50002},
 		{"user not imported", createCG, createBody("nobody", "x"), 50001},
 		{"bad contact item", createCG, createBody("alice", "x", map[string]any{"Type": 3, "To_Account": "bob"}), 50002},
+		{"one-to-one item without To_Account", createCG, createBody("alice", "x", map[string]any{"Type": 1, "ToGroupId": "@TGS#work1"}), 50002},
+		{"update without UpdateType", updateCG, map[string]any{"From_Account": "alice", "UpdateGroup": map[string]any{
+			"UpdateGroupType": 1, "OldGroupName": "Existing", "NewGroupName": "x"}}, 50002},
 		{"rename unknown group", updateCG, map[string]any{"From_Account": "alice", "UpdateType": 1, "UpdateGroup": map[string]any{
 			"UpdateGroupType": 1, "OldGroupName": "Nope", "NewGroupName": "x"}}, 51009},
 		{"rename to 33 bytes", updateCG, map[string]any{"From_Account": "alice", "UpdateType": 1, "UpdateGroup": map[string]any{
@@ -234,5 +237,57 @@ func TestDemoSeedsBasicEdition(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("custom mark not seeded")
+	}
+}
+
+// A ContactItem's Type decides which field names the conversation; the
+// other field, when sent as well, is ignored (a public SDK's tests against
+// the live service send a one-to-one item with a ToGroupId too).
+func TestContactItemIgnoresTheOtherField(t *testing.T) {
+	e := newEnv(t)
+	both := map[string]any{"Type": 1, "To_Account": "bob", "ToGroupId": "group1"}
+	out := e.mustOK(createCG, createBody("alice", "Both", both))
+	res := out["GroupResultItem"].([]any)[0].(map[string]any)["ResultItem"].([]any)[0].(map[string]any)
+	item := res["ContactItem"].(map[string]any)
+	if code := res["ResultCode"].(float64); code != 0 || item["To_Account"] != "bob" || item["ToGroupId"] != nil {
+		t.Fatalf("result item %v", res)
+	}
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 1, "ContactItem": map[string]any{"Type": 2, "ToGroupId": "@TGS#work1", "To_Account": "bob"}, "SetMark": []int{0}}}})
+	out = e.mustOK(searchCG, map[string]any{"From_Account": "alice", "ContactItem": []any{map[string]any{"Type": 1, "To_Account": "bob", "ToGroupId": "123"}}})
+	if len(out["ContactResultItem"].([]any)) != 1 {
+		t.Fatalf("search: %v", out)
+	}
+}
+
+// StandardMark is the set positions written as a binary number, position 0
+// the rightmost digit and no leading zeros. The page's mark_contact sample
+// (SetMark [1,2,3] on user0's conversation with user1) reads back as
+// "1110"; the "111001" of the get_contact_group sample, for other
+// conversations, is positions 0, 3, 4 and 5. A live answer quoted in a
+// public SDK's tests, "1" and 34 zeros, is position 34 alone.
+func TestStandardMarkString(t *testing.T) {
+	e := newEnv(t)
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 3, "ContactItem": c2c("bob"), "SetMark": []int{1, 2, 3}, "CustomMark": "abcd"}}})
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 1, "ContactItem": c2c("carol"), "SetMark": []int{0, 3, 4, 5}}}})
+	e.mustOK(markC, map[string]any{"From_Account": "alice", "MarkItem": []any{map[string]any{
+		"OptType": 1, "ContactItem": grpC("@TGS#public1"), "SetMark": []int{34}}}})
+	out := e.mustOK(getCG, map[string]any{"From_Account": "alice", "StartIndex": 0})
+	got := map[string]string{}
+	for _, it := range out["ContactItem"].([]any) {
+		m := it.(map[string]any)
+		to, _ := m["To_Account"].(string)
+		if g, ok := m["ToGroupId"].(string); ok {
+			to = g
+		}
+		got[to] = m["StandardMark"].(string)
+	}
+	want := map[string]string{"bob": "1110", "carol": "111001", "@TGS#public1": "1" + strings.Repeat("0", 34)}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: StandardMark %q, want %q", k, got[k], v)
+		}
 	}
 }

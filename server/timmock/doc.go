@@ -29,9 +29,25 @@
 // byte; TestFieldNamesAreCaseSensitive posts each with every key, one at a
 // time, in another case. Documented fields the mock does not model
 // (friend_import's AddTime, RemarkTime and CustomItem, friend_add's
-// ForceAddFlags, create_group's InviteJoinOption, SupportTopic and a
-// member's Role) are declared all the same, so that their wrong-case
+// ForceAddFlags, create_group's InviteJoinOption and SupportTopic) are
+// declared all the same, so that their wrong-case
 // variants are refused too.
+//
+// # Requests from public SDKs
+//
+// testdata/sdk/*.json keep, byte for byte, the request bodies that two
+// public SDKs send from tests written against a live app, for the calls
+// imdesk uses: doocs/qcloud-im-server-sdk-java (commit 5971fe4,
+// 2025-12-17; src/test/java/io/github/doocs/im/core/*Test.java, bodies as
+// Jackson writes the request classes) and dobyte/tencent-im (commit
+// afab042, 2022-11-11; im_test.go against SDKAppID 1400564830, bodies as
+// encoding/json writes its request structs, nulls included). Each file
+// names its source, the test each body comes from and a seed that gives
+// the names they use; TestPublicSDKRequests replays them in order. Every
+// body is answered OK except doocs's testMarkContact, whose mark item has
+// no ContactItem (50002, reason in the fixture). Neither SDK calls
+// delete_group_attr, and dobyte has no group attributes or conversation
+// groups.
 //
 // # Choices where the documentation is silent or disagrees
 //
@@ -47,6 +63,18 @@
 //     signature), identifier is an app admin (60010; the sns family answers
 //     30004 and recentcontact 50003, as their pages document), the per-API rate
 //     (60007), then the body (60003 unless a JSON object).
+//   - An account field (From_Account, To_Account, Owner_Account,
+//     Member_Account, User_Account and its items, UserID, Accounts) sent
+//     as a number or anything else but a string is 60015 in every family:
+//     Tencent's public REST error table (1047/34348 "Error Codes",
+//     updated 2024-11-11; 269/1671) has 60015 "the account type in the
+//     request body is wrong; it must be a string". Any other field of the
+//     wrong type is the family's parameter code. Walking that table
+//     (60002–60021, 70001–70107), the other codes the mock reaches by
+//     request are 60002, 60003, 60004, 60006, 60007, 60009, 60010, 60012,
+//     70001, 70003, 70009, 70013 and 70014 (order above); 60005 repeats
+//     60004's meaning and is left to faults, with the codes below. No
+//     60022 was found in any copy of the table.
 //   - Per-API limits are sliding one-second windows: 200 calls/s, account_check
 //     100/s, get_appid_group_list 1/s. A refused call does not count.
 //   - Group IDs: empty, longer than 48 bytes, or holding spaces or control
@@ -54,9 +82,24 @@
 //     is missing (10010).
 //   - get_role_in_group ("Querying the Roles of Users in a Group",
 //     https://www.tencentcloud.com/document/product/1047/34963): 1..500
-//     accounts (10004 otherwise); each answered Owner, Member or NotMember
-//     in the order asked (group admins are not modelled); an AVChatRoom group
-//     is 10007, as the page says.
+//     accounts (10004 otherwise); each answered Owner, Admin, Member or
+//     NotMember in the order asked; an AVChatRoom group is 10007, as the
+//     page says.
+//   - Group admins: Tencent's group-type table ("Group Management",
+//     intl.cloud.tencent.com/document/product/1047/46310: "Available member
+//     roles") gives Public, Meeting and Community an owner, admins and
+//     ordinary members, and Work and AVChatRoom only an owner and ordinary
+//     members ("Group System", 1047/33529: "Work groups do not support the
+//     setting of admins by default"). create_group's MemberList Role
+//     "Admin" makes an admin in the first three; in a Work or AVChatRoom
+//     group the member is kept as an ordinary one (whether Tencent refuses
+//     instead is not documented). get_role_in_group, get_group_info's
+//     MemberList and get_group_member_info all answer "Admin" for them.
+//     The demo data has an admin in a Community, a Public, a Meeting and a
+//     ChatRoom group; generated groups (Seed.Generate, `imdesk mock
+//     --groups N`) of those types get an owner, an admin and a member when
+//     the app has three users or more; a seed that gives a Work or
+//     AVChatRoom group admins is refused.
 //   - Group attributes: GroupAttr absent or empty, an empty key, or the same
 //     key twice in one request is invalid (10004). Per-item limits (10045 key,
 //     10046 value) are checked before the limits of the resulting set (10047
@@ -151,10 +194,45 @@
 //     MemberInfoFilter names fields (Member_Account always), and
 //     AppDefinedData only for the keys of AppDefinedDataFilter_Group. A name
 //     the page does not list in either filter is 10004, not ignored.
-//     ShutUpAllMember is "On" or "Off"; the current English page calls it
-//     MuteAllMember (and a member's ShutUpUntil MuteUntil) while the Chinese
-//     page keeps the old names, so the mock answers both names and accepts
-//     both in the filters. AVChatRoom groups have no MemberList.
+//     One naming scheme per answer, the current page's: the group's
+//     "MuteAllMember" ("On" or "Off") and a member's "MuteUntil". Evidence:
+//     tencentcloud.com/document/product/1047/34961 (last updated
+//     2024-02-07; the same text on trtc.io/document/34961) names them so in
+//     its sample response, which a public Rust SDK's get_group_info tests
+//     copy verbatim ("MuteAllMember": "On", "MuteUntil": 1431069882), as
+//     doocs/qcloud-im-server-sdk-java's model classes name the field
+//     MuteAllMember (2025-12 snapshot); the Chinese page 269/1616 keeps the
+//     older ShutUpAllMember and ShutUpUntil. A real answer carries one name,
+//     so the mock never answers both; its filters accept either name and
+//     answer the current one, and imdesk's client (tim.GroupInfo,
+//     tim.GroupMemberInfo) reads either. MemberNum is left out for an
+//     AVChatRoom, whose member count the page's field table says is not
+//     supported; AVChatRoom groups have no MemberList.
+//   - get_appid_group_list ("Getting All Groups in an App", 1047/34960,
+//     and the Chinese 269/1614) filters by "GroupType". dobyte/tencent-im
+//     (group/types.go, fetchGroupIdsReq, 2022-11 snapshot) sends the filter
+//     as "Type"; doocs/qcloud-im-server-sdk-java
+//     (GetAppIdGroupListRequest.java) sends "GroupType". Tencent ignores
+//     an unknown field rather than refusing it (see Strict requests), so
+//     "Type" gets an unfiltered answer, which is what the mock gives;
+//     imdesk's client sends GroupType (TestAppIDGroupListSendsGroupType).
+//     Limit is optional ("if absent, the maximum, 10000"); "Limit": 0 is
+//     read as absent, not refused: no page or SDK shows Tencent refusing
+//     it, and SDKs drop a zero Limit anyway (dobyte's omitempty). Only a
+//     negative Limit or one over 10000 is 10004.
+//   - A ContactItem's Type decides which field names the conversation;
+//     the other field, sent as well, is ignored. Evidence:
+//     doocs/qcloud-im-server-sdk-java's RecentContactTest.java
+//     (testCreateContactGroup, testSearchContactGroup, since 2023-03),
+//     written against a live app and asserting ActionStatus OK, sends
+//     {"Type":1,"To_Account":…,"ToGroupId":…}. An item without the field
+//     its Type needs is still 50002.
+//   - update_contact_group's UpdateType is required (1, the only value;
+//     the page 1047/53439 and 269/85793 mark it required) and its absence
+//     is 50002: every public SDK found sends it (doocs's
+//     UpdateContactGroupRequest.java and its test, "updateType(1)"; a PHP
+//     SDK's UpdateContactGroupItem sets UpdateType = 1 in its constructor),
+//     so no evidence shows Tencent accepting a body without it.
 //   - Editions: conversation groups and standard marks need a premium
 //     edition (51013), but custom marks do not: Tencent's current English
 //     mark_contact page ("Creating or Updating Conversation Mark Data",
@@ -174,9 +252,26 @@
 //     cannot be mapped. create_contact_group fails as a whole; mark_contact
 //     and update_contact_group's adds fail that conversation alone (51007 in
 //     its ResultItem / ContactResultItem) and make the others.
-//   - Standard marks: imdesk uses bit positions 0 star, 1 unread, 2 fold,
-//     3 hide — the client SDK's values 1, 2, 4, 8 as positions (value =
-//     1 << position); StandardMark "1001" is star and hide.
+//   - Standard marks: SetMark/ClearMark name bit positions; StandardMark
+//     is the set positions written as a binary number, position 0 the
+//     rightmost digit, no leading zeros ("" when none). imdesk uses
+//     positions 0 star, 1 unread, 2 fold, 3 hide: the client SDKs'
+//     V2TIMConversationMarkType values (V2TIMConversationManager.h on iOS,
+//     V2TIMConversation.h in the C++ SDK, V2TimConversationMarkType in
+//     Flutter: STAR 0x1, UNREAD 0x1 << 1, FOLD 0x1 << 2, HIDE 0x1 << 3) as
+//     positions, value = 1 << position; "1001" is star and hide. Evidence
+//     for the digit order: a live get_contact_group answer quoted in a
+//     public PHP SDK's feature tests (QcloudIM DemoTest, Timestamp
+//     1744794702, 2025-04) has "StandardMark":"1" followed by 34 zeros —
+//     read right to left, position 34 alone, an app's own mark value
+//     (1 << 34); read left to right it would be position 0 padded with 34
+//     meaningless zeros. The pages' samples do not settle it: the
+//     mark_contact sample (1047/53438: user0 marks user1 with "SetMark":
+//     [1,2,3], "CustomMark": "abcd") answers no StandardMark, and the
+//     "111001" of the get_contact_group sample (1047/53440) belongs to other
+//     conversations (teacher4, @TGS#1N3RSUYG2); in the mock the first
+//     reads back "1110" and "111001" is positions 0, 3, 4, 5
+//     (TestStandardMarkString). The panel's mapping (api.MarkBits) stands.
 //   - get_group_member_info pages with Offset (Community: Next) and Limit
 //     ≤ 200 (default 100); the owner comes first. portrait_get takes ≤ 100
 //     accounts and models Tag_Profile_IM_Nick and Tag_Profile_IM_Image; an
@@ -191,8 +286,8 @@
 // relationship data; the call fails whole and makes nothing), the
 // relationship limits and refusals the mock has no cause for (30005
 // sensitive words, 30009, 30010, 30012–30014), pinned conversations (51012), the
-// remaining public codes (60005, 60008, 60011, 60013–60021, 70016, 70020,
-// 70050, 70051, 70107) and group-family codes for protocol faults (10003,
+// remaining public codes (60005, 60008, 60011, 60013, 60014,
+// 60016–60021, 70016, 70020, 70050, 70051, 70107) and group-family codes for protocol faults (10003,
 // 10005, 10006, 10008, 10011, 10012, 10059). Inject them with an error Fault
 // (Go: AddFault; standalone: POST /control/faults); TestEveryDocumentedCode
 // lists how each code is reached.

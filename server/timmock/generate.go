@@ -2,6 +2,8 @@ package timmock
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -26,17 +28,27 @@ func GeneratedGroup(i int) (name, typ string) {
 // generate adds n synthetic groups straight into the mock's state, without
 // the handlers' checks (their names and types are valid by construction):
 // a million take a few seconds and a few hundred megabytes. Their names mix
-// CJK and Latin, their IDs are server-style, and they have no members.
+// CJK and Latin and their IDs are server-style. When the app has three
+// users or more, each group of a type that has admins (Public, Meeting,
+// ChatRoom, Community) gets three of them, in user-ID order turning with
+// the group's number: an owner, an admin and an ordinary member; the other
+// groups have no members.
 func (m *Mock) generate(n int) error {
 	if n < 0 {
 		return fmt.Errorf("generate %d groups: the number must be 0 or more", n)
 	}
+	users := slices.Sorted(maps.Keys(m.users))
 	m.order = append(make([]string, 0, len(m.order)+n), m.order...)
 	created := m.now()
 	for i := range n {
 		name, typ := GeneratedGroup(i)
 		id := m.newGroupID(typ == "Community")
-		m.groups[id] = &group{ID: id, Type: typ, Name: name, MaxMembers: 2000, ApplyJoinOption: "NeedPermission", Created: created}
+		g := &group{ID: id, Type: typ, Name: name, MaxMembers: 2000, ApplyJoinOption: "NeedPermission", Created: created}
+		if len(users) >= 3 && hasAdmins(typ) {
+			owner, admin, member := users[i%len(users)], users[(i+1)%len(users)], users[(i+2)%len(users)]
+			g.Owner, g.Members, g.Admins = owner, []string{owner, admin, member}, []string{admin}
+		}
+		m.groups[id] = g
 		m.order = append(m.order, id)
 	}
 	return nil

@@ -69,11 +69,7 @@ func (m *Mock) getGroupMemberInfo(body []byte) (any, *tErr) {
 	}
 	list := make([]member, 0, end-start)
 	for _, u := range all[start:end] {
-		role := "Member"
-		if u == g.Owner {
-			role = "Owner"
-		}
-		list = append(list, member{u, role})
+		list = append(list, member{u, g.roleOf(u)})
 	}
 	resp := map[string]any{"MemberNum": len(all), "MemberList": list}
 	if g.Type == "Community" {

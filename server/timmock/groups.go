@@ -33,7 +33,8 @@ type group struct {
 	Introduction, Notification string
 	FaceURL, ApplyJoinOption   string
 	MaxMembers                 int
-	Members                    []string
+	Members                    []string // the owner (if any) first
+	Admins                     []string // members with the Admin role
 	Created                    time.Time
 	AppData                    []appDatum
 	ShutUpAll                  bool
@@ -62,6 +63,30 @@ func (g *group) replaceAttrs(next map[string]string, order []string) {
 		}
 	}
 	g.keys, g.attrs = keys, next
+}
+
+// roleOf is a user's role in the group: Owner, Admin, Member or NotMember.
+func (g *group) roleOf(u string) string {
+	switch {
+	case u != "" && u == g.Owner:
+		return "Owner"
+	case !slices.Contains(g.Members, u):
+		return "NotMember"
+	case slices.Contains(g.Admins, u):
+		return "Admin"
+	}
+	return "Member"
+}
+
+// hasAdmins tells whether a group type has the Admin role: Public,
+// Meeting (ChatRoom) and Community do; Work (Private) and AVChatRoom have
+// only an owner and ordinary members (Tencent's group-type table).
+func hasAdmins(typ string) bool {
+	switch canonicalType(typ) {
+	case "Public", "ChatRoom", "Community":
+		return true
+	}
+	return false
 }
 
 type attr struct {
@@ -258,10 +283,12 @@ func (m *Mock) getAppIDGroupList(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famGroup); e != nil {
 		return nil, e
 	}
+	// Limit 0 is read as no Limit (the default, 10000), as Tencent reads
+	// an optional number's zero value.
 	limit := MaxAppIDGroupLimit
-	if req.Limit != nil {
-		if *req.Limit <= 0 || *req.Limit > MaxAppIDGroupLimit {
-			return nil, fail(10004, fmt.Sprintf("invalid parameter: Limit must be 1..%d", MaxAppIDGroupLimit))
+	if req.Limit != nil && *req.Limit != 0 {
+		if *req.Limit < 0 || *req.Limit > MaxAppIDGroupLimit {
+			return nil, fail(10004, fmt.Sprintf("invalid parameter: Limit must be 0..%d", MaxAppIDGroupLimit))
 		}
 		limit = *req.Limit
 	}
@@ -375,26 +402,26 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 			"Notification": g.Notification, "FaceUrl": g.FaceURL, "Owner_Account": g.Owner,
 			"CreateTime": g.Created.Unix(), "LastInfoTime": g.Created.Unix(), "LastMsgTime": 0,
 			"NextMsgSeq": 1, "MemberNum": len(g.Members), "MaxMemberNum": g.MaxMembers,
-			"ApplyJoinOption": g.ApplyJoinOption, "ShutUpAllMember": shutUp, "MuteAllMember": shutUp,
+			"ApplyJoinOption": g.ApplyJoinOption, "MuteAllMember": shutUp,
+		}
+		if g.Type == "AVChatRoom" {
+			// The page's field table: MemberNum is not supported for AVChatRoom.
+			delete(all, "MemberNum")
 		}
 		info := map[string]any{"GroupId": id, "ErrorCode": 0, "ErrorInfo": "", "Appid": m.appID}
 		for k, v := range all {
-			if base == nil || base[k] {
+			if base == nil || base[k] || base[oldName(k)] {
 				info[k] = v
 			}
 		}
 		if wantMembers && g.Type != "AVChatRoom" {
 			list := make([]map[string]any, 0, len(g.Members))
 			for _, mb := range g.Members {
-				role := "Member"
-				if mb == g.Owner {
-					role = "Owner"
-				}
-				full := map[string]any{"Role": role, "JoinTime": g.Created.Unix(), "MsgSeq": 0,
-					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "ShutUpUntil": 0, "MuteUntil": 0, "NameCard": ""}
+				full := map[string]any{"Role": g.roleOf(mb), "JoinTime": g.Created.Unix(), "MsgSeq": 0,
+					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "MuteUntil": 0, "NameCard": ""}
 				item := map[string]any{"Member_Account": mb}
 				for k, v := range full {
-					if members == nil || members[k] {
+					if members == nil || members[k] || members[oldName(k)] {
 						item[k] = v
 					}
 				}
@@ -414,6 +441,21 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 		infos = append(infos, info)
 	}
 	return map[string]any{"GroupInfo": infos}, nil
+}
+
+// get_group_info answers with the current page's names (MuteAllMember,
+// MuteUntil) and accepts the older names (ShutUpAllMember, ShutUpUntil),
+// which the Chinese page still lists, in its filters.
+var renamed = map[string]string{"ShutUpAllMember": "MuteAllMember", "ShutUpUntil": "MuteUntil"}
+
+// oldName maps a current field name to its older one ("" when none).
+func oldName(k string) string {
+	for old, cur := range renamed {
+		if cur == k {
+			return old
+		}
+	}
+	return ""
 }
 
 // filterSet turns a filter's names into a set: nil when the filter is
@@ -460,7 +502,7 @@ type createGroupRequest struct {
 
 type member struct {
 	MemberAccount string `json:"Member_Account"`
-	Role          string `json:"Role"` // Admin or Member; not modelled
+	Role          string `json:"Role"` // "Admin" makes an admin where the type has admins
 	// AppMemberDefinedData is accepted, not modelled.
 	AppMemberDefinedData []appDatum `json:"AppMemberDefinedData"`
 }
@@ -508,7 +550,7 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 	} else {
 		id = m.newGroupID(req.Type == "Community")
 	}
-	var members []string
+	var members, admins []string
 	if req.Owner != "" {
 		if m.users[req.Owner] == nil {
 			return nil, fail(10019, fmt.Sprintf("account %q not found", req.Owner))
@@ -521,6 +563,9 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 		}
 		if mb.MemberAccount != req.Owner {
 			members = append(members, mb.MemberAccount)
+			if mb.Role == "Admin" && hasAdmins(req.Type) {
+				admins = append(admins, mb.MemberAccount)
+			}
 		}
 	}
 	maxMembers := req.MaxMemberCount
@@ -534,7 +579,7 @@ func (m *Mock) addGroup(req createGroupRequest) (*group, *tErr) {
 	g := &group{
 		ID: id, Type: req.Type, Name: req.Name, Owner: req.Owner, Introduction: req.Introduction,
 		Notification: req.Notification, FaceURL: req.FaceURL, MaxMembers: maxMembers, ApplyJoinOption: join,
-		Members: members, Created: m.now(), attrs: map[string]string{},
+		Members: members, Admins: admins, Created: m.now(), attrs: map[string]string{},
 		AppData: req.AppDefinedData, ShutUpAll: req.ShutUpAllMember == "On" || req.MuteAllMember == "On",
 	}
 	m.groups[id] = g

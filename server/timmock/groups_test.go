@@ -38,6 +38,21 @@ func TestGetAppIDGroupList(t *testing.T) {
 	if out["TotalCount"].(float64) != 2 {
 		t.Fatalf("Private (incl. Work): %v", out)
 	}
+	// "Type" is not the filter's name: like every unknown field it is
+	// ignored, and the answer is unfiltered.
+	e.clock.Advance(time.Second)
+	out = e.mustOK(list, map[string]any{"Type": "Private"})
+	if out["TotalCount"].(float64) != 7 {
+		t.Fatalf("Type is ignored: %v", out)
+	}
+	// Limit 0 is no Limit: every group, in one page.
+	e.clock.Advance(time.Second)
+	out = e.mustOK(list, map[string]any{"Limit": 0})
+	if out["TotalCount"].(float64) != 7 || len(out["GroupIdList"].([]any)) != 7 {
+		t.Fatalf("Limit 0: %v", out)
+	}
+	e.clock.Advance(time.Second)
+	e.wantCode(list, map[string]any{"Limit": -1}, 10004)
 	e.clock.Advance(time.Second)
 	e.wantCode(list, map[string]any{"Limit": 10001}, 10004)
 	e.clock.Advance(time.Second)
@@ -67,6 +82,37 @@ func TestGetGroupInfo(t *testing.T) {
 	}
 	e.wantCode(info, map[string]any{"GroupIdList": ids}, 10004)
 	e.wantCode(info, map[string]any{"GroupIdList": []string{}}, 10004)
+}
+
+// get_group_info answers with one naming scheme, the current page's
+// (MuteAllMember, MuteUntil), whichever name the filter used; an AVChatRoom
+// has no MemberNum, which the page says it does not support.
+func TestGetGroupInfoNames(t *testing.T) {
+	e := newEnv(t)
+	const info = "group_open_http_svc/get_group_info"
+	for _, filter := range []map[string]any{
+		nil,
+		{"GroupBaseInfoFilter": []string{"MuteAllMember"}, "MemberInfoFilter": []string{"MuteUntil"}},
+		{"GroupBaseInfoFilter": []string{"ShutUpAllMember"}, "MemberInfoFilter": []string{"ShutUpUntil"}},
+	} {
+		body := map[string]any{"GroupIdList": []string{"@TGS#public1"}}
+		if filter != nil {
+			body["ResponseFilter"] = filter
+		}
+		g := e.mustOK(info, body)["GroupInfo"].([]any)[0].(map[string]any)
+		mb := g["MemberList"].([]any)[0].(map[string]any)
+		_, oldAll := g["ShutUpAllMember"]
+		_, oldUntil := mb["ShutUpUntil"]
+		_, until := mb["MuteUntil"]
+		if g["MuteAllMember"] != "Off" || oldAll || !until || oldUntil {
+			t.Errorf("filter %v: group %v, member %v", filter, g, mb)
+		}
+	}
+	out := e.mustOK(info, map[string]any{"GroupIdList": []string{"@TGS#av1", "@TGS#public1"}})
+	av, pub := out["GroupInfo"].([]any)[0].(map[string]any), out["GroupInfo"].([]any)[1].(map[string]any)
+	if _, has := av["MemberNum"]; has || av["Type"] != "AVChatRoom" || pub["MemberNum"] == nil {
+		t.Fatalf("AVChatRoom %v; Public %v", av, pub)
+	}
 }
 
 func TestCreateGroup(t *testing.T) {

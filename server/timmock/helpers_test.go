@@ -59,9 +59,15 @@ var fixture = Seed{
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newSeededEnv(t, &fixture)
+}
+
+// newSeededEnv is newEnv with another starting state.
+func newSeededEnv(t *testing.T, seed *Seed) *env {
+	t.Helper()
 	c := clocktest.New(time.Now())
 	m := New(Options{SDKAppID: testAppID, SecretKey: testKey, Now: c.Now, Rand: rand.New(rand.NewPCG(1, 2))})
-	if err := m.Seed(&fixture); err != nil {
+	if err := m.Seed(seed); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(m.Handler(true))

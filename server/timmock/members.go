@@ -1,17 +1,14 @@
 package timmock
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // MaxRoleInGroupAccounts is how many users one get_role_in_group may ask
 // about (Tencent's page "Querying the Roles of Users in a Group":
 // User_Account holds at most 500 accounts).
 const MaxRoleInGroupAccounts = 500
 
-// getRoleInGroup answers each user's role in a group: Owner, Member, or
-// NotMember (the mock does not model group admins). Audio-video groups
+// getRoleInGroup answers each user's role in a group: Owner, Admin, Member
+// or NotMember. Audio-video groups
 // (AVChatRoom) do not support the call (10007), as the page says.
 func (m *Mock) getRoleInGroup(body []byte) (any, *tErr) {
 	var req struct {
@@ -37,14 +34,7 @@ func (m *Mock) getRoleInGroup(body []byte) (any, *tErr) {
 	}
 	out := make([]role, 0, len(req.UserAccount))
 	for _, u := range req.UserAccount {
-		r := "NotMember"
-		switch {
-		case u == g.Owner && u != "":
-			r = "Owner"
-		case slices.Contains(g.Members, u):
-			r = "Member"
-		}
-		out = append(out, role{u, r})
+		out = append(out, role{u, g.roleOf(u)})
 	}
 	return map[string]any{"UserIdList": out}, nil
 }

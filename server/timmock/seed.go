@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -21,8 +22,9 @@ type Seed struct {
 	Marks              []SeedMark       `json:"marks,omitempty"`
 	Conversations      []SeedRecent     `json:"conversations,omitempty"`
 	// Generate adds this many synthetic groups after the listed ones (names
-	// mixing CJK and Latin, every type, no members): a compact way to seed
-	// an app with up to millions of groups.
+	// mixing CJK and Latin, every type; with three users or more imported,
+	// the types that have admins get an owner, an admin and a member): a
+	// compact way to seed an app with up to millions of groups.
 	Generate int `json:"generate,omitempty"`
 }
 
@@ -41,11 +43,15 @@ type SeedUser struct {
 }
 
 type SeedGroup struct {
-	ID           string     `json:"id,omitempty"` // empty: the mock makes one
-	Type         string     `json:"type"`
-	Name         string     `json:"name"`
-	Owner        string     `json:"owner,omitempty"`
-	Members      []string   `json:"members,omitempty"`
+	ID      string   `json:"id,omitempty"` // empty: the mock makes one
+	Type    string   `json:"type"`
+	Name    string   `json:"name"`
+	Owner   string   `json:"owner,omitempty"`
+	Members []string `json:"members,omitempty"`
+	// Admins are members with the Admin role (listing them in Members too
+	// is not needed); only Public, Meeting (ChatRoom) and Community groups
+	// have admins.
+	Admins       []string   `json:"admins,omitempty"`
 	Introduction string     `json:"introduction,omitempty"`
 	Attributes   []SeedAttr `json:"attributes,omitempty"`
 }
@@ -144,8 +150,16 @@ func (m *Mock) Seed(s *Seed) error {
 	}
 	for _, g := range s.Groups {
 		req := createGroupRequest{Type: g.Type, Name: g.Name, GroupID: g.ID, Owner: g.Owner, Introduction: g.Introduction}
+		if len(g.Admins) > 0 && !hasAdmins(g.Type) {
+			return fmt.Errorf("seed group %q: a %s group has no admins", g.Name, g.Type)
+		}
 		for _, mb := range g.Members {
-			req.MemberList = append(req.MemberList, member{MemberAccount: mb})
+			if !slices.Contains(g.Admins, mb) {
+				req.MemberList = append(req.MemberList, member{MemberAccount: mb})
+			}
+		}
+		for _, a := range g.Admins {
+			req.MemberList = append(req.MemberList, member{MemberAccount: a, Role: "Admin"})
 		}
 		grp, e := m.addGroup(req)
 		if e != nil {

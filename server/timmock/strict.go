@@ -2,6 +2,7 @@ package timmock
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -90,13 +91,30 @@ func fieldsOf(t reflect.Type) map[string]reflect.Type {
 	return out
 }
 
+// accountFields are the request fields that hold UserIDs: one sent as
+// anything but a string is the public error 60015 ("the account type in
+// the request body is wrong; it must be a string"), not the family's
+// parameter code.
+var accountFields = map[string]bool{
+	"From_Account": true, "To_Account": true, "Owner_Account": true, "Member_Account": true,
+	"User_Account": true, "UserID": true, "Accounts": true,
+}
+
 // decode reads the body into v, a pointer to the request struct: a field
-// name in the wrong case or a type mismatch is the family's parameter error.
+// name in the wrong case or a type mismatch is the family's parameter
+// error, except an account that is not a string (60015).
 func decode(body []byte, v any, f family) *tErr {
 	if bad := checkFieldNames(body, reflect.TypeOf(v), ""); bad != "" {
 		return fail(f.paramCode(), "invalid parameter: "+bad)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Type != nil && te.Type.Kind() == reflect.String {
+			field := te.Field[strings.LastIndexByte(te.Field, '.')+1:]
+			if accountFields[field] {
+				return fail(60015, fmt.Sprintf("request body account type error: %s is a %s; it must be a string", te.Field, te.Value))
+			}
+		}
 		return fail(f.paramCode(), "invalid parameter: "+err.Error())
 	}
 	return nil
