@@ -22,9 +22,10 @@ CACHE     ?= $(HOME)/.cache/imdesk
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 # The Playwright driver must be exactly the version playwright-go expects; it
-# is read from the module's run.go.
+# is read from the module's run.go. playwright-go is a dependency of the e2e
+# module (e2e/go.mod), never of the binary's.
 PWGO_MOD  := github.com/mxschmitt/playwright-go
-PWGO_DIR   = $(shell $(GO) mod download -json $(PWGO_MOD) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p')
+PWGO_DIR   = $(shell cd e2e && $(GO) mod download -json $(PWGO_MOD) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p')
 PW_VERSION = $(shell grep -o 'playwrightCliVersion *= *"[^"]*"' "$(PWGO_DIR)/run.go" | grep -o '[0-9][^"]*')
 PW_DRIVER  = $(CACHE)/playwright-driver-$(PW_VERSION)
 
@@ -85,6 +86,7 @@ test: deps vet unit e2e
 vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./app/...
+	cd e2e && $(GO) vet ./...
 
 unit:
 	$(GO) test -race -count=1 $(UNIT_PKGS)
@@ -95,8 +97,8 @@ e2e: build deps
 	rm -rf $(REPORTS) && mkdir -p $(REPORTS)
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" \
 	AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" E2E_REPORTS="$(REPORTS)" GOTESTSUM="$(GOTESTSUM)" \
-	CHROMIUM_PATH=/usr/bin/chromium $(GOTESTSUM) --junitfile $(REPORTS)/junit.xml --format testname -- \
-	  -count=1 -timeout 20m $(if $(RUN),-run '$(RUN)') ./e2e
+	CHROMIUM_PATH=/usr/bin/chromium bash -c 'cd e2e && exec "$$0" "$$@"' $(GOTESTSUM) --junitfile $(REPORTS)/junit.xml --format testname -- \
+	  -count=1 -timeout 20m $(if $(RUN),-run '$(RUN)') .
 
 ## trace: open a failed test's Playwright trace, e.g.
 ## make trace TRACE=e2e/reports/traces/TestFindGroup_phone.zip (serves the viewer on http://127.0.0.1:9323)
@@ -112,15 +114,15 @@ bench: build deps floor
 	rm -rf $(BENCH_OUT) && mkdir -p $(BENCH_OUT)
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkRelay -benchtime 1x ./server > $(BENCH_OUT)/relay.log
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
-	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkPageLoad -benchtime 1x ./e2e > $(BENCH_OUT)/pageload.log
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -C e2e -run xxx -bench BenchmarkPageLoad -benchtime 1x . > $(BENCH_OUT)/pageload.log
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
-	BENCH_OUT=$(BENCH_OUT) FLOOR_DIR=$(FLOOR_DIR) $(GO) test -run xxx -bench BenchmarkStartup -benchtime 1x -timeout 30m ./e2e > $(BENCH_OUT)/startup.log
+	BENCH_OUT=$(BENCH_OUT) FLOOR_DIR=$(FLOOR_DIR) $(GO) test -C e2e -run xxx -bench BenchmarkStartup -benchtime 1x -timeout 30m . > $(BENCH_OUT)/startup.log
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
-	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkFirstLoadBytes -benchtime 1x ./e2e > $(BENCH_OUT)/firstload.log
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -C e2e -run xxx -bench BenchmarkFirstLoadBytes -benchtime 1x . > $(BENCH_OUT)/firstload.log
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(BENCH_OUT)/app-names.wasm ./app
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -o $(BENCH_OUT)/floor-names.wasm ./e2e/floor
-	$(GO) run ./e2e/wasmsize -n 15 $(BENCH_OUT)/app-names.wasm > $(BENCH_OUT)/wasmsize-app.txt
-	$(GO) run ./e2e/wasmsize -n 15 $(BENCH_OUT)/floor-names.wasm > $(BENCH_OUT)/wasmsize-floor.txt
+	GOOS=js GOARCH=wasm $(GO) build -C e2e -trimpath -o $(BENCH_OUT)/floor-names.wasm ./floor
+	$(GO) run -C e2e ./wasmsize -n 15 $(BENCH_OUT)/app-names.wasm > $(BENCH_OUT)/wasmsize-app.txt
+	$(GO) run -C e2e ./wasmsize -n 15 $(BENCH_OUT)/floor-names.wasm > $(BENCH_OUT)/wasmsize-floor.txt
 	$(GO) test -run xxx -bench 'CallOverhead|Sign' -count 3 ./server/tim | grep '^Benchmark' > $(BENCH_OUT)/tim.txt
 	$(GO) test -run xxx -bench SendToArrival -benchtime 5000x -count 3 ./server/tim | grep '^Benchmark' > $(BENCH_OUT)/arrival.txt
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkGroupIndex -benchtime 1x -timeout 60m ./server > $(BENCH_OUT)/groupindex.log
@@ -171,9 +173,9 @@ bench: build deps floor
 ## floor: go-app's hello world (e2e/floor), built like app.wasm, for make bench
 floor: deps-brotli
 	mkdir -p $(FLOOR_DIR)/web
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(FLOOR_DIR)/web/app.wasm ./e2e/floor
+	GOOS=js GOARCH=wasm $(GO) build -C e2e -trimpath -ldflags="-s -w" -o $(FLOOR_DIR)/web/app.wasm ./floor
 	brotli --force --best --output=$(FLOOR_DIR)/web/app.wasm.br $(FLOOR_DIR)/web/app.wasm
-	$(GO) build -o $(FLOOR_DIR)/floor ./e2e/floor
+	$(GO) build -C e2e -o $(FLOOR_DIR)/floor ./floor
 
 ## screenshots: the pages the README shows, at desktop and phone width (with
 ## Debian's CJK fonts, which the tests themselves do not need)
@@ -182,7 +184,7 @@ screenshots: build deps
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
 	mkdir -p docs/screenshots
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" AXE_PATH="$(AXE_DIR)/node_modules/axe-core/axe.min.js" \
-	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" CHROMIUM_PATH=/usr/bin/chromium $(GO) test -count=1 -run 'Screenshots$$' ./e2e
+	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" CHROMIUM_PATH=/usr/bin/chromium $(GO) test -C e2e -count=1 -run 'Screenshots$$' .
 
 deps: deps-apt deps-driver deps-axe deps-gotestsum
 
