@@ -96,7 +96,9 @@ func TestOpenAPI(t *testing.T) {
 // schemaTypes names the Go type behind each schema of the document, so
 // that a field added to one and not the other fails the test below.
 var schemaTypes = map[string]reflect.Type{
-	"Error":              reflect.TypeFor[struct{ Error api.Error `json:"error"` }](),
+	"Error": reflect.TypeFor[struct {
+		Error api.Error `json:"error"`
+	}](),
 	"SignIn":             reflect.TypeFor[api.SignIn](),
 	"Scope":              reflect.TypeFor[api.Scope](),
 	"Session":            reflect.TypeFor[api.Session](),
