@@ -230,7 +230,7 @@ func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
 }
 
 var (
-	actionOrder = append(append(append(slices.Clone(api.AttributesActions), api.ConversationGroupsActions...), api.FriendListsActions...),
+	actionOrder = append(append(append(slices.Clone(api.AttributesActions), api.ConvGroupsActions...), api.FriendListsActions...),
 		"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
 		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify")
 	outcomeOrder = []string{"ok", "failed", "unknown", "pending"}
@@ -374,8 +374,8 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 		undo = undoOpenButton.ui(p, int(r.Seq))
 	}
 	switch {
-	case slices.Contains(api.ConversationGroupsActions, r.Action):
-		var before, after api.ContactGroups
+	case slices.Contains(api.ConvGroupsActions, r.Action):
+		var before, after api.ConvGroups
 		if json.Unmarshal(r.Before, &before) == nil {
 			var afterTable app.UI
 			if json.Unmarshal(r.After, &after) == nil {
@@ -472,7 +472,7 @@ func (p *auditPage) attrTable(title string, attrs []api.Attr) app.UI {
 
 // cgTable lists the conversation groups of cg with how many conversations
 // each holds, and the conversations whose marks differ from other's.
-func (p *auditPage) cgTable(title string, cg, other api.ContactGroups) app.UI {
+func (p *auditPage) cgTable(title string, cg, other api.ConvGroups) app.UI {
 	otherMarks := map[string]api.Marks{}
 	for _, c := range other.Conversations {
 		otherMarks[c.Key()] = c.Marks
@@ -499,11 +499,11 @@ func undoPath(seq int64) string { return fmt.Sprintf("/api/v1/audit/%d/undo", se
 func (p *auditPage) flTable(title string, fl api.FriendLists) app.UI {
 	var none app.UI
 	if len(fl.Lists) == 0 {
-		none = noneHint.ui(p, message("FL.NoLists"))
+		none = noneHint.ui(p, message("FriendLists.NoLists"))
 	}
 	lines := make([]app.UI, len(fl.Lists))
 	for i, l := range fl.Lists {
-		lines[i] = liText.ui(p, trn("FL.ListWithCount", len(l.Friends), l.Name, len(l.Friends)))
+		lines[i] = liText.ui(p, trn("FriendLists.ListWithCount", len(l.Friends), l.Name, len(l.Friends)))
 	}
 	return tableView.ui(p, message(title), none, ulView.ui(p, lines))
 }

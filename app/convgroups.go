@@ -17,7 +17,7 @@ import (
 
 type convGroupsPage struct {
 	userPage
-	cg     api.ContactGroups
+	cg     api.ConvGroups
 	recent []api.Conversation // the user's conversation list, to pick from
 
 	results []api.ItemResult
@@ -80,7 +80,7 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 			p.conflict = true
 			return
 		}
-		var cg api.ContactGroups
+		var cg api.ConvGroups
 		if e := r.decode(&cg); e != nil {
 			p.actErr = e
 		} else {
@@ -128,7 +128,7 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "remove-conv":
 		g := p.cg.Groups[gi]
 		c := g.Conversations[atoi(j)]
-		p.change("PATCH", groupChangePath(g.Name), api.ContactGroupUpdate{Remove: []api.Conversation{{Type: c.Type, ID: c.ID}}}, "")
+		p.change("PATCH", groupChangePath(g.Name), api.ConvGroupUpdate{Remove: []api.Conversation{{Type: c.Type, ID: c.ID}}}, "")
 	case "rename":
 		p.renaming, p.renameTo = p.cg.Groups[gi].Name, p.cg.Groups[gi].Name
 		focusLater(ctx, fmt.Sprintf("rename-%d", gi))
@@ -137,7 +137,7 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "rename-save":
 		if nameProblem(p.renameTo) == "" {
 			to := p.renameTo
-			p.change("PATCH", groupChangePath(p.renaming), api.ContactGroupUpdate{Name: &to}, "rename")
+			p.change("PATCH", groupChangePath(p.renaming), api.ConvGroupUpdate{Name: &to}, "rename")
 		}
 	case "rename-cancel":
 		p.renaming = ""
@@ -160,7 +160,7 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 		p.pick[arg] = checked(ctx)
 	case "create":
 		if p.createBlocker(p.picked()) == "" {
-			p.change("POST", "/conversation-groups", api.ContactGroupCreate{Name: p.newName, Conversations: p.picked()}, "create")
+			p.change("POST", "/conversation-groups", api.ConvGroupCreate{Name: p.newName, Conversations: p.picked()}, "create")
 		}
 	case "select":
 		p.selected[arg] = checked(ctx)
@@ -211,24 +211,24 @@ func (p *convGroupsPage) typedAdd(form string) {
 		clearInput(form + "-id")
 	default:
 		gi := atoi(strings.TrimPrefix(form, "group-"))
-		p.change("PATCH", groupChangePath(p.cg.Groups[gi].Name), api.ContactGroupUpdate{Add: []api.Conversation{c}}, form)
+		p.change("PATCH", groupChangePath(p.cg.Groups[gi].Name), api.ConvGroupUpdate{Add: []api.Conversation{c}}, form)
 	}
 }
 
-var cgFinderView = &view{src: `<h1>{@Sections.conversation-groups.Title}</h1><p class="lead">{@CG.Intro}</p>{0}`}
-var cgView = &view{src: `<p class="breadcrumb"><a href="/conversation-groups">← {@CG.Back}</a></p><h1>{0}</h1>{1}`}
+var cgFinderView = &view{src: `<h1>{@Sections.conversation-groups.Title}</h1><p class="lead">{@ConvGroups.Intro}</p>{0}`}
+var cgView = &view{src: `<p class="breadcrumb"><a href="/conversation-groups">← {@ConvGroups.Back}</a></p><h1>{0}</h1>{1}`}
 
 func (p *convGroupsPage) Render() app.UI {
 	if p.userID == "" {
-		return newShell().Path(pathConversations).Content(cgFinderView.uis(p, p.finder.view(p))...)
+		return newShell().Path(pathConvGroups).Content(cgFinderView.uis(p, p.finder.view(p))...)
 	}
-	return newShell().Path(pathConversations).Content(cgView.uis(p, p.title(), p.body())...)
+	return newShell().Path(pathConvGroups).Content(cgView.uis(p, p.title(), p.body())...)
 }
 
-var notInEditionView = &view{src: `<div class="alert alert-info" role="status"><p>{@CG.NotInEdition}</p><p>{@CG.EditionHelp}</p></div>`}
+var notInEditionView = &view{src: `<div class="alert alert-info" role="status"><p>{@ConvGroups.NotInEdition}</p><p>{@ConvGroups.EditionHelp}</p></div>`}
 var cgBody = &view{src: `<div class="convgroups">
   <p class="group-meta"><a href="{0}">{@Users.FriendListsOf 1}</a></p>{2}
-  <div class="totals"><p class="{3}">{@CG.GroupsCount 4 5}</p><p class="{6}">{@CG.ConvCount 7 8}</p></div>
+  <div class="totals"><p class="{3}">{@ConvGroups.GroupsCount 4 5}</p><p class="{6}">{@ConvGroups.ConvCount 7 8}</p></div>
   {9}{10}{11}{12}{13}
 </div>`}
 
@@ -244,7 +244,7 @@ func (p *convGroupsPage) body() app.UI {
 	if edit {
 		create = p.createView()
 	} else {
-		readOnly = infoNote.ui(p, message("CG.ReadOnly"))
+		readOnly = infoNote.ui(p, message("ConvGroups.ReadOnly"))
 	}
 	cg := p.cg
 	return cgBody.ui(p, userURL(pathFriendLists, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
@@ -263,18 +263,18 @@ func (p *convGroupsPage) statusView() app.UI {
 	var failed []app.UI
 	for _, r := range p.results {
 		if !r.OK {
-			failed = append(failed, liText.ui(p, tr("CG.Failed", convLabel(api.Conversation{Type: r.Type, ID: r.ID, Name: r.Name}), r.Message)))
+			failed = append(failed, liText.ui(p, tr("ConvGroups.Failed", convLabel(api.Conversation{Type: r.Type, ID: r.ID, Name: r.Name}), r.Message)))
 		}
 	}
 	var ok, some, conflict app.UI
 	if p.done && len(failed) == 0 {
-		ok = okText.ui(p, message("CG.Done"))
+		ok = okText.ui(p, message("ConvGroups.Done"))
 	}
 	if len(failed) > 0 {
-		some = failedRows.ui(p, tr("CG.SomeFailed", len(failed), len(p.results)), failed)
+		some = failedRows.ui(p, tr("ConvGroups.SomeFailed", len(failed), len(p.results)), failed)
 	}
 	if p.conflict {
-		conflict = changedMeanwhile.ui(p, message("CG.Changed"), message("CG.Reload"))
+		conflict = changedMeanwhile.ui(p, message("ConvGroups.Changed"), message("ConvGroups.Reload"))
 	}
 	return cgStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
 }
@@ -282,7 +282,7 @@ func (p *convGroupsPage) statusView() app.UI {
 // convLabel names a conversation as people recognise it: the user's
 // nickname or the group's name, and the ID.
 func convLabel(c api.Conversation) string {
-	kind := message(pick(c.Type == api.ConversationGroup, "CG.Group", "CG.User"))
+	kind := message(pick(c.Type == api.ConversationGroup, "ConvGroups.Group", "ConvGroups.User"))
 	if c.Name == "" || c.Name == c.ID {
 		return kind + " " + c.ID
 	}
@@ -325,11 +325,11 @@ func (p *convGroupsPage) marksOf(key string) (api.MarkedConversation, bool) {
 var cgList = &view{src: `<ul class="cg-list">{0}</ul>`}
 var cgGroup = &view{src: `<li class="cg-group"><section aria-labelledby="cg-title-{0}"><h2 id="cg-title-{0}">{1}</h2>{2}<ul class="conv-list">{3}</ul>{4}</section></li>`}
 var convItem = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}{2}</li>`}
-var removeConvButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@CG.Remove 0}" title="{@CG.Remove 0}" disabled={1} data-arg="{2}" on:click="remove-conv">✕</button>`}
+var removeConvButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@ConvGroups.Remove 0}" title="{@ConvGroups.Remove 0}" disabled={1} data-arg="{2}" on:click="remove-conv">✕</button>`}
 
 func (p *convGroupsPage) groupsView(edit bool) app.UI {
 	if len(p.cg.Groups) == 0 {
-		return emptyNote.ui(p, message("CG.NoGroups"))
+		return emptyNote.ui(p, message("ConvGroups.NoGroups"))
 	}
 	groups := make([]app.UI, len(p.cg.Groups))
 	for i, g := range p.cg.Groups {
@@ -345,21 +345,21 @@ func (p *convGroupsPage) groupsView(edit bool) app.UI {
 		if edit {
 			forms = p.groupForms(i, g)
 		}
-		groups[i] = cgGroup.ui(p, i, g.Name, when(len(g.Conversations) == 0, noneHint.ui(p, message("CG.NoConvs"))), convs, forms)
+		groups[i] = cgGroup.ui(p, i, g.Name, when(len(g.Conversations) == 0, noneHint.ui(p, message("ConvGroups.NoConvs"))), convs, forms)
 	}
 	return cgList.ui(p, groups)
 }
 
 var groupButtons = &view{src: `<div class="actions">
-  <button class="button button-quiet" type="button" aria-label="{@CG.RenameGroup 0}" data-arg="{1}" on:click="rename">{@CG.Rename}</button>
-  <button class="button button-danger-quiet" type="button" disabled={2} data-arg="{1}" on:click="delete">{@CG.Delete 0}</button></div>`}
+  <button class="button button-quiet" type="button" aria-label="{@ConvGroups.RenameGroup 0}" data-arg="{1}" on:click="rename">{@ConvGroups.Rename}</button>
+  <button class="button button-danger-quiet" type="button" disabled={2} data-arg="{1}" on:click="delete">{@ConvGroups.Delete 0}</button></div>`}
 var renameForm = &view{src: `<form class="form" on:submit="rename-save">
-  <label for="rename-{0}">{@CG.NewName 1}</label>
+  <label for="rename-{0}">{@ConvGroups.NewName 1}</label>
   <input id="rename-{0}" type="text" value="{2}" autocomplete="off" aria-invalid={3} aria-describedby="rename-{0}-help" on:input="rename-to">
   {4}
-  <div class="actions"><button class="button" type="submit" disabled={5}>{@CG.SaveName}</button>
+  <div class="actions"><button class="button" type="submit" disabled={5}>{@ConvGroups.SaveName}</button>
   <button class="button button-quiet" type="button" on:click="rename-cancel">{@Cancel}</button></div></form>`}
-var counterView = &view{src: `<p id="{0}" class="{1}"><span>{@CG.Bytes 2 3}</span>{4}</p>`}
+var counterView = &view{src: `<p id="{0}" class="{1}"><span>{@ConvGroups.Bytes 2 3}</span>{4}</p>`}
 var cgForms = &view{src: `<div class="cg-forms">{0}{1}</div>`}
 
 // byteCounter shows a field's size in bytes against its limit, and its
@@ -369,16 +369,16 @@ func byteCounter(a actor, id string, used, limit int, problem string) app.UI {
 }
 
 // groupForms are a group's rename and add forms and its delete button.
-func (p *convGroupsPage) groupForms(i int, g api.ContactGroup) app.UI {
+func (p *convGroupsPage) groupForms(i int, g api.ConvGroup) app.UI {
 	var top app.UI
 	if p.renaming == g.Name {
 		problem := nameProblem(p.renameTo)
 		top = renameForm.ui(p, i, g.Name, p.renameTo, problem != "",
-			byteCounter(p, fmt.Sprintf("rename-%d-help", i), len(p.renameTo), api.MaxContactGroupNameBytes, problem), problem != "" || p.busy)
+			byteCounter(p, fmt.Sprintf("rename-%d-help", i), len(p.renameTo), api.MaxConvGroupNameBytes, problem), problem != "" || p.busy)
 	} else {
 		top = groupButtons.ui(p, g.Name, i, p.busy)
 	}
-	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), tr("CG.AddTo", g.Name)))
+	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), tr("ConvGroups.AddTo", g.Name)))
 }
 
 // clearInput empties an input the moderator typed in: go-app sets the
@@ -393,19 +393,19 @@ func clearInput(id string) {
 // nameProblem checks a group name as it is typed, with the server's rules.
 func nameProblem(name string) string {
 	if strings.TrimSpace(name) == "" {
-		return message("CG.EnterName")
+		return message("ConvGroups.EnterName")
 	}
-	if err := api.CheckContactGroupName("name", name); err != nil {
-		return tr("CG.TooLong", len(name), api.MaxContactGroupNameBytes)
+	if err := api.CheckConvGroupName("name", name); err != nil {
+		return tr("ConvGroups.TooLong", len(name), api.MaxConvGroupNameBytes)
 	}
 	return ""
 }
 
 var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{0}" on:submit="typed-add">
-  <div class="field"><label for="{0}-type">{@CG.ConvType}</label>
-    <select id="{0}-type" data-arg="{0}" on:change="typed-type"><option value="user" selected={1}>{@CG.User}</option><option value="group" selected={2}>{@CG.Group}</option></select></div>
-  <div class="field"><label for="{0}-id">{@CG.ConvID}</label>
-    <input id="{0}-id" type="text" value="{3}" placeholder="{@CG.ConvIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" data-arg="{0}" on:input="typed-id"></div>
+  <div class="field"><label for="{0}-type">{@ConvGroups.ConvType}</label>
+    <select id="{0}-type" data-arg="{0}" on:change="typed-type"><option value="user" selected={1}>{@ConvGroups.User}</option><option value="group" selected={2}>{@ConvGroups.Group}</option></select></div>
+  <div class="field"><label for="{0}-id">{@ConvGroups.ConvID}</label>
+    <input id="{0}-id" type="text" value="{3}" placeholder="{@ConvGroups.ConvIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" data-arg="{0}" on:input="typed-id"></div>
   <button class="button button-quiet" type="submit" disabled={4}>{5}</button></form>`}
 
 // typedForm is a conversation typed by ID: user or group, and the ID. The
@@ -423,11 +423,11 @@ func markNames(m api.Marks) []string {
 	var names []string
 	for _, n := range api.MarkNames {
 		if m.Has(n) {
-			names = append(names, message("CG.MarkNames."+n))
+			names = append(names, message("ConvGroups.MarkNames."+n))
 		}
 	}
 	if m.Custom != "" {
-		names = append(names, tr("CG.CustomIs", m.Custom))
+		names = append(names, tr("ConvGroups.CustomIs", m.Custom))
 	}
 	return names
 }
@@ -452,7 +452,7 @@ func (p *convGroupsPage) marksBadges(key string) app.UI {
 // createBlocker says why the group cannot be created as it stands, or "".
 func (p *convGroupsPage) createBlocker(picked []api.Conversation) string {
 	if len(p.cg.Groups) >= p.cg.MaxGroups {
-		return tr("CG.GroupsFull", p.cg.MaxGroups)
+		return tr("ConvGroups.GroupsFull", p.cg.MaxGroups)
 	}
 	if pr := nameProblem(p.newName); pr != "" {
 		return pr
@@ -464,7 +464,7 @@ func (p *convGroupsPage) createBlocker(picked []api.Conversation) string {
 		}
 	}
 	if n > p.cg.MaxCounted {
-		return tr("CG.ConvsFull", p.cg.MaxCounted)
+		return tr("ConvGroups.ConvsFull", p.cg.MaxCounted)
 	}
 	return ""
 }
@@ -480,16 +480,16 @@ func (p *convGroupsPage) picked() []api.Conversation {
 }
 
 var createView = &view{src: `<section class="cg-create" aria-labelledby="create-title">
-  <h2 id="create-title">{@CG.CreateTitle}</h2>{0}
+  <h2 id="create-title">{@ConvGroups.CreateTitle}</h2>{0}
   <form class="form" on:submit="create">
-    <label for="cg-name">{@CG.Name}</label>
+    <label for="cg-name">{@ConvGroups.Name}</label>
     <input id="cg-name" type="text" value="{1}" autocomplete="off" aria-invalid={2} aria-describedby="cg-name-help" on:input="new-name">
     {3}{4}
-    <div class="actions"><button class="button" type="submit" disabled={5} aria-describedby="create-why">{@CG.Create}</button>
+    <div class="actions"><button class="button" type="submit" disabled={5} aria-describedby="create-why">{@ConvGroups.Create}</button>
     <p id="create-why" class="hint">{6}</p></div>
   </form>
-  <h3>{@CG.OrType}</h3>{7}</section>`}
-var pickSet = &view{src: `<fieldset class="conv-pick"><legend>{@CG.Choose}</legend>{0}</fieldset>`}
+  <h3>{@ConvGroups.OrType}</h3>{7}</section>`}
+var pickSet = &view{src: `<fieldset class="conv-pick"><legend>{@ConvGroups.Choose}</legend>{0}</fieldset>`}
 var checkItem = &view{src: `<div class="check"><input id="{0}" type="checkbox" checked={1} data-arg="{2}" on:change="{3}"><label for="{0}">{4}</label></div>`}
 
 func (p *convGroupsPage) createView() app.UI {
@@ -500,7 +500,7 @@ func (p *convGroupsPage) createView() app.UI {
 	}
 	var full, picks app.UI
 	if len(p.cg.Groups) >= p.cg.MaxGroups {
-		full = warnNote.ui(p, tr("CG.GroupsFull", p.cg.MaxGroups))
+		full = warnNote.ui(p, tr("ConvGroups.GroupsFull", p.cg.MaxGroups))
 	}
 	if known := p.known(); len(known) > 0 {
 		items := make([]app.UI, len(known))
@@ -510,8 +510,8 @@ func (p *convGroupsPage) createView() app.UI {
 		picks = pickSet.ui(p, items)
 	}
 	return createView.ui(p, full, p.newName, problem != "",
-		byteCounter(p, "cg-name-help", len(p.newName), api.MaxContactGroupNameBytes, problem), picks,
-		block != "" || p.busy, block, p.typedForm("create", message("CG.AddConv")))
+		byteCounter(p, "cg-name-help", len(p.newName), api.MaxConvGroupNameBytes, problem), picks,
+		block != "" || p.busy, block, p.typedForm("create", message("ConvGroups.AddConv")))
 }
 
 // addExtra makes a typed conversation one to pick from.
@@ -534,20 +534,20 @@ func (p *convGroupsPage) chosen() []api.Conversation {
 	return out
 }
 
-var marksView = &view{src: `<section class="cg-marks" aria-labelledby="marks-title"><h2 id="marks-title">{@CG.MarksTitle}</h2>{0}<ul class="conv-list">{1}</ul>{2}</section>`}
+var marksView = &view{src: `<section class="cg-marks" aria-labelledby="marks-title"><h2 id="marks-title">{@ConvGroups.MarksTitle}</h2>{0}<ul class="conv-list">{1}</ul>{2}</section>`}
 var markItem = &view{src: `<li class="conv">{0}<span class="conv-label">{1}</span>{2}{3}</li>`}
-var selectBox = &view{src: `<input id="sel-{0}" type="checkbox" checked={1} aria-label="{@CG.Select 2}" data-arg="{3}" on:change="select">`}
-var inGroups = &view{src: `<span class="hint">{@CG.InGroups 0}</span>`}
+var selectBox = &view{src: `<input id="sel-{0}" type="checkbox" checked={1} aria-label="{@ConvGroups.Select 2}" data-arg="{3}" on:change="select">`}
+var inGroups = &view{src: `<span class="hint">{@ConvGroups.InGroups 0}</span>`}
 var markForms = &view{src: `<div class="mark-forms">
-  <p class="meter" role="status">{@CG.Selected 0}</p>
-  <div class="field"><label for="mark-name">{@CG.Mark}</label><select id="mark-name" on:change="mark-name">{1}</select></div>
-  <div class="actions"><button class="button" type="button" disabled={2} on:click="set-mark">{@CG.SetMark}</button>
-  <button class="button button-quiet" type="button" disabled={2} on:click="clear-mark">{@CG.ClearMark}</button></div>
-  <label for="custom-mark">{@CG.Custom}</label>
+  <p class="meter" role="status">{@ConvGroups.Selected 0}</p>
+  <div class="field"><label for="mark-name">{@ConvGroups.Mark}</label><select id="mark-name" on:change="mark-name">{1}</select></div>
+  <div class="actions"><button class="button" type="button" disabled={2} on:click="set-mark">{@ConvGroups.SetMark}</button>
+  <button class="button button-quiet" type="button" disabled={2} on:click="clear-mark">{@ConvGroups.ClearMark}</button></div>
+  <label for="custom-mark">{@ConvGroups.Custom}</label>
   <input id="custom-mark" type="text" value="{3}" autocomplete="off" aria-invalid={4} aria-describedby="custom-mark-help" on:input="custom">
   {5}
-  <div class="actions"><button class="button" type="button" disabled={6} on:click="set-custom">{@CG.SetCustom}</button>
-  <button class="button button-quiet" type="button" disabled={2} on:click="clear-custom">{@CG.ClearCustom}</button></div>
+  <div class="actions"><button class="button" type="button" disabled={6} on:click="set-custom">{@ConvGroups.SetCustom}</button>
+  <button class="button button-quiet" type="button" disabled={2} on:click="clear-custom">{@ConvGroups.ClearCustom}</button></div>
   <p class="hint">{7}</p>{8}</div>`}
 
 func (p *convGroupsPage) marksView(edit bool) app.UI {
@@ -555,7 +555,7 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 	chosen := len(p.chosen())
 	customProblem := ""
 	if len(p.custom) > api.MaxCustomMarkBytes {
-		customProblem = tr("CG.TooLong", len(p.custom), api.MaxCustomMarkBytes)
+		customProblem = tr("ConvGroups.TooLong", len(p.custom), api.MaxCustomMarkBytes)
 	}
 	none := chosen == 0 || p.busy
 	items := make([]app.UI, len(known))
@@ -571,18 +571,18 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 	}
 	var intro, forms app.UI
 	if edit {
-		intro = noneHint.ui(p, message("CG.MarksIntro"))
+		intro = noneHint.ui(p, message("ConvGroups.MarksIntro"))
 		names := make([]app.UI, len(api.MarkNames))
 		for i, n := range api.MarkNames {
-			names[i] = optionView.ui(p, n, p.markName == n, message("CG.MarkNames."+n))
+			names[i] = optionView.ui(p, n, p.markName == n, message("ConvGroups.MarkNames."+n))
 		}
 		hint := ""
 		if chosen == 0 {
-			hint = message("CG.SelectFirst")
+			hint = message("ConvGroups.SelectFirst")
 		}
 		forms = markForms.ui(p, chosen, names, none, p.custom, customProblem != "",
 			byteCounter(p, "custom-mark-help", len(p.custom), api.MaxCustomMarkBytes, customProblem),
-			none || customProblem != "" || p.custom == "", hint, p.typedForm("marks", message("CG.AddConv")))
+			none || customProblem != "" || p.custom == "", hint, p.typedForm("marks", message("ConvGroups.AddConv")))
 	}
 	return marksView.ui(p, intro, items, forms)
 }
@@ -603,5 +603,5 @@ func (p *convGroupsPage) deleteDialog() app.UI {
 	if g == nil {
 		return nil
 	}
-	return deleteDialogView.ui(p, tr("CG.DeleteTitle", g.Name), trn("CG.DeleteWarning", len(g.Conversations), len(g.Conversations)), p.busy, tr("CG.DeleteConfirm", g.Name))
+	return deleteDialogView.ui(p, tr("ConvGroups.DeleteTitle", g.Name), trn("ConvGroups.DeleteWarning", len(g.Conversations), len(g.Conversations)), p.busy, tr("ConvGroups.DeleteConfirm", g.Name))
 }

@@ -208,11 +208,11 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 func (p *friendListsPage) nameProblem(name string) string {
 	switch {
 	case strings.TrimSpace(name) == "":
-		return message("CG.EnterName")
+		return message("ConvGroups.EnterName")
 	case api.CheckFriendListName("name", name) != nil:
-		return tr("CG.TooLong", len(name), api.MaxFriendListNameBytes)
+		return tr("ConvGroups.TooLong", len(name), api.MaxFriendListNameBytes)
 	case p.fl.List(name) != nil || slices.Contains(p.names, name):
-		return tr("FL.NameTaken", name)
+		return tr("FriendLists.NameTaken", name)
 	}
 	return ""
 }
@@ -230,7 +230,7 @@ func (p *friendListsPage) pendingNames() []string {
 // createBlocker says why the lists cannot be created as they stand, or "".
 func (p *friendListsPage) createBlocker(names []string) string {
 	if len(names) == 0 {
-		return message("CG.EnterName")
+		return message("ConvGroups.EnterName")
 	}
 	if p.newName != "" {
 		if pr := p.nameProblem(p.newName); pr != "" {
@@ -238,20 +238,20 @@ func (p *friendListsPage) createBlocker(names []string) string {
 		}
 	}
 	if n := len(p.fl.Lists) + len(names); n > p.fl.MaxLists {
-		return tr("FL.TooMany", p.fl.MaxLists, len(p.fl.Lists), len(names))
+		return tr("FriendLists.TooMany", p.fl.MaxLists, len(p.fl.Lists), len(names))
 	}
 	return ""
 }
 
 func (p *friendListsPage) renameProblem() string {
 	if p.renameTo == p.renaming {
-		return message("FL.SameName")
+		return message("FriendLists.SameName")
 	}
 	if pr := p.nameProblem(p.renameTo); pr != "" {
 		return pr
 	}
 	if len(p.fl.Lists) >= p.fl.MaxLists {
-		return tr("FL.RenameFull", p.fl.MaxLists)
+		return tr("FriendLists.RenameFull", p.fl.MaxLists)
 	}
 	return ""
 }
@@ -283,8 +283,8 @@ func (p *friendListsPage) deleteNames() []string {
 	return names
 }
 
-var flFinderView = &view{src: `<h1>{@Sections.friend-lists.Title}</h1><p class="lead">{@FL.Intro}</p>{0}`}
-var flView = &view{src: `<p class="breadcrumb"><a href="/friend-lists">← {@CG.Back}</a></p><h1>{0}</h1>{1}`}
+var flFinderView = &view{src: `<h1>{@Sections.friend-lists.Title}</h1><p class="lead">{@FriendLists.Intro}</p>{0}`}
+var flView = &view{src: `<p class="breadcrumb"><a href="/friend-lists">← {@ConvGroups.Back}</a></p><h1>{0}</h1>{1}`}
 
 func (p *friendListsPage) Render() app.UI {
 	if p.userID == "" {
@@ -294,8 +294,8 @@ func (p *friendListsPage) Render() app.UI {
 }
 
 var flBody = &view{src: `<div class="friendlists">
-  <p class="group-meta"><a href="{0}">{@FL.ConversationGroupsOf 1}</a></p>{2}
-  <div class="totals"><p class="{3}">{@FL.ListsCount 4 5}</p><p class="meter">{@FL.FriendsCount 6}</p></div>
+  <p class="group-meta"><a href="{0}">{@FriendLists.ConversationGroupsOf 1}</a></p>{2}
+  <div class="totals"><p class="{3}">{@FriendLists.ListsCount 4 5}</p><p class="meter">{@FriendLists.FriendsCount 6}</p></div>
   {7}{8}{9}{10}{11}{12}
 </div>`}
 
@@ -308,10 +308,10 @@ func (p *friendListsPage) body() app.UI {
 	if edit {
 		create, deleting = p.createView(), p.deleteView()
 	} else {
-		readOnly = infoNote.ui(p, message("FL.ReadOnly"))
+		readOnly = infoNote.ui(p, message("FriendLists.ReadOnly"))
 	}
 	fl := p.fl
-	return flBody.ui(p, userURL(pathConversations, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
+	return flBody.ui(p, userURL(pathConvGroups, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
 		meterClass(len(fl.Lists), fl.MaxLists), len(fl.Lists), fl.MaxLists, fl.FriendCount,
 		p.statusView(), p.listsView(edit), p.friendsView(edit), create, deleting, p.deleteDialog())
 }
@@ -324,18 +324,18 @@ func (p *friendListsPage) statusView() app.UI {
 	var failed []app.UI
 	for _, r := range p.results {
 		if !r.OK {
-			failed = append(failed, liText.ui(p, tr("CG.Failed", p.friendLabel(r.ID), r.Message)))
+			failed = append(failed, liText.ui(p, tr("ConvGroups.Failed", p.friendLabel(r.ID), r.Message)))
 		}
 	}
 	var ok, some, conflict app.UI
 	if p.done && len(failed) == 0 {
-		ok = okText.ui(p, message("CG.Done"))
+		ok = okText.ui(p, message("ConvGroups.Done"))
 	}
 	if len(failed) > 0 {
-		some = failedRows.ui(p, tr("FL.SomeFailed", len(failed), len(p.results)), failed)
+		some = failedRows.ui(p, tr("FriendLists.SomeFailed", len(failed), len(p.results)), failed)
 	}
 	if p.conflict {
-		conflict = changedMeanwhile.ui(p, message("FL.Changed"), message("CG.Reload"))
+		conflict = changedMeanwhile.ui(p, message("FriendLists.Changed"), message("ConvGroups.Reload"))
 	}
 	return flStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
 }
@@ -354,18 +354,18 @@ var flList = &view{src: `<ul class="cg-list">{0}</ul>`}
 var flListItem = &view{src: `<li class="cg-group"><section aria-labelledby="fl-title-{0}"><h2 id="fl-title-{0}">{1}</h2>
   <p class="hint">{2}</p>{3}<ul class="conv-list">{4}</ul>{5}</section></li>`}
 var memberRow = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}</li>`}
-var removeMember = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@FL.RemoveFrom 0 1}" title="{@FL.RemoveFrom 0 1}" disabled={2} data-arg="{3}" on:click="remove-member">✕</button>`}
-var renameListButton = &view{src: `<div class="actions"><button class="button button-quiet" type="button" aria-label="{@CG.RenameGroup 0}" data-arg="{0}" on:click="rename">{@CG.Rename}</button></div>`}
+var removeMember = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@FriendLists.RemoveFrom 0 1}" title="{@FriendLists.RemoveFrom 0 1}" disabled={2} data-arg="{3}" on:click="remove-member">✕</button>`}
+var renameListButton = &view{src: `<div class="actions"><button class="button button-quiet" type="button" aria-label="{@ConvGroups.RenameGroup 0}" data-arg="{0}" on:click="rename">{@ConvGroups.Rename}</button></div>`}
 var renameListForm = &view{src: `<form class="form" on:submit="rename-save">
-  <label for="fl-rename">{@CG.NewName 0}</label>
+  <label for="fl-rename">{@ConvGroups.NewName 0}</label>
   <input id="fl-rename" type="text" value="{1}" autocomplete="off" aria-invalid={2} aria-describedby="fl-rename-help fl-rename-how" on:input="rename-to">
-  {3}<p id="fl-rename-how" class="hint">{@FL.RenameHow}</p>
-  <div class="actions"><button class="button" type="submit" disabled={4}>{@CG.SaveName}</button>
+  {3}<p id="fl-rename-how" class="hint">{@FriendLists.RenameHow}</p>
+  <div class="actions"><button class="button" type="submit" disabled={4}>{@ConvGroups.SaveName}</button>
   <button class="button button-quiet" type="button" on:click="rename-cancel">{@Cancel}</button></div></form>`}
 
 func (p *friendListsPage) listsView(edit bool) app.UI {
 	if len(p.fl.Lists) == 0 {
-		return emptyNote.ui(p, message("FL.NoLists"))
+		return emptyNote.ui(p, message("FriendLists.NoLists"))
 	}
 	items := make([]app.UI, len(p.fl.Lists))
 	for i, l := range p.fl.Lists {
@@ -386,20 +386,20 @@ func (p *friendListsPage) listsView(edit bool) app.UI {
 		case edit:
 			forms = renameListButton.ui(p, l.Name)
 		}
-		items[i] = flListItem.ui(p, i, l.Name, trn("FL.Members", len(l.Friends), len(l.Friends)), when(len(l.Friends) == 0, noneHint.ui(p, message("FL.EmptyList"))), rows, forms)
+		items[i] = flListItem.ui(p, i, l.Name, trn("FriendLists.Members", len(l.Friends), len(l.Friends)), when(len(l.Friends) == 0, noneHint.ui(p, message("FriendLists.EmptyList"))), rows, forms)
 	}
 	return flList.ui(p, items)
 }
 
-var friendsSection = &view{src: `<section class="cg-marks" aria-labelledby="friends-title"><h2 id="friends-title">{@FL.FriendsTitle}</h2>{0}
+var friendsSection = &view{src: `<section class="cg-marks" aria-labelledby="friends-title"><h2 id="friends-title">{@FriendLists.FriendsTitle}</h2>{0}
   <ul class="conv-list">{1}</ul>{2}</section>`}
 var friendRow = &view{src: `<li class="conv">{0}<span class="conv-label">{1}</span><span class="hint">{2}</span></li>`}
-var chooseFriend = &view{src: `<input id="choose-{0}" type="checkbox" checked={1} aria-label="{@CG.Select 2}" data-arg="{3}" on:change="choose">`}
+var chooseFriend = &view{src: `<input id="choose-{0}" type="checkbox" checked={1} aria-label="{@ConvGroups.Select 2}" data-arg="{3}" on:change="choose">`}
 var moveForms = &view{src: `<div class="mark-forms">
-  <p class="meter" role="status">{@FL.Chosen 0}</p>
-  <div class="field"><label for="move-to">{@FL.List}</label><select id="move-to" on:change="move-to">{1}</select></div>
-  <div class="actions"><button class="button" type="button" disabled={2} on:click="move-in">{@FL.AddTo 3}</button>
-  <button class="button button-quiet" type="button" disabled={4} on:click="move-out">{@FL.RemoveChosen 3}</button></div>
+  <p class="meter" role="status">{@FriendLists.Chosen 0}</p>
+  <div class="field"><label for="move-to">{@FriendLists.List}</label><select id="move-to" on:change="move-to">{1}</select></div>
+  <div class="actions"><button class="button" type="button" disabled={2} on:click="move-in">{@FriendLists.AddTo 3}</button>
+  <button class="button button-quiet" type="button" disabled={4} on:click="move-out">{@FriendLists.RemoveChosen 3}</button></div>
   <p class="hint">{5}</p></div>`}
 
 // friendsView lists every friend with the lists they are in (the friends in
@@ -407,7 +407,7 @@ var moveForms = &view{src: `<div class="mark-forms">
 func (p *friendListsPage) friendsView(edit bool) app.UI {
 	friends := p.fl.Friends()
 	if len(friends) == 0 {
-		return friendsSection.ui(p, emptyNote.ui(p, message("FL.NoFriends")), nil, nil)
+		return friendsSection.ui(p, emptyNote.ui(p, message("FriendLists.NoFriends")), nil, nil)
 	}
 	rows := make([]app.UI, len(friends))
 	chosen := 0
@@ -419,15 +419,15 @@ func (p *friendListsPage) friendsView(edit bool) app.UI {
 		if p.chosen[f.ID] {
 			chosen++
 		}
-		where := message("FL.InNoList")
+		where := message("FriendLists.InNoList")
 		if lists := p.fl.ListsOf(f.ID); len(lists) > 0 {
-			where = tr("CG.InGroups", list(lists))
+			where = tr("ConvGroups.InGroups", list(lists))
 		}
 		rows[i] = friendRow.ui(p, box, userLabel(f.ID, f.Name), where)
 	}
 	var intro, forms app.UI
 	if edit && len(p.fl.Lists) > 0 {
-		intro = noneHint.ui(p, message("FL.MoveIntro"))
+		intro = noneHint.ui(p, message("FriendLists.MoveIntro"))
 		opts := make([]app.UI, len(p.fl.Lists))
 		for i, l := range p.fl.Lists {
 			opts[i] = optionView.ui(p, l.Name, p.moveTo == l.Name, l.Name)
@@ -435,7 +435,7 @@ func (p *friendListsPage) friendsView(edit bool) app.UI {
 		in, out := len(p.movable(true)), len(p.movable(false))
 		hint := ""
 		if chosen == 0 {
-			hint = message("FL.ChooseFirst")
+			hint = message("FriendLists.ChooseFirst")
 		}
 		forms = moveForms.ui(p, chosen, opts, in == 0 || p.busy, p.moveTo, out == 0 || p.busy, hint)
 	}
@@ -443,23 +443,23 @@ func (p *friendListsPage) friendsView(edit bool) app.UI {
 }
 
 var flCreate = &view{src: `<section class="cg-create" aria-labelledby="fl-create-title">
-  <h2 id="fl-create-title">{@FL.CreateTitle}</h2>
+  <h2 id="fl-create-title">{@FriendLists.CreateTitle}</h2>
   <form class="form" on:submit="create">
-    <label for="fl-name">{@CG.Name}</label>
+    <label for="fl-name">{@ConvGroups.Name}</label>
     <div class="inline"><input id="fl-name" type="text" value="{0}" autocomplete="off" aria-invalid={1} aria-describedby="fl-name-help" on:input="new-name">
-    <button class="button button-quiet" type="button" disabled={2} on:click="add-name">{@FL.AddName}</button></div>
+    <button class="button button-quiet" type="button" disabled={2} on:click="add-name">{@FriendLists.AddName}</button></div>
     {3}{4}{5}
     <div class="actions"><button class="button" type="submit" disabled={6} aria-describedby="fl-create-why">{7}</button>
     <p id="fl-create-why" class="hint">{8}</p></div>
   </form>
   <form class="form finder-form" on:submit="add-typed-user">
-    <div class="field"><label for="fl-typed">{@FL.TypedUser}</label>
+    <div class="field"><label for="fl-typed">{@FriendLists.TypedUser}</label>
       <input id="fl-typed" type="text" value="{9}" placeholder="{@Users.UserIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" on:input="typed-user"></div>
-    <button class="button button-quiet" type="submit">{@FL.AddTyped}</button>
+    <button class="button button-quiet" type="submit">{@FriendLists.AddTyped}</button>
   </form></section>`}
-var pendingNamesView = &view{src: `<div class="scope-list"><h3 id="fl-pending">{@FL.ToCreate}</h3><ul class="chips" aria-labelledby="fl-pending">{0}</ul></div>`}
+var pendingNamesView = &view{src: `<div class="scope-list"><h3 id="fl-pending">{@FriendLists.ToCreate}</h3><ul class="chips" aria-labelledby="fl-pending">{0}</ul></div>`}
 var pendingName = &view{src: `<li class="chip"><span>{0}</span><button class="chip-remove" type="button" aria-label="{@Admin.ScopeRemove 0}" data-arg="{1}" on:click="drop-name">×</button></li>`}
-var createPickSet = &view{src: `<fieldset class="conv-pick"><legend>{@FL.PutIn}</legend>{0}</fieldset>`}
+var createPickSet = &view{src: `<fieldset class="conv-pick"><legend>{@FriendLists.PutIn}</legend>{0}</fieldset>`}
 
 func (p *friendListsPage) createView() app.UI {
 	names := p.pendingNames()
@@ -483,9 +483,9 @@ func (p *friendListsPage) createView() app.UI {
 		}
 		picks = createPickSet.ui(p, items)
 	}
-	submit := message("FL.Create")
+	submit := message("FriendLists.Create")
 	if len(names) > 1 {
-		submit = tr("FL.CreateN", len(names))
+		submit = tr("FriendLists.CreateN", len(names))
 	}
 	return flCreate.ui(p, p.newName, problem != "", problem != "" || p.newName == "",
 		byteCounter(p, "fl-name-help", len(p.newName), api.MaxFriendListNameBytes, problem), pending, picks,
@@ -503,8 +503,8 @@ func (p *friendListsPage) pickable() []api.Friend {
 	return out
 }
 
-var flDelete = &view{src: `<section class="danger" aria-labelledby="fl-delete-title"><h2 id="fl-delete-title">{@FL.DeleteTitle}</h2>
-  <fieldset class="conv-pick"><legend>{@FL.DeletePick}</legend>{0}</fieldset>
+var flDelete = &view{src: `<section class="danger" aria-labelledby="fl-delete-title"><h2 id="fl-delete-title">{@FriendLists.DeleteTitle}</h2>
+  <fieldset class="conv-pick"><legend>{@FriendLists.DeletePick}</legend>{0}</fieldset>
   <div class="actions"><button class="button button-danger" type="button" disabled={1} on:click="delete">{2}</button></div></section>`}
 
 func (p *friendListsPage) deleteView() app.UI {
@@ -513,16 +513,16 @@ func (p *friendListsPage) deleteView() app.UI {
 	}
 	items := make([]app.UI, len(p.fl.Lists))
 	for i, l := range p.fl.Lists {
-		items[i] = checkItem.ui(p, "del-"+itoa(i), p.delPick[l.Name], l.Name, "delete-pick", trn("FL.ListWithCount", len(l.Friends), l.Name, len(l.Friends)))
+		items[i] = checkItem.ui(p, "del-"+itoa(i), p.delPick[l.Name], l.Name, "delete-pick", trn("FriendLists.ListWithCount", len(l.Friends), l.Name, len(l.Friends)))
 	}
 	n := len(p.deleteNames())
-	return flDelete.ui(p, items, n == 0 || p.busy, trn("FL.DeleteChosen", n, n))
+	return flDelete.ui(p, items, n == 0 || p.busy, trn("FriendLists.DeleteChosen", n, n))
 }
 
 var flDeleteDialog = &view{src: `<div class="dialog-backdrop">
   <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" aria-describedby="dialog-warning">
   <h2 id="dialog-title">{0}</h2>
-  <div id="dialog-warning" class="alert alert-warn"><ul>{1}</ul><p>{@FL.DeleteWarning}</p></div>
+  <div id="dialog-warning" class="alert alert-warn"><ul>{1}</ul><p>{@FriendLists.DeleteWarning}</p></div>
   <div class="actions"><button class="button button-danger" type="button" disabled={2} aria-busy={2} on:click="delete-confirm">{3}</button>
   <button id="delete-cancel" class="button button-quiet" type="button" on:click="delete-cancel">{@Cancel}</button></div></div></div>`}
 
@@ -535,9 +535,9 @@ func (p *friendListsPage) deleteDialog() app.UI {
 	}
 	items := make([]app.UI, len(names))
 	for i, n := range names {
-		items[i] = liText.ui(p, trn("FL.ListWithCount", len(p.fl.List(n).Friends), n, len(p.fl.List(n).Friends)))
+		items[i] = liText.ui(p, trn("FriendLists.ListWithCount", len(p.fl.List(n).Friends), n, len(p.fl.List(n).Friends)))
 	}
-	return flDeleteDialog.ui(p, trn("FL.DeleteConfirmTitle", len(names), len(names)), items, p.busy, trn("FL.DeleteConfirm", len(names), len(names)))
+	return flDeleteDialog.ui(p, trn("FriendLists.DeleteConfirmTitle", len(names), len(names)), items, p.busy, trn("FriendLists.DeleteConfirm", len(names), len(names)))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -5,25 +5,25 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // The panel's pages. Paths are shared by the navigation and the server, which
 // prerenders each of them.
 const (
-	pathHome          = "/"
-	pathSignIn        = "/signin"
-	pathGroups        = "/groups"
-	pathGroup         = "/group" // ?id=GROUP-ID: the attribute editor
-	pathConversations = "/conversation-groups"
-	pathFriendLists   = "/friend-lists"
-	pathAudit         = "/audit"
-	pathAccounts      = "/accounts"
-	pathHealth        = "/health"
-	pathPassword      = "/password"
+	pathHome        = "/"
+	pathSignIn      = "/signin"
+	pathGroups      = "/groups"
+	pathGroup       = "/group" // ?id=GROUP-ID: the attribute editor
+	pathConvGroups  = "/conversation-groups"
+	pathFriendLists = "/friend-lists"
+	pathAudit       = "/audit"
+	pathAccounts    = "/accounts"
+	pathHealth      = "/health"
+	pathPassword    = "/password"
 )
 
 func registerRoutes() {
 	app.Route(pathHome, func() app.Composer { return &homePage{} })
 	app.Route(pathSignIn, func() app.Composer { return &signInPage{} })
 	app.Route(pathGroups, func() app.Composer { return &finderPage{} })
-	app.Route(pathGroup, func() app.Composer { return &editorPage{} })
-	app.Route(pathConversations, func() app.Composer {
-		return &convGroupsPage{userPage: userPage{route: pathConversations, titleKey: "CG.Title"}}
+	app.Route(pathGroup, func() app.Composer { return &attributesPage{} })
+	app.Route(pathConvGroups, func() app.Composer {
+		return &convGroupsPage{userPage: userPage{route: pathConvGroups, titleKey: "ConvGroups.Title"}}
 	})
 	app.Route(pathFriendLists, func() app.Composer {
 		return &friendListsPage{userPage: userPage{route: pathFriendLists, titleKey: "Users.FriendListsOf"}}

@@ -21,7 +21,7 @@ var unsavedChanges bool
 // navOrder is the order of the sections in the navigation; adminNav are
 // the admin's own.
 var (
-	navOrder = []string{pathGroups, pathConversations, pathFriendLists, pathAudit}
+	navOrder = []string{pathGroups, pathConvGroups, pathFriendLists, pathAudit}
 	adminNav = []string{pathAccounts, pathHealth}
 )
 

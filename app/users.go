@@ -190,7 +190,7 @@ type userPage struct {
 	base
 	finder   userPicker
 	route    string // the page's path
-	titleKey string // its title once a user is chosen, e.g. "CG.Title"
+	titleKey string // its title once a user is chosen, e.g. "ConvGroups.Title"
 	userID   string
 	user     *api.UserInfo
 

@@ -26,7 +26,7 @@ func TestViewBuildsElements(t *testing.T) {
 	<div class="a {0}" role="{1}">
 	  <p>Hello, {2}: {3} {@Cancel}</p>
 	  <input id="x" type="checkbox" checked={4} disabled={5} aria-busy={5}>
-	  <button type="button" data-arg="{3}" on:click="go">{@EditorBytes 3 6}</button>{7}
+	  <button type="button" data-arg="{3}" on:click="go">{@Attributes.Bytes 3 6}</button>{7}
 	</div>`}
 	got := app.HTMLString(v.ui(noActor{}, "b", "", "world", 7, true, false, 32, []app.UI{app.Span().Text("x"), nil}))
 	for _, want := range []string{
@@ -136,7 +136,7 @@ func TestViewsUseKnownKeys(t *testing.T) {
 		used["Outcomes."+o] = true
 	}
 	for _, m := range api.MarkNames {
-		used["CG.MarkNames."+m] = true
+		used["ConvGroups.MarkNames."+m] = true
 	}
 	for _, r := range []string{"Owner", "Admin", "Member"} {
 		used["Users.Role."+r] = true

@@ -17,8 +17,8 @@ import (
 // get/modify/set/delete/clear_group_attr), a change at a time through
 // runChange.
 
-// attrVersion identifies an attribute set, whatever the order of its keys.
-func attrVersion(attrs []api.Attr) string {
+// attributesVersion identifies an attribute set, whatever the order of its keys.
+func attributesVersion(attrs []api.Attr) string {
 	sorted := append([]api.Attr(nil), attrs...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
 	b, _ := json.Marshal(sorted)
@@ -53,13 +53,13 @@ func (s *Server) readAttrs(ctx context.Context, groupID string) ([]api.Attr, err
 
 // attributes is the group attributes family.
 var attributes = &family[[]api.Attr]{
-	name: access.GroupAttributes,
+	name: access.Attributes,
 	read: func(s *Server, ctx context.Context, t access.Target) ([]api.Attr, error) {
 		return s.readAttrs(ctx, t.ID)
 	},
-	version: attrVersion,
+	version: attributesVersion,
 	write: func(w http.ResponseWriter, t access.Target, attrs []api.Attr, _ []api.ItemResult) {
-		body := api.Attributes{GroupID: t.ID, Attributes: attrs, Version: attrVersion(attrs)}
+		body := api.Attributes{GroupID: t.ID, Attributes: attrs, Version: attributesVersion(attrs)}
 		w.Header().Set("ETag", `"`+body.Version+`"`)
 		writeJSON(w, http.StatusOK, body)
 	},
@@ -70,9 +70,9 @@ func (s *Server) handleGetAttributes(w http.ResponseWriter, r *http.Request) {
 	attributes.get(s, w, r, access.Group(r.PathValue("groupID")))
 }
 
-// attrChange is a change of one group's attributes made by a single call,
+// attributesChange is a change of one group's attributes made by a single call,
 // planned by plan from the attributes before.
-func (s *Server) attrChange(r *http.Request, action string, request any,
+func (s *Server) attributesChange(r *http.Request, action string, request any,
 	plan func(before []api.Attr) (call func(context.Context) error, after []api.Attr, err error)) change[[]api.Attr] {
 	return change[[]api.Attr]{
 		fam: attributes, action: action, target: access.Group(r.PathValue("groupID")), request: request,
@@ -97,7 +97,7 @@ func (s *Server) handlePatchAttributes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attrChange(r, api.ActionAttributesPatch, p,
+	runChange(s, w, r, s.attributesChange(r, api.ActionAttributesPatch, p,
 		func(before []api.Attr) (func(context.Context) error, []api.Attr, error) {
 			after, ferr := p.Apply(before)
 			if ferr != nil {
@@ -126,7 +126,7 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attrChange(r, api.ActionAttributesReplace, rep,
+	runChange(s, w, r, s.attributesChange(r, api.ActionAttributesReplace, rep,
 		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
 			return func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(rep.Attributes)) }, rep.Attributes, nil
 		}))
@@ -136,7 +136,7 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 // Community groups cannot be cleared: that is said before anything is sent.
 func (s *Server) handleClearAttributes(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attrChange(r, api.ActionAttributesClear, map[string]any{},
+	runChange(s, w, r, s.attributesChange(r, api.ActionAttributesClear, map[string]any{},
 		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
 			g, err := s.groupInfo(r.Context(), id)
 			if err != nil {

@@ -30,7 +30,7 @@ func (e *env) changes(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := slices.Concat(api.AttributesActions, api.ConversationGroupsActions, api.FriendListsActions)
+	all := slices.Concat(api.AttributesActions, api.ConvGroupsActions, api.FriendListsActions)
 	n := 0
 	for _, r := range recs {
 		if slices.Contains(all, r.Action) {
@@ -176,11 +176,11 @@ func TestMarksLostAnswerSettled(t *testing.T) {
 		if w.Code != 200 {
 			t.Fatalf("%d %s", w.Code, w.Body)
 		}
-		recs := e.records(t, api.ActionConversationMarksSet)
+		recs := e.records(t, api.ActionConvGroupsMarksSet)
 		if len(recs) != 1 || recs[0].Outcome != "ok" || !strings.Contains(recs[0].Detail, "showed the change made") || e.calls("mark_contact") != 1 {
 			t.Fatalf("audit %+v, %d calls", recs, e.calls("mark_contact"))
 		}
-		if !markedStar(e.contactGroups(t, "alice"), "carmen") {
+		if !markedStar(e.convGroups(t, "alice"), "carmen") {
 			t.Fatal("carmen is not starred")
 		}
 	})
@@ -207,7 +207,7 @@ func TestMarksLostAnswerSettled(t *testing.T) {
 			if w.Code != 200 {
 				t.Fatalf("%d %s", w.Code, w.Body)
 			}
-			recs := e.records(t, api.ActionConversationMarksSet)
+			recs := e.records(t, api.ActionConvGroupsMarksSet)
 			if len(recs) != 3 {
 				t.Fatalf("%d records", len(recs))
 			}
@@ -216,7 +216,7 @@ func TestMarksLostAnswerSettled(t *testing.T) {
 					t.Fatalf("a part is %s: %s", r.Outcome, r.Detail)
 				}
 			}
-			cg := e.contactGroups(t, "alice")
+			cg := e.convGroups(t, "alice")
 			n := 0
 			for _, c := range cg.Conversations {
 				if c.Marks.Fold && strings.HasPrefix(c.ID, "m") {
@@ -230,7 +230,7 @@ func TestMarksLostAnswerSettled(t *testing.T) {
 	}
 }
 
-func markedStar(cg api.ContactGroups, id string) bool {
+func markedStar(cg api.ConvGroups, id string) bool {
 	for _, c := range cg.Conversations {
 		if c.ID == id {
 			return c.Marks.Star
@@ -258,17 +258,17 @@ func TestUnknownIDsRefusedOnTheirRow(t *testing.T) {
 			body:   map[string]any{"conversations": []api.Conversation{{Type: "user", ID: "carmen"}, {Type: "user", ID: "ghost_two"}}, "set": []string{"fold"}},
 			status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
-				var cg api.ContactGroups
+				var cg api.ConvGroups
 				mustDecode(t, w.Body.Bytes(), &cg)
 				if len(cg.Results) != 2 || cg.Results[0].ID != "ghost_two" || cg.Results[0].OK || cg.Results[0].Message != `There is no user "ghost_two" in this app.` || !cg.Results[1].OK {
 					t.Fatalf("results %+v", cg.Results)
 				}
-				for _, c := range e.contactGroups(t, "alice").Conversations {
+				for _, c := range e.convGroups(t, "alice").Conversations {
 					if c.ID == "ghost_two" {
 						t.Fatal("a mark is stored for a user who does not exist")
 					}
 				}
-				recs := e.records(t, api.ActionConversationMarksSet)
+				recs := e.records(t, api.ActionConvGroupsMarksSet)
 				if len(recs) != 1 || strings.Contains(string(recs[0].Request), "ghost_two") || !strings.Contains(recs[0].Detail, "ghost_two") {
 					t.Fatalf("audit %+v", recs)
 				}

@@ -34,12 +34,10 @@ import (
 // Renaming is a create and a delete (Tencent has no rename): see
 // renameFriendList.
 
-type flState = api.FriendLists
-
-// flVersion identifies a user's lists, their members and the user's
+// friendListsVersion identifies a user's lists, their members and the user's
 // friends; nicknames are left out, so a nickname changed elsewhere does not
 // make the moderator's change a conflict.
-func flVersion(fl flState) string {
+func friendListsVersion(fl api.FriendLists) string {
 	type list struct {
 		N string
 		F []string
@@ -77,8 +75,8 @@ func (s *Server) namesPerCall() int {
 // (group_get with NeedFriend), every page of the user's friends
 // (friend_get), and the friends' nicknames (portrait_get, 100 a call).
 // Lists keep Tencent's order; friends are sorted by ID.
-func (s *Server) readFriendLists(ctx context.Context, user string) (flState, error) {
-	out := flState{UserID: user, Lists: []api.FriendList{}, Unlisted: []api.Friend{},
+func (s *Server) readFriendLists(ctx context.Context, user string) (api.FriendLists, error) {
+	out := api.FriendLists{UserID: user, Lists: []api.FriendList{}, Unlisted: []api.Friend{},
 		MaxLists: api.MaxFriendLists, MaxNameBytes: api.MaxFriendListNameBytes}
 	friends := map[string]bool{}
 	for start := 0; ; {
@@ -136,20 +134,20 @@ func (s *Server) readFriendLists(ctx context.Context, user string) (flState, err
 		}
 	}
 	out.FriendCount = len(ids)
-	out.Version = flVersion(out)
+	out.Version = friendListsVersion(out)
 	return out, nil
 }
 
 // friendLists is the friend lists family.
-var friendLists = &family[flState]{
+var friendLists = &family[api.FriendLists]{
 	name: access.FriendLists,
-	read: func(s *Server, ctx context.Context, t access.Target) (flState, error) {
+	read: func(s *Server, ctx context.Context, t access.Target) (api.FriendLists, error) {
 		return s.readFriendLists(ctx, t.ID)
 	},
-	version:  flVersion, // computed from the state, never a stored field
+	version:  friendListsVersion, // computed from the state, never a stored field
 	itemized: true,
-	write: func(w http.ResponseWriter, _ access.Target, fl flState, results []api.ItemResult) {
-		fl.Version = flVersion(fl)
+	write: func(w http.ResponseWriter, _ access.Target, fl api.FriendLists, results []api.ItemResult) {
+		fl.Version = friendListsVersion(fl)
 		fl.Results = results
 		w.Header().Set("ETag", `"`+fl.Version+`"`)
 		writeJSON(w, http.StatusOK, fl)
@@ -191,16 +189,16 @@ func knownFriends(ids []string, unknown []typedID) []string {
 	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return isUnknown(unknown, api.ConversationUser, id) })
 }
 
-// flChange is a change of a user's friend lists.
-func (s *Server) flChange(r *http.Request, action string, request any, rs *itemResults,
-	plan func(before flState) ([]step[flState], error)) change[flState] {
-	return change[flState]{fam: friendLists, action: action, target: access.User(r.PathValue("userID")),
+// friendListsChange is a change of a user's friend lists.
+func (s *Server) friendListsChange(r *http.Request, action string, request any, rs *itemResults,
+	plan func(before api.FriendLists) ([]step[api.FriendLists], error)) change[api.FriendLists] {
+	return change[api.FriendLists]{fam: friendLists, action: action, target: access.User(r.PathValue("userID")),
 		request: request, results: rs, plan: plan}
 }
 
 // withList returns lists with name added to them, in the order of the
 // state's lists (name last when the state does not have it yet).
-func withList(state flState, lists []string, name string) []string {
+func withList(state api.FriendLists, lists []string, name string) []string {
 	out := []string{}
 	for _, l := range state.Lists {
 		if slices.Contains(lists, l.Name) || l.Name == name {
@@ -224,7 +222,7 @@ func (s *Server) handleCreateFriendLists(w http.ResponseWriter, r *http.Request)
 	}
 	user := r.PathValue("userID")
 	rs := newResults("friends")
-	runChange(s, w, r, s.flChange(r, api.ActionFriendListsCreate, req, rs, func(before flState) ([]step[flState], error) {
+	runChange(s, w, r, s.friendListsChange(r, api.ActionFriendListsCreate, req, rs, func(before api.FriendLists) ([]step[api.FriendLists], error) {
 		if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
 			return nil, ferr
 		}
@@ -234,7 +232,7 @@ func (s *Server) handleCreateFriendLists(w http.ResponseWriter, r *http.Request)
 		}
 		rs.refused(unknown, false)
 		friends := knownFriends(req.Friends, unknown)
-		var steps []step[flState]
+		var steps []step[api.FriendLists]
 		state := before
 		for _, part := range req.Parts(s.namesPerCall()) {
 			for _, n := range part {
@@ -244,7 +242,7 @@ func (s *Server) handleCreateFriendLists(w http.ResponseWriter, r *http.Request)
 			if len(steps) == 0 {
 				partRS.refused(unknown, false) // said in the first call's audit entry
 			}
-			steps = append(steps, step[flState]{request: api.FriendListCreate{Names: part, Friends: friends},
+			steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
 				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
 					if err != nil {
@@ -283,7 +281,7 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	rs := newResults("friends")
-	runChange(s, w, r, s.flChange(r, api.ActionFriendListsUpdate, req, rs, func(before flState) ([]step[flState], error) {
+	runChange(s, w, r, s.friendListsChange(r, api.ActionFriendListsUpdate, req, rs, func(before api.FriendLists) ([]step[api.FriendLists], error) {
 		if _, ferr := before.Move(name, req.Add, req.Remove); ferr != nil {
 			return nil, ferr
 		}
@@ -308,7 +306,7 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 		for _, id := range req.Remove {
 			moves = append(moves, move{id, false})
 		}
-		var steps []step[flState]
+		var steps []step[api.FriendLists]
 		state := before
 		for part := range slices.Chunk(moves, api.MaxFriendUpdatesPerCall) {
 			var add, remove, ids []string
@@ -330,7 +328,7 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 			if len(steps) == 0 {
 				partRS.refused(unknown, false) // said in the first call's audit entry
 			}
-			steps = append(steps, step[flState]{request: map[string]any{"name": name, "add": add, "remove": remove},
+			steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": name, "add": add, "remove": remove},
 				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.UpdateFriends(ctx, user, updates)
 					if err != nil {
@@ -356,7 +354,7 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 // read again from Tencent. Friends are never removed as friends.
 func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, old, name string) {
 	rs := newResults("friends")
-	ch := s.flChange(r, api.ActionFriendListsRename, map[string]string{"name": old, "rename": name}, rs, func(before flState) ([]step[flState], error) {
+	ch := s.friendListsChange(r, api.ActionFriendListsRename, map[string]string{"name": old, "rename": name}, rs, func(before api.FriendLists) ([]step[api.FriendLists], error) {
 		if ferr := before.CheckRename(old, name); ferr != nil {
 			return nil, ferr
 		}
@@ -364,7 +362,7 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 		first, rest := members[:min(len(members), api.MaxListFriendsPerCall)], members[min(len(members), api.MaxListFriendsPerCall):]
 		state := before.WithList(name, first)
 		createRS := newResults("friends")
-		steps := []step[flState]{{request: map[string]any{"name": old, "rename": name, "step": "create " + name, "friends": first},
+		steps := []step[api.FriendLists]{{request: map[string]any{"name": old, "rename": name, "step": "create " + name, "friends": first},
 			after: state, detail: createRS.detail, call: func(ctx context.Context) error {
 				resp, err := s.tim.AddFriendLists(ctx, user, []string{name}, first)
 				if err != nil {
@@ -381,7 +379,7 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 			}
 			state = state.MoveFriends(name, part, nil)
 			partRS := newResults("friends")
-			steps = append(steps, step[flState]{request: map[string]any{"name": old, "rename": name, "step": "add friends to " + name, "friends": part},
+			steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": old, "rename": name, "step": "add friends to " + name, "friends": part},
 				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.UpdateFriends(ctx, user, updates)
 					if err != nil {
@@ -396,7 +394,7 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 		if ferr != nil {
 			return nil, ferr
 		}
-		steps = append(steps, step[flState]{request: map[string]any{"name": old, "rename": name, "step": "delete " + old},
+		steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": old, "rename": name, "step": "delete " + old},
 			after: final, call: func(ctx context.Context) error {
 				_, err := s.tim.DeleteFriendLists(ctx, user, []string{old})
 				return err
@@ -416,7 +414,7 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 
 // renameLeft says what a rename of old to name that failed left, from the
 // lists read again (err: they could not be read).
-func renameLeft(now flState, err error, old, name string) api.Phrase {
+func renameLeft(now api.FriendLists, err error, old, name string) api.Phrase {
 	oldL, newL := now.List(old), now.List(name)
 	switch {
 	case err != nil:
@@ -473,12 +471,12 @@ func (s *Server) deleteFriendLists(w http.ResponseWriter, r *http.Request, req a
 		return
 	}
 	user := r.PathValue("userID")
-	runChange(s, w, r, s.flChange(r, api.ActionFriendListsDelete, req, nil, func(before flState) ([]step[flState], error) {
+	runChange(s, w, r, s.friendListsChange(r, api.ActionFriendListsDelete, req, nil, func(before api.FriendLists) ([]step[api.FriendLists], error) {
 		after, ferr := before.Delete(req.Names)
 		if ferr != nil {
 			return nil, fieldOf(ferr)
 		}
-		return []step[flState]{{after: after, call: func(ctx context.Context) error {
+		return []step[api.FriendLists]{{after: after, call: func(ctx context.Context) error {
 			_, err := s.tim.DeleteFriendLists(ctx, user, req.Names)
 			return err
 		}}}, nil

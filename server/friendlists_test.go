@@ -551,7 +551,7 @@ func TestFriendListsAuditStates(t *testing.T) {
 	if shape(before) != aliceShape || !slices.Equal(after.ListsOf("kim_minjun"), []string{"Family"}) || len(after.Unlisted) != 1 {
 		t.Fatalf("before %s\nafter %s", shape(before), shape(after))
 	}
-	if now := e.friendLists(t, "alice"); now.Version != flVersion(after) {
+	if now := e.friendLists(t, "alice"); now.Version != friendListsVersion(after) {
 		t.Fatalf("the planned state is not what Tencent holds: %s vs %s", shape(now), shape(after))
 	}
 }

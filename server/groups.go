@@ -103,7 +103,7 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		page.Groups = append(page.Groups, api.Group{ID: g.ID, Type: g.Type, Name: g.Name, MemberCount: g.MemberCount,
-			Operations: api.OperationsFor(g.Type), CanEdit: c.Writes(access.GroupAttributes)})
+			Operations: api.OperationsFor(g.Type), CanEdit: c.Writes(access.Attributes)})
 	}
 	writeJSON(w, http.StatusOK, page)
 }
@@ -173,6 +173,6 @@ func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	g.CanEdit = c.Writes(access.GroupAttributes) // in scope: authorizeRead said so
+	g.CanEdit = c.Writes(access.Attributes) // in scope: authorizeRead said so
 	writeJSON(w, http.StatusOK, g)
 }

@@ -93,10 +93,10 @@ func (rs restorer[S]) undo(s *Server, w http.ResponseWriter, r *http.Request, e 
 // undoables maps the audit actions that can be undone to their family's
 // undo. A family adds its actions here as it lands.
 var undoables = map[string]undoable{
-	api.ActionAttributesPatch:   attrRestorer,
-	api.ActionAttributesReplace: attrRestorer,
-	api.ActionAttributesClear:   attrRestorer,
-	api.ActionAttributesRestore: attrRestorer,
+	api.ActionAttributesPatch:   attributesRestorer,
+	api.ActionAttributesReplace: attributesRestorer,
+	api.ActionAttributesClear:   attributesRestorer,
+	api.ActionAttributesRestore: attributesRestorer,
 }
 
 var (
@@ -166,10 +166,10 @@ func (s *Server) handleUndo(w http.ResponseWriter, r *http.Request) {
 	u.undo(s, w, r, e)
 }
 
-// attrRestorer restores a group's attributes: one set_group_attr with the
+// attributesRestorer restores a group's attributes: one set_group_attr with the
 // whole set, or, to leave none, one delete_group_attr of every key (which
 // Community groups allow, unlike clear).
-var attrRestorer = restorer[[]api.Attr]{
+var attributesRestorer = restorer[[]api.Attr]{
 	fam:    attributes,
 	action: api.ActionAttributesRestore,
 	plan: func(s *Server, t access.Target, now, want []api.Attr) ([]step[[]api.Attr], error) {

@@ -54,7 +54,7 @@ func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// In scope (authorizeRead said so): the role decides.
-	writeJSON(w, http.StatusOK, api.UserInfo{ID: id, Nick: nicks[id], CanEdit: c.Writes(access.ConversationGroups)})
+	writeJSON(w, http.StatusOK, api.UserInfo{ID: id, Nick: nicks[id], CanEdit: c.Writes(access.ConvGroups)})
 }
 
 // handleGroupMembers serves GET /api/v1/groups/{groupID}/members?cursor=:

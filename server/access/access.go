@@ -25,9 +25,9 @@ type Family string
 
 // The families.
 const (
-	GroupAttributes    Family = "group-attributes"
-	ConversationGroups Family = "conversation-groups"
-	FriendLists        Family = "friend-lists"
+	Attributes  Family = "group-attributes"
+	ConvGroups  Family = "conversation-groups"
+	FriendLists Family = "friend-lists"
 )
 
 // Kind says what a family's data belongs to.
@@ -42,7 +42,7 @@ const (
 
 // Of returns the kind of target the family's changes are made to.
 func (f Family) Of() Kind {
-	if f == GroupAttributes {
+	if f == Attributes {
 		return KindGroup
 	}
 	return KindUser
@@ -139,7 +139,7 @@ func (p *Principal) Writes(f Family) bool {
 	case api.RoleAdmin:
 		return true
 	case api.RoleModerator:
-		return f == GroupAttributes || f == ConversationGroups || f == FriendLists
+		return f == Attributes || f == ConvGroups || f == FriendLists
 	}
 	return false
 }

@@ -42,18 +42,18 @@ func TestRules(t *testing.T) {
 		t         Target
 		sees, can bool
 	}{
-		{viewer, GroupAttributes, Group("@TGS#a"), true, false},
-		{viewer, GroupAttributes, Group("@TGS#b"), false, false},
+		{viewer, Attributes, Group("@TGS#a"), true, false},
+		{viewer, Attributes, Group("@TGS#b"), false, false},
 		{viewer, FriendLists, User("bob"), true, false},
-		{mod, GroupAttributes, Group("@TGS#a"), true, true},
-		{mod, GroupAttributes, Group("@TGS#b"), false, false},
-		{mod, GroupAttributes, Group("@TGS#club"), false, false}, // members of a group, not the group
-		{mod, ConversationGroups, User("bob"), true, true},
-		{mod, ConversationGroups, User("alice"), true, true}, // a member of @TGS#club
+		{mod, Attributes, Group("@TGS#a"), true, true},
+		{mod, Attributes, Group("@TGS#b"), false, false},
+		{mod, Attributes, Group("@TGS#club"), false, false}, // members of a group, not the group
+		{mod, ConvGroups, User("bob"), true, true},
+		{mod, ConvGroups, User("alice"), true, true}, // a member of @TGS#club
 		{mod, FriendLists, User("carol"), false, false},
 		{admin, FriendLists, User("carol"), true, true},
-		{admin, GroupAttributes, Group("@TGS#b"), true, true},
-		{allMod, ConversationGroups, User("carol"), true, true},
+		{admin, Attributes, Group("@TGS#b"), true, true},
+		{allMod, ConvGroups, User("carol"), true, true},
 	}
 	for _, c := range cases {
 		sees, err := c.p.Sees(ctx, m, c.t)

@@ -37,10 +37,10 @@ const (
 	ActionAttributesClear   = "group.attributes.clear"
 	ActionAttributesRestore = "group.attributes.restore"
 
-	ActionConversationGroupsCreate = "user.conversation-groups.create"
-	ActionConversationGroupsUpdate = "user.conversation-groups.update"
-	ActionConversationGroupsDelete = "user.conversation-groups.delete"
-	ActionConversationMarksSet     = "user.conversation-marks.set"
+	ActionConvGroupsCreate   = "user.conversation-groups.create"
+	ActionConvGroupsUpdate   = "user.conversation-groups.update"
+	ActionConvGroupsDelete   = "user.conversation-groups.delete"
+	ActionConvGroupsMarksSet = "user.conversation-marks.set"
 
 	ActionFriendListsCreate = "user.friend-lists.create"
 	ActionFriendListsUpdate = "user.friend-lists.update"
@@ -50,9 +50,9 @@ const (
 
 // Each family's actions, in the order the audit page offers them.
 var (
-	AttributesActions         = []string{ActionAttributesPatch, ActionAttributesReplace, ActionAttributesClear, ActionAttributesRestore}
-	ConversationGroupsActions = []string{ActionConversationGroupsCreate, ActionConversationGroupsUpdate, ActionConversationGroupsDelete, ActionConversationMarksSet}
-	FriendListsActions        = []string{ActionFriendListsCreate, ActionFriendListsUpdate, ActionFriendListsRename, ActionFriendListsDelete}
+	AttributesActions  = []string{ActionAttributesPatch, ActionAttributesReplace, ActionAttributesClear, ActionAttributesRestore}
+	ConvGroupsActions  = []string{ActionConvGroupsCreate, ActionConvGroupsUpdate, ActionConvGroupsDelete, ActionConvGroupsMarksSet}
+	FriendListsActions = []string{ActionFriendListsCreate, ActionFriendListsUpdate, ActionFriendListsRename, ActionFriendListsDelete}
 )
 
 // UndoableActions are the actions whose changes can be undone from the

@@ -22,10 +22,10 @@ const (
 	dialogClear
 )
 
-// editorPage shows a group's attributes as rows of key and value, checks
+// attributesPage shows a group's attributes as rows of key and value, checks
 // every edit against Tencent's limits as it is typed, and saves only after
 // the moderator has seen exactly what will change.
-type editorPage struct {
+type attributesPage struct {
 	base
 	groupID  string
 	group    *api.Group
@@ -41,17 +41,19 @@ type editorPage struct {
 	sure     bool // the confirmation box of replace or clear is ticked
 }
 
-func (p *editorPage) title() string {
+func (p *attributesPage) title() string {
 	name := p.groupID
 	if p.group != nil {
 		name = p.group.Name
 	}
-	return tr("EditorTitle", name)
+	return tr("Attributes.Title", name)
 }
 
-func (p *editorPage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(title(message("FinderTitle"))) }
+func (p *attributesPage) OnPreRender(ctx app.Context) {
+	ctx.Page().SetTitle(title(message("FinderTitle")))
+}
 
-func (p *editorPage) OnNav(ctx app.Context) {
+func (p *attributesPage) OnNav(ctx app.Context) {
 	p.begin(ctx)
 	p.groupID = ctx.Page().URL().Query().Get("id")
 	p.group, p.saved, p.conflict, p.saveErr, p.dialog = nil, false, nil, nil, dialogNone
@@ -61,7 +63,7 @@ func (p *editorPage) OnNav(ctx app.Context) {
 	p.reload()
 }
 
-func (p *editorPage) OnMount(ctx app.Context) {
+func (p *attributesPage) OnMount(ctx app.Context) {
 	p.onEscape(ctx, func() {
 		if !p.busy {
 			p.dialog = dialogNone
@@ -69,15 +71,15 @@ func (p *editorPage) OnMount(ctx app.Context) {
 	})
 }
 
-func (p *editorPage) OnDismount() {
+func (p *attributesPage) OnDismount() {
 	setUnsaved(false)
 	p.base.OnDismount()
 }
 
 // reload fetches the group, then its attributes.
-func (p *editorPage) reload() { p.load(p, "group", groupPath(p.groupID)) }
+func (p *attributesPage) reload() { p.load(p, "group", groupPath(p.groupID)) }
 
-func (p *editorPage) got(ctx app.Context, what string, r response) {
+func (p *attributesPage) got(ctx app.Context, what string, r response) {
 	switch what {
 	case "group":
 		var g api.Group
@@ -123,7 +125,7 @@ func (p *editorPage) got(ctx app.Context, what string, r response) {
 }
 
 // setLoaded makes attrs the server's state and resets the rows to it.
-func (p *editorPage) setLoaded(attrs api.Attributes) {
+func (p *attributesPage) setLoaded(attrs api.Attributes) {
 	p.loaded, p.version, p.conflict = attrs.Attributes, attrs.Version, nil
 	p.rows = p.rows[:0]
 	for _, a := range attrs.Attributes {
@@ -133,21 +135,21 @@ func (p *editorPage) setLoaded(attrs api.Attributes) {
 	setUnsaved(false)
 }
 
-func (p *editorPage) canEdit() bool { return p.group != nil && p.group.CanEdit }
+func (p *attributesPage) canEdit() bool { return p.group != nil && p.group.CanEdit }
 
 // save makes a change; the server's answer is the new state. On a failure
 // the dialog closes and the page shows the error.
-func (p *editorPage) save(method string, body any) {
+func (p *attributesPage) save(method string, body any) {
 	p.busy, p.saveErr = true, nil
 	p.send(p, "saved", method, groupPath(p.groupID)+"/attributes", body, map[string]string{"If-Match": `"` + p.version + `"`})
 }
 
-func (p *editorPage) openDialog(ctx app.Context, kind int, firstField string) {
+func (p *attributesPage) openDialog(ctx app.Context, kind int, firstField string) {
 	p.dialog, p.sure, p.saveErr = kind, false, nil
 	focusLater(ctx, firstField)
 }
 
-func (p *editorPage) act(ctx app.Context, e app.Event, name, arg string) {
+func (p *attributesPage) act(ctx app.Context, e app.Event, name, arg string) {
 	i := atoi(arg)
 	switch name {
 	case "retry":
@@ -205,12 +207,12 @@ func (p *editorPage) act(ctx app.Context, e app.Event, name, arg string) {
 }
 
 var editorView = &view{src: `
-<p class="breadcrumb"><a href="/groups">← {@EditorBack}</a></p>
+<p class="breadcrumb"><a href="/groups">← {@Attributes.Back}</a></p>
 <h1>{0}</h1>{1}`}
 
 var editorBody = &view{src: `<div class="editor">
   <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2}</span></p>
-  <p class="lead">{@EditorIntro}</p>
+  <p class="lead">{@Attributes.Intro}</p>
   {3}
   <div id="editor-status" tabindex="-1" role="status">{4}</div>
   {5}{6}{7}
@@ -225,36 +227,36 @@ var emptyNote = &view{src: `<p class="empty">{0}</p>`}
 var hintNote = &view{src: `<p id="{0}" class="hint">{1}</p>`}
 
 var addRowView = &view{src: `<div class="add-row">
-  <button class="button button-quiet" type="button" disabled={0} aria-describedby="add-why" on:click="add-row">+ {@EditorAddRow}</button>{1}</div>`}
+  <button class="button button-quiet" type="button" disabled={0} aria-describedby="add-why" on:click="add-row">+ {@Attributes.AddRow}</button>{1}</div>`}
 
 var saveActions = &view{src: `<div class="actions">
-  <button class="button" type="button" disabled={0} aria-describedby="save-why" on:click="preview">{@EditorSave}</button>{1}
+  <button class="button" type="button" disabled={0} aria-describedby="save-why" on:click="preview">{@Attributes.Save}</button>{1}
   <p id="save-why" class="hint">{2}</p></div>`}
-var undoButton = &view{src: `<button class="button button-quiet" type="button" on:click="undo">{@EditorUndo}</button>`}
+var undoButton = &view{src: `<button class="button button-quiet" type="button" on:click="undo">{@Attributes.Undo}</button>`}
 
-var dangerView = &view{src: `<section class="danger" aria-labelledby="danger-title"><h2 id="danger-title">{@EditorDanger}</h2>
+var dangerView = &view{src: `<section class="danger" aria-labelledby="danger-title"><h2 id="danger-title">{@Attributes.Danger}</h2>
   <div class="actions">
-    <button class="button button-danger" type="button" disabled={0} aria-describedby="replace-why" on:click="replace">{@EditorReplaceAll}</button>
-    <button class="button button-danger" type="button" disabled={1} aria-describedby="clear-why" on:click="clear">{@EditorClearAll}</button>
+    <button class="button button-danger" type="button" disabled={0} aria-describedby="replace-why" on:click="replace">{@Attributes.ReplaceAll}</button>
+    <button class="button button-danger" type="button" disabled={1} aria-describedby="clear-why" on:click="clear">{@Attributes.ClearAll}</button>
   </div>{2}{3}</section>`}
 
 var rowView = &view{src: `<li class="attr-row">
-  <div class="field"><label for="{0}">{@EditorKey 1}</label>
+  <div class="field"><label for="{0}">{@Attributes.Key 1}</label>
     <input id="{0}" type="text" value="{2}" readonly={3} spellcheck="false" autocomplete="off" aria-invalid={4} aria-describedby="{0}-help" data-arg="{5}" on:input="key">
-    <p id="{0}-help" class="{6}"><span>{@EditorBytes 7 8}</span>{9}</p></div>
-  <div class="field field-grow"><label for="{10}">{@EditorValue 1}</label>
+    <p id="{0}-help" class="{6}"><span>{@Attributes.Bytes 7 8}</span>{9}</p></div>
+  <div class="field field-grow"><label for="{10}">{@Attributes.Value 1}</label>
     <textarea id="{10}" rows="2" value="{11}" readonly={3} aria-invalid={12} aria-describedby="{10}-help" data-arg="{5}" on:input="value"></textarea>
-    <p id="{10}-help" class="{13}"><span>{@EditorBytes 14 15}</span>{16}</p></div>
+    <p id="{10}-help" class="{13}"><span>{@Attributes.Bytes 14 15}</span>{16}</p></div>
   {17}
 </li>`}
-var removeRowButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@EditorRemoveRow 0}" title="{@EditorRemoveRow 0}" data-arg="{1}" on:click="remove-row">✕</button>`}
+var removeRowButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@Attributes.RemoveRow 0}" title="{@Attributes.RemoveRow 0}" data-arg="{1}" on:click="remove-row">✕</button>`}
 var fieldError = &view{src: `<span class="field-error"> {0}</span>`}
 
-func (p *editorPage) Render() app.UI {
+func (p *attributesPage) Render() app.UI {
 	return newShell().Path(pathGroup).Content(editorView.uis(p, p.title(), p.body())...)
 }
 
-func (p *editorPage) body() app.UI {
+func (p *attributesPage) body() app.UI {
 	if v := p.stateView(p); v != nil {
 		return v
 	}
@@ -265,13 +267,13 @@ func (p *editorPage) body() app.UI {
 	edit := p.canEdit()
 	var readOnly, saved, empty, add, actions, danger app.UI
 	if !edit {
-		readOnly = infoNote.ui(p, message("EditorReadOnly"))
+		readOnly = infoNote.ui(p, message("Attributes.ReadOnly"))
 	}
 	if p.saved {
-		saved = okText.ui(p, message("EditorSaved"))
+		saved = okText.ui(p, message("Attributes.Saved"))
 	}
 	if len(p.rows) == 0 {
-		empty = emptyNote.ui(p, message("EditorEmpty"))
+		empty = emptyNote.ui(p, message("Attributes.Empty"))
 	}
 	rows := make([]app.UI, len(p.rows))
 	for i := range p.rows {
@@ -279,17 +281,17 @@ func (p *editorPage) body() app.UI {
 	}
 	if edit {
 		full := len(p.rows) >= api.MaxAttrKeys
-		add = addRowView.ui(p, full, when(full, hintNote.ui(p, "add-why", tr("EditorFull", api.MaxAttrKeys))))
+		add = addRowView.ui(p, full, when(full, hintNote.ui(p, "add-why", tr("Attributes.Full", api.MaxAttrKeys))))
 		actions = saveActions.ui(p, block != "" || p.busy, when(!d.empty(), undoButton.ui(p)), block)
 		clearable := p.group.Operations.Clear
 		danger = dangerView.ui(p, len(p.rows) == 0 || p.busy, !clearable || p.busy,
-			when(len(p.rows) == 0, hintNote.ui(p, "replace-why", message("EditorReplaceEmpty"))),
-			when(!clearable, hintNote.ui(p, "clear-why", message("EditorNoClear"))))
+			when(len(p.rows) == 0, hintNote.ui(p, "replace-why", message("Attributes.ReplaceEmpty"))),
+			when(!clearable, hintNote.ui(p, "clear-why", message("Attributes.NoClear"))))
 	}
 	return editorBody.ui(p, p.group.ID, typeName(p.group.Type), trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)), readOnly, saved,
 		p.conflictView(), errorView(p, p.saveErr, false), empty, rows, add,
-		meterClass(keys, api.MaxAttrKeys), tr("EditorKeysCount", keys, api.MaxAttrKeys),
-		meterClass(bytes, api.MaxAttrTotalBytes), tr("EditorTotalBytes", bytes, api.MaxAttrTotalBytes),
+		meterClass(keys, api.MaxAttrKeys), tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
+		meterClass(bytes, api.MaxAttrTotalBytes), tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
 		actions, danger, p.dialogView(d))
 }
 
@@ -303,7 +305,7 @@ func counterClass(used, limit int, problem string) string {
 	return pick(problem != "" || used > limit, "counter counter-over", "counter")
 }
 
-func (p *editorPage) rowView(i int, keyErr, valueErr string, edit bool) app.UI {
+func (p *attributesPage) rowView(i int, keyErr, valueErr string, edit bool) app.UI {
 	r := p.rows[i]
 	var remove app.UI
 	if edit {
@@ -325,7 +327,7 @@ type diff struct {
 
 func (d diff) empty() bool { return len(d.added)+len(d.changed)+len(d.removed) == 0 }
 
-func (p *editorPage) diff() diff {
+func (p *attributesPage) diff() diff {
 	now := make([]api.Attr, len(p.rows))
 	for i, r := range p.rows {
 		now[i] = api.Attr{Key: r.key, Value: r.value}
@@ -389,7 +391,7 @@ func (d diff) view(a actor) app.UI {
 
 // rowProblems checks each row: its key and value on their own, and keys
 // used twice. The result is indexed like p.rows.
-func (p *editorPage) rowProblems() (keyErr, valueErr []string) {
+func (p *attributesPage) rowProblems() (keyErr, valueErr []string) {
 	keyErr, valueErr = make([]string, len(p.rows)), make([]string, len(p.rows))
 	count := map[string]int{}
 	for _, r := range p.rows {
@@ -398,20 +400,20 @@ func (p *editorPage) rowProblems() (keyErr, valueErr []string) {
 	for i, r := range p.rows {
 		switch {
 		case r.key == "":
-			keyErr[i] = message("EditorKeyEmpty")
+			keyErr[i] = message("Attributes.KeyEmpty")
 		case len(r.key) > api.MaxAttrKeyBytes:
-			keyErr[i] = tr("EditorKeyTooLong", len(r.key), api.MaxAttrKeyBytes)
+			keyErr[i] = tr("Attributes.KeyTooLong", len(r.key), api.MaxAttrKeyBytes)
 		case count[r.key] > 1:
-			keyErr[i] = message("EditorKeyDuplicate")
+			keyErr[i] = message("Attributes.KeyDuplicate")
 		}
 		if len(r.value) > api.MaxAttrValueBytes {
-			valueErr[i] = tr("EditorValueTooLong", len(r.value), api.MaxAttrValueBytes)
+			valueErr[i] = tr("Attributes.ValueTooLong", len(r.value), api.MaxAttrValueBytes)
 		}
 	}
 	return keyErr, valueErr
 }
 
-func (p *editorPage) totals() (keys, bytes int) {
+func (p *attributesPage) totals() (keys, bytes int) {
 	for _, r := range p.rows {
 		bytes += len(r.value)
 	}
@@ -419,30 +421,30 @@ func (p *editorPage) totals() (keys, bytes int) {
 }
 
 // blocker says why the rows cannot be saved as they are, or "".
-func (p *editorPage) blocker(d diff) string {
+func (p *attributesPage) blocker(d diff) string {
 	keyErr, valueErr := p.rowProblems()
 	for i := range p.rows {
 		if keyErr[i] != "" {
-			return tr("EditorFixRow", i+1, keyErr[i])
+			return tr("Attributes.FixRow", i+1, keyErr[i])
 		}
 		if valueErr[i] != "" {
-			return tr("EditorFixRow", i+1, valueErr[i])
+			return tr("Attributes.FixRow", i+1, valueErr[i])
 		}
 	}
 	keys, bytes := p.totals()
 	if keys > api.MaxAttrKeys {
-		return tr("EditorFixFirst", tr("EditorTooManyKeys", keys, api.MaxAttrKeys))
+		return tr("Attributes.FixFirst", tr("Attributes.TooManyKeys", keys, api.MaxAttrKeys))
 	}
 	if bytes > api.MaxAttrTotalBytes {
-		return tr("EditorFixFirst", tr("EditorTooManyBytes", bytes, api.MaxAttrTotalBytes))
+		return tr("Attributes.FixFirst", tr("Attributes.TooManyBytes", bytes, api.MaxAttrTotalBytes))
 	}
 	if d.empty() {
-		return message("EditorNoChanges")
+		return message("Attributes.NoChanges")
 	}
 	return ""
 }
 
-func (p *editorPage) edited() {
+func (p *attributesPage) edited() {
 	p.saved, p.saveErr = false, nil
 	setUnsaved(!p.diff().empty())
 }
@@ -465,7 +467,7 @@ var confirmBody = &view{src: `<p class="alert alert-warn">{0}</p>
     <button class="button button-quiet" type="button" on:click="close">{@Cancel}</button></div>
 </form>`}
 
-func (p *editorPage) dialogView(d diff) app.UI {
+func (p *attributesPage) dialogView(d diff) app.UI {
 	name := p.group.Name
 	switch p.dialog {
 	case dialogPreview:

@@ -35,27 +35,27 @@ func TestDecodeStandardMark(t *testing.T) {
 }
 
 func TestContactGroupLimits(t *testing.T) {
-	if err := CheckContactGroupName("name", strings.Repeat("é", 16)); err != nil {
+	if err := CheckConvGroupName("name", strings.Repeat("é", 16)); err != nil {
 		t.Errorf("32 bytes refused: %v", err)
 	}
-	if err := CheckContactGroupName("name", strings.Repeat("é", 16)+"x"); err == nil || !strings.Contains(err.Say.English(), "33 bytes") {
+	if err := CheckConvGroupName("name", strings.Repeat("é", 16)+"x"); err == nil || !strings.Contains(err.Say.English(), "33 bytes") {
 		t.Errorf("33 bytes: %v", err)
 	}
-	before := ContactGroups{}
-	for i := range MaxContactGroups {
-		before.Groups = append(before.Groups, ContactGroup{Name: strings.Repeat("g", i+1)})
+	before := ConvGroups{}
+	for i := range MaxConvGroups {
+		before.Groups = append(before.Groups, ConvGroup{Name: strings.Repeat("g", i+1)})
 	}
-	if _, err := (ContactGroupCreate{Name: "new"}).Apply(before); err == nil || !strings.Contains(err.Say.English(), "at most 20") {
+	if _, err := (ConvGroupCreate{Name: "new"}).Apply(before); err == nil || !strings.Contains(err.Say.English(), "at most 20") {
 		t.Errorf("21st group: %v", err)
 	}
-	full := ContactGroups{}
+	full := ConvGroups{}
 	for i := range MaxGroupedConversations {
 		full.Conversations = append(full.Conversations, MarkedConversation{Conversation: Conversation{Type: "user", ID: strings.Repeat("u", 1+i%30) + string(rune('a'+i/30))}, Marks: Marks{Star: true}})
 	}
-	if _, err := (ContactGroupCreate{Name: "x", Conversations: []Conversation{{Type: "user", ID: "new"}}}).Apply(full); err == nil || !strings.Contains(err.Say.English(), "1000") {
+	if _, err := (ConvGroupCreate{Name: "x", Conversations: []Conversation{{Type: "user", ID: "new"}}}).Apply(full); err == nil || !strings.Contains(err.Say.English(), "1000") {
 		t.Errorf("1001st conversation: %v", err)
 	}
-	if _, err := (ContactGroupCreate{Name: "x"}).Apply(full); err != nil {
+	if _, err := (ConvGroupCreate{Name: "x"}).Apply(full); err != nil {
 		t.Errorf("a group without conversations at the limit: %v", err)
 	}
 	m := MarksChange{Set: []string{"star"}}

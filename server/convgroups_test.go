@@ -13,13 +13,13 @@ import (
 	"github.com/imdesk/imdesk/server/timmock"
 )
 
-func (e *env) contactGroups(t *testing.T, user string) api.ContactGroups {
+func (e *env) convGroups(t *testing.T, user string) api.ConvGroups {
 	t.Helper()
 	w := e.signIn("admin").do("GET", "/api/v1/users/"+user+"/conversation-groups", nil)
 	if w.Code != 200 {
 		t.Fatalf("GET conversation groups: %d %s", w.Code, w.Body)
 	}
-	var cg api.ContactGroups
+	var cg api.ConvGroups
 	mustDecode(t, w.Body.Bytes(), &cg)
 	return cg
 }
@@ -82,7 +82,7 @@ func TestConversationGroups(t *testing.T) {
 			}},
 		{name: "conversation groups show names and marks", as: "mod", method: "GET", path: alice + "/conversation-groups", status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
-				var cg api.ContactGroups
+				var cg api.ConvGroups
 				mustDecode(t, w.Body.Bytes(), &cg)
 				if len(cg.Groups) != 2 || cg.Groups[1].Name != "People" || cg.Groups[1].Conversations[0] != (api.Conversation{Type: "user", ID: "bob", Name: "Bob Martin"}) {
 					t.Fatalf("groups %+v", cg.Groups)
@@ -106,7 +106,7 @@ func TestConversationGroups(t *testing.T) {
 		{name: "create with a conversation", as: "mod", method: "POST", path: alice + "/conversation-groups",
 			body: map[string]any{"name": "Photo", "conversations": []map[string]string{{"type": "group", "id": public}}}, status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
-				var cg api.ContactGroups
+				var cg api.ConvGroups
 				mustDecode(t, w.Body.Bytes(), &cg)
 				if g := cg.Group("Photo"); g == nil || len(g.Conversations) != 1 || g.Conversations[0].Name != "Photography Club 摄影社" || len(cg.Results) != 1 || !cg.Results[0].OK {
 					t.Fatalf("%+v", cg)
@@ -124,9 +124,9 @@ func TestConversationGroups(t *testing.T) {
 			body:   map[string]any{"name": "Ghosts", "conversations": []map[string]string{{"type": "user", "id": "bob"}, {"type": "user", "id": "ghost"}}},
 			status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
-				var cg api.ContactGroups
+				var cg api.ConvGroups
 				mustDecode(t, w.Body.Bytes(), &cg)
-				if g := e.contactGroups(t, "alice").Group("Ghosts"); g == nil || len(g.Conversations) != 1 || g.Conversations[0].ID != "bob" {
+				if g := e.convGroups(t, "alice").Group("Ghosts"); g == nil || len(g.Conversations) != 1 || g.Conversations[0].ID != "bob" {
 					t.Fatalf("Tencent holds %+v", g)
 				}
 				want := []api.ItemResult{{Type: "user", ID: "ghost", Message: `There is no user "ghost" in this app.`}, {Type: "user", ID: "bob", OK: true}}
@@ -144,7 +144,7 @@ func TestConversationGroups(t *testing.T) {
 		{name: "rename and add are two audited steps", as: "mod", method: "PATCH", path: alice + "/conversation-groups/Empty",
 			body: map[string]any{"name": "Mixed", "add": []map[string]string{{"type": "user", "id": "carmen"}}}, status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
-				var cg api.ContactGroups
+				var cg api.ConvGroups
 				mustDecode(t, w.Body.Bytes(), &cg)
 				g := cg.Group("Mixed")
 				if g == nil || len(g.Conversations) != 1 || g.Conversations[0].Name != "Carmen Díaz" || len(cg.Results) != 1 || !cg.Results[0].OK {
@@ -156,7 +156,7 @@ func TestConversationGroups(t *testing.T) {
 			}},
 		{name: "delete", as: "mod", method: "DELETE", path: alice + "/conversation-groups/Mixed", status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
-				if cg := e.contactGroups(t, "alice"); cg.Group("Mixed") != nil {
+				if cg := e.convGroups(t, "alice"); cg.Group("Mixed") != nil {
 					t.Fatal("still there")
 				}
 			}},
@@ -196,7 +196,7 @@ func TestMarksSplitAndPerConversationFailure(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
-	var cg api.ContactGroups
+	var cg api.ConvGroups
 	mustDecode(t, w.Body.Bytes(), &cg)
 	row := func(id string) api.ItemResult {
 		for _, r := range cg.Results {
@@ -218,7 +218,7 @@ func TestMarksSplitAndPerConversationFailure(t *testing.T) {
 	}
 	// Tencent pages 100 conversations at a time: every page is read, and
 	// the 249 users are named 100 at a time.
-	if n := len(e.contactGroups(t, "alice").Conversations); n < 249 {
+	if n := len(e.convGroups(t, "alice").Conversations); n < 249 {
 		t.Fatalf("%d conversations read; the pages after the first were lost", n)
 	}
 	recs := e.records(t, "user.conversation-marks.set")

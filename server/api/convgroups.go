@@ -21,8 +21,8 @@ import (
 //     unread = 2 (position 1), fold = 4 (position 2), hide = 8 (position 3),
 //     so what a member's app shows is what the panel shows.
 const (
-	MaxContactGroups           = 20   // per user (51010)
-	MaxContactGroupNameBytes   = 32   // (51011)
+	MaxConvGroups              = 20   // per user (51010)
+	MaxConvGroupNameBytes      = 32   // (51011)
 	MaxGroupedConversations    = 1000 // grouped or marked, per user (51008)
 	MaxConversationsPerCreate  = 100  // ContactItem of one create
 	MaxConversationsPerRequest = 100  // per mark_contact call (51006); more are split
@@ -117,19 +117,19 @@ type MarkedConversation struct {
 	Groups []string `json:"groups"` // names of the conversation groups it is in
 }
 
-// ContactGroup is one conversation group and its conversations.
-type ContactGroup struct {
+// ConvGroup is one conversation group and its conversations.
+type ConvGroup struct {
 	Name          string         `json:"name"`
 	Conversations []Conversation `json:"conversations"`
 }
 
-// ContactGroups is a user's conversation groups as the API shows them.
+// ConvGroups is a user's conversation groups as the API shows them.
 // Counted is how many conversations are in a group or marked (Tencent's
 // limit is MaxGroupedConversations). Version changes whenever any of it
 // does; send it back in If-Match.
-type ContactGroups struct {
+type ConvGroups struct {
 	UserID        string               `json:"userId"`
-	Groups        []ContactGroup       `json:"groups"`
+	Groups        []ConvGroup          `json:"groups"`
 	Conversations []MarkedConversation `json:"conversations"`
 	Counted       int                  `json:"counted"`
 	MaxGroups     int                  `json:"maxGroups"`
@@ -142,12 +142,12 @@ type ContactGroups struct {
 
 // Marked reports whether the conversation of type typ with id is grouped
 // or marked, as Tencent holds it: such a conversation exists.
-func (cg ContactGroups) Marked(typ, id string) bool {
+func (cg ConvGroups) Marked(typ, id string) bool {
 	return slices.ContainsFunc(cg.Conversations, func(c MarkedConversation) bool { return c.Type == typ && c.ID == id })
 }
 
 // Group returns the conversation group named, or nil.
-func (cg ContactGroups) Group(name string) *ContactGroup {
+func (cg ConvGroups) Group(name string) *ConvGroup {
 	for i := range cg.Groups {
 		if cg.Groups[i].Name == name {
 			return &cg.Groups[i]
@@ -156,15 +156,15 @@ func (cg ContactGroups) Group(name string) *ContactGroup {
 	return nil
 }
 
-// ContactGroupCreate is the body of POST …/conversation-groups.
-type ContactGroupCreate struct {
+// ConvGroupCreate is the body of POST …/conversation-groups.
+type ConvGroupCreate struct {
 	Name          string         `json:"name" api:"required"`
 	Conversations []Conversation `json:"conversations"`
 }
 
-// ContactGroupUpdate is the body of PATCH …/conversation-groups/{name}:
+// ConvGroupUpdate is the body of PATCH …/conversation-groups/{name}:
 // a new name, conversations to add and to remove (any of them).
-type ContactGroupUpdate struct {
+type ConvGroupUpdate struct {
 	Name   *string        `json:"name,omitempty"`
 	Add    []Conversation `json:"add"`
 	Remove []Conversation `json:"remove"`
@@ -180,13 +180,13 @@ type MarksChange struct {
 	CustomMark    *string        `json:"customMark"`
 }
 
-// CheckContactGroupName validates a conversation group's name.
-func CheckContactGroupName(field, name string) *FieldError {
+// CheckConvGroupName validates a conversation group's name.
+func CheckConvGroupName(field, name string) *FieldError {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return fieldErr(field, "Enter a name for the conversation group.")
-	case len(name) > MaxContactGroupNameBytes:
-		return fieldErr(field, "The name is %d bytes; the limit is %d.", len(name), MaxContactGroupNameBytes)
+	case len(name) > MaxConvGroupNameBytes:
+		return fieldErr(field, "The name is %d bytes; the limit is %d.", len(name), MaxConvGroupNameBytes)
 	}
 	return CheckName(field, Say("The name"), name)
 }
@@ -235,7 +235,7 @@ func checkConversations(field string, cs []Conversation, max int) *FieldError {
 }
 
 // counted returns the keys of the conversations counted against the limit.
-func (cg ContactGroups) counted() map[string]bool {
+func (cg ConvGroups) counted() map[string]bool {
 	out := map[string]bool{}
 	for _, c := range cg.Conversations {
 		out[c.Key()] = true
@@ -245,7 +245,7 @@ func (cg ContactGroups) counted() map[string]bool {
 
 // checkRoom refuses a change that would take the user past the 1,000
 // conversations Tencent allows in groups or marked.
-func (cg ContactGroups) checkRoom(field string, adding []Conversation) *FieldError {
+func (cg ConvGroups) checkRoom(field string, adding []Conversation) *FieldError {
 	have := cg.counted()
 	n := len(have)
 	for _, c := range adding {
@@ -261,8 +261,8 @@ func (cg ContactGroups) checkRoom(field string, adding []Conversation) *FieldErr
 }
 
 // Validate checks a create request on its own.
-func (c ContactGroupCreate) Validate() *FieldError {
-	if err := CheckContactGroupName("name", c.Name); err != nil {
+func (c ConvGroupCreate) Validate() *FieldError {
+	if err := CheckConvGroupName("name", c.Name); err != nil {
 		return err
 	}
 	return checkConversations("conversations", c.Conversations, MaxConversationsPerCreate)
@@ -270,21 +270,21 @@ func (c ContactGroupCreate) Validate() *FieldError {
 
 // Apply checks a create against the user's groups before and returns the
 // groups after.
-func (c ContactGroupCreate) Apply(before ContactGroups) (ContactGroups, *FieldError) {
+func (c ConvGroupCreate) Apply(before ConvGroups) (ConvGroups, *FieldError) {
 	if err := c.Validate(); err != nil {
 		return before, err
 	}
 	if before.Group(c.Name) != nil {
 		return before, fieldErr("name", "This user already has a conversation group named %q.", c.Name)
 	}
-	if len(before.Groups) >= MaxContactGroups {
-		return before, fieldErr("name", "A user may have at most %d conversation groups; this user has %d. Delete one first.", MaxContactGroups, len(before.Groups))
+	if len(before.Groups) >= MaxConvGroups {
+		return before, fieldErr("name", "A user may have at most %d conversation groups; this user has %d. Delete one first.", MaxConvGroups, len(before.Groups))
 	}
 	if err := before.checkRoom("conversations", c.Conversations); err != nil {
 		return before, err
 	}
 	after := before.clone()
-	after.Groups = append(after.Groups, ContactGroup{Name: c.Name, Conversations: stripNames(c.Conversations)})
+	after.Groups = append(after.Groups, ConvGroup{Name: c.Name, Conversations: stripNames(c.Conversations)})
 	for _, conv := range c.Conversations {
 		after.mark(conv, func(mc *MarkedConversation) { mc.Groups = append(mc.Groups, c.Name) })
 	}
@@ -292,12 +292,12 @@ func (c ContactGroupCreate) Apply(before ContactGroups) (ContactGroups, *FieldEr
 }
 
 // Validate checks an update on its own.
-func (u ContactGroupUpdate) Validate() *FieldError {
+func (u ConvGroupUpdate) Validate() *FieldError {
 	if u.Name == nil && len(u.Add) == 0 && len(u.Remove) == 0 {
 		return fieldErr("name", "There is nothing to change.")
 	}
 	if u.Name != nil {
-		if err := CheckContactGroupName("name", *u.Name); err != nil {
+		if err := CheckConvGroupName("name", *u.Name); err != nil {
 			return err
 		}
 	}
@@ -316,7 +316,7 @@ func (u ContactGroupUpdate) Validate() *FieldError {
 }
 
 // Rename returns the groups after renaming group old to name.
-func (cg ContactGroups) Rename(old, name string) (ContactGroups, *FieldError) {
+func (cg ConvGroups) Rename(old, name string) (ConvGroups, *FieldError) {
 	if cg.Group(old) == nil {
 		return cg, fieldErr("name", "This user has no conversation group named %q. Reload to see the current groups.", old)
 	}
@@ -337,7 +337,7 @@ func (cg ContactGroups) Rename(old, name string) (ContactGroups, *FieldError) {
 
 // Regroup returns the groups after adding and removing conversations of
 // the group named.
-func (cg ContactGroups) Regroup(name string, add, remove []Conversation) (ContactGroups, *FieldError) {
+func (cg ConvGroups) Regroup(name string, add, remove []Conversation) (ConvGroups, *FieldError) {
 	if cg.Group(name) == nil {
 		return cg, fieldErr("name", "This user has no conversation group named %q. Reload to see the current groups.", name)
 	}
@@ -366,13 +366,13 @@ func (cg ContactGroups) Regroup(name string, add, remove []Conversation) (Contac
 }
 
 // Delete returns the groups after deleting the group named.
-func (cg ContactGroups) Delete(name string) (ContactGroups, *FieldError) {
+func (cg ConvGroups) Delete(name string) (ConvGroups, *FieldError) {
 	g := cg.Group(name)
 	if g == nil {
 		return cg, fieldErr("name", "This user has no conversation group named %q. Reload to see the current groups.", name)
 	}
 	after, _ := cg.Regroup(name, nil, g.Conversations)
-	after.Groups = slices.DeleteFunc(after.Groups, func(x ContactGroup) bool { return x.Name == name })
+	after.Groups = slices.DeleteFunc(after.Groups, func(x ConvGroup) bool { return x.Name == name })
 	return after.recount(), nil
 }
 
@@ -416,7 +416,7 @@ func (m MarksChange) Parts() [][]Conversation {
 }
 
 // ApplyMarks returns the groups after the change's marks on conversations.
-func (cg ContactGroups) ApplyMarks(m MarksChange, conversations []Conversation) (ContactGroups, *FieldError) {
+func (cg ConvGroups) ApplyMarks(m MarksChange, conversations []Conversation) (ConvGroups, *FieldError) {
 	adding := slices.DeleteFunc(slices.Clone(conversations), func(Conversation) bool {
 		return len(m.Set) == 0 && (m.CustomMark == nil || *m.CustomMark == "")
 	})
@@ -448,12 +448,12 @@ func stripNames(cs []Conversation) []Conversation {
 	return out
 }
 
-func (cg ContactGroups) clone() ContactGroups {
+func (cg ConvGroups) clone() ConvGroups {
 	out := cg
 	out.Results = nil
-	out.Groups = make([]ContactGroup, len(cg.Groups))
+	out.Groups = make([]ConvGroup, len(cg.Groups))
 	for i, g := range cg.Groups {
-		out.Groups[i] = ContactGroup{Name: g.Name, Conversations: slices.Clone(g.Conversations)}
+		out.Groups[i] = ConvGroup{Name: g.Name, Conversations: slices.Clone(g.Conversations)}
 	}
 	out.Conversations = make([]MarkedConversation, len(cg.Conversations))
 	for i, c := range cg.Conversations {
@@ -464,7 +464,7 @@ func (cg ContactGroups) clone() ContactGroups {
 }
 
 // mark applies f to the conversation's entry, adding one if it has none.
-func (cg *ContactGroups) mark(c Conversation, f func(*MarkedConversation)) {
+func (cg *ConvGroups) mark(c Conversation, f func(*MarkedConversation)) {
 	for i := range cg.Conversations {
 		if cg.Conversations[i].Key() == c.Key() {
 			f(&cg.Conversations[i])
@@ -478,7 +478,7 @@ func (cg *ContactGroups) mark(c Conversation, f func(*MarkedConversation)) {
 
 // recount drops conversations neither grouped nor marked and counts the
 // rest.
-func (cg ContactGroups) recount() ContactGroups {
+func (cg ConvGroups) recount() ConvGroups {
 	cg.Conversations = slices.DeleteFunc(cg.Conversations, func(c MarkedConversation) bool { return len(c.Groups) == 0 && c.Marks.Empty() })
 	cg.Counted = len(cg.Conversations)
 	return cg

@@ -18,7 +18,7 @@ import (
 // The conversation groups family: a user's conversation groups and the
 // marks of their conversations (Tencent's recentcontact service), a change
 // at a time through runChange. The state S of a change is the user's
-// api.ContactGroups: every group with its conversations, and every
+// api.ConvGroups: every group with its conversations, and every
 // conversation that is grouped or marked, with its marks.
 //
 // Tencent answers create, update and mark with a result per conversation:
@@ -26,8 +26,6 @@ import (
 // fails alone. The answer lists each conversation's result, the audit
 // outcome's detail names those that failed and why, and the state in the
 // answer is read again from Tencent, so it is what Tencent holds.
-
-type cgState = api.ContactGroups
 
 func toItem(c api.Conversation) tim.ContactItem {
 	if c.Type == api.ConversationGroup {
@@ -52,12 +50,12 @@ func fromItem(it tim.ContactItem) api.Conversation {
 	return api.Conversation{Type: api.ConversationUser, ID: it.ToAccount}
 }
 
-// cgVersion identifies a user's conversation groups and marks by what
+// convGroupsVersion identifies a user's conversation groups and marks by what
 // Tencent holds: each group's name and conversations, each conversation's
 // marks and groups — in a fixed order, and without the names shown beside
 // IDs, so that a state planned by the panel and the same state read back
 // from Tencent have the same version.
-func cgVersion(cg cgState) string {
+func convGroupsVersion(cg api.ConvGroups) string {
 	type group struct {
 		N string
 		C []string
@@ -89,29 +87,29 @@ func cgVersion(cg cgState) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// conversationGroups is the conversation groups family (marks included:
+// convGroups is the conversation groups family (marks included:
 // they are kept and read with the groups).
-var conversationGroups = &family[cgState]{
-	name: access.ConversationGroups,
-	read: func(s *Server, ctx context.Context, t access.Target) (cgState, error) {
-		return s.readContactGroups(ctx, t.ID)
+var convGroups = &family[api.ConvGroups]{
+	name: access.ConvGroups,
+	read: func(s *Server, ctx context.Context, t access.Target) (api.ConvGroups, error) {
+		return s.readConvGroups(ctx, t.ID)
 	},
-	version:  cgVersion, // computed, never a stored field: a planned state carries the version it was made from
+	version:  convGroupsVersion, // computed, never a stored field: a planned state carries the version it was made from
 	itemized: true,
-	write: func(w http.ResponseWriter, _ access.Target, cg cgState, results []api.ItemResult) {
-		cg.Version = cgVersion(cg)
+	write: func(w http.ResponseWriter, _ access.Target, cg api.ConvGroups, results []api.ItemResult) {
+		cg.Version = convGroupsVersion(cg)
 		cg.Results = results
 		w.Header().Set("ETag", `"`+cg.Version+`"`)
 		writeJSON(w, http.StatusOK, cg)
 	},
 }
 
-// readContactGroups reads every page of the user's conversation groups and
+// readConvGroups reads every page of the user's conversation groups and
 // marked conversations, and names each conversation: users by nickname
 // (portrait_get, 100 a call), groups by name (get_group_info, 50 a call).
-func (s *Server) readContactGroups(ctx context.Context, user string) (cgState, error) {
-	out := cgState{UserID: user, Groups: []api.ContactGroup{}, Conversations: []api.MarkedConversation{},
-		MaxGroups: api.MaxContactGroups, MaxCounted: api.MaxGroupedConversations}
+func (s *Server) readConvGroups(ctx context.Context, user string) (api.ConvGroups, error) {
+	out := api.ConvGroups{UserID: user, Groups: []api.ConvGroup{}, Conversations: []api.MarkedConversation{},
+		MaxGroups: api.MaxConvGroups, MaxCounted: api.MaxGroupedConversations}
 	names := map[int]string{}
 	var items []tim.Conversation
 	for start := 0; ; {
@@ -122,7 +120,7 @@ func (s *Server) readContactGroups(ctx context.Context, user string) (cgState, e
 		for _, g := range page.GroupItem {
 			if _, seen := names[g.GroupID]; !seen {
 				names[g.GroupID] = g.GroupName
-				out.Groups = append(out.Groups, api.ContactGroup{Name: g.GroupName, Conversations: []api.Conversation{}})
+				out.Groups = append(out.Groups, api.ConvGroup{Name: g.GroupName, Conversations: []api.Conversation{}})
 			}
 		}
 		items = append(items, page.ContactItem...)
@@ -162,7 +160,7 @@ func (s *Server) readContactGroups(ctx context.Context, user string) (cgState, e
 		out.Conversations = append(out.Conversations, mc)
 	}
 	out.Counted = len(out.Conversations)
-	out.Version = cgVersion(out)
+	out.Version = convGroupsVersion(out)
 	return out, nil
 }
 
@@ -190,9 +188,9 @@ func (s *Server) conversationNames(ctx context.Context, users, groups []string) 
 	return out, nil
 }
 
-// handleGetContactGroups serves GET /api/v1/users/{userID}/conversation-groups.
-func (s *Server) handleGetContactGroups(w http.ResponseWriter, r *http.Request) {
-	conversationGroups.get(s, w, r, access.User(r.PathValue("userID")))
+// handleGetConvGroups serves GET /api/v1/users/{userID}/conversation-groups.
+func (s *Server) handleGetConvGroups(w http.ResponseWriter, r *http.Request) {
+	convGroups.get(s, w, r, access.User(r.PathValue("userID")))
 }
 
 // resultMessage is the sentence for an item (a conversation, a friend)
@@ -207,10 +205,10 @@ func resultMessage(code int, info string) api.Phrase {
 	return api.Say("Tencent Cloud Chat refused it: %s.", api.Say(tim.Meaning(code)))
 }
 
-// cgChange is a change of a user's conversation groups.
-func (s *Server) cgChange(r *http.Request, action string, request any, rs *itemResults,
-	plan func(before cgState) ([]step[cgState], error)) change[cgState] {
-	return change[cgState]{fam: conversationGroups, action: action, target: access.User(r.PathValue("userID")),
+// convGroupsChange is a change of a user's conversation groups.
+func (s *Server) convGroupsChange(r *http.Request, action string, request any, rs *itemResults,
+	plan func(before api.ConvGroups) ([]step[api.ConvGroups], error)) change[api.ConvGroups] {
+	return change[api.ConvGroups]{fam: convGroups, action: action, target: access.User(r.PathValue("userID")),
 		request: request, results: rs, plan: plan}
 }
 
@@ -235,18 +233,18 @@ func (rs *itemResults) answerConversation(it tim.ContactItem, code int, info str
 	rs.answer(c.Type, c.ID, code, info)
 }
 
-// handleCreateContactGroup serves POST /api/v1/users/{userID}/conversation-groups.
+// handleCreateConvGroup serves POST /api/v1/users/{userID}/conversation-groups.
 // A conversation with a user or group Tencent does not know is refused on
 // its row; the group is made with the rest.
-func (s *Server) handleCreateContactGroup(w http.ResponseWriter, r *http.Request) {
-	var req api.ContactGroupCreate
+func (s *Server) handleCreateConvGroup(w http.ResponseWriter, r *http.Request) {
+	var req api.ConvGroupCreate
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
 	user := r.PathValue("userID")
 	rs := newResults("conversations")
-	runChange(s, w, r, s.cgChange(r, api.ActionConversationGroupsCreate, req, rs, func(before cgState) ([]step[cgState], error) {
+	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsCreate, req, rs, func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
 		if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
 			return nil, ferr
 		}
@@ -258,7 +256,7 @@ func (s *Server) handleCreateContactGroup(w http.ResponseWriter, r *http.Request
 		made := req
 		made.Conversations = withoutUnknown(req.Conversations, unknown)
 		after, _ := made.Apply(before)
-		return []step[cgState]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
+		return []step[api.ConvGroups]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
 			resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
 			if err != nil {
 				return err
@@ -273,14 +271,14 @@ func (s *Server) handleCreateContactGroup(w http.ResponseWriter, r *http.Request
 	}))
 }
 
-// handleUpdateContactGroup serves PATCH
+// handleUpdateConvGroup serves PATCH
 // /api/v1/users/{userID}/conversation-groups/{name}: adding and removing
 // conversations is one step (one update_contact_group of type 2), renaming
 // another (type 1), made in that order so the group is found by its old
 // name. A conversation to add with a user or group Tencent does not know
 // is refused on its row; the rest goes ahead.
-func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request) {
-	var req api.ContactGroupUpdate
+func (s *Server) handleUpdateConvGroup(w http.ResponseWriter, r *http.Request) {
+	var req api.ConvGroupUpdate
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -295,8 +293,8 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 		return
 	}
 	rs := newResults("conversations")
-	runChange(s, w, r, s.cgChange(r, api.ActionConversationGroupsUpdate, req, rs, func(before cgState) ([]step[cgState], error) {
-		var steps []step[cgState]
+	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsUpdate, req, rs, func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
+		var steps []step[api.ConvGroups]
 		state := before
 		if _, ferr := state.Regroup(name, req.Add, req.Remove); ferr != nil {
 			return nil, ferr
@@ -319,7 +317,7 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 			for _, c := range req.Remove {
 				items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactRemove, ContactItem: toItem(c)})
 			}
-			steps = append(steps, step[cgState]{request: map[string]any{"name": name, "add": add, "remove": req.Remove},
+			steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "add": add, "remove": req.Remove},
 				after: after, detail: rs.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
 						UpdateGroupType: tim.UpdateConversations, OldGroupName: name, Items: items})
@@ -339,7 +337,7 @@ func (s *Server) handleUpdateContactGroup(w http.ResponseWriter, r *http.Request
 			if err != nil {
 				return nil, err
 			}
-			steps = append(steps, step[cgState]{request: map[string]any{"name": name, "newName": newName},
+			steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "newName": newName},
 				after: after, call: func(ctx context.Context) error {
 					_, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
 						UpdateGroupType: tim.UpdateRename, OldGroupName: name, NewGroupName: newName})
@@ -371,21 +369,21 @@ func checkPathName(name string) error {
 	return nil
 }
 
-// handleDeleteContactGroup serves DELETE
+// handleDeleteConvGroup serves DELETE
 // /api/v1/users/{userID}/conversation-groups/{name}.
-func (s *Server) handleDeleteContactGroup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDeleteConvGroup(w http.ResponseWriter, r *http.Request) {
 	user, name := r.PathValue("userID"), r.PathValue("name")
 	if err := checkPathName(name); err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	runChange(s, w, r, s.cgChange(r, api.ActionConversationGroupsDelete, map[string]string{"name": name}, nil,
-		func(before cgState) ([]step[cgState], error) {
+	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsDelete, map[string]string{"name": name}, nil,
+		func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
 			after, err := before.Delete(name)
 			if err != nil {
 				return nil, err
 			}
-			return []step[cgState]{{after: after, call: func(ctx context.Context) error {
+			return []step[api.ConvGroups]{{after: after, call: func(ctx context.Context) error {
 				_, err := s.tim.DelContactGroup(ctx, user, name)
 				return err
 			}}}, nil
@@ -422,7 +420,7 @@ func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request)
 		opt |= tim.MarkCustom
 	}
 	rs := newResults("conversations")
-	runChange(s, w, r, s.cgChange(r, api.ActionConversationMarksSet, req, rs, func(before cgState) ([]step[cgState], error) {
+	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsMarksSet, req, rs, func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
 		// A conversation already grouped or marked exists: it is not
 		// asked about.
 		unknown, err := s.refuseUnknown(r.Context(), typedConversations("conversations", req.Conversations),
@@ -438,7 +436,7 @@ func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request)
 		made := req
 		made.Conversations = known
 		parts := made.Parts()
-		steps := make([]step[cgState], 0, len(parts))
+		steps := make([]step[api.ConvGroups], 0, len(parts))
 		state := before
 		for _, part := range parts {
 			after, err := state.ApplyMarks(made, part)
@@ -455,7 +453,7 @@ func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request)
 			if len(steps) == 0 {
 				partRS.refused(unknown, true) // said in the first call's audit entry
 			}
-			steps = append(steps, step[cgState]{request: partReq, after: after, detail: partRS.detail, call: func(ctx context.Context) error {
+			steps = append(steps, step[api.ConvGroups]{request: partReq, after: after, detail: partRS.detail, call: func(ctx context.Context) error {
 				res, err := s.tim.MarkContact(ctx, user, items)
 				if err != nil {
 					return err

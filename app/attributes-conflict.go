@@ -34,7 +34,7 @@ type collision struct {
 }
 
 // loadConflict reads the current attributes; got works out both changes.
-func (p *editorPage) loadConflict() {
+func (p *attributesPage) loadConflict() {
 	p.conflict = &conflict{state: stateLoading}
 	p.showConflict()
 	p.send(p, "conflict", "GET", groupPath(p.groupID)+"/attributes", nil, nil)
@@ -42,7 +42,7 @@ func (p *editorPage) loadConflict() {
 
 // showConflict scrolls the warning into view and moves the focus to it, so
 // a phone user sees it and a screen reader reads it.
-func (p *editorPage) showConflict() {
+func (p *attributesPage) showConflict() {
 	p.ctx.Defer(func(app.Context) {
 		if el := app.Window().GetElementByID("conflict"); el.Truthy() {
 			el.Call("scrollIntoView", map[string]any{"block": "start"})
@@ -97,7 +97,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // keepBoth puts the moderator's edits on top of the current attributes,
 // except where they chose the other person's, and reports whether anything
 // is left to save.
-func (p *editorPage) keepBoth() bool {
+func (p *attributesPage) keepBoth() bool {
 	c := p.conflict
 	mine := effects(p.diff())
 	for _, col := range c.collisions {
@@ -133,8 +133,8 @@ func (p *editorPage) keepBoth() bool {
 }
 
 var conflictView = &view{src: `<section id="conflict" class="alert alert-warn conflict" tabindex="-1" role="alert" aria-labelledby="conflict-title">
-  <h2 id="conflict-title">{@EditorConflict}</h2>{0}
-  <div class="actions">{1}<button class="button button-quiet" type="button" on:click="discard">{@EditorReload}</button></div></section>`}
+  <h2 id="conflict-title">{@Attributes.Conflict}</h2>{0}
+  <div class="actions">{1}<button class="button button-quiet" type="button" on:click="discard">{@Attributes.Reload}</button></div></section>`}
 var conflictBody = &view{src: `<div><h3>{@ConflictTheirs}</h3>{0}{1}</div>`}
 var plainNote = &view{src: `<p>{0}</p>`}
 var collisionsView = &view{src: `<div><p>{@ConflictCollisions}</p>{0}</div>`}
@@ -144,7 +144,7 @@ var collisionView = &view{src: `<fieldset class="collision"><legend><code>{0}</c
   <div class="check"><input id="collision-{1}-theirs" type="radio" name="collision-{1}" checked={4} data-arg="{1}" on:change="keep-theirs"><label for="collision-{1}-theirs">{@ConflictKeepTheirs 5}</label></div>
 </fieldset>`}
 
-func (p *editorPage) conflictView() app.UI {
+func (p *attributesPage) conflictView() app.UI {
 	c := p.conflict
 	if c == nil {
 		return nil
