@@ -179,7 +179,7 @@ func (s *Server) handleAdminHealth(w http.ResponseWriter, r *http.Request) {
 		h.Mode = "demo"
 	}
 	at, problem := s.tencentProblem(r.Context())
-	h.RateLimits = s.metrics.usage.report() // after the check, which is a call too
+	h.RateLimits = s.metrics.usage.Report() // after the check, which is a call too
 	h.Tencent = api.TencentHealth{URL: s.tim.BaseURL(), Region: s.cfg.Region, Reachable: problem == nil, Problem: speaker(r).Say(problem...), CheckedAt: at.UTC()}
 	if age, renews, ok := s.tim.SigAge(); ok {
 		h.Tencent.UserSigAgeSec, h.Tencent.UserSigRenewsSec = int64(age/time.Second), int64(renews/time.Second)

@@ -130,7 +130,7 @@ func newEnvWith(t *testing.T, files fstest.MapFS, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.index.sleep = c.Sleep
+	srv.index.Sleep = c.Sleep
 	ctx := context.Background()
 	for _, a := range []struct {
 		name, role string
@@ -198,7 +198,7 @@ func (e *env) beforeRead(n int, f func()) {
 // background crawler would.
 func (e *env) indexGroups() {
 	e.t.Helper()
-	if err := e.srv.index.round(context.Background()); err != nil {
+	if err := e.srv.index.Round(context.Background()); err != nil {
 		e.t.Fatal(err)
 	}
 }

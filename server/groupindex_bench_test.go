@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imdesk/imdesk/server/groupindex"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
@@ -68,18 +69,18 @@ func BenchmarkGroupIndex(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	crawler := newGroupCrawler(db, client, logger, time.Now)
+	crawler := groupindex.New(db, client, logger, time.Now)
 	b.ResetTimer()
 	start := time.Now()
-	if err := crawler.round(ctx); err != nil {
+	if err := crawler.Round(ctx); err != nil {
 		b.Fatal(err)
 	}
 	took := time.Since(start)
 	b.StopTimer()
 	lists, infos := m.Calls("get_appid_group_list"), m.Calls("get_group_info")
 	refused := strings.Count(logs.String(), "60007")
-	pages := (crawlN + crawlPageSize - 1) / crawlPageSize
-	infoCalls := (crawlN + crawlInfoBatch - 1) / crawlInfoBatch
+	pages := (crawlN + groupindex.PageSize - 1) / groupindex.PageSize
+	infoCalls := (crawlN + groupindex.InfoBatch - 1) / groupindex.InfoBatch
 	// The floor the issue names: list pages at 1/s plus info calls at
 	// Tencent's 200/s. Overlapping the two, Tencent would allow the larger
 	// of the two alone; our crawler keeps below get_group_info's limit on
@@ -87,12 +88,12 @@ func BenchmarkGroupIndex(b *testing.B) {
 	// 1.1 s a page and its info calls at its pace.
 	floorSum := time.Duration(pages)*time.Second + time.Duration(infoCalls)*time.Second/200
 	floorOverlap := max(time.Duration(pages)*time.Second, time.Duration(infoCalls)*time.Second/200)
-	floorPace := max(time.Duration(pages)*crawlListEvery, time.Duration(infoCalls)*crawlInfoEvery)
+	floorPace := max(time.Duration(pages)*groupindex.ListEvery, time.Duration(infoCalls)*groupindex.InfoEvery)
 	indexed, _, err := db.CountGroups(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
-	fmt.Fprintf(&md, "| groups | indexed | took | list calls | info calls | 60007 | floor: pages at 1/s + info at 200/s | within 10 %% | floor if overlapped at Tencent's limits | floor at the crawler's pace (1.1 s, %d/s, overlapped) |\n|---|---|---|---|---|---|---|---|---|---|\n", time.Second/crawlInfoEvery)
+	fmt.Fprintf(&md, "| groups | indexed | took | list calls | info calls | 60007 | floor: pages at 1/s + info at 200/s | within 10 %% | floor if overlapped at Tencent's limits | floor at the crawler's pace (1.1 s, %d/s, overlapped) |\n|---|---|---|---|---|---|---|---|---|---|\n", time.Second/groupindex.InfoEvery)
 	fmt.Fprintf(&md, "| %d | %d | %.1f s | %d | %d | %d | %.1f s | %s | %.1f s | %.1f s |\n\n", crawlN, indexed, took.Seconds(), lists, infos, refused,
 		floorSum.Seconds(), verdict(took <= floorSum*11/10 && refused == 0), floorOverlap.Seconds(), floorPace.Seconds())
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/groupindex"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 )
@@ -65,9 +66,9 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	if search.After == "" && s.index.mayLookUp(query) && c.SeesGroup(query) && !slices.ContainsFunc(found, func(g sqlite.IndexedGroup) bool { return g.ID == query }) {
+	if search.After == "" && s.index.MayLookUp(query) && c.SeesGroup(query) && !slices.ContainsFunc(found, func(g sqlite.IndexedGroup) bool { return g.ID == query }) {
 		// An exact ID works before the index has it.
-		g, err := s.index.lookup(ctx, query)
+		g, err := s.index.Lookup(ctx, query)
 		if err != nil {
 			// The index's answer still stands; Tencent is asked again at
 			// the next search.
@@ -123,10 +124,10 @@ func (s *Server) handleRefreshGroups(w http.ResponseWriter, r *http.Request) {
 	}
 	retryAt, err := s.index.Refresh()
 	switch {
-	case errors.Is(err, errRefreshRunning):
+	case errors.Is(err, groupindex.ErrRefreshRunning):
 		s.writeAPIError(w, r, newError(http.StatusConflict, api.CodeConflict, "The group list is being read now."))
 		return
-	case errors.Is(err, errRefreshTooSoon):
+	case errors.Is(err, groupindex.ErrRefreshTooSoon):
 		wait := int(math.Ceil(retryAt.Sub(s.now()).Seconds()))
 		s.writeAPIError(w, r, &httpError{Status: http.StatusTooManyRequests, Code: api.CodeRateLimited, RetryAfter: max(wait, 1),
 			Say: say("The group list was refreshed moments ago; it can be refreshed again at %s.", retryAt.UTC().Format("15:04 UTC"))})

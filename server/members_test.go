@@ -6,11 +6,12 @@ import (
 
 	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/membership"
 )
 
 // "Members of a group" in a scope is Tencent's membership (owner, admins
 // and ordinary members alike), asked once per
-// group and user and kept for membershipTTL; a live group (AVChatRoom) or a
+// group and user and kept for membership.TTL; a live group (AVChatRoom) or a
 // missing group has no members as far as scope goes.
 func TestMembersOfScope(t *testing.T) {
 	e := newEnv(t)
@@ -36,7 +37,7 @@ func TestMembersOfScope(t *testing.T) {
 			t.Fatalf("after %s: %d calls, want %d", c.user, n, c.calls)
 		}
 	}
-	e.clock.Advance(membershipTTL)
+	e.clock.Advance(membership.TTL)
 	if sees, _ := p.SeesUser(ctx, e.srv.members, "bob"); !sees || e.mock.Calls("get_role_in_group") != 9 {
 		t.Fatalf("after the TTL: %v, %d calls", sees, e.mock.Calls("get_role_in_group"))
 	}

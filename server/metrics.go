@@ -10,7 +10,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/imdesk/imdesk/server/groupindex"
 	"github.com/imdesk/imdesk/server/tim"
+	"github.com/imdesk/imdesk/server/usage"
 )
 
 // Metrics are the panel's Prometheus series. They are served on their own
@@ -29,13 +31,13 @@ type Metrics struct {
 	auditAppends   *prometheus.CounterVec   // kind, result
 	auditSeconds   prometheus.Histogram
 
-	usage *usage // the last minutes of Tencent calls, for the health page
+	usage *usage.Counter // the last minutes of Tencent calls, for the health page
 }
 
 // NewMetrics makes the series; the Tencent client reports to it as its
 // Observer, and the server registers the rest when it is made.
 func NewMetrics() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), usage: newUsage(time.Now)}
+	m := &Metrics{reg: prometheus.NewRegistry(), usage: usage.New(time.Now)}
 	f := func(c prometheus.Collector) { m.reg.MustRegister(c) }
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "imdesk_http_requests_total",
 		Help: "HTTP requests answered, by route pattern, method and status."}, []string{"route", "method", "status"})
@@ -80,7 +82,7 @@ func (m *Metrics) watch(s *Server) {
 // groupIndexCollector reports the finder's index as the crawler last
 // counted it: one read of its status per scrape, never a count of the
 // database.
-type groupIndexCollector struct{ index *groupCrawler }
+type groupIndexCollector struct{ index *groupindex.Crawler }
 
 var (
 	groupIndexGroupsDesc = prometheus.NewDesc("imdesk_group_index_groups",
@@ -133,7 +135,7 @@ func (m *Metrics) request(route, method string, status int, took time.Duration) 
 
 // Attempt implements tim.Observer.
 func (m *Metrics) Attempt(op string, perSecond int, err error, took time.Duration) {
-	m.usage.add(op, perSecond)
+	m.usage.Add(op, perSecond)
 	m.tencentCalls.WithLabelValues(op, tencentOutcome(err)).Inc()
 	m.tencentSeconds.WithLabelValues(op).Observe(took.Seconds())
 }

@@ -21,7 +21,9 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/groupindex"
 	"github.com/imdesk/imdesk/server/i18n"
+	"github.com/imdesk/imdesk/server/membership"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 )
@@ -51,10 +53,10 @@ type Server struct {
 	tim        *tim.Client
 	sessions   *sessionStore
 	throttle   *throttle
-	hosts      hostSet       // the Host names served
-	index      *groupCrawler // the finder's index of the app's groups
-	members    *membership   // Tencent's group membership, for scopes of "members of"
-	targets    keyedMutex    // one change at a time per group or user
+	hosts      hostSet             // the Host names served
+	index      *groupindex.Crawler // the finder's index of the app's groups
+	members    *membership.Cache   // Tencent's group membership, for scopes of "members of"
+	targets    keyedMutex          // one change at a time per group or user
 	metrics    *Metrics
 	metricsSrv *http.Server
 	metricsLn  net.Listener
@@ -101,8 +103,8 @@ func New(o Options) (*Server, error) {
 	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, boot: boot, csp: contentSecurityPolicy(boot), db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
-		index:    newGroupCrawler(o.DB, o.Tencent, o.Logger, o.Now),
-		members:  newMembership(o.Tencent, o.Now),
+		index:    groupindex.New(o.DB, o.Tencent, o.Logger, o.Now),
+		members:  membership.New(o.Tencent, o.Now),
 		metrics:  o.Metrics,
 	}
 	hosts := o.Config.AllowedHosts

@@ -1,4 +1,7 @@
-package server
+// Package membership answers, for scopes of "members of" a group, whether
+// a user is a member of a group, from Tencent, with the answers kept a
+// short while.
+package membership
 
 import (
 	"context"
@@ -8,16 +11,16 @@ import (
 	"github.com/imdesk/imdesk/server/tim"
 )
 
-// membership answers access's "is this user a member of that group?" with
+// Cache answers access's "is this user a member of that group?" with
 // Tencent's get_role_in_group, one user and one group a call, and keeps
-// each answer (yes and no alike) for membershipTTL. A moderator whose scope
+// each answer (yes and no alike) for TTL. A moderator whose scope
 // is "members of" a group opens users one at a time, so this costs a call
 // or two per user opened, far inside Tencent's 200 calls a second; a user
 // who leaves the group drops out of the moderator's reach within the TTL.
 //
 // A group that no longer exists, or an audio-video group (which Tencent's
 // call does not support), has no members as far as scope goes.
-type membership struct {
+type Cache struct {
 	tim *tim.Client
 	now func() time.Time
 
@@ -31,16 +34,17 @@ type memberAnswer struct {
 }
 
 const (
-	membershipTTL  = 2 * time.Minute
+	TTL            = 2 * time.Minute
 	membershipKeep = 10000 // answers kept at most; expired ones go first
 )
 
-func newMembership(c *tim.Client, now func() time.Time) *membership {
-	return &membership{tim: c, now: now, answers: map[[2]string]memberAnswer{}}
+// New makes a cache that asks Tencent through c.
+func New(c *tim.Client, now func() time.Time) *Cache {
+	return &Cache{tim: c, now: now, answers: map[[2]string]memberAnswer{}}
 }
 
 // IsMember implements access.Members.
-func (m *membership) IsMember(ctx context.Context, groupID, userID string) (bool, error) {
+func (m *Cache) IsMember(ctx context.Context, groupID, userID string) (bool, error) {
 	// A group without members (gone, or live) is remembered as such for
 	// every user: its key has no user.
 	for _, key := range [][2]string{{groupID, ""}, {groupID, userID}} {
@@ -63,23 +67,23 @@ func (m *membership) IsMember(ctx context.Context, groupID, userID string) (bool
 }
 
 // kept returns a remembered answer that has not expired.
-func (m *membership) kept(key [2]string) (member, ok bool) {
+func (m *Cache) kept(key [2]string) (member, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	a, ok := m.answers[key]
-	if !ok || m.now().Sub(a.at) >= membershipTTL {
+	if !ok || m.now().Sub(a.at) >= TTL {
 		return false, false
 	}
 	return a.member, true
 }
 
 // keep remembers an answer, making room when the map is full.
-func (m *membership) keep(key [2]string, member bool) {
+func (m *Cache) keep(key [2]string, member bool) {
 	m.mu.Lock()
 	if len(m.answers) >= membershipKeep {
 		now := m.now()
 		for k, a := range m.answers {
-			if now.Sub(a.at) >= membershipTTL {
+			if now.Sub(a.at) >= TTL {
 				delete(m.answers, k)
 			}
 		}

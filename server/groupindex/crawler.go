@@ -1,4 +1,8 @@
-package server
+// Package groupindex keeps the finder's index of the app's groups: a
+// crawler that reads Tencent's group list and describes every group in the
+// background, at a pace that leaves moderators room under Tencent's
+// limits, and stores it in the database for the finder to search.
+package groupindex
 
 import (
 	"cmp"
@@ -28,10 +32,10 @@ import (
 // slots, so a moderator's burst of up to 50 get_group_info calls in a
 // second never waits.
 const (
-	crawlListEvery = 1100 * time.Millisecond
-	crawlInfoEvery = time.Second / 140 // 140 calls a second
-	crawlPageSize  = 10000             // get_appid_group_list's largest Limit
-	crawlInfoBatch = 50                // get_group_info's most IDs per call
+	ListEvery = 1100 * time.Millisecond
+	InfoEvery = time.Second / 140 // 140 calls a second
+	PageSize  = 10000             // get_appid_group_list's largest Limit
+	InfoBatch = 50                // get_group_info's most IDs per call
 	// crawlInfoInFlight is how many get_group_info calls may await their
 	// answers at once (each still starts on the pace above).
 	crawlInfoInFlight = 16
@@ -57,21 +61,22 @@ const (
 	crawlCountEvery = 10 * time.Second
 )
 
-// groupCrawler keeps the finder's index of the app's groups (in the
+// Crawler keeps the finder's index of the app's groups (in the
 // database) up to date in the background: each round reads the whole list
 // with get_appid_group_list, describes every group with get_group_info,
 // and drops the groups the list no longer names. Every step is stored as
 // it is made, so a restart resumes the round where it stopped. Moderators'
 // searches read only the index; they never wait for the crawler.
-type groupCrawler struct {
-	db    *sqlite.DB
-	tim   *tim.Client
-	log   *slog.Logger
-	now   func() time.Time
-	sleep func(context.Context, time.Duration) error
+type Crawler struct {
+	db  *sqlite.DB
+	tim *tim.Client
+	log *slog.Logger
+	now func() time.Time
+	// Sleep waits between calls; tests replace it with a fake clock's.
+	Sleep func(context.Context, time.Duration) error
 
 	listEvery, infoEvery time.Duration
-	pageSize             int
+	PageSize             int // get_appid_group_list's Limit; tests make it small
 
 	refresh chan struct{} // a moderator asked for a reading
 	stop    context.CancelFunc
@@ -84,9 +89,9 @@ type groupCrawler struct {
 	misses     map[string]time.Time // exact IDs Tencent said it has not, and when
 }
 
-func newGroupCrawler(db *sqlite.DB, c *tim.Client, log *slog.Logger, now func() time.Time) *groupCrawler {
-	return &groupCrawler{db: db, tim: c, log: log, now: now, sleep: sleepCtx,
-		listEvery: crawlListEvery, infoEvery: crawlInfoEvery, pageSize: crawlPageSize,
+func New(db *sqlite.DB, c *tim.Client, log *slog.Logger, now func() time.Time) *Crawler {
+	return &Crawler{db: db, tim: c, log: log, now: now, Sleep: sleepCtx,
+		listEvery: ListEvery, infoEvery: InfoEvery, PageSize: PageSize,
 		refresh: make(chan struct{}, 1), misses: map[string]time.Time{}}
 }
 
@@ -102,7 +107,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // Start runs the crawler until Stop.
-func (g *groupCrawler) Start() {
+func (g *Crawler) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	g.stop, g.done = cancel, make(chan struct{})
 	go func() {
@@ -112,7 +117,7 @@ func (g *groupCrawler) Start() {
 }
 
 // Stop ends the crawler and waits for it; what it stored stays.
-func (g *groupCrawler) Stop() {
+func (g *Crawler) Stop() {
 	if g.stop == nil {
 		return
 	}
@@ -120,7 +125,7 @@ func (g *groupCrawler) Stop() {
 	<-g.done
 }
 
-func (g *groupCrawler) run(ctx context.Context) {
+func (g *Crawler) run(ctx context.Context) {
 	g.recount(ctx, true) // what a restart finds stored
 	// A restart between rounds keeps to the pause after the last one.
 	if st, err := g.db.GroupIndexState(ctx); err == nil && st.Started.IsZero() && !st.Refreshed.IsZero() {
@@ -130,7 +135,7 @@ func (g *groupCrawler) run(ctx context.Context) {
 	}
 	for ctx.Err() == nil {
 		wait := crawlRoundEvery
-		if err := g.round(ctx); err != nil {
+		if err := g.Round(ctx); err != nil {
 			if ctx.Err() != nil {
 				return
 			}
@@ -143,7 +148,7 @@ func (g *groupCrawler) run(ctx context.Context) {
 
 // waitRound waits d for the next round, or less if a moderator asks for a
 // refresh.
-func (g *groupCrawler) waitRound(ctx context.Context, d time.Duration) {
+func (g *Crawler) waitRound(ctx context.Context, d time.Duration) {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -153,7 +158,7 @@ func (g *groupCrawler) waitRound(ctx context.Context, d time.Duration) {
 		case <-wctx.Done():
 		}
 	}()
-	g.sleep(wctx, d)
+	g.Sleep(wctx, d)
 }
 
 // round reads the list and describes the groups it names, from where the
@@ -162,7 +167,7 @@ func (g *groupCrawler) waitRound(ctx context.Context, d time.Duration) {
 // takes about as long as the slower of the two: get_group_info calls start
 // on their pace without waiting for each other's answers, and the answers
 // are stored by a writer of their own, several to a transaction.
-func (g *groupCrawler) round(ctx context.Context) error {
+func (g *Crawler) Round(ctx context.Context) error {
 	if err := g.db.StartGroupRound(ctx, g.now()); err != nil {
 		return err
 	}
@@ -196,7 +201,7 @@ func (g *groupCrawler) round(ctx context.Context) error {
 
 // readList stores the round's list a page at a time, with the cursor for
 // the next page, and tells the describer after each page.
-func (g *groupCrawler) readList(ctx context.Context, st sqlite.GroupIndexState, listed chan<- struct{}) error {
+func (g *Crawler) readList(ctx context.Context, st sqlite.GroupIndexState, listed chan<- struct{}) error {
 	next := st.Next
 	var answered time.Time
 	for {
@@ -205,14 +210,14 @@ func (g *groupCrawler) readList(ctx context.Context, st sqlite.GroupIndexState, 
 		// share Tencent's window with the next one.
 		if !answered.IsZero() {
 			if d := answered.Add(g.listEvery).Sub(g.now()); d > 0 {
-				if err := g.sleep(ctx, d); err != nil {
+				if err := g.Sleep(ctx, d); err != nil {
 					return err
 				}
 			}
 		}
 		var page *tim.GetAppIDGroupListResponse
 		err := g.repeatWhenLimited(ctx, func() (err error) {
-			page, err = g.tim.GetAppIDGroupList(ctx, tim.GetAppIDGroupListRequest{Limit: g.pageSize, Next: next})
+			page, err = g.tim.GetAppIDGroupList(ctx, tim.GetAppIDGroupListRequest{Limit: g.PageSize, Next: next})
 			return err
 		})
 		answered = g.now()
@@ -243,7 +248,7 @@ func (g *groupCrawler) readList(ctx context.Context, st sqlite.GroupIndexState, 
 // groups from the database, starts a call for each 50 on the crawler's
 // pace, and hands the answers to a writer that stores them.
 type describer struct {
-	g      *groupCrawler
+	g      *Crawler
 	ctx    context.Context
 	cancel context.CancelFunc
 	round  int64
@@ -267,7 +272,7 @@ type answer struct {
 	gone  []string
 }
 
-func newDescriber(g *groupCrawler, ctx context.Context, cancel context.CancelFunc, round int64) *describer {
+func newDescriber(g *Crawler, ctx context.Context, cancel context.CancelFunc, round int64) *describer {
 	return &describer{g: g, ctx: ctx, cancel: cancel, round: round,
 		answers: make(chan answer, crawlInfoInFlight*4), slots: make(chan struct{}, crawlInfoInFlight),
 		busy: map[string]bool{}, stored: make(chan struct{}, 1)}
@@ -316,7 +321,7 @@ func (d *describer) dispatch(listed <-chan struct{}, listErr <-chan error) error
 	var queue []string
 	var last time.Time
 	for {
-		if !drained && len(queue) < crawlInfoBatch*crawlInfoInFlight {
+		if !drained && len(queue) < InfoBatch*crawlInfoInFlight {
 			more, idle, err := d.pending()
 			if err != nil {
 				return err
@@ -324,7 +329,7 @@ func (d *describer) dispatch(listed <-chan struct{}, listErr <-chan error) error
 			if listDone && idle && len(more) == 0 && len(queue) == 0 {
 				return nil
 			}
-			queue, drained = append(queue, more...), len(more) < crawlInfoBatch*crawlInfoPerRead
+			queue, drained = append(queue, more...), len(more) < InfoBatch*crawlInfoPerRead
 		}
 		if len(queue) == 0 {
 			select {
@@ -346,7 +351,7 @@ func (d *describer) dispatch(listed <-chan struct{}, listErr <-chan error) error
 			drained = false
 		default:
 		}
-		chunk := queue[:min(crawlInfoBatch, len(queue))]
+		chunk := queue[:min(InfoBatch, len(queue))]
 		queue = queue[len(chunk):]
 		if err := d.g.pace(ctx, &last, d.g.infoEvery); err != nil {
 			return err
@@ -376,12 +381,12 @@ func (d *describer) pending() (ids []string, idle bool, err error) {
 	d.mu.Lock()
 	busy := maps.Clone(d.busy)
 	d.mu.Unlock()
-	ids, err = d.g.db.PendingGroups(d.ctx, crawlInfoBatch*crawlInfoPerRead+len(busy))
+	ids, err = d.g.db.PendingGroups(d.ctx, InfoBatch*crawlInfoPerRead+len(busy))
 	if err != nil {
 		return nil, false, err
 	}
 	ids = slices.DeleteFunc(ids, func(id string) bool { return busy[id] })
-	ids = ids[:min(len(ids), crawlInfoBatch*crawlInfoPerRead)]
+	ids = ids[:min(len(ids), InfoBatch*crawlInfoPerRead)]
 	d.mu.Lock()
 	for _, id := range ids {
 		d.busy[id] = true
@@ -437,7 +442,7 @@ func (d *describer) write() {
 
 // describe asks get_group_info about up to 50 groups; a group Tencent no
 // longer has is gone from the index.
-func (g *groupCrawler) describe(ctx context.Context, ids []string) (answer, error) {
+func (g *Crawler) describe(ctx context.Context, ids []string) (answer, error) {
 	var info *tim.GetGroupInfoResponse
 	err := g.repeatWhenLimited(ctx, func() (err error) {
 		info, err = g.tim.GetGroupInfo(ctx, indexInfoRequest(ids))
@@ -474,7 +479,7 @@ func indexedFromInfo(gi tim.GroupInfo) sqlite.IndexedGroup {
 // repeatWhenLimited runs a read, and when Tencent still refuses it as too
 // frequent (60007 and its kin) waits one window and runs it again: the
 // crawler has time, and a refused read changed nothing.
-func (g *groupCrawler) repeatWhenLimited(ctx context.Context, read func() error) error {
+func (g *Crawler) repeatWhenLimited(ctx context.Context, read func() error) error {
 	for {
 		err := read()
 		var te *tim.Error
@@ -482,7 +487,7 @@ func (g *groupCrawler) repeatWhenLimited(ctx context.Context, read func() error)
 			return err
 		}
 		g.log.Info("group index: Tencent asked us to slow down", "op", te.Op, "code", te.Code)
-		if err := g.sleep(ctx, crawlRateLimitWait); err != nil {
+		if err := g.Sleep(ctx, crawlRateLimitWait); err != nil {
 			return err
 		}
 	}
@@ -493,7 +498,7 @@ func (g *groupCrawler) repeatWhenLimited(ctx context.Context, read func() error)
 // from when the sleep happened to end, so timer overshoot does not add up;
 // a crawler that fell behind starts a new schedule rather than catching up
 // in a burst.
-func (g *groupCrawler) pace(ctx context.Context, last *time.Time, every time.Duration) error {
+func (g *Crawler) pace(ctx context.Context, last *time.Time, every time.Duration) error {
 	now := g.now()
 	next := now
 	if !last.IsZero() {
@@ -502,7 +507,7 @@ func (g *groupCrawler) pace(ctx context.Context, last *time.Time, every time.Dur
 		}
 	}
 	if d := next.Sub(now); d > 0 {
-		if err := g.sleep(ctx, d); err != nil {
+		if err := g.Sleep(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -510,7 +515,7 @@ func (g *groupCrawler) pace(ctx context.Context, last *time.Time, every time.Dur
 	return ctx.Err()
 }
 
-func (g *groupCrawler) setReading(on bool) {
+func (g *Crawler) setReading(on bool) {
 	g.mu.Lock()
 	g.status.Reading = on
 	g.mu.Unlock()
@@ -518,7 +523,7 @@ func (g *groupCrawler) setReading(on bool) {
 
 // recount refreshes the status line's counts from the database, at most
 // every crawlCountEvery unless force.
-func (g *groupCrawler) recount(ctx context.Context, force bool) {
+func (g *Crawler) recount(ctx context.Context, force bool) {
 	now := g.now()
 	g.mu.Lock()
 	stale := force || now.Sub(g.counted) >= crawlCountEvery
@@ -551,7 +556,7 @@ func (g *groupCrawler) recount(ctx context.Context, force bool) {
 // Status returns the index's status as the finder shows it. It reads
 // what the crawler last counted: counting a million rows per search would
 // cost more than the search.
-func (g *groupCrawler) Status() api.GroupIndexStatus {
+func (g *Crawler) Status() api.GroupIndexStatus {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := g.status
@@ -563,23 +568,23 @@ func (g *groupCrawler) Status() api.GroupIndexStatus {
 	return s
 }
 
-// errRefreshTooSoon and errRefreshRunning are why a refresh is refused.
+// ErrRefreshTooSoon and ErrRefreshRunning are why a refresh is refused.
 var (
-	errRefreshTooSoon = errors.New("a refresh was asked for recently")
-	errRefreshRunning = errors.New("the list is being read now")
+	ErrRefreshTooSoon = errors.New("a refresh was asked for recently")
+	ErrRefreshRunning = errors.New("the list is being read now")
 )
 
 // Refresh starts a reading now, unless one is under way or one was asked
 // for less than crawlRefreshEvery ago (then it says when it may).
-func (g *groupCrawler) Refresh() (retryAt time.Time, err error) {
+func (g *Crawler) Refresh() (retryAt time.Time, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
 	if g.status.Reading {
-		return time.Time{}, errRefreshRunning
+		return time.Time{}, ErrRefreshRunning
 	}
 	if !g.refreshAsk.IsZero() && now.Before(g.refreshAsk.Add(crawlRefreshEvery)) {
-		return g.refreshAsk.Add(crawlRefreshEvery), errRefreshTooSoon
+		return g.refreshAsk.Add(crawlRefreshEvery), ErrRefreshTooSoon
 	}
 	g.refreshAsk = now
 	select {
@@ -593,9 +598,9 @@ func (g *groupCrawler) Refresh() (retryAt time.Time, err error) {
 // about again: a search repeated while typing costs one call, not many.
 const lookupMissTTL = time.Minute
 
-// mayLookUp says whether a query could be an exact group ID worth asking
+// MayLookUp says whether a query could be an exact group ID worth asking
 // Tencent about: shaped like one, and not asked about in vain just now.
-func (g *groupCrawler) mayLookUp(query string) bool {
+func (g *Crawler) MayLookUp(query string) bool {
 	if query == "" || len(query) > api.MaxGroupIDBytes || strings.ContainsFunc(query, unicode.IsSpace) {
 		return false
 	}
@@ -605,10 +610,10 @@ func (g *groupCrawler) mayLookUp(query string) bool {
 	return !ok || g.now().Sub(at) >= lookupMissTTL
 }
 
-// lookup asks Tencent for one group by its exact ID and adds it to the
+// Lookup asks Tencent for one group by its exact ID and adds it to the
 // index: a group created after the last reading is found at once. It
 // returns nil when Tencent has no such group.
-func (g *groupCrawler) lookup(ctx context.Context, id string) (*sqlite.IndexedGroup, error) {
+func (g *Crawler) Lookup(ctx context.Context, id string) (*sqlite.IndexedGroup, error) {
 	info, err := g.tim.GetGroupInfo(ctx, indexInfoRequest([]string{id}))
 	if err != nil {
 		return nil, err

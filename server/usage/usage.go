@@ -1,4 +1,6 @@
-package server
+// Package usage counts Tencent calls per command and second, for the
+// health page's "rate-limit usage".
+package usage
 
 import (
 	"cmp"
@@ -13,10 +15,10 @@ import (
 // usageWindow is how far back the health page looks at Tencent calls.
 const usageWindow = 5 * 60 // seconds
 
-// usage counts Tencent calls per command and second over the last five
+// Counter counts Tencent calls per command and second over the last five
 // minutes, for the health page's "rate-limit usage": how close each
 // command comes to Tencent's per-second limit.
-type usage struct {
+type Counter struct {
 	now func() time.Time
 	mu  sync.Mutex
 	ops map[string]*opUsage
@@ -28,9 +30,11 @@ type opUsage struct {
 	count     [usageWindow]int
 }
 
-func newUsage(now func() time.Time) *usage { return &usage{now: now, ops: map[string]*opUsage{}} }
+// New makes a counter reading the time from now.
+func New(now func() time.Time) *Counter { return &Counter{now: now, ops: map[string]*opUsage{}} }
 
-func (u *usage) add(op string, perSecond int) {
+// Add counts one call of op, whose limit is perSecond.
+func (u *Counter) Add(op string, perSecond int) {
 	sec := u.now().Unix()
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -47,8 +51,8 @@ func (u *usage) add(op string, perSecond int) {
 	o.count[i]++
 }
 
-// report lists every command called in the window, busiest first.
-func (u *usage) report() []api.RateUse {
+// Report lists every command called in the window, busiest first.
+func (u *Counter) Report() []api.RateUse {
 	now := u.now().Unix()
 	u.mu.Lock()
 	defer u.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/groupindex"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
@@ -102,7 +103,7 @@ func TestFinderCursorStable(t *testing.T) {
 // read are not read again.
 func TestFinderCrawlResumes(t *testing.T) {
 	e := newEnv(t)
-	e.srv.index.pageSize = 4
+	e.srv.index.PageSize = 4
 	ctx := context.Background()
 	// The first page of round 1 was stored before the restart.
 	first, err := e.srv.tim.GetAppIDGroupList(ctx, tim.GetAppIDGroupListRequest{Limit: 4})
@@ -188,11 +189,11 @@ func TestCrawlAtRealLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	crawler := newGroupCrawler(db, client, slog.New(slog.NewTextHandler(logs, nil)), time.Now)
-	crawler.pageSize = 100 // four list pages, one a second
+	crawler := groupindex.New(db, client, slog.New(slog.NewTextHandler(logs, nil)), time.Now)
+	crawler.PageSize = 100 // four list pages, one a second
 	ctx := context.Background()
 	done := make(chan error, 1)
-	go func() { done <- crawler.round(ctx) }()
+	go func() { done <- crawler.Round(ctx) }()
 	// A moderator's reads meanwhile.
 	for i := range 20 {
 		if _, err := client.GetGroupInfo(ctx, tim.GetGroupInfoRequest{GroupIDList: []string{fmt.Sprintf("@TGS#%d", i)}}); err != nil {
@@ -223,12 +224,12 @@ func TestCrawlAtRealLimits(t *testing.T) {
 // asking about a group twice.
 func TestFinderCrawlFailureResumes(t *testing.T) {
 	e := newEnv(t)
-	e.srv.index.pageSize = 4
+	e.srv.index.PageSize = 4
 	ctx := context.Background()
 	if err := e.mock.AddFault(timmock.Fault{Command: "get_group_info", Kind: timmock.FaultError, ErrorCode: 60009, Times: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.index.round(ctx); err == nil {
+	if err := e.srv.index.Round(ctx); err == nil {
 		t.Fatal("the round went on past a failed get_group_info")
 	}
 	st, err := e.db.GroupIndexState(ctx)
