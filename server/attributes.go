@@ -53,7 +53,8 @@ func (s *Server) readAttrs(ctx context.Context, groupID string) ([]api.Attr, err
 
 // attributes is the group attributes family.
 var attributes = &family[[]api.Attr]{
-	name: access.Attributes,
+	name:   access.Attributes,
+	target: groupTarget,
 	read: func(s *Server, ctx context.Context, t access.Target) ([]api.Attr, error) {
 		return s.readAttrs(ctx, t.ID)
 	},
@@ -65,87 +66,56 @@ var attributes = &family[[]api.Attr]{
 	},
 }
 
-// handleGetAttributes serves GET /api/v1/groups/{groupID}/attributes.
-func (s *Server) handleGetAttributes(w http.ResponseWriter, r *http.Request) {
-	attributes.get(s, w, r, access.Group(r.PathValue("groupID")))
-}
-
-// attributesChange is a change of one group's attributes made by a single call,
-// planned by plan from the attributes before.
-func (s *Server) attributesChange(r *http.Request, action string, request any,
-	plan func(before []api.Attr) (call func(context.Context) error, after []api.Attr, err error)) change[[]api.Attr] {
-	return change[[]api.Attr]{
-		fam: attributes, action: action, target: access.Group(r.PathValue("groupID")), request: request,
-		plan: func(before []api.Attr) ([]step[[]api.Attr], error) {
-			call, after, err := plan(before)
-			if err != nil {
-				return nil, err
+// The operations, by route:
+//
+//	PATCH  /api/v1/groups/{groupID}/attributes  set some keys, delete others
+//	PUT    /api/v1/groups/{groupID}/attributes  replace all
+//	DELETE /api/v1/groups/{groupID}/attributes  clear all
+//
+// A patch makes the fewest Tencent calls: one modify_group_attr for only
+// sets, one delete_group_attr for only deletes, one set_group_attr with
+// the resulting set for both. Community groups cannot be cleared: that is
+// said before anything is sent.
+var (
+	attributesPatch = operation[[]api.Attr, api.AttrPatch]{fam: attributes, action: api.ActionAttributesPatch,
+		plan: func(s *Server, r *http.Request, ch *change[[]api.Attr], p api.AttrPatch) error {
+			id := ch.target.ID
+			ch.plan = func(before []api.Attr) ([]step[[]api.Attr], error) {
+				after, ferr := p.Apply(before)
+				if ferr != nil {
+					return nil, ferr
+				}
+				switch {
+				case len(p.Delete) == 0:
+					return oneStep(after, func(ctx context.Context) error { return s.tim.ModifyGroupAttr(ctx, id, toTim(p.Set)) }), nil
+				case len(p.Set) == 0:
+					return oneStep(after, func(ctx context.Context) error { return s.tim.DeleteGroupAttr(ctx, id, p.Delete) }), nil
+				}
+				return oneStep(after, func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(after)) }), nil
 			}
-			return []step[[]api.Attr]{{after: after, call: call}}, nil
-		},
-	}
-}
-
-// handlePatchAttributes serves PATCH /api/v1/groups/{groupID}/attributes:
-// set some keys and delete others, with the fewest Tencent calls — one
-// modify_group_attr for only sets, one delete_group_attr for only deletes,
-// one set_group_attr with the resulting set for both.
-func (s *Server) handlePatchAttributes(w http.ResponseWriter, r *http.Request) {
-	var p api.AttrPatch
-	if err := decodeJSON(w, r, &p); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attributesChange(r, api.ActionAttributesPatch, p,
-		func(before []api.Attr) (func(context.Context) error, []api.Attr, error) {
-			after, ferr := p.Apply(before)
-			if ferr != nil {
-				return nil, nil, ferr
+			return nil
+		}}
+	attributesReplace = operation[[]api.Attr, api.AttrReplace]{fam: attributes, action: api.ActionAttributesReplace,
+		plan: func(s *Server, r *http.Request, ch *change[[]api.Attr], rep api.AttrReplace) error {
+			ch.plan = func([]api.Attr) ([]step[[]api.Attr], error) {
+				return oneStep(rep.Attributes, func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, ch.target.ID, toTim(rep.Attributes)) }), nil
 			}
-			switch {
-			case len(p.Delete) == 0:
-				return func(ctx context.Context) error { return s.tim.ModifyGroupAttr(ctx, id, toTim(p.Set)) }, after, nil
-			case len(p.Set) == 0:
-				return func(ctx context.Context) error { return s.tim.DeleteGroupAttr(ctx, id, p.Delete) }, after, nil
+			return nil
+		}}
+	attributesClear = operation[[]api.Attr, noBody]{fam: attributes, action: api.ActionAttributesClear,
+		plan: func(s *Server, r *http.Request, ch *change[[]api.Attr], _ noBody) error {
+			id := ch.target.ID
+			ch.plan = func([]api.Attr) ([]step[[]api.Attr], error) {
+				g, err := s.groupInfo(r.Context(), id)
+				if err != nil {
+					return nil, err
+				}
+				if !g.Operations.Clear {
+					return nil, newError(http.StatusConflict, api.CodeConflict,
+						"Tencent Cloud Chat does not allow clearing the attributes of a Community group. Remove them one by one, or replace them all.")
+				}
+				return oneStep([]api.Attr{}, func(ctx context.Context) error { return s.tim.ClearGroupAttr(ctx, id) }), nil
 			}
-			return func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(after)) }, after, nil
-		}))
-}
-
-// handlePutAttributes serves PUT /api/v1/groups/{groupID}/attributes:
-// replace all attributes.
-func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
-	var rep api.AttrReplace
-	if err := decodeJSON(w, r, &rep); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if err := rep.Validate(); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attributesChange(r, api.ActionAttributesReplace, rep,
-		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
-			return func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(rep.Attributes)) }, rep.Attributes, nil
-		}))
-}
-
-// handleClearAttributes serves DELETE /api/v1/groups/{groupID}/attributes.
-// Community groups cannot be cleared: that is said before anything is sent.
-func (s *Server) handleClearAttributes(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("groupID")
-	runChange(s, w, r, s.attributesChange(r, api.ActionAttributesClear, map[string]any{},
-		func([]api.Attr) (func(context.Context) error, []api.Attr, error) {
-			g, err := s.groupInfo(r.Context(), id)
-			if err != nil {
-				return nil, nil, err
-			}
-			if !g.Operations.Clear {
-				return nil, nil, newError(http.StatusConflict, api.CodeConflict,
-					"Tencent Cloud Chat does not allow clearing the attributes of a Community group. Remove them one by one, or replace them all.")
-			}
-			return func(ctx context.Context) error { return s.tim.ClearGroupAttr(ctx, id) }, []api.Attr{}, nil
-		}))
-}
+			return nil
+		}}
+)

@@ -90,7 +90,8 @@ func convGroupsVersion(cg api.ConvGroups) string {
 // convGroups is the conversation groups family (marks included:
 // they are kept and read with the groups).
 var convGroups = &family[api.ConvGroups]{
-	name: access.ConvGroups,
+	name:   access.ConvGroups,
+	target: userTarget,
 	read: func(s *Server, ctx context.Context, t access.Target) (api.ConvGroups, error) {
 		return s.readConvGroups(ctx, t.ID)
 	},
@@ -188,11 +189,6 @@ func (s *Server) conversationNames(ctx context.Context, users, groups []string) 
 	return out, nil
 }
 
-// handleGetConvGroups serves GET /api/v1/users/{userID}/conversation-groups.
-func (s *Server) handleGetConvGroups(w http.ResponseWriter, r *http.Request) {
-	convGroups.get(s, w, r, access.User(r.PathValue("userID")))
-}
-
 // resultMessage is the sentence for an item (a conversation, a friend)
 // Tencent refused.
 func resultMessage(code int, info string) api.Phrase {
@@ -203,13 +199,6 @@ func resultMessage(code int, info string) api.Phrase {
 		return api.Say("Tencent Cloud Chat refused it (Tencent error %d).", code)
 	}
 	return api.Say("Tencent Cloud Chat refused it: %s.", api.Say(tim.Meaning(code)))
-}
-
-// convGroupsChange is a change of a user's conversation groups.
-func (s *Server) convGroupsChange(r *http.Request, action string, request any, rs *itemResults,
-	plan func(before api.ConvGroups) ([]step[api.ConvGroups], error)) change[api.ConvGroups] {
-	return change[api.ConvGroups]{fam: convGroups, action: action, target: access.User(r.PathValue("userID")),
-		request: request, results: rs, plan: plan}
 }
 
 // typedConversations lists the conversations of a request as IDs to check,
@@ -233,125 +222,212 @@ func (rs *itemResults) answerConversation(it tim.ContactItem, code int, info str
 	rs.answer(c.Type, c.ID, code, info)
 }
 
-// handleCreateConvGroup serves POST /api/v1/users/{userID}/conversation-groups.
+// The operations, by route:
+//
+//	POST   /api/v1/users/{userID}/conversation-groups         create
+//	PATCH  /api/v1/users/{userID}/conversation-groups/{name}  add, remove, rename
+//	DELETE /api/v1/users/{userID}/conversation-groups/{name}  delete
+//	POST   /api/v1/users/{userID}/conversation-marks          set and clear marks
+//
 // A conversation with a user or group Tencent does not know is refused on
-// its row; the group is made with the rest.
-func (s *Server) handleCreateConvGroup(w http.ResponseWriter, r *http.Request) {
-	var req api.ConvGroupCreate
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	user := r.PathValue("userID")
-	rs := newResults("conversations")
-	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsCreate, req, rs, func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
-		if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
-			return nil, ferr
-		}
-		unknown, err := s.refuseUnknown(r.Context(), typedConversations("conversations", req.Conversations), nil)
-		if err != nil {
-			return nil, err
-		}
-		rs.refused(unknown, true)
-		made := req
-		made.Conversations = withoutUnknown(req.Conversations, unknown)
-		after, _ := made.Apply(before)
-		return []step[api.ConvGroups]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
-			resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
-			if err != nil {
-				return err
-			}
-			for _, g := range resp.GroupResultItem {
-				for _, it := range g.ResultItem {
-					rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+// its row; the rest of the change goes ahead.
+var (
+	convGroupsCreate = operation[api.ConvGroups, api.ConvGroupCreate]{fam: convGroups, action: api.ActionConvGroupsCreate, items: "conversations",
+		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], req api.ConvGroupCreate) error {
+			user, rs := ch.target.ID, ch.results
+			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
+				if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
+					return nil, ferr
 				}
-			}
-			return nil
-		}}}, nil
-	}))
-}
-
-// handleUpdateConvGroup serves PATCH
-// /api/v1/users/{userID}/conversation-groups/{name}: adding and removing
-// conversations is one step (one update_contact_group of type 2), renaming
-// another (type 1), made in that order so the group is found by its old
-// name. A conversation to add with a user or group Tencent does not know
-// is refused on its row; the rest goes ahead.
-func (s *Server) handleUpdateConvGroup(w http.ResponseWriter, r *http.Request) {
-	var req api.ConvGroupUpdate
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	user, name := r.PathValue("userID"), r.PathValue("name")
-	if err := checkPathName(name); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if err := req.Validate(); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	rs := newResults("conversations")
-	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsUpdate, req, rs, func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
-		var steps []step[api.ConvGroups]
-		state := before
-		if _, ferr := state.Regroup(name, req.Add, req.Remove); ferr != nil {
-			return nil, ferr
-		}
-		unknown, err := s.refuseUnknown(r.Context(), typedConversations("add", req.Add), nil)
-		if err != nil {
-			return nil, err
-		}
-		rs.refused(unknown, true)
-		add := withoutUnknown(req.Add, unknown)
-		if len(add) > 0 || len(req.Remove) > 0 {
-			after, ferr := state.Regroup(name, add, req.Remove)
-			if ferr != nil {
-				return nil, ferr
-			}
-			var items []tim.ContactUpdate
-			for _, c := range add {
-				items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactAdd, ContactItem: toItem(c)})
-			}
-			for _, c := range req.Remove {
-				items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactRemove, ContactItem: toItem(c)})
-			}
-			steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "add": add, "remove": req.Remove},
-				after: after, detail: rs.detail, call: func(ctx context.Context) error {
-					resp, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
-						UpdateGroupType: tim.UpdateConversations, OldGroupName: name, Items: items})
+				unknown, err := s.refuseUnknown(r.Context(), typedConversations("conversations", req.Conversations), nil)
+				if err != nil {
+					return nil, err
+				}
+				rs.refused(unknown, true)
+				made := req
+				made.Conversations = withoutUnknown(req.Conversations, unknown)
+				after, _ := made.Apply(before)
+				return []step[api.ConvGroups]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
+					resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
 					if err != nil {
 						return err
 					}
-					for _, it := range resp.UpdateGroupResult.ContactResultItem {
-						rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+					for _, g := range resp.GroupResultItem {
+						for _, it := range g.ResultItem {
+							rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+						}
 					}
 					return nil
-				}})
-			state = after
-		}
-		if req.Name != nil && *req.Name != name {
-			newName := *req.Name
-			after, err := state.Rename(name, newName)
-			if err != nil {
-				return nil, err
+				}}}, nil
 			}
-			steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "newName": newName},
-				after: after, call: func(ctx context.Context) error {
-					_, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
-						UpdateGroupType: tim.UpdateRename, OldGroupName: name, NewGroupName: newName})
+			return nil
+		}}
+
+	// Adding and removing conversations is one step (update_contact_group
+	// of type 2), renaming another (type 1), made in that order so the
+	// group is found by its old name.
+	convGroupsUpdate = operation[api.ConvGroups, api.ConvGroupUpdate]{fam: convGroups, action: api.ActionConvGroupsUpdate, items: "conversations",
+		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], req api.ConvGroupUpdate) error {
+			user, name, rs := ch.target.ID, r.PathValue("name"), ch.results
+			if err := checkPathName(name); err != nil {
+				return err
+			}
+			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
+				var steps []step[api.ConvGroups]
+				state := before
+				if _, ferr := state.Regroup(name, req.Add, req.Remove); ferr != nil {
+					return nil, ferr
+				}
+				unknown, err := s.refuseUnknown(r.Context(), typedConversations("add", req.Add), nil)
+				if err != nil {
+					return nil, err
+				}
+				rs.refused(unknown, true)
+				add := withoutUnknown(req.Add, unknown)
+				if len(add) > 0 || len(req.Remove) > 0 {
+					after, ferr := state.Regroup(name, add, req.Remove)
+					if ferr != nil {
+						return nil, ferr
+					}
+					var items []tim.ContactUpdate
+					for _, c := range add {
+						items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactAdd, ContactItem: toItem(c)})
+					}
+					for _, c := range req.Remove {
+						items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactRemove, ContactItem: toItem(c)})
+					}
+					steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "add": add, "remove": req.Remove},
+						after: after, detail: rs.detail, call: func(ctx context.Context) error {
+							resp, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
+								UpdateGroupType: tim.UpdateConversations, OldGroupName: name, Items: items})
+							if err != nil {
+								return err
+							}
+							for _, it := range resp.UpdateGroupResult.ContactResultItem {
+								rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+							}
+							return nil
+						}})
+					state = after
+				}
+				if req.Name != nil && *req.Name != name {
+					newName := *req.Name
+					after, err := state.Rename(name, newName)
+					if err != nil {
+						return nil, err
+					}
+					steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "newName": newName},
+						after: after, call: func(ctx context.Context) error {
+							_, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
+								UpdateGroupType: tim.UpdateRename, OldGroupName: name, NewGroupName: newName})
+							return err
+						}})
+				}
+				switch {
+				case len(steps) > 0:
+					return steps, nil
+				case len(unknown) > 0:
+					return nil, nothingLeft(unknown)
+				}
+				return nil, &api.FieldError{Field: "name", Say: api.Say("There is nothing to change.")}
+			}
+			return nil
+		}}
+
+	convGroupsDelete = operation[api.ConvGroups, noBody]{fam: convGroups, action: api.ActionConvGroupsDelete,
+		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], _ noBody) error {
+			user, name := ch.target.ID, r.PathValue("name")
+			if err := checkPathName(name); err != nil {
+				return err
+			}
+			ch.request = map[string]string{"name": name}
+			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
+				after, err := before.Delete(name)
+				if err != nil {
+					return nil, err
+				}
+				return oneStep(after, func(ctx context.Context) error {
+					_, err := s.tim.DelContactGroup(ctx, user, name)
 					return err
-				}})
+				}), nil
+			}
+			return nil
+		}}
+
+	// Marks go to Tencent at most 100 conversations a call, each call its
+	// own audited step.
+	convGroupsMarks = operation[api.ConvGroups, api.MarksChange]{fam: convGroups, action: api.ActionConvGroupsMarksSet, items: "conversations",
+		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], req api.MarksChange) error {
+			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
+				return s.planMarks(r.Context(), ch.target.ID, req, before, ch.results)
+			}
+			return nil
+		}}
+)
+
+// planMarks plans a marks change: a step per MaxConversationsPerRequest
+// conversations that Tencent knows.
+func (s *Server) planMarks(ctx context.Context, user string, req api.MarksChange, before api.ConvGroups, rs *itemResults) ([]step[api.ConvGroups], error) {
+	var set, clear []int
+	for _, n := range req.Set {
+		set = append(set, api.MarkBits[n])
+	}
+	for _, n := range req.Clear {
+		clear = append(clear, api.MarkBits[n])
+	}
+	opt := 0
+	if len(set) > 0 || len(clear) > 0 {
+		opt |= tim.MarkStandard
+	}
+	if req.CustomMark != nil {
+		opt |= tim.MarkCustom
+	}
+	// A conversation already grouped or marked exists: it is not asked
+	// about.
+	unknown, err := s.refuseUnknown(ctx, typedConversations("conversations", req.Conversations),
+		func(t typedID) bool { return before.Marked(t.kind, t.id) })
+	if err != nil {
+		return nil, err
+	}
+	rs.refused(unknown, true)
+	known := withoutUnknown(req.Conversations, unknown)
+	if len(known) == 0 {
+		return nil, nothingLeft(unknown)
+	}
+	made := req
+	made.Conversations = known
+	parts := made.Parts()
+	steps := make([]step[api.ConvGroups], 0, len(parts))
+	state := before
+	for _, part := range parts {
+		after, err := state.ApplyMarks(made, part)
+		if err != nil {
+			return nil, err
 		}
-		switch {
-		case len(steps) > 0:
-			return steps, nil
-		case len(unknown) > 0:
-			return nil, nothingLeft(unknown)
+		items := make([]tim.MarkItem, len(part))
+		for i, c := range part {
+			items[i] = tim.MarkItem{OptType: opt, ContactItem: toItem(c), SetMark: set, ClearMark: clear, CustomMark: req.CustomMark}
 		}
-		return nil, &api.FieldError{Field: "name", Say: api.Say("There is nothing to change.")}
-	}))
+		partReq := made
+		partReq.Conversations = part
+		partRS := newResults("conversations")
+		if len(steps) == 0 {
+			partRS.refused(unknown, true) // said in the first call's audit entry
+		}
+		steps = append(steps, step[api.ConvGroups]{request: partReq, after: after, detail: partRS.detail, call: func(ctx context.Context) error {
+			res, err := s.tim.MarkContact(ctx, user, items)
+			if err != nil {
+				return err
+			}
+			for _, it := range res {
+				partRS.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+			}
+			rs.merge(partRS)
+			return nil
+		}})
+		state = after
+	}
+	return steps, nil
 }
 
 // checkPathName checks a name that comes in a path and names something
@@ -367,107 +443,6 @@ func checkPathName(name string) error {
 		return fe
 	}
 	return nil
-}
-
-// handleDeleteConvGroup serves DELETE
-// /api/v1/users/{userID}/conversation-groups/{name}.
-func (s *Server) handleDeleteConvGroup(w http.ResponseWriter, r *http.Request) {
-	user, name := r.PathValue("userID"), r.PathValue("name")
-	if err := checkPathName(name); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsDelete, map[string]string{"name": name}, nil,
-		func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
-			after, err := before.Delete(name)
-			if err != nil {
-				return nil, err
-			}
-			return []step[api.ConvGroups]{{after: after, call: func(ctx context.Context) error {
-				_, err := s.tim.DelContactGroup(ctx, user, name)
-				return err
-			}}}, nil
-		}))
-}
-
-// handleMarkConversations serves POST /api/v1/users/{userID}/conversation-marks:
-// the marks go to Tencent at most 100 conversations a call, each call its
-// own audited step. A conversation with a user or group Tencent does not
-// know is refused on its row; the rest are marked.
-func (s *Server) handleMarkConversations(w http.ResponseWriter, r *http.Request) {
-	var req api.MarksChange
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if err := req.Validate(); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	user := r.PathValue("userID")
-	var set, clear []int
-	for _, n := range req.Set {
-		set = append(set, api.MarkBits[n])
-	}
-	for _, n := range req.Clear {
-		clear = append(clear, api.MarkBits[n])
-	}
-	opt := 0
-	if len(set) > 0 || len(clear) > 0 {
-		opt |= tim.MarkStandard
-	}
-	if req.CustomMark != nil {
-		opt |= tim.MarkCustom
-	}
-	rs := newResults("conversations")
-	runChange(s, w, r, s.convGroupsChange(r, api.ActionConvGroupsMarksSet, req, rs, func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
-		// A conversation already grouped or marked exists: it is not
-		// asked about.
-		unknown, err := s.refuseUnknown(r.Context(), typedConversations("conversations", req.Conversations),
-			func(t typedID) bool { return before.Marked(t.kind, t.id) })
-		if err != nil {
-			return nil, err
-		}
-		rs.refused(unknown, true)
-		known := withoutUnknown(req.Conversations, unknown)
-		if len(known) == 0 {
-			return nil, nothingLeft(unknown)
-		}
-		made := req
-		made.Conversations = known
-		parts := made.Parts()
-		steps := make([]step[api.ConvGroups], 0, len(parts))
-		state := before
-		for _, part := range parts {
-			after, err := state.ApplyMarks(made, part)
-			if err != nil {
-				return nil, err
-			}
-			items := make([]tim.MarkItem, len(part))
-			for i, c := range part {
-				items[i] = tim.MarkItem{OptType: opt, ContactItem: toItem(c), SetMark: set, ClearMark: clear, CustomMark: req.CustomMark}
-			}
-			partReq := made
-			partReq.Conversations = part
-			partRS := newResults("conversations")
-			if len(steps) == 0 {
-				partRS.refused(unknown, true) // said in the first call's audit entry
-			}
-			steps = append(steps, step[api.ConvGroups]{request: partReq, after: after, detail: partRS.detail, call: func(ctx context.Context) error {
-				res, err := s.tim.MarkContact(ctx, user, items)
-				if err != nil {
-					return err
-				}
-				for _, it := range res {
-					partRS.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
-				}
-				rs.merge(partRS)
-				return nil
-			}})
-			state = after
-		}
-		return steps, nil
-	}))
 }
 
 // maxListedConversations bounds how much of a user's conversation list is

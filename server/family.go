@@ -20,6 +20,8 @@ import (
 // same code for every family.
 type family[S any] struct {
 	name access.Family
+	// target reads the target of a request from its path.
+	target func(r *http.Request) access.Target
 	// read reads a target's state from Tencent.
 	read func(s *Server, ctx context.Context, t access.Target) (S, error)
 	// version identifies a state by what the family holds: not by the
@@ -38,17 +40,77 @@ type family[S any] struct {
 }
 
 // get serves a family's GET: scope, read, answer.
-func (f *family[S]) get(s *Server, w http.ResponseWriter, r *http.Request, t access.Target) {
-	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), t); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+func (f *family[S]) get(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		t := f.target(r)
+		if err := s.authorizeRead(r.Context(), callerOf(r.Context()), t); err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		}
+		st, err := f.read(s, r.Context(), t)
+		if err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		}
+		f.write(w, t, st, nil)
 	}
-	st, err := f.read(s, r.Context(), t)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+}
+
+// operation is one change a family offers through the API, B being its
+// request body (noBody for a change named by its path alone). Its handler
+// is the same for every operation of every family: decode the body
+// strictly (decodeJSON), validate it on its own (B's Validate, when it has
+// one), let plan fill in the change, and hand it to runChange.
+type operation[S, B any] struct {
+	fam    *family[S]
+	action string // one of api's Action constants
+	// items names what Tencent answers one by one ("conversations",
+	// "friends"); "" when it answers the change as a whole.
+	items string
+	// plan completes the change — its plan, and where the request
+	// recorded or the answer to a failure differ, request and explain — or
+	// refuses the request before the state is read. ch comes with the
+	// family, action, target, request and results set.
+	plan func(s *Server, r *http.Request, ch *change[S], req B) error
+}
+
+// noBody is the request of an operation named by its path alone.
+type noBody struct{}
+
+func (op operation[S, B]) handler(s *Server) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req B
+		if _, none := any(req).(noBody); !none {
+			if err := decodeJSON(w, r, &req); err != nil {
+				s.writeAPIError(w, r, err)
+				return
+			}
+			if v, ok := any(req).(interface{ Validate() *api.FieldError }); ok {
+				if fe := v.Validate(); fe != nil {
+					s.writeAPIError(w, r, fe)
+					return
+				}
+			}
+		}
+		ch := change[S]{fam: op.fam, action: op.action, target: op.fam.target(r), request: req}
+		if op.items != "" {
+			ch.results = newResults(op.items)
+		}
+		if err := op.plan(s, r, &ch, req); err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		}
+		runChange(s, w, r, ch)
 	}
-	f.write(w, t, st, nil)
+}
+
+// groupTarget and userTarget read a family's target from the path.
+func groupTarget(r *http.Request) access.Target { return access.Group(r.PathValue("groupID")) }
+func userTarget(r *http.Request) access.Target  { return access.User(r.PathValue("userID")) }
+
+// oneStep is the plan of a change made by a single call.
+func oneStep[S any](after S, call func(context.Context) error) []step[S] {
+	return []step[S]{{after: after, call: call}}
 }
 
 // itemResults collects the per-item results of one change (or one step of

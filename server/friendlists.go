@@ -140,7 +140,8 @@ func (s *Server) readFriendLists(ctx context.Context, user string) (api.FriendLi
 
 // friendLists is the friend lists family.
 var friendLists = &family[api.FriendLists]{
-	name: access.FriendLists,
+	name:   access.FriendLists,
+	target: userTarget,
 	read: func(s *Server, ctx context.Context, t access.Target) (api.FriendLists, error) {
 		return s.readFriendLists(ctx, t.ID)
 	},
@@ -152,11 +153,6 @@ var friendLists = &family[api.FriendLists]{
 		w.Header().Set("ETag", `"`+fl.Version+`"`)
 		writeJSON(w, http.StatusOK, fl)
 	},
-}
-
-// handleGetFriendLists serves GET /api/v1/users/{userID}/friend-lists.
-func (s *Server) handleGetFriendLists(w http.ResponseWriter, r *http.Request) {
-	friendLists.get(s, w, r, access.User(r.PathValue("userID")))
 }
 
 // answerFriends records the answer of a call about friends ids: a row per
@@ -189,13 +185,6 @@ func knownFriends(ids []string, unknown []typedID) []string {
 	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return isUnknown(unknown, api.ConversationUser, id) })
 }
 
-// friendListsChange is a change of a user's friend lists.
-func (s *Server) friendListsChange(r *http.Request, action string, request any, rs *itemResults,
-	plan func(before api.FriendLists) ([]step[api.FriendLists], error)) change[api.FriendLists] {
-	return change[api.FriendLists]{fam: friendLists, action: action, target: access.User(r.PathValue("userID")),
-		request: request, results: rs, plan: plan}
-}
-
 // withList returns lists with name added to them, in the order of the
 // state's lists (name last when the state does not have it yet).
 func withList(state api.FriendLists, lists []string, name string) []string {
@@ -211,136 +200,168 @@ func withList(state api.FriendLists, lists []string, name string) []string {
 	return out
 }
 
-// handleCreateFriendLists serves POST /api/v1/users/{userID}/friend-lists:
-// one group_add per MaxListNamesPerCall names, each its own audited step,
-// each with all the friends given.
-func (s *Server) handleCreateFriendLists(w http.ResponseWriter, r *http.Request) {
-	var req api.FriendListCreate
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	user := r.PathValue("userID")
-	rs := newResults("friends")
-	runChange(s, w, r, s.friendListsChange(r, api.ActionFriendListsCreate, req, rs, func(before api.FriendLists) ([]step[api.FriendLists], error) {
-		if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
-			return nil, ferr
-		}
-		unknown, err := s.refuseUnknown(r.Context(), typedFriends("friends", req.Friends), func(t typedID) bool { return before.IsFriend(t.id) })
-		if err != nil {
-			return nil, err
-		}
-		rs.refused(unknown, false)
-		friends := knownFriends(req.Friends, unknown)
-		var steps []step[api.FriendLists]
-		state := before
-		for _, part := range req.Parts(s.namesPerCall()) {
-			for _, n := range part {
-				state = state.WithList(n, friends)
-			}
-			partRS := newResults("friends")
-			if len(steps) == 0 {
-				partRS.refused(unknown, false) // said in the first call's audit entry
-			}
-			steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
-				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-					resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
-					if err != nil {
-						return err
-					}
-					partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
-					rs.merge(partRS)
-					return nil
-				}})
-		}
-		return steps, nil
-	}))
-}
-
-// handleUpdateFriendList serves PATCH
-// /api/v1/users/{userID}/friend-lists/{name}: friends moved into and out
-// of the list (friend_update of each friend's whole set of lists, 100
-// friends a call, each call its own audited step), or a rename.
-func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) {
-	var req api.FriendListUpdate
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if err := req.Validate(); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	user, name := r.PathValue("userID"), r.PathValue("name")
-	if err := checkPathName(name); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if req.Rename != nil {
-		s.renameFriendList(w, r, user, name, *req.Rename)
-		return
-	}
-	rs := newResults("friends")
-	runChange(s, w, r, s.friendListsChange(r, api.ActionFriendListsUpdate, req, rs, func(before api.FriendLists) ([]step[api.FriendLists], error) {
-		if _, ferr := before.Move(name, req.Add, req.Remove); ferr != nil {
-			return nil, ferr
-		}
-		unknown, err := s.refuseUnknown(r.Context(), typedFriends("add", req.Add), func(t typedID) bool { return before.IsFriend(t.id) })
-		if err != nil {
-			return nil, err
-		}
-		rs.refused(unknown, false)
-		add := knownFriends(req.Add, unknown)
-		if len(add) == 0 && len(req.Remove) == 0 {
-			return nil, nothingLeft(unknown)
-		}
-		// Each friend's lists after, from the state before.
-		type move struct {
-			id  string
-			add bool
-		}
-		var moves []move
-		for _, id := range add {
-			moves = append(moves, move{id, true})
-		}
-		for _, id := range req.Remove {
-			moves = append(moves, move{id, false})
-		}
-		var steps []step[api.FriendLists]
-		state := before
-		for part := range slices.Chunk(moves, api.MaxFriendUpdatesPerCall) {
-			var add, remove, ids []string
-			updates := make([]tim.FriendUpdate, len(part))
-			for i, m := range part {
-				lists := before.ListsOf(m.id)
-				if m.add {
-					lists = withList(before, lists, name)
-					add = append(add, m.id)
-				} else {
-					lists = slices.DeleteFunc(lists, func(l string) bool { return l == name })
-					remove = append(remove, m.id)
+// The operations, by route:
+//
+//	POST   /api/v1/users/{userID}/friend-lists         create lists
+//	PATCH  /api/v1/users/{userID}/friend-lists/{name}  move friends in and out, or rename
+//	DELETE /api/v1/users/{userID}/friend-lists         delete lists ({"names": […]})
+//	DELETE /api/v1/users/{userID}/friend-lists/{name}  delete one list
+//
+// A user Tencent does not know is refused on its row (a friend who is not
+// the user's friend is refused by Tencent on its row); the rest of the
+// change goes ahead. Friends stay friends whatever is done to the lists.
+var (
+	// One group_add per MaxListNamesPerCall names, each its own audited
+	// step, each with all the friends given.
+	friendListsCreate = operation[api.FriendLists, api.FriendListCreate]{fam: friendLists, action: api.ActionFriendListsCreate, items: "friends",
+		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], req api.FriendListCreate) error {
+			user, rs := ch.target.ID, ch.results
+			ch.plan = func(before api.FriendLists) ([]step[api.FriendLists], error) {
+				if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
+					return nil, ferr
 				}
-				updates[i] = tim.FriendUpdate{ToAccount: m.id, Lists: lists}
-				ids = append(ids, m.id)
-			}
-			state = state.MoveFriends(name, add, remove)
-			partRS := newResults("friends")
-			if len(steps) == 0 {
-				partRS.refused(unknown, false) // said in the first call's audit entry
-			}
-			steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": name, "add": add, "remove": remove},
-				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-					resp, err := s.tim.UpdateFriends(ctx, user, updates)
-					if err != nil {
-						return err
+				unknown, err := s.refuseUnknown(r.Context(), typedFriends("friends", req.Friends), func(t typedID) bool { return before.IsFriend(t.id) })
+				if err != nil {
+					return nil, err
+				}
+				rs.refused(unknown, false)
+				friends := knownFriends(req.Friends, unknown)
+				var steps []step[api.FriendLists]
+				state := before
+				for _, part := range req.Parts(s.namesPerCall()) {
+					for _, n := range part {
+						state = state.WithList(n, friends)
 					}
-					partRS.answerFriends(ids, resp.ResultItem, resp.FailAccount)
-					rs.merge(partRS)
-					return nil
-				}})
+					partRS := newResults("friends")
+					if len(steps) == 0 {
+						partRS.refused(unknown, false) // said in the first call's audit entry
+					}
+					steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
+						after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+							resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
+							if err != nil {
+								return err
+							}
+							partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
+							rs.merge(partRS)
+							return nil
+						}})
+				}
+				return steps, nil
+			}
+			return nil
+		}}
+
+	// Friends move into and out of the list by friend_update of each
+	// friend's whole set of lists, 100 friends a call, each call its own
+	// audited step; a rename (on its own) is renameFriendList.
+	friendListsUpdate = operation[api.FriendLists, api.FriendListUpdate]{fam: friendLists, action: api.ActionFriendListsUpdate, items: "friends",
+		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], req api.FriendListUpdate) error {
+			user, name, rs := ch.target.ID, r.PathValue("name"), ch.results
+			if err := checkPathName(name); err != nil {
+				return err
+			}
+			if req.Rename != nil {
+				s.renameFriendList(ch, user, name, *req.Rename)
+				return nil
+			}
+			ch.plan = func(before api.FriendLists) ([]step[api.FriendLists], error) {
+				if _, ferr := before.Move(name, req.Add, req.Remove); ferr != nil {
+					return nil, ferr
+				}
+				unknown, err := s.refuseUnknown(r.Context(), typedFriends("add", req.Add), func(t typedID) bool { return before.IsFriend(t.id) })
+				if err != nil {
+					return nil, err
+				}
+				rs.refused(unknown, false)
+				add := knownFriends(req.Add, unknown)
+				if len(add) == 0 && len(req.Remove) == 0 {
+					return nil, nothingLeft(unknown)
+				}
+				// Each friend's lists after, from the state before.
+				type move struct {
+					id  string
+					add bool
+				}
+				var moves []move
+				for _, id := range add {
+					moves = append(moves, move{id, true})
+				}
+				for _, id := range req.Remove {
+					moves = append(moves, move{id, false})
+				}
+				var steps []step[api.FriendLists]
+				state := before
+				for part := range slices.Chunk(moves, api.MaxFriendUpdatesPerCall) {
+					var add, remove, ids []string
+					updates := make([]tim.FriendUpdate, len(part))
+					for i, m := range part {
+						lists := before.ListsOf(m.id)
+						if m.add {
+							lists = withList(before, lists, name)
+							add = append(add, m.id)
+						} else {
+							lists = slices.DeleteFunc(lists, func(l string) bool { return l == name })
+							remove = append(remove, m.id)
+						}
+						updates[i] = tim.FriendUpdate{ToAccount: m.id, Lists: lists}
+						ids = append(ids, m.id)
+					}
+					state = state.MoveFriends(name, add, remove)
+					partRS := newResults("friends")
+					if len(steps) == 0 {
+						partRS.refused(unknown, false) // said in the first call's audit entry
+					}
+					steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": name, "add": add, "remove": remove},
+						after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+							resp, err := s.tim.UpdateFriends(ctx, user, updates)
+							if err != nil {
+								return err
+							}
+							partRS.answerFriends(ids, resp.ResultItem, resp.FailAccount)
+							rs.merge(partRS)
+							return nil
+						}})
+				}
+				return steps, nil
+			}
+			return nil
+		}}
+
+	// One group_delete; the friends stay friends.
+	friendListsDelete = operation[api.FriendLists, api.FriendListDelete]{fam: friendLists, action: api.ActionFriendListsDelete,
+		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], req api.FriendListDelete) error {
+			ch.plan = deleteFriendLists(s, ch.target.ID, req, "")
+			return nil
+		}}
+	friendListsDeleteOne = operation[api.FriendLists, noBody]{fam: friendLists, action: api.ActionFriendListsDelete,
+		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], _ noBody) error {
+			req := api.FriendListDelete{Names: []string{r.PathValue("name")}}
+			if err := req.Validate(); err != nil {
+				return err.At("name") // the list named in the path
+			}
+			ch.request = req
+			ch.plan = deleteFriendLists(s, ch.target.ID, req, "name")
+			return nil
+		}}
+)
+
+// deleteFriendLists plans the deletion of lists; field, when set, is where
+// a problem with them is said (the path's "name").
+func deleteFriendLists(s *Server, user string, req api.FriendListDelete, field string) func(api.FriendLists) ([]step[api.FriendLists], error) {
+	return func(before api.FriendLists) ([]step[api.FriendLists], error) {
+		after, ferr := before.Delete(req.Names)
+		if ferr != nil {
+			if field != "" {
+				ferr = ferr.At(field)
+			}
+			return nil, ferr
 		}
-		return steps, nil
-	}))
+		return oneStep(after, func(ctx context.Context) error {
+			_, err := s.tim.DeleteFriendLists(ctx, user, req.Names)
+			return err
+		}), nil
+	}
 }
 
 // renameFriendList renames the list old to name, which Tencent has no call
@@ -352,9 +373,10 @@ func (s *Server) handleUpdateFriendList(w http.ResponseWriter, r *http.Request) 
 // exists now — both lists (delete the old one to finish, the new one to
 // undo), only the new one, or only the old one (nothing was changed) — as
 // read again from Tencent. Friends are never removed as friends.
-func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, old, name string) {
-	rs := newResults("friends")
-	ch := s.friendListsChange(r, api.ActionFriendListsRename, map[string]string{"name": old, "rename": name}, rs, func(before api.FriendLists) ([]step[api.FriendLists], error) {
+func (s *Server) renameFriendList(ch *change[api.FriendLists], user, old, name string) {
+	ch.action, ch.request = api.ActionFriendListsRename, map[string]string{"name": old, "rename": name}
+	rs := ch.results
+	ch.plan = func(before api.FriendLists) ([]step[api.FriendLists], error) {
 		if ferr := before.CheckRename(old, name); ferr != nil {
 			return nil, ferr
 		}
@@ -400,7 +422,7 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 				return err
 			}})
 		return steps, nil
-	})
+	}
 	ch.explain = func(ctx context.Context, done int, failure *httpError) *httpError {
 		readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout)
 		defer cancel()
@@ -409,7 +431,6 @@ func (s *Server) renameFriendList(w http.ResponseWriter, r *http.Request, user, 
 		out.Say = append([]api.Phrase{renameLeft(now, err, old, name)}, failure.Say...)
 		return &out
 	}
-	runChange(s, w, r, ch)
 }
 
 // renameLeft says what a rename of old to name that failed left, from the
@@ -437,48 +458,4 @@ func renameLeft(now api.FriendLists, err error, old, name string) api.Phrase {
 		return api.Say("Nothing was changed: %q still exists and %q was not made.", old, name)
 	}
 	return api.Say("Neither %q nor %q exists now: someone else changed this user's lists meanwhile. No friend was removed as a friend.", old, name)
-}
-
-// handleDeleteFriendLists serves DELETE /api/v1/users/{userID}/friend-lists
-// with {"names": […]}: one group_delete; the friends stay friends.
-func (s *Server) handleDeleteFriendLists(w http.ResponseWriter, r *http.Request) {
-	var req api.FriendListDelete
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	s.deleteFriendLists(w, r, req, false)
-}
-
-// handleDeleteFriendList serves DELETE
-// /api/v1/users/{userID}/friend-lists/{name}: one list.
-func (s *Server) handleDeleteFriendList(w http.ResponseWriter, r *http.Request) {
-	s.deleteFriendLists(w, r, api.FriendListDelete{Names: []string{r.PathValue("name")}}, true)
-}
-
-func (s *Server) deleteFriendLists(w http.ResponseWriter, r *http.Request, req api.FriendListDelete, byPath bool) {
-	// One list named in the path: a problem with it is the path's "name".
-	fieldOf := func(fe *api.FieldError) *api.FieldError {
-		if byPath && fe != nil {
-			out := *fe
-			out.Field = "name"
-			return &out
-		}
-		return fe
-	}
-	if err := req.Validate(); err != nil {
-		s.writeAPIError(w, r, fieldOf(err))
-		return
-	}
-	user := r.PathValue("userID")
-	runChange(s, w, r, s.friendListsChange(r, api.ActionFriendListsDelete, req, nil, func(before api.FriendLists) ([]step[api.FriendLists], error) {
-		after, ferr := before.Delete(req.Names)
-		if ferr != nil {
-			return nil, fieldOf(ferr)
-		}
-		return []step[api.FriendLists]{{after: after, call: func(ctx context.Context) error {
-			_, err := s.tim.DeleteFriendLists(ctx, user, req.Names)
-			return err
-		}}}, nil
-	}))
 }
