@@ -109,7 +109,7 @@ var convGroups = &family[api.ConvGroups]{
 // marked conversations, and names each conversation: users by nickname
 // (portrait_get, 100 a call), groups by name (get_group_info, 50 a call).
 func (s *Server) readConvGroups(ctx context.Context, user string) (api.ConvGroups, error) {
-	out := api.ConvGroups{UserID: user, Groups: []api.ConvGroup{}, Conversations: []api.MarkedConversation{},
+	out := api.ConvGroups{UserState: api.UserState{UserID: user}, Groups: []api.ConvGroup{}, Conversations: []api.MarkedConversation{},
 		MaxGroups: api.MaxConvGroups, MaxCounted: api.MaxGroupedConversations}
 	names := map[int]string{}
 	var items []tim.Conversation
@@ -239,11 +239,10 @@ var (
 				if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
 					return nil, ferr
 				}
-				unknown, err := s.refuseUnknown(r.Context(), typedConversations("conversations", req.Conversations), nil)
+				unknown, err := s.refuseUnknown(r.Context(), rs, typedConversations("conversations", req.Conversations), nil)
 				if err != nil {
 					return nil, err
 				}
-				rs.refused(unknown, true)
 				made := req
 				made.Conversations = withoutUnknown(req.Conversations, unknown)
 				after, _ := made.Apply(before)
@@ -278,11 +277,10 @@ var (
 				if _, ferr := state.Regroup(name, req.Add, req.Remove); ferr != nil {
 					return nil, ferr
 				}
-				unknown, err := s.refuseUnknown(r.Context(), typedConversations("add", req.Add), nil)
+				unknown, err := s.refuseUnknown(r.Context(), rs, typedConversations("add", req.Add), nil)
 				if err != nil {
 					return nil, err
 				}
-				rs.refused(unknown, true)
 				add := withoutUnknown(req.Add, unknown)
 				if len(add) > 0 || len(req.Remove) > 0 {
 					after, ferr := state.Regroup(name, add, req.Remove)
@@ -384,12 +382,11 @@ func (s *Server) planMarks(ctx context.Context, user string, req api.MarksChange
 	}
 	// A conversation already grouped or marked exists: it is not asked
 	// about.
-	unknown, err := s.refuseUnknown(ctx, typedConversations("conversations", req.Conversations),
+	unknown, err := s.refuseUnknown(ctx, rs, typedConversations("conversations", req.Conversations),
 		func(t typedID) bool { return before.Marked(t.kind, t.id) })
 	if err != nil {
 		return nil, err
 	}
-	rs.refused(unknown, true)
 	known := withoutUnknown(req.Conversations, unknown)
 	if len(known) == 0 {
 		return nil, nothingLeft(unknown)
@@ -410,10 +407,7 @@ func (s *Server) planMarks(ctx context.Context, user string, req api.MarksChange
 		}
 		partReq := made
 		partReq.Conversations = part
-		partRS := newResults("conversations")
-		if len(steps) == 0 {
-			partRS.refused(unknown, true) // said in the first call's audit entry
-		}
+		partRS := rs.part(len(steps) == 0, unknown)
 		steps = append(steps, step[api.ConvGroups]{request: partReq, after: after, detail: partRS.detail, call: func(ctx context.Context) error {
 			res, err := s.tim.MarkContact(ctx, user, items)
 			if err != nil {

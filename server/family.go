@@ -207,7 +207,7 @@ func (rs *itemResults) said(r *http.Request) []api.ItemResult {
 
 // typedID is a user or a group named by ID in a request, at a field.
 type typedID struct {
-	kind  string // api.ConversationUser or api.ConversationGroup
+	kind  string // api.ConversationUser or api.ConversationGroup; "" for a user in a family of users only (friends)
 	id    string
 	field string // where the request names it: "conversations[2]"
 }
@@ -216,9 +216,9 @@ type typedID struct {
 // is sent — users with account_check (100 a call), groups with
 // get_group_info (50 a call) — and returns those Tencent does not know.
 // known skips asking about an ID the family already knows (a friend of the
-// user). The rule of every family: an unknown ID is refused on its row,
-// with the reason, and the rest of the change goes ahead.
-func (s *Server) refuseUnknown(ctx context.Context, ids []typedID, known func(typedID) bool) ([]typedID, error) {
+// user). The rule of every family: an unknown ID is refused on its row of
+// rs, with the reason, and the rest of the change goes ahead.
+func (s *Server) refuseUnknown(ctx context.Context, rs *itemResults, ids []typedID, known func(typedID) bool) ([]typedID, error) {
 	var users, groups []string
 	for _, t := range ids {
 		switch {
@@ -260,6 +260,7 @@ func (s *Server) refuseUnknown(ctx context.Context, ids []typedID, known func(ty
 			unknown = append(unknown, t)
 		}
 	}
+	rs.refused(unknown)
 	return unknown, nil
 }
 
@@ -271,17 +272,21 @@ func unknownSay(t typedID) api.Phrase {
 	return api.Say("There is no user %q in this app.", t.id)
 }
 
-// refusedRows records the unknown IDs as refused rows; typed says whether
-// the family's rows carry the item's type (conversations do, friends do
-// not).
-func (rs *itemResults) refused(unknown []typedID, typed bool) {
+// refused records the unknown IDs as refused rows.
+func (rs *itemResults) refused(unknown []typedID) {
 	for _, t := range unknown {
-		row := api.ItemResult{ID: t.id, Say: unknownSay(t)}
-		if typed {
-			row.Type = t.kind
-		}
-		rs.add(row)
+		rs.add(api.ItemResult{Type: t.kind, ID: t.id, Say: unknownSay(t)})
 	}
+}
+
+// part makes the results of one call of a change; the first call's carry
+// the rows refused before sending, so that its audit entry says them.
+func (rs *itemResults) part(first bool, unknown []typedID) *itemResults {
+	p := newResults(rs.noun)
+	if first {
+		p.refused(unknown)
+	}
+	return p
 }
 
 // nothingLeft is the answer to a change all of whose items were refused

@@ -76,7 +76,7 @@ func (s *Server) namesPerCall() int {
 // (friend_get), and the friends' nicknames (portrait_get, 100 a call).
 // Lists keep Tencent's order; friends are sorted by ID.
 func (s *Server) readFriendLists(ctx context.Context, user string) (api.FriendLists, error) {
-	out := api.FriendLists{UserID: user, Lists: []api.FriendList{}, Unlisted: []api.Friend{},
+	out := api.FriendLists{UserState: api.UserState{UserID: user}, Lists: []api.FriendList{}, Unlisted: []api.Friend{},
 		MaxLists: api.MaxFriendLists, MaxNameBytes: api.MaxFriendListNameBytes}
 	friends := map[string]bool{}
 	for start := 0; ; {
@@ -175,14 +175,14 @@ func (rs *itemResults) answerFriends(ids []string, items []tim.AccountResult, fa
 func typedFriends(field string, ids []string) []typedID {
 	out := make([]typedID, len(ids))
 	for i, id := range ids {
-		out[i] = typedID{kind: api.ConversationUser, id: id, field: fmt.Sprintf("%s[%d]", field, i)}
+		out[i] = typedID{id: id, field: fmt.Sprintf("%s[%d]", field, i)}
 	}
 	return out
 }
 
 // knownFriends returns the IDs Tencent knows.
 func knownFriends(ids []string, unknown []typedID) []string {
-	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return isUnknown(unknown, api.ConversationUser, id) })
+	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return isUnknown(unknown, "", id) })
 }
 
 // withList returns lists with name added to them, in the order of the
@@ -220,11 +220,10 @@ var (
 				if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
 					return nil, ferr
 				}
-				unknown, err := s.refuseUnknown(r.Context(), typedFriends("friends", req.Friends), func(t typedID) bool { return before.IsFriend(t.id) })
+				unknown, err := s.refuseUnknown(r.Context(), rs, typedFriends("friends", req.Friends), func(t typedID) bool { return before.IsFriend(t.id) })
 				if err != nil {
 					return nil, err
 				}
-				rs.refused(unknown, false)
 				friends := knownFriends(req.Friends, unknown)
 				var steps []step[api.FriendLists]
 				state := before
@@ -232,10 +231,7 @@ var (
 					for _, n := range part {
 						state = state.WithList(n, friends)
 					}
-					partRS := newResults("friends")
-					if len(steps) == 0 {
-						partRS.refused(unknown, false) // said in the first call's audit entry
-					}
+					partRS := rs.part(len(steps) == 0, unknown)
 					steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
 						after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 							resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
@@ -269,11 +265,10 @@ var (
 				if _, ferr := before.Move(name, req.Add, req.Remove); ferr != nil {
 					return nil, ferr
 				}
-				unknown, err := s.refuseUnknown(r.Context(), typedFriends("add", req.Add), func(t typedID) bool { return before.IsFriend(t.id) })
+				unknown, err := s.refuseUnknown(r.Context(), rs, typedFriends("add", req.Add), func(t typedID) bool { return before.IsFriend(t.id) })
 				if err != nil {
 					return nil, err
 				}
-				rs.refused(unknown, false)
 				add := knownFriends(req.Add, unknown)
 				if len(add) == 0 && len(req.Remove) == 0 {
 					return nil, nothingLeft(unknown)
@@ -308,10 +303,7 @@ var (
 						ids = append(ids, m.id)
 					}
 					state = state.MoveFriends(name, add, remove)
-					partRS := newResults("friends")
-					if len(steps) == 0 {
-						partRS.refused(unknown, false) // said in the first call's audit entry
-					}
+					partRS := rs.part(len(steps) == 0, unknown)
 					steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": name, "add": add, "remove": remove},
 						after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 							resp, err := s.tim.UpdateFriends(ctx, user, updates)
@@ -383,7 +375,7 @@ func (s *Server) renameFriendList(ch *change[api.FriendLists], user, old, name s
 		members := friendIDs(before.List(old).Friends)
 		first, rest := members[:min(len(members), api.MaxListFriendsPerCall)], members[min(len(members), api.MaxListFriendsPerCall):]
 		state := before.WithList(name, first)
-		createRS := newResults("friends")
+		createRS := rs.part(false, nil)
 		steps := []step[api.FriendLists]{{request: map[string]any{"name": old, "rename": name, "step": "create " + name, "friends": first},
 			after: state, detail: createRS.detail, call: func(ctx context.Context) error {
 				resp, err := s.tim.AddFriendLists(ctx, user, []string{name}, first)
@@ -400,7 +392,7 @@ func (s *Server) renameFriendList(ch *change[api.FriendLists], user, old, name s
 				updates[i] = tim.FriendUpdate{ToAccount: id, Lists: withList(state, before.ListsOf(id), name)}
 			}
 			state = state.MoveFriends(name, part, nil)
-			partRS := newResults("friends")
+			partRS := rs.part(false, nil)
 			steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": old, "rename": name, "step": "add friends to " + name, "friends": part},
 				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
 					resp, err := s.tim.UpdateFriends(ctx, user, updates)

@@ -126,18 +126,14 @@ type ConvGroup struct {
 // ConvGroups is a user's conversation groups as the API shows them.
 // Counted is how many conversations are in a group or marked (Tencent's
 // limit is MaxGroupedConversations). Version changes whenever any of it
-// does; send it back in If-Match.
+// does.
 type ConvGroups struct {
-	UserID        string               `json:"userId"`
+	UserState
 	Groups        []ConvGroup          `json:"groups"`
 	Conversations []MarkedConversation `json:"conversations"`
 	Counted       int                  `json:"counted"`
 	MaxGroups     int                  `json:"maxGroups"`
 	MaxCounted    int                  `json:"maxCounted"`
-	Version       string               `json:"version"`
-	// Results, in the answer to a change, say per conversation whether
-	// Tencent made it; rows that failed say why.
-	Results []ItemResult `json:"results,omitempty"`
 }
 
 // Marked reports whether the conversation of type typ with id is grouped

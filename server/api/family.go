@@ -21,6 +21,16 @@ type ItemResult struct {
 	Say     Phrase `json:"-"` // Message before it is said in the reader's language
 }
 
+// UserState is what the state of a family whose target is a user holds
+// besides its data: whose it is, its version (send it back in If-Match to
+// be told when someone else changed it meanwhile), and, in the answer to a
+// change, the per-item results.
+type UserState struct {
+	UserID  string       `json:"userId"`
+	Version string       `json:"version"`
+	Results []ItemResult `json:"results,omitempty"`
+}
+
 // Label names the item in the audit log: "user bob", or "bob".
 func (r ItemResult) Label() string {
 	if r.Type == "" {

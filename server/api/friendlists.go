@@ -73,18 +73,14 @@ type FriendList struct {
 // FriendLists is a user's friend lists as the API shows them: the lists in
 // Tencent's order, each with its friends, and the friends in no list.
 // Version changes whenever any list, its members or the user's friends do
-// (not when a nickname does); send it back in If-Match.
+// (not when a nickname does).
 type FriendLists struct {
-	UserID       string       `json:"userId"`
+	UserState
 	Lists        []FriendList `json:"lists"`
 	Unlisted     []Friend     `json:"unlisted"`
 	FriendCount  int          `json:"friendCount"`
 	MaxLists     int          `json:"maxLists"`
 	MaxNameBytes int          `json:"maxNameBytes"`
-	Version      string       `json:"version"`
-	// Results, in the answer to a change, say per friend whether Tencent
-	// made it; rows that failed say why.
-	Results []ItemResult `json:"results,omitempty"`
 }
 
 // FriendListCreate is the body of POST …/friend-lists: lists to create,

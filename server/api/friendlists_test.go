@@ -8,7 +8,7 @@ import (
 )
 
 func sampleLists() FriendLists {
-	return FriendLists{UserID: "alice", MaxLists: MaxFriendLists, MaxNameBytes: MaxFriendListNameBytes,
+	return FriendLists{UserState: UserState{UserID: "alice"}, MaxLists: MaxFriendLists, MaxNameBytes: MaxFriendListNameBytes,
 		Lists: []FriendList{
 			{Name: "Hiking", Friends: []Friend{{"bob", "Bob"}, {"carmen", "Carmen"}}},
 			{Name: "家族", Friends: []Friend{{"carmen", "Carmen"}}},
