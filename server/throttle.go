@@ -11,9 +11,10 @@ import (
 // to the account before (its device cookie, see device.go) has a key of
 // its own that nobody else's failures touch; any other attempt counts
 // against the account (for untrusted devices only) and against the
-// address. After a key's free failures each further attempt must wait,
-// twice as long each time, up to throttleMax; a key is forgotten after
-// throttleForget without attempts, so no lock lasts or renews for long.
+// address. After a key's free failures each further attempt must wait
+// (with 5 free, the 6th attempt waits 1 s), twice as long each time, up to
+// throttleMax; a key is forgotten after throttleForget without attempts,
+// so no lock lasts or renews for long.
 type throttle struct {
 	now func() time.Time
 	mu  sync.Mutex
@@ -79,7 +80,11 @@ func (t *throttle) attempt(keys []throttleKey) time.Duration {
 		}
 		f.count++
 		f.last = now
-		if over := f.count - k.free; over > 0 {
+		// This attempt is counted as a failure already: once it is the
+		// key's last free one, the next must wait. (Waiting only from the
+		// failure after the free ones let one more guess through than
+		// docs/security.md says.)
+		if over := f.count - k.free + 1; over > 0 {
 			f.until = now.Add(min(time.Second<<min(over-1, 20), throttleMax))
 		}
 	}
@@ -107,7 +112,7 @@ func (t *throttle) succeed(keys []throttleKey) {
 		}
 		if f := t.m[k.key]; f != nil && f.count > 0 {
 			f.count--
-			if f.count <= k.free {
+			if f.count < k.free {
 				f.until = time.Time{}
 			}
 		}
