@@ -133,7 +133,7 @@ func New(o Options) (*Server, error) {
 		}
 		ui.ServeHTTP(w, r)
 	})
-	s.handler = s.middleware(s.requireHost(mux))
+	s.handler = s.middleware(s.requireHost(cleanPaths(mux)))
 	s.metrics.watch(s)
 	o.DB.ObserveAppends(s.metrics.appended)
 	return s, nil
