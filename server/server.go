@@ -51,6 +51,7 @@ type Server struct {
 	tim        *tim.Client
 	sessions   *sessionStore
 	throttle   *throttle
+	checks     *checkPool    // the password checks that may run at once
 	hosts      hostSet       // the Host names served
 	index      *groupCrawler // the finder's index of the app's groups
 	members    *membership   // Tencent's group membership, for scopes of "members of"
@@ -101,6 +102,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, boot: boot, csp: contentSecurityPolicy(boot), db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
+		checks:   defaultCheckPool(),
 		index:    newGroupCrawler(o.DB, o.Tencent, o.Logger, o.Now),
 		members:  newMembership(o.Tencent, o.Now),
 		metrics:  o.Metrics,

@@ -106,7 +106,7 @@ func TestUncleanPathsRedirectToTheSameResource(t *testing.T) {
 		{method: "GET", path: "/api/v1/groups/%40TGS%23abc/../%40TGS%23abc/attributes", location: "/api/v1/groups/%40TGS%23abc/attributes"},
 		{method: "PATCH", path: "/api/v1/groups/./%40TGS%23abc/attributes", location: "/api/v1/groups/%40TGS%23abc/attributes"},
 		{method: "GET", path: "/web/../web/icon%20192.png", location: "/web/icon%20192.png"},
-		{method: "GET", path: "/a/./b%2Fc/", location: "/a/b%2Fc/"}, // an escaped slash stays in its segment
+		{method: "GET", path: "/a/./b%2Fc/", location: "/a/b%2Fc/"},  // an escaped slash stays in its segment
 		{method: "GET", path: "//evil.example/../x", location: "/x"}, // never "//host": another site
 		{method: "GET", path: "/groups//%E6%82%A6?query=%E6%82%A6", location: "/groups/%E6%82%A6?query=%E6%82%A6"},
 	} {

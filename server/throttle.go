@@ -63,13 +63,7 @@ func (t *throttle) attempt(keys []throttleKey) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	var longest time.Duration
-	for _, k := range keys {
-		if f := t.m[k.key]; f != nil && f.until.After(now) && now.Sub(f.last) <= throttleForget {
-			longest = max(longest, f.until.Sub(now))
-		}
-	}
-	if longest > 0 {
+	if longest := t.waitLocked(keys, now); longest > 0 {
 		return longest
 	}
 	for _, k := range keys {
@@ -96,6 +90,25 @@ func (t *throttle) attempt(keys []throttleKey) time.Duration {
 		}
 	}
 	return 0
+}
+
+// wait says how long the caller must wait before trying again, like
+// attempt, but counts nothing: a sign-in asks it before it waits for a
+// place to check the password, so that a refused attempt costs no place.
+func (t *throttle) wait(keys []throttleKey) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.waitLocked(keys, t.now())
+}
+
+func (t *throttle) waitLocked(keys []throttleKey, now time.Time) time.Duration {
+	var longest time.Duration
+	for _, k := range keys {
+		if f := t.m[k.key]; f != nil && f.until.After(now) && now.Sub(f.last) <= throttleForget {
+			longest = max(longest, f.until.Sub(now))
+		}
+	}
+	return longest
 }
 
 // succeed takes back the attempt of a good sign-in: the device's and the
