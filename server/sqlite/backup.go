@@ -48,7 +48,7 @@ func VerifyFile(ctx context.Context, path string, auditKey []byte) (int64, *Brok
 	if _, err := os.Stat(path); err != nil {
 		return 0, nil, err
 	}
-	sqlDB, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	sqlDB, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
 	if err != nil {
 		return 0, nil, err
 	}

@@ -75,7 +75,7 @@ func Open(dataDir string, o Options) (*DB, error) {
 	if err := makePrivate(path); err != nil {
 		return nil, err
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)"
+	dsn := fileURI(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)"
 	sqlDB, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -185,6 +185,15 @@ func (d *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// fileURI is path as an SQLite URI filename. A "?" or "#" in the path
+// (a data directory named "team#2") would otherwise end the file name
+// there, and SQLite would open or create another file — "team" — outside
+// the data directory, with the umask's mode; "%" would be read as an
+// escape.
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // sideFiles are the files SQLite keeps beside the database: the

@@ -102,3 +102,33 @@ func TestOpenMakesAnOlderWALPrivate(t *testing.T) {
 	defer d.Close()
 	checkPrivate(t, dir)
 }
+
+// A data directory whose name holds "#", "?" or "%" gets its database
+// inside it, not in a file named by the part before them.
+func TestDataDirWithURICharacters(t *testing.T) {
+	parent := t.TempDir()
+	for _, name := range []string{"team#2", "what?now", "100%"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(parent, name)
+			d, err := Open(dir, Options{AuditKey: testAuditKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.Append(context.Background(), Entry{Kind: KindEvent, Actor: "a", Action: "session.signin", Outcome: OutcomeOK}); err != nil {
+				t.Fatal(err)
+			}
+			d.Close()
+			if n, broken, err := VerifyFile(context.Background(), filepath.Join(dir, FileName), testAuditKey); n != 1 || broken != nil || err != nil {
+				t.Fatalf("the database in %s: %d entries, %v, %v", dir, n, broken, err)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 3 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("files beside the data directories: %v", names)
+	}
+}
