@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"runtime"
+	"sync/atomic"
+	"time"
 
 	"github.com/imdesk/imdesk/server/api"
 )
@@ -17,6 +19,11 @@ import (
 // once with 429 and Retry-After, without touching a core; signed-in work
 // keeps the rest of the machine.
 type checkPool struct {
+	// refused counts refusals since the last log line about them, and
+	// logged is when that was (unix seconds): under a flood, one line a
+	// minute says how many, instead of one line per refusal.
+	refused, logged atomic.Int64
+
 	running  chan struct{} // a place per check that may run now
 	admitted chan struct{} // a place per check running or waiting
 }
@@ -49,6 +56,17 @@ func (p *checkPool) acquire(ctx context.Context) (release func(), ok bool) {
 		<-p.admitted
 		return nil, false
 	}
+}
+
+// noteRefusal counts a refusal and says, at most once a minute, that it
+// is time to log them, with how many there were.
+func (p *checkPool) noteRefusal(now time.Time) (count int64, logNow bool) {
+	p.refused.Add(1)
+	last := p.logged.Load()
+	if now.Unix()-last < 60 || !p.logged.CompareAndSwap(last, now.Unix()) {
+		return 0, false
+	}
+	return p.refused.Swap(0), true
 }
 
 // errChecksBusy refuses a password check the pool has no place for. The

@@ -3,7 +3,9 @@ package server
 import (
 	"net/http"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/imdesk/imdesk/server/api"
 )
@@ -49,6 +51,16 @@ func TestSignInBeyondThePasswordChecksIsRefusedAndSignedInWorkGoesOn(t *testing.
 		if w := mod.do("GET", path, nil); w.Code != http.StatusOK {
 			t.Fatalf("signed-in GET %s with the checks full: %d %s", path, w.Code, w.Body)
 		}
+	}
+	// The operator reads one line about them, not one per attempt; a
+	// minute later, the next line says how many came since.
+	if n := strings.Count(e.logs.String(), "sign-ins refused"); n != 1 {
+		t.Fatalf("%d log lines about refused sign-ins, want 1:\n%s", n, e.logs.String())
+	}
+	e.clock.Advance(time.Minute)
+	e.browser().signInAs("admin", "guess guess guess")
+	if n := strings.Count(e.logs.String(), "sign-ins refused"); n != 2 || !strings.Contains(e.logs.String(), "refused_since_last_said=10") {
+		t.Fatalf("a minute later: %d lines:\n%s", n, e.logs.String())
 	}
 	// The refused attempts cost the account nothing: none was a guess.
 	drain(e.srv.checks)

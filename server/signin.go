@@ -58,7 +58,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	release, ok := s.checks.acquire(r.Context())
 	if !ok {
-		s.log.WarnContext(r.Context(), "sign-in refused: the password checks are all busy", "account", name, "ip", ip)
+		if n, logNow := s.checks.noteRefusal(s.now()); logNow {
+			s.log.WarnContext(r.Context(), "sign-ins refused: every password check was busy", "refused_since_last_said", n, "last_ip", ip)
+		}
 		s.writeAPIError(w, r, errChecksBusy)
 		return
 	}
