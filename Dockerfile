@@ -9,7 +9,8 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN make build && mkdir -p /out/data
+# /data is 0700: the panel refuses a data directory other users can read.
+RUN make build && mkdir -p -m 700 /out/data
 
 # 2. A small, non-root runtime: the static binary and nothing else.
 FROM gcr.io/distroless/static-debian12:nonroot

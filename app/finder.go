@@ -261,7 +261,10 @@ func (p *finderPage) resultsCount() string {
 }
 
 var noGroupsView = &view{src: `<div><p class="empty" role="status">{@FinderNone}</p>{0}</div>`}
-var hiddenNote = &view{src: `<p class="hint scope-hidden">{@FinderHidden}</p>`}
+// scopeNote is shown to every account with a limited scope, whatever the
+// query found: a note shown only when something was hidden would tell the
+// moderator that groups outside the scope match.
+var scopeNote = &view{src: `<p class="hint scope-note">{@FinderScopeNote}</p>`}
 var resultsView = &view{src: `<section aria-labelledby="results-title">
   <h2 id="results-title" class="results-count" role="status">{0}</h2>{1}
   <ul class="group-list">{2}</ul>
@@ -276,8 +279,8 @@ func (p *finderPage) results() app.UI {
 		return v
 	}
 	var hidden, prev, next app.UI
-	if p.page.Hidden > 0 {
-		hidden = hiddenNote.ui(p)
+	if p.page.ScopeLimited {
+		hidden = scopeNote.ui(p)
 	}
 	if len(p.page.Groups) == 0 {
 		return noGroupsView.ui(p, hidden)

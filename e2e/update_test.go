@@ -29,6 +29,11 @@ func TestUpdateAvailablePrompt(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	dataDir := t.TempDir()
+	// t.TempDir follows the umask; the panel refuses a data directory
+	// other users can read.
+	if err := os.Chmod(dataDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	env := []string{"IMDESK_ADDR=" + addr, "IMDESK_DATA_DIR=" + dataDir}
 
 	url, pw, stopOld, err := start(os.Getenv("IMDESK_BIN"), env, "serve")

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -120,32 +118,11 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if format == "jsonl" {
 		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
-		enc := json.NewEncoder(w)
-		for _, rec := range recs {
-			_ = enc.Encode(rec)
-		}
+		_ = writeAuditJSONL(w, recs)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"seq", "time", "actor", "role", "ip", "user_agent", "request_id", "action", "target",
-		"request", "before", "outcome", "tencent_code", "tencent_info", "detail", "duration_ms", "hash"})
-	for _, rec := range recs {
-		_ = cw.Write([]string{strconv.FormatInt(rec.Seq, 10), rec.Time.Format(time.RFC3339Nano), csvSafe(rec.Actor), rec.Role, rec.IP,
-			csvSafe(rec.UserAgent), rec.RequestID, rec.Action, csvSafe(rec.Target), csvSafe(string(rec.Request)), csvSafe(string(rec.Before)),
-			rec.Outcome, strconv.Itoa(rec.TencentCode), csvSafe(rec.TencentInfo), csvSafe(rec.Detail),
-			strconv.FormatInt(rec.DurationMS, 10), rec.Hash})
-	}
-	cw.Flush()
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula: values that
-// moderators or attackers typed go into the export.
-func csvSafe(v string) string {
-	if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r') {
-		return "'" + v
-	}
-	return v
+	_ = writeAuditCSV(w, recs)
 }
 
 // audit records an event; a failure is logged (a sign-in is not refused

@@ -81,19 +81,12 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	page := api.GroupPage{Groups: []api.Group{}, Total: total, Index: s.index.Status()}
-	if search.Only != nil {
-		// Counted, never named: the moderator learns only that the scope
-		// hides some matches.
-		all := search
-		all.Only, all.After, all.Limit = nil, "", 1
-		_, everywhere, err := s.db.SearchGroups(ctx, all)
-		if err != nil {
-			s.writeAPIError(w, r, err)
-			return
-		}
-		page.Hidden = max(everywhere-total, 0)
-	}
+	// Matches outside the caller's scope are not counted, nor even looked
+	// for: a count or a "some are hidden" flag that follows the query lets
+	// a moderator learn other groups' names a character at a time (悦 → 1
+	// hidden, 悦X → 0). The answer depends only on the groups in scope;
+	// ScopeLimited is the same for every query the account makes.
+	page := api.GroupPage{Groups: []api.Group{}, Total: total, Index: s.index.Status(), ScopeLimited: search.Only != nil}
 	if total > sqlite.MaxCountedMatches {
 		page.Total, page.TotalAtLeast = sqlite.MaxCountedMatches, true
 	}

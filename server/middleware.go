@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"path"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -115,3 +117,45 @@ func (r *statusRecorder) status() int {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// cleanPaths redirects a path with "." or ".." segments or doubled slashes
+// to its clean form before http.ServeMux sees it. ServeMux does the same,
+// but builds its Location from the cleaned *escaped* path put back into a
+// url.URL, which escapes it a second time: /api/v1/groups/%40TGS%23a/../x
+// went to /api/v1/groups/%2540TGS%2523a… — a group ID that does not exist.
+// Here the escaped path is cleaned and used as it is, with the query as it
+// came, so the Location names the very resource the browser asked for.
+func cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		escaped := r.URL.EscapedPath()
+		clean := cleanEscapedPath(escaped)
+		if r.Method == http.MethodConnect || clean == escaped {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.RawQuery != "" {
+			clean += "?" + r.URL.RawQuery
+		}
+		// 307, as ServeMux answers: a POST stays a POST.
+		w.Header().Set("Location", clean)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	})
+}
+
+// cleanEscapedPath is ServeMux's cleaning of a path: rooted, without "."
+// and ".." segments or doubled slashes (so never "//host", which a browser
+// would take for another site), keeping a trailing slash. It works on the
+// escaped form, so an escaped slash (%2F) stays inside its segment.
+func cleanEscapedPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if strings.HasSuffix(p, "/") && np != "/" {
+		np += "/"
+	}
+	return np
+}

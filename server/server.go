@@ -53,6 +53,7 @@ type Server struct {
 	tim        *tim.Client
 	sessions   *sessionStore
 	throttle   *throttle
+	checks     *checkPool          // the password checks that may run at once
 	hosts      hostSet             // the Host names served
 	index      *groupindex.Crawler // the finder's index of the app's groups
 	members    *membership.Cache   // Tencent's group membership, for scopes of "members of"
@@ -103,6 +104,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, boot: boot, csp: contentSecurityPolicy(boot), db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
 		throttle: newThrottle(o.Now),
+		checks:   defaultCheckPool(),
 		index:    groupindex.New(o.DB, o.Tencent, o.Logger, o.Now),
 		members:  membership.New(o.Tencent, o.Now),
 		metrics:  o.Metrics,
@@ -135,7 +137,7 @@ func New(o Options) (*Server, error) {
 		}
 		ui.ServeHTTP(w, r)
 	})
-	s.handler = s.middleware(s.requireHost(mux))
+	s.handler = s.middleware(s.requireHost(cleanPaths(mux)))
 	s.metrics.watch(s)
 	o.DB.ObserveAppends(s.metrics.appended)
 	return s, nil

@@ -94,6 +94,36 @@ func TestOnlyAssetsAreServed(t *testing.T) {
 	}
 }
 
+// A path with "." or ".." segments or doubled slashes is sent to its clean
+// form, with the group ID and the query still encoded once: following the
+// redirect reaches the group asked for, not "%40TGS%23…" as a name.
+func TestUncleanPathsRedirectToTheSameResource(t *testing.T) {
+	h := newTestServer(t, testAssets).Handler()
+	for _, c := range []struct {
+		method, path, location string
+	}{
+		{method: "GET", path: "/group/../group?id=%40TGS%23abc", location: "/group?id=%40TGS%23abc"},
+		{method: "GET", path: "/api/v1/groups/%40TGS%23abc/../%40TGS%23abc/attributes", location: "/api/v1/groups/%40TGS%23abc/attributes"},
+		{method: "PATCH", path: "/api/v1/groups/./%40TGS%23abc/attributes", location: "/api/v1/groups/%40TGS%23abc/attributes"},
+		{method: "GET", path: "/web/../web/icon%20192.png", location: "/web/icon%20192.png"},
+		{method: "GET", path: "/a/./b%2Fc/", location: "/a/b%2Fc/"},  // an escaped slash stays in its segment
+		{method: "GET", path: "//evil.example/../x", location: "/x"}, // never "//host": another site
+		{method: "GET", path: "/groups//%E6%82%A6?query=%E6%82%A6", location: "/groups/%E6%82%A6?query=%E6%82%A6"},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			r := httptest.NewRequest(c.method, c.path, nil)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != http.StatusTemporaryRedirect || w.Header().Get("Location") != c.location {
+				t.Fatalf("%s %s: %d, Location %q; want 307 to %q", c.method, c.path, w.Code, w.Header().Get("Location"), c.location)
+			}
+		})
+	}
+	if w := get(t, h, "/api/v1/groups/%40TGS%23abc/attributes"); w.Code == http.StatusTemporaryRedirect {
+		t.Fatalf("a clean path was redirected to %q", w.Header().Get("Location"))
+	}
+}
+
 func TestSecurityHeadersEverywhere(t *testing.T) {
 	h := newTestServer(t, testAssets).Handler()
 	for _, path := range []string{"/", "/healthz", "/web/app.wasm", "/api/v1/x", "/app.js"} {

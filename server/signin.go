@@ -39,7 +39,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		RequestID: requestID(r.Context()), Action: "session.signin"}
 	device := s.trustedDevice(r, name)
 	keys := signInKeys(name, ip, device)
-	if wait := s.throttle.attempt(keys); wait > 0 {
+	throttled := func(wait time.Duration) {
 		// Not audited: the password was not even checked, and a flood of
 		// refused attempts must not fill the append-only log.
 		s.log.WarnContext(r.Context(), "sign-in refused by the throttle", "account", name, "ip", ip, "trusted_device", device != "")
@@ -47,9 +47,30 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, "Too many sign-in attempts. Try again %s.", inSeconds(secs))
 		he.RetryAfter = secs
 		s.writeAPIError(w, r, he)
+	}
+	// The throttle is asked first, so that a throttled attempt takes no
+	// place among the password checks; it counts the attempt only once
+	// the attempt has a place, so that one refused for want of a place
+	// (the password unchecked) costs its sender nothing.
+	if wait := s.throttle.wait(keys); wait > 0 {
+		throttled(wait)
+		return
+	}
+	release, ok := s.checks.acquire(r.Context())
+	if !ok {
+		if n, logNow := s.checks.noteRefusal(s.now()); logNow {
+			s.log.WarnContext(r.Context(), "sign-ins refused: every password check was busy", "refused_since_last_said", n, "last_ip", ip)
+		}
+		s.writeAPIError(w, r, errChecksBusy)
+		return
+	}
+	if wait := s.throttle.attempt(keys); wait > 0 {
+		release()
+		throttled(wait)
 		return
 	}
 	acct, err := s.db.Authenticate(r.Context(), name, in.Password)
+	release()
 	if errors.Is(err, sqlite.ErrBadCredentials) {
 		event.Outcome, event.Detail = sqlite.OutcomeFailed, "wrong name or password, or account disabled"
 		s.audit(r, event)
@@ -127,6 +148,14 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r.Context())
 	ip := clientIP(r)
 	keys := signInKeys(c.Name, ip, s.trustedDevice(r, c.Name))
+	// A place among the password checks for the check of the current
+	// password and the hash of the new one (see checkPool).
+	release, ok := s.checks.acquire(r.Context())
+	if !ok {
+		s.writeAPIError(w, r, errChecksBusy)
+		return
+	}
+	defer release()
 	if wait := s.throttle.attempt(keys); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		he := newError(http.StatusTooManyRequests, api.CodeRateLimited, "Too many attempts. Try again %s.", inSeconds(secs))

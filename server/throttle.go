@@ -11,9 +11,10 @@ import (
 // to the account before (its device cookie, see device.go) has a key of
 // its own that nobody else's failures touch; any other attempt counts
 // against the account (for untrusted devices only) and against the
-// address. After a key's free failures each further attempt must wait,
-// twice as long each time, up to throttleMax; a key is forgotten after
-// throttleForget without attempts, so no lock lasts or renews for long.
+// address. After a key's free failures each further attempt must wait
+// (with 5 free, the 6th attempt waits 1 s), twice as long each time, up to
+// throttleMax; a key is forgotten after throttleForget without attempts,
+// so no lock lasts or renews for long.
 type throttle struct {
 	now func() time.Time
 	mu  sync.Mutex
@@ -62,13 +63,7 @@ func (t *throttle) attempt(keys []throttleKey) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
-	var longest time.Duration
-	for _, k := range keys {
-		if f := t.m[k.key]; f != nil && f.until.After(now) && now.Sub(f.last) <= throttleForget {
-			longest = max(longest, f.until.Sub(now))
-		}
-	}
-	if longest > 0 {
+	if longest := t.waitLocked(keys, now); longest > 0 {
 		return longest
 	}
 	for _, k := range keys {
@@ -79,7 +74,11 @@ func (t *throttle) attempt(keys []throttleKey) time.Duration {
 		}
 		f.count++
 		f.last = now
-		if over := f.count - k.free; over > 0 {
+		// This attempt is counted as a failure already: once it is the
+		// key's last free one, the next must wait. (Waiting only from the
+		// failure after the free ones let one more guess through than
+		// docs/security.md says.)
+		if over := f.count - k.free + 1; over > 0 {
 			f.until = now.Add(min(time.Second<<min(over-1, 20), throttleMax))
 		}
 	}
@@ -91,6 +90,25 @@ func (t *throttle) attempt(keys []throttleKey) time.Duration {
 		}
 	}
 	return 0
+}
+
+// wait says how long the caller must wait before trying again, like
+// attempt, but counts nothing: a sign-in asks it before it waits for a
+// place to check the password, so that a refused attempt costs no place.
+func (t *throttle) wait(keys []throttleKey) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.waitLocked(keys, t.now())
+}
+
+func (t *throttle) waitLocked(keys []throttleKey, now time.Time) time.Duration {
+	var longest time.Duration
+	for _, k := range keys {
+		if f := t.m[k.key]; f != nil && f.until.After(now) && now.Sub(f.last) <= throttleForget {
+			longest = max(longest, f.until.Sub(now))
+		}
+	}
+	return longest
 }
 
 // succeed takes back the attempt of a good sign-in: the device's and the
@@ -107,7 +125,7 @@ func (t *throttle) succeed(keys []throttleKey) {
 		}
 		if f := t.m[k.key]; f != nil && f.count > 0 {
 			f.count--
-			if f.count <= k.free {
+			if f.count < k.free {
 				f.until = time.Time{}
 			}
 		}

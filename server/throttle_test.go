@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/imdesk/imdesk/server/api"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -127,5 +128,59 @@ func TestSignInBackOffCappedAndForgotten(t *testing.T) {
 	b.ip = "198.51.100.1"
 	if code := b.signInAs("admin", testPass); code != 200 {
 		t.Fatalf("after a quiet period: %d", code)
+	}
+}
+
+// Exactly the free failures docs/security.md promises go through, for each
+// count: the device's, the account's and the address's. The attempt after
+// them is refused before the password is checked — even the right one —
+// and says to wait 1 s; the one after that wait is checked again, and the
+// next wait is 2 s.
+func TestSignInFreeFailuresAreTheDocumentedNumber(t *testing.T) {
+	const guess = "guess guess guess"
+	for _, c := range []struct {
+		name string
+		free int
+		// try makes attempt i (from 0) with the password pass.
+		try func(e *env, owner *browser, i int, pass string) *httptest.ResponseRecorder
+	}{
+		{name: "the owner's browser", free: 5, try: func(e *env, owner *browser, i int, pass string) *httptest.ResponseRecorder {
+			return owner.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": pass})
+		}},
+		{name: "one account from many addresses", free: 5, try: func(e *env, _ *browser, i int, pass string) *httptest.ResponseRecorder {
+			b := e.browser()
+			b.ip = fmt.Sprintf("198.51.100.%d", i+1)
+			return b.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": pass})
+		}},
+		{name: "many accounts from one address", free: 20, try: func(e *env, _ *browser, i int, pass string) *httptest.ResponseRecorder {
+			b := e.browser()
+			b.ip = "203.0.113.7"
+			name := "admin"
+			if pass == guess {
+				name = fmt.Sprintf("user%d", i) // no account's own count reaches its limit
+			}
+			return b.do("POST", "/api/v1/session", map[string]string{"username": name, "password": pass})
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			owner := e.signIn("admin")
+			owner.do("DELETE", "/api/v1/session", nil)
+			for i := range c.free {
+				if w := c.try(e, owner, i, guess); w.Code != http.StatusUnauthorized {
+					t.Fatalf("failure %d of %d free: %d, want 401 (the password checked)", i+1, c.free, w.Code)
+				}
+			}
+			if w := c.try(e, owner, c.free, testPass); w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "1" {
+				t.Fatalf("attempt %d, with the right password: %d, Retry-After %q; want 429 and 1", c.free+1, w.Code, w.Header().Get("Retry-After"))
+			}
+			e.clock.Advance(time.Second)
+			if w := c.try(e, owner, c.free+1, guess); w.Code != http.StatusUnauthorized {
+				t.Fatalf("after waiting 1 s: %d, want 401 (the password checked)", w.Code)
+			}
+			if w := c.try(e, owner, c.free+2, testPass); w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "2" {
+				t.Fatalf("then: %d, Retry-After %q; want 429 and 2", w.Code, w.Header().Get("Retry-After"))
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -106,17 +107,29 @@ var (
 		"Only a change that was made can be undone. This one failed, or its outcome is not known: check the group instead.")
 	errNothingToUndo = newError(http.StatusConflict, api.CodeConflict,
 		"There is nothing to undo: the target is already as it was before this change.")
-	errNoEntry = newError(http.StatusNotFound, api.CodeNotFound, "There is no such entry in the audit log.")
+	// errNoEntry answers both an entry that does not exist and one the
+	// caller may not undo, with the same status and sentence: telling them
+	// apart would let any account learn which sequence numbers exist, and
+	// what kind of entry each is, in parts of the log it may not read.
+	errNoEntry = newError(http.StatusNotFound, api.CodeNotFound, "There is no change with this number in the audit log that your account may undo.")
 )
 
 // undoEntry finds the entry of GET and POST /api/v1/audit/{seq}/undo and
 // its family's undo, and checks that the caller may change its target.
+// Permission comes first: what the entry is (its kind, its outcome) is
+// said only to an account that may read it in the audit log.
 func (s *Server) undoEntry(r *http.Request) (*sqlite.Record, undoable, error) {
 	seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
 	if err != nil || seq <= 0 {
 		return nil, nil, errNoEntry
 	}
-	recs, err := s.db.Records(r.Context(), sqlite.Filter{Seq: seq})
+	c := callerOf(r.Context())
+	f := sqlite.Filter{Seq: seq}
+	if !c.SeesEverything() {
+		// The same entries as the audit log shows this account.
+		f.Limited, f.Self, f.Groups, f.Users = true, c.Name, c.Scope.Groups, c.Scope.Users
+	}
+	recs, err := s.db.Records(r.Context(), f)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,14 +141,23 @@ func (s *Server) undoEntry(r *http.Request) (*sqlite.Record, undoable, error) {
 	if !ok || e.Kind != sqlite.KindIntent {
 		return nil, nil, errNotUndoable
 	}
-	c := callerOf(r.Context())
 	if err := s.authorizeChange(r.Context(), c, u.family(), access.Target{Kind: u.kind(), ID: e.Target}); err != nil {
+		if isRefusal(err) {
+			return nil, nil, errNoEntry
+		}
 		return nil, nil, err
 	}
 	if e.Outcome != sqlite.OutcomeOK {
 		return nil, nil, errUndoFailedChange
 	}
 	return e, u, nil
+}
+
+// isRefusal: err says the caller may not (rather than that something
+// failed, such as Tencent not answering a membership question).
+func isRefusal(err error) bool {
+	var he *httpError
+	return errors.As(err, &he) && he.Status == http.StatusForbidden
 }
 
 // handleUndoPreview serves GET /api/v1/audit/{seq}/undo: the state now,

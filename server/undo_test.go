@@ -126,3 +126,58 @@ func TestUndoableActionsAgree(t *testing.T) {
 		t.Fatalf("server undoes %v, api.UndoableActions is %v", server, app)
 	}
 }
+
+// The undo of an entry the account may not undo — outside its part of the
+// audit log, or a change it may not make — is answered exactly as the undo
+// of an entry that does not exist: the answers tell no account which
+// sequence numbers exist or what kind of entry each is.
+func TestUndoOfAnotherAccountsEntryLooksLikeNoEntry(t *testing.T) {
+	e := newEnv(t)
+	admin := e.signIn("admin")
+	if w := admin.do("PATCH", "/api/v1/groups/"+escape(community2)+"/attributes", api.AttrPatch{Set: attrs("theirs", "1")}); w.Code != 200 {
+		t.Fatalf("admin's change: %d %s", w.Code, w.Body)
+	}
+	outOfScope := lastSeq(t, admin) // a change to a group outside the moderator's scope
+	var page api.AuditPage
+	mustDecode(t, admin.do("GET", "/api/v1/audit?action=session.signin&limit=1", nil).Body.Bytes(), &page)
+	signIn := page.Records[0].Seq // the admin's sign-in: not a change, and not the moderator's
+	const missing = 999999
+
+	// answer is the status and the body without its request id.
+	answer := func(b *browser, method string, seq int64) (int, string) {
+		t.Helper()
+		w := b.do(method, fmt.Sprintf("/api/v1/audit/%d/undo", seq), nil)
+		var body map[string]api.Error
+		mustDecode(t, w.Body.Bytes(), &body)
+		ae := body["error"]
+		ae.RequestID = ""
+		j, _ := json.Marshal(ae)
+		return w.Code, string(j)
+	}
+	for _, who := range []string{"mod", "viewer"} {
+		b := e.signIn(who)
+		for _, method := range []string{"GET", "POST"} {
+			wantCode, wantBody := answer(b, method, missing)
+			if wantCode != 404 {
+				t.Fatalf("%s %s of no entry: %d %s", who, method, wantCode, wantBody)
+			}
+			for _, c := range []struct {
+				name string
+				seq  int64
+			}{
+				{name: "another group's change", seq: outOfScope},
+				{name: "another account's sign-in", seq: signIn},
+			} {
+				if who == "viewer" && c.seq == signIn {
+					continue // a viewer reads the whole log: it may be told a sign-in cannot be undone
+				}
+				if code, body := answer(b, method, c.seq); code != wantCode || body != wantBody {
+					t.Errorf("%s %s of %s: %d %s; want the answer for no entry, %d %s", who, method, c.name, code, body, wantCode, wantBody)
+				}
+			}
+		}
+	}
+	if got := e.attrs(community2)["theirs"]; got != "1" {
+		t.Fatalf("the refused undo changed the group: theirs=%q", got)
+	}
+}

@@ -100,7 +100,9 @@ type GroupPage struct {
 	Groups     []Group `json:"groups"`
 	NextCursor string  `json:"nextCursor,omitempty"`
 	Total      int     `json:"total"`
-	Hidden     int     `json:"hidden,omitempty"` // groups that match but are outside the caller's scope
+	// ScopeLimited: the caller sees only the groups in its scope. It says
+	// nothing about the query: groups outside the scope are never counted.
+	ScopeLimited bool `json:"scopeLimited,omitempty"`
 	// TotalAtLeast: there are more matches than Total; counting them all
 	// would cost more than the search.
 	TotalAtLeast bool             `json:"totalAtLeast,omitempty"`

@@ -65,6 +65,14 @@ Usage:
 
 // Run dispatches the subcommands and returns the exit code.
 func Run(args []string, env Env) int {
+	// Every file the panel makes holds something of the database's (the
+	// database and SQLite's side files, the keys, backups): none is for
+	// other users of the machine. The data store sets its own files' modes
+	// as well, because a umask only holds for the process that sets it and
+	// SQLite gives its side files the database's mode; the umask covers
+	// what is made elsewhere (SQLite's temporary files, the demo marker,
+	// files added later) whatever umask the panel was started with.
+	restrictUmask()
 	getenv, stdout, stderr := env.Getenv, env.Stdout, env.Stderr
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -114,6 +122,10 @@ func serve(args []string, env Env) int {
 		return 2
 	}
 
+	if err := refuseShared(cfg.DataDir, cfg.AuditKeyFile); err != nil {
+		fmt.Fprintf(stderr, "imdesk: %v\n", err)
+		return 2
+	}
 	key, err := auditKey(cfg.DataDir, cfg.AuditKeyFile, true, log.Warn)
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)

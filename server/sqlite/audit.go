@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/imdesk/imdesk/server/api"
 )
@@ -81,6 +82,25 @@ func writeChained(h io.Writer, e *Entry) {
 	h.Write(b)
 }
 
+// validText is s with each byte that is not UTF-8 replaced by U+FFFD.
+// Text reaches the log from outside (a browser's User-Agent may hold any
+// byte), and the hash reads such bytes as U+FFFD (its fields are JSON): a
+// log that stored them as they came would hold bytes its hash does not
+// vouch for, which could be swapped for others unnoticed. Replaced before
+// they are hashed and stored, the log holds exactly what was hashed.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		b.WriteRune(r) // utf8.RuneError for a byte that is not UTF-8
+		i += size
+	}
+	return b.String()
+}
+
 func rawOrNull(r json.RawMessage) json.RawMessage {
 	if len(r) == 0 {
 		return json.RawMessage("null")
@@ -115,6 +135,10 @@ func (d *DB) Append(ctx context.Context, e Entry) (_ *Entry, err error) {
 	}
 	e.Time = e.Time.UTC().Truncate(time.Nanosecond)
 	e.Request, e.Before, e.After = rawOrNull(e.Request), rawOrNull(e.Before), rawOrNull(e.After)
+	for _, f := range []*string{&e.Kind, &e.Actor, &e.Role, &e.IP, &e.UserAgent, &e.RequestID, &e.Action, &e.Target,
+		&e.Outcome, &e.TencentInfo, &e.Detail} {
+		*f = validText(*f)
+	}
 	if d.auditKey != nil {
 		e.Hash = keyedHashOf(d.auditKey, &e)
 	} else {

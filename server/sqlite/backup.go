@@ -23,13 +23,17 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("%s exists; choose a new file name", path)
 	}
 	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%d.tmp", filepath.Base(path), time.Now().UnixNano()))
+	// The copy is made empty and private first (VACUUM INTO takes an empty
+	// file and keeps its mode): a copy made by SQLite would be readable by
+	// everyone under umask 022 until a chmod, and hold every password hash.
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("copy the database: %w", err)
+	}
+	f.Close()
 	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("copy the database: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		os.Remove(tmp)
-		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
@@ -44,7 +48,7 @@ func VerifyFile(ctx context.Context, path string, auditKey []byte) (int64, *Brok
 	if _, err := os.Stat(path); err != nil {
 		return 0, nil, err
 	}
-	sqlDB, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	sqlDB, err := sql.Open("sqlite", fileURI(path)+"?mode=ro")
 	if err != nil {
 		return 0, nil, err
 	}

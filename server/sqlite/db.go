@@ -72,7 +72,10 @@ func Open(dataDir string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(dataDir, FileName)
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)"
+	if err := makePrivate(path); err != nil {
+		return nil, err
+	}
+	dsn := fileURI(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)"
 	sqlDB, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -85,7 +88,6 @@ func Open(dataDir string, o Options) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
 	}
-	_ = os.Chmod(path, 0o600)
 	search, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)&_pragma=cache_size(-32768)")
 	if err != nil {
 		sqlDB.Close()
@@ -183,6 +185,63 @@ func (d *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// fileURI is path as an SQLite URI filename. A "?" or "#" in the path
+// (a data directory named "team#2") would otherwise end the file name
+// there, and SQLite would open or create another file — "team" — outside
+// the data directory, with the umask's mode; "%" would be read as an
+// escape.
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
+// sideFiles are the files SQLite keeps beside the database: the
+// write-ahead log and its index, and the rollback journal. They hold the
+// same data as the database (password hashes, the audit log).
+var sideFiles = []string{"-wal", "-shm", "-journal"}
+
+// makePrivate makes the database file, empty, readable by its owner only
+// if it does not exist yet, and takes group and other permissions off it
+// and the side files of an older imdesk that made them under the umask.
+//
+// Why not only the process umask: SQLite makes the WAL, its index and the
+// journal with the database file's own mode whatever the umask, so the
+// database file must be private before SQLite first opens it — a chmod
+// afterwards came too late for the WAL (0644 under umask 022). Setting the
+// mode here also holds for callers that do not set a umask (tests, other
+// programs embedding this package), where a umask set in main would not.
+func makePrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	for _, p := range append([]string{path}, prefixed(path, sideFiles)...) {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("make %s readable by its owner only: %w", p, err)
+			}
+		}
+	}
+	return nil
+}
+
+func prefixed(path string, suffixes []string) []string {
+	out := make([]string, len(suffixes))
+	for i, s := range suffixes {
+		out[i] = path + s
+	}
+	return out
 }
 
 // ErrNotFound is returned when a row does not exist.
