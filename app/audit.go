@@ -230,7 +230,7 @@ func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
 }
 
 var (
-	actionOrder = append(append(append(slices.Clone(api.AttributesActions), api.ConvGroupsActions...), api.FriendListsActions...),
+	actionOrder = append(slices.Concat(api.AttributesActions, api.ConvGroupsActions, api.FriendListsActions, api.GroupMembersActions),
 		"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
 		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify")
 	outcomeOrder = []string{"ok", "failed", "unknown", "pending"}

@@ -37,6 +37,12 @@ func TestAuthorization(t *testing.T) {
 		{"DELETE", "/api/v1/groups/%s/attributes", out, want{401, 403, 403, 403, 200}},
 		{"GET", "/api/v1/groups/%s/members", in, want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/groups/%s/members", out, want{401, 200, 403, 403, 200}},
+		{"GET", "/api/v1/groups/%s/members/alice", in, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/groups/%s/members/alice", out, want{401, 200, 403, 403, 200}},
+		{"PATCH", "/api/v1/groups/%s/members/alice", in, want{401, 403, 403, 200, 200}},
+		{"PATCH", "/api/v1/groups/%s/members/alice", out, want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/groups/%s/members", in, want{401, 403, 403, 200, 200}},
+		{"POST", "/api/v1/groups/%s/members", out, want{401, 403, 403, 403, 200}},
 		{"GET", "/api/v1/users/%s", userIn, want{401, 200, 200, 200, 200}},
 		{"GET", "/api/v1/users/%s", userOut, want{401, 200, 403, 403, 200}},
 		{"GET", "/api/v1/users/%s/conversations", userIn, want{401, 200, 200, 200, 200}},
@@ -92,10 +98,12 @@ func TestAuthorization(t *testing.T) {
 		"POST /api/v1/users/%s/friend-lists":                map[string]any{"names": []string{"authz"}},
 		"DELETE /api/v1/users/%s/friend-lists":              map[string]any{"names": []string{"People"}},
 		"PATCH /api/v1/users/%s/friend-lists/People":        map[string]any{"rename": "Folks"},
+		"PATCH /api/v1/groups/%s/members/alice":             map[string]any{"nameCard": "authz"},
+		"POST /api/v1/groups/%s/members":                    map[string]any{"members": []string{"alice"}, "mute": map[string]any{"seconds": 60}},
 	}
 	writes := []string{"modify_group_attr", "set_group_attr", "clear_group_attr", "delete_group_attr",
 		"create_contact_group", "update_contact_group", "del_contact_group", "mark_contact",
-		"group_add", "group_delete", "friend_update"}
+		"group_add", "group_delete", "friend_update", "modify_group_member_info"}
 	for _, c := range cases {
 		undo := strings.Contains(c.path, "%d")
 		path := c.path

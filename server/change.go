@@ -71,29 +71,38 @@ type step[S any] struct {
 const callTimeout = 30 * time.Second
 
 func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch change[S]) {
-	ctx := r.Context()
-	if err := s.authorizeChange(ctx, callerOf(ctx), ch.fam.name, ch.target); err != nil {
+	state, err := applyChange(s, r, ch)
+	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
+	}
+	ch.fam.write(w, ch.target, state, ch.results.said(r))
+}
+
+// applyChange makes a change and returns the state it left: runChange's
+// work without the answer, for a request that makes several changes (a
+// batch of members, each its own change).
+func applyChange[S any](s *Server, r *http.Request, ch change[S]) (S, error) {
+	ctx := r.Context()
+	var none S
+	if err := s.authorizeChange(ctx, callerOf(ctx), ch.fam.name, ch.target); err != nil {
+		return none, err
 	}
 	unlock := s.targets.lock(ch.target.Key())
 	defer unlock()
 
 	before, err := ch.fam.read(s, ctx, ch.target)
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return none, err
 	}
 	if want := r.Header.Get("If-Match"); want != "" {
 		if v := ch.fam.version(before); want != `"`+v+`"` && want != v {
-			s.writeAPIError(w, r, errChangedMeanwhile(ch.target.Kind))
-			return
+			return none, errChangedMeanwhile(ch.target.Kind)
 		}
 	}
 	steps, err := ch.plan(before)
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return none, err
 	}
 	state := before
 	for i, st := range steps {
@@ -104,8 +113,7 @@ func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch chan
 			case i > 0:
 				err = partial(i, len(steps), s.toHTTPError(err))
 			}
-			s.writeAPIError(w, r, err)
-			return
+			return none, err
 		}
 		state = st.after
 	}
@@ -116,7 +124,7 @@ func runChange[S any](s *Server, w http.ResponseWriter, r *http.Request, ch chan
 			state = now
 		}
 	}
-	ch.fam.write(w, ch.target, state, ch.results.said(r))
+	return state, nil
 }
 
 // runStep records the intent of one step, makes its call, and records the

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/tim"
 )
 
@@ -54,6 +55,11 @@ type Config struct {
 	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
 	TrustedProxies []netip.Prefix
 
+	// MemberDataKeys (IMDESK_MEMBER_DATA_KEYS) are the member-level custom
+	// fields the app defines in Tencent's console (at most 5): the panel
+	// reads and edits these in a member's profile.
+	MemberDataKeys []string
+
 	// Demo is set when no Tencent app is configured: the program then starts
 	// the built-in simulator and fills the Tencent fields with its own.
 	Demo bool
@@ -94,7 +100,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
 	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS string
-	var logLevel, logFormat, metricsAddr, proxies, allowedHosts, auditKeyFile, checkpointEvery string
+	var logLevel, logFormat, metricsAddr, proxies, allowedHosts, auditKeyFile, checkpointEvery, memberKeys string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -114,6 +120,7 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"trusted-proxies", "IMDESK_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For/-Proto are believed", &proxies},
 		{"audit-key-file", "IMDESK_AUDIT_KEY_FILE", "", "file holding the audit log's key; keep it outside the data directory (default: made in the data directory, with a warning)", &auditKeyFile},
 		{"audit-checkpoint-every", "IMDESK_AUDIT_CHECKPOINT_EVERY", "15m", "how often the audit log's head (a checkpoint) is written to the server log", &checkpointEvery},
+		{"member-data-keys", "IMDESK_MEMBER_DATA_KEYS", "", "comma-separated member-level custom fields the app defines in Tencent's console (shown in a member's profile)", &memberKeys},
 		{"allowed-hosts", "IMDESK_ALLOWED_HOSTS", "", "comma-separated host names the panel answers (default: localhost, 127.0.0.1, ::1 and the listen address's host)", &allowedHosts},
 	}
 	for _, s := range settings {
@@ -181,6 +188,9 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	}
 	if err := validateAddr(addr); err != nil {
 		return nil, &ConfigError{"IMDESK_ADDR", err.Error()}
+	}
+	if c.MemberDataKeys, err = parseMemberKeys(memberKeys); err != nil {
+		return nil, err
 	}
 	if c.AllowedHosts, err = parseHosts(allowedHosts, addr); err != nil {
 		return nil, &ConfigError{"IMDESK_ALLOWED_HOSTS", err.Error()}
@@ -291,4 +301,23 @@ func parseHosts(list, addr string) ([]string, error) {
 		return nil, fmt.Errorf("%q names no host", list)
 	}
 	return hosts, nil
+}
+
+// parseMemberKeys reads IMDESK_MEMBER_DATA_KEYS: at most
+// api.MaxMemberDataKeys keys, each as Tencent names them.
+func parseMemberKeys(v string) ([]string, error) {
+	if v == "" {
+		return nil, nil
+	}
+	keys := strings.Split(v, ",")
+	if len(keys) > api.MaxMemberDataKeys {
+		return nil, &ConfigError{Var: "IMDESK_MEMBER_DATA_KEYS", Msg: fmt.Sprintf("an app defines at most %d member-level custom fields; %d were given", api.MaxMemberDataKeys, len(keys))}
+	}
+	for i, k := range keys {
+		keys[i] = strings.TrimSpace(k)
+		if fe := api.CheckMemberDataKey("", keys[i]); fe != nil {
+			return nil, &ConfigError{Var: "IMDESK_MEMBER_DATA_KEYS", Msg: fe.Say.English()}
+		}
+	}
+	return keys, nil
 }

@@ -24,10 +24,15 @@ type scenario struct {
 
 // run plays the scenarios in order on one panel: each sees what the ones
 // before it changed. Browsers are kept per account, so sessions last.
-func (e *env) run(t *testing.T, scenarios []scenario) {
+// prepare, when given, completes each scenario just before it is played,
+// with what the ones before it learnt (a version, an audit entry).
+func (e *env) run(t *testing.T, scenarios []scenario, prepare ...func(*scenario)) {
 	t.Helper()
 	browsers := map[string]*browser{"": e.browser()}
 	for _, sc := range scenarios {
+		for _, p := range prepare {
+			p(&sc)
+		}
 		b := browsers[sc.as]
 		if b == nil {
 			b = e.signIn(sc.as)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/api"
@@ -39,9 +40,18 @@ func (rs restorer[S]) family() access.Family { return rs.fam.name }
 func (rs restorer[S]) kind() access.Kind     { return rs.fam.name.Of() }
 func (rs restorer[S]) same(a, b S) bool      { return rs.fam.version(a) == rs.fam.version(b) }
 
-// target is the entry's target as the audit log names it.
+// target is the entry's target as the audit log names it (Target.Name).
 func (rs restorer[S]) target(e *sqlite.Record) access.Target {
-	return access.Target{Kind: rs.kind(), ID: e.Target}
+	return targetOf(rs.kind(), e.Target)
+}
+
+// targetOf reads a target of kind k from its name in the audit log.
+func targetOf(k access.Kind, name string) access.Target {
+	if k == access.KindMember {
+		group, member, _ := strings.Cut(name, " ")
+		return access.GroupMember(group, member)
+	}
+	return access.Target{Kind: k, ID: name}
 }
 
 // states decodes the entry's before and after.
@@ -94,10 +104,12 @@ func (rs restorer[S]) undo(s *Server, w http.ResponseWriter, r *http.Request, e 
 // undoables maps the audit actions that can be undone to their family's
 // undo. A family adds its actions here as it lands.
 var undoables = map[string]undoable{
-	api.ActionAttributesPatch:   attributesRestorer,
-	api.ActionAttributesReplace: attributesRestorer,
-	api.ActionAttributesClear:   attributesRestorer,
-	api.ActionAttributesRestore: attributesRestorer,
+	api.ActionAttributesPatch:     attributesRestorer,
+	api.ActionAttributesReplace:   attributesRestorer,
+	api.ActionAttributesClear:     attributesRestorer,
+	api.ActionAttributesRestore:   attributesRestorer,
+	api.ActionGroupMembersChange:  groupMembersRestorer,
+	api.ActionGroupMembersRestore: groupMembersRestorer,
 }
 
 var (
@@ -141,7 +153,7 @@ func (s *Server) undoEntry(r *http.Request) (*sqlite.Record, undoable, error) {
 	if !ok || e.Kind != sqlite.KindIntent {
 		return nil, nil, errNotUndoable
 	}
-	if err := s.authorizeChange(r.Context(), c, u.family(), access.Target{Kind: u.kind(), ID: e.Target}); err != nil {
+	if err := s.authorizeChange(r.Context(), c, u.family(), targetOf(u.kind(), e.Target)); err != nil {
 		if isRefusal(err) {
 			return nil, nil, errNoEntry
 		}

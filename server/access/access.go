@@ -25,9 +25,10 @@ type Family string
 
 // The families.
 const (
-	Attributes  Family = "group-attributes"
-	ConvGroups  Family = "conversation-groups"
-	FriendLists Family = "friend-lists"
+	Attributes   Family = "group-attributes"
+	ConvGroups   Family = "conversation-groups"
+	FriendLists  Family = "friend-lists"
+	GroupMembers Family = "group-members"
 )
 
 // Kind says what a family's data belongs to.
@@ -42,8 +43,11 @@ const (
 
 // Of returns the kind of target the family's changes are made to.
 func (f Family) Of() Kind {
-	if f == Attributes {
+	switch f {
+	case Attributes:
 		return KindGroup
+	case GroupMembers:
+		return KindMember
 	}
 	return KindUser
 }
@@ -139,7 +143,7 @@ func (p *Principal) Writes(f Family) bool {
 	case api.RoleAdmin:
 		return true
 	case api.RoleModerator:
-		return f == Attributes || f == ConvGroups || f == FriendLists
+		return f == Attributes || f == ConvGroups || f == FriendLists || f == GroupMembers
 	}
 	return false
 }

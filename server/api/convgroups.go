@@ -487,21 +487,6 @@ type UserInfo struct {
 	CanEdit bool   `json:"canEdit"` // the caller may change this user's data
 }
 
-// Member is one member of a group, to pick a user from.
-type Member struct {
-	ID   string `json:"id"`
-	Nick string `json:"nick,omitempty"`
-	Role string `json:"role"`
-}
-
-// MemberPage is a page of a group's members the caller may see.
-type MemberPage struct {
-	GroupID    string   `json:"groupId"`
-	Members    []Member `json:"members"`
-	NextCursor string   `json:"nextCursor,omitempty"`
-	Total      int      `json:"total"` // members of the group, seen or not
-}
-
 // UserConversations is a user's conversation list (recent contacts), to
 // pick conversations from.
 type UserConversations struct {

@@ -1,5 +1,7 @@
 package api
 
+import "slices"
+
 // What every family shares: the per-item results of a change, and the
 // names both sides switch on — the audit actions and the answers the app
 // reads — as constants, so that the server and the app cannot disagree on
@@ -56,15 +58,19 @@ const (
 	ActionFriendListsUpdate = "user.friend-lists.update"
 	ActionFriendListsRename = "user.friend-lists.rename"
 	ActionFriendListsDelete = "user.friend-lists.delete"
+
+	ActionGroupMembersChange  = "group.members.change"
+	ActionGroupMembersRestore = "group.members.restore"
 )
 
 // Each family's actions, in the order the audit page offers them.
 var (
-	AttributesActions  = []string{ActionAttributesPatch, ActionAttributesReplace, ActionAttributesClear, ActionAttributesRestore}
-	ConvGroupsActions  = []string{ActionConvGroupsCreate, ActionConvGroupsUpdate, ActionConvGroupsDelete, ActionConvGroupsMarksSet}
-	FriendListsActions = []string{ActionFriendListsCreate, ActionFriendListsUpdate, ActionFriendListsRename, ActionFriendListsDelete}
+	AttributesActions   = []string{ActionAttributesPatch, ActionAttributesReplace, ActionAttributesClear, ActionAttributesRestore}
+	ConvGroupsActions   = []string{ActionConvGroupsCreate, ActionConvGroupsUpdate, ActionConvGroupsDelete, ActionConvGroupsMarksSet}
+	FriendListsActions  = []string{ActionFriendListsCreate, ActionFriendListsUpdate, ActionFriendListsRename, ActionFriendListsDelete}
+	GroupMembersActions = []string{ActionGroupMembersChange, ActionGroupMembersRestore}
 )
 
 // UndoableActions are the actions whose changes can be undone from the
 // audit log; the server's undo table is checked against it.
-var UndoableActions = AttributesActions
+var UndoableActions = slices.Concat(AttributesActions, GroupMembersActions)

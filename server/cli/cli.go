@@ -249,8 +249,12 @@ func startDemoSimulator(cfg *server.Config) (*timmock.Server, error) {
 	}
 	cfg.SDKAppID, cfg.SecretKey = demoAppID, hex.EncodeToString(key)
 	m := timmock.New(timmock.Options{SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey, Admins: []string{cfg.AdminIdentifier}})
-	if err := m.Seed(timmock.Demo()); err != nil {
+	seed := timmock.Demo()
+	if err := m.Seed(seed); err != nil {
 		return nil, err
+	}
+	if len(cfg.MemberDataKeys) == 0 {
+		cfg.MemberDataKeys = seed.MemberDataKeys
 	}
 	srv, err := m.Listen("127.0.0.1:0", false)
 	if err != nil {

@@ -65,11 +65,12 @@ type GroupInfo struct {
 
 // GroupMemberInfo is one member in get_group_info's MemberList.
 type GroupMemberInfo struct {
-	MemberAccount string `json:"Member_Account"`
-	Role          string `json:"Role"`
-	JoinTime      int64  `json:"JoinTime"`
-	MuteUntil     int64  `json:"MuteUntil"` // or ShutUpUntil, the older name
-	NameCard      string `json:"NameCard"`
+	MemberAccount string            `json:"Member_Account"`
+	Role          string            `json:"Role"`
+	JoinTime      int64             `json:"JoinTime"`
+	MuteUntil     int64             `json:"MuteUntil"` // or ShutUpUntil, the older name; 4294967295: until unmuted
+	NameCard      string            `json:"NameCard"`
+	Data          []AppDefinedDatum `json:"AppMemberDefinedData"`
 }
 
 // UnmarshalJSON reads MuteAllMember under either of its names.

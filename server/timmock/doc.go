@@ -278,6 +278,51 @@
 //     account not imported fails alone (40003).
 //   - The "ErrorDisplay" field is sent by the sns and recentcontact families.
 //
+// # Members' profiles (modify_group_member_info, get_specified_group_member_info)
+//
+// Read 2026-12-07: "Modifying the Profile of a Group Member"
+// (tencentcloud.com/document/product/1047/34900, last updated 2024-07-16;
+// the Korean mirror 2026-01-29), "Getting Group Member Profiles"
+// (1047/34948), trtc.io/document/64897 (specified members), "Group System"
+// (1047/33529) for custom fields; the field tables of the current pages
+// could not be read whole, so the older English copies and public SDKs
+// (doocs/qcloud-im-server-sdk-java ModifyGroupMemberInfoRequest, a Rust
+// crate citing 1047/34900) fill in. Decisions:
+//
+//   - Fields: GroupId and Member_Account required; Role ("Admin" sets,
+//     "Member" takes away an admin; nothing else), MsgFlag
+//     (AcceptAndNotify, AcceptNotNotify, Discard), NameCard (≤ 50 bytes),
+//     AppMemberDefinedData (Key/Value), and the mute in seconds — MuteTime
+//     on the current page and in the SDKs, ShutUpTime on the older pages;
+//     both are accepted, MuteTime wins. 0 unmutes; 4294967295 mutes until
+//     unmuted (forbid_send_msg's documented meaning, which the mock gives
+//     MuteTime too). The answer is the common envelope.
+//   - Refusals, all of the change or none of it: an AVChatRoom (it keeps
+//     no member profiles) 10007; a user who is not a member 10004; the
+//     owner's role 10004 (the pages are silent on the code; ownership moves
+//     with change_group_owner); Role "Admin" in a group type without admins
+//     (Work/Private, AVChatRoom) 10007; a mute in a Work group 10007 ("Work
+//     groups do not support muting"); a name card over 50 bytes, a mute
+//     outside 0..4294967295, a MsgFlag or Role not listed 10004; a custom
+//     key the app did not define (in the console; here, the seed's
+//     memberDataKeys: at most 5 keys of letters, digits and _ under 16
+//     bytes) or a value over 64 bytes 10004. The pages give no code for
+//     the last two; 10004 is the family's parameter code.
+//   - get_group_member_info and get_specified_group_member_info answer each
+//     member's Role, JoinTime, MsgSeq, MsgFlag, LastSendMsgTime, MuteUntil
+//     (0 when not muted or the mute has passed; the older ShutUpUntil is
+//     accepted in MemberInfoFilter) and NameCard, filtered by
+//     MemberInfoFilter and MemberRoleFilter. AppMemberDefinedData holds the
+//     keys AppDefinedDataFilter_GroupMember names, or, without the filter,
+//     every key the member has a value for — a guess: the pages do not say
+//     what an absent filter returns, so imdesk's client always names the
+//     keys it shows. get_specified_group_member_info takes 1..50 accounts
+//     (Member_List_Account) and leaves out users who are not members.
+//     Both refuse an AVChatRoom (10007).
+//   - Not modelled: forbid_send_msg and get_group_muted_account (imdesk
+//     mutes one member a call, so each row of a batch has its own answer),
+//     the text filter's 80001.
+//
 // # Codes only a fault reaches
 //
 // Some documented codes describe Tencent's own trouble or features the mock

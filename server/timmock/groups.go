@@ -39,9 +39,10 @@ type group struct {
 	AppData                    []appDatum
 	ShutUpAll                  bool
 
-	keys   []string // attribute keys in the order they were first set
-	attrs  map[string]string
-	writes *window
+	keys     []string // attribute keys in the order they were first set
+	attrs    map[string]string
+	writes   *window
+	profiles map[string]*memberProfile // members' profiles, made when first read or changed
 }
 
 func (g *group) attrList() []attr {
@@ -262,13 +263,9 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 		if wantMembers && g.Type != "AVChatRoom" {
 			list := make([]map[string]any, 0, len(g.Members))
 			for _, mb := range g.Members {
-				full := map[string]any{"Role": g.roleOf(mb), "JoinTime": g.Created.Unix(), "MsgSeq": 0,
-					"MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 0, "MuteUntil": 0, "NameCard": ""}
-				item := map[string]any{"Member_Account": mb}
-				for k, v := range full {
-					if members == nil || members[k] || members[oldName(k)] {
-						item[k] = v
-					}
+				item := m.memberInfo(g, mb, members, nil)
+				if req.ResponseFilter == nil || len(req.ResponseFilter.AppDefinedDataFilterGroupMember) == 0 {
+					delete(item, "AppMemberDefinedData")
 				}
 				list = append(list, item)
 			}

@@ -48,16 +48,19 @@ type Mock struct {
 	observe func(string, []byte)
 	unlimit bool
 
-	mu      sync.Mutex
-	rand    *rand.Rand
-	basic   bool
-	groups  map[string]*group
-	order   []string // group ids in creation order, for get_appid_group_list
-	users   map[string]*user
-	apiRate map[string]*window
-	faults  []*activeFault
-	calls   map[string]int // successful dispatches per command, for tests
-	nextID  uint64
+	mu     sync.Mutex
+	rand   *rand.Rand
+	basic  bool
+	groups map[string]*group
+	// memberKeys are the member-level custom fields the app defined (in
+	// Tencent's console; here, in the seed).
+	memberKeys []string
+	order      []string // group ids in creation order, for get_appid_group_list
+	users      map[string]*user
+	apiRate    map[string]*window
+	faults     []*activeFault
+	calls      map[string]int // successful dispatches per command, for tests
+	nextID     uint64
 
 	hang chan struct{} // closed by Close to release hung requests
 	once sync.Once
@@ -162,35 +165,37 @@ func (f family) adminCode() int {
 }
 
 var commands = map[string]command{
-	"group_open_attr_http_svc/get_group_attr":   {famGroup, 200, (*Mock).getGroupAttr},
-	"group_open_http_svc/modify_group_attr":     {famGroup, 200, (*Mock).modifyGroupAttr},
-	"group_open_http_svc/set_group_attr":        {famGroup, 200, (*Mock).setGroupAttr},
-	"group_open_http_svc/delete_group_attr":     {famGroup, 200, (*Mock).deleteGroupAttr},
-	"group_open_http_svc/clear_group_attr":      {famGroup, 200, (*Mock).clearGroupAttr},
-	"group_open_http_svc/get_appid_group_list":  {famGroup, 1, (*Mock).getAppIDGroupList},
-	"group_open_http_svc/get_group_info":        {famGroup, 200, (*Mock).getGroupInfo},
-	"group_open_http_svc/create_group":          {famGroup, 200, (*Mock).createGroup},
-	"group_open_http_svc/get_role_in_group":     {famGroup, 200, (*Mock).getRoleInGroup},
-	"group_open_http_svc/get_group_member_info": {famGroup, 200, (*Mock).getGroupMemberInfo},
-	"profile/portrait_get":                      {famProfile, 100, (*Mock).getPortrait},
-	"recentcontact/create_contact_group":        {famContact, 200, (*Mock).createContactGroup},
-	"recentcontact/update_contact_group":        {famContact, 200, (*Mock).updateContactGroup},
-	"recentcontact/del_contact_group":           {famContact, 200, (*Mock).delContactGroup},
-	"recentcontact/get_contact_group":           {famContact, 200, (*Mock).getContactGroup},
-	"recentcontact/search_contact_group":        {famContact, 200, (*Mock).searchContactGroup},
-	"recentcontact/mark_contact":                {famContact, 200, (*Mock).markContact},
-	"sns/group_add":                             {famSNS, 200, (*Mock).snsGroupAdd},
-	"sns/group_delete":                          {famSNS, 200, (*Mock).snsGroupDelete},
-	"sns/group_get":                             {famSNS, 200, (*Mock).snsGroupGet},
-	"sns/friend_add":                            {famSNS, 200, (*Mock).friendAdd},
-	"sns/friend_import":                         {famSNS, 200, (*Mock).friendImport},
-	"sns/friend_get":                            {famSNS, 200, (*Mock).friendGet},
-	"sns/friend_check":                          {famSNS, 200, (*Mock).friendCheck},
-	"sns/friend_update":                         {famSNS, 200, (*Mock).friendUpdate},
-	"recentcontact/get_list":                    {famContact, 200, (*Mock).getRecentList},
-	"im_open_login_svc/account_check":           {famAccount, 100, (*Mock).accountCheck},
-	"im_open_login_svc/account_import":          {famAccount, 200, (*Mock).accountImport},
-	"im_open_login_svc/multiaccount_import":     {famAccount, 200, (*Mock).multiAccountImport},
+	"group_open_attr_http_svc/get_group_attr":             {famGroup, 200, (*Mock).getGroupAttr},
+	"group_open_http_svc/modify_group_attr":               {famGroup, 200, (*Mock).modifyGroupAttr},
+	"group_open_http_svc/set_group_attr":                  {famGroup, 200, (*Mock).setGroupAttr},
+	"group_open_http_svc/delete_group_attr":               {famGroup, 200, (*Mock).deleteGroupAttr},
+	"group_open_http_svc/clear_group_attr":                {famGroup, 200, (*Mock).clearGroupAttr},
+	"group_open_http_svc/get_appid_group_list":            {famGroup, 1, (*Mock).getAppIDGroupList},
+	"group_open_http_svc/get_group_info":                  {famGroup, 200, (*Mock).getGroupInfo},
+	"group_open_http_svc/create_group":                    {famGroup, 200, (*Mock).createGroup},
+	"group_open_http_svc/get_role_in_group":               {famGroup, 200, (*Mock).getRoleInGroup},
+	"group_open_http_svc/get_group_member_info":           {famGroup, 200, (*Mock).getGroupMemberInfo},
+	"group_open_http_svc/get_specified_group_member_info": {famGroup, 200, (*Mock).getSpecifiedGroupMemberInfo},
+	"group_open_http_svc/modify_group_member_info":        {famGroup, 200, (*Mock).modifyGroupMemberInfo},
+	"profile/portrait_get":                                {famProfile, 100, (*Mock).getPortrait},
+	"recentcontact/create_contact_group":                  {famContact, 200, (*Mock).createContactGroup},
+	"recentcontact/update_contact_group":                  {famContact, 200, (*Mock).updateContactGroup},
+	"recentcontact/del_contact_group":                     {famContact, 200, (*Mock).delContactGroup},
+	"recentcontact/get_contact_group":                     {famContact, 200, (*Mock).getContactGroup},
+	"recentcontact/search_contact_group":                  {famContact, 200, (*Mock).searchContactGroup},
+	"recentcontact/mark_contact":                          {famContact, 200, (*Mock).markContact},
+	"sns/group_add":                                       {famSNS, 200, (*Mock).snsGroupAdd},
+	"sns/group_delete":                                    {famSNS, 200, (*Mock).snsGroupDelete},
+	"sns/group_get":                                       {famSNS, 200, (*Mock).snsGroupGet},
+	"sns/friend_add":                                      {famSNS, 200, (*Mock).friendAdd},
+	"sns/friend_import":                                   {famSNS, 200, (*Mock).friendImport},
+	"sns/friend_get":                                      {famSNS, 200, (*Mock).friendGet},
+	"sns/friend_check":                                    {famSNS, 200, (*Mock).friendCheck},
+	"sns/friend_update":                                   {famSNS, 200, (*Mock).friendUpdate},
+	"recentcontact/get_list":                              {famContact, 200, (*Mock).getRecentList},
+	"im_open_login_svc/account_check":                     {famAccount, 100, (*Mock).accountCheck},
+	"im_open_login_svc/account_import":                    {famAccount, 200, (*Mock).accountImport},
+	"im_open_login_svc/multiaccount_import":               {famAccount, 200, (*Mock).multiAccountImport},
 }
 
 // maxBody bounds a request body; Tencent's own limit is not documented, and

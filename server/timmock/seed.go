@@ -21,6 +21,10 @@ type Seed struct {
 	ConversationGroups []SeedConvGroup  `json:"conversationGroups,omitempty"`
 	Marks              []SeedMark       `json:"marks,omitempty"`
 	Conversations      []SeedRecent     `json:"conversations,omitempty"`
+	// MemberDataKeys are the member-level custom fields the app defines
+	// (at most 5, keys of letters, digits and _ under 16 bytes), as an app
+	// does in Tencent's console.
+	MemberDataKeys []string `json:"memberDataKeys,omitempty"`
 	// Generate adds this many synthetic groups after the listed ones (names
 	// mixing CJK and Latin, every type; with three users or more imported,
 	// the types that have admins get an owner, an admin and a member): a
@@ -54,6 +58,15 @@ type SeedGroup struct {
 	Admins       []string   `json:"admins,omitempty"`
 	Introduction string     `json:"introduction,omitempty"`
 	Attributes   []SeedAttr `json:"attributes,omitempty"`
+	// Profiles set members' name cards and custom data.
+	Profiles []SeedProfile `json:"profiles,omitempty"`
+}
+
+// SeedProfile is a member's profile in a seeded group.
+type SeedProfile struct {
+	User     string     `json:"user"`
+	NameCard string     `json:"nameCard,omitempty"`
+	Data     []SeedAttr `json:"data,omitempty"`
 }
 
 type SeedAttr struct {
@@ -148,6 +161,12 @@ func (m *Mock) Seed(s *Seed) error {
 			return fmt.Errorf("seed user %q: %s", u.ID, e.Info)
 		}
 	}
+	for _, k := range s.MemberDataKeys {
+		if !validMemberKey(k) || len(m.memberKeys) >= MaxMemberDataKeys {
+			return fmt.Errorf("seed member data key %q: at most %d keys of letters, digits and _, under %d bytes", k, MaxMemberDataKeys, MaxMemberDataKeyBytes)
+		}
+		m.memberKeys = append(m.memberKeys, k)
+	}
 	for _, g := range s.Groups {
 		req := createGroupRequest{Type: g.Type, Name: g.Name, GroupID: g.ID, Owner: g.Owner, Introduction: g.Introduction}
 		if len(g.Admins) > 0 && !hasAdmins(g.Type) {
@@ -170,6 +189,16 @@ func (m *Mock) Seed(s *Seed) error {
 				return err
 			}
 			grp.writes = nil // seeding does not spend the group's write budget
+		}
+		for _, p := range g.Profiles {
+			data := make([]appDatum, len(p.Data))
+			for i, d := range p.Data {
+				data[i] = appDatum(d)
+			}
+			req := map[string]any{"GroupId": grp.ID, "Member_Account": p.User, "NameCard": p.NameCard, "AppMemberDefinedData": data}
+			if err := call("profile of "+p.User+" in "+grp.ID, (*Mock).modifyGroupMemberInfo, req); err != nil {
+				return err
+			}
 		}
 	}
 	if err := m.generate(s.Generate); err != nil {
@@ -244,4 +273,18 @@ func (m *Mock) Seed(s *Seed) error {
 		m.basic = true
 	}
 	return nil
+}
+
+// validMemberKey tells whether k may name a member-level custom field:
+// letters, digits and _, under MaxMemberDataKeyBytes bytes.
+func validMemberKey(k string) bool {
+	if k == "" || len(k) >= MaxMemberDataKeyBytes {
+		return false
+	}
+	for _, r := range k {
+		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
