@@ -261,6 +261,7 @@ func (p *finderPage) resultsCount() string {
 }
 
 var noGroupsView = &view{src: `<div><p class="empty" role="status">{@FinderNone}</p>{0}</div>`}
+
 // scopeNote is shown to every account with a limited scope, whatever the
 // query found: a note shown only when something was hidden would tell the
 // moderator that groups outside the scope match.

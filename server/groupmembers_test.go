@@ -83,7 +83,7 @@ func TestGroupMembers(t *testing.T) {
 				}
 			}},
 		{name: "made an admin, renamed, muted for a day and given a level, in one change", as: "mod", method: "PATCH", path: memberPath(community, "bob"),
-			body: map[string]any{"role": "Admin", "nameCard": "Bob · 山の上", "mute": map[string]any{"seconds": 86400}, "data": []api.Attr{{Key: "level", Value: "4"}, {Key: "badge", Value: "helper"}}},
+			body:   map[string]any{"role": "Admin", "nameCard": "Bob · 山の上", "mute": map[string]any{"seconds": 86400}, "data": []api.Attr{{Key: "level", Value: "4"}, {Key: "badge", Value: "helper"}}},
 			header: []string{"If-Match", `"` + "{version}" + `"`}, status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
 				p := decodeProfile(t, w)
