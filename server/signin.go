@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -38,7 +39,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	event := sqlite.Entry{Kind: sqlite.KindEvent, Actor: name, IP: ip, UserAgent: truncate(r.UserAgent(), 256),
 		RequestID: requestID(r.Context()), Action: "session.signin"}
 	device := s.trustedDevice(r, name)
-	keys := signInKeys(name, ip, device)
+	keys := signInKeys(name, ip, device, s.oneTimePasswordPending(r.Context(), name))
 	throttled := func(wait time.Duration) {
 		// Not audited: the password was not even checked, and a flood of
 		// refused attempts must not fill the append-only log.
@@ -147,7 +148,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	c := callerOf(r.Context())
 	ip := clientIP(r)
-	keys := signInKeys(c.Name, ip, s.trustedDevice(r, c.Name))
+	keys := signInKeys(c.Name, ip, s.trustedDevice(r, c.Name), false)
 	// A place among the password checks for the check of the current
 	// password and the hash of the new one (see checkPool).
 	release, ok := s.checks.acquire(r.Context())
@@ -189,4 +190,17 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 		RequestID: requestID(r.Context()), Action: "account.password.change", Target: c.Name, Outcome: sqlite.OutcomeOK})
 	c.MustChangePassword = false
 	writeJSON(w, http.StatusOK, s.sessionInfo(c))
+}
+
+// oneTimePasswordPending tells whether the account's only password is one
+// an administrator made (a first or reset password, 16 random letters and
+// digits) and its owner has not replaced yet. Such an account is not held
+// by its own failure count: an attacker who keeps that count high (paced
+// guesses from many addresses) cannot keep its owner out on a new device,
+// because the administrator's new one-time password lets the owner in at
+// once — and guessing it (80 random bits) is out of reach whatever the
+// pace. Each address is still held by its own count.
+func (s *Server) oneTimePasswordPending(ctx context.Context, name string) bool {
+	a, err := s.db.Account(ctx, name)
+	return err == nil && a.MustChangePassword && !a.Disabled
 }

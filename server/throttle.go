@@ -47,10 +47,15 @@ func newThrottle(now func() time.Time) *throttle {
 
 // signInKeys are the counts an attempt is judged by: the device's own when
 // the browser holds a valid device cookie for the account, else the
-// account's for untrusted devices and the address's.
-func signInKeys(name, ip, device string) []throttleKey {
-	if device != "" {
+// account's for untrusted devices and the address's — without the
+// account's while an administrator's one-time password is pending
+// (oneTimePasswordPending says why).
+func signInKeys(name, ip, device string, oneTimePassword bool) []throttleKey {
+	switch {
+	case device != "":
 		return []throttleKey{{"device:" + device, deviceFreeFailures}}
+	case oneTimePassword:
+		return []throttleKey{{"ip:" + ip, ipFreeFailures}}
 	}
 	return []throttleKey{{"account:" + name, accountFreeFailures}, {"ip:" + ip, ipFreeFailures}}
 }

@@ -184,3 +184,40 @@ func TestSignInFreeFailuresAreTheDocumentedNumber(t *testing.T) {
 		})
 	}
 }
+
+// A paced attacker who keeps an account's failure count high from many
+// addresses cannot keep its owner out on a new device: an administrator
+// gives the owner a one-time password, and the owner signs in with it at
+// once; the attacker's own addresses stay held.
+func TestOneTimePasswordLetsTheOwnerInPastAnAttacker(t *testing.T) {
+	e := newEnv(t)
+	attempt := func(ip, pass string) *httptest.ResponseRecorder {
+		b := e.browser()
+		b.ip = ip
+		return b.do("POST", "/api/v1/session", map[string]string{"username": "mod", "password": pass})
+	}
+	for i := range 11 {
+		attempt(fmt.Sprintf("198.51.100.%d", i+1), "a wrong guess!!")
+	}
+	if w := attempt("203.0.113.7", testPass); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("the owner on a new phone, before: %d %s", w.Code, w.Body)
+	}
+	w := e.signIn("admin").do("POST", "/api/v1/accounts/mod/password", nil)
+	if w.Code != 200 {
+		t.Fatalf("reset: %d %s", w.Code, w.Body)
+	}
+	var otp api.OneTimePassword
+	mustDecode(t, w.Body.Bytes(), &otp)
+	// The attacker goes on guessing; it does not matter.
+	attempt("198.51.100.99", "another guess!!")
+	if w := attempt("203.0.113.7", otp.Password); w.Code != 200 {
+		t.Fatalf("the owner with the one-time password: %d %s", w.Code, w.Body)
+	}
+	// An address that failed too often is still held.
+	for range 20 {
+		attempt("198.51.100.200", "guess from one address")
+	}
+	if w := attempt("198.51.100.200", otp.Password); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("the attacker's address: %d", w.Code)
+	}
+}
