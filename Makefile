@@ -45,7 +45,7 @@ GOTESTSUM  := $(CACHE)/gotestsum-$(GOTESTSUM_VERSION)/gotestsum
 REPORTS    := $(CURDIR)/e2e/reports
 RUN        ?=
 
-.PHONY: build run test vet unit e2e trace bench floor deps deps-apt deps-brotli deps-driver deps-axe deps-gotestsum screenshots clean
+.PHONY: build run test vet unit fuzz fuzz-short e2e trace bench floor deps deps-apt deps-brotli deps-driver deps-axe deps-gotestsum screenshots clean
 
 ## build: app.wasm (compressed) and the self-contained server at bin/imdesk
 build: $(BIN)
@@ -81,7 +81,7 @@ run: build
 	./$(BIN) serve
 
 ## test: install what is missing, then vet, unit tests and the e2e suite
-test: deps vet unit e2e
+test: deps vet unit fuzz-short e2e
 
 vet:
 	$(GO) vet ./...
@@ -90,6 +90,20 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 $(UNIT_PKGS)
+
+## fuzz: run each Go fuzz target for FUZZTIME (default 2m); what it finds
+## lands in the package's testdata/fuzz, to keep as a regression case.
+## make test runs each for FUZZTIME_SHORT (seconds) after the unit tests,
+## which replay every committed case.
+FUZZ_TARGETS   := ./server:FuzzDecodeStrict ./server:FuzzAuditExport ./server/sqlite:FuzzVerifyFindsEveryEdit ./server/timmock:FuzzSimulatorDecode
+FUZZTIME       ?= 2m
+FUZZTIME_SHORT ?= 4s
+fuzz:
+	@for t in $(FUZZ_TARGETS); do echo "fuzz $$t for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; done
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT)
 
 ## e2e: the browser suite; RUN=TestName runs one test (E2E_HEADED=1 and
 ## E2E_SLOWMO=250 to watch it); reports land in e2e/reports/

@@ -52,7 +52,10 @@ func writeAuditJSONL(w io.Writer, recs []*sqlite.Record) error {
 	for _, rec := range recs {
 		r := *rec
 		for _, raw := range []*json.RawMessage{&r.Request, &r.Before, &r.After} {
-			if len(*raw) > 0 && !json.Valid(*raw) {
+			switch {
+			case len(*raw) == 0:
+				*raw = nil // none: null (an empty value is no JSON at all)
+			case !json.Valid(*raw):
 				*raw, _ = json.Marshal(string(*raw))
 			}
 		}

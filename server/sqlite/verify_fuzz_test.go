@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +56,9 @@ func FuzzVerifyFindsEveryEdit(f *testing.F) {
 			t.Fatal(err)
 		}
 		if _, err := d.db.ExecContext(ctx, `UPDATE audit SET `+col+` = ? WHERE seq = ?`, value, seq); err != nil {
+			if strings.Contains(err.Error(), "constraint failed") {
+				return // the schema itself refuses the edit (a kind that is not one)
+			}
 			t.Fatal(err)
 		}
 		if n, broken, err := d.Verify(ctx); broken == nil && err == nil {
