@@ -127,6 +127,7 @@ FLOOR_DIR := $(CURDIR)/.cache/floor
 bench: build deps floor
 	rm -rf $(BENCH_OUT) && mkdir -p $(BENCH_OUT)
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkRelay -benchtime 1x ./server > $(BENCH_OUT)/relay.log
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -run '^$$' -bench SignedInGETUnderSignInFlood -benchtime 1x ./server > $(BENCH_OUT)/signin.log
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -C e2e -run xxx -bench BenchmarkPageLoad -benchtime 1x . > $(BENCH_OUT)/pageload.log
 	IMDESK_E2E=1 IMDESK_BIN="$(CURDIR)/$(BIN)" PLAYWRIGHT_DRIVER_PATH="$(PW_DRIVER)" CHROMIUM_PATH=/usr/bin/chromium \
@@ -169,6 +170,9 @@ bench: build deps floor
 	  echo '## Relay overhead (backend vs. straight to the mock, one run)'; echo; \
 	  echo 'Command: `go test -run xxx -bench BenchmarkRelay -benchtime 1x ./server`. Both sides call the same in-process mock over loopback TCP with rate limits off; "relay" goes through the whole backend (session, scope, validation, audit in SQLite with synchronous=FULL).'; echo; \
 	  cat $(BENCH_OUT)/relay.md; echo; \
+	  echo '## A signed-in moderator during a flood of sign-ins'; echo; \
+	  echo 'Command: `go test -run '"'"'^$$'"'"' -bench SignedInGETUnderSignInFlood -benchtime 1x ./server`. 30 goroutines send sign-in attempts for unknown accounts, each from an address of its own (bcrypt at cost 12), while a signed-in moderator reads the audit log one request at a time; with the panel'"'"'s pool of password checks, and with no bound (as before it). See docs/security.md, "Sign-in".'; echo; \
+	  cat $(BENCH_OUT)/signin.md; echo; \
 	  echo '## Tencent client: call overhead and signing'; echo; \
 	  echo 'Command: `go test -run xxx -bench . -count 3 ./server/tim`. `CallOverhead` is one get_group_attr through the client with an in-memory transport (no network); `SignCached` is taking the admin UserSig from the cache, as every call does; `SignPerCall` is generating one, as a client without the cache would per call.'; echo; \
 	  echo '```'; cat $(BENCH_OUT)/tim.txt; echo '```'; echo; \

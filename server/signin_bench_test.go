@@ -9,6 +9,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -168,4 +170,9 @@ func BenchmarkSignedInGETUnderSignInFlood(b *testing.B) {
 	b.ReportMetric(float64(results[1].r.p50.Microseconds())/1000, "ms-p50-flood")
 	b.ReportMetric(float64(results[1].r.p99.Microseconds())/1000, "ms-p99-flood")
 	fmt.Print("\n" + md.String())
+	if out := os.Getenv("BENCH_OUT"); out != "" {
+		if err := os.WriteFile(filepath.Join(out, "signin.md"), []byte(md.String()), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
