@@ -468,16 +468,9 @@ func (m *Mock) markContact(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famContact); e != nil {
 		return nil, e
 	}
-	// Custom marks are open to every edition (Tencent's current English
-	// mark_contact page does not restrict them); standard marks are not.
-	standard := false
-	for _, it := range req.Items {
-		standard = standard || it.OptType&1 != 0 || len(it.SetMark) > 0 || len(it.ClearMark) > 0
-	}
-	lookup := m.recentUser
-	if standard {
-		lookup = m.contactUser
-	}
+	// Marks of either kind need a Pro, Pro Plus or Enterprise edition, as
+	// reading them does (doc.go, "Editions").
+	lookup := m.contactUser
 	u, e := lookup(req.From)
 	if e != nil {
 		return nil, e

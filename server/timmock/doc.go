@@ -233,17 +233,23 @@
 //     UpdateContactGroupRequest.java and its test, "updateType(1)"; a PHP
 //     SDK's UpdateContactGroupItem sets UpdateType = 1 in its constructor),
 //     so no evidence shows Tencent accepting a body without it.
-//   - Editions: conversation groups and standard marks need a premium
-//     edition (51013), but custom marks do not: Tencent's current English
-//     mark_contact page ("Creating or Updating Conversation Mark Data",
-//     tencentcloud.com/document/product/1047/53438) does not restrict them to
-//     the advanced editions, so a mark_contact call that only sets custom
-//     marks (OptType 2, no SetMark/ClearMark) works on a basic app. Seeding a
-//     basic app (Options.Basic, `imdesk mock --basic`) leaves out the seed's
-//     conversation groups and standard marks and keeps its custom marks,
-//     so the demo data starts on either edition; a seed's own
-//     "basicEdition" still switches the app to basic after seeding, keeping
-//     what was made before (a downgrade).
+//   - Editions: conversation groups and marks of either kind need a Pro,
+//     Pro Plus or Enterprise edition (51013 on a basic app, for writing and
+//     reading alike). The pages disagree: the English mark_contact page
+//     (tencentcloud.com/document/product/1047/53438, last updated
+//     2024-07-16) says "custom conversation mark operations have no such
+//     restrictions", but the newest mirror of the same page
+//     (trtc.io/ko/document/53438, read 2026-12-07; it lists the Tokyo
+//     domain, which the older copy does not) says "Conversation grouping
+//     and marking features require enabling Pro Edition, Pro Plus Edition
+//     or Enterprise Edition", and so does the newest get_contact_group page
+//     (53440). The newest page wins — and it is the consistent reading:
+//     under the old one a basic app could write custom marks that
+//     get_contact_group (51013) never reads back. Seeding a basic app
+//     (Options.Basic, `imdesk mock --basic`) leaves out the seed's
+//     conversation groups and marks, so the demo data starts on either
+//     edition; a seed's own "basicEdition" still switches the app to basic
+//     after seeding, keeping what was made before (a downgrade).
 //   - Accounts: a UserID is 1..32 bytes of printable characters; invalid
 //     account parameters are 70402. create_group accepts a custom GroupId not
 //     yet used (10021 when it is), and a Community's custom ID must start with

@@ -235,8 +235,8 @@ func (m *Mock) Seed(s *Seed) error {
 		c.recent, c.top, c.msgTime = true, r.Pinned, r.MsgTime
 	}
 	// A basic-edition app (Options.Basic) cannot hold conversation groups
-	// or standard marks: those parts of the seed are left out, so that the
-	// demo data starts on either edition.
+	// or marks: those parts of the seed are left out, so that the demo data
+	// starts on either edition.
 	premium := !m.basic
 	for _, g := range s.ConversationGroups {
 		if !premium {
@@ -257,10 +257,7 @@ func (m *Mock) Seed(s *Seed) error {
 			opt = 3
 		}
 		if !premium {
-			if mk.Custom == "" {
-				continue
-			}
-			opt, mk.Standard = 2, nil
+			break
 		}
 		item := map[string]any{"OptType": opt, "ContactItem": mk.Conversation.item(), "SetMark": mk.Standard, "CustomMark": mk.Custom}
 		if err := call("mark", (*Mock).markContact, map[string]any{"From_Account": mk.User, "MarkItem": []any{item}}); err != nil {
