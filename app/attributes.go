@@ -415,7 +415,7 @@ func (p *attributesPage) rowProblems() (keyErr, valueErr []string) {
 
 func (p *attributesPage) totals() (keys, bytes int) {
 	for _, r := range p.rows {
-		bytes += len(r.value)
+		bytes += len(r.key) + len(r.value)
 	}
 	return len(p.rows), bytes
 }

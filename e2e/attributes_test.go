@@ -108,7 +108,7 @@ func TestLimitsRefusedInForm(t *testing.T) {
 		check(t, key.Fill(strings.Repeat("键", 10)), "a 30-byte key")
 		check(t, s.page.GetByLabel(fmt.Sprintf("Value of row %d", n)).Fill(strings.Repeat("v", 4001)), "a 4001-byte value")
 		check(t, expect.Locator(s.page.GetByText(fmt.Sprintf("Cannot save yet, row %d: The value is 4001 bytes; the limit is 4000.", n))).ToBeVisible(), "value limit")
-		check(t, expect.Locator(s.page.GetByText("All values: ")).ToContainText("of 16000 bytes"), "total shown with its limit")
+		check(t, expect.Locator(s.page.GetByText("Keys and values: ")).ToContainText("of 16000 bytes"), "total shown with its limit")
 		check(t, expect.Locator(s.page.GetByText("Attributes: ")).ToContainText("of 16"), "count shown with its limit")
 		if writes != 0 {
 			t.Fatalf("%d writes were sent", writes)

@@ -423,6 +423,11 @@ func TestAttributeLimitsRefusedBeforeSending(t *testing.T) {
 		{"value 4001 bytes", "PATCH", api.AttrPatch{Set: attrs("k", strings.Repeat("v", 4001))}, "set[0].value", "4001 bytes; the limit is 4000"},
 		{"17 keys", "PUT", api.AttrReplace{Attributes: many}, "attributes", "at most 16"},
 		{"16001 bytes", "PUT", api.AttrReplace{Attributes: big}, "attributes", "16000"},
+		// Values of 15,990 bytes are within the REST pages' 16,000, but
+		// with their keys the set weighs more than 16,000.
+		{"keys and values over 16000 bytes", "PUT", api.AttrReplace{Attributes: []api.Attr{{Key: strings.Repeat("k", 32), Value: strings.Repeat("v", 3998)},
+			{Key: "b", Value: strings.Repeat("v", 3998)}, {Key: "c", Value: strings.Repeat("v", 3998)}, {Key: "d", Value: strings.Repeat("v", 3996)}}},
+			"attributes", "All keys and values together may be at most 16000 bytes; this change would make 16025."},
 		{"delete a missing key", "PATCH", api.AttrPatch{Delete: []string{"nope"}}, "delete[0]", `no attribute "nope"`},
 		{"duplicate key", "PATCH", api.AttrPatch{Set: attrs("k", "1", "k", "2")}, "set[1].key", "appears twice"},
 		{"nothing", "PATCH", api.AttrPatch{}, "set", "nothing to change"},

@@ -248,14 +248,23 @@ func CheckSet(field string, set []Attr) *FieldError {
 	if len(set) > MaxAttrKeys {
 		return fieldErr(field, "A group can have at most %d attributes; this change would leave %d.", MaxAttrKeys, len(set))
 	}
-	total := 0
-	for _, a := range set {
-		total += len(a.Value)
-	}
-	if total > MaxAttrTotalBytes {
-		return fieldErr(field, "All values together may be at most %d bytes; this change would make %d.", MaxAttrTotalBytes, total)
+	if total := AttrBytes(set); total > MaxAttrTotalBytes {
+		return fieldErr(field, "All keys and values together may be at most %d bytes; this change would make %d.", MaxAttrTotalBytes, total)
 	}
 	return nil
+}
+
+// AttrBytes is what a set weighs against MaxAttrTotalBytes: its keys and
+// values together, in UTF-8 bytes. Tencent's REST pages count values only
+// (10048 past 16,000 bytes), its client SDK pages keys and values
+// together (16 KB); 16,000 bytes of keys and values is within both, so a
+// set the panel saves is one every client of the app can save too.
+func AttrBytes(set []Attr) int {
+	total := 0
+	for _, a := range set {
+		total += len(a.Key) + len(a.Value)
+	}
+	return total
 }
 
 // Validate checks a patch on its own; Apply checks it against the current set.

@@ -69,8 +69,10 @@ func TestLimitsCountBytes(t *testing.T) {
 	}
 	sixteen := make([]Attr, 16)
 	for i := range sixteen {
-		sixteen[i] = Attr{Key: string(rune('a' + i)), Value: strings.Repeat("x", 1000)}
+		sixteen[i] = Attr{Key: string(rune('a' + i)), Value: strings.Repeat("x", 999)}
 	}
+	// 16 keys of 1 byte and 16 values of 999: 16,000 bytes of keys and
+	// values together (AttrBytes).
 	if err := (AttrReplace{Attributes: sixteen}).Validate(); err != nil {
 		t.Fatalf("16 keys, 16000 bytes: %v", err)
 	}

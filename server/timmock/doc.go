@@ -103,7 +103,11 @@
 //   - Group attributes: GroupAttr absent or empty, an empty key, or the same
 //     key twice in one request is invalid (10004). Per-item limits (10045 key,
 //     10046 value) are checked before the limits of the resulting set (10047
-//     keys, 10048 total bytes of values). get_group_attr answers
+//     keys, 10048 past 16,000 bytes of values: the REST pages count values
+//     only, so the simulator does; the client SDK pages, "all keys and
+//     values up to 16 KB", count keys too. imdesk itself refuses more
+//     than 16,000 bytes of keys and values together (api.AttrBytes), which
+//     both readings accept, and its editor counts the same). get_group_attr answers
 //     "GroupAttrAry": [] for a group without attributes, keys in the order
 //     they were first set. delete_group_attr is all or nothing: one unknown key
 //     fails the call with 10050 and nothing is deleted.
