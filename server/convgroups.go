@@ -265,12 +265,9 @@ var (
 	// Adding and removing conversations is one step (update_contact_group
 	// of type 2), renaming another (type 1), made in that order so the
 	// group is found by its old name.
-	convGroupsUpdate = operation[api.ConvGroups, api.ConvGroupUpdate]{fam: convGroups, action: api.ActionConvGroupsUpdate, items: "conversations",
+	convGroupsUpdate = operation[api.ConvGroups, api.ConvGroupUpdate]{fam: convGroups, action: api.ActionConvGroupsUpdate, items: "conversations", named: true,
 		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], req api.ConvGroupUpdate) error {
 			user, name, rs := ch.target.ID, r.PathValue("name"), ch.results
-			if err := checkPathName(name); err != nil {
-				return err
-			}
 			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
 				var steps []step[api.ConvGroups]
 				state := before
@@ -332,12 +329,9 @@ var (
 			return nil
 		}}
 
-	convGroupsDelete = operation[api.ConvGroups, noBody]{fam: convGroups, action: api.ActionConvGroupsDelete,
+	convGroupsDelete = operation[api.ConvGroups, noBody]{fam: convGroups, action: api.ActionConvGroupsDelete, named: true,
 		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], _ noBody) error {
 			user, name := ch.target.ID, r.PathValue("name")
-			if err := checkPathName(name); err != nil {
-				return err
-			}
 			ch.request = map[string]string{"name": name}
 			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
 				after, err := before.Delete(name)

@@ -15,13 +15,19 @@ import (
 
 func (e *env) convGroups(t *testing.T, user string) api.ConvGroups {
 	t.Helper()
-	w := e.signIn("admin").do("GET", "/api/v1/users/"+user+"/conversation-groups", nil)
+	return adminGet[api.ConvGroups](t, e, "/api/v1/users/"+user+"/conversation-groups")
+}
+
+// adminGet is what an admin reads at path.
+func adminGet[T any](t *testing.T, e *env, path string) T {
+	t.Helper()
+	w := e.signIn("admin").do("GET", path, nil)
 	if w.Code != 200 {
-		t.Fatalf("GET conversation groups: %d %s", w.Code, w.Body)
+		t.Fatalf("GET %s: %d %s", path, w.Code, w.Body)
 	}
-	var cg api.ConvGroups
-	mustDecode(t, w.Body.Bytes(), &cg)
-	return cg
+	var v T
+	mustDecode(t, w.Body.Bytes(), &v)
+	return v
 }
 
 func (e *env) records(t *testing.T, action string) []*sqlite.Record {

@@ -67,6 +67,10 @@ type operation[S, B any] struct {
 	// items names what Tencent answers one by one ("conversations",
 	// "friends"); "" when it answers the change as a whole.
 	items string
+	// named: the route names what it changes in the path ({name}: a
+	// conversation group, a friend list), checked by checkPathName before
+	// anything else.
+	named bool
 	// plan completes the change — its plan, and where the request
 	// recorded or the answer to a failure differ, request and explain — or
 	// refuses the request before the state is read. ch comes with the
@@ -90,6 +94,12 @@ func (op operation[S, B]) handler(s *Server) http.HandlerFunc {
 					s.writeAPIError(w, r, fe)
 					return
 				}
+			}
+		}
+		if op.named {
+			if err := checkPathName(r.PathValue("name")); err != nil {
+				s.writeAPIError(w, r, err)
+				return
 			}
 		}
 		ch := change[S]{fam: op.fam, action: op.action, target: op.fam.target(r), request: req}

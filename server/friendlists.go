@@ -251,12 +251,9 @@ var (
 	// Friends move into and out of the list by friend_update of each
 	// friend's whole set of lists, 100 friends a call, each call its own
 	// audited step; a rename (on its own) is renameFriendList.
-	friendListsUpdate = operation[api.FriendLists, api.FriendListUpdate]{fam: friendLists, action: api.ActionFriendListsUpdate, items: "friends",
+	friendListsUpdate = operation[api.FriendLists, api.FriendListUpdate]{fam: friendLists, action: api.ActionFriendListsUpdate, items: "friends", named: true,
 		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], req api.FriendListUpdate) error {
 			user, name, rs := ch.target.ID, r.PathValue("name"), ch.results
-			if err := checkPathName(name); err != nil {
-				return err
-			}
 			if req.Rename != nil {
 				s.renameFriendList(ch, user, name, *req.Rename)
 				return nil

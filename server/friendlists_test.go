@@ -18,13 +18,7 @@ const aliceLists = "/api/v1/users/alice/friend-lists"
 
 func (e *env) friendLists(t *testing.T, user string) api.FriendLists {
 	t.Helper()
-	w := e.signIn("admin").do("GET", "/api/v1/users/"+user+"/friend-lists", nil)
-	if w.Code != 200 {
-		t.Fatalf("GET friend lists: %d %s", w.Code, w.Body)
-	}
-	var fl api.FriendLists
-	mustDecode(t, w.Body.Bytes(), &fl)
-	return fl
+	return adminGet[api.FriendLists](t, e, "/api/v1/users/"+user+"/friend-lists")
 }
 
 func decodeLists(t *testing.T, w *httptest.ResponseRecorder) api.FriendLists {
