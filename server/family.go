@@ -69,7 +69,7 @@ type operation[S, B any] struct {
 	items string
 	// named: the route names what it changes in the path ({name}: a
 	// conversation group, a friend list), checked by checkPathName before
-	// anything else.
+	// the change is planned.
 	named bool
 	// plan completes the change — its plan, and where the request
 	// recorded or the answer to a failure differ, request and explain — or

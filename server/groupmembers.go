@@ -83,7 +83,8 @@ func (s *Server) readGroupMember(ctx context.Context, groupID, user string) (api
 	return p, nil
 }
 
-// groupMembers is the group members family.
+// groupMembers is the group members family. Its GET serves
+// /api/v1/groups/{groupID}/members/{userID}.
 var groupMembers = &family[api.MemberProfile]{
 	name: access.GroupMembers,
 	target: func(r *http.Request) access.Target {
@@ -161,11 +162,6 @@ func (s *Server) handleChangeMembers(w http.ResponseWriter, r *http.Request) {
 		rs.add(api.ItemResult{ID: id, OK: true})
 	}
 	writeJSON(w, http.StatusOK, api.MembersChanged{GroupID: groupID, Results: rs.said(r)})
-}
-
-// handleGroupMember serves GET /api/v1/groups/{groupID}/members/{userID}.
-func (s *Server) handleGroupMember(w http.ResponseWriter, r *http.Request) {
-	groupMembers.get(s)(w, r)
 }
 
 // membersScanned bounds how many members one search request looks at
