@@ -13,9 +13,9 @@ import (
 // accountsPage is the admin's list of panel accounts: who they are, what
 // they may do, whether they are signed in; and the actions on each.
 //
-// Buttons in the list name their account in data-arg, read at the click:
-// go-app keeps an element's old handler across renders, so nothing may
-// depend on what a handler captured.
+// Buttons in the list name their account in data-arg (see view): the
+// handler is scoped by it, so a button moved to another account by a new
+// list acts on that account.
 type accountsPage struct {
 	base
 	list   []api.Account
@@ -122,31 +122,31 @@ func (p *accountsPage) got(ctx app.Context, what string, r response) {
 	p.load(p, "accounts", "/api/v1/accounts")
 }
 
-func (p *accountsPage) act(ctx app.Context, e app.Event, name, arg string) {
-	if p.form != nil && p.formAct(ctx, name, arg) {
+func (p *accountsPage) act(ctx app.Context, ev event) {
+	if p.form != nil && p.formAct(ctx, ev) {
 		return
 	}
-	switch name {
+	switch ev.name {
 	case "retry":
 		p.load(p, "accounts", "/api/v1/accounts")
 	case "add":
 		p.form = newAccountForm(nil)
 		focusLater(ctx, "account-name")
 	case "edit":
-		if a, ok := p.account(arg); ok {
+		if a, ok := p.account(ev.arg.part(0)); ok {
 			p.form = newAccountForm(&a)
 			focusLater(ctx, "account-role")
 		}
 	case "reset", "disable":
-		p.confirm = &pendingAction{action: name, account: arg}
+		p.confirm = &pendingAction{action: ev.name, account: ev.arg.part(0)}
 		focusLater(ctx, "confirm-title")
 	case "end-sessions":
-		p.pendingName = arg
-		p.change("ended", "DELETE", accountPath(arg)+"/sessions", nil)
+		p.pendingName = ev.arg.part(0)
+		p.change("ended", "DELETE", accountPath(ev.arg.part(0))+"/sessions", nil)
 	case "enable":
 		enabled := false
-		p.pendingName = arg
-		p.change("saved", "PATCH", accountPath(arg), api.AccountUpdate{Disabled: &enabled})
+		p.pendingName = ev.arg.part(0)
+		p.change("saved", "PATCH", accountPath(ev.arg.part(0)), api.AccountUpdate{Disabled: &enabled})
 	case "confirm":
 		c := p.confirm
 		p.pendingName = c.account
@@ -250,13 +250,13 @@ func (p *accountsPage) dialogs() app.UI {
 }
 
 // formAct handles the account form's events; false when name is not one.
-func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
+func (p *accountsPage) formAct(ctx app.Context, ev event) bool {
 	f := p.form
-	switch name {
+	switch ev.name {
 	case "form-name":
-		f.name = value(ctx)
+		f.name = ev.value
 	case "form-role":
-		f.role = value(ctx)
+		f.role = ev.value
 	case "form-cancel":
 		p.form = nil
 	case "form-submit":
@@ -270,14 +270,14 @@ func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
 		p.pendingName = f.existing.Name
 		p.change("saved", "PATCH", accountPath(f.existing.Name), api.AccountUpdate{Role: &role, Scope: &scope})
 	case "scope-all":
-		f.scope.All = checked(ctx)
+		f.scope.All = ev.checked
 	case "scope-query":
-		f.query = value(ctx)
+		f.query = ev.value
 	case "scope-find":
 		f.finding, f.err = true, nil
 		p.send(p, "groups", "GET", "/api/v1/groups?limit=8&query="+url.QueryEscape(strings.TrimSpace(f.query)), nil, nil)
 	case "scope-user":
-		f.userID = value(ctx)
+		f.userID = ev.value
 	case "scope-add-user":
 		id := strings.TrimSpace(f.userID)
 		if fe := api.CheckUserID(id); fe != nil {
@@ -287,12 +287,10 @@ func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
 		f.checking = id
 		p.send(p, "user", "GET", "/api/v1/users/"+url.PathEscape(id), nil, nil)
 	case "scope-remove":
-		list, item, _ := strings.Cut(arg, ":")
-		l := f.listOf(list)
+		l, item := f.listOf(ev.arg.part(0)), ev.arg.part(1)
 		*l = slices.DeleteFunc(*l, func(s string) bool { return s == item })
 	case "scope-add":
-		list, id, _ := strings.Cut(arg, ":")
-		if l := f.listOf(list); !slices.Contains(*l, id) {
+		if l, id := f.listOf(ev.arg.part(0)), ev.arg.part(1); !slices.Contains(*l, id) {
 			*l = append(*l, id)
 		}
 	default:
@@ -385,10 +383,10 @@ var scopeParts = &view{src: `<div>{0}{1}{2}
     <p id="scope-user-error" class="field-error" role="alert">{8}</p></div>
 </div>`}
 var scopeList = &view{src: `<div class="scope-list"><h3 id="{0}">{1}</h3>{2}<ul class="chips" aria-labelledby="{0}">{3}</ul></div>`}
-var scopeChip = &view{src: `<li class="chip"><span>{1}</span><button class="chip-remove" type="button" aria-label="{@Admin.ScopeRemove 1}" data-arg="{0}:{1}" on:click="scope-remove">×</button></li>`}
+var scopeChip = &view{src: `<li class="chip"><span>{1}</span><button class="chip-remove" type="button" aria-label="{@Admin.ScopeRemove 1}" data-arg="{0}" on:click="scope-remove">×</button></li>`}
 var foundGroup = &view{src: `<li><span>{0} · {1}</span>
-  <button class="button button-quiet" type="button" disabled={2} data-arg="scope-groups:{1}" on:click="scope-add">{@Admin.ScopeAddGroup 0}</button>
-  <button class="button button-quiet" type="button" disabled={3} data-arg="scope-members:{1}" on:click="scope-add">{@Admin.ScopeAddMembers 0}</button></li>`}
+  <button class="button button-quiet" type="button" disabled={2} data-arg="{4}" on:click="scope-add">{@Admin.ScopeAddGroup 0}</button>
+  <button class="button button-quiet" type="button" disabled={3} data-arg="{5}" on:click="scope-add">{@Admin.ScopeAddMembers 0}</button></li>`}
 
 // scopeView shows the scope being built: everything, or lists of groups,
 // members of groups and users, each item removable.
@@ -400,13 +398,14 @@ func (p *accountsPage) scopeView() app.UI {
 	list := func(id, label string, items []string) app.UI {
 		chips := make([]app.UI, len(items))
 		for i, it := range items {
-			chips[i] = scopeChip.ui(p, id, it)
+			chips[i] = scopeChip.ui(p, argOf(id, it), it)
 		}
 		return scopeList.ui(p, id, message(label), when(len(items) == 0, emptyNote.ui(p, message("Admin.ScopeEmpty"))), chips)
 	}
 	found := make([]app.UI, len(f.found))
 	for i, g := range f.found {
-		found[i] = foundGroup.ui(p, g.Name, g.ID, slices.Contains(f.scope.Groups, g.ID), slices.Contains(f.scope.MembersOf, g.ID))
+		found[i] = foundGroup.ui(p, g.Name, g.ID, slices.Contains(f.scope.Groups, g.ID), slices.Contains(f.scope.MembersOf, g.ID),
+			argOf("scope-groups", g.ID), argOf("scope-members", g.ID))
 	}
 	return scopeView.ui(p, false, scopeParts.ui(p,
 		list("scope-groups", "Admin.ScopeGroups", f.scope.Groups),

@@ -29,8 +29,8 @@ func (p *healthPage) OnNav(ctx app.Context) {
 	}
 }
 
-func (p *healthPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *healthPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "retry":
 		p.load(p, "health", "/api/v1/health")
 	case "verify":

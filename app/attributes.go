@@ -149,16 +149,16 @@ func (p *attributesPage) openDialog(ctx app.Context, kind int, firstField string
 	focusLater(ctx, firstField)
 }
 
-func (p *attributesPage) act(ctx app.Context, e app.Event, name, arg string) {
-	i := atoi(arg)
-	switch name {
+func (p *attributesPage) act(ctx app.Context, ev event) {
+	i := ev.arg.index(0)
+	switch ev.name {
 	case "retry":
 		p.reload()
 	case "key":
-		p.rows[i].key = value(ctx)
+		p.rows[i].key = ev.value
 		p.edited()
 	case "value":
-		p.rows[i].value = value(ctx)
+		p.rows[i].value = ev.value
 		p.edited()
 	case "add-row":
 		p.nextRow++
@@ -179,7 +179,7 @@ func (p *attributesPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "close":
 		p.dialog = dialogNone
 	case "sure":
-		p.sure = checked(ctx)
+		p.sure = ev.checked
 	case "confirm-save":
 		d := p.diff()
 		p.save("PATCH", api.AttrPatch{Set: append(append([]api.Attr{}, d.added...), d.changed...), Delete: d.removed})
@@ -196,7 +196,7 @@ func (p *attributesPage) act(ctx app.Context, e app.Event, name, arg string) {
 			p.save("DELETE", nil)
 		}
 	case "keep-mine", "keep-theirs":
-		p.conflict.collisions[i].keepMine = name == "keep-mine"
+		p.conflict.collisions[i].keepMine = ev.name == "keep-mine"
 	case "keep-both":
 		if p.keepBoth() {
 			p.openDialog(ctx, dialogPreview, "preview-confirm")

@@ -176,14 +176,14 @@ func localMidnight(date string, days int) string {
 // empty value attribute, and the browser would then send the label.
 const anyValue = "*"
 
-func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *auditPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "filter":
-		v := value(ctx)
+		v := ev.value
 		if v == anyValue {
 			v = ""
 		}
-		p.filters[arg] = v
+		p.filters[ev.arg.part(0)] = v
 	case "toggle-filters":
 		p.showFilters = !p.showFilters
 	case "apply":
@@ -205,11 +205,11 @@ func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "older":
 		p.list(p.next)
 	case "details":
-		seq := int64(atoi(arg))
+		seq := int64(ev.arg.index(0))
 		p.open[seq] = !p.open[seq]
 	case "undo-open":
 		for _, r := range p.records {
-			if r.Seq == int64(atoi(arg)) {
+			if r.Seq == int64(ev.arg.index(0)) {
 				p.openUndo(r)
 			}
 		}

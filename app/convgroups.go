@@ -116,24 +116,23 @@ func (p *convGroupsPage) change(method, path string, body any, clear string) {
 
 func groupChangePath(name string) string { return "/conversation-groups/" + url.PathEscape(name) }
 
-func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
-	if p.finder.act(&p.base, p, ctx, name) {
+func (p *convGroupsPage) act(ctx app.Context, ev event) {
+	if p.finder.act(&p.base, p, ctx, ev) {
 		return
 	}
-	i, j, _ := strings.Cut(arg, ":")
-	gi := atoi(i)
-	switch name {
+	gi := ev.arg.index(0) // a group, for the events of one group
+	switch ev.name {
 	case "retry", "reload":
 		p.navUser(p, p.ctx)
 	case "remove-conv":
 		g := p.cg.Groups[gi]
-		c := g.Conversations[atoi(j)]
+		c := g.Conversations[ev.arg.index(1)]
 		p.change("PATCH", groupChangePath(g.Name), api.ConvGroupUpdate{Remove: []api.Conversation{{Type: c.Type, ID: c.ID}}}, "")
 	case "rename":
 		p.renaming, p.renameTo = p.cg.Groups[gi].Name, p.cg.Groups[gi].Name
 		focusLater(ctx, fmt.Sprintf("rename-%d", gi))
 	case "rename-to":
-		p.renameTo = value(ctx)
+		p.renameTo = ev.value
 	case "rename-save":
 		if nameProblem(p.renameTo) == "" {
 			to := p.renameTo
@@ -149,28 +148,28 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "delete-cancel":
 		p.deleting = ""
 	case "typed-type":
-		p.typedType[arg] = value(ctx)
+		p.typedType[ev.arg.part(0)] = ev.value
 	case "typed-id":
-		p.typedID[arg] = value(ctx)
+		p.typedID[ev.arg.part(0)] = ev.value
 	case "typed-add":
-		p.typedAdd(arg)
+		p.typedAdd(ev.arg.part(0), ev.arg.index(1))
 	case "new-name":
-		p.newName = value(ctx)
+		p.newName = ev.value
 	case "pick":
-		p.pick[arg] = checked(ctx)
+		p.pick[ev.arg.part(0)] = ev.checked
 	case "create":
 		if p.createBlocker(p.picked()) == "" {
 			p.change("POST", "/conversation-groups", api.ConvGroupCreate{Name: p.newName, Conversations: p.picked()}, "create")
 		}
 	case "select":
-		p.selected[arg] = checked(ctx)
+		p.selected[ev.arg.part(0)] = ev.checked
 	case "mark-name":
-		p.markName = value(ctx)
+		p.markName = ev.value
 	case "custom":
-		p.custom = value(ctx)
+		p.custom = ev.value
 	case "set-mark", "clear-mark", "set-custom", "clear-custom":
 		ch := api.MarksChange{Conversations: p.chosen()}
-		switch name {
+		switch ev.name {
 		case "set-mark":
 			ch.Set = []string{p.markName}
 		case "clear-mark":
@@ -188,9 +187,10 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	}
 }
 
-// typedAdd takes a conversation typed by ID into its form's purpose: a
-// group (form "group-N"), or the conversations to pick from.
-func (p *convGroupsPage) typedAdd(form string) {
+// typedAdd takes a conversation typed by ID into its form's purpose: the
+// group with index gi (form "group-N"), or the conversations to pick from
+// (gi -1).
+func (p *convGroupsPage) typedAdd(form string, gi int) {
 	t := p.typedType[form]
 	if t == "" {
 		t = api.ConversationUser
@@ -199,8 +199,7 @@ func (p *convGroupsPage) typedAdd(form string) {
 	if c.ID == "" {
 		return
 	}
-	switch form {
-	case "create", "marks":
+	if gi < 0 {
 		p.addExtra(c)
 		if form == "create" {
 			p.pick[c.Key()] = true
@@ -209,8 +208,7 @@ func (p *convGroupsPage) typedAdd(form string) {
 		}
 		p.typedID[form] = ""
 		clearInput(form + "-id")
-	default:
-		gi := atoi(strings.TrimPrefix(form, "group-"))
+	} else {
 		p.change("PATCH", groupChangePath(p.cg.Groups[gi].Name), api.ConvGroupUpdate{Add: []api.Conversation{c}}, form)
 	}
 }
@@ -337,7 +335,7 @@ func (p *convGroupsPage) groupsView(edit bool) app.UI {
 		for j, c := range g.Conversations {
 			var remove app.UI
 			if edit {
-				remove = removeConvButton.ui(p, convLabel(c), p.busy, fmt.Sprintf("%d:%d", i, j))
+				remove = removeConvButton.ui(p, convLabel(c), p.busy, argOf(i, j))
 			}
 			convs[j] = convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
 		}
@@ -378,7 +376,7 @@ func (p *convGroupsPage) groupForms(i int, g api.ConvGroup) app.UI {
 	} else {
 		top = groupButtons.ui(p, g.Name, i, p.busy)
 	}
-	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), tr("ConvGroups.AddTo", g.Name)))
+	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), i, tr("ConvGroups.AddTo", g.Name)))
 }
 
 // clearInput empties an input the moderator typed in: go-app sets the
@@ -401,18 +399,19 @@ func nameProblem(name string) string {
 	return ""
 }
 
-var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{0}" on:submit="typed-add">
+var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{6}" on:submit="typed-add">
   <div class="field"><label for="{0}-type">{@ConvGroups.ConvType}</label>
-    <select id="{0}-type" data-arg="{0}" on:change="typed-type"><option value="user" selected={1}>{@ConvGroups.User}</option><option value="group" selected={2}>{@ConvGroups.Group}</option></select></div>
+    <select id="{0}-type" data-arg="{6}" on:change="typed-type"><option value="user" selected={1}>{@ConvGroups.User}</option><option value="group" selected={2}>{@ConvGroups.Group}</option></select></div>
   <div class="field"><label for="{0}-id">{@ConvGroups.ConvID}</label>
-    <input id="{0}-id" type="text" value="{3}" placeholder="{@ConvGroups.ConvIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" data-arg="{0}" on:input="typed-id"></div>
+    <input id="{0}-id" type="text" value="{3}" placeholder="{@ConvGroups.ConvIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" data-arg="{6}" on:input="typed-id"></div>
   <button class="button button-quiet" type="submit" disabled={4}>{5}</button></form>`}
 
-// typedForm is a conversation typed by ID: user or group, and the ID. The
-// server checks that it exists.
-func (p *convGroupsPage) typedForm(form, submit string) app.UI {
+// typedForm is a conversation typed by ID: user or group, and the ID, for
+// the group with index gi (-1: the conversations to pick from). The server
+// checks that it exists.
+func (p *convGroupsPage) typedForm(form string, gi int, submit string) app.UI {
 	typ := p.typedType[form]
-	return typedFormView.ui(p, form, typ != api.ConversationGroup, typ == api.ConversationGroup, p.typedID[form], p.busy, submit)
+	return typedFormView.ui(p, form, typ != api.ConversationGroup, typ == api.ConversationGroup, p.typedID[form], p.busy, submit, argOf(form, gi))
 }
 
 var marksBadgesView = &view{src: `<span class="marks">{0}</span>`}
@@ -511,7 +510,7 @@ func (p *convGroupsPage) createView() app.UI {
 	}
 	return createView.ui(p, full, p.newName, problem != "",
 		byteCounter(p, "cg-name-help", len(p.newName), api.MaxConvGroupNameBytes, problem), picks,
-		block != "" || p.busy, block, p.typedForm("create", message("ConvGroups.AddConv")))
+		block != "" || p.busy, block, p.typedForm("create", -1, message("ConvGroups.AddConv")))
 }
 
 // addExtra makes a typed conversation one to pick from.
@@ -582,7 +581,7 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 		}
 		forms = markForms.ui(p, chosen, names, none, p.custom, customProblem != "",
 			byteCounter(p, "custom-mark-help", len(p.custom), api.MaxCustomMarkBytes, customProblem),
-			none || customProblem != "" || p.custom == "", hint, p.typedForm("marks", message("ConvGroups.AddConv")))
+			none || customProblem != "" || p.custom == "", hint, p.typedForm("marks", -1, message("ConvGroups.AddConv")))
 	}
 	return marksView.ui(p, intro, items, forms)
 }

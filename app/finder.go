@@ -108,12 +108,12 @@ func (p *finderPage) navigate(ctx app.Context) {
 	ctx.Navigate(u)
 }
 
-func (p *finderPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *finderPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "query":
-		p.query = value(ctx)
+		p.query = ev.value
 	case "type":
-		if p.typ = value(ctx); p.typ == allTypes {
+		if p.typ = ev.value; p.typ == allTypes {
 			p.typ = ""
 		}
 		p.navigate(ctx)

@@ -119,15 +119,15 @@ func (p *friendListsPage) change(method, path string, body any, after string) {
 
 func listPath(name string) string { return "/" + url.PathEscape(name) }
 
-func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
-	if p.finder.act(&p.base, p, ctx, name) {
+func (p *friendListsPage) act(ctx app.Context, ev event) {
+	if p.finder.act(&p.base, p, ctx, ev) {
 		return
 	}
-	switch name {
+	switch ev.name {
 	case "retry", "reload":
 		p.navUser(p, p.ctx)
 	case "new-name":
-		p.newName = value(ctx)
+		p.newName = ev.value
 	case "add-name":
 		if p.nameProblem(p.newName) == "" {
 			p.names = append(p.names, p.newName)
@@ -136,11 +136,11 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 			focusLater(ctx, "fl-name")
 		}
 	case "drop-name":
-		if i := atoi(arg); i >= 0 && i < len(p.names) {
+		if i := ev.arg.index(0); i >= 0 && i < len(p.names) {
 			p.names = slices.Delete(p.names, i, i+1)
 		}
 	case "create-pick":
-		p.createPick[arg] = checked(ctx)
+		p.createPick[ev.arg.part(0)] = ev.checked
 	case "create":
 		names := p.pendingNames()
 		if p.createBlocker(names) == "" {
@@ -153,7 +153,7 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 			p.change("POST", "", api.FriendListCreate{Names: names, Friends: friends}, "create")
 		}
 	case "typed-user":
-		p.typedUser = value(ctx)
+		p.typedUser = ev.value
 	case "add-typed-user":
 		if id := strings.TrimSpace(p.typedUser); id != "" {
 			if !slices.Contains(p.typedUsers, id) && !p.fl.IsFriend(id) {
@@ -163,25 +163,25 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 			clearInput("fl-typed")
 		}
 	case "choose":
-		p.chosen[arg] = checked(ctx)
+		p.chosen[ev.arg.part(0)] = ev.checked
 	case "move-to":
-		p.moveTo = value(ctx)
+		p.moveTo = ev.value
 	case "move-in", "move-out":
-		if ids := p.movable(name == "move-in"); len(ids) > 0 {
+		if ids := p.movable(ev.name == "move-in"); len(ids) > 0 {
 			up := api.FriendListUpdate{Add: ids}
-			if name == "move-out" {
+			if ev.name == "move-out" {
 				up = api.FriendListUpdate{Remove: ids}
 			}
 			p.change("PATCH", listPath(p.moveTo), up, "move")
 		}
 	case "remove-member":
-		list, id, _ := strings.Cut(arg, "\x1f")
-		p.change("PATCH", listPath(list), api.FriendListUpdate{Remove: []string{id}}, "")
+		p.change("PATCH", listPath(ev.arg.part(0)), api.FriendListUpdate{Remove: []string{ev.arg.part(1)}}, "")
 	case "rename":
-		p.renaming, p.renameTo = arg, arg
+		p.renaming = ev.arg.part(0)
+		p.renameTo = p.renaming
 		focusLater(ctx, "fl-rename")
 	case "rename-to":
-		p.renameTo = value(ctx)
+		p.renameTo = ev.value
 	case "rename-save":
 		if p.renameProblem() == "" {
 			to := p.renameTo
@@ -190,7 +190,7 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "rename-cancel":
 		p.renaming = ""
 	case "delete-pick":
-		p.delPick[arg] = checked(ctx)
+		p.delPick[ev.arg.part(0)] = ev.checked
 	case "delete":
 		if len(p.deleteNames()) > 0 {
 			p.confirmDelete = true
@@ -373,7 +373,7 @@ func (p *friendListsPage) listsView(edit bool) app.UI {
 		for j, f := range l.Friends {
 			var remove app.UI
 			if edit {
-				remove = removeMember.ui(p, userLabel(f.ID, f.Name), l.Name, p.busy, l.Name+"\x1f"+f.ID)
+				remove = removeMember.ui(p, userLabel(f.ID, f.Name), l.Name, p.busy, argOf(l.Name, f.ID))
 			}
 			rows[j] = memberRow.ui(p, userLabel(f.ID, f.Name), remove)
 		}

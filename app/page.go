@@ -142,27 +142,6 @@ func worthReporting(e *api.Error) bool {
 	return false
 }
 
-// value is the value of the element an event came from.
-func value(ctx app.Context) string { return ctx.JSSrc().Get("value").String() }
-
-// checked is whether the checkbox an event came from is ticked.
-func checked(ctx app.Context) bool { return ctx.JSSrc().Get("checked").Bool() }
-
-// atoi reads a data-arg that holds an index; -1 when it does not.
-func atoi(s string) int {
-	n := 0
-	if s == "" {
-		return -1
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return -1
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n
-}
-
 // focus moves the keyboard focus to an element.
 func focus(id string) {
 	if el := app.Window().GetElementByID(id); el.Truthy() {

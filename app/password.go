@@ -28,14 +28,14 @@ func (p *passwordPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(title(message("Admin.PasswordTitle")))
 }
 
-func (p *passwordPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *passwordPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "current":
-		p.current = value(ctx)
+		p.current = ev.value
 	case "next":
-		p.next = value(ctx)
+		p.next = ev.value
 	case "repeat":
-		p.repeat = value(ctx)
+		p.repeat = ev.value
 	case "submit":
 		switch {
 		case len(p.next) < minPasswordBytes:

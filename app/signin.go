@@ -46,12 +46,12 @@ func (p *signInPage) next(ctx app.Context) string {
 	return n
 }
 
-func (p *signInPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *signInPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "username":
-		p.username = value(ctx)
+		p.username = ev.value
 	case "password":
-		p.password = value(ctx)
+		p.password = ev.value
 	case "submit":
 		if p.busy {
 			return

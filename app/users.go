@@ -73,16 +73,16 @@ func (f *userPicker) start(ctx app.Context, base string) {
 }
 
 // act handles the finder's events; false when name is not one of them.
-func (f *userPicker) act(p *base, pg page, ctx app.Context, name string) bool {
-	switch name {
+func (f *userPicker) act(p *base, pg page, ctx app.Context, ev event) bool {
+	switch ev.name {
 	case "user-typed":
-		f.typed = value(ctx)
+		f.typed = ev.value
 	case "user-open":
 		if id := strings.TrimSpace(f.typed); id != "" {
 			ctx.Navigate(userURL(f.base, id))
 		}
 	case "members-group":
-		f.groupID = value(ctx)
+		f.groupID = ev.value
 	case "members-list", "members-retry":
 		f.members, f.page = nil, nil
 		f.loadMembers(p, pg, "")

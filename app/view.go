@@ -28,15 +28,19 @@ import (
 //     or false (true writes "true"; aria-* attributes write "false" too).
 //   - {@Key} is the catalogue's message Key in the page's language;
 //     {@Key 0 1} formats it with values 0 and 1 (see tr).
-//   - on:click="save" (any event) calls the actor's act with "save" and the
-//     element's data-arg. The name is read from the element when the event
-//     comes, because go-app keeps the handler of an earlier render of the
-//     same element. A form's submit is never sent by the browser itself.
+//   - on:click="save" (any event; the name may be a hole given a constant)
+//     calls the actor's act with an event named "save", carrying the
+//     element's data-arg (made with argOf) and its value. The handler is
+//     scoped by name and data-arg (app.EventScope), so go-app replaces it
+//     when either changes instead of keeping an earlier render's. A form's
+//     submit is never sent by the browser itself.
 //   - Text between tags is kept with its spaces collapsed; text made only of
 //     spaces between tags is dropped.
 //
-// A mistake in the markup panics at its first use: every view is rendered
-// by the tests (TestViews, and the e2e suite).
+// TestViewsAreChecked reads every view and every call of ui and uis: a
+// mistake in the markup, a call that gives more or fewer values than the
+// view's holes, and an on: event that the page's act has no case for fail
+// it. At run time a hole beyond the values given is left empty.
 type view struct {
 	src   string
 	once  sync.Once
@@ -45,7 +49,61 @@ type view struct {
 
 // actor handles the events its views name.
 type actor interface {
-	act(ctx app.Context, e app.Event, name, arg string)
+	act(ctx app.Context, ev event)
+}
+
+// An event is what an element of a view tells its actor's act: the name its
+// on: attribute gives, its data-arg, and its value (an input's text, a
+// checkbox's tick) as the event came.
+type event struct {
+	name    string
+	arg     eventArg
+	value   string
+	checked bool
+	js      app.Event
+}
+
+// eventArg is an element's data-arg: the values given to argOf, read back
+// by position. The one place that encodes and decodes them.
+type eventArg string
+
+// argSep cannot be typed into an ID or a name (api.CheckName refuses
+// control characters).
+const argSep = "\x1f"
+
+// argOf makes a data-arg of strings and ints; read it with part and index.
+func argOf(parts ...any) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(argSep)
+		}
+		b.WriteString(toText(p))
+	}
+	return b.String()
+}
+
+// part is the kth value of the data-arg, "" when it has fewer.
+func (a eventArg) part(k int) string {
+	s := string(a)
+	for ; k > 0; k-- {
+		_, rest, ok := strings.Cut(s, argSep)
+		if !ok {
+			return ""
+		}
+		s = rest
+	}
+	s, _, _ = strings.Cut(s, argSep)
+	return s
+}
+
+// index is the kth value of the data-arg as an index, -1 when it is not one.
+func (a eventArg) index(k int) int {
+	n, err := strconv.Atoi(a.part(k))
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
 }
 
 type vnode struct {
@@ -105,7 +163,7 @@ func build(nodes []vnode, a actor, values []any) []app.UI {
 					text.WriteString(p.text(values))
 					continue
 				}
-				switch v := values[p.hole].(type) {
+				switch v := hole(values, p.hole).(type) {
 				case app.UI:
 					flush()
 					out = append(out, v)
@@ -138,20 +196,36 @@ type element[T any] interface {
 }
 
 func setAttrs[T element[T]](el T, attrs []vattr, a actor, values []any) T {
+	arg := ""
 	for _, at := range attrs {
+		if at.name == "data-arg" {
+			arg = attrText(at.value, values)
+		}
+	}
+	for _, at := range attrs {
+		if at.name == "data-arg" {
+			continue
+		}
 		if ev, ok := strings.CutPrefix(at.name, "on:"); ok {
-			el.Attr("data-on-"+ev, attrText(at.value, values))
+			name := attrText(at.value, values)
 			el.On(ev, func(ctx app.Context, e app.Event) {
 				if ev == "submit" {
 					e.PreventDefault()
 				}
 				src := ctx.JSSrc()
-				a.act(ctx, e, src.Call("getAttribute", "data-on-"+ev).String(), attrOf(src, "data-arg"))
-			})
+				out := event{name: name, arg: eventArg(arg), js: e}
+				if v := src.Get("value"); v.Type() == app.TypeString {
+					out.value = v.String()
+				}
+				if c := src.Get("checked"); c.Type() == app.TypeBoolean {
+					out.checked = c.Bool()
+				}
+				a.act(ctx, out)
+			}, app.EventScope(name, arg))
 			continue
 		}
 		if len(at.value) == 1 && at.value[0].hole >= 0 {
-			switch v := values[at.value[0].hole].(type) {
+			switch v := hole(values, at.value[0].hole).(type) {
 			case bool:
 				if v {
 					el.Attr(at.name, "true")
@@ -168,6 +242,15 @@ func setAttrs[T element[T]](el T, attrs []vattr, a actor, values []any) T {
 	return el
 }
 
+// hole is the ith value, nil when fewer were given (TestViewsAreChecked
+// finds such a call).
+func hole(values []any, i int) any {
+	if i < len(values) {
+		return values[i]
+	}
+	return nil
+}
+
 func attrText(value []piece, values []any) string {
 	if len(value) == 1 && value[0].hole < 0 && value[0].key == "" {
 		return value[0].lit
@@ -175,20 +258,12 @@ func attrText(value []piece, values []any) string {
 	var b strings.Builder
 	for _, p := range value {
 		if p.hole >= 0 {
-			b.WriteString(toText(values[p.hole]))
+			b.WriteString(toText(hole(values, p.hole)))
 		} else {
 			b.WriteString(p.text(values))
 		}
 	}
 	return b.String()
-}
-
-// attrOf is an attribute of a JS element, "" when it has none.
-func attrOf(el app.Value, name string) string {
-	if v := el.Call("getAttribute", name); v.Truthy() {
-		return v.String()
-	}
-	return ""
 }
 
 func (p piece) text(values []any) string {
@@ -200,7 +275,7 @@ func (p piece) text(values []any) string {
 	}
 	args := make([]any, len(p.args))
 	for i, h := range p.args {
-		args[i] = values[h]
+		args[i] = hole(values, h)
 	}
 	return tr(p.key, args...)
 }

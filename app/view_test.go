@@ -19,7 +19,7 @@ import (
 
 type noActor struct{}
 
-func (noActor) act(app.Context, app.Event, string, string) {}
+func (noActor) act(app.Context, event) {}
 
 func TestViewBuildsElements(t *testing.T) {
 	v := &view{src: `
@@ -31,7 +31,7 @@ func TestViewBuildsElements(t *testing.T) {
 	got := app.HTMLString(v.ui(noActor{}, "b", "", "world", 7, true, false, 32, []app.UI{app.Span().Text("x"), nil}))
 	for _, want := range []string{
 		`<div class="a b">`, `<p>Hello, world: 7 Cancel</p>`, `aria-busy="false"`,
-		`data-arg="7"`, `data-on-click="go"`, `>7 / 32 bytes</button>`, `<span>x</span>`,
+		`>7 / 32 bytes</button>`, `<span>x</span>`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %s in\n%s", want, got)
