@@ -182,7 +182,7 @@ func (p *accountsPage) Render() app.UI {
 		form = p.formView()
 	}
 	return newShell().Path(pathAccounts).Content(
-		accountsView.uis(p, notice, errorView(p, p.actErr, false), form, p.listView(), p.dialogs())...)
+		accountsView.uis(p, notice, errorView(p, p.actErr), form, p.listView(), p.dialogs())...)
 }
 
 var accountCard = &view{src: `<li class="account-card">
@@ -212,14 +212,14 @@ func (p *accountsPage) listView() app.UI {
 		if a.LastSignIn != nil {
 			last = tr("Admin.AccountLastIn", localTime(*a.LastSignIn))
 		}
-		toggle, toggleClass, toggleAct := message("Admin.AccountDisable"), "button button-danger", "disable"
+		toggle, toggleClass := message("Admin.AccountDisable"), "button button-danger"
 		if a.Disabled {
-			toggle, toggleClass, toggleAct = message("Admin.AccountEnable"), "button button-quiet", "enable"
+			toggle, toggleClass = message("Admin.AccountEnable"), "button button-quiet"
 		}
 		cards[i] = accountCard.ui(p, a.Name, message("Roles."+a.Role),
 			when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
 			when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
-			a.ScopeWords, last, trn("Admin.AccountSessions", a.Sessions, a.Sessions), p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, toggleAct, tr("LabelFor", toggle, a.Name), message("Admin.AccountReset"), message("Admin.AccountEndSess"))
+			a.ScopeWords, last, trn("Admin.AccountSessions", a.Sessions, a.Sessions), p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, pick(a.Disabled, "enable", "disable"), tr("LabelFor", toggle, a.Name), message("Admin.AccountReset"), message("Admin.AccountEndSess"))
 	}
 	return accountListView.ui(p, cards)
 }
@@ -411,5 +411,5 @@ func (p *accountsPage) scopeView() app.UI {
 		list("scope-groups", "Admin.ScopeGroups", f.scope.Groups),
 		list("scope-members", "Admin.ScopeMembersOf", f.scope.MembersOf),
 		list("scope-users", "Admin.ScopeUsers", f.scope.Users),
-		f.query, f.finding, errorView(p, f.err, false), found, f.userID, f.userErr))
+		f.query, f.finding, errorView(p, f.err), found, f.userID, f.userErr))
 }

@@ -121,7 +121,7 @@ func (p *healthPage) body() app.UI {
 		update = para.ui(p, "", "", message("Admin.HealthUpToDate"))
 	}
 	return healthBody.ui(p, reach, region, localTime(tc.CheckedAt), sig, rates, num(int(h.Audit.Entries)), shortHash(h.Audit.HeadHash),
-		p.verification(), errorView(p, p.verifyErr, false), p.verifying, h.Version, update, indexLine(h.GroupIndex, time.Now()))
+		p.verification(), errorView(p, p.verifyErr), p.verifying, h.Version, update, indexLine(h.GroupIndex, time.Now()))
 }
 
 func (p *healthPage) verification() app.UI {

@@ -289,7 +289,7 @@ func (p *attributesPage) body() app.UI {
 			when(!clearable, hintNote.ui(p, "clear-why", message("Attributes.NoClear"))))
 	}
 	return editorBody.ui(p, p.group.ID, typeName(p.group.Type), trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)), readOnly, saved,
-		p.conflictView(), errorView(p, p.saveErr, false), empty, rows, add,
+		p.conflictView(), errorView(p, p.saveErr), empty, rows, add,
 		meterClass(keys, api.MaxAttrKeys), tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
 		meterClass(bytes, api.MaxAttrTotalBytes), tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
 		actions, danger, p.dialogView(d))

@@ -328,7 +328,7 @@ func (p *auditPage) entries() app.UI {
 	if p.next != "" {
 		older = olderButton.ui(p, p.more)
 	}
-	return entriesView.ui(p, items, errorView(p, p.moreErr, false), older)
+	return entriesView.ui(p, items, errorView(p, p.moreErr), older)
 }
 
 var entryView = &view{src: `<li class="audit-entry outcome-{0}">

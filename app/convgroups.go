@@ -274,7 +274,7 @@ func (p *convGroupsPage) statusView() app.UI {
 	if p.conflict {
 		conflict = changedMeanwhile.ui(p, message("ConvGroups.Changed"), message("ConvGroups.Reload"))
 	}
-	return cgStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
+	return cgStatus.ui(p, ok, some, conflict, errorView(p, p.actErr))
 }
 
 // convLabel names a conversation as people recognise it: the user's

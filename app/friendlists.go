@@ -337,7 +337,7 @@ func (p *friendListsPage) statusView() app.UI {
 	if p.conflict {
 		conflict = changedMeanwhile.ui(p, message("FriendLists.Changed"), message("ConvGroups.Reload"))
 	}
-	return flStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
+	return flStatus.ui(p, ok, some, conflict, errorView(p, p.actErr))
 }
 
 // friendLabel names a friend with their nickname when the page knows it.

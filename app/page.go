@@ -100,7 +100,7 @@ func (b *base) stateView(p page) app.UI {
 	case stateLoading:
 		return loadingView.ui(p)
 	case stateFailed:
-		return errorView(p, b.err, true)
+		return errorWith(p, b.err, retryButton.ui(p))
 	}
 	return nil
 }
@@ -111,21 +111,21 @@ var errorBox = &view{src: `<div class="alert alert-error" role="alert"><p>{0}</p
 var requestIDLine = &view{src: `<p class="request-id">{@RequestID 0}</p>`}
 var retryButton = &view{src: `<button class="button" type="button" on:click="retry">{@TryAgain}</button>`}
 
-// errorView shows an API error: the plain message, the request id when the
-// failure is one to report (not a refusal the moderator can act on), and
-// "Try again" (act "retry") when retry is set.
-func errorView(p actor, e *api.Error, retry bool) app.UI {
+// errorView shows an API error where every page shows one: the plain
+// message, and the request id when the failure is one to report (not a
+// refusal the moderator can act on).
+func errorView(a actor, e *api.Error) app.UI { return errorWith(a, e, nil) }
+
+// errorWith is errorView with a button after the message.
+func errorWith(a actor, e *api.Error, button app.UI) app.UI {
 	if e == nil {
 		return nil
 	}
-	var id, again app.UI
+	var id app.UI
 	if e.RequestID != "" && worthReporting(e) {
-		id = requestIDLine.ui(p, e.RequestID)
+		id = requestIDLine.ui(a, e.RequestID)
 	}
-	if retry {
-		again = retryButton.ui(p)
-	}
-	return errorBox.ui(p, e.Message, id, again)
+	return errorBox.ui(a, e.Message, id, button)
 }
 
 // worthReporting tells a failure someone may need to look into (Tencent's

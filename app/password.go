@@ -92,5 +92,5 @@ func (p *passwordPage) Render() app.UI {
 	}
 	return newShell().Path(pathPassword).Content(passwordView.ui(p,
 		pick(first, "alert", "lead"), pick(first, "status", ""), message(pick(first, "Admin.PasswordFirst", "Admin.PasswordIntro")),
-		done, p.current, p.next, minPasswordBytes, maxPasswordBytes, p.repeat, errorView(p, p.err, false), p.busy))
+		done, p.current, p.next, minPasswordBytes, maxPasswordBytes, p.repeat, errorView(p, p.err), p.busy))
 }

@@ -99,5 +99,5 @@ var signInView = &view{src: `<div class="signin">
 
 func (p *signInPage) Render() app.UI {
 	return newShell().Path(pathSignIn).Content(
-		signInView.ui(p, p.username, p.password, errorView(p, p.err, false), p.busy, message(pick(p.busy, "SigningIn", "SignIn"))))
+		signInView.ui(p, p.username, p.password, errorView(p, p.err), p.busy, message(pick(p.busy, "SigningIn", "SignIn"))))
 }
