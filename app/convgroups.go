@@ -20,9 +20,6 @@ type convGroupsPage struct {
 	cg     api.ConvGroups
 	recent []api.Conversation // the user's conversation list, to pick from
 
-	results []api.ItemResult
-	clear   string // the input to empty once the change is made
-
 	extra []api.Conversation // conversations typed by ID, to pick from
 
 	newName string
@@ -41,7 +38,7 @@ type convGroupsPage struct {
 }
 
 func (p *convGroupsPage) OnNav(ctx app.Context) {
-	p.results, p.recent = nil, nil
+	p.recent = nil
 	p.extra, p.pick, p.selected = nil, map[string]bool{}, map[string]bool{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.renaming, p.deleting, p.newName, p.custom, p.markName = "", "", "", "", api.MarkNames[0]
@@ -50,21 +47,17 @@ func (p *convGroupsPage) OnNav(ctx app.Context) {
 
 func (p *convGroupsPage) OnMount(ctx app.Context) {
 	p.onEscape(ctx, func() {
-		if !p.busy {
+		if !p.last.busy {
 			p.deleting = ""
 		}
 	})
 }
 
 func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
-	if p.finder.got(what, r) {
+	if p.gotShared(ctx, p, what, r, "groups", "/conversation-groups") {
 		return
 	}
 	switch what {
-	case "user":
-		if p.gotUser(ctx, r) {
-			p.send(p, "groups", "GET", userPath(p.userID)+"/conversation-groups", nil, nil)
-		}
 	case "groups":
 		if p.fill(r, &p.cg) && p.canEdit() {
 			p.send(p, "recent", "GET", userPath(p.userID)+"/conversations", nil, nil)
@@ -75,25 +68,18 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 			p.recent = list.Conversations
 		}
 	case "changed":
-		p.busy, p.deleting = false, ""
-		if r.status == 412 {
-			p.conflict = true
-			return
-		}
+		p.deleting = ""
 		var cg api.ConvGroups
-		if e := r.decode(&cg); e != nil {
-			p.actErr = e
-		} else {
-			p.cg, p.results, p.done = cg, cg.Results, true
+		if p.last.answer(ctx, r, &cg, "cg-status") {
+			p.cg, p.last.results = cg, cg.Results
 			p.afterChange()
 		}
-		focusLater(ctx, "cg-status")
 	}
 }
 
 // afterChange empties what the change was made from.
 func (p *convGroupsPage) afterChange() {
-	switch p.clear {
+	switch p.last.after {
 	case "create":
 		p.newName, p.pick = "", map[string]bool{}
 		clearInput("cg-name")
@@ -101,17 +87,15 @@ func (p *convGroupsPage) afterChange() {
 		p.renaming = ""
 	case "":
 	default:
-		p.typedID[p.clear] = ""
-		clearInput(p.clear + "-id")
+		p.typedID[p.last.after] = ""
+		clearInput(p.last.after + "-id")
 	}
-	p.clear = ""
 }
 
 // change makes a change; got takes the answer as the new state and shows
-// the answer's per-conversation results. clear names what to empty after.
-func (p *convGroupsPage) change(method, path string, body any, clear string) {
-	p.busy, p.actErr, p.done, p.results, p.clear = true, nil, false, nil, clear
-	p.send(p, "changed", method, userPath(p.userID)+path, body, map[string]string{"If-Match": `"` + p.cg.Version + `"`})
+// the answer's per-conversation results. after names what to empty then.
+func (p *convGroupsPage) change(method, path string, body any, after string) {
+	p.last.start(&p.base, p, method, userPath(p.userID)+path, body, p.cg.Version, after)
 }
 
 func groupChangePath(name string) string { return "/conversation-groups/" + url.PathEscape(name) }
@@ -251,30 +235,13 @@ func (p *convGroupsPage) body() app.UI {
 		p.statusView(), p.groupsView(edit), create, p.marksView(edit), p.deleteDialog())
 }
 
-var cgStatus = &view{src: `<div id="cg-status" tabindex="-1"><div role="status">{0}</div>{1}{2}{3}</div>`}
-var failedRows = &view{src: `<div class="alert alert-warn" role="alert"><p>{0}</p><ul>{1}</ul></div>`}
-var changedMeanwhile = &view{src: `<div class="alert alert-warn" role="alert"><p>{0}</p><button class="button" type="button" on:click="reload">{1}</button></div>`}
-
 // statusView says how the last change went, row by row when Tencent
 // refused some conversations.
 func (p *convGroupsPage) statusView() app.UI {
-	var failed []app.UI
-	for _, r := range p.results {
-		if !r.OK {
-			failed = append(failed, liText.ui(p, tr("ConvGroups.Failed", convLabel(api.Conversation{Type: r.Type, ID: r.ID, Name: r.Name}), r.Message)))
-		}
-	}
-	var ok, some, conflict app.UI
-	if p.done && len(failed) == 0 {
-		ok = okText.ui(p, message("ConvGroups.Done"))
-	}
-	if len(failed) > 0 {
-		some = failedRows.ui(p, tr("ConvGroups.SomeFailed", len(failed), len(p.results)), failed)
-	}
-	if p.conflict {
-		conflict = changedMeanwhile.ui(p, message("ConvGroups.Changed"), message("ConvGroups.Reload"))
-	}
-	return cgStatus.ui(p, ok, some, conflict, errorView(p, p.actErr))
+	return p.last.view(p, "cg-status", changeWords{someFailed: "ConvGroups.SomeFailed", changed: "ConvGroups.Changed"},
+		func(r api.ItemResult) string {
+			return convLabel(api.Conversation{Type: r.Type, ID: r.ID, Name: r.Name})
+		})
 }
 
 // convLabel names a conversation as people recognise it: the user's
@@ -335,7 +302,7 @@ func (p *convGroupsPage) groupsView(edit bool) app.UI {
 		for j, c := range g.Conversations {
 			var remove app.UI
 			if edit {
-				remove = removeConvButton.ui(p, convLabel(c), p.busy, argOf(i, j))
+				remove = removeConvButton.ui(p, convLabel(c), p.last.busy, argOf(i, j))
 			}
 			convs[j] = convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
 		}
@@ -372,9 +339,9 @@ func (p *convGroupsPage) groupForms(i int, g api.ConvGroup) app.UI {
 	if p.renaming == g.Name {
 		problem := nameProblem(p.renameTo)
 		top = renameForm.ui(p, i, g.Name, p.renameTo, problem != "",
-			byteCounter(p, fmt.Sprintf("rename-%d-help", i), len(p.renameTo), api.MaxConvGroupNameBytes, problem), problem != "" || p.busy)
+			byteCounter(p, fmt.Sprintf("rename-%d-help", i), len(p.renameTo), api.MaxConvGroupNameBytes, problem), problem != "" || p.last.busy)
 	} else {
-		top = groupButtons.ui(p, g.Name, i, p.busy)
+		top = groupButtons.ui(p, g.Name, i, p.last.busy)
 	}
 	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), i, tr("ConvGroups.AddTo", g.Name)))
 }
@@ -411,7 +378,7 @@ var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{6}" on:
 // checks that it exists.
 func (p *convGroupsPage) typedForm(form string, gi int, submit string) app.UI {
 	typ := p.typedType[form]
-	return typedFormView.ui(p, form, typ != api.ConversationGroup, typ == api.ConversationGroup, p.typedID[form], p.busy, submit, argOf(form, gi))
+	return typedFormView.ui(p, form, typ != api.ConversationGroup, typ == api.ConversationGroup, p.typedID[form], p.last.busy, submit, argOf(form, gi))
 }
 
 var marksBadgesView = &view{src: `<span class="marks">{0}</span>`}
@@ -510,7 +477,7 @@ func (p *convGroupsPage) createView() app.UI {
 	}
 	return createView.ui(p, full, p.newName, problem != "",
 		byteCounter(p, "cg-name-help", len(p.newName), api.MaxConvGroupNameBytes, problem), picks,
-		block != "" || p.busy, block, p.typedForm("create", -1, message("ConvGroups.AddConv")))
+		block != "" || p.last.busy, block, p.typedForm("create", -1, message("ConvGroups.AddConv")))
 }
 
 // addExtra makes a typed conversation one to pick from.
@@ -556,7 +523,7 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 	if len(p.custom) > api.MaxCustomMarkBytes {
 		customProblem = tr("ConvGroups.TooLong", len(p.custom), api.MaxCustomMarkBytes)
 	}
-	none := chosen == 0 || p.busy
+	none := chosen == 0 || p.last.busy
 	items := make([]app.UI, len(known))
 	for i, c := range known {
 		var box, groups app.UI
@@ -602,5 +569,5 @@ func (p *convGroupsPage) deleteDialog() app.UI {
 	if g == nil {
 		return nil
 	}
-	return deleteDialogView.ui(p, tr("ConvGroups.DeleteTitle", g.Name), trn("ConvGroups.DeleteWarning", len(g.Conversations), len(g.Conversations)), p.busy, tr("ConvGroups.DeleteConfirm", g.Name))
+	return deleteDialogView.ui(p, tr("ConvGroups.DeleteTitle", g.Name), trn("ConvGroups.DeleteWarning", len(g.Conversations), len(g.Conversations)), p.last.busy, tr("ConvGroups.DeleteConfirm", g.Name))
 }

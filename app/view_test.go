@@ -62,7 +62,7 @@ func TestViewMarkupMistakesPanic(t *testing.T) {
 }
 
 // Every view of the app parses, and every message it names — in markup,
-// with message or with tr — is in the English catalogue; keys made at run
+// with message or with tr, or in a changeWords — is in the English catalogue; keys made at run
 // time from a prefix are checked for every value the prefix takes.
 func TestViewsUseKnownKeys(t *testing.T) {
 	en := i18n.Get("en")
@@ -97,6 +97,14 @@ func TestViewsUseKnownKeys(t *testing.T) {
 					}()
 					for _, m := range markupKey.FindAllStringSubmatch(src, -1) {
 						used[m[1]] = true
+					}
+				}
+				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "changeWords" {
+					for _, e := range n.Elts {
+						if lit, ok := e.(*ast.KeyValueExpr).Value.(*ast.BasicLit); ok {
+							k, _ := strconv.Unquote(lit.Value)
+							used[k] = true
+						}
 					}
 				}
 			case *ast.CallExpr:
