@@ -61,13 +61,17 @@ func (b *base) OnDismount() {
 	}
 }
 
+// apiCall is how pages reach the API; a page's tests answer in its place
+// (pages_test.go).
+var apiCall = callAPI
+
 // send calls the API off the UI goroutine and hands the answer to the page's
 // got under what, unless the session has ended (then the browser goes to
 // sign in). header may be nil.
 func (b *base) send(p page, what, method, path string, body any, header map[string]string) {
 	ctx := b.ctx
 	ctx.Async(func() {
-		r := callAPI(method, path, body, header)
+		r := apiCall(method, path, body, header)
 		ctx.Dispatch(func(ctx app.Context) {
 			if !needSignIn(ctx, r) {
 				p.got(ctx, what, r)
