@@ -53,9 +53,9 @@ func newFakeAPI(t *testing.T) *fakeAPI {
 	}
 	f.engine.ConsumeAll()
 	f.ctx = h.ctx
-	old := apiCall
+	old, session := apiCall, currentSession
 	apiCall = f.call
-	t.Cleanup(func() { apiCall = old })
+	t.Cleanup(func() { apiCall, currentSession = old, session })
 	return f
 }
 
