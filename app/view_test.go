@@ -160,3 +160,15 @@ func TestViewsUseKnownKeys(t *testing.T) {
 		t.Errorf("messages not in server/i18n/en.json: %s", strings.Join(missing, ", "))
 	}
 }
+
+// A data-arg made with argOf reads back value by value, whatever the
+// values hold (a group ID may hold ':').
+func TestEventArg(t *testing.T) {
+	a := eventArg(argOf("scope-groups", "@TGS#:1", 3))
+	if a.part(0) != "scope-groups" || a.part(1) != "@TGS#:1" || a.index(2) != 3 {
+		t.Errorf("%q: %q %q %d", a, a.part(0), a.part(1), a.index(2))
+	}
+	if a.part(3) != "" || a.index(3) != -1 || a.index(0) != -1 || eventArg("").index(0) != -1 {
+		t.Error("a missing or non-number value is not empty or -1")
+	}
+}
