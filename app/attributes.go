@@ -211,15 +211,15 @@ var editorView = &view{src: `
 <h1>{0}</h1>{1}`}
 
 var editorBody = &view{src: `<div class="editor">
-  <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2}</span></p>
+  <p class="group-meta"><span class="group-id">{id}</span><span>{type}</span><span>{members}</span></p>
   <p class="lead">{@Attributes.Intro}</p>
-  {3}
-  <div id="editor-status" tabindex="-1" role="status">{4}</div>
-  {5}{6}{7}
-  <ol class="attr-rows">{8}</ol>
-  {9}
-  <div class="totals"><p class="{10}">{11}</p><p class="{12}">{13}</p></div>
-  {14}{15}{16}
+  {readOnly}
+  <div id="editor-status" tabindex="-1" role="status">{saved}</div>
+  {conflict}{error}{empty}
+  <ol class="attr-rows">{rows}</ol>
+  {addRow}
+  <div class="totals"><p class="{keysMeter}">{keys}</p><p class="{bytesMeter}">{bytes}</p></div>
+  {actions}{danger}{dialog}
 </div>`}
 
 var infoNote = &view{src: `<p class="alert alert-info">{0}</p>`}
@@ -241,13 +241,13 @@ var dangerView = &view{src: `<section class="danger" aria-labelledby="danger-tit
   </div>{2}{3}</section>`}
 
 var rowView = &view{src: `<li class="attr-row">
-  <div class="field"><label for="{0}">{@Attributes.Key 1}</label>
-    <input id="{0}" type="text" value="{2}" readonly={3} spellcheck="false" autocomplete="off" aria-invalid={4} aria-describedby="{0}-help" data-arg="{5}" on:input="key">
-    <p id="{0}-help" class="{6}"><span>{@Attributes.Bytes 7 8}</span>{9}</p></div>
-  <div class="field field-grow"><label for="{10}">{@Attributes.Value 1}</label>
-    <textarea id="{10}" rows="2" value="{11}" readonly={3} aria-invalid={12} aria-describedby="{10}-help" data-arg="{5}" on:input="value"></textarea>
-    <p id="{10}-help" class="{13}"><span>{@Attributes.Bytes 14 15}</span>{16}</p></div>
-  {17}
+  <div class="field"><label for="{keyID}">{@Attributes.Key n}</label>
+    <input id="{keyID}" type="text" value="{key}" readonly={readOnly} spellcheck="false" autocomplete="off" aria-invalid={keyBad} aria-describedby="{keyID}-help" data-arg="{row}" on:input="key">
+    <p id="{keyID}-help" class="{keyCounter}"><span>{@Attributes.Bytes keyBytes maxKeyBytes}</span>{keyError}</p></div>
+  <div class="field field-grow"><label for="{valueID}">{@Attributes.Value n}</label>
+    <textarea id="{valueID}" rows="2" value="{value}" readonly={readOnly} aria-invalid={valueBad} aria-describedby="{valueID}-help" data-arg="{row}" on:input="value"></textarea>
+    <p id="{valueID}-help" class="{valueCounter}"><span>{@Attributes.Bytes valueBytes maxValueBytes}</span>{valueError}</p></div>
+  {remove}
 </li>`}
 var removeRowButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@Attributes.RemoveRow 0}" title="{@Attributes.RemoveRow 0}" data-arg="{1}" on:click="remove-row">✕</button>`}
 var fieldError = &view{src: `<span class="field-error"> {0}</span>`}
@@ -288,11 +288,14 @@ func (p *attributesPage) body() app.UI {
 			when(len(p.rows) == 0, hintNote.ui(p, "replace-why", message("Attributes.ReplaceEmpty"))),
 			when(!clearable, hintNote.ui(p, "clear-why", message("Attributes.NoClear"))))
 	}
-	return editorBody.ui(p, p.group.ID, typeName(p.group.Type), trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)), readOnly, saved,
-		p.conflictView(), errorView(p, p.saveErr), empty, rows, add,
-		meterClass(keys, api.MaxAttrKeys), tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
-		meterClass(bytes, api.MaxAttrTotalBytes), tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
-		actions, danger, p.dialogView(d))
+	return editorBody.with(p,
+		"id", p.group.ID, "type", typeName(p.group.Type), "members", trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)),
+		"readOnly", readOnly, "saved", saved, "conflict", p.conflictView(), "error", errorView(p, p.saveErr), "empty", empty,
+		"rows", rows, "addRow", add,
+		"keysMeter", meterClass(keys, api.MaxAttrKeys), "keys", tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
+		"bytesMeter", meterClass(bytes, api.MaxAttrTotalBytes), "bytes", tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
+		"actions", actions, "danger", danger, "dialog", p.dialogView(d),
+	)
 }
 
 var okText = &view{src: `<p class="alert alert-ok">{0}</p>`}
@@ -311,11 +314,15 @@ func (p *attributesPage) rowView(i int, keyErr, valueErr string, edit bool) app.
 	if edit {
 		remove = removeRowButton.ui(p, i+1, i)
 	}
-	return rowView.ui(p, fmt.Sprintf("key-%d", r.id), i+1, r.key, !edit, keyErr != "", i,
-		counterClass(len(r.key), api.MaxAttrKeyBytes, keyErr), len(r.key), api.MaxAttrKeyBytes, when(keyErr != "", fieldError.ui(p, keyErr)),
-		fmt.Sprintf("value-%d", r.id), r.value, valueErr != "",
-		counterClass(len(r.value), api.MaxAttrValueBytes, valueErr), len(r.value), api.MaxAttrValueBytes, when(valueErr != "", fieldError.ui(p, valueErr)),
-		remove)
+	return rowView.with(p,
+		"keyID", fmt.Sprintf("key-%d", r.id), "n", i+1, "key", r.key, "readOnly", !edit, "keyBad", keyErr != "", "row", argOf(i),
+		"keyCounter", counterClass(len(r.key), api.MaxAttrKeyBytes, keyErr), "keyBytes", len(r.key), "maxKeyBytes", api.MaxAttrKeyBytes,
+		"keyError", when(keyErr != "", fieldError.ui(p, keyErr)),
+		"valueID", fmt.Sprintf("value-%d", r.id), "value", r.value, "valueBad", valueErr != "",
+		"valueCounter", counterClass(len(r.value), api.MaxAttrValueBytes, valueErr), "valueBytes", len(r.value), "maxValueBytes", api.MaxAttrValueBytes,
+		"valueError", when(valueErr != "", fieldError.ui(p, valueErr)),
+		"remove", remove,
+	)
 }
 
 // diff compares the rows with what was loaded.

@@ -209,9 +209,9 @@ func (p *convGroupsPage) Render() app.UI {
 
 var notInEditionView = &view{src: `<div class="alert alert-info" role="status"><p>{@ConvGroups.NotInEdition}</p><p>{@ConvGroups.EditionHelp}</p></div>`}
 var cgBody = &view{src: `<div class="convgroups">
-  <p class="group-meta"><a href="{0}">{@Users.FriendListsOf 1}</a></p>{2}
-  <div class="totals"><p class="{3}">{@ConvGroups.GroupsCount 4 5}</p><p class="{6}">{@ConvGroups.ConvCount 7 8}</p></div>
-  {9}{10}{11}{12}{13}
+  <p class="group-meta"><a href="{friendLists}">{@Users.FriendListsOf user}</a></p>{readOnly}
+  <div class="totals"><p class="{groupsMeter}">{@ConvGroups.GroupsCount groups maxGroups}</p><p class="{convsMeter}">{@ConvGroups.ConvCount convs maxConvs}</p></div>
+  {status}{groupList}{create}{marks}{deleteDialog}
 </div>`}
 
 func (p *convGroupsPage) body() app.UI {
@@ -229,10 +229,12 @@ func (p *convGroupsPage) body() app.UI {
 		readOnly = infoNote.ui(p, message("ConvGroups.ReadOnly"))
 	}
 	cg := p.cg
-	return cgBody.ui(p, userURL(pathFriendLists, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
-		meterClass(len(cg.Groups), cg.MaxGroups), len(cg.Groups), cg.MaxGroups,
-		meterClass(cg.Counted, cg.MaxCounted), cg.Counted, cg.MaxCounted,
-		p.statusView(), p.groupsView(edit), create, p.marksView(edit), p.deleteDialog())
+	return cgBody.with(p,
+		"friendLists", userURL(pathFriendLists, p.userID), "user", userLabel(p.user.ID, p.user.Nick), "readOnly", readOnly,
+		"groupsMeter", meterClass(len(cg.Groups), cg.MaxGroups), "groups", len(cg.Groups), "maxGroups", cg.MaxGroups,
+		"convsMeter", meterClass(cg.Counted, cg.MaxCounted), "convs", cg.Counted, "maxConvs", cg.MaxCounted,
+		"status", p.statusView(), "groupList", p.groupsView(edit), "create", create, "marks", p.marksView(edit), "deleteDialog", p.deleteDialog(),
+	)
 }
 
 // statusView says how the last change went, row by row when Tencent

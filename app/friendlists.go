@@ -279,9 +279,9 @@ func (p *friendListsPage) Render() app.UI {
 }
 
 var flBody = &view{src: `<div class="friendlists">
-  <p class="group-meta"><a href="{0}">{@FriendLists.ConversationGroupsOf 1}</a></p>{2}
-  <div class="totals"><p class="{3}">{@FriendLists.ListsCount 4 5}</p><p class="meter">{@FriendLists.FriendsCount 6}</p></div>
-  {7}{8}{9}{10}{11}{12}
+  <p class="group-meta"><a href="{convGroups}">{@FriendLists.ConversationGroupsOf user}</a></p>{readOnly}
+  <div class="totals"><p class="{listsMeter}">{@FriendLists.ListsCount lists maxLists}</p><p class="meter">{@FriendLists.FriendsCount friends}</p></div>
+  {status}{listsView}{friendsView}{create}{delete}{deleteDialog}
 </div>`}
 
 func (p *friendListsPage) body() app.UI {
@@ -296,9 +296,12 @@ func (p *friendListsPage) body() app.UI {
 		readOnly = infoNote.ui(p, message("FriendLists.ReadOnly"))
 	}
 	fl := p.fl
-	return flBody.ui(p, userURL(pathConvGroups, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
-		meterClass(len(fl.Lists), fl.MaxLists), len(fl.Lists), fl.MaxLists, fl.FriendCount,
-		p.statusView(), p.listsView(edit), p.friendsView(edit), create, deleting, p.deleteDialog())
+	return flBody.with(p,
+		"convGroups", userURL(pathConvGroups, p.userID), "user", userLabel(p.user.ID, p.user.Nick), "readOnly", readOnly,
+		"listsMeter", meterClass(len(fl.Lists), fl.MaxLists), "lists", len(fl.Lists), "maxLists", fl.MaxLists, "friends", fl.FriendCount,
+		"status", p.statusView(), "listsView", p.listsView(edit), "friendsView", p.friendsView(edit), "create", create, "delete", deleting,
+		"deleteDialog", p.deleteDialog(),
+	)
 }
 
 // statusView says how the last change went, friend by friend when Tencent

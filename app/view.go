@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,7 +24,8 @@ import (
 //
 // In the markup:
 //   - {N} is the Nth value given to ui: an app.UI, a []app.UI, a string or
-//     an int (text), or nil (nothing). Inside an attribute's quotes it is
+//     an int (text), or nil (nothing). A view of many values names its
+//     holes instead, {name}, and is built with with(a, "name", value, …). Inside an attribute's quotes it is
 //     text; an attribute given only {N} is left out when the value is nil
 //     or false (true writes "true"; aria-* attributes write "false" too).
 //   - {@Key} is the catalogue's message Key in the page's language;
@@ -45,6 +47,7 @@ type view struct {
 	src   string
 	once  sync.Once
 	nodes []vnode
+	names []string // of its named holes, by index
 }
 
 // actor handles the events its views name.
@@ -142,8 +145,34 @@ func (v *view) ui(a actor, values ...any) app.UI {
 
 // uis builds the view's top-level elements.
 func (v *view) uis(a actor, values ...any) []app.UI {
-	v.once.Do(func() { v.nodes = (&viewParser{s: v.src}).nodes("") })
+	v.parse()
 	return build(v.nodes, a, values)
+}
+
+// with builds a view whose holes are named ({name}), given their values as
+// name, value pairs, the way log/slog takes attributes:
+//
+//	cgBody.with(p, "user", label, "groups", len(cg.Groups), …)
+//
+// Several top-level elements come in a div. The names are constants in
+// the code, which costs app.wasm as little as ui's values by position.
+func (v *view) with(a actor, pairs ...any) app.UI {
+	v.parse()
+	values := make([]any, len(v.names))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if k := slices.Index(v.names, pairs[i].(string)); k >= 0 {
+			values[k] = pairs[i+1]
+		}
+	}
+	return v.ui(a, values...)
+}
+
+func (v *view) parse() {
+	v.once.Do(func() {
+		p := &viewParser{s: v.src}
+		v.nodes = p.nodes("")
+		v.names = p.names
+	})
 }
 
 func build(nodes []vnode, a actor, values []any) []app.UI {
@@ -293,8 +322,10 @@ func toText(v any) string {
 }
 
 type viewParser struct {
-	s string
-	i int
+	s     string
+	i     int
+	names []string // named holes, in the order they first come
+	index bool     // a hole by index has come
 }
 
 func (p *viewParser) fail(what string) {
@@ -428,11 +459,35 @@ func (p *viewParser) pieces(s string) []piece {
 	return out
 }
 
+// hole is the index of {s}: a number, or a name (a letter, then letters,
+// digits and '-'), numbered in the order names first come. A view uses
+// one kind or the other.
 func (p *viewParser) hole(s string) int {
+	if s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		for _, c := range s {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				p.fail("bad hole {" + s + "}")
+			}
+		}
+		if p.index {
+			p.fail("named and numbered holes in one view")
+		}
+		for i, n := range p.names {
+			if n == s {
+				return i
+			}
+		}
+		p.names = append(p.names, s)
+		return len(p.names) - 1
+	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
 		p.fail("bad hole {" + s + "}")
 	}
+	if len(p.names) > 0 {
+		p.fail("named and numbered holes in one view")
+	}
+	p.index = true
 	return n
 }
 

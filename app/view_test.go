@@ -49,7 +49,7 @@ func TestViewBuildsElements(t *testing.T) {
 }
 
 func TestViewMarkupMistakesPanic(t *testing.T) {
-	for _, src := range []string{`<p>open`, `<p></div>`, `<p>{x}</p>`, `<p a=b></p>`, `<p>{0</p>`} {
+	for _, src := range []string{`<p>open`, `<p></div>`, `<p>{x.y}</p>`, `<p>{-1}</p>`, `<p>{0}{a}</p>`, `<p>{a}{0}</p>`, `<p a=b></p>`, `<p>{0</p>`} {
 		func() {
 			defer func() {
 				if recover() == nil {

@@ -157,8 +157,9 @@ func method(tn *types.TypeName, name string, pkg *types.Package) *types.Func {
 // viewFacts is what a view's markup asks of its callers.
 type viewFacts struct {
 	name   string
-	holes  int    // the values a call must give
-	used   []bool // by hole
+	names  []string // of its named holes, by index; nil when numbered
+	holes  int      // the values a call must give
+	used   []bool   // by hole
 	events []viewEvent
 }
 
@@ -200,7 +201,9 @@ func (a *appPackage) views(t *testing.T) map[types.Object]*viewFacts {
 								t.Errorf("%s: %v", a.fset.Position(lit.Pos()), r)
 							}
 						}()
-						vf.read((&viewParser{s: src}).nodes(""))
+						vp := &viewParser{s: src}
+						vf.read(vp.nodes(""))
+						vf.names = vp.names
 					}()
 					for _, ev := range vf.events {
 						if ev.hole < 0 && ev.name == "" {
@@ -283,7 +286,7 @@ func (a *appPackage) factsOf(t *testing.T, decl *ast.FuncDecl, views map[types.O
 			}
 		case *ast.CallExpr:
 			sel, ok := n.Fun.(*ast.SelectorExpr)
-			if !ok || (sel.Sel.Name != "ui" && sel.Sel.Name != "uis") {
+			if !ok || (sel.Sel.Name != "ui" && sel.Sel.Name != "uis" && sel.Sel.Name != "with") {
 				return true
 			}
 			id, ok := sel.X.(*ast.Ident)
@@ -295,6 +298,14 @@ func (a *appPackage) factsOf(t *testing.T, decl *ast.FuncDecl, views map[types.O
 				return true
 			}
 			at := a.fset.Position(n.Pos())
+			if (sel.Sel.Name == "with") != (vf.names != nil) {
+				t.Errorf("%s: %s has %s holes: build it with %s", at, vf.name, pick(vf.names != nil, "named", "numbered"), pick(vf.names != nil, "with", "ui or uis"))
+				return true
+			}
+			if vf.names != nil {
+				a.checkNamed(t, f, n, vf)
+				return true
+			}
 			given := len(n.Args) - 1
 			if n.Ellipsis.IsValid() {
 				t.Errorf("%s: %s.%s is given values with ...; give each value, so they can be counted", at, vf.name, sel.Sel.Name)
@@ -330,6 +341,58 @@ func (a *appPackage) factsOf(t *testing.T, decl *ast.FuncDecl, views map[types.O
 		return true
 	})
 	return f
+}
+
+// checkNamed checks a call of with: its values come as name, value pairs,
+// each name a constant naming a hole of the view, every hole named once.
+func (a *appPackage) checkNamed(t *testing.T, f *funcFacts, call *ast.CallExpr, vf *viewFacts) {
+	at := a.fset.Position(call.Pos())
+	pairs := call.Args[1:]
+	if call.Ellipsis.IsValid() || len(pairs)%2 != 0 {
+		t.Errorf("%s: %s.with is given name, value pairs, each written out", at, vf.name)
+		return
+	}
+	given := map[string]ast.Expr{}
+	for i := 0; i < len(pairs); i += 2 {
+		keys := a.constants(pairs[i])
+		switch {
+		case len(keys) != 1:
+			t.Errorf("%s: %s.with: value %d is named by something other than a constant", at, vf.name, i/2)
+		case given[keys[0]] != nil:
+			t.Errorf("%s: %s.with names {%s} twice", at, vf.name, keys[0])
+		default:
+			given[keys[0]] = pairs[i+1]
+		}
+	}
+	for _, n := range vf.names {
+		if given[n] == nil {
+			t.Errorf("%s: %s has a hole {%s} the call gives no value", at, vf.name, n)
+		}
+	}
+	for _, n := range sortedKeys(given) {
+		if !slices.Contains(vf.names, n) {
+			t.Errorf("%s: %s has no hole {%s}", at, vf.name, n)
+		}
+	}
+	for _, ev := range vf.events {
+		if ev.hole < 0 {
+			if ev.name != "" {
+				f.events[ev.name] = true
+			}
+			continue
+		}
+		v := given[vf.names[ev.hole]]
+		if v == nil {
+			continue
+		}
+		names := a.constants(v)
+		if names == nil {
+			t.Errorf("%s: %s's on: event {%s} must be given a constant name, or pick(cond, name, name)", at, vf.name, vf.names[ev.hole])
+		}
+		for _, name := range names {
+			f.events[name] = true
+		}
+	}
 }
 
 // constants are the strings e can be: a constant, or either constant of
