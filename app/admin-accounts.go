@@ -186,15 +186,15 @@ func (p *accountsPage) Render() app.UI {
 }
 
 var accountCard = &view{src: `<li class="account-card">
-  <h2>{0}</h2>
-  <p class="account-meta"><span class="tag">{1}</span>{2}{3}</p>
-  <p>{@Admin.ScopeIs 4}</p>
-  <p class="account-meta">{5} · {6}</p>
+  <h2>{name}</h2>
+  <p class="account-meta"><span class="tag">{role}</span>{disabledTag}{oneTimeTag}</p>
+  <p>{@Admin.ScopeIs scope}</p>
+  <p class="account-meta">{lastIn} · {sessions}</p>
   <div class="actions">
-    <button class="button button-quiet" type="button" disabled={7} data-arg="{0}" on:click="edit">{@Admin.AccountEdit 0}</button>
-    <button class="button button-quiet" type="button" aria-label="{@LabelFor 13 0}" disabled={7} data-arg="{0}" on:click="reset">{@Admin.AccountReset}</button>
-    <button class="button button-quiet" type="button" aria-label="{@LabelFor 14 0}" disabled={8} data-arg="{0}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
-    <button class="{9}" type="button" aria-label="{12}" disabled={7} data-arg="{0}" on:click="{11}">{10}</button>
+    <button class="button button-quiet" type="button" disabled={busy} data-arg="{name}" on:click="edit">{@Admin.AccountEdit name}</button>
+    <button class="button button-quiet" type="button" aria-label="{@LabelFor reset name}" disabled={busy} data-arg="{name}" on:click="reset">{@Admin.AccountReset}</button>
+    <button class="button button-quiet" type="button" aria-label="{@LabelFor endSessions name}" disabled={noSessions} data-arg="{name}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
+    <button class="{toggleClass}" type="button" aria-label="{toggleLabel}" disabled={busy} data-arg="{name}" on:click="{toggleEvent}">{toggle}</button>
   </div></li>`}
 var tagView = &view{src: `<span class="{0}">{1}</span>`}
 var accountListView = &view{src: `<ul class="account-list">{0}</ul>`}
@@ -216,10 +216,13 @@ func (p *accountsPage) listView() app.UI {
 		if a.Disabled {
 			toggle, toggleClass = message("Admin.AccountEnable"), "button button-quiet"
 		}
-		cards[i] = accountCard.ui(p, a.Name, message("Roles."+a.Role),
-			when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
-			when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
-			a.ScopeWords, last, trn("Admin.AccountSessions", a.Sessions, a.Sessions), p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, pick(a.Disabled, "enable", "disable"), tr("LabelFor", toggle, a.Name), message("Admin.AccountReset"), message("Admin.AccountEndSess"))
+		cards[i] = accountCard.with(p, "name", a.Name, "role", message("Roles."+a.Role),
+			"disabledTag", when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
+			"oneTimeTag", when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
+			"scope", a.ScopeWords, "lastIn", last, "sessions", trn("Admin.AccountSessions", a.Sessions, a.Sessions),
+			"busy", p.busy, "noSessions", p.busy || a.Sessions == 0,
+			"toggleClass", toggleClass, "toggle", toggle, "toggleEvent", pick(a.Disabled, "enable", "disable"), "toggleLabel", tr("LabelFor", toggle, a.Name),
+			"reset", message("Admin.AccountReset"), "endSessions", message("Admin.AccountEndSess"))
 	}
 	return accountListView.ui(p, cards)
 }

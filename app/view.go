@@ -25,7 +25,8 @@ import (
 // In the markup:
 //   - {N} is the Nth value given to ui: an app.UI, a []app.UI, a string or
 //     an int (text), or nil (nothing). A view of many values names its
-//     holes instead, {name}, and is built with with(a, "name", value, …). Inside an attribute's quotes it is
+//     holes instead, {name}, and is built with with(a, "name", value, …)
+//     (withs for its top-level elements, as uis). Inside an attribute's quotes it is
 //     text; an attribute given only {N} is left out when the value is nil
 //     or false (true writes "true"; aria-* attributes write "false" too).
 //   - {@Key} is the catalogue's message Key in the page's language;
@@ -157,6 +158,15 @@ func (v *view) uis(a actor, values ...any) []app.UI {
 // Several top-level elements come in a div. The names are constants in
 // the code, which costs app.wasm as little as ui's values by position.
 func (v *view) with(a actor, pairs ...any) app.UI {
+	out := v.withs(a, pairs...)
+	if len(out) == 1 {
+		return out[0]
+	}
+	return app.Div().Body(out...)
+}
+
+// withs builds the top-level elements of a view with named holes.
+func (v *view) withs(a actor, pairs ...any) []app.UI {
 	v.parse()
 	values := make([]any, len(v.names))
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -164,7 +174,7 @@ func (v *view) with(a actor, pairs ...any) app.UI {
 			values[k] = pairs[i+1]
 		}
 	}
-	return v.ui(a, values...)
+	return build(v.nodes, a, values)
 }
 
 func (v *view) parse() {

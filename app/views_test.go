@@ -25,7 +25,8 @@ import (
 //
 //   - every view parses;
 //   - every call of a view's ui or uis gives exactly as many values as the
-//     view has holes, and the view uses each of them;
+//     view has holes, and the view uses each of them; every call of with or
+//     withs names each hole of the view once, and nothing else;
 //   - an on: event whose name is a hole is given a constant;
 //   - every on: event that a page's Render can show (through any function
 //     it calls) has a case in a switch on the event's name in the page's
@@ -286,7 +287,7 @@ func (a *appPackage) factsOf(t *testing.T, decl *ast.FuncDecl, views map[types.O
 			}
 		case *ast.CallExpr:
 			sel, ok := n.Fun.(*ast.SelectorExpr)
-			if !ok || (sel.Sel.Name != "ui" && sel.Sel.Name != "uis" && sel.Sel.Name != "with") {
+			if !ok || !slices.Contains([]string{"ui", "uis", "with", "withs"}, sel.Sel.Name) {
 				return true
 			}
 			id, ok := sel.X.(*ast.Ident)
@@ -298,8 +299,8 @@ func (a *appPackage) factsOf(t *testing.T, decl *ast.FuncDecl, views map[types.O
 				return true
 			}
 			at := a.fset.Position(n.Pos())
-			if (sel.Sel.Name == "with") != (vf.names != nil) {
-				t.Errorf("%s: %s has %s holes: build it with %s", at, vf.name, pick(vf.names != nil, "named", "numbered"), pick(vf.names != nil, "with", "ui or uis"))
+			if strings.HasPrefix(sel.Sel.Name, "with") != (vf.names != nil) {
+				t.Errorf("%s: %s has %s holes: build it with %s", at, vf.name, pick(vf.names != nil, "named", "numbered"), pick(vf.names != nil, "with or withs", "ui or uis"))
 				return true
 			}
 			if vf.names != nil {
