@@ -26,9 +26,10 @@ import (
 //   - {N} is the Nth value given to ui: an app.UI, a []app.UI, a string or
 //     an int (text), or nil (nothing). A view of many values names its
 //     holes instead, {name}, and is built with with(a, "name", value, …)
-//     (withs for its top-level elements, as uis). Inside an attribute's quotes it is
-//     text; an attribute given only {N} is left out when the value is nil
-//     or false (true writes "true"; aria-* attributes write "false" too).
+//     (withs for its top-level elements, as uis). Inside an attribute's
+//     quotes a hole is text; an attribute given only a hole is left out
+//     when the value is nil or false (true writes "true"; aria-*
+//     attributes write "false" too).
 //   - {@Key} is the catalogue's message Key in the page's language;
 //     {@Key 0 1} formats it with values 0 and 1 (see tr).
 //   - on:click="save" (any event; the name may be a hole given a constant)
@@ -40,10 +41,11 @@ import (
 //   - Text between tags is kept with its spaces collapsed; text made only of
 //     spaces between tags is dropped.
 //
-// TestViewsAreChecked reads every view and every call of ui and uis: a
-// mistake in the markup, a call that gives more or fewer values than the
-// view's holes, and an on: event that the page's act has no case for fail
-// it. At run time a hole beyond the values given is left empty.
+// TestViewsAreChecked reads every view and every call of ui, uis, with
+// and withs: a mistake in the markup, a call that gives more or fewer
+// values than the view's holes (or names a hole it does not have), and an
+// on: event that the page's act has no case for fail it. At run time a
+// hole beyond the values given is left empty.
 type view struct {
 	src   string
 	once  sync.Once
