@@ -11,10 +11,7 @@ import (
 // groups: "work" with two conversations and "empty".
 func convGroupsFor(f *fakeAPI) *convGroupsPage {
 	p := &convGroupsPage{}
-	p.begin(f.ctx)
-	p.route, p.titleKey, p.userID = pathConvGroups, "ConvGroups.Title", "u1"
-	p.user = &api.UserInfo{ID: "u1", CanEdit: true}
-	p.state = stateReady
+	f.userPageOf(&p.userPage, pathConvGroups, "ConvGroups.Title")
 	p.pick, p.selected = map[string]bool{}, map[string]bool{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.markName = api.MarkNames[0]

@@ -10,10 +10,7 @@ import (
 // (bob) and "work" (empty), and carol in no list.
 func friendListsFor(f *fakeAPI) *friendListsPage {
 	p := &friendListsPage{}
-	p.begin(f.ctx)
-	p.route, p.titleKey, p.userID = pathFriendLists, "FriendLists.Title", "u1"
-	p.user = &api.UserInfo{ID: "u1", CanEdit: true}
-	p.state = stateReady
+	f.userPageOf(&p.userPage, pathFriendLists, "FriendLists.Title")
 	p.createPick, p.chosen, p.delPick = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	p.fl = api.FriendLists{UserID: "u1", Version: "v1", MaxLists: 32, FriendCount: 2,
 		Lists:    []api.FriendList{{Name: "close", Friends: []api.Friend{{ID: "bob", Name: "Bob"}}}, {Name: "work"}},

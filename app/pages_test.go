@@ -111,6 +111,16 @@ func answer(status int, v any) response {
 	return response{status: status, body: b}
 }
 
+// userPageOf readies the part of a page about one user that its tests
+// share: the context, the page's route and title, and user u1, who may be
+// changed, loaded.
+func (f *fakeAPI) userPageOf(u *userPage, route, titleKey string) {
+	u.begin(f.ctx)
+	u.route, u.titleKey, u.userID = route, titleKey, "u1"
+	u.user = &api.UserInfo{ID: "u1", CanEdit: true}
+	u.state = stateReady
+}
+
 // act sends a page an event as a view's element would.
 func act(f *fakeAPI, a actor, name string, arg string) {
 	a.act(f.ctx, event{name: name, arg: eventArg(arg)})

@@ -138,8 +138,10 @@ var voidTags = map[string]bool{"input": true, "img": true, "br": true, "hr": tru
 
 // ui builds the view with these values; several top-level elements come in
 // a div.
-func (v *view) ui(a actor, values ...any) app.UI {
-	out := v.uis(a, values...)
+func (v *view) ui(a actor, values ...any) app.UI { return one(v.uis(a, values...)) }
+
+// one is a view's only top-level element, or its elements in a div.
+func one(out []app.UI) app.UI {
 	if len(out) == 1 {
 		return out[0]
 	}
@@ -157,15 +159,10 @@ func (v *view) uis(a actor, values ...any) []app.UI {
 //
 //	cgBody.with(p, "user", label, "groups", len(cg.Groups), …)
 //
-// Several top-level elements come in a div. The names are constants in
-// the code, which costs app.wasm as little as ui's values by position.
-func (v *view) with(a actor, pairs ...any) app.UI {
-	out := v.withs(a, pairs...)
-	if len(out) == 1 {
-		return out[0]
-	}
-	return app.Div().Body(out...)
-}
+// Several top-level elements come in a div. Each name is a constant beside
+// its value in app.wasm, about 500 bytes compressed a view
+// (docs/architecture.md, "Pages"): for views of many values.
+func (v *view) with(a actor, pairs ...any) app.UI { return one(v.withs(a, pairs...)) }
 
 // withs builds the top-level elements of a view with named holes.
 func (v *view) withs(a actor, pairs ...any) []app.UI {

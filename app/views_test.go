@@ -320,24 +320,12 @@ func (a *appPackage) factsOf(t *testing.T, decl *ast.FuncDecl, views map[types.O
 					t.Errorf("%s: %s never uses hole {%d}", at, vf.name, h)
 				}
 			}
-			for _, ev := range vf.events {
-				if ev.hole < 0 {
-					if ev.name != "" {
-						f.events[ev.name] = true
-					}
-					continue
+			a.addEvents(t, f, at, vf, func(h int) ast.Expr {
+				if h < given {
+					return n.Args[h+1]
 				}
-				if ev.hole >= given {
-					continue
-				}
-				names := a.constants(n.Args[ev.hole+1])
-				if names == nil {
-					t.Errorf("%s: %s's on: event {%d} must be given a constant name, or pick(cond, name, name)", at, vf.name, ev.hole)
-				}
-				for _, name := range names {
-					f.events[name] = true
-				}
-			}
+				return nil
+			})
 		}
 		return true
 	})
@@ -375,6 +363,13 @@ func (a *appPackage) checkNamed(t *testing.T, f *funcFacts, call *ast.CallExpr, 
 			t.Errorf("%s: %s has no hole {%s}", at, vf.name, n)
 		}
 	}
+	a.addEvents(t, f, at, vf, func(h int) ast.Expr { return given[vf.names[h]] })
+}
+
+// addEvents adds to f the on: events of a call of vf: their names, or the
+// constants given to the holes that name them (value gives a hole's value,
+// nil when the call gives none: reported elsewhere).
+func (a *appPackage) addEvents(t *testing.T, f *funcFacts, at token.Position, vf *viewFacts, value func(hole int) ast.Expr) {
 	for _, ev := range vf.events {
 		if ev.hole < 0 {
 			if ev.name != "" {
@@ -382,18 +377,26 @@ func (a *appPackage) checkNamed(t *testing.T, f *funcFacts, call *ast.CallExpr, 
 			}
 			continue
 		}
-		v := given[vf.names[ev.hole]]
+		v := value(ev.hole)
 		if v == nil {
 			continue
 		}
 		names := a.constants(v)
 		if names == nil {
-			t.Errorf("%s: %s's on: event {%s} must be given a constant name, or pick(cond, name, name)", at, vf.name, vf.names[ev.hole])
+			t.Errorf("%s: %s's on: event {%s} must be given a constant name, or pick(cond, name, name)", at, vf.name, vf.hole(ev.hole))
 		}
 		for _, name := range names {
 			f.events[name] = true
 		}
 	}
+}
+
+// hole is how the markup writes hole h.
+func (vf *viewFacts) hole(h int) string {
+	if vf.names != nil {
+		return vf.names[h]
+	}
+	return strconv.Itoa(h)
 }
 
 // constants are the strings e can be: a constant, or either constant of
