@@ -78,7 +78,11 @@ func (f *fakeAPI) call(method, path string, in any, header map[string]string) re
 
 // then queues the answers to the next calls, in order; a call with none
 // queued gets 200 {}.
-func (f *fakeAPI) then(rs ...response) { f.answers = append(f.answers, rs...) }
+func (f *fakeAPI) then(rs ...response) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answers = append(f.answers, rs...)
+}
 
 // run lets the calls made so far be answered and the page take the answers.
 func (f *fakeAPI) run() { f.engine.ConsumeAll() }
