@@ -91,7 +91,7 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 		var attrs api.Attributes
 		if p.fill(r, &attrs) {
 			p.setLoaded(attrs)
-			rememberGroup(ctx, recentGroup{ID: p.group.ID, Name: p.group.Name})
+			remember(ctx, recentGroupsKey, recentGroup{ID: p.group.ID, Name: p.group.Name})
 			ctx.Page().SetTitle(title(p.title()))
 		}
 	case "saved":

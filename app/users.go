@@ -16,7 +16,7 @@ import (
 	"github.com/imdesk/imdesk/server/api"
 )
 
-// recentUser is a user opened on this device, kept in local storage.
+// recentUser is a user opened on this device (see recent.go).
 type recentUser struct {
 	ID   string `json:"id"`
 	Nick string `json:"nick"`
@@ -24,22 +24,7 @@ type recentUser struct {
 
 const recentUsersKey = "imdesk.recentUsers"
 
-func recentUsers(ctx app.Context) []recentUser {
-	var list []recentUser
-	_ = ctx.LocalStorage().Get(recentUsersKey, &list)
-	return list
-}
-
-// rememberUser puts a user first in the recent list.
-func rememberUser(ctx app.Context, u recentUser) {
-	list := []recentUser{u}
-	for _, r := range recentUsers(ctx) {
-		if r.ID != u.ID && len(list) < recentMax {
-			list = append(list, r)
-		}
-	}
-	_ = ctx.LocalStorage().Set(recentUsersKey, list)
-}
+func (u recentUser) key() string { return u.ID }
 
 // userURL is a page about one user.
 func userURL(base, id string) string { return base + "?user=" + url.QueryEscape(id) }
@@ -69,7 +54,7 @@ type userPicker struct {
 }
 
 func (f *userPicker) start(ctx app.Context, base string) {
-	*f = userPicker{base: base, recent: recentUsers(ctx)}
+	*f = userPicker{base: base, recent: recentList[recentUser](ctx, recentUsersKey)}
 }
 
 // act handles the finder's events; false when name is not one of them.
@@ -241,7 +226,7 @@ func (u *userPage) gotShared(ctx app.Context, p page, what string, r response, d
 	var info api.UserInfo
 	if u.fill(r, &info) {
 		u.user, u.state = &info, stateLoading
-		rememberUser(ctx, recentUser{ID: info.ID, Nick: info.Nick})
+		remember(ctx, recentUsersKey, recentUser{ID: info.ID, Nick: info.Nick})
 		ctx.Page().SetTitle(title(u.title()))
 		u.send(p, data, "GET", userPath(u.userID)+dataPath, nil, nil)
 	}
