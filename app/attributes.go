@@ -33,10 +33,8 @@ type attributesPage struct {
 	version  string
 	rows     []row
 	nextRow  int
-	busy     bool
-	saveErr  *api.Error
-	saved    bool
-	conflict *conflict // someone else saved first
+	last     pageChange // the last save
+	conflict *conflict  // someone else saved first
 	dialog   int
 	sure     bool // the confirmation box of replace or clear is ticked
 }
@@ -56,7 +54,7 @@ func (p *attributesPage) OnPreRender(ctx app.Context) {
 func (p *attributesPage) OnNav(ctx app.Context) {
 	p.begin(ctx)
 	p.groupID = ctx.Page().URL().Query().Get("id")
-	p.group, p.saved, p.conflict, p.saveErr, p.dialog = nil, false, nil, nil, dialogNone
+	p.group, p.conflict, p.dialog, p.last = nil, nil, dialogNone, pageChange{}
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
@@ -65,7 +63,7 @@ func (p *attributesPage) OnNav(ctx app.Context) {
 
 func (p *attributesPage) OnMount(ctx app.Context) {
 	p.onEscape(ctx, func() {
-		if !p.busy {
+		if !p.last.busy {
 			p.dialog = dialogNone
 		}
 	})
@@ -94,23 +92,16 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 			remember(ctx, recentGroupsKey, recentGroup{ID: p.group.ID, Name: p.group.Name})
 			ctx.Page().SetTitle(title(p.title()))
 		}
-	case "saved":
-		p.busy = false
-		if !r.ok() {
-			p.dialog = dialogNone
-			if r.status == 412 {
-				p.loadConflict()
-				return
-			}
-			p.saveErr = r.err
-			return
-		}
+	case "changed":
+		p.dialog = dialogNone
 		var attrs api.Attributes
-		if r.decode(&attrs) == nil {
+		switch {
+		case p.last.answer(ctx, r, &attrs, ""): // the error shows below the status
 			p.setLoaded(attrs)
+			focusLater(p.ctx, "editor-status")
+		case r.status == 412:
+			p.loadConflict() // shows what the other person changed
 		}
-		p.dialog, p.saved = dialogNone, true
-		focusLater(p.ctx, "editor-status")
 	case "conflict":
 		c := p.conflict
 		if e := r.decode(&c.current); e != nil {
@@ -140,12 +131,11 @@ func (p *attributesPage) canEdit() bool { return p.group != nil && p.group.CanEd
 // save makes a change; the server's answer is the new state. On a failure
 // the dialog closes and the page shows the error.
 func (p *attributesPage) save(method string, body any) {
-	p.busy, p.saveErr = true, nil
-	p.send(p, "saved", method, groupPath(p.groupID)+"/attributes", body, map[string]string{"If-Match": `"` + p.version + `"`})
+	p.last.start(&p.base, p, method, groupPath(p.groupID)+"/attributes", body, p.version, "")
 }
 
 func (p *attributesPage) openDialog(ctx app.Context, kind int, firstField string) {
-	p.dialog, p.sure, p.saveErr = kind, false, nil
+	p.dialog, p.sure, p.last.err = kind, false, nil
 	focusLater(ctx, firstField)
 }
 
@@ -269,7 +259,7 @@ func (p *attributesPage) body() app.UI {
 	if !edit {
 		readOnly = infoNote.ui(p, message("Attributes.ReadOnly"))
 	}
-	if p.saved {
+	if p.last.done {
 		saved = okText.ui(p, message("Attributes.Saved"))
 	}
 	if len(p.rows) == 0 {
@@ -282,15 +272,15 @@ func (p *attributesPage) body() app.UI {
 	if edit {
 		full := len(p.rows) >= api.MaxAttrKeys
 		add = addRowView.ui(p, full, when(full, hintNote.ui(p, "add-why", tr("Attributes.Full", api.MaxAttrKeys))))
-		actions = saveActions.ui(p, block != "" || p.busy, when(!d.empty(), undoButton.ui(p)), block)
+		actions = saveActions.ui(p, block != "" || p.last.busy, when(!d.empty(), undoButton.ui(p)), block)
 		clearable := p.group.Operations.Clear
-		danger = dangerView.ui(p, len(p.rows) == 0 || p.busy, !clearable || p.busy,
+		danger = dangerView.ui(p, len(p.rows) == 0 || p.last.busy, !clearable || p.last.busy,
 			when(len(p.rows) == 0, hintNote.ui(p, "replace-why", message("Attributes.ReplaceEmpty"))),
 			when(!clearable, hintNote.ui(p, "clear-why", message("Attributes.NoClear"))))
 	}
 	return editorBody.with(p,
 		"id", p.group.ID, "type", typeName(p.group.Type), "members", trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)),
-		"readOnly", readOnly, "saved", saved, "conflict", p.conflictView(), "error", errorView(p, p.saveErr), "empty", empty,
+		"readOnly", readOnly, "saved", saved, "conflict", p.conflictView(), "error", errorView(p, p.last.err), "empty", empty,
 		"rows", rows, "addRow", add,
 		"keysMeter", meterClass(keys, api.MaxAttrKeys), "keys", tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
 		"bytesMeter", meterClass(bytes, api.MaxAttrTotalBytes), "bytes", tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
@@ -452,7 +442,7 @@ func (p *attributesPage) blocker(d diff) string {
 }
 
 func (p *attributesPage) edited() {
-	p.saved, p.saveErr = false, nil
+	p.last.done, p.last.err = false, nil
 	setUnsaved(!p.diff().empty())
 }
 
@@ -478,15 +468,15 @@ func (p *attributesPage) dialogView(d diff) app.UI {
 	name := p.group.Name
 	switch p.dialog {
 	case dialogPreview:
-		return dialogFrame.ui(p, tr("PreviewTitle", name), previewBody.uis(p, d.view(p), p.busy, name))
+		return dialogFrame.ui(p, tr("PreviewTitle", name), previewBody.uis(p, d.view(p), p.last.busy, name))
 	case dialogReplace:
 		n := len(p.rows)
 		return dialogFrame.ui(p, tr("ReplaceTitle", name), confirmBody.uis(p, tr("ReplaceWarning", n), "confirm-replace", p.sure,
-			tr("ReplaceUnderstand", len(p.loaded), name, p.groupID, n), !p.sure || p.busy, p.busy, trn("ConfirmReplace", n, n)))
+			tr("ReplaceUnderstand", len(p.loaded), name, p.groupID, n), !p.sure || p.last.busy, p.last.busy, trn("ConfirmReplace", n, n)))
 	case dialogClear:
 		n := len(p.loaded)
 		return dialogFrame.ui(p, tr("ClearTitle", name), confirmBody.uis(p, message("ClearWarning"), "confirm-clear", p.sure,
-			tr("ClearUnderstand", n, name, p.groupID), !p.sure || p.busy, p.busy, trn("ConfirmClear", n, n)))
+			tr("ClearUnderstand", n, name, p.groupID), !p.sure || p.last.busy, p.last.busy, trn("ConfirmClear", n, n)))
 	}
 	return nil
 }

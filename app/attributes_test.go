@@ -46,7 +46,7 @@ func TestAttributesEditPreviewSave(t *testing.T) {
 
 	f.then(answer(200, api.Attributes{GroupID: "@g1", Version: "v2", Attributes: []api.Attr{{Key: "color", Value: "blue"}, {Key: "shape", Value: "round"}}}))
 	act(f, p, "confirm-save", "")
-	if !p.busy {
+	if !p.last.busy {
 		t.Error("not busy while saving")
 	}
 	f.run()
@@ -55,8 +55,8 @@ func TestAttributesEditPreviewSave(t *testing.T) {
 		r.body != `{"set":[{"key":"shape","value":"round"},{"key":"color","value":"blue"}],"delete":["size"]}` {
 		t.Errorf("sent %s %s %s If-Match %s", r.method, r.path, r.body, r.header["If-Match"])
 	}
-	if p.busy || !p.saved || p.dialog != dialogNone || p.version != "v2" || !p.diff().empty() {
-		t.Errorf("after saving: busy %v saved %v dialog %d version %s", p.busy, p.saved, p.dialog, p.version)
+	if p.last.busy || !p.last.done || p.dialog != dialogNone || p.version != "v2" || !p.diff().empty() {
+		t.Errorf("after saving: busy %v saved %v dialog %d version %s", p.last.busy, p.last.done, p.dialog, p.version)
 	}
 	shows(t, p.body(), "Saved.")
 }
@@ -100,8 +100,8 @@ func TestAttributesFailureIsShown(t *testing.T) {
 	if r := f.request(0); r.method != "DELETE" {
 		t.Errorf("sent %s", r.method)
 	}
-	if p.dialog != dialogNone || p.saveErr == nil {
-		t.Errorf("dialog %d err %v", p.dialog, p.saveErr)
+	if p.dialog != dialogNone || p.last.err == nil {
+		t.Errorf("dialog %d err %v", p.dialog, p.last.err)
 	}
 	shows(t, p.body(), "Tencent Cloud Chat did not answer.", "req-9")
 }

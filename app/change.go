@@ -1,12 +1,14 @@
 package main
 
-// A change a page makes, in one place for every page about one user
-// (conversation groups, friend lists): one at a time; sent with the version
-// the page shows (If-Match), so that someone else's change in between is
-// refused with 412 instead of overwritten; answered with the state after
-// it and, because Tencent answers item by item, a result per row; and
-// shown in one status area — done, the rows Tencent refused, "changed
-// meanwhile" with Reload, or the error.
+// A change a page makes, in one place for the pages that change a family
+// (conversation groups, friend lists, group attributes): one at a time;
+// sent with the version the page shows (If-Match), so that someone else's
+// change in between is refused with 412 instead of overwritten; answered
+// with the state after it and, where Tencent answers item by item, a
+// result per row; and, on the pages about one user, shown in one status
+// area — done, the rows Tencent refused, "changed meanwhile" with Reload,
+// or the error. (The attribute editor shows someone else's change itself:
+// attributes-conflict.go.)
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -36,14 +38,16 @@ func (c *pageChange) start(b *base, p page, method, path string, body any, versi
 // page then takes as its own, with its Results given to c.results) and
 // reports whether the change was made. A 412 shows "changed meanwhile";
 // another failure is c.err. The focus moves to the status area statusID
-// (view) unless the data changed meanwhile.
+// (view), if given, unless the data changed meanwhile.
 func (c *pageChange) answer(ctx app.Context, r response, state any, statusID string) (made bool) {
 	c.busy = false
 	if r.status == 412 {
 		c.conflict = true
 		return false
 	}
-	defer focusLater(ctx, statusID)
+	if statusID != "" {
+		defer focusLater(ctx, statusID)
+	}
 	if e := r.decode(state); e != nil {
 		c.err = e
 		return false
