@@ -107,7 +107,7 @@ func (s *shell) OnMount(ctx app.Context) {
 func (s *shell) send(what, method, path string) {
 	ctx := s.ctx
 	ctx.Async(func() {
-		r := callAPI(method, path, nil, nil)
+		r := apiCall(method, path, nil, nil)
 		ctx.Dispatch(func(ctx app.Context) { s.got(ctx, what, r) })
 	})
 }
