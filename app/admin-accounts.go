@@ -13,9 +13,9 @@ import (
 // accountsPage is the admin's list of panel accounts: who they are, what
 // they may do, whether they are signed in; and the actions on each.
 //
-// Buttons in the list name their account in data-arg, read at the click:
-// go-app keeps an element's old handler across renders, so nothing may
-// depend on what a handler captured.
+// Buttons in the list name their account in data-arg (see view): the
+// handler is scoped by it, so a button moved to another account by a new
+// list acts on that account.
 type accountsPage struct {
 	base
 	list   []api.Account
@@ -122,31 +122,31 @@ func (p *accountsPage) got(ctx app.Context, what string, r response) {
 	p.load(p, "accounts", "/api/v1/accounts")
 }
 
-func (p *accountsPage) act(ctx app.Context, e app.Event, name, arg string) {
-	if p.form != nil && p.formAct(ctx, name, arg) {
+func (p *accountsPage) act(ctx app.Context, ev event) {
+	if p.form != nil && p.formAct(ctx, ev) {
 		return
 	}
-	switch name {
+	switch ev.name {
 	case "retry":
 		p.load(p, "accounts", "/api/v1/accounts")
 	case "add":
 		p.form = newAccountForm(nil)
 		focusLater(ctx, "account-name")
 	case "edit":
-		if a, ok := p.account(arg); ok {
+		if a, ok := p.account(ev.arg.part(0)); ok {
 			p.form = newAccountForm(&a)
 			focusLater(ctx, "account-role")
 		}
 	case "reset", "disable":
-		p.confirm = &pendingAction{action: name, account: arg}
+		p.confirm = &pendingAction{action: ev.name, account: ev.arg.part(0)}
 		focusLater(ctx, "confirm-title")
 	case "end-sessions":
-		p.pendingName = arg
-		p.change("ended", "DELETE", accountPath(arg)+"/sessions", nil)
+		p.pendingName = ev.arg.part(0)
+		p.change("ended", "DELETE", accountPath(ev.arg.part(0))+"/sessions", nil)
 	case "enable":
 		enabled := false
-		p.pendingName = arg
-		p.change("saved", "PATCH", accountPath(arg), api.AccountUpdate{Disabled: &enabled})
+		p.pendingName = ev.arg.part(0)
+		p.change("saved", "PATCH", accountPath(ev.arg.part(0)), api.AccountUpdate{Disabled: &enabled})
 	case "confirm":
 		c := p.confirm
 		p.pendingName = c.account
@@ -182,19 +182,19 @@ func (p *accountsPage) Render() app.UI {
 		form = p.formView()
 	}
 	return newShell().Path(pathAccounts).Content(
-		accountsView.uis(p, notice, errorView(p, p.actErr, false), form, p.listView(), p.dialogs())...)
+		accountsView.uis(p, notice, errorView(p, p.actErr), form, p.listView(), p.dialogs())...)
 }
 
 var accountCard = &view{src: `<li class="account-card">
-  <h2>{0}</h2>
-  <p class="account-meta"><span class="tag">{1}</span>{2}{3}</p>
-  <p>{@Admin.ScopeIs 4}</p>
-  <p class="account-meta">{5} · {6}</p>
+  <h2>{name}</h2>
+  <p class="account-meta"><span class="tag">{role}</span>{disabledTag}{oneTimeTag}</p>
+  <p>{@Admin.ScopeIs scope}</p>
+  <p class="account-meta">{lastIn} · {sessions}</p>
   <div class="actions">
-    <button class="button button-quiet" type="button" disabled={7} data-arg="{0}" on:click="edit">{@Admin.AccountEdit 0}</button>
-    <button class="button button-quiet" type="button" aria-label="{@LabelFor 13 0}" disabled={7} data-arg="{0}" on:click="reset">{@Admin.AccountReset}</button>
-    <button class="button button-quiet" type="button" aria-label="{@LabelFor 14 0}" disabled={8} data-arg="{0}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
-    <button class="{9}" type="button" aria-label="{12}" disabled={7} data-arg="{0}" on:click="{11}">{10}</button>
+    <button class="button button-quiet" type="button" disabled={busy} data-arg="{name}" on:click="edit">{@Admin.AccountEdit name}</button>
+    <button class="button button-quiet" type="button" aria-label="{@LabelFor reset name}" disabled={busy} data-arg="{name}" on:click="reset">{@Admin.AccountReset}</button>
+    <button class="button button-quiet" type="button" aria-label="{@LabelFor endSessions name}" disabled={noSessions} data-arg="{name}" on:click="end-sessions">{@Admin.AccountEndSess}</button>
+    <button class="{toggleClass}" type="button" aria-label="{toggleLabel}" disabled={busy} data-arg="{name}" on:click="{toggleEvent}">{toggle}</button>
   </div></li>`}
 var tagView = &view{src: `<span class="{0}">{1}</span>`}
 var accountListView = &view{src: `<ul class="account-list">{0}</ul>`}
@@ -212,14 +212,17 @@ func (p *accountsPage) listView() app.UI {
 		if a.LastSignIn != nil {
 			last = tr("Admin.AccountLastIn", localTime(*a.LastSignIn))
 		}
-		toggle, toggleClass, toggleAct := message("Admin.AccountDisable"), "button button-danger", "disable"
+		toggle, toggleClass := message("Admin.AccountDisable"), "button button-danger"
 		if a.Disabled {
-			toggle, toggleClass, toggleAct = message("Admin.AccountEnable"), "button button-quiet", "enable"
+			toggle, toggleClass = message("Admin.AccountEnable"), "button button-quiet"
 		}
-		cards[i] = accountCard.ui(p, a.Name, message("Roles."+a.Role),
-			when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
-			when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
-			a.ScopeWords, last, trn("Admin.AccountSessions", a.Sessions, a.Sessions), p.busy, p.busy || a.Sessions == 0, toggleClass, toggle, toggleAct, tr("LabelFor", toggle, a.Name), message("Admin.AccountReset"), message("Admin.AccountEndSess"))
+		cards[i] = accountCard.with(p, "name", a.Name, "role", message("Roles."+a.Role),
+			"disabledTag", when(a.Disabled, tagView.ui(p, "tag tag-warn", message("Admin.AccountDisabled"))),
+			"oneTimeTag", when(a.MustChangePassword, tagView.ui(p, "tag", message("Admin.AccountOneTime"))),
+			"scope", a.ScopeWords, "lastIn", last, "sessions", trn("Admin.AccountSessions", a.Sessions, a.Sessions),
+			"busy", p.busy, "noSessions", p.busy || a.Sessions == 0,
+			"toggleClass", toggleClass, "toggle", toggle, "toggleEvent", pick(a.Disabled, "enable", "disable"), "toggleLabel", tr("LabelFor", toggle, a.Name),
+			"reset", message("Admin.AccountReset"), "endSessions", message("Admin.AccountEndSess"))
 	}
 	return accountListView.ui(p, cards)
 }
@@ -250,13 +253,13 @@ func (p *accountsPage) dialogs() app.UI {
 }
 
 // formAct handles the account form's events; false when name is not one.
-func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
+func (p *accountsPage) formAct(ctx app.Context, ev event) bool {
 	f := p.form
-	switch name {
+	switch ev.name {
 	case "form-name":
-		f.name = value(ctx)
+		f.name = ev.value
 	case "form-role":
-		f.role = value(ctx)
+		f.role = ev.value
 	case "form-cancel":
 		p.form = nil
 	case "form-submit":
@@ -270,14 +273,14 @@ func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
 		p.pendingName = f.existing.Name
 		p.change("saved", "PATCH", accountPath(f.existing.Name), api.AccountUpdate{Role: &role, Scope: &scope})
 	case "scope-all":
-		f.scope.All = checked(ctx)
+		f.scope.All = ev.checked
 	case "scope-query":
-		f.query = value(ctx)
+		f.query = ev.value
 	case "scope-find":
 		f.finding, f.err = true, nil
 		p.send(p, "groups", "GET", "/api/v1/groups?limit=8&query="+url.QueryEscape(strings.TrimSpace(f.query)), nil, nil)
 	case "scope-user":
-		f.userID = value(ctx)
+		f.userID = ev.value
 	case "scope-add-user":
 		id := strings.TrimSpace(f.userID)
 		if fe := api.CheckUserID(id); fe != nil {
@@ -287,12 +290,10 @@ func (p *accountsPage) formAct(ctx app.Context, name, arg string) bool {
 		f.checking = id
 		p.send(p, "user", "GET", "/api/v1/users/"+url.PathEscape(id), nil, nil)
 	case "scope-remove":
-		list, item, _ := strings.Cut(arg, ":")
-		l := f.listOf(list)
+		l, item := f.listOf(ev.arg.part(0)), ev.arg.part(1)
 		*l = slices.DeleteFunc(*l, func(s string) bool { return s == item })
 	case "scope-add":
-		list, id, _ := strings.Cut(arg, ":")
-		if l := f.listOf(list); !slices.Contains(*l, id) {
+		if l, id := f.listOf(ev.arg.part(0)), ev.arg.part(1); !slices.Contains(*l, id) {
 			*l = append(*l, id)
 		}
 	default:
@@ -385,10 +386,10 @@ var scopeParts = &view{src: `<div>{0}{1}{2}
     <p id="scope-user-error" class="field-error" role="alert">{8}</p></div>
 </div>`}
 var scopeList = &view{src: `<div class="scope-list"><h3 id="{0}">{1}</h3>{2}<ul class="chips" aria-labelledby="{0}">{3}</ul></div>`}
-var scopeChip = &view{src: `<li class="chip"><span>{1}</span><button class="chip-remove" type="button" aria-label="{@Admin.ScopeRemove 1}" data-arg="{0}:{1}" on:click="scope-remove">×</button></li>`}
+var scopeChip = &view{src: `<li class="chip"><span>{1}</span><button class="chip-remove" type="button" aria-label="{@Admin.ScopeRemove 1}" data-arg="{0}" on:click="scope-remove">×</button></li>`}
 var foundGroup = &view{src: `<li><span>{0} · {1}</span>
-  <button class="button button-quiet" type="button" disabled={2} data-arg="scope-groups:{1}" on:click="scope-add">{@Admin.ScopeAddGroup 0}</button>
-  <button class="button button-quiet" type="button" disabled={3} data-arg="scope-members:{1}" on:click="scope-add">{@Admin.ScopeAddMembers 0}</button></li>`}
+  <button class="button button-quiet" type="button" disabled={2} data-arg="{4}" on:click="scope-add">{@Admin.ScopeAddGroup 0}</button>
+  <button class="button button-quiet" type="button" disabled={3} data-arg="{5}" on:click="scope-add">{@Admin.ScopeAddMembers 0}</button></li>`}
 
 // scopeView shows the scope being built: everything, or lists of groups,
 // members of groups and users, each item removable.
@@ -400,17 +401,18 @@ func (p *accountsPage) scopeView() app.UI {
 	list := func(id, label string, items []string) app.UI {
 		chips := make([]app.UI, len(items))
 		for i, it := range items {
-			chips[i] = scopeChip.ui(p, id, it)
+			chips[i] = scopeChip.ui(p, argOf(id, it), it)
 		}
 		return scopeList.ui(p, id, message(label), when(len(items) == 0, emptyNote.ui(p, message("Admin.ScopeEmpty"))), chips)
 	}
 	found := make([]app.UI, len(f.found))
 	for i, g := range f.found {
-		found[i] = foundGroup.ui(p, g.Name, g.ID, slices.Contains(f.scope.Groups, g.ID), slices.Contains(f.scope.MembersOf, g.ID))
+		found[i] = foundGroup.ui(p, g.Name, g.ID, slices.Contains(f.scope.Groups, g.ID), slices.Contains(f.scope.MembersOf, g.ID),
+			argOf("scope-groups", g.ID), argOf("scope-members", g.ID))
 	}
 	return scopeView.ui(p, false, scopeParts.ui(p,
 		list("scope-groups", "Admin.ScopeGroups", f.scope.Groups),
 		list("scope-members", "Admin.ScopeMembersOf", f.scope.MembersOf),
 		list("scope-users", "Admin.ScopeUsers", f.scope.Users),
-		f.query, f.finding, errorView(p, f.err, false), found, f.userID, f.userErr))
+		f.query, f.finding, errorView(p, f.err), found, f.userID, f.userErr))
 }

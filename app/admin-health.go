@@ -29,8 +29,8 @@ func (p *healthPage) OnNav(ctx app.Context) {
 	}
 }
 
-func (p *healthPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *healthPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "retry":
 		p.load(p, "health", "/api/v1/health")
 	case "verify":
@@ -68,14 +68,14 @@ var healthView = &view{src: `<h1>{@Admin.HealthTitle}</h1><p class="lead">{@Admi
 
 var healthBody = &view{src: `<div class="health">
   <section class="panel" aria-labelledby="health-tencent"><h2 id="health-tencent">{@Admin.HealthTencent}</h2>
-    {0}{1}<p>{@Admin.HealthChecked 2}</p><p>{3}</p></section>
-  <section class="panel" aria-labelledby="health-rates"><h2 id="health-rates">{@Admin.HealthRates}</h2>{4}</section>
-  <section class="panel" aria-labelledby="health-index"><h2 id="health-index">{@Admin.HealthIndex}</h2><p>{12}</p></section>
+    {reach}{region}<p>{@Admin.HealthChecked checked}</p><p>{userSig}</p></section>
+  <section class="panel" aria-labelledby="health-rates"><h2 id="health-rates">{@Admin.HealthRates}</h2>{rates}</section>
+  <section class="panel" aria-labelledby="health-index"><h2 id="health-index">{@Admin.HealthIndex}</h2><p>{index}</p></section>
   <section class="panel" aria-labelledby="health-audit"><h2 id="health-audit">{@Admin.HealthAudit}</h2>
-    <p>{@Admin.HealthEntries 5 6}</p>{7}{8}
-    <button class="button" type="button" disabled={9} aria-busy={9} on:click="verify">{@Admin.HealthVerify}</button></section>
+    <p>{@Admin.HealthEntries entries head}</p>{verification}{error}
+    <button class="button" type="button" disabled={verifying} aria-busy={verifying} on:click="verify">{@Admin.HealthVerify}</button></section>
   <section class="panel" aria-labelledby="health-version"><h2 id="health-version">{@Admin.HealthVersion}</h2>
-    <p>{@Admin.HealthRunning 10}</p>{11}</section>
+    <p>{@Admin.HealthRunning version}</p>{update}</section>
 </div>`}
 
 var ratesView = &view{src: `<div class="table-scroll"><table class="table">
@@ -120,8 +120,11 @@ func (p *healthPage) body() app.UI {
 	if mine == h.Version {
 		update = para.ui(p, "", "", message("Admin.HealthUpToDate"))
 	}
-	return healthBody.ui(p, reach, region, localTime(tc.CheckedAt), sig, rates, num(int(h.Audit.Entries)), shortHash(h.Audit.HeadHash),
-		p.verification(), errorView(p, p.verifyErr, false), p.verifying, h.Version, update, indexLine(h.GroupIndex, time.Now()))
+	return healthBody.with(p,
+		"reach", reach, "region", region, "checked", localTime(tc.CheckedAt), "userSig", sig, "rates", rates,
+		"index", indexLine(h.GroupIndex, time.Now()),
+		"entries", num(int(h.Audit.Entries)), "head", shortHash(h.Audit.HeadHash), "verification", p.verification(),
+		"error", errorView(p, p.verifyErr), "verifying", p.verifying, "version", h.Version, "update", update)
 }
 
 func (p *healthPage) verification() app.UI {

@@ -154,7 +154,7 @@ func (p *attributesPage) conflictView() app.UI {
 	case stateLoading:
 		body = loadingView.ui(p)
 	case stateFailed:
-		body = errorView(p, c.err, false)
+		body = errorView(p, c.err)
 	default:
 		var cols app.UI
 		if len(c.collisions) == 0 {

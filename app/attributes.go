@@ -33,10 +33,8 @@ type attributesPage struct {
 	version  string
 	rows     []row
 	nextRow  int
-	busy     bool
-	saveErr  *api.Error
-	saved    bool
-	conflict *conflict // someone else saved first
+	last     pageChange // the last save
+	conflict *conflict  // someone else saved first
 	dialog   int
 	sure     bool // the confirmation box of replace or clear is ticked
 }
@@ -56,7 +54,7 @@ func (p *attributesPage) OnPreRender(ctx app.Context) {
 func (p *attributesPage) OnNav(ctx app.Context) {
 	p.begin(ctx)
 	p.groupID = ctx.Page().URL().Query().Get("id")
-	p.group, p.saved, p.conflict, p.saveErr, p.dialog = nil, false, nil, nil, dialogNone
+	p.group, p.conflict, p.dialog, p.last = nil, nil, dialogNone, pageChange{}
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
@@ -65,7 +63,7 @@ func (p *attributesPage) OnNav(ctx app.Context) {
 
 func (p *attributesPage) OnMount(ctx app.Context) {
 	p.onEscape(ctx, func() {
-		if !p.busy {
+		if !p.last.busy {
 			p.dialog = dialogNone
 		}
 	})
@@ -91,26 +89,19 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 		var attrs api.Attributes
 		if p.fill(r, &attrs) {
 			p.setLoaded(attrs)
-			rememberGroup(ctx, recentGroup{ID: p.group.ID, Name: p.group.Name})
+			remember(ctx, recentGroupsKey, recentGroup{ID: p.group.ID, Name: p.group.Name})
 			ctx.Page().SetTitle(title(p.title()))
 		}
-	case "saved":
-		p.busy = false
-		if !r.ok() {
-			p.dialog = dialogNone
-			if r.status == 412 {
-				p.loadConflict()
-				return
-			}
-			p.saveErr = r.err
-			return
-		}
+	case "changed":
+		p.dialog = dialogNone
 		var attrs api.Attributes
-		if r.decode(&attrs) == nil {
+		switch {
+		case p.last.answer(ctx, r, &attrs, ""): // the error shows below the status
 			p.setLoaded(attrs)
+			focusLater(p.ctx, "editor-status")
+		case r.status == 412:
+			p.loadConflict() // shows what the other person changed
 		}
-		p.dialog, p.saved = dialogNone, true
-		focusLater(p.ctx, "editor-status")
 	case "conflict":
 		c := p.conflict
 		if e := r.decode(&c.current); e != nil {
@@ -140,25 +131,24 @@ func (p *attributesPage) canEdit() bool { return p.group != nil && p.group.CanEd
 // save makes a change; the server's answer is the new state. On a failure
 // the dialog closes and the page shows the error.
 func (p *attributesPage) save(method string, body any) {
-	p.busy, p.saveErr = true, nil
-	p.send(p, "saved", method, groupPath(p.groupID)+"/attributes", body, map[string]string{"If-Match": `"` + p.version + `"`})
+	p.last.start(&p.base, p, method, groupPath(p.groupID)+"/attributes", body, p.version, "")
 }
 
 func (p *attributesPage) openDialog(ctx app.Context, kind int, firstField string) {
-	p.dialog, p.sure, p.saveErr = kind, false, nil
+	p.dialog, p.sure, p.last.err = kind, false, nil
 	focusLater(ctx, firstField)
 }
 
-func (p *attributesPage) act(ctx app.Context, e app.Event, name, arg string) {
-	i := atoi(arg)
-	switch name {
+func (p *attributesPage) act(ctx app.Context, ev event) {
+	i := ev.arg.index(0)
+	switch ev.name {
 	case "retry":
 		p.reload()
 	case "key":
-		p.rows[i].key = value(ctx)
+		p.rows[i].key = ev.value
 		p.edited()
 	case "value":
-		p.rows[i].value = value(ctx)
+		p.rows[i].value = ev.value
 		p.edited()
 	case "add-row":
 		p.nextRow++
@@ -179,7 +169,7 @@ func (p *attributesPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "close":
 		p.dialog = dialogNone
 	case "sure":
-		p.sure = checked(ctx)
+		p.sure = ev.checked
 	case "confirm-save":
 		d := p.diff()
 		p.save("PATCH", api.AttrPatch{Set: append(append([]api.Attr{}, d.added...), d.changed...), Delete: d.removed})
@@ -196,7 +186,7 @@ func (p *attributesPage) act(ctx app.Context, e app.Event, name, arg string) {
 			p.save("DELETE", nil)
 		}
 	case "keep-mine", "keep-theirs":
-		p.conflict.collisions[i].keepMine = name == "keep-mine"
+		p.conflict.collisions[i].keepMine = ev.name == "keep-mine"
 	case "keep-both":
 		if p.keepBoth() {
 			p.openDialog(ctx, dialogPreview, "preview-confirm")
@@ -211,15 +201,15 @@ var editorView = &view{src: `
 <h1>{0}</h1>{1}`}
 
 var editorBody = &view{src: `<div class="editor">
-  <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2}</span></p>
+  <p class="group-meta"><span class="group-id">{id}</span><span>{type}</span><span>{members}</span></p>
   <p class="lead">{@Attributes.Intro}</p>
-  {3}
-  <div id="editor-status" tabindex="-1" role="status">{4}</div>
-  {5}{6}{7}
-  <ol class="attr-rows">{8}</ol>
-  {9}
-  <div class="totals"><p class="{10}">{11}</p><p class="{12}">{13}</p></div>
-  {14}{15}{16}
+  {readOnly}
+  <div id="editor-status" tabindex="-1" role="status">{saved}</div>
+  {conflict}{error}{empty}
+  <ol class="attr-rows">{rows}</ol>
+  {addRow}
+  <div class="totals"><p class="{keysMeter}">{keys}</p><p class="{bytesMeter}">{bytes}</p></div>
+  {actions}{danger}{dialog}
 </div>`}
 
 var infoNote = &view{src: `<p class="alert alert-info">{0}</p>`}
@@ -241,13 +231,13 @@ var dangerView = &view{src: `<section class="danger" aria-labelledby="danger-tit
   </div>{2}{3}</section>`}
 
 var rowView = &view{src: `<li class="attr-row">
-  <div class="field"><label for="{0}">{@Attributes.Key 1}</label>
-    <input id="{0}" type="text" value="{2}" readonly={3} spellcheck="false" autocomplete="off" aria-invalid={4} aria-describedby="{0}-help" data-arg="{5}" on:input="key">
-    <p id="{0}-help" class="{6}"><span>{@Attributes.Bytes 7 8}</span>{9}</p></div>
-  <div class="field field-grow"><label for="{10}">{@Attributes.Value 1}</label>
-    <textarea id="{10}" rows="2" value="{11}" readonly={3} aria-invalid={12} aria-describedby="{10}-help" data-arg="{5}" on:input="value"></textarea>
-    <p id="{10}-help" class="{13}"><span>{@Attributes.Bytes 14 15}</span>{16}</p></div>
-  {17}
+  <div class="field"><label for="{keyID}">{@Attributes.Key n}</label>
+    <input id="{keyID}" type="text" value="{key}" readonly={readOnly} spellcheck="false" autocomplete="off" aria-invalid={keyBad} aria-describedby="{keyID}-help" data-arg="{row}" on:input="key">
+    <p id="{keyID}-help" class="{keyCounter}"><span>{@Attributes.Bytes keyBytes maxKeyBytes}</span>{keyError}</p></div>
+  <div class="field field-grow"><label for="{valueID}">{@Attributes.Value n}</label>
+    <textarea id="{valueID}" rows="2" value="{value}" readonly={readOnly} aria-invalid={valueBad} aria-describedby="{valueID}-help" data-arg="{row}" on:input="value"></textarea>
+    <p id="{valueID}-help" class="{valueCounter}"><span>{@Attributes.Bytes valueBytes maxValueBytes}</span>{valueError}</p></div>
+  {remove}
 </li>`}
 var removeRowButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@Attributes.RemoveRow 0}" title="{@Attributes.RemoveRow 0}" data-arg="{1}" on:click="remove-row">✕</button>`}
 var fieldError = &view{src: `<span class="field-error"> {0}</span>`}
@@ -269,7 +259,7 @@ func (p *attributesPage) body() app.UI {
 	if !edit {
 		readOnly = infoNote.ui(p, message("Attributes.ReadOnly"))
 	}
-	if p.saved {
+	if p.last.done {
 		saved = okText.ui(p, message("Attributes.Saved"))
 	}
 	if len(p.rows) == 0 {
@@ -282,17 +272,20 @@ func (p *attributesPage) body() app.UI {
 	if edit {
 		full := len(p.rows) >= api.MaxAttrKeys
 		add = addRowView.ui(p, full, when(full, hintNote.ui(p, "add-why", tr("Attributes.Full", api.MaxAttrKeys))))
-		actions = saveActions.ui(p, block != "" || p.busy, when(!d.empty(), undoButton.ui(p)), block)
+		actions = saveActions.ui(p, block != "" || p.last.busy, when(!d.empty(), undoButton.ui(p)), block)
 		clearable := p.group.Operations.Clear
-		danger = dangerView.ui(p, len(p.rows) == 0 || p.busy, !clearable || p.busy,
+		danger = dangerView.ui(p, len(p.rows) == 0 || p.last.busy, !clearable || p.last.busy,
 			when(len(p.rows) == 0, hintNote.ui(p, "replace-why", message("Attributes.ReplaceEmpty"))),
 			when(!clearable, hintNote.ui(p, "clear-why", message("Attributes.NoClear"))))
 	}
-	return editorBody.ui(p, p.group.ID, typeName(p.group.Type), trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)), readOnly, saved,
-		p.conflictView(), errorView(p, p.saveErr, false), empty, rows, add,
-		meterClass(keys, api.MaxAttrKeys), tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
-		meterClass(bytes, api.MaxAttrTotalBytes), tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
-		actions, danger, p.dialogView(d))
+	return editorBody.with(p,
+		"id", p.group.ID, "type", typeName(p.group.Type), "members", trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)),
+		"readOnly", readOnly, "saved", saved, "conflict", p.conflictView(), "error", errorView(p, p.last.err), "empty", empty,
+		"rows", rows, "addRow", add,
+		"keysMeter", meterClass(keys, api.MaxAttrKeys), "keys", tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
+		"bytesMeter", meterClass(bytes, api.MaxAttrTotalBytes), "bytes", tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
+		"actions", actions, "danger", danger, "dialog", p.dialogView(d),
+	)
 }
 
 var okText = &view{src: `<p class="alert alert-ok">{0}</p>`}
@@ -311,11 +304,15 @@ func (p *attributesPage) rowView(i int, keyErr, valueErr string, edit bool) app.
 	if edit {
 		remove = removeRowButton.ui(p, i+1, i)
 	}
-	return rowView.ui(p, fmt.Sprintf("key-%d", r.id), i+1, r.key, !edit, keyErr != "", i,
-		counterClass(len(r.key), api.MaxAttrKeyBytes, keyErr), len(r.key), api.MaxAttrKeyBytes, when(keyErr != "", fieldError.ui(p, keyErr)),
-		fmt.Sprintf("value-%d", r.id), r.value, valueErr != "",
-		counterClass(len(r.value), api.MaxAttrValueBytes, valueErr), len(r.value), api.MaxAttrValueBytes, when(valueErr != "", fieldError.ui(p, valueErr)),
-		remove)
+	return rowView.with(p,
+		"keyID", fmt.Sprintf("key-%d", r.id), "n", i+1, "key", r.key, "readOnly", !edit, "keyBad", keyErr != "", "row", argOf(i),
+		"keyCounter", counterClass(len(r.key), api.MaxAttrKeyBytes, keyErr), "keyBytes", len(r.key), "maxKeyBytes", api.MaxAttrKeyBytes,
+		"keyError", when(keyErr != "", fieldError.ui(p, keyErr)),
+		"valueID", fmt.Sprintf("value-%d", r.id), "value", r.value, "valueBad", valueErr != "",
+		"valueCounter", counterClass(len(r.value), api.MaxAttrValueBytes, valueErr), "valueBytes", len(r.value), "maxValueBytes", api.MaxAttrValueBytes,
+		"valueError", when(valueErr != "", fieldError.ui(p, valueErr)),
+		"remove", remove,
+	)
 }
 
 // diff compares the rows with what was loaded.
@@ -445,7 +442,7 @@ func (p *attributesPage) blocker(d diff) string {
 }
 
 func (p *attributesPage) edited() {
-	p.saved, p.saveErr = false, nil
+	p.last.done, p.last.err = false, nil
 	setUnsaved(!p.diff().empty())
 }
 
@@ -471,15 +468,15 @@ func (p *attributesPage) dialogView(d diff) app.UI {
 	name := p.group.Name
 	switch p.dialog {
 	case dialogPreview:
-		return dialogFrame.ui(p, tr("PreviewTitle", name), previewBody.uis(p, d.view(p), p.busy, name))
+		return dialogFrame.ui(p, tr("PreviewTitle", name), previewBody.uis(p, d.view(p), p.last.busy, name))
 	case dialogReplace:
 		n := len(p.rows)
 		return dialogFrame.ui(p, tr("ReplaceTitle", name), confirmBody.uis(p, tr("ReplaceWarning", n), "confirm-replace", p.sure,
-			tr("ReplaceUnderstand", len(p.loaded), name, p.groupID, n), !p.sure || p.busy, p.busy, trn("ConfirmReplace", n, n)))
+			tr("ReplaceUnderstand", len(p.loaded), name, p.groupID, n), !p.sure || p.last.busy, p.last.busy, trn("ConfirmReplace", n, n)))
 	case dialogClear:
 		n := len(p.loaded)
 		return dialogFrame.ui(p, tr("ClearTitle", name), confirmBody.uis(p, message("ClearWarning"), "confirm-clear", p.sure,
-			tr("ClearUnderstand", n, name, p.groupID), !p.sure || p.busy, p.busy, trn("ConfirmClear", n, n)))
+			tr("ClearUnderstand", n, name, p.groupID), !p.sure || p.last.busy, p.last.busy, trn("ConfirmClear", n, n)))
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func (p *auditPage) undoDialog() app.UI {
 	case stateLoading:
 		body = loadingView.ui(p)
 	case stateFailed:
-		body, confirm = errorView(p, u.err, false), undoRetryButton.ui(p)
+		body, confirm = errorView(p, u.err), undoRetryButton.ui(p)
 	default:
 		var current, restore, left []api.Attr
 		_ = json.Unmarshal(u.preview.Current, &current)
@@ -85,7 +85,7 @@ func (p *auditPage) undoDialog() app.UI {
 			confirm = undoConfirmButton.ui(p, u.busy)
 		}
 		body = app.Div().Body(undoBody.uis(p, again, since, p.attrTable("UndoNow", current), p.attrTable("UndoAfter", restore),
-			nothing, errorView(p, u.err, false))...)
+			nothing, errorView(p, u.err))...)
 	}
 	return undoDialogView.ui(p, int(u.rec.Seq), p.groupLabel(u.rec.Target), body, confirm)
 }

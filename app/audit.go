@@ -176,14 +176,14 @@ func localMidnight(date string, days int) string {
 // empty value attribute, and the browser would then send the label.
 const anyValue = "*"
 
-func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *auditPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "filter":
-		v := value(ctx)
+		v := ev.value
 		if v == anyValue {
 			v = ""
 		}
-		p.filters[arg] = v
+		p.filters[ev.arg.part(0)] = v
 	case "toggle-filters":
 		p.showFilters = !p.showFilters
 	case "apply":
@@ -205,11 +205,11 @@ func (p *auditPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "older":
 		p.list(p.next)
 	case "details":
-		seq := int64(atoi(arg))
+		seq := int64(ev.arg.index(0))
 		p.open[seq] = !p.open[seq]
 	case "undo-open":
 		for _, r := range p.records {
-			if r.Seq == int64(atoi(arg)) {
+			if r.Seq == int64(ev.arg.index(0)) {
 				p.openUndo(r)
 			}
 		}
@@ -239,32 +239,32 @@ var (
 var auditView = &view{src: `
 <h1>{@AuditTitle}</h1>
 <p class="lead">{@AuditIntro}</p>
-<button class="button button-quiet filters-toggle" type="button" aria-expanded={0} aria-controls="audit-filters" on:click="toggle-filters">{1}</button>
-<form id="audit-filters" class="{2}" aria-label="{@AuditFilters}" on:submit="apply">
+<button class="button button-quiet filters-toggle" type="button" aria-expanded={filtersOpen} aria-controls="audit-filters" on:click="toggle-filters">{toggle}</button>
+<form id="audit-filters" class="{formClass}" aria-label="{@AuditFilters}" on:submit="apply">
   <div class="field"><label for="filter-actor">{@AuditActor}</label>
-    <input id="filter-actor" type="text" value="{3}" autocomplete="off" data-arg="actor" on:input="filter"></div>
+    <input id="filter-actor" type="text" value="{actor}" autocomplete="off" data-arg="actor" on:input="filter"></div>
   <div class="field"><label for="filter-action">{@AuditAction}</label>
-    <select id="filter-action" data-arg="action" on:change="filter"><option value="*" selected={4}>{@AuditAny}</option>{5}</select></div>
+    <select id="filter-action" data-arg="action" on:change="filter"><option value="*" selected={anyAction}>{@AuditAny}</option>{actions}</select></div>
   <div class="field"><label for="filter-target">{@AuditTarget}</label>
-    <input id="filter-target" type="text" value="{6}" autocomplete="off" data-arg="target" on:input="filter"></div>
+    <input id="filter-target" type="text" value="{target}" autocomplete="off" data-arg="target" on:input="filter"></div>
   <div class="field"><label for="filter-outcome">{@AuditOutcome}</label>
-    <select id="filter-outcome" data-arg="outcome" on:change="filter"><option value="*" selected={7}>{@AuditAny}</option>{8}</select></div>
+    <select id="filter-outcome" data-arg="outcome" on:change="filter"><option value="*" selected={anyOutcome}>{@AuditAny}</option>{outcomes}</select></div>
   <div class="field"><label for="filter-since">{@AuditSince}</label>
-    <input id="filter-since" type="date" value="{9}" data-arg="since" on:input="filter"></div>
+    <input id="filter-since" type="date" value="{since}" data-arg="since" on:input="filter"></div>
   <div class="field"><label for="filter-until">{@AuditUntil}</label>
-    <input id="filter-until" type="date" value="{10}" data-arg="until" on:input="filter"></div>
+    <input id="filter-until" type="date" value="{until}" data-arg="until" on:input="filter"></div>
   <div class="actions">
     <button class="button" type="submit">{@AuditApply}</button>
     <button class="button button-quiet" type="button" on:click="reset">{@AuditReset}</button>
   </div>
   <div class="actions exports">
-    <a class="button button-quiet" href="/api/v1/audit/export?format=csv{11}" download="imdesk-audit.csv">{@AuditExportCSV}</a>
-    <a class="button button-quiet" href="/api/v1/audit/export?format=jsonl{11}" download="imdesk-audit.jsonl">{@AuditExportJL}</a>
+    <a class="button button-quiet" href="/api/v1/audit/export?format=csv{exportQuery}" download="imdesk-audit.csv">{@AuditExportCSV}</a>
+    <a class="button button-quiet" href="/api/v1/audit/export?format=jsonl{exportQuery}" download="imdesk-audit.jsonl">{@AuditExportJL}</a>
   </div>
 </form>
-{12}
-<div id="audit-status" tabindex="-1" role="status">{13}</div>
-{14}{15}`}
+{zone}
+<div id="audit-status" tabindex="-1" role="status">{undone}</div>
+{entries}{undoDialog}`}
 
 // Links with a download name: the browser saves the file, and go-app leaves
 // such links alone instead of routing them.
@@ -302,11 +302,12 @@ func (p *auditPage) Render() app.UI {
 		undone = okText.ui(p, p.undone)
 	}
 	f := p.filters
-	return newShell().Path(pathAudit).Content(auditView.uis(p,
-		p.showFilters, toggle, pick(p.showFilters, "form filters filters-open", "form filters"),
-		f["actor"], f["action"] == "", p.options(actionOrder, "Actions.", f["action"]),
-		f["target"], f["outcome"] == "", p.options(outcomeOrder, "Outcomes.", f["outcome"]),
-		f["since"], f["until"], exportQuery, zone, undone, p.entries(), p.undoDialog())...)
+	return newShell().Path(pathAudit).Content(auditView.withs(p,
+		"filtersOpen", p.showFilters, "toggle", toggle, "formClass", pick(p.showFilters, "form filters filters-open", "form filters"),
+		"actor", f["actor"], "anyAction", f["action"] == "", "actions", p.options(actionOrder, "Actions.", f["action"]),
+		"target", f["target"], "anyOutcome", f["outcome"] == "", "outcomes", p.options(outcomeOrder, "Outcomes.", f["outcome"]),
+		"since", f["since"], "until", f["until"], "exportQuery", exportQuery, "zone", zone, "undone", undone,
+		"entries", p.entries(), "undoDialog", p.undoDialog())...)
 }
 
 var entriesView = &view{src: `<div><ol class="audit-list">{0}</ol>{1}{2}</div>`}
@@ -328,7 +329,7 @@ func (p *auditPage) entries() app.UI {
 	if p.next != "" {
 		older = olderButton.ui(p, p.more)
 	}
-	return entriesView.ui(p, items, errorView(p, p.moreErr, false), older)
+	return entriesView.ui(p, items, errorView(p, p.moreErr), older)
 }
 
 var entryView = &view{src: `<li class="audit-entry outcome-{0}">

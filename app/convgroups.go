@@ -20,9 +20,6 @@ type convGroupsPage struct {
 	cg     api.ConvGroups
 	recent []api.Conversation // the user's conversation list, to pick from
 
-	results []api.ItemResult
-	clear   string // the input to empty once the change is made
-
 	extra []api.Conversation // conversations typed by ID, to pick from
 
 	newName string
@@ -41,7 +38,7 @@ type convGroupsPage struct {
 }
 
 func (p *convGroupsPage) OnNav(ctx app.Context) {
-	p.results, p.recent = nil, nil
+	p.recent = nil
 	p.extra, p.pick, p.selected = nil, map[string]bool{}, map[string]bool{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.renaming, p.deleting, p.newName, p.custom, p.markName = "", "", "", "", api.MarkNames[0]
@@ -50,21 +47,17 @@ func (p *convGroupsPage) OnNav(ctx app.Context) {
 
 func (p *convGroupsPage) OnMount(ctx app.Context) {
 	p.onEscape(ctx, func() {
-		if !p.busy {
+		if !p.last.busy {
 			p.deleting = ""
 		}
 	})
 }
 
 func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
-	if p.finder.got(what, r) {
+	if p.gotShared(ctx, p, what, r, "groups", "/conversation-groups") {
 		return
 	}
 	switch what {
-	case "user":
-		if p.gotUser(ctx, r) {
-			p.send(p, "groups", "GET", userPath(p.userID)+"/conversation-groups", nil, nil)
-		}
 	case "groups":
 		if p.fill(r, &p.cg) && p.canEdit() {
 			p.send(p, "recent", "GET", userPath(p.userID)+"/conversations", nil, nil)
@@ -75,25 +68,18 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 			p.recent = list.Conversations
 		}
 	case "changed":
-		p.busy, p.deleting = false, ""
-		if r.status == 412 {
-			p.conflict = true
-			return
-		}
+		p.deleting = ""
 		var cg api.ConvGroups
-		if e := r.decode(&cg); e != nil {
-			p.actErr = e
-		} else {
-			p.cg, p.results, p.done = cg, cg.Results, true
+		if p.last.answer(ctx, r, &cg, "cg-status") {
+			p.cg, p.last.results = cg, cg.Results
 			p.afterChange()
 		}
-		focusLater(ctx, "cg-status")
 	}
 }
 
 // afterChange empties what the change was made from.
 func (p *convGroupsPage) afterChange() {
-	switch p.clear {
+	switch p.last.after {
 	case "create":
 		p.newName, p.pick = "", map[string]bool{}
 		clearInput("cg-name")
@@ -101,39 +87,36 @@ func (p *convGroupsPage) afterChange() {
 		p.renaming = ""
 	case "":
 	default:
-		p.typedID[p.clear] = ""
-		clearInput(p.clear + "-id")
+		p.typedID[p.last.after] = ""
+		clearInput(p.last.after + "-id")
 	}
-	p.clear = ""
 }
 
 // change makes a change; got takes the answer as the new state and shows
-// the answer's per-conversation results. clear names what to empty after.
-func (p *convGroupsPage) change(method, path string, body any, clear string) {
-	p.busy, p.actErr, p.done, p.results, p.clear = true, nil, false, nil, clear
-	p.send(p, "changed", method, userPath(p.userID)+path, body, map[string]string{"If-Match": `"` + p.cg.Version + `"`})
+// the answer's per-conversation results. after names what to empty then.
+func (p *convGroupsPage) change(method, path string, body any, after string) {
+	p.last.start(&p.base, p, method, userPath(p.userID)+path, body, p.cg.Version, after)
 }
 
 func groupChangePath(name string) string { return "/conversation-groups/" + url.PathEscape(name) }
 
-func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
-	if p.finder.act(&p.base, p, ctx, name) {
+func (p *convGroupsPage) act(ctx app.Context, ev event) {
+	if p.finder.act(&p.base, p, ctx, ev) {
 		return
 	}
-	i, j, _ := strings.Cut(arg, ":")
-	gi := atoi(i)
-	switch name {
+	gi := ev.arg.index(0) // a group, for the events of one group
+	switch ev.name {
 	case "retry", "reload":
 		p.navUser(p, p.ctx)
 	case "remove-conv":
 		g := p.cg.Groups[gi]
-		c := g.Conversations[atoi(j)]
+		c := g.Conversations[ev.arg.index(1)]
 		p.change("PATCH", groupChangePath(g.Name), api.ConvGroupUpdate{Remove: []api.Conversation{{Type: c.Type, ID: c.ID}}}, "")
 	case "rename":
 		p.renaming, p.renameTo = p.cg.Groups[gi].Name, p.cg.Groups[gi].Name
 		focusLater(ctx, fmt.Sprintf("rename-%d", gi))
 	case "rename-to":
-		p.renameTo = value(ctx)
+		p.renameTo = ev.value
 	case "rename-save":
 		if nameProblem(p.renameTo) == "" {
 			to := p.renameTo
@@ -149,28 +132,28 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "delete-cancel":
 		p.deleting = ""
 	case "typed-type":
-		p.typedType[arg] = value(ctx)
+		p.typedType[ev.arg.part(0)] = ev.value
 	case "typed-id":
-		p.typedID[arg] = value(ctx)
+		p.typedID[ev.arg.part(0)] = ev.value
 	case "typed-add":
-		p.typedAdd(arg)
+		p.typedAdd(ev.arg.part(0), ev.arg.index(1))
 	case "new-name":
-		p.newName = value(ctx)
+		p.newName = ev.value
 	case "pick":
-		p.pick[arg] = checked(ctx)
+		p.pick[ev.arg.part(0)] = ev.checked
 	case "create":
 		if p.createBlocker(p.picked()) == "" {
 			p.change("POST", "/conversation-groups", api.ConvGroupCreate{Name: p.newName, Conversations: p.picked()}, "create")
 		}
 	case "select":
-		p.selected[arg] = checked(ctx)
+		p.selected[ev.arg.part(0)] = ev.checked
 	case "mark-name":
-		p.markName = value(ctx)
+		p.markName = ev.value
 	case "custom":
-		p.custom = value(ctx)
+		p.custom = ev.value
 	case "set-mark", "clear-mark", "set-custom", "clear-custom":
 		ch := api.MarksChange{Conversations: p.chosen()}
-		switch name {
+		switch ev.name {
 		case "set-mark":
 			ch.Set = []string{p.markName}
 		case "clear-mark":
@@ -188,9 +171,10 @@ func (p *convGroupsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	}
 }
 
-// typedAdd takes a conversation typed by ID into its form's purpose: a
-// group (form "group-N"), or the conversations to pick from.
-func (p *convGroupsPage) typedAdd(form string) {
+// typedAdd takes a conversation typed by ID into its form's purpose: the
+// group with index gi (form "group-N"), or the conversations to pick from
+// (gi -1).
+func (p *convGroupsPage) typedAdd(form string, gi int) {
 	t := p.typedType[form]
 	if t == "" {
 		t = api.ConversationUser
@@ -199,8 +183,7 @@ func (p *convGroupsPage) typedAdd(form string) {
 	if c.ID == "" {
 		return
 	}
-	switch form {
-	case "create", "marks":
+	if gi < 0 {
 		p.addExtra(c)
 		if form == "create" {
 			p.pick[c.Key()] = true
@@ -209,8 +192,7 @@ func (p *convGroupsPage) typedAdd(form string) {
 		}
 		p.typedID[form] = ""
 		clearInput(form + "-id")
-	default:
-		gi := atoi(strings.TrimPrefix(form, "group-"))
+	} else {
 		p.change("PATCH", groupChangePath(p.cg.Groups[gi].Name), api.ConvGroupUpdate{Add: []api.Conversation{c}}, form)
 	}
 }
@@ -227,9 +209,9 @@ func (p *convGroupsPage) Render() app.UI {
 
 var notInEditionView = &view{src: `<div class="alert alert-info" role="status"><p>{@ConvGroups.NotInEdition}</p><p>{@ConvGroups.EditionHelp}</p></div>`}
 var cgBody = &view{src: `<div class="convgroups">
-  <p class="group-meta"><a href="{0}">{@Users.FriendListsOf 1}</a></p>{2}
-  <div class="totals"><p class="{3}">{@ConvGroups.GroupsCount 4 5}</p><p class="{6}">{@ConvGroups.ConvCount 7 8}</p></div>
-  {9}{10}{11}{12}{13}
+  <p class="group-meta"><a href="{friendLists}">{@Users.FriendListsOf user}</a></p>{readOnly}
+  <div class="totals"><p class="{groupsMeter}">{@ConvGroups.GroupsCount groups maxGroups}</p><p class="{convsMeter}">{@ConvGroups.ConvCount convs maxConvs}</p></div>
+  {status}{groupList}{create}{marks}{deleteDialog}
 </div>`}
 
 func (p *convGroupsPage) body() app.UI {
@@ -247,36 +229,21 @@ func (p *convGroupsPage) body() app.UI {
 		readOnly = infoNote.ui(p, message("ConvGroups.ReadOnly"))
 	}
 	cg := p.cg
-	return cgBody.ui(p, userURL(pathFriendLists, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
-		meterClass(len(cg.Groups), cg.MaxGroups), len(cg.Groups), cg.MaxGroups,
-		meterClass(cg.Counted, cg.MaxCounted), cg.Counted, cg.MaxCounted,
-		p.statusView(), p.groupsView(edit), create, p.marksView(edit), p.deleteDialog())
+	return cgBody.with(p,
+		"friendLists", userURL(pathFriendLists, p.userID), "user", userLabel(p.user.ID, p.user.Nick), "readOnly", readOnly,
+		"groupsMeter", meterClass(len(cg.Groups), cg.MaxGroups), "groups", len(cg.Groups), "maxGroups", cg.MaxGroups,
+		"convsMeter", meterClass(cg.Counted, cg.MaxCounted), "convs", cg.Counted, "maxConvs", cg.MaxCounted,
+		"status", p.statusView(), "groupList", p.groupsView(edit), "create", create, "marks", p.marksView(edit), "deleteDialog", p.deleteDialog(),
+	)
 }
-
-var cgStatus = &view{src: `<div id="cg-status" tabindex="-1"><div role="status">{0}</div>{1}{2}{3}</div>`}
-var failedRows = &view{src: `<div class="alert alert-warn" role="alert"><p>{0}</p><ul>{1}</ul></div>`}
-var changedMeanwhile = &view{src: `<div class="alert alert-warn" role="alert"><p>{0}</p><button class="button" type="button" on:click="reload">{1}</button></div>`}
 
 // statusView says how the last change went, row by row when Tencent
 // refused some conversations.
 func (p *convGroupsPage) statusView() app.UI {
-	var failed []app.UI
-	for _, r := range p.results {
-		if !r.OK {
-			failed = append(failed, liText.ui(p, tr("ConvGroups.Failed", convLabel(api.Conversation{Type: r.Type, ID: r.ID, Name: r.Name}), r.Message)))
-		}
-	}
-	var ok, some, conflict app.UI
-	if p.done && len(failed) == 0 {
-		ok = okText.ui(p, message("ConvGroups.Done"))
-	}
-	if len(failed) > 0 {
-		some = failedRows.ui(p, tr("ConvGroups.SomeFailed", len(failed), len(p.results)), failed)
-	}
-	if p.conflict {
-		conflict = changedMeanwhile.ui(p, message("ConvGroups.Changed"), message("ConvGroups.Reload"))
-	}
-	return cgStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
+	return p.last.view(p, "cg-status", changeWords{someFailed: "ConvGroups.SomeFailed", changed: "ConvGroups.Changed"},
+		func(r api.ItemResult) string {
+			return convLabel(api.Conversation{Type: r.Type, ID: r.ID, Name: r.Name})
+		})
 }
 
 // convLabel names a conversation as people recognise it: the user's
@@ -337,7 +304,7 @@ func (p *convGroupsPage) groupsView(edit bool) app.UI {
 		for j, c := range g.Conversations {
 			var remove app.UI
 			if edit {
-				remove = removeConvButton.ui(p, convLabel(c), p.busy, fmt.Sprintf("%d:%d", i, j))
+				remove = removeConvButton.ui(p, convLabel(c), p.last.busy, argOf(i, j))
 			}
 			convs[j] = convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
 		}
@@ -374,11 +341,11 @@ func (p *convGroupsPage) groupForms(i int, g api.ConvGroup) app.UI {
 	if p.renaming == g.Name {
 		problem := nameProblem(p.renameTo)
 		top = renameForm.ui(p, i, g.Name, p.renameTo, problem != "",
-			byteCounter(p, fmt.Sprintf("rename-%d-help", i), len(p.renameTo), api.MaxConvGroupNameBytes, problem), problem != "" || p.busy)
+			byteCounter(p, fmt.Sprintf("rename-%d-help", i), len(p.renameTo), api.MaxConvGroupNameBytes, problem), problem != "" || p.last.busy)
 	} else {
-		top = groupButtons.ui(p, g.Name, i, p.busy)
+		top = groupButtons.ui(p, g.Name, i, p.last.busy)
 	}
-	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), tr("ConvGroups.AddTo", g.Name)))
+	return cgForms.ui(p, top, p.typedForm(fmt.Sprintf("group-%d", i), i, tr("ConvGroups.AddTo", g.Name)))
 }
 
 // clearInput empties an input the moderator typed in: go-app sets the
@@ -401,18 +368,19 @@ func nameProblem(name string) string {
 	return ""
 }
 
-var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{0}" on:submit="typed-add">
+var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{6}" on:submit="typed-add">
   <div class="field"><label for="{0}-type">{@ConvGroups.ConvType}</label>
-    <select id="{0}-type" data-arg="{0}" on:change="typed-type"><option value="user" selected={1}>{@ConvGroups.User}</option><option value="group" selected={2}>{@ConvGroups.Group}</option></select></div>
+    <select id="{0}-type" data-arg="{6}" on:change="typed-type"><option value="user" selected={1}>{@ConvGroups.User}</option><option value="group" selected={2}>{@ConvGroups.Group}</option></select></div>
   <div class="field"><label for="{0}-id">{@ConvGroups.ConvID}</label>
-    <input id="{0}-id" type="text" value="{3}" placeholder="{@ConvGroups.ConvIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" data-arg="{0}" on:input="typed-id"></div>
+    <input id="{0}-id" type="text" value="{3}" placeholder="{@ConvGroups.ConvIDHint}" autocomplete="off" spellcheck="false" autocapitalize="none" data-arg="{6}" on:input="typed-id"></div>
   <button class="button button-quiet" type="submit" disabled={4}>{5}</button></form>`}
 
-// typedForm is a conversation typed by ID: user or group, and the ID. The
-// server checks that it exists.
-func (p *convGroupsPage) typedForm(form, submit string) app.UI {
+// typedForm is a conversation typed by ID: user or group, and the ID, for
+// the group with index gi (-1: the conversations to pick from). The server
+// checks that it exists.
+func (p *convGroupsPage) typedForm(form string, gi int, submit string) app.UI {
 	typ := p.typedType[form]
-	return typedFormView.ui(p, form, typ != api.ConversationGroup, typ == api.ConversationGroup, p.typedID[form], p.busy, submit)
+	return typedFormView.ui(p, form, typ != api.ConversationGroup, typ == api.ConversationGroup, p.typedID[form], p.last.busy, submit, argOf(form, gi))
 }
 
 var marksBadgesView = &view{src: `<span class="marks">{0}</span>`}
@@ -511,7 +479,7 @@ func (p *convGroupsPage) createView() app.UI {
 	}
 	return createView.ui(p, full, p.newName, problem != "",
 		byteCounter(p, "cg-name-help", len(p.newName), api.MaxConvGroupNameBytes, problem), picks,
-		block != "" || p.busy, block, p.typedForm("create", message("ConvGroups.AddConv")))
+		block != "" || p.last.busy, block, p.typedForm("create", -1, message("ConvGroups.AddConv")))
 }
 
 // addExtra makes a typed conversation one to pick from.
@@ -557,7 +525,7 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 	if len(p.custom) > api.MaxCustomMarkBytes {
 		customProblem = tr("ConvGroups.TooLong", len(p.custom), api.MaxCustomMarkBytes)
 	}
-	none := chosen == 0 || p.busy
+	none := chosen == 0 || p.last.busy
 	items := make([]app.UI, len(known))
 	for i, c := range known {
 		var box, groups app.UI
@@ -582,7 +550,7 @@ func (p *convGroupsPage) marksView(edit bool) app.UI {
 		}
 		forms = markForms.ui(p, chosen, names, none, p.custom, customProblem != "",
 			byteCounter(p, "custom-mark-help", len(p.custom), api.MaxCustomMarkBytes, customProblem),
-			none || customProblem != "" || p.custom == "", hint, p.typedForm("marks", message("ConvGroups.AddConv")))
+			none || customProblem != "" || p.custom == "", hint, p.typedForm("marks", -1, message("ConvGroups.AddConv")))
 	}
 	return marksView.ui(p, intro, items, forms)
 }
@@ -603,5 +571,5 @@ func (p *convGroupsPage) deleteDialog() app.UI {
 	if g == nil {
 		return nil
 	}
-	return deleteDialogView.ui(p, tr("ConvGroups.DeleteTitle", g.Name), trn("ConvGroups.DeleteWarning", len(g.Conversations), len(g.Conversations)), p.busy, tr("ConvGroups.DeleteConfirm", g.Name))
+	return deleteDialogView.ui(p, tr("ConvGroups.DeleteTitle", g.Name), trn("ConvGroups.DeleteWarning", len(g.Conversations), len(g.Conversations)), p.last.busy, tr("ConvGroups.DeleteConfirm", g.Name))
 }

@@ -9,33 +9,15 @@ import (
 	"github.com/imdesk/imdesk/server/api"
 )
 
-// recentGroup is a group opened on this device, kept in local storage.
+// recentGroup is a group opened on this device (see recent.go).
 type recentGroup struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }
 
-const (
-	recentKey = "imdesk.recentGroups"
-	recentMax = 6
-)
+const recentGroupsKey = "imdesk.recentGroups"
 
-func recentGroups(ctx app.Context) []recentGroup {
-	var list []recentGroup
-	_ = ctx.LocalStorage().Get(recentKey, &list)
-	return list
-}
-
-// rememberGroup puts a group first in the recent list.
-func rememberGroup(ctx app.Context, g recentGroup) {
-	list := []recentGroup{g}
-	for _, r := range recentGroups(ctx) {
-		if r.ID != g.ID && len(list) < recentMax {
-			list = append(list, r)
-		}
-	}
-	_ = ctx.LocalStorage().Set(recentKey, list)
-}
+func (g recentGroup) key() string { return g.ID }
 
 // finderPage finds groups by ID or name and type, a page at a time.
 type finderPage struct {
@@ -70,7 +52,7 @@ func (p *finderPage) OnNav(ctx app.Context) {
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
-	p.recent = recentGroups(ctx)
+	p.recent = recentList[recentGroup](ctx, recentGroupsKey)
 	if v, ok := typedBeforeStart("finder-query"); ok && p.query == "" {
 		p.query = v // typed into the server-rendered page before the app took over
 		refocusAfterStart(ctx)
@@ -108,12 +90,12 @@ func (p *finderPage) navigate(ctx app.Context) {
 	ctx.Navigate(u)
 }
 
-func (p *finderPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *finderPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "query":
-		p.query = value(ctx)
+		p.query = ev.value
 	case "type":
-		if p.typ = value(ctx); p.typ == allTypes {
+		if p.typ = ev.value; p.typ == allTypes {
 			p.typ = ""
 		}
 		p.navigate(ctx)

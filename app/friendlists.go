@@ -23,9 +23,6 @@ type friendListsPage struct {
 	userPage
 	fl api.FriendLists
 
-	results []api.ItemResult
-	after   string // what to empty once the change is made
-
 	newName    string
 	names      []string        // the lists to create
 	createPick map[string]bool // friends to put in them
@@ -41,7 +38,6 @@ type friendListsPage struct {
 }
 
 func (p *friendListsPage) OnNav(ctx app.Context) {
-	p.results = nil
 	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	p.typedUser, p.typedUsers = "", nil
 	p.renaming, p.confirmDelete, p.moveTo = "", false, ""
@@ -50,47 +46,38 @@ func (p *friendListsPage) OnNav(ctx app.Context) {
 
 func (p *friendListsPage) OnMount(ctx app.Context) {
 	p.onEscape(ctx, func() {
-		if !p.busy {
+		if !p.last.busy {
 			p.confirmDelete = false
 		}
 	})
 }
 
 func (p *friendListsPage) got(ctx app.Context, what string, r response) {
-	if p.finder.got(what, r) {
+	if p.gotShared(ctx, p, what, r, "lists", "/friend-lists") {
 		return
 	}
 	switch what {
-	case "user":
-		if p.gotUser(ctx, r) {
-			p.send(p, "lists", "GET", userPath(p.userID)+"/friend-lists", nil, nil)
-		}
 	case "lists":
 		if p.fill(r, &p.fl) && p.moveTo == "" && len(p.fl.Lists) > 0 {
 			p.moveTo = p.fl.Lists[0].Name
 		}
 	case "changed":
-		p.busy, p.confirmDelete = false, false
-		if r.status == 412 {
-			p.conflict = true
-			return
-		}
+		p.confirmDelete = false
 		var fl api.FriendLists
-		if e := r.decode(&fl); e != nil {
-			p.actErr = e
+		switch {
+		case p.last.answer(ctx, r, &fl, "fl-status"):
+			p.fl, p.last.results = fl, fl.Results
+			p.afterChange()
+		case p.last.err != nil:
 			// A rename that stopped half-way says what exists now: show it.
 			p.send(p, "lists", "GET", userPath(p.userID)+"/friend-lists", nil, nil)
-		} else {
-			p.fl, p.results, p.done = fl, fl.Results, true
-			p.afterChange()
 		}
-		focusLater(ctx, "fl-status")
 	}
 }
 
 // afterChange empties what the change was made from.
 func (p *friendListsPage) afterChange() {
-	switch p.after {
+	switch p.last.after {
 	case "create":
 		p.names, p.newName, p.createPick, p.typedUsers = nil, "", map[string]bool{}, nil
 		clearInput("fl-name")
@@ -107,27 +94,25 @@ func (p *friendListsPage) afterChange() {
 			p.moveTo = p.fl.Lists[0].Name
 		}
 	}
-	p.after = ""
 }
 
 // change makes a change; got takes the answer as the new state and shows
 // the per-friend results. after names what to empty once it is made.
 func (p *friendListsPage) change(method, path string, body any, after string) {
-	p.busy, p.actErr, p.done, p.results, p.after = true, nil, false, nil, after
-	p.send(p, "changed", method, userPath(p.userID)+"/friend-lists"+path, body, map[string]string{"If-Match": `"` + p.fl.Version + `"`})
+	p.last.start(&p.base, p, method, userPath(p.userID)+"/friend-lists"+path, body, p.fl.Version, after)
 }
 
 func listPath(name string) string { return "/" + url.PathEscape(name) }
 
-func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
-	if p.finder.act(&p.base, p, ctx, name) {
+func (p *friendListsPage) act(ctx app.Context, ev event) {
+	if p.finder.act(&p.base, p, ctx, ev) {
 		return
 	}
-	switch name {
+	switch ev.name {
 	case "retry", "reload":
 		p.navUser(p, p.ctx)
 	case "new-name":
-		p.newName = value(ctx)
+		p.newName = ev.value
 	case "add-name":
 		if p.nameProblem(p.newName) == "" {
 			p.names = append(p.names, p.newName)
@@ -136,11 +121,11 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 			focusLater(ctx, "fl-name")
 		}
 	case "drop-name":
-		if i := atoi(arg); i >= 0 && i < len(p.names) {
+		if i := ev.arg.index(0); i >= 0 && i < len(p.names) {
 			p.names = slices.Delete(p.names, i, i+1)
 		}
 	case "create-pick":
-		p.createPick[arg] = checked(ctx)
+		p.createPick[ev.arg.part(0)] = ev.checked
 	case "create":
 		names := p.pendingNames()
 		if p.createBlocker(names) == "" {
@@ -153,7 +138,7 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 			p.change("POST", "", api.FriendListCreate{Names: names, Friends: friends}, "create")
 		}
 	case "typed-user":
-		p.typedUser = value(ctx)
+		p.typedUser = ev.value
 	case "add-typed-user":
 		if id := strings.TrimSpace(p.typedUser); id != "" {
 			if !slices.Contains(p.typedUsers, id) && !p.fl.IsFriend(id) {
@@ -163,25 +148,25 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 			clearInput("fl-typed")
 		}
 	case "choose":
-		p.chosen[arg] = checked(ctx)
+		p.chosen[ev.arg.part(0)] = ev.checked
 	case "move-to":
-		p.moveTo = value(ctx)
+		p.moveTo = ev.value
 	case "move-in", "move-out":
-		if ids := p.movable(name == "move-in"); len(ids) > 0 {
+		if ids := p.movable(ev.name == "move-in"); len(ids) > 0 {
 			up := api.FriendListUpdate{Add: ids}
-			if name == "move-out" {
+			if ev.name == "move-out" {
 				up = api.FriendListUpdate{Remove: ids}
 			}
 			p.change("PATCH", listPath(p.moveTo), up, "move")
 		}
 	case "remove-member":
-		list, id, _ := strings.Cut(arg, "\x1f")
-		p.change("PATCH", listPath(list), api.FriendListUpdate{Remove: []string{id}}, "")
+		p.change("PATCH", listPath(ev.arg.part(0)), api.FriendListUpdate{Remove: []string{ev.arg.part(1)}}, "")
 	case "rename":
-		p.renaming, p.renameTo = arg, arg
+		p.renaming = ev.arg.part(0)
+		p.renameTo = p.renaming
 		focusLater(ctx, "fl-rename")
 	case "rename-to":
-		p.renameTo = value(ctx)
+		p.renameTo = ev.value
 	case "rename-save":
 		if p.renameProblem() == "" {
 			to := p.renameTo
@@ -190,7 +175,7 @@ func (p *friendListsPage) act(ctx app.Context, e app.Event, name, arg string) {
 	case "rename-cancel":
 		p.renaming = ""
 	case "delete-pick":
-		p.delPick[arg] = checked(ctx)
+		p.delPick[ev.arg.part(0)] = ev.checked
 	case "delete":
 		if len(p.deleteNames()) > 0 {
 			p.confirmDelete = true
@@ -294,9 +279,9 @@ func (p *friendListsPage) Render() app.UI {
 }
 
 var flBody = &view{src: `<div class="friendlists">
-  <p class="group-meta"><a href="{0}">{@FriendLists.ConversationGroupsOf 1}</a></p>{2}
-  <div class="totals"><p class="{3}">{@FriendLists.ListsCount 4 5}</p><p class="meter">{@FriendLists.FriendsCount 6}</p></div>
-  {7}{8}{9}{10}{11}{12}
+  <p class="group-meta"><a href="{convGroups}">{@FriendLists.ConversationGroupsOf user}</a></p>{readOnly}
+  <div class="totals"><p class="{listsMeter}">{@FriendLists.ListsCount lists maxLists}</p><p class="meter">{@FriendLists.FriendsCount friends}</p></div>
+  {status}{listsView}{friendsView}{create}{delete}{deleteDialog}
 </div>`}
 
 func (p *friendListsPage) body() app.UI {
@@ -311,33 +296,19 @@ func (p *friendListsPage) body() app.UI {
 		readOnly = infoNote.ui(p, message("FriendLists.ReadOnly"))
 	}
 	fl := p.fl
-	return flBody.ui(p, userURL(pathConvGroups, p.userID), userLabel(p.user.ID, p.user.Nick), readOnly,
-		meterClass(len(fl.Lists), fl.MaxLists), len(fl.Lists), fl.MaxLists, fl.FriendCount,
-		p.statusView(), p.listsView(edit), p.friendsView(edit), create, deleting, p.deleteDialog())
+	return flBody.with(p,
+		"convGroups", userURL(pathConvGroups, p.userID), "user", userLabel(p.user.ID, p.user.Nick), "readOnly", readOnly,
+		"listsMeter", meterClass(len(fl.Lists), fl.MaxLists), "lists", len(fl.Lists), "maxLists", fl.MaxLists, "friends", fl.FriendCount,
+		"status", p.statusView(), "listsView", p.listsView(edit), "friendsView", p.friendsView(edit), "create", create, "delete", deleting,
+		"deleteDialog", p.deleteDialog(),
+	)
 }
-
-var flStatus = &view{src: `<div id="fl-status" tabindex="-1"><div role="status">{0}</div>{1}{2}{3}</div>`}
 
 // statusView says how the last change went, friend by friend when Tencent
 // refused some.
 func (p *friendListsPage) statusView() app.UI {
-	var failed []app.UI
-	for _, r := range p.results {
-		if !r.OK {
-			failed = append(failed, liText.ui(p, tr("ConvGroups.Failed", p.friendLabel(r.ID), r.Message)))
-		}
-	}
-	var ok, some, conflict app.UI
-	if p.done && len(failed) == 0 {
-		ok = okText.ui(p, message("ConvGroups.Done"))
-	}
-	if len(failed) > 0 {
-		some = failedRows.ui(p, tr("FriendLists.SomeFailed", len(failed), len(p.results)), failed)
-	}
-	if p.conflict {
-		conflict = changedMeanwhile.ui(p, message("FriendLists.Changed"), message("ConvGroups.Reload"))
-	}
-	return flStatus.ui(p, ok, some, conflict, errorView(p, p.actErr, false))
+	return p.last.view(p, "fl-status", changeWords{someFailed: "FriendLists.SomeFailed", changed: "FriendLists.Changed"},
+		func(r api.ItemResult) string { return p.friendLabel(r.ID) })
 }
 
 // friendLabel names a friend with their nickname when the page knows it.
@@ -373,7 +344,7 @@ func (p *friendListsPage) listsView(edit bool) app.UI {
 		for j, f := range l.Friends {
 			var remove app.UI
 			if edit {
-				remove = removeMember.ui(p, userLabel(f.ID, f.Name), l.Name, p.busy, l.Name+"\x1f"+f.ID)
+				remove = removeMember.ui(p, userLabel(f.ID, f.Name), l.Name, p.last.busy, argOf(l.Name, f.ID))
 			}
 			rows[j] = memberRow.ui(p, userLabel(f.ID, f.Name), remove)
 		}
@@ -382,7 +353,7 @@ func (p *friendListsPage) listsView(edit bool) app.UI {
 		case edit && p.renaming == l.Name:
 			problem := p.renameProblem()
 			forms = renameListForm.ui(p, l.Name, p.renameTo, problem != "",
-				byteCounter(p, "fl-rename-help", len(p.renameTo), api.MaxFriendListNameBytes, problem), problem != "" || p.busy)
+				byteCounter(p, "fl-rename-help", len(p.renameTo), api.MaxFriendListNameBytes, problem), problem != "" || p.last.busy)
 		case edit:
 			forms = renameListButton.ui(p, l.Name)
 		}
@@ -437,7 +408,7 @@ func (p *friendListsPage) friendsView(edit bool) app.UI {
 		if chosen == 0 {
 			hint = message("FriendLists.ChooseFirst")
 		}
-		forms = moveForms.ui(p, chosen, opts, in == 0 || p.busy, p.moveTo, out == 0 || p.busy, hint)
+		forms = moveForms.ui(p, chosen, opts, in == 0 || p.last.busy, p.moveTo, out == 0 || p.last.busy, hint)
 	}
 	return friendsSection.ui(p, intro, rows, forms)
 }
@@ -489,7 +460,7 @@ func (p *friendListsPage) createView() app.UI {
 	}
 	return flCreate.ui(p, p.newName, problem != "", problem != "" || p.newName == "",
 		byteCounter(p, "fl-name-help", len(p.newName), api.MaxFriendListNameBytes, problem), pending, picks,
-		block != "" || p.busy, submit, block, p.typedUser)
+		block != "" || p.last.busy, submit, block, p.typedUser)
 }
 
 // pickable are the people a create can put in the new lists: the user's
@@ -516,7 +487,7 @@ func (p *friendListsPage) deleteView() app.UI {
 		items[i] = checkItem.ui(p, "del-"+itoa(i), p.delPick[l.Name], l.Name, "delete-pick", trn("FriendLists.ListWithCount", len(l.Friends), l.Name, len(l.Friends)))
 	}
 	n := len(p.deleteNames())
-	return flDelete.ui(p, items, n == 0 || p.busy, trn("FriendLists.DeleteChosen", n, n))
+	return flDelete.ui(p, items, n == 0 || p.last.busy, trn("FriendLists.DeleteChosen", n, n))
 }
 
 var flDeleteDialog = &view{src: `<div class="dialog-backdrop">
@@ -537,7 +508,7 @@ func (p *friendListsPage) deleteDialog() app.UI {
 	for i, n := range names {
 		items[i] = liText.ui(p, trn("FriendLists.ListWithCount", len(p.fl.List(n).Friends), n, len(p.fl.List(n).Friends)))
 	}
-	return flDeleteDialog.ui(p, trn("FriendLists.DeleteConfirmTitle", len(names), len(names)), items, p.busy, trn("FriendLists.DeleteConfirm", len(names), len(names)))
+	return flDeleteDialog.ui(p, trn("FriendLists.DeleteConfirmTitle", len(names), len(names)), items, p.last.busy, trn("FriendLists.DeleteConfirm", len(names), len(names)))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

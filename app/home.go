@@ -9,8 +9,8 @@ func (p *homePage) OnPreRender(ctx app.Context) { ctx.Page().SetTitle(message("A
 
 func (p *homePage) OnNav(ctx app.Context) { ctx.Page().SetTitle(message("AppName")) }
 
-func (p *homePage) act(app.Context, app.Event, string, string) {}
-func (p *homePage) got(app.Context, string, response)          {}
+func (p *homePage) act(app.Context, event)            {}
+func (p *homePage) got(app.Context, string, response) {}
 
 var homeView = &view{src: `<h1>{@HomeTitle}</h1><p class="lead">{@HomeIntro}</p><ul class="cards">{0}</ul>`}
 var homeCard = &view{src: `<li class="card"><a href="{0}"><h2>{1}</h2><p>{2}</p></a></li>`}

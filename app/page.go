@@ -61,13 +61,17 @@ func (b *base) OnDismount() {
 	}
 }
 
+// apiCall is how pages reach the API; a page's tests answer in its place
+// (pages_test.go).
+var apiCall = callAPI
+
 // send calls the API off the UI goroutine and hands the answer to the page's
 // got under what, unless the session has ended (then the browser goes to
 // sign in). header may be nil.
 func (b *base) send(p page, what, method, path string, body any, header map[string]string) {
 	ctx := b.ctx
 	ctx.Async(func() {
-		r := callAPI(method, path, body, header)
+		r := apiCall(method, path, body, header)
 		ctx.Dispatch(func(ctx app.Context) {
 			if !needSignIn(ctx, r) {
 				p.got(ctx, what, r)
@@ -100,7 +104,7 @@ func (b *base) stateView(p page) app.UI {
 	case stateLoading:
 		return loadingView.ui(p)
 	case stateFailed:
-		return errorView(p, b.err, true)
+		return errorWith(p, b.err, retryButton.ui(p))
 	}
 	return nil
 }
@@ -111,21 +115,21 @@ var errorBox = &view{src: `<div class="alert alert-error" role="alert"><p>{0}</p
 var requestIDLine = &view{src: `<p class="request-id">{@RequestID 0}</p>`}
 var retryButton = &view{src: `<button class="button" type="button" on:click="retry">{@TryAgain}</button>`}
 
-// errorView shows an API error: the plain message, the request id when the
-// failure is one to report (not a refusal the moderator can act on), and
-// "Try again" (act "retry") when retry is set.
-func errorView(p actor, e *api.Error, retry bool) app.UI {
+// errorView shows an API error where every page shows one: the plain
+// message, and the request id when the failure is one to report (not a
+// refusal the moderator can act on).
+func errorView(a actor, e *api.Error) app.UI { return errorWith(a, e, nil) }
+
+// errorWith is errorView with a button after the message.
+func errorWith(a actor, e *api.Error, button app.UI) app.UI {
 	if e == nil {
 		return nil
 	}
-	var id, again app.UI
+	var id app.UI
 	if e.RequestID != "" && worthReporting(e) {
-		id = requestIDLine.ui(p, e.RequestID)
+		id = requestIDLine.ui(a, e.RequestID)
 	}
-	if retry {
-		again = retryButton.ui(p)
-	}
-	return errorBox.ui(p, e.Message, id, again)
+	return errorBox.ui(a, e.Message, id, button)
 }
 
 // worthReporting tells a failure someone may need to look into (Tencent's
@@ -140,27 +144,6 @@ func worthReporting(e *api.Error) bool {
 		return true
 	}
 	return false
-}
-
-// value is the value of the element an event came from.
-func value(ctx app.Context) string { return ctx.JSSrc().Get("value").String() }
-
-// checked is whether the checkbox an event came from is ticked.
-func checked(ctx app.Context) bool { return ctx.JSSrc().Get("checked").Bool() }
-
-// atoi reads a data-arg that holds an index; -1 when it does not.
-func atoi(s string) int {
-	n := 0
-	if s == "" {
-		return -1
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return -1
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n
 }
 
 // focus moves the keyboard focus to an element.

@@ -28,14 +28,14 @@ func (p *passwordPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle(title(message("Admin.PasswordTitle")))
 }
 
-func (p *passwordPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *passwordPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "current":
-		p.current = value(ctx)
+		p.current = ev.value
 	case "next":
-		p.next = value(ctx)
+		p.next = ev.value
 	case "repeat":
-		p.repeat = value(ctx)
+		p.repeat = ev.value
 	case "submit":
 		switch {
 		case len(p.next) < minPasswordBytes:
@@ -92,5 +92,5 @@ func (p *passwordPage) Render() app.UI {
 	}
 	return newShell().Path(pathPassword).Content(passwordView.ui(p,
 		pick(first, "alert", "lead"), pick(first, "status", ""), message(pick(first, "Admin.PasswordFirst", "Admin.PasswordIntro")),
-		done, p.current, p.next, minPasswordBytes, maxPasswordBytes, p.repeat, errorView(p, p.err, false), p.busy))
+		done, p.current, p.next, minPasswordBytes, maxPasswordBytes, p.repeat, errorView(p, p.err), p.busy))
 }

@@ -107,7 +107,7 @@ func (s *shell) OnMount(ctx app.Context) {
 func (s *shell) send(what, method, path string) {
 	ctx := s.ctx
 	ctx.Async(func() {
-		r := callAPI(method, path, nil, nil)
+		r := apiCall(method, path, nil, nil)
 		ctx.Dispatch(func(ctx app.Context) { s.got(ctx, what, r) })
 	})
 }
@@ -148,14 +148,14 @@ func (s *shell) OnAppUpdate(ctx app.Context) {
 	s.updateAvailable = ctx.AppUpdateAvailable()
 }
 
-func (s *shell) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (s *shell) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "leave":
 		// A navigation link: stop it when the page has unsaved changes and
 		// the person does not confirm leaving.
 		if !confirmLeave() {
-			e.PreventDefault()
-			e.Call("stopPropagation") // keeps go-app's own link handler from navigating
+			ev.js.PreventDefault()
+			ev.js.Call("stopPropagation") // keeps go-app's own link handler from navigating
 		}
 	case "signout":
 		if confirmLeave() {
@@ -174,7 +174,7 @@ func (s *shell) act(ctx app.Context, e app.Event, name, arg string) {
 			app.Window().Get("location").Call("reload")
 		})
 	case "lang":
-		lang := value(ctx)
+		lang := ev.value
 		if lang == pageLang() || !confirmLeave() {
 			ctx.JSSrc().Set("value", pageLang())
 			return

@@ -46,12 +46,12 @@ func (p *signInPage) next(ctx app.Context) string {
 	return n
 }
 
-func (p *signInPage) act(ctx app.Context, e app.Event, name, arg string) {
-	switch name {
+func (p *signInPage) act(ctx app.Context, ev event) {
+	switch ev.name {
 	case "username":
-		p.username = value(ctx)
+		p.username = ev.value
 	case "password":
-		p.password = value(ctx)
+		p.password = ev.value
 	case "submit":
 		if p.busy {
 			return
@@ -99,5 +99,5 @@ var signInView = &view{src: `<div class="signin">
 
 func (p *signInPage) Render() app.UI {
 	return newShell().Path(pathSignIn).Content(
-		signInView.ui(p, p.username, p.password, errorView(p, p.err, false), p.busy, message(pick(p.busy, "SigningIn", "SignIn"))))
+		signInView.ui(p, p.username, p.password, errorView(p, p.err), p.busy, message(pick(p.busy, "SigningIn", "SignIn"))))
 }

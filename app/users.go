@@ -16,7 +16,7 @@ import (
 	"github.com/imdesk/imdesk/server/api"
 )
 
-// recentUser is a user opened on this device, kept in local storage.
+// recentUser is a user opened on this device (see recent.go).
 type recentUser struct {
 	ID   string `json:"id"`
 	Nick string `json:"nick"`
@@ -24,22 +24,7 @@ type recentUser struct {
 
 const recentUsersKey = "imdesk.recentUsers"
 
-func recentUsers(ctx app.Context) []recentUser {
-	var list []recentUser
-	_ = ctx.LocalStorage().Get(recentUsersKey, &list)
-	return list
-}
-
-// rememberUser puts a user first in the recent list.
-func rememberUser(ctx app.Context, u recentUser) {
-	list := []recentUser{u}
-	for _, r := range recentUsers(ctx) {
-		if r.ID != u.ID && len(list) < recentMax {
-			list = append(list, r)
-		}
-	}
-	_ = ctx.LocalStorage().Set(recentUsersKey, list)
-}
+func (u recentUser) key() string { return u.ID }
 
 // userURL is a page about one user.
 func userURL(base, id string) string { return base + "?user=" + url.QueryEscape(id) }
@@ -69,20 +54,20 @@ type userPicker struct {
 }
 
 func (f *userPicker) start(ctx app.Context, base string) {
-	*f = userPicker{base: base, recent: recentUsers(ctx)}
+	*f = userPicker{base: base, recent: recentList[recentUser](ctx, recentUsersKey)}
 }
 
 // act handles the finder's events; false when name is not one of them.
-func (f *userPicker) act(p *base, pg page, ctx app.Context, name string) bool {
-	switch name {
+func (f *userPicker) act(p *base, pg page, ctx app.Context, ev event) bool {
+	switch ev.name {
 	case "user-typed":
-		f.typed = value(ctx)
+		f.typed = ev.value
 	case "user-open":
 		if id := strings.TrimSpace(f.typed); id != "" {
 			ctx.Navigate(userURL(f.base, id))
 		}
 	case "members-group":
-		f.groupID = value(ctx)
+		f.groupID = ev.value
 	case "members-list", "members-retry":
 		f.members, f.page = nil, nil
 		f.loadMembers(p, pg, "")
@@ -185,7 +170,7 @@ func (f *userPicker) membersView(a actor) app.UI {
 
 // userPage is what the pages about one user share (conversation groups,
 // friend lists): the user finder when no user is chosen, the user checked
-// with Tencent, and the state of the page's last change.
+// with Tencent, and the page's last change (change.go).
 type userPage struct {
 	base
 	finder   userPicker
@@ -193,9 +178,7 @@ type userPage struct {
 	titleKey string // its title once a user is chosen, e.g. "ConvGroups.Title"
 	userID   string
 	user     *api.UserInfo
-
-	busy, done, conflict bool
-	actErr               *api.Error
+	last     pageChange
 }
 
 func (u *userPage) title() string {
@@ -214,11 +197,11 @@ func (u *userPage) OnPreRender(ctx app.Context) {
 }
 
 // navUser reads the user from the URL and starts the page: the finder, or
-// the check of the user (got then takes it with gotUser).
+// the check of the user (got then takes it with gotShared).
 func (u *userPage) navUser(p page, ctx app.Context) {
 	u.begin(ctx)
 	u.userID = ctx.Page().URL().Query().Get("user")
-	u.user, u.done, u.actErr, u.conflict = nil, false, nil, false
+	u.user, u.last = nil, pageChange{}
 	ctx.Page().SetTitle(title(u.title()))
 	switch {
 	case app.IsServer:
@@ -229,16 +212,24 @@ func (u *userPage) navUser(p page, ctx app.Context) {
 	}
 }
 
-// gotUser takes the user's answer; ok when the user is there, and the page
-// reads its data next.
-func (u *userPage) gotUser(ctx app.Context, r response) (ok bool) {
-	var info api.UserInfo
-	if !u.fill(r, &info) {
+// gotShared takes the answers every page about one user has — the
+// finder's, and the user's, after which the page's data is read (GET the
+// user's path + dataPath, answered under data) — and reports whether r
+// was one of them.
+func (u *userPage) gotShared(ctx app.Context, p page, what string, r response, data, dataPath string) bool {
+	if u.finder.got(what, r) {
+		return true
+	}
+	if what != "user" {
 		return false
 	}
-	u.user, u.state = &info, stateLoading
-	rememberUser(ctx, recentUser{ID: info.ID, Nick: info.Nick})
-	ctx.Page().SetTitle(title(u.title()))
+	var info api.UserInfo
+	if u.fill(r, &info) {
+		u.user, u.state = &info, stateLoading
+		remember(ctx, recentUsersKey, recentUser{ID: info.ID, Nick: info.Nick})
+		ctx.Page().SetTitle(title(u.title()))
+		u.send(p, data, "GET", userPath(u.userID)+dataPath, nil, nil)
+	}
 	return true
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,29 +24,92 @@ import (
 //
 // In the markup:
 //   - {N} is the Nth value given to ui: an app.UI, a []app.UI, a string or
-//     an int (text), or nil (nothing). Inside an attribute's quotes it is
-//     text; an attribute given only {N} is left out when the value is nil
-//     or false (true writes "true"; aria-* attributes write "false" too).
+//     an int (text), or nil (nothing). A view of many values names its
+//     holes instead, {name}, and is built with with(a, "name", value, …)
+//     (withs for its top-level elements, as uis). Inside an attribute's
+//     quotes a hole is text; an attribute given only a hole is left out
+//     when the value is nil or false (true writes "true"; aria-*
+//     attributes write "false" too).
 //   - {@Key} is the catalogue's message Key in the page's language;
 //     {@Key 0 1} formats it with values 0 and 1 (see tr).
-//   - on:click="save" (any event) calls the actor's act with "save" and the
-//     element's data-arg. The name is read from the element when the event
-//     comes, because go-app keeps the handler of an earlier render of the
-//     same element. A form's submit is never sent by the browser itself.
+//   - on:click="save" (any event; the name may be a hole given a constant)
+//     calls the actor's act with an event named "save", carrying the
+//     element's data-arg (made with argOf) and its value. The handler is
+//     scoped by name and data-arg (app.EventScope), so go-app replaces it
+//     when either changes instead of keeping an earlier render's. A form's
+//     submit is never sent by the browser itself.
 //   - Text between tags is kept with its spaces collapsed; text made only of
 //     spaces between tags is dropped.
 //
-// A mistake in the markup panics at its first use: every view is rendered
-// by the tests (TestViews, and the e2e suite).
+// TestViewsAreChecked reads every view and every call of ui, uis, with
+// and withs: a mistake in the markup, a call that gives more or fewer
+// values than the view's holes (or names a hole it does not have), and an
+// on: event that the page's act has no case for fail it. At run time a
+// hole beyond the values given is left empty.
 type view struct {
 	src   string
 	once  sync.Once
 	nodes []vnode
+	names []string // of its named holes, by index
 }
 
 // actor handles the events its views name.
 type actor interface {
-	act(ctx app.Context, e app.Event, name, arg string)
+	act(ctx app.Context, ev event)
+}
+
+// An event is what an element of a view tells its actor's act: the name its
+// on: attribute gives, its data-arg, and its value (an input's text, a
+// checkbox's tick) as the event came.
+type event struct {
+	name    string
+	arg     eventArg
+	value   string
+	checked bool
+	js      app.Event
+}
+
+// eventArg is an element's data-arg: the values given to argOf, read back
+// by position. The one place that encodes and decodes them.
+type eventArg string
+
+// argSep cannot be typed into an ID or a name (api.CheckName refuses
+// control characters).
+const argSep = "\x1f"
+
+// argOf makes a data-arg of strings and ints; read it with part and index.
+func argOf(parts ...any) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(argSep)
+		}
+		b.WriteString(toText(p))
+	}
+	return b.String()
+}
+
+// part is the kth value of the data-arg, "" when it has fewer.
+func (a eventArg) part(k int) string {
+	s := string(a)
+	for ; k > 0; k-- {
+		_, rest, ok := strings.Cut(s, argSep)
+		if !ok {
+			return ""
+		}
+		s = rest
+	}
+	s, _, _ = strings.Cut(s, argSep)
+	return s
+}
+
+// index is the kth value of the data-arg as an index, -1 when it is not one.
+func (a eventArg) index(k int) int {
+	n, err := strconv.Atoi(a.part(k))
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
 }
 
 type vnode struct {
@@ -74,8 +138,10 @@ var voidTags = map[string]bool{"input": true, "img": true, "br": true, "hr": tru
 
 // ui builds the view with these values; several top-level elements come in
 // a div.
-func (v *view) ui(a actor, values ...any) app.UI {
-	out := v.uis(a, values...)
+func (v *view) ui(a actor, values ...any) app.UI { return one(v.uis(a, values...)) }
+
+// one is a view's only top-level element, or its elements in a div.
+func one(out []app.UI) app.UI {
 	if len(out) == 1 {
 		return out[0]
 	}
@@ -84,8 +150,38 @@ func (v *view) ui(a actor, values ...any) app.UI {
 
 // uis builds the view's top-level elements.
 func (v *view) uis(a actor, values ...any) []app.UI {
-	v.once.Do(func() { v.nodes = (&viewParser{s: v.src}).nodes("") })
+	v.parse()
 	return build(v.nodes, a, values)
+}
+
+// with builds a view whose holes are named ({name}), given their values as
+// name, value pairs, the way log/slog takes attributes:
+//
+//	cgBody.with(p, "user", label, "groups", len(cg.Groups), …)
+//
+// Several top-level elements come in a div. Each name is a constant beside
+// its value in app.wasm, about 500 bytes compressed a view
+// (docs/architecture.md, "Pages"): for views of many values.
+func (v *view) with(a actor, pairs ...any) app.UI { return one(v.withs(a, pairs...)) }
+
+// withs builds the top-level elements of a view with named holes.
+func (v *view) withs(a actor, pairs ...any) []app.UI {
+	v.parse()
+	values := make([]any, len(v.names))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if k := slices.Index(v.names, pairs[i].(string)); k >= 0 {
+			values[k] = pairs[i+1]
+		}
+	}
+	return build(v.nodes, a, values)
+}
+
+func (v *view) parse() {
+	v.once.Do(func() {
+		p := &viewParser{s: v.src}
+		v.nodes = p.nodes("")
+		v.names = p.names
+	})
 }
 
 func build(nodes []vnode, a actor, values []any) []app.UI {
@@ -105,7 +201,7 @@ func build(nodes []vnode, a actor, values []any) []app.UI {
 					text.WriteString(p.text(values))
 					continue
 				}
-				switch v := values[p.hole].(type) {
+				switch v := hole(values, p.hole).(type) {
 				case app.UI:
 					flush()
 					out = append(out, v)
@@ -138,20 +234,36 @@ type element[T any] interface {
 }
 
 func setAttrs[T element[T]](el T, attrs []vattr, a actor, values []any) T {
+	arg := ""
 	for _, at := range attrs {
+		if at.name == "data-arg" {
+			arg = attrText(at.value, values)
+		}
+	}
+	for _, at := range attrs {
+		if at.name == "data-arg" {
+			continue
+		}
 		if ev, ok := strings.CutPrefix(at.name, "on:"); ok {
-			el.Attr("data-on-"+ev, attrText(at.value, values))
+			name := attrText(at.value, values)
 			el.On(ev, func(ctx app.Context, e app.Event) {
 				if ev == "submit" {
 					e.PreventDefault()
 				}
 				src := ctx.JSSrc()
-				a.act(ctx, e, src.Call("getAttribute", "data-on-"+ev).String(), attrOf(src, "data-arg"))
-			})
+				out := event{name: name, arg: eventArg(arg), js: e}
+				if v := src.Get("value"); v.Type() == app.TypeString {
+					out.value = v.String()
+				}
+				if c := src.Get("checked"); c.Type() == app.TypeBoolean {
+					out.checked = c.Bool()
+				}
+				a.act(ctx, out)
+			}, app.EventScope(name, arg))
 			continue
 		}
 		if len(at.value) == 1 && at.value[0].hole >= 0 {
-			switch v := values[at.value[0].hole].(type) {
+			switch v := hole(values, at.value[0].hole).(type) {
 			case bool:
 				if v {
 					el.Attr(at.name, "true")
@@ -168,6 +280,15 @@ func setAttrs[T element[T]](el T, attrs []vattr, a actor, values []any) T {
 	return el
 }
 
+// hole is the ith value, nil when fewer were given (TestViewsAreChecked
+// finds such a call).
+func hole(values []any, i int) any {
+	if i < len(values) {
+		return values[i]
+	}
+	return nil
+}
+
 func attrText(value []piece, values []any) string {
 	if len(value) == 1 && value[0].hole < 0 && value[0].key == "" {
 		return value[0].lit
@@ -175,20 +296,12 @@ func attrText(value []piece, values []any) string {
 	var b strings.Builder
 	for _, p := range value {
 		if p.hole >= 0 {
-			b.WriteString(toText(values[p.hole]))
+			b.WriteString(toText(hole(values, p.hole)))
 		} else {
 			b.WriteString(p.text(values))
 		}
 	}
 	return b.String()
-}
-
-// attrOf is an attribute of a JS element, "" when it has none.
-func attrOf(el app.Value, name string) string {
-	if v := el.Call("getAttribute", name); v.Truthy() {
-		return v.String()
-	}
-	return ""
 }
 
 func (p piece) text(values []any) string {
@@ -200,7 +313,7 @@ func (p piece) text(values []any) string {
 	}
 	args := make([]any, len(p.args))
 	for i, h := range p.args {
-		args[i] = values[h]
+		args[i] = hole(values, h)
 	}
 	return tr(p.key, args...)
 }
@@ -218,8 +331,10 @@ func toText(v any) string {
 }
 
 type viewParser struct {
-	s string
-	i int
+	s     string
+	i     int
+	names []string // named holes, in the order they first come
+	index bool     // a hole by index has come
 }
 
 func (p *viewParser) fail(what string) {
@@ -353,11 +468,35 @@ func (p *viewParser) pieces(s string) []piece {
 	return out
 }
 
+// hole is the index of {s}: a number, or a name (a letter, then letters,
+// digits and '-'), numbered in the order names first come. A view uses
+// one kind or the other.
 func (p *viewParser) hole(s string) int {
+	if s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		for _, c := range s {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				p.fail("bad hole {" + s + "}")
+			}
+		}
+		if p.index {
+			p.fail("named and numbered holes in one view")
+		}
+		for i, n := range p.names {
+			if n == s {
+				return i
+			}
+		}
+		p.names = append(p.names, s)
+		return len(p.names) - 1
+	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
 		p.fail("bad hole {" + s + "}")
 	}
+	if len(p.names) > 0 {
+		p.fail("named and numbered holes in one view")
+	}
+	p.index = true
 	return n
 }
 

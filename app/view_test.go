@@ -19,7 +19,7 @@ import (
 
 type noActor struct{}
 
-func (noActor) act(app.Context, app.Event, string, string) {}
+func (noActor) act(app.Context, event) {}
 
 func TestViewBuildsElements(t *testing.T) {
 	v := &view{src: `
@@ -31,7 +31,7 @@ func TestViewBuildsElements(t *testing.T) {
 	got := app.HTMLString(v.ui(noActor{}, "b", "", "world", 7, true, false, 32, []app.UI{app.Span().Text("x"), nil}))
 	for _, want := range []string{
 		`<div class="a b">`, `<p>Hello, world: 7 Cancel</p>`, `aria-busy="false"`,
-		`data-arg="7"`, `data-on-click="go"`, `>7 / 32 bytes</button>`, `<span>x</span>`,
+		`>7 / 32 bytes</button>`, `<span>x</span>`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %s in\n%s", want, got)
@@ -49,7 +49,7 @@ func TestViewBuildsElements(t *testing.T) {
 }
 
 func TestViewMarkupMistakesPanic(t *testing.T) {
-	for _, src := range []string{`<p>open`, `<p></div>`, `<p>{x}</p>`, `<p a=b></p>`, `<p>{0</p>`} {
+	for _, src := range []string{`<p>open`, `<p></div>`, `<p>{x.y}</p>`, `<p>{-1}</p>`, `<p>{0}{a}</p>`, `<p>{a}{0}</p>`, `<p a=b></p>`, `<p>{0</p>`} {
 		func() {
 			defer func() {
 				if recover() == nil {
@@ -62,7 +62,7 @@ func TestViewMarkupMistakesPanic(t *testing.T) {
 }
 
 // Every view of the app parses, and every message it names — in markup,
-// with message or with tr — is in the English catalogue; keys made at run
+// with message or with tr, or in a changeWords — is in the English catalogue; keys made at run
 // time from a prefix are checked for every value the prefix takes.
 func TestViewsUseKnownKeys(t *testing.T) {
 	en := i18n.Get("en")
@@ -97,6 +97,14 @@ func TestViewsUseKnownKeys(t *testing.T) {
 					}()
 					for _, m := range markupKey.FindAllStringSubmatch(src, -1) {
 						used[m[1]] = true
+					}
+				}
+				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "changeWords" {
+					for _, e := range n.Elts {
+						if lit, ok := e.(*ast.KeyValueExpr).Value.(*ast.BasicLit); ok {
+							k, _ := strconv.Unquote(lit.Value)
+							used[k] = true
+						}
 					}
 				}
 			case *ast.CallExpr:
@@ -150,5 +158,17 @@ func TestViewsUseKnownKeys(t *testing.T) {
 	slices.Sort(missing)
 	if len(missing) > 0 {
 		t.Errorf("messages not in server/i18n/en.json: %s", strings.Join(missing, ", "))
+	}
+}
+
+// A data-arg made with argOf reads back value by value, whatever the
+// values hold (a group ID may hold ':').
+func TestEventArg(t *testing.T) {
+	a := eventArg(argOf("scope-groups", "@TGS#:1", 3))
+	if a.part(0) != "scope-groups" || a.part(1) != "@TGS#:1" || a.index(2) != 3 {
+		t.Errorf("%q: %q %q %d", a, a.part(0), a.part(1), a.index(2))
+	}
+	if a.part(3) != "" || a.index(3) != -1 || a.index(0) != -1 || eventArg("").index(0) != -1 {
+		t.Error("a missing or non-number value is not empty or -1")
 	}
 }

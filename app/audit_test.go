@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// auditFor is the audit page showing one entry: a change of group @g1's
+// attributes, made and undoable by a moderator.
+func auditFor(f *fakeAPI) *auditPage {
+	p := &auditPage{filters: map[string]string{}, open: map[int64]bool{}, names: map[string]string{"@g1": "Trailhead"}}
+	p.begin(f.ctx)
+	p.state = stateReady
+	currentSession = &api.Session{Username: "mod", Role: api.RoleModerator}
+	p.records = []*api.AuditRecord{{AuditEntry: api.AuditEntry{Seq: 7, Time: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), Kind: "intent", Actor: "mod",
+		Action: api.ActionAttributesPatch, Target: "@g1", Outcome: "ok",
+		Before: json.RawMessage(`[{"key":"color","value":"red"}]`), After: json.RawMessage(`[{"key":"color","value":"blue"}]`)}}}
+	return p
+}
+
+func TestAuditDetailsAndFilters(t *testing.T) {
+	f := newFakeAPI(t)
+	p := auditFor(f)
+	hides(t, p.entries(), `id="audit-detail-7"`)
+	act(f, p, "details", argOf(7))
+	shows(t, p.entries(), `id="audit-detail-7"`, "<code>color</code>", "red", "blue")
+	act(f, p, "details", argOf(7))
+	if p.open[7] {
+		t.Error("details do not fold again")
+	}
+	typed(f, p, "filter", argOf("actor"), "mod")
+	typed(f, p, "filter", argOf("outcome"), anyValue)
+	if p.filters["actor"] != "mod" || p.filters["outcome"] != "" {
+		t.Errorf("filters %v", p.filters)
+	}
+	if q := p.query().Encode(); q != "actor=mod" {
+		t.Errorf("query %s", q)
+	}
+}
+
+func TestAuditUndoChangedMeanwhile(t *testing.T) {
+	f := newFakeAPI(t)
+	p := auditFor(f)
+	preview := api.UndoPreview{Seq: 7, Target: "@g1", Version: "v3",
+		Current: json.RawMessage(`[{"key":"color","value":"blue"}]`), Restore: json.RawMessage(`[{"key":"color","value":"red"}]`)}
+	f.then(answer(200, preview))
+	act(f, p, "details", argOf(7))
+	shows(t, p.entries(), "Undo")
+	act(f, p, "undo-open", argOf(7))
+	f.run()
+	if r := f.request(0); r.method != "GET" || r.path != "/api/v1/audit/7/undo" {
+		t.Errorf("sent %s %s", r.method, r.path)
+	}
+	if p.undo == nil || p.undo.state != stateReady {
+		t.Fatalf("undo %+v", p.undo)
+	}
+	shows(t, p.undoDialog(), `role="dialog"`, "Trailhead (@g1)")
+
+	// Someone changed the group meanwhile: the dialog reads it again, says so.
+	f.then(answer(412, &api.Error{Code: "precondition_failed", Message: "changed"}), answer(200, preview))
+	act(f, p, "undo-confirm", "")
+	f.run()
+	if r := f.request(1); r.method != "POST" || r.header["If-Match"] != `"v3"` {
+		t.Errorf("sent %s If-Match %s", r.method, r.header["If-Match"])
+	}
+	if r := f.request(2); r.path != "/api/v1/audit/7/undo" || r.method != "GET" {
+		t.Errorf("then sent %s %s", r.method, r.path)
+	}
+	if p.undo == nil || !p.undo.again || p.undo.busy {
+		t.Errorf("undo %+v", p.undo)
+	}
+	shows(t, p.undoDialog(), "The group changed while this was open.")
+}
