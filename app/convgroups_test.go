@@ -15,7 +15,7 @@ func convGroupsFor(f *fakeAPI) *convGroupsPage {
 	p.pick, p.selected = map[string]bool{}, map[string]bool{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.markName = api.MarkNames[0]
-	p.cg = api.ConvGroups{UserID: "u1", Version: "v1", MaxGroups: 20, MaxCounted: 1000, Counted: 2,
+	p.cg = api.ConvGroups{UserState: api.UserState{UserID: "u1", Version: "v1"}, MaxGroups: 20, MaxCounted: 1000, Counted: 2,
 		Groups: []api.ConvGroup{
 			{Name: "work", Conversations: []api.Conversation{{Type: "user", ID: "bob"}, {Type: "group", ID: "@g1"}}},
 			{Name: "empty"},
