@@ -212,6 +212,7 @@ var editorView = &view{src: `
 
 var editorBody = &view{src: `<div class="editor">
   <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2}</span></p>
+  <p><a href="{17}">{@GroupMembers.Link}</a></p>
   <p class="lead">{@Attributes.Intro}</p>
   {3}
   <div id="editor-status" tabindex="-1" role="status">{4}</div>
@@ -292,7 +293,7 @@ func (p *attributesPage) body() app.UI {
 		p.conflictView(), errorView(p, p.saveErr, false), empty, rows, add,
 		meterClass(keys, api.MaxAttrKeys), tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
 		meterClass(bytes, api.MaxAttrTotalBytes), tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
-		actions, danger, p.dialogView(d))
+		actions, danger, p.dialogView(d), groupMembersURL(p.groupID))
 }
 
 var okText = &view{src: `<p class="alert alert-ok">{0}</p>`}
