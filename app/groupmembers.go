@@ -207,7 +207,29 @@ func (p *groupMembersPage) setProfile(m *api.MemberProfile) {
 	for _, d := range m.Data {
 		p.data[d.Key] = d.Value
 	}
+	p.showForm()
 	setUnsaved(false)
+}
+
+// showForm puts the form's values into its fields: go-app sets the value
+// attribute, which a browser no longer shows once the field was edited.
+func (p *groupMembersPage) showForm() {
+	setInput("gm-role", p.role)
+	setInput("gm-name-card", p.nameCard)
+	setInput("gm-mute", p.mute)
+	for k, v := range p.data {
+		setInput("gm-data-"+k, v)
+	}
+}
+
+// setInput sets the value a field shows.
+func setInput(id, v string) {
+	if app.IsServer {
+		return
+	}
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Set("value", v)
+	}
 }
 
 func (p *groupMembersPage) closeProfile() {
@@ -437,6 +459,7 @@ func (p *groupMembersPage) keepMine() {
 		}
 	}
 	p.profile, p.current, p.conflict = now, nil, false
+	p.showForm()
 	p.edited()
 }
 
@@ -495,7 +518,7 @@ func (p *groupMembersPage) body() app.UI {
 		}
 		var saved app.UI
 		if p.saved {
-			saved = okText.ui(p, message("Attributes.Saved"))
+			saved = okText.ui(p, message("GroupMembers.Saved"))
 		}
 		return gmBody.ui(p, g.ID, typeName(g.Type), trn("MembersCount", g.MemberCount, num(g.MemberCount)), readOnly,
 			saved, p.resultsView(), errorView(p, p.actErr, false), main, p.dialogView())
