@@ -571,7 +571,7 @@ var gmClearSearch = &view{src: `<button class="button button-quiet" type="button
 var gmList = &view{src: `<section aria-labelledby="gm-list-title"><h2 id="gm-list-title" role="status">{0}</h2>{1}<ul class="conv-list">{2}</ul>{3}{4}</section>`}
 var gmRow = &view{src: `<li class="conv gm-member">{0}<div class="conv-label"><strong>{1}</strong> <span class="tag">{2}</span>
   <p class="hint">{3}</p><p class="hint">{4}</p>{5}</div>
-  <button id="open-{6}" class="button button-quiet" type="button" aria-label="{@GroupMembers.OpenProfile 1}" disabled={7} data-arg="{6}" on:click="open">{8}</button></li>`}
+  <button id="open-{6}" class="button button-quiet" type="button" aria-label="{8}" disabled={7} data-arg="{6}" on:click="open">{9}</button></li>`}
 var gmData = &view{src: `<p class="hint">{0}</p>`}
 var gmChoose = &view{src: `<input id="choose-{0}" type="checkbox" checked={1} aria-label="{@ConvGroups.Select 2}" data-arg="{0}" on:change="choose">`}
 var gmPager = &view{src: `<div class="pager">{0}{1}</div>`}
@@ -612,7 +612,8 @@ func (p *groupMembersPage) listView() app.UI {
 			joined = tr("GroupMembers.Joined", localTime(*m.Joined)) + " · "
 		}
 		rows[i] = gmRow.ui(p, box, userLabel(m.ID, m.Nick), message("Users.Role."+m.Role), card, joined+muteText(m), data,
-			m.ID, p.opening != "", message(pick(edit, "GroupMembers.Edit", "GroupMembers.View")))
+			m.ID, p.opening != "", tr(pick(edit, "GroupMembers.EditOf", "GroupMembers.ViewOf"), userLabel(m.ID, m.Nick)),
+			message(pick(edit, "GroupMembers.Edit", "GroupMembers.View")))
 	}
 	heading := tr("GroupMembers.Shown", len(p.members), num(p.list.Total))
 	if p.searched != "" {
