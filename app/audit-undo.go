@@ -39,7 +39,7 @@ func (p *auditPage) openUndo(r *api.AuditRecord) {
 
 // groupLabel is a group's name and ID, or its ID while the name is unknown.
 func (p *auditPage) groupLabel(id string) string {
-	if n := p.names[id]; n != "" {
+	if n := p.names[groupOf(id)]; n != "" {
 		return n + " (" + id + ")"
 	}
 	return id

@@ -154,11 +154,20 @@ func (p *auditPage) loadNames(records []*api.AuditRecord) {
 		p.names = map[string]string{}
 	}
 	for _, r := range records {
-		if _, known := p.names[r.Target]; !known && strings.HasPrefix(r.Action, "group.") && r.Target != "" {
-			p.names[r.Target] = ""
-			p.send(p, "name", "GET", groupPath(r.Target), nil, nil)
+		if g := groupOf(r.Target); g != "" && strings.HasPrefix(r.Action, "group.") {
+			if _, known := p.names[g]; !known {
+				p.names[g] = ""
+				p.send(p, "name", "GET", groupPath(g), nil, nil)
+			}
 		}
 	}
+}
+
+// groupOf is the group of an audit target: the target itself, or the
+// group of a member ("GROUP USER").
+func groupOf(target string) string {
+	g, _, _ := strings.Cut(target, " ")
+	return g
 }
 
 // localMidnight is the start of the date (YYYY-MM-DD) plus days, in the
@@ -350,7 +359,7 @@ func (p *auditPage) entry(r *api.AuditRecord) app.UI {
 	}
 	open := p.open[r.Seq]
 	var name, target, detail app.UI
-	if n := p.names[r.Target]; n != "" {
+	if n := p.names[groupOf(r.Target)]; n != "" {
 		name = groupNameSpan.ui(p, n)
 	}
 	if r.Target != "" {
