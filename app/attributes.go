@@ -211,8 +211,7 @@ var editorView = &view{src: `
 <h1>{0}</h1>{1}`}
 
 var editorBody = &view{src: `<div class="editor">
-  <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2}</span></p>
-  <p><a href="{17}">{@GroupMembers.Link}</a></p>
+  <p class="group-meta"><span class="group-id">{0}</span><span>{1}</span><span>{2}</span><a href="{17}">{@GroupMembers.Link}</a></p>
   <p class="lead">{@Attributes.Intro}</p>
   {3}
   <div id="editor-status" tabindex="-1" role="status">{4}</div>
