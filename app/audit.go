@@ -140,7 +140,7 @@ func (p *auditPage) got(ctx app.Context, what string, r response) {
 			u.err = r.err
 			return
 		}
-		p.undo, p.undone = nil, tr("UndoDone", p.groupLabel(u.rec.Target), u.rec.Seq)
+		p.undo, p.undone = nil, tr(pick(isMemberAction(u.rec.Action), "GroupMembers.UndoDone", "UndoDone"), p.groupLabel(u.rec.Target), u.rec.Seq)
 		p.records, p.next, p.open = nil, "", map[int64]bool{}
 		p.list("")
 		focusLater(p.ctx, "audit-status")
@@ -400,6 +400,14 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 				afterTable = p.flTable("AuditAfter", after)
 			}
 			states = beforeAfter.ui(p, p.flTable("AuditBefore", before), afterTable)
+		}
+	case isMemberAction(r.Action):
+		if before := undoRows(r.Action, r.Before); before != nil {
+			var afterTable app.UI
+			if after := undoRows(r.Action, r.After); after != nil {
+				afterTable = p.attrTable("AuditAfter", after)
+			}
+			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before), afterTable)
 		}
 	case strings.HasPrefix(r.Action, "group."):
 		var before []api.Attr
