@@ -201,7 +201,7 @@ var editorView = &view{src: `
 <h1>{0}</h1>{1}`}
 
 var editorBody = &view{src: `<div class="editor">
-  <p class="group-meta"><span class="group-id">{id}</span><span>{type}</span><span>{members}</span></p>
+  <p class="group-meta"><span class="group-id">{id}</span><span>{type}</span><span>{members}</span><a href="{membersURL}">{@GroupMembers.Link}</a></p>
   <p class="lead">{@Attributes.Intro}</p>
   {readOnly}
   <div id="editor-status" tabindex="-1" role="status">{saved}</div>
@@ -284,7 +284,7 @@ func (p *attributesPage) body() app.UI {
 		"rows", rows, "addRow", add,
 		"keysMeter", meterClass(keys, api.MaxAttrKeys), "keys", tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
 		"bytesMeter", meterClass(bytes, api.MaxAttrTotalBytes), "bytes", tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
-		"actions", actions, "danger", danger, "dialog", p.dialogView(d),
+		"actions", actions, "danger", danger, "dialog", p.dialogView(d), "membersURL", groupMembersURL(p.groupID),
 	)
 }
 

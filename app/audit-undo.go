@@ -39,7 +39,7 @@ func (p *auditPage) openUndo(r *api.AuditRecord) {
 
 // groupLabel is a group's name and ID, or its ID while the name is unknown.
 func (p *auditPage) groupLabel(id string) string {
-	if n := p.names[id]; n != "" {
+	if n := p.names[groupOf(id)]; n != "" {
 		return n + " (" + id + ")"
 	}
 	return id
@@ -52,7 +52,7 @@ var undoDialogView = &view{src: `<div class="dialog-backdrop"><div class="dialog
 var undoBody = &view{src: `{0}{1}<div class="before-after">{2}{3}</div>{4}{5}`}
 var warnNote = &view{src: `<p class="alert alert-warn">{0}</p>`}
 var undoSince = &view{src: `<section class="alert alert-warn" aria-labelledby="undo-since"><h3 id="undo-since">{@UndoChangedSince}</h3>{0}</section>`}
-var undoConfirmButton = &view{src: `<button class="button button-danger" type="button" disabled={0} aria-busy={0} on:click="undo-confirm">{@UndoConfirm}</button>`}
+var undoConfirmButton = &view{src: `<button class="button button-danger" type="button" disabled={0} aria-busy={0} on:click="undo-confirm">{1}</button>`}
 var undoRetryButton = &view{src: `<button class="button" type="button" on:click="undo-retry">{@TryAgain}</button>`}
 
 func (p *auditPage) undoDialog() app.UI {
@@ -67,11 +67,8 @@ func (p *auditPage) undoDialog() app.UI {
 	case stateFailed:
 		body, confirm = errorView(p, u.err), undoRetryButton.ui(p)
 	default:
-		var current, restore, left []api.Attr
-		_ = json.Unmarshal(u.preview.Current, &current)
-		_ = json.Unmarshal(u.preview.Restore, &restore)
-		_ = json.Unmarshal(u.preview.Left, &left)
 		pv := u.preview
+		current, restore, left := undoRows(pv.Action, pv.Current), undoRows(pv.Action, pv.Restore), undoRows(pv.Action, pv.Left)
 		var again, since, nothing app.UI
 		if u.again {
 			again = warnNote.ui(p, message("UndoChangedAgain"))
@@ -82,10 +79,29 @@ func (p *auditPage) undoDialog() app.UI {
 		if pv.NothingToDo {
 			nothing = infoNote.ui(p, message("UndoNothing"))
 		} else {
-			confirm = undoConfirmButton.ui(p, u.busy)
+			confirm = undoConfirmButton.ui(p, u.busy, message(pick(isMemberAction(pv.Action), "GroupMembers.UndoConfirm", "UndoConfirm")))
 		}
 		body = app.Div().Body(undoBody.uis(p, again, since, p.attrTable("UndoNow", current), p.attrTable("UndoAfter", restore),
 			nothing, errorView(p, u.err))...)
 	}
 	return undoDialogView.ui(p, int(u.rec.Seq), p.groupLabel(u.rec.Target), body, confirm)
+}
+
+// isMemberAction tells an action on a member's profile in a group from one
+// on a group's attributes.
+func isMemberAction(action string) bool { return slices.Contains(api.GroupMembersActions, action) }
+
+// undoRows are a state of an undo's target as rows of key and value: the
+// attributes, or a member's profile as its page shows it.
+func undoRows(action string, raw json.RawMessage) []api.Attr {
+	if isMemberAction(action) {
+		var m api.MemberProfile
+		if json.Unmarshal(raw, &m) != nil || m.ID == "" {
+			return nil
+		}
+		return fields(m.Member, muteText(m.Member))
+	}
+	var attrs []api.Attr
+	_ = json.Unmarshal(raw, &attrs)
+	return attrs
 }

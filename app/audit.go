@@ -140,7 +140,7 @@ func (p *auditPage) got(ctx app.Context, what string, r response) {
 			u.err = r.err
 			return
 		}
-		p.undo, p.undone = nil, tr("UndoDone", p.groupLabel(u.rec.Target), u.rec.Seq)
+		p.undo, p.undone = nil, tr(pick(isMemberAction(u.rec.Action), "GroupMembers.UndoDone", "UndoDone"), p.groupLabel(u.rec.Target), u.rec.Seq)
 		p.records, p.next, p.open = nil, "", map[int64]bool{}
 		p.list("")
 		focusLater(p.ctx, "audit-status")
@@ -154,11 +154,20 @@ func (p *auditPage) loadNames(records []*api.AuditRecord) {
 		p.names = map[string]string{}
 	}
 	for _, r := range records {
-		if _, known := p.names[r.Target]; !known && strings.HasPrefix(r.Action, "group.") && r.Target != "" {
-			p.names[r.Target] = ""
-			p.send(p, "name", "GET", groupPath(r.Target), nil, nil)
+		if g := groupOf(r.Target); g != "" && strings.HasPrefix(r.Action, "group.") {
+			if _, known := p.names[g]; !known {
+				p.names[g] = ""
+				p.send(p, "name", "GET", groupPath(g), nil, nil)
+			}
 		}
 	}
+}
+
+// groupOf is the group of an audit target: the target itself, or the
+// group of a member ("GROUP USER").
+func groupOf(target string) string {
+	g, _, _ := strings.Cut(target, " ")
+	return g
 }
 
 // localMidnight is the start of the date (YYYY-MM-DD) plus days, in the
@@ -351,7 +360,7 @@ func (p *auditPage) entry(r *api.AuditRecord) app.UI {
 	}
 	open := p.open[r.Seq]
 	var name, target, detail app.UI
-	if n := p.names[r.Target]; n != "" {
+	if n := p.names[groupOf(r.Target)]; n != "" {
 		name = groupNameSpan.ui(p, n)
 	}
 	if r.Target != "" {
@@ -392,6 +401,14 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 				afterTable = p.flTable("AuditAfter", after)
 			}
 			states = beforeAfter.ui(p, p.flTable("AuditBefore", before), afterTable)
+		}
+	case isMemberAction(r.Action):
+		if before := undoRows(r.Action, r.Before); before != nil {
+			var afterTable app.UI
+			if after := undoRows(r.Action, r.After); after != nil {
+				afterTable = p.attrTable("AuditAfter", after)
+			}
+			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before), afterTable)
 		}
 	case strings.HasPrefix(r.Action, "group."):
 		var before []api.Attr

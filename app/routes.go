@@ -5,16 +5,17 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // The panel's pages. Paths are shared by the navigation and the server, which
 // prerenders each of them.
 const (
-	pathHome        = "/"
-	pathSignIn      = "/signin"
-	pathGroups      = "/groups"
-	pathGroup       = "/group" // ?id=GROUP-ID: the attribute editor
-	pathConvGroups  = "/conversation-groups"
-	pathFriendLists = "/friend-lists"
-	pathAudit       = "/audit"
-	pathAccounts    = "/accounts"
-	pathHealth      = "/health"
-	pathPassword    = "/password"
+	pathHome         = "/"
+	pathSignIn       = "/signin"
+	pathGroups       = "/groups"
+	pathGroup        = "/group"         // ?id=GROUP-ID: the attribute editor
+	pathGroupMembers = "/group-members" // ?id=GROUP-ID: the group's members
+	pathConvGroups   = "/conversation-groups"
+	pathFriendLists  = "/friend-lists"
+	pathAudit        = "/audit"
+	pathAccounts     = "/accounts"
+	pathHealth       = "/health"
+	pathPassword     = "/password"
 )
 
 func registerRoutes() {
@@ -22,6 +23,7 @@ func registerRoutes() {
 	app.Route(pathSignIn, func() app.Composer { return &signInPage{} })
 	app.Route(pathGroups, func() app.Composer { return &finderPage{} })
 	app.Route(pathGroup, func() app.Composer { return &attributesPage{} })
+	app.Route(pathGroupMembers, func() app.Composer { return &groupMembersPage{} })
 	app.Route(pathConvGroups, func() app.Composer {
 		return &convGroupsPage{userPage: userPage{route: pathConvGroups, titleKey: "ConvGroups.Title"}}
 	})

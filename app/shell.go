@@ -294,7 +294,7 @@ func (s *shell) Render() app.UI {
 		links := make([]app.UI, len(items))
 		for i, p := range items {
 			var current any
-			if p == s.Ipath || (p == pathGroups && s.Ipath == pathGroup) {
+			if p == s.Ipath || (p == pathGroups && (s.Ipath == pathGroup || s.Ipath == pathGroupMembers)) {
 				current = "page"
 			}
 			links[i] = navItem.ui(s, p, current, message("Sections."+p[1:]+".Title"))
