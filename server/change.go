@@ -25,7 +25,7 @@ import (
 //  1. the caller's role may change the family, and the target is in scope;
 //  2. one change at a time per target (our own moderators do not race);
 //  3. read the state before; refuse if it differs from the caller's
-//     version (If-Match, when the family has versions);
+//     version (If-Match: every family has one, family.version);
 //  4. plan: validate against the state before, giving one or more steps;
 //  5. for each step: commit the intent (request, before, after) to the
 //     audit log — if it cannot be committed, nothing is sent (503) — then
@@ -33,7 +33,8 @@ import (
 //     write conflict the client would not repeat, read the state again
 //     rather than repeat it blindly: callSettled), then append the outcome (ok,
 //     failed, or unknown when the change may or may not have been made);
-//  6. answer with the state after.
+//  6. answer with the state after (applyChange is 1–5 alone, for a request
+//     that makes several changes).
 type change[S any] struct {
 	fam     *family[S]
 	action  string // audit action, one of api's Action constants
