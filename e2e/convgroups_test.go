@@ -36,13 +36,11 @@ func (s *session) noSidewaysScroll(what string) {
 	if s.device.name != "phone" {
 		return
 	}
-	check(s.t, s.page.SetViewportSize(360, 740), "360 px")
 	wide, err := s.page.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`)
 	check(s.t, err, "measure")
 	if wide != false {
 		s.t.Errorf("%s scrolls sideways at 360 px", what)
 	}
-	check(s.t, s.page.SetViewportSize(390, 844), "back to 390 px")
 }
 
 // noErrorsBut is noErrors for a page that meets refusals by design:

@@ -69,7 +69,7 @@ var (
 		Viewport: &playwright.Size{Width: 1280, Height: 800},
 	}}
 	phone = device{"phone", playwright.BrowserNewContextOptions{
-		Viewport:          &playwright.Size{Width: 390, Height: 844},
+		Viewport:          &playwright.Size{Width: 360, Height: 740},
 		DeviceScaleFactor: playwright.Float(3),
 		IsMobile:          playwright.Bool(true),
 		HasTouch:          playwright.Bool(true),

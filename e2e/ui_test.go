@@ -177,13 +177,11 @@ func TestAccessibility(t *testing.T) {
 			check(t, expect.Locator(s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "Loading"})).ToHaveCount(0), "loaded "+page.path)
 			s.axeScan(page.path)
 			if d.name == "phone" {
-				check(t, s.page.SetViewportSize(360, 740), "360 px")
 				wide, err := s.page.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`)
 				check(t, err, "measure")
 				if wide != false {
 					t.Errorf("%s scrolls sideways at 360 px", page.path)
 				}
-				check(t, s.page.SetViewportSize(390, 844), "back to 390 px")
 			}
 		}
 		s.noErrors()
