@@ -695,7 +695,7 @@ func TestAuditAPI(t *testing.T) {
 	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") || !strings.Contains(w.Header().Get("Content-Disposition"), ".csv") {
 		t.Fatalf("csv: %d %v", w.Code, w.Header())
 	}
-	if !strings.Contains(w.Body.String(), "seq,time,actor") || strings.Contains(w.Body.String(), `,=cmd`) {
+	if !strings.HasPrefix(w.Body.String(), "\ufeffseq,time,actor") || strings.Contains(w.Body.String(), `,=cmd`) {
 		t.Fatalf("csv body: %s", w.Body)
 	}
 	w = admin.do("GET", "/api/v1/audit/export?format=jsonl", nil)

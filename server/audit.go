@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -122,6 +123,10 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	// A byte-order mark first: without it spreadsheet programs read the
+	// file in the system's code page and garble Chinese, Japanese and
+	// Korean names.
+	_, _ = io.WriteString(w, "\ufeff")
 	_ = writeAuditCSV(w, recs)
 }
 
