@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -77,9 +78,16 @@ func (r response) decode(v any) *api.Error {
 	if r.err != nil {
 		return r.err
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
+	// Into a fresh value, then in place: encoding/json fills an existing
+	// slice's elements where they are and keeps what the answer leaves out
+	// (a new account in a reloaded list kept the last sign-in of the
+	// account that stood there before), and a failed decode must leave
+	// nothing half-filled.
+	fresh := reflect.New(reflect.TypeOf(v).Elem())
+	if err := json.Unmarshal(r.body, fresh.Interface()); err != nil {
 		return &api.Error{Code: "unexpected", Message: message("ErrUnexpected")}
 	}
+	reflect.ValueOf(v).Elem().Set(fresh.Elem())
 	return nil
 }
 
