@@ -68,7 +68,7 @@ func (p *accountsPage) OnPreRender(ctx app.Context) {
 func (p *accountsPage) OnNav(ctx app.Context) {
 	p.begin(ctx)
 	ctx.Page().SetTitle(title(message("Admin.AccountsTitle")))
-	if !app.IsServer {
+	if !app.IsServer && forAdminsOnly(p, nil) == nil {
 		p.load(p, "accounts", "/api/v1/accounts")
 	}
 }
@@ -92,8 +92,13 @@ func (p *accountsPage) account(name string) (api.Account, bool) {
 }
 
 func (p *accountsPage) got(ctx app.Context, what string, r response) {
-	if what == "accounts" {
+	switch what {
+	case "accounts":
 		p.fill(r, &p.list)
+		p.knowRole(p)
+		return
+	case "session":
+		gotSession(r)
 		return
 	}
 	if what == "groups" || what == "user" {
@@ -172,6 +177,9 @@ var statusNote = &view{src: `<p class="alert alert-ok" role="status">{0}</p>`}
 var addAccountButton = &view{src: `<button class="button" type="button" on:click="add">{@Admin.AccountsAdd}</button>`}
 
 func (p *accountsPage) Render() app.UI {
+	if note := forAdminsOnly(p, p.err); note != nil {
+		return newShell().Path(pathAccounts).Content(accountsView.uis(p, note, nil, nil, nil, nil)...)
+	}
 	var notice, form app.UI
 	if p.notice != "" {
 		notice = statusNote.ui(p, p.notice)

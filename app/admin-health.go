@@ -43,6 +43,9 @@ func (p *healthPage) got(ctx app.Context, what string, r response) {
 	switch what {
 	case "health":
 		p.fill(r, &p.health)
+		p.knowRole(p)
+	case "session":
+		gotSession(r)
 	case "verified":
 		p.verifying = false
 		var v api.Verification
@@ -89,6 +92,9 @@ func (p *healthPage) Render() app.UI {
 }
 
 func (p *healthPage) body() app.UI {
+	if note := forAdminsOnly(p, p.err); note != nil {
+		return note
+	}
 	if v := p.stateView(p); v != nil {
 		return v
 	}

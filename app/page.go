@@ -171,3 +171,38 @@ func pick(cond bool, a, b string) string {
 	}
 	return b
 }
+
+// forAdminsOnly is the body of an administrators' page shown to another
+// role: no form and no controls it cannot use, but what the page is for
+// and what the account can do instead. nil for an administrator, or
+// while the session is not known yet (the server refuses the page's calls
+// anyway, and err is that refusal).
+func forAdminsOnly(a actor, err *api.Error) app.UI {
+	refused := err != nil && err.Code == api.CodePermissionDenied
+	switch {
+	case currentSession != nil && currentSession.Role != api.RoleAdmin:
+		return adminsOnlyNote.ui(a, plainNote.ui(a, message("AdminsOnly."+currentSession.Role)))
+	case refused:
+		return adminsOnlyNote.ui(a, nil)
+	}
+	return nil
+}
+
+// knowRole, when an administrators' page was refused before the shell
+// said who is signed in, asks, so that the page can say what the role can
+// do (got "session", with gotSession).
+func (b *base) knowRole(p page) {
+	if currentSession == nil && b.err != nil && b.err.Code == api.CodePermissionDenied {
+		b.send(p, "session", "GET", "/api/v1/session", nil, nil)
+	}
+}
+
+// gotSession keeps the answer knowRole asked for.
+func gotSession(r response) {
+	var s api.Session
+	if r.decode(&s) == nil && currentSession == nil {
+		currentSession = &s
+	}
+}
+
+var adminsOnlyNote = &view{src: `<div class="alert alert-info" role="status"><p>{@AdminsOnly.Intro}</p>{0}</div>`}

@@ -130,3 +130,28 @@ func TestAdminScreenshots(t *testing.T) {
 	check(t, expect.Locator(s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "moderator"}).First()).ToBeVisible(), "accounts listed")
 	s.photograph("accounts-phone")
 }
+
+// A viewer or a moderator who types the address of an administrators'
+// page sees what the page is for and what their own account can do — no
+// form, no button they cannot use.
+func TestAdminPagesForOtherRoles(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		for _, c := range []struct{ role, can string }{
+			{"viewer", "Your account is a viewer"},
+			{"moderator", "Your account is a moderator"},
+		} {
+			s := open(t, d)
+			s.signIn(c.role)
+			for _, path := range []string{"/accounts", "/health"} {
+				s.visit(path)
+				note := s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "This page is for administrators"})
+				check(t, expect.Locator(note).ToContainText(c.can), c.role+" on "+path)
+				check(t, expect.Locator(s.button("Add an account")).ToHaveCount(0), "no form for "+c.role)
+				check(t, expect.Locator(s.button("Verify the audit log now")).ToHaveCount(0), "no verify for "+c.role)
+				check(t, expect.Locator(s.page.GetByRole("alert")).ToHaveCount(0), "not an error")
+				s.axeScan(c.role + " on " + path)
+			}
+			s.noErrorsBut("403")
+		}
+	})
+}
