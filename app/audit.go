@@ -266,11 +266,11 @@ var auditView = &view{src: `
     <button class="button" type="submit">{@AuditApply}</button>
     <button class="button button-quiet" type="button" on:click="reset">{@AuditReset}</button>
   </div>
-  <div class="actions exports">
-    <a class="button button-quiet" href="/api/v1/audit/export?format=csv{exportQuery}" download="imdesk-audit.csv">{@AuditExportCSV}</a>
-    <a class="button button-quiet" href="/api/v1/audit/export?format=jsonl{exportQuery}" download="imdesk-audit.jsonl">{@AuditExportJL}</a>
-  </div>
 </form>
+<div class="actions exports">
+  <a class="button button-quiet" href="/api/v1/audit/export?format=csv{exportQuery}" download="imdesk-audit.csv">{@AuditExportCSV}</a>
+  <a class="button button-quiet" href="/api/v1/audit/export?format=jsonl{exportQuery}" download="imdesk-audit.jsonl">{@AuditExportJL}</a>
+</div>
 {zone}
 <div id="audit-status" tabindex="-1" role="status">{undone}</div>
 {entries}{undoDialog}`}
