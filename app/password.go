@@ -70,11 +70,11 @@ var passwordView = &view{src: `<div class="signin">
   <p class="{0}" role="{1}">{2}</p>
   {3}
   <form class="form" on:submit="submit">
-    <div class="field"><label for="password-current">{@Admin.PasswordCurrent}</label>
+    <div class="field"><label for="password-current">{11}</label>
       <input id="password-current" type="password" autocomplete="current-password" required value="{4}" on:input="current"></div>
     <div class="field"><label for="password-new">{@Admin.PasswordNew}</label>
       <input id="password-new" type="password" autocomplete="new-password" required value="{5}" on:input="next"></div>
-    <p class="hint">{@Admin.PasswordRule 6 7}</p>
+    <p class="hint" id="password-rule">{@Admin.PasswordRule 6 7}</p>
     <div class="field"><label for="password-repeat">{@Admin.PasswordRepeat}</label>
       <input id="password-repeat" type="password" autocomplete="new-password" required value="{8}" on:input="repeat"></div>
     {9}
@@ -92,5 +92,6 @@ func (p *passwordPage) Render() app.UI {
 	}
 	return newShell().Path(pathPassword).Content(passwordView.ui(p,
 		pick(first, "alert", "lead"), pick(first, "status", ""), message(pick(first, "Admin.PasswordFirst", "Admin.PasswordIntro")),
-		done, p.current, p.next, minPasswordBytes, maxPasswordBytes, p.repeat, errorView(p, p.err), p.busy))
+		done, p.current, p.next, minPasswordBytes, maxPasswordBytes, p.repeat, errorView(p, p.err), p.busy,
+		message(pick(first, "Admin.PasswordOneTime", "Admin.PasswordCurrent"))))
 }

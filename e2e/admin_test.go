@@ -49,7 +49,9 @@ func TestAdminManagesAModerator(t *testing.T) {
 		mod.fillSignIn(name, password)
 		check(t, expect.Locator(mod.heading("Your password")).ToBeVisible(), "sent to set a password")
 		own := "mei's own long password " + d.name
-		check(t, mod.page.GetByLabel("Current password").Fill(password), "current")
+		// It says which password it wants, and the rule in characters.
+		check(t, mod.page.GetByLabel("One-time password (the one you signed in with)").Fill(password), "the one-time password")
+		check(t, expect.Locator(mod.page.GetByText("12 to 72 letters, digits or signs; a Chinese, Japanese or Korean character counts as 3.")).ToBeVisible(), "the rule in characters")
 		check(t, mod.page.GetByLabel("New password", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(own), "new")
 		check(t, mod.page.GetByLabel("New password again").Fill(own), "repeat")
 		check(t, mod.button("Set my password").Click(), "set")
