@@ -81,7 +81,7 @@ func (p *auditPage) undoDialog() app.UI {
 		} else {
 			confirm = undoConfirmButton.ui(p, u.busy, message(pick(isMemberAction(pv.Action), "GroupMembers.UndoConfirm", "UndoConfirm")))
 		}
-		body = app.Div().Body(undoBody.uis(p, again, since, p.attrTable("UndoNow", current), p.attrTable("UndoAfter", restore),
+		body = app.Div().Body(undoBody.uis(p, again, since, p.attrTable("UndoNow", current, restore), p.attrTable("UndoAfter", restore, current),
 			nothing, errorView(p, u.err))...)
 	}
 	return undoDialogView.ui(p, int(u.rec.Seq), p.groupLabel(u.rec.Target), body, confirm)

@@ -405,20 +405,22 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 	case isMemberAction(r.Action):
 		if before := undoRows(r.Action, r.Before); before != nil {
 			var afterTable app.UI
+			compare := before // nothing to mark while the state after is not known
 			if after := undoRows(r.Action, r.After); after != nil {
-				afterTable = p.attrTable("AuditAfter", after)
+				afterTable, compare = p.attrTable("AuditAfter", after, before), after
 			}
-			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before), afterTable)
+			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before, compare), afterTable)
 		}
 	case strings.HasPrefix(r.Action, "group."):
 		var before []api.Attr
 		_ = json.Unmarshal(r.Before, &before)
 		if len(r.Before) > 0 && string(r.Before) != "null" {
 			var afterTable app.UI
+			compare := before // nothing to mark while the state after is not known
 			if after, ok := afterOf(r, before); ok {
-				afterTable = p.attrTable("AuditAfter", after)
+				afterTable, compare = p.attrTable("AuditAfter", after, before), after
 			}
-			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before), afterTable)
+			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before, compare), afterTable)
 		}
 	}
 	return detailView.ui(p, int(r.Seq), undo, states, p.facts(r))
@@ -477,16 +479,24 @@ var attrPair = &view{src: `<div><dt><code>{0}</code></dt><dd>{1}</dd></div>`}
 var ulView = &view{src: `<ul>{0}</ul>`}
 var liText = &view{src: `<li>{0}</li>`}
 
-func (p *auditPage) attrTable(title string, attrs []api.Attr) app.UI {
+func (p *auditPage) attrTable(title string, attrs, other []api.Attr) app.UI {
 	if len(attrs) == 0 {
 		return tableView.ui(p, message(title), noneHint.ui(p, message("AuditNoAttrs")), nil)
 	}
 	pairs := make([]app.UI, len(attrs))
 	for i, a := range attrs {
-		pairs[i] = attrPair.ui(p, a.Key, a.Value)
+		// A row the other side does not hold as it is (changed, added or
+		// removed) is marked in words, not by colour alone.
+		if slices.Contains(other, a) {
+			pairs[i] = attrPair.ui(p, a.Key, a.Value)
+		} else {
+			pairs[i] = attrPairChanged.ui(p, a.Key, a.Value)
+		}
 	}
 	return tableView.ui(p, message(title), nil, dlView.ui(p, pairs))
 }
+
+var attrPairChanged = &view{src: `<div class="changed"><dt><code>{0}</code> <span class="tag tag-warn">{@AuditChanged}</span></dt><dd>{1}</dd></div>`}
 
 // cgTable lists the conversation groups of cg with how many conversations
 // each holds, and the conversations whose marks differ from other's.

@@ -382,6 +382,9 @@ func TestUndoFromAuditLog(t *testing.T) {
 		check(t, expect.Locator(dialog.GetByRole("heading", playwright.LocatorGetByRoleOptions{Name: "After the undo"})).ToBeVisible(), "after the undo")
 		check(t, expect.Locator(dialog).ToContainText("oops"), "the value now")
 		check(t, expect.Locator(dialog).ToContainText("spring"), "the value it puts back")
+		// What differs is marked in words on both sides, not only by colour.
+		check(t, expect.Locator(dialog.Locator(".changed").Filter(playwright.LocatorFilterOptions{HasText: "oops"})).ToContainText("Changed"), "the value now, marked")
+		check(t, expect.Locator(dialog.Locator(".changed").Filter(playwright.LocatorFilterOptions{HasText: "spring"})).ToContainText("Changed"), "the value it puts back, marked")
 		since := dialog.GetByRole("region", playwright.LocatorGetByRoleOptions{Name: "Changed since this entry"})
 		check(t, expect.Locator(since).ToContainText("extra: added later"), "what changed since")
 		s.axeScan("undo dialog")
