@@ -82,6 +82,11 @@ func TestSignInFailures(t *testing.T) {
 	if len(recs) != 3 || recs[0].IP != "192.0.2.10" {
 		t.Fatalf("failed sign-ins audited: %d", len(recs))
 	}
+	// The person is told nothing more, but the log says that a disabled
+	// account's own password was tried (newest first).
+	if recs[0].Actor != "gone" || recs[0].Detail != "the right password of a disabled account" || recs[1].Detail != "wrong name or password" {
+		t.Fatalf("details: %q, %q", recs[0].Detail, recs[1].Detail)
+	}
 }
 
 // After five failures an account must wait, longer each time; the wait is

@@ -73,7 +73,10 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	acct, err := s.db.Authenticate(r.Context(), name, in.Password)
 	release()
 	if errors.Is(err, sqlite.ErrBadCredentials) {
-		event.Outcome, event.Detail = sqlite.OutcomeFailed, "wrong name or password, or account disabled"
+		event.Outcome, event.Detail = sqlite.OutcomeFailed, "wrong name or password"
+		if errors.Is(err, sqlite.ErrDisabled) {
+			event.Detail = "the right password of a disabled account"
+		}
 		s.audit(r, event)
 		s.writeAPIError(w, r, newError(http.StatusUnauthorized, api.CodeUnauthenticated, "The name or password is not right."))
 		return

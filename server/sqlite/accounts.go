@@ -336,8 +336,18 @@ func (d *DB) Authenticate(ctx context.Context, name, password string) (*Account,
 	if a != nil {
 		hash = []byte(a.hash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || a == nil || a.Disabled {
+	switch {
+	case bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || a == nil:
 		return nil, ErrBadCredentials
+	case a.Disabled:
+		// The right password of a disabled account: the same answer to
+		// the person (ErrBadCredentials), but the audit log says what
+		// happened.
+		return nil, fmt.Errorf("%w: %w", ErrBadCredentials, ErrDisabled)
 	}
 	return a, nil
 }
+
+// ErrDisabled is wrapped in ErrBadCredentials when the password was right
+// but the account is disabled.
+var ErrDisabled = errors.New("account disabled")
