@@ -77,7 +77,7 @@ func TestConversationGroupsFlows(t *testing.T) {
 		s.noSidewaysScroll("user finder")
 		check(t, s.page.GetByLabel("User ID", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("wang_fang"), "type a user")
 		check(t, s.button("Open").Click(), "open")
-		check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText("Your account does not have access to this user."), "out of scope")
+		check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText(`There is no user "wang_fang" in this app, or not in your account's scope.`), "out of scope")
 		s.visit("/conversation-groups")
 		check(t, s.page.GetByLabel("Members of a group — Group ID").Fill("@TGS#_trailhead"), "group")
 		check(t, s.button("List members").Click(), "list members")

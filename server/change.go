@@ -270,7 +270,7 @@ func (s *Server) authorizeRead(ctx context.Context, c *caller, t access.Target) 
 	case err != nil:
 		return err
 	case !ok:
-		return errNotVisible(t.Kind)
+		return errNotVisible(t)
 	}
 	return nil
 }

@@ -70,7 +70,9 @@ func TestConversationGroups(t *testing.T) {
 		{name: "no such user is said plainly", as: "admin", method: "GET", path: "/api/v1/users/nobody", status: 404,
 			code: api.CodeNotFound, words: `There is no user "nobody" in this app.`},
 		{name: "a user out of scope is not shown", as: "mod", method: "GET", path: "/api/v1/users/wang_fang", status: 403,
-			code: api.CodePermissionDenied, words: "does not have access to this user"},
+			code: api.CodePermissionDenied, words: `There is no user "wang_fang" in this app, or not in your account's scope.`},
+		{name: "a user who does not exist gets the same sentence: it names both causes, and tells nothing of users outside the scope", as: "mod", method: "GET", path: "/api/v1/users/ghost_x", status: 403,
+			code: api.CodePermissionDenied, words: `There is no user "ghost_x" in this app, or not in your account's scope.`},
 		{name: "members of a group the moderator sees as a group are the ones in scope", as: "mod", method: "GET",
 			path: "/api/v1/groups/" + escape(public) + "/members", status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {

@@ -64,12 +64,15 @@ func errOutOfScope(k access.Kind) *httpError {
 	return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account may not change this user. Ask an administrator to add them to your scope.")
 }
 
-// errNotVisible refuses to show a target outside the caller's scope.
-func errNotVisible(k access.Kind) *httpError {
-	if k != access.KindUser {
+// errNotVisible refuses to show a target outside the caller's scope. For
+// a user it names both causes: a user is in scope through group
+// membership, so a user who does not exist is outside every scope too,
+// and the answer must not say which.
+func errNotVisible(t access.Target) *httpError {
+	if t.Kind != access.KindUser {
 		return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account does not have access to this group.")
 	}
-	return newError(http.StatusForbidden, api.CodePermissionDenied, "Your account does not have access to this user.")
+	return newError(http.StatusForbidden, api.CodePermissionDenied, "There is no user %q in this app, or not in your account's scope.", t.ID)
 }
 
 // errChangedMeanwhile answers a change whose If-Match is not the current

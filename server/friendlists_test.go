@@ -85,7 +85,7 @@ func TestFriendLists(t *testing.T) {
 			}},
 		{name: "a viewer reads", as: "viewer", method: "GET", path: aliceLists, status: 200},
 		{name: "a user out of scope is not shown", as: "mod", method: "GET", path: "/api/v1/users/wang_fang/friend-lists", status: 403,
-			code: api.CodePermissionDenied, words: "does not have access to this user"},
+			code: api.CodePermissionDenied, words: `or not in your account's scope.`},
 		{name: "no such user", as: "admin", method: "GET", path: "/api/v1/users/nobody/friend-lists", status: 404,
 			code: api.CodeNotFound, words: "This user does not exist in this app."},
 		{name: "a name over 30 bytes is refused before anything is sent", as: "mod", method: "POST", path: aliceLists,

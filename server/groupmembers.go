@@ -190,7 +190,7 @@ func (s *Server) handleGroupMembers(w http.ResponseWriter, r *http.Request) {
 	}
 	allMembers := c.SeesEverything() || slices.Contains(c.Scope.MembersOf, id)
 	if !c.SeesMembersOf(id) {
-		s.writeAPIError(w, r, errNotVisible(access.KindGroup))
+		s.writeAPIError(w, r, errNotVisible(access.Group(id)))
 		return
 	}
 	query := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("query")))
