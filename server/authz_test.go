@@ -101,9 +101,6 @@ func TestAuthorization(t *testing.T) {
 		"PATCH /api/v1/groups/%s/members/alice":             map[string]any{"nameCard": "authz"},
 		"POST /api/v1/groups/%s/members":                    map[string]any{"members": []string{"alice"}, "mute": map[string]any{"seconds": 60}},
 	}
-	writes := []string{"modify_group_attr", "set_group_attr", "clear_group_attr", "delete_group_attr",
-		"create_contact_group", "update_contact_group", "del_contact_group", "mark_contact",
-		"group_add", "group_delete", "friend_update", "modify_group_member_info"}
 	for _, c := range cases {
 		undo := strings.Contains(c.path, "%d")
 		path := c.path

@@ -21,7 +21,7 @@ import (
 // writes are the Tencent commands that change something.
 var writes = []string{"modify_group_attr", "set_group_attr", "delete_group_attr", "clear_group_attr",
 	"create_contact_group", "update_contact_group", "del_contact_group", "mark_contact",
-	"group_add", "group_delete", "friend_update"}
+	"group_add", "group_delete", "friend_update", "modify_group_member_info"}
 
 // changes counts the audit log's entries of the families' changes.
 func (e *env) changes(t *testing.T) int {

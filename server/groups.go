@@ -142,9 +142,12 @@ func groupTypeNames(t string) []string {
 	return []string{t}
 }
 
-// groupInfo fetches one group from Tencent.
+// groupInfo fetches one group from Tencent: only what api.Group shows.
+// Without a filter get_group_info answers every member too — a 100,000
+// member list on each read of a member's profile or a Clear.
 func (s *Server) groupInfo(ctx context.Context, id string) (*api.Group, error) {
-	info, err := s.tim.GetGroupInfo(ctx, tim.GetGroupInfoRequest{GroupIDList: []string{id}})
+	info, err := s.tim.GetGroupInfo(ctx, tim.GetGroupInfoRequest{GroupIDList: []string{id},
+		ResponseFilter: &tim.ResponseFilter{GroupBaseInfoFilter: []string{"Type", "Name", "MemberNum"}}})
 	if err != nil {
 		return nil, err
 	}
