@@ -51,6 +51,11 @@ type change[S any] struct {
 	// change left (e.g. a rename made of a create and a delete). Without
 	// it, a failure after the first step says how many parts were made.
 	explain func(ctx context.Context, done int, failure *httpError) *httpError
+	// job is the bulk change the change is part of (0: none), recorded in
+	// its audit entries; intent, when set, is told each intent's sequence
+	// number once it is committed.
+	job    int64
+	intent func(seq int64)
 }
 
 // step is one Tencent call of a change and the state it leaves. A change
@@ -151,11 +156,14 @@ func runStep[S any](s *Server, r *http.Request, ch change[S], before S, st step[
 	}
 	intent, err := s.db.Append(ctx, sqlite.Entry{Kind: sqlite.KindIntent, Actor: c.Name, Role: c.Role, IP: clientIP(r),
 		UserAgent: truncate(r.UserAgent(), 256), RequestID: requestID(ctx), Action: ch.action, Target: ch.target.Name(),
-		Request: reqJSON, Before: beforeJSON, After: afterJSON, Outcome: sqlite.OutcomePending})
+		Request: reqJSON, Before: beforeJSON, After: afterJSON, Outcome: sqlite.OutcomePending, Job: ch.job})
 	if err != nil {
 		down := *errAuditDown
 		down.Err = err
 		return &down
+	}
+	if ch.intent != nil {
+		ch.intent(intent.Seq)
 	}
 	start := s.now()
 	settled, err := callSettled(ctx, s, ch, before, st)

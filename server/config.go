@@ -60,6 +60,15 @@ type Config struct {
 	// reads and edits these in a member's profile.
 	MemberDataKeys []string
 
+	// BulkMaxGroups (IMDESK_BULK_MAX_GROUPS) caps the groups of one bulk
+	// change.
+	BulkMaxGroups int
+	// BulkRate (IMDESK_BULK_RATE) is the share of Tencent's limits that bulk
+	// changes use together: calls per second of a command Tencent allows
+	// 200 per second (the same fraction of any other), so that moderators
+	// editing by hand still get through while jobs run.
+	BulkRate int
+
 	// Demo is set when no Tencent app is configured: the program then starts
 	// the built-in simulator and fills the Tencent fields with its own.
 	Demo bool
@@ -100,7 +109,7 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
 	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS string
-	var logLevel, logFormat, metricsAddr, proxies, allowedHosts, auditKeyFile, checkpointEvery, memberKeys string
+	var logLevel, logFormat, metricsAddr, proxies, allowedHosts, auditKeyFile, checkpointEvery, memberKeys, bulkMax, bulkRate string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
@@ -121,6 +130,8 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		{"audit-key-file", "IMDESK_AUDIT_KEY_FILE", "", "file holding the audit log's key; keep it outside the data directory (default: made in the data directory, with a warning)", &auditKeyFile},
 		{"audit-checkpoint-every", "IMDESK_AUDIT_CHECKPOINT_EVERY", "15m", "how often the audit log's head (a checkpoint) is written to the server log", &checkpointEvery},
 		{"member-data-keys", "IMDESK_MEMBER_DATA_KEYS", "", "comma-separated member-level custom fields the app defines in Tencent's console (shown in a member's profile)", &memberKeys},
+		{"bulk-max-groups", "IMDESK_BULK_MAX_GROUPS", "10000", "the most groups one bulk change may change", &bulkMax},
+		{"bulk-rate", "IMDESK_BULK_RATE", "160", "calls per second that bulk changes use together, of a Tencent command allowing 200 (1 to 190)", &bulkRate},
 		{"allowed-hosts", "IMDESK_ALLOWED_HOSTS", "", "comma-separated host names the panel answers (default: localhost, 127.0.0.1, ::1 and the listen address's host)", &allowedHosts},
 	}
 	for _, s := range settings {
@@ -191,6 +202,12 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 	}
 	if c.MemberDataKeys, err = parseMemberKeys(memberKeys); err != nil {
 		return nil, err
+	}
+	if c.BulkMaxGroups, err = strconv.Atoi(bulkMax); err != nil || c.BulkMaxGroups < 1 || c.BulkMaxGroups > api.MaxBulkIDs {
+		return nil, &ConfigError{"IMDESK_BULK_MAX_GROUPS", fmt.Sprintf("%q is not a number of groups from 1 to %d", bulkMax, api.MaxBulkIDs)}
+	}
+	if c.BulkRate, err = strconv.Atoi(bulkRate); err != nil || c.BulkRate < 1 || c.BulkRate > 190 {
+		return nil, &ConfigError{"IMDESK_BULK_RATE", fmt.Sprintf("%q is not a number of calls per second from 1 to 190 (Tencent allows 200; leave room for edits by hand)", bulkRate)}
 	}
 	if c.AllowedHosts, err = parseHosts(allowedHosts, addr); err != nil {
 		return nil, &ConfigError{"IMDESK_ALLOWED_HOSTS", err.Error()}

@@ -58,6 +58,7 @@ type Server struct {
 	index      *groupindex.Crawler // the finder's index of the app's groups
 	members    *membership.Cache   // Tencent's group membership, for scopes of "members of"
 	targets    keyedMutex          // one change at a time per group or user
+	bulk       *bulkRunner         // runs bulk changes (bulkrun.go)
 	metrics    *Metrics
 	metricsSrv *http.Server
 	metricsLn  net.Listener
@@ -107,7 +108,14 @@ func New(o Options) (*Server, error) {
 		checks:   defaultCheckPool(),
 		index:    groupindex.New(o.DB, o.Tencent, o.Logger, o.Now),
 		members:  membership.New(o.Tencent, o.Now),
+		bulk:     newBulkRunner(),
 		metrics:  o.Metrics,
+	}
+	if s.cfg.BulkMaxGroups == 0 {
+		s.cfg.BulkMaxGroups = 10_000
+	}
+	if s.cfg.BulkRate == 0 {
+		s.cfg.BulkRate = 160
 	}
 	hosts := o.Config.AllowedHosts
 	if len(hosts) == 0 {
@@ -182,6 +190,16 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/users/{userID}/friend-lists", false, friendListsDelete.handler(s)},
 		{"PATCH", "/api/v1/users/{userID}/friend-lists/{name}", false, friendListsUpdate.handler(s)},
 		{"DELETE", "/api/v1/users/{userID}/friend-lists/{name}", false, friendListsDeleteOne.handler(s)},
+		{"GET", "/api/v1/bulk-changes", false, s.handleBulkList},
+		{"POST", "/api/v1/bulk-changes", false, s.handleBulkCreate},
+		{"GET", "/api/v1/bulk-changes/{jobID}", false, s.handleBulkJob},
+		{"GET", "/api/v1/bulk-changes/{jobID}/groups", false, s.handleBulkItems},
+		{"GET", "/api/v1/bulk-changes/{jobID}/export", false, s.handleBulkExport},
+		{"POST", "/api/v1/bulk-changes/{jobID}/start", false, s.bulkControl(api.ActionBulkStart, []string{api.BulkReady}, api.BulkRunning)},
+		{"POST", "/api/v1/bulk-changes/{jobID}/pause", false, s.bulkControl(api.ActionBulkPause, []string{api.BulkRunning}, api.BulkPaused)},
+		{"POST", "/api/v1/bulk-changes/{jobID}/resume", false, s.bulkControl(api.ActionBulkResume, []string{api.BulkPaused}, api.BulkRunning)},
+		{"POST", "/api/v1/bulk-changes/{jobID}/cancel", false, s.bulkControl(api.ActionBulkCancel, []string{api.BulkPreviewing, api.BulkReady, api.BulkRunning, api.BulkPaused}, api.BulkCancelled)},
+		{"POST", "/api/v1/bulk-changes/{jobID}/undo", false, s.handleBulkUndo},
 		{"GET", "/api/v1/audit", false, s.handleAudit},
 		{"GET", "/api/v1/audit/export", false, s.handleAuditExport},
 		{"GET", "/api/v1/audit/{seq}/undo", false, s.handleUndoPreview},
@@ -315,6 +333,7 @@ func (s *Server) Open() error {
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.checkpoints(ctx, every)
+	go s.runBulk(ctx)
 	s.index.Start()
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -30,8 +30,10 @@ type AuditEntry struct {
 	TencentInfo string          `json:"tencentInfo"`
 	Detail      string          `json:"detail"`
 	DurationMS  int64           `json:"durationMs"`
-	PrevHash    string          `json:"prevHash"`
-	Hash        string          `json:"hash"`
+	// Job is the bulk change that made the entry; 0 for one made by hand.
+	Job      int64  `json:"job,omitempty"`
+	PrevHash string `json:"prevHash"`
+	Hash     string `json:"hash"`
 }
 
 // AuditRecord is an event, or an intent together with its outcome: what the

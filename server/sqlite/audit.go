@@ -76,6 +76,10 @@ func writeChained(h io.Writer, e *Entry) {
 	if a := string(e.After); a != "" && a != "null" {
 		fields = append(fields, a)
 	}
+	if e.Job != 0 {
+		// Entries made before bulk changes existed hash as they did.
+		fields = append(fields, map[string]int64{"job": e.Job})
+	}
 	b, _ := json.Marshal(fields)
 	h.Write([]byte(e.PrevHash))
 	h.Write([]byte{'\n'})
@@ -149,11 +153,11 @@ func (d *DB) Append(ctx context.Context, e Entry) (_ *Entry, err error) {
 		completes = e.Completes
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, time, kind, completes, actor, role, ip, user_agent, request_id,
-		action, target, request, before, after, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		action, target, request, before, after, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash, job)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.Time.Format(timeLayout), e.Kind, completes, e.Actor, e.Role, e.IP, e.UserAgent, e.RequestID,
 		e.Action, e.Target, string(e.Request), string(e.Before), string(e.After), e.Outcome, e.TencentCode, e.TencentInfo,
-		e.Detail, e.DurationMS, e.PrevHash, e.Hash)
+		e.Detail, e.DurationMS, e.PrevHash, e.Hash, e.Job)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +170,7 @@ func (d *DB) Append(ctx context.Context, e Entry) (_ *Entry, err error) {
 // Complete appends the outcome of an intent.
 func (d *DB) Complete(ctx context.Context, intent *Entry, outcome string, code int, info, detail string, took time.Duration) error {
 	_, err := d.Append(ctx, Entry{Kind: KindOutcome, Completes: intent.Seq, Actor: intent.Actor, Role: intent.Role,
-		IP: intent.IP, UserAgent: intent.UserAgent, RequestID: intent.RequestID, Action: intent.Action, Target: intent.Target,
+		IP: intent.IP, UserAgent: intent.UserAgent, RequestID: intent.RequestID, Action: intent.Action, Target: intent.Target, Job: intent.Job,
 		Outcome: outcome, TencentCode: code, TencentInfo: info, Detail: detail, DurationMS: took.Milliseconds()})
 	return err
 }
@@ -200,7 +204,7 @@ func (d *DB) RecoverPending(ctx context.Context) (int, error) {
 
 func entryColumns(t string) string {
 	cols := []string{"seq", "time", "kind", "completes", "actor", "role", "ip", "user_agent", "request_id", "action",
-		"target", "request", "before", "after", "outcome", "tencent_code", "tencent_info", "detail", "duration_ms", "prev_hash", "hash"}
+		"target", "request", "before", "after", "outcome", "tencent_code", "tencent_info", "detail", "duration_ms", "prev_hash", "hash", "job"}
 	for i, c := range cols {
 		cols[i] = t + "." + c
 	}
@@ -214,7 +218,7 @@ func scanEntry(row scanner, extra ...any) (*Entry, error) {
 	var req, before, after string
 	dest := append([]any{&e.Seq, &ts, &e.Kind, &completes, &e.Actor, &e.Role, &e.IP, &e.UserAgent, &e.RequestID,
 		&e.Action, &e.Target, &req, &before, &after, &e.Outcome, &e.TencentCode, &e.TencentInfo, &e.Detail, &e.DurationMS,
-		&e.PrevHash, &e.Hash}, extra...)
+		&e.PrevHash, &e.Hash, &e.Job}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -238,6 +242,7 @@ type Filter struct {
 	Actor, Action, Target, Outcome string
 	Since, Until                   time.Time
 	Before                         int64 // only records with a smaller seq (the paging cursor)
+	Job                            int64 // only the records of this bulk change
 	Limit                          int
 	// Limited, for accounts with a limited scope, keeps only the records of
 	// the actor named by Self and of changes to the groups in Groups and
@@ -274,6 +279,9 @@ func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
 	}
 	if !f.Until.IsZero() {
 		add("p.time < ?", f.Until.UTC().Format(timeLayout))
+	}
+	if f.Job > 0 {
+		add("p.job = ?", f.Job)
 	}
 	if f.Before > 0 {
 		add("p.seq < ?", f.Before)

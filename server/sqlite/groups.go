@@ -430,3 +430,33 @@ func (d *DB) FillGroupIndex(ctx context.Context, groups func(yield func(IndexedG
 	}
 	return nil
 }
+
+// IndexedNames returns the names of those of ids the index holds (a group
+// listed but not yet described has an empty name).
+func (d *DB) IndexedNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := d.search.QueryContext(ctx, `SELECT id, name FROM group_index WHERE id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -243,11 +243,20 @@ func (c *Client) takeTurn(ctx context.Context, o op, groupID string) (done func(
 		return func(callEnd) {}, nil
 	}
 	start := c.cfg.Now()
-	api, err := c.apis.acquire(ctx, o.path, o.perSec)
+	share := func(callEnd) {}
+	if n := shareOf(ctx, o.perSec); n > 0 {
+		if share, err = c.apis.acquire(ctx, "share "+o.path, n); err != nil {
+			return nil, err
+		}
+		c.waited(o, "share", start)
+	}
+	apiDone, err := c.apis.acquire(ctx, o.path, o.perSec)
 	c.waited(o, "api", start)
 	if err != nil {
+		share(notSent)
 		return nil, err
 	}
+	api := func(end callEnd) { apiDone(end); share(end) }
 	if !o.groupWrite {
 		return api, nil
 	}
@@ -282,6 +291,31 @@ func callEndOf(e *Error) callEnd {
 		return lost
 	}
 	return answered
+}
+
+// A share holds the calls made under a context to part of Tencent's
+// limits: bulk changes run at a share, so that moderators editing by hand
+// still get through while jobs run.
+type shareKey struct{}
+
+// WithShare returns a context whose calls keep, together with every other
+// call made under a share, to perSecondOf200 calls per second of a command
+// that Tencent allows 200 per second, and the same fraction of any other
+// command's limit (at least one call per second). All shared calls of a
+// command count against one budget: jobs running at once divide it, each
+// taking the next free turn.
+func WithShare(ctx context.Context, perSecondOf200 int) context.Context {
+	return context.WithValue(ctx, shareKey{}, perSecondOf200)
+}
+
+// shareOf is the calls per second a context's share allows of a command
+// Tencent allows perSec; 0 when it has none.
+func shareOf(ctx context.Context, perSec int) int {
+	n, _ := ctx.Value(shareKey{}).(int)
+	if n <= 0 {
+		return 0
+	}
+	return max(1, min(perSec, perSec*n/200))
 }
 
 // groupWritesPerSec is Tencent's limit of attribute writes per group

@@ -1,0 +1,187 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/sqlite"
+)
+
+// runJobs works every job until none has anything left to do, as the
+// runner would in the background.
+func (e *env) runJobs() {
+	e.t.Helper()
+	for range 1000 {
+		if worked, _ := e.srv.bulkRound(context.Background()); !worked {
+			return
+		}
+	}
+	e.t.Fatal("bulk jobs never finished")
+}
+
+// bulkJob reads a job through the API.
+func (b *browser) bulkJob(id int64) api.BulkJob {
+	b.e.t.Helper()
+	w := b.do("GET", fmt.Sprintf("/api/v1/bulk-changes/%d", id), nil)
+	var j api.BulkJob
+	mustDecode(b.e.t, w.Body.Bytes(), &j)
+	return j
+}
+
+// newBulk makes a job and fails unless it is made.
+func (b *browser) newBulk(req api.BulkNew) api.BulkCreated {
+	b.e.t.Helper()
+	w := b.do("POST", "/api/v1/bulk-changes", req)
+	if w.Code != 201 {
+		b.e.t.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+	var c api.BulkCreated
+	mustDecode(b.e.t, w.Body.Bytes(), &c)
+	return c
+}
+
+func (b *browser) control(id int64, verb string, body any, status int) *httptest.ResponseRecorder {
+	b.e.t.Helper()
+	w := b.do("POST", fmt.Sprintf("/api/v1/bulk-changes/%d/%s", id, verb), body)
+	if w.Code != status {
+		b.e.t.Fatalf("%s: %d %s, want %d", verb, w.Code, w.Body, status)
+	}
+	return w
+}
+
+// A bulk change, end to end: IDs left out with their reasons, a preview
+// that counts what will change, a run through the audited change path
+// with a refused group, results, and the undo that puts every group back.
+func TestBulkChangeEndToEnd(t *testing.T) {
+	e := newEnv(t)
+	e.indexGroups()
+	admin := e.signIn("admin")
+	big := strings.Repeat("x", 3996)
+	// Four values of 3,996 bytes with their keys: 15,992 of the 16,000
+	// bytes a group may hold, so a group that holds more than 8 bytes of
+	// attributes already is refused.
+	set := attrs("k1", big, "k2", big, "k3", big, "k4", big)
+	if w := admin.do("PUT", "/api/v1/groups/"+escape(community2)+"/attributes", api.AttrReplace{Attributes: attrs("a", "1")}); w.Code != 200 {
+		t.Fatal(w.Code, w.Body)
+	}
+	beforePublic, beforeEmpty := e.attrs(public), e.attrs(community2)
+	c := admin.newBulk(api.BulkNew{Source: api.BulkSource{IDs: []string{public, community2, "@TGS#_nope", public, "bad\nid"}}, Op: api.BulkSet, Set: set})
+	if len(c.LeftOut) != 2 || !strings.Contains(c.LeftOut[0].Message, "There is no group") || !strings.Contains(c.LeftOut[1].Message, "control character") {
+		t.Fatalf("left out: %+v", c.LeftOut)
+	}
+	if c.Job.State != api.BulkPreviewing || c.Job.Total != 4 || c.Job.Progress.Excluded != 2 {
+		t.Fatalf("new job: %+v", c.Job)
+	}
+	id := c.Job.ID
+	// Nothing starts before the preview is done, and nothing is sent.
+	admin.control(id, "start", api.BulkStart{}, 409)
+	e.runJobs()
+	j := admin.bulkJob(id)
+	if j.State != api.BulkReady || j.Preview.Changes != 1 || j.Preview.Refused != 1 || len(j.Refusals) != 1 ||
+		!strings.Contains(j.Refusals[0].Reason, "16000 bytes") || len(j.Sample) != 1 || j.Sample[0].GroupID != community2 {
+		t.Fatalf("preview: %s %+v %+v %+v", j.State, j.Preview, j.Refusals, len(j.Sample))
+	}
+	if e.mock.Calls("modify_group_attr") != 0 {
+		t.Fatal("the preview sent a change")
+	}
+	admin.control(id, "start", api.BulkStart{}, 200)
+	e.runJobs()
+	j = admin.bulkJob(id)
+	if j.State != api.BulkFinished || j.Progress.Changes != 1 || j.Progress.Refused != 1 || j.Progress.Excluded != 2 || j.Progress.Remaining != 0 {
+		t.Fatalf("finished: %+v", j)
+	}
+	if got := e.attrs(community2); got["k4"] != big || len(got) != len(beforeEmpty)+4 {
+		t.Fatalf("changed group holds %d keys", len(got))
+	}
+	if got := e.attrs(public); len(got) != len(beforePublic) {
+		t.Fatalf("refused group changed: %v", got)
+	}
+	// Each group's change is audited as any change is, naming the job; the
+	// job's own events are there too.
+	recs, err := e.db.Records(context.Background(), sqlite.Filter{Job: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, r := range recs {
+		actions = append(actions, r.Action+":"+r.Outcome)
+	}
+	if want := "bulk.finish:ok group.attributes.patch:ok bulk.start:ok bulk.create:ok"; strings.Join(actions, " ") != want {
+		t.Fatalf("audit: %s, want %s", strings.Join(actions, " "), want)
+	}
+	w := admin.do("GET", fmt.Sprintf("/api/v1/bulk-changes/%d/export?format=csv", id), nil)
+	if body := w.Body.String(); !strings.HasPrefix(body, "\ufeffGroup ID,") || !strings.Contains(body, community2+",") ||
+		!strings.Contains(body, ",changed,") || !strings.Contains(body, ",left out,") || !strings.Contains(body, ",refused,") {
+		t.Fatalf("CSV: %s", body)
+	}
+
+	// The undo: a job of its own, previewed, that puts back what the job
+	// found — and leaves alone a group someone changed since, unless told
+	// to overwrite it.
+	admin.do("PATCH", "/api/v1/groups/"+escape(community2)+"/attributes", api.AttrPatch{Set: attrs("k1", "edited by hand")})
+	u := admin.control(id, "undo", api.BulkUndo{}, 201)
+	var undo api.BulkCreated
+	mustDecode(t, u.Body.Bytes(), &undo)
+	e.runJobs()
+	j = admin.bulkJob(undo.Job.ID)
+	if j.Op != api.BulkRestore || j.Undoes != id || j.Preview.Refused != 1 || j.Preview.Changes != 0 {
+		t.Fatalf("undo preview: %+v", j)
+	}
+	admin.control(undo.Job.ID, "cancel", nil, 200)
+	u = admin.control(id, "undo", api.BulkUndo{Overwrite: true}, 201)
+	mustDecode(t, u.Body.Bytes(), &undo)
+	e.runJobs()
+	// Overwriting replaces every attribute of a group: confirmed by count.
+	admin.control(undo.Job.ID, "start", api.BulkStart{Groups: 2}, 400)
+	admin.control(undo.Job.ID, "start", api.BulkStart{Groups: 1}, 200)
+	e.runJobs()
+	if got := e.attrs(community2); len(got) != len(beforeEmpty) {
+		t.Fatalf("after the undo: %d keys, want %d", len(got), len(beforeEmpty))
+	}
+}
+
+// Roles and scope: a viewer sees jobs but never makes or controls one; a
+// moderator's choice leaves out groups outside the scope; a pause holds
+// the job; a narrowed scope refuses the groups now outside it.
+func TestBulkRolesAndScope(t *testing.T) {
+	e := newEnv(t)
+	e.indexGroups()
+	mod, viewer := e.signIn("mod"), e.signIn("viewer")
+	req := api.BulkNew{Source: api.BulkSource{IDs: []string{public, community, community2}}, Op: api.BulkSet, Set: attrs("region", "jp")}
+	if w := viewer.do("POST", "/api/v1/bulk-changes", req); w.Code != 403 {
+		t.Fatalf("viewer creates: %d", w.Code)
+	}
+	c := mod.newBulk(req)
+	if len(c.LeftOut) != 1 || c.LeftOut[0].ID != community2 || !strings.Contains(c.LeftOut[0].Message, "may not change this group") {
+		t.Fatalf("left out: %+v", c.LeftOut)
+	}
+	e.runJobs()
+	viewer.control(c.Job.ID, "start", api.BulkStart{}, 403)
+	if j := viewer.bulkJob(c.Job.ID); j.CanControl || j.Preview.Changes != 2 {
+		t.Fatalf("viewer's view: %+v", j)
+	}
+	mod.control(c.Job.ID, "start", api.BulkStart{}, 200)
+	mod.control(c.Job.ID, "pause", nil, 200)
+	e.runJobs()
+	if j := mod.bulkJob(c.Job.ID); j.State != api.BulkPaused || j.Progress.Remaining != 2 || e.mock.Calls("modify_group_attr") != 0 {
+		t.Fatalf("paused: %+v", j)
+	}
+	// The scope narrows while the job is paused: resumed, it refuses the
+	// group now outside it and changes the other.
+	if err := e.db.SetScope(context.Background(), "mod", api.Scope{Groups: []string{public}}); err != nil {
+		t.Fatal(err)
+	}
+	mod.control(c.Job.ID, "resume", nil, 200)
+	e.runJobs()
+	j := mod.bulkJob(c.Job.ID)
+	if j.State != api.BulkFinished || j.Progress.Changes != 1 || j.Progress.Refused != 1 {
+		t.Fatalf("after the scope narrowed: %+v", j)
+	}
+	if e.attrs(community)["region"] == "jp" || e.attrs(public)["region"] != "jp" {
+		t.Fatal("the job changed a group outside the scope, or not the one inside")
+	}
+}
