@@ -241,7 +241,8 @@ func (p *auditPage) act(ctx app.Context, ev event) {
 var (
 	actionOrder = append(slices.Concat(api.AttributesActions, api.ConvGroupsActions, api.FriendListsActions, api.GroupMembersActions),
 		"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
-		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify")
+		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify",
+		api.ActionBulkCreate, api.ActionBulkStart, api.ActionBulkPause, api.ActionBulkResume, api.ActionBulkCancel, api.ActionBulkFinish)
 	outcomeOrder = []string{"ok", "failed", "unknown", "pending"}
 )
 
@@ -346,6 +347,7 @@ var entryView = &view{src: `<li class="audit-entry outcome-{0}">
     <span class="outcome">{7}</span>
     <button class="button button-quiet" type="button" aria-expanded={8} aria-controls="audit-detail-{9}" data-arg="{9}" on:click="details">{@AuditDetails 9}</button>
   </div>{10}</li>`}
+var auditJobLink = &view{src: `<a class="audit-job" href="/bulk-changes?id={0}">{@Bulk.JobN 0}</a>`}
 var groupNameSpan = &view{src: `<span class="audit-group">{0}</span>`}
 var codeView = &view{src: `<code>{0}</code>`}
 
@@ -365,6 +367,9 @@ func (p *auditPage) entry(r *api.AuditRecord) app.UI {
 	}
 	if r.Target != "" {
 		target = codeView.ui(p, r.Target)
+	}
+	if r.Job != 0 {
+		target = app.Span().Body(target, auditJobLink.ui(p, int(r.Job)))
 	}
 	if open {
 		detail = p.detail(r)

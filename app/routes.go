@@ -12,6 +12,7 @@ const (
 	pathGroupMembers = "/group-members" // ?id=GROUP-ID: the group's members
 	pathConvGroups   = "/conversation-groups"
 	pathFriendLists  = "/friend-lists"
+	pathBulk         = "/bulk-changes" // ?id=N: one bulk change
 	pathAudit        = "/audit"
 	pathAccounts     = "/accounts"
 	pathHealth       = "/health"
@@ -30,6 +31,7 @@ func registerRoutes() {
 	app.Route(pathFriendLists, func() app.Composer {
 		return &friendListsPage{userPage: userPage{route: pathFriendLists, titleKey: "Users.FriendListsOf"}}
 	})
+	app.Route(pathBulk, func() app.Composer { return &bulkPage{} })
 	app.Route(pathAudit, func() app.Composer { return &auditPage{} })
 	app.Route(pathAccounts, func() app.Composer { return &accountsPage{} })
 	app.Route(pathHealth, func() app.Composer { return &healthPage{} })

@@ -21,7 +21,7 @@ var unsavedChanges bool
 // navOrder is the order of the sections in the navigation; adminNav are
 // the admin's own.
 var (
-	navOrder = []string{pathGroups, pathConvGroups, pathFriendLists, pathAudit}
+	navOrder = []string{pathGroups, pathBulk, pathConvGroups, pathFriendLists, pathAudit}
 	adminNav = []string{pathAccounts, pathHealth}
 )
 
@@ -47,7 +47,8 @@ type shell struct {
 	newVersion      string // the version the server serves, when not ours
 	reloading       bool
 	session         *api.Session
-	demoHidden      bool // the moderator hid the demo notice for this browser session
+	demoHidden      bool          // the moderator hid the demo notice for this browser session
+	jobs            []api.BulkJob // the account's bulk changes under way, shown in the header
 	ctx             app.Context
 }
 
@@ -98,6 +99,7 @@ func (s *shell) OnMount(ctx app.Context) {
 	if currentSession != nil {
 		s.session = currentSession
 		s.requirePassword(ctx)
+		s.send("bulk", "GET", "/api/v1/bulk-changes?active=1")
 		return
 	}
 	s.send("session", "GET", "/api/v1/session")
@@ -129,6 +131,25 @@ func (s *shell) got(ctx app.Context, what string, r response) {
 		if r.decode(&sess) == nil {
 			currentSession, s.session = &sess, &sess
 			s.requirePassword(ctx)
+			s.send("bulk", "GET", "/api/v1/bulk-changes?active=1")
+		}
+	case "bulk":
+		var l api.BulkJobList
+		if r.decode(&l) != nil || s.session == nil {
+			return
+		}
+		s.jobs = s.jobs[:0]
+		for _, j := range l.Jobs {
+			if j.Owner == s.session.Username {
+				s.jobs = append(s.jobs, j)
+			}
+		}
+		// Read again while one of them is under way: its progress is live.
+		for _, j := range s.jobs {
+			if j.State == api.BulkRunning || j.State == api.BulkPreviewing {
+				ctx.After(5*time.Second, func(app.Context) { s.send("bulk", "GET", "/api/v1/bulk-changes?active=1") })
+				break
+			}
 		}
 	case "signout":
 		currentSession, unsavedChanges = nil, false
@@ -271,6 +292,22 @@ var demoBanner = &view{src: `<div class="banner banner-demo" role="note">
 var updateBanner = &view{src: `<div class="banner banner-update" role="status"><span>{@UpdateReady}</span>
   <button class="button" type="button" disabled={0} aria-busy={0} on:click="reload">{@UpdateReload}</button></div>`}
 
+// jobBanner is a bulk change of the account's under way, in the header of
+// every page.
+var jobBanner = &view{src: `<div class="banner banner-job" role="status"><a href="/bulk-changes?id={0}" on:click="leave">{1}</a></div>`}
+
+func (s *shell) jobBanners() []app.UI {
+	out := make([]app.UI, len(s.jobs))
+	for i, j := range s.jobs {
+		line := tr("Bulk.Header", j.ID, message("Bulk.State."+j.State), progressLine(j))
+		if j.SecondsLeft > 0 {
+			line += " · " + tr("Bulk.HeaderLeft", timeLeft(j.SecondsLeft))
+		}
+		out[i] = jobBanner.ui(s, j.ID, line)
+	}
+	return out
+}
+
 var navView = &view{src: `<nav class="nav" aria-label="{@NavLabel}"><ul>{0}</ul></nav>`}
 var navItem = &view{src: `<li><a href="{0}" aria-current={1} on:click="leave">{2}</a></li>`}
 
@@ -303,7 +340,7 @@ func (s *shell) Render() app.UI {
 	}
 	lang := pageLang()
 	return shellView.ui(s, pick(s.Ipath == pathSignIn, "shell shell-bare", "shell"), who,
-		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, update, nav, s.content())
+		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, append([]app.UI{update}, s.jobBanners()...), nav, s.content())
 }
 
 func (s *shell) content() []app.UI {

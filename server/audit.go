@@ -53,6 +53,13 @@ func (s *Server) auditFilter(r *http.Request) (sqlite.Filter, error) {
 		}
 		f.Before = n
 	}
+	if v := q.Get("job"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return f, bad("job", "A bulk change is named by its number.")
+		}
+		f.Job = n
+	}
 	// Users in scope as members of a group cannot be listed, so their
 	// entries show only to whoever made them (and to accounts that see
 	// everything).

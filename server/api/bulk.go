@@ -43,13 +43,12 @@ const (
 // is audited as any attribute change is (ActionAttributesPatch, …), with
 // the job's ID in the entry.
 const (
-	ActionBulkCreate  = "bulk.create"
-	ActionBulkStart   = "bulk.start"
-	ActionBulkPause   = "bulk.pause"
-	ActionBulkResume  = "bulk.resume"
-	ActionBulkCancel  = "bulk.cancel"
-	ActionBulkFinish  = "bulk.finish"
-	ActionBulkRestore = "group.attributes.bulk-restore"
+	ActionBulkCreate = "bulk.create"
+	ActionBulkStart  = "bulk.start"
+	ActionBulkPause  = "bulk.pause"
+	ActionBulkResume = "bulk.resume"
+	ActionBulkCancel = "bulk.cancel"
+	ActionBulkFinish = "bulk.finish"
 )
 
 // MaxBulkIDs is how many group IDs a pasted list may hold.
