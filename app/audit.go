@@ -347,7 +347,7 @@ var entryView = &view{src: `<li class="audit-entry outcome-{0}">
     <span class="outcome">{7}</span>
     <button class="button button-quiet" type="button" aria-expanded={8} aria-controls="audit-detail-{9}" data-arg="{9}" on:click="details">{@AuditDetails 9}</button>
   </div>{10}</li>`}
-var auditJobLink = &view{src: `<a class="audit-job" href="/bulk-changes?id={0}">{@Bulk.JobN 0}</a>`}
+var auditJobLink = &view{src: `<span>{0} <a class="audit-job" href="/bulk-changes?id={1}">{@Bulk.JobN 1}</a></span>`}
 var groupNameSpan = &view{src: `<span class="audit-group">{0}</span>`}
 var codeView = &view{src: `<code>{0}</code>`}
 
@@ -369,7 +369,7 @@ func (p *auditPage) entry(r *api.AuditRecord) app.UI {
 		target = codeView.ui(p, r.Target)
 	}
 	if r.Job != 0 {
-		target = app.Span().Body(target, auditJobLink.ui(p, int(r.Job)))
+		target = auditJobLink.ui(p, target, int(r.Job))
 	}
 	if open {
 		detail = p.detail(r)
