@@ -76,6 +76,18 @@ func TestAuthorization(t *testing.T) {
 		{"GET", "/api/v1/audit/%d/undo", out, want{401, 404, 404, 404, 200}},
 		{"POST", "/api/v1/audit/%d/undo", in, want{401, 404, 404, 200, 200}},
 		{"POST", "/api/v1/audit/%d/undo", out, want{401, 404, 404, 404, 200}},
+		// Bulk changes: every role sees them; moderators and admins make
+		// them of groups in scope; only the account that made a job (here
+		// the admin, {job}: over the group, previewed) or an admin controls it.
+		{"GET", "/api/v1/bulk-changes", "", want{401, 200, 200, 200, 200}},
+		{"POST", "/api/v1/bulk-changes", in, want{401, 403, 403, 201, 201}},
+		{"POST", "/api/v1/bulk-changes", out, want{401, 403, 403, 403, 201}},
+		{"GET", "/api/v1/bulk-changes/{job}", in, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/bulk-changes/{job}/groups", in, want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/bulk-changes/{job}/export", in, want{401, 200, 200, 200, 200}},
+		{"POST", "/api/v1/bulk-changes/{job}/start", in, want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/bulk-changes/{job}/cancel", in, want{401, 403, 403, 403, 200}},
+		{"POST", "/api/v1/bulk-changes/{job}/undo", in, want{401, 403, 403, 403, 409}},
 		{"DELETE", "/api/v1/session", "", want{401, 204, 204, 204, 204}},
 		// The admin's endpoints: 403 for everyone else, whatever the page shows.
 		{"GET", "/api/v1/accounts", "", want{401, 403, 403, 403, 200}},
@@ -100,11 +112,14 @@ func TestAuthorization(t *testing.T) {
 		"PATCH /api/v1/users/%s/friend-lists/People":        map[string]any{"rename": "Folks"},
 		"PATCH /api/v1/groups/%s/members/alice":             map[string]any{"nameCard": "authz"},
 		"POST /api/v1/groups/%s/members":                    map[string]any{"members": []string{"alice"}, "mute": map[string]any{"seconds": 60}},
+		"POST /api/v1/bulk-changes/{job}/start":             map[string]any{"groups": 1},
+		"POST /api/v1/bulk-changes/{job}/undo":              map[string]any{"overwrite": false},
 	}
 	for _, c := range cases {
 		undo := strings.Contains(c.path, "%d")
+		job := strings.Contains(c.path, "{job}")
 		path := c.path
-		if c.body != "" && !undo {
+		if c.body != "" && !undo && !job && strings.Contains(c.path, "%s") {
 			path = fmt.Sprintf(c.path, escape(c.body))
 		}
 		scope := "in scope"
@@ -129,6 +144,12 @@ func TestAuthorization(t *testing.T) {
 					}
 					path = fmt.Sprintf(c.path, lastSeq(t, admin))
 				}
+				if job {
+					e.indexGroups()
+					made := e.signIn("admin").newBulk(api.BulkNew{Source: api.BulkSource{IDs: []string{c.body}}, Op: api.BulkSet, Set: attrs("authz", "1")})
+					e.runJobs()
+					path = strings.Replace(c.path, "{job}", fmt.Sprint(made.Job.ID), 1)
+				}
 				b := e.browser()
 				if role.name != "" {
 					b = e.signIn(role.name)
@@ -138,6 +159,10 @@ func TestAuthorization(t *testing.T) {
 					body = bb
 				} else if bb, ok := bodies[c.method]; ok && c.body != "" {
 					body = bb
+				}
+				if c.path == "/api/v1/bulk-changes" && c.method == "POST" {
+					e.indexGroups()
+					body = api.BulkNew{Source: api.BulkSource{IDs: []string{c.body}}, Op: api.BulkSet, Set: attrs("authz", "1")}
 				}
 				// The user out of scope gets a group to change, like alice's,
 				// and both get a friend list "People".

@@ -237,10 +237,11 @@ func loadPhrases(raw json.RawMessage) []api.Phrase {
 
 // bulkGroup is a group chosen for a job, or left out of it with the reason.
 type bulkGroup struct {
-	id, name string
-	leftOut  []api.Phrase
-	want     json.RawMessage // restore
-	expect   json.RawMessage // restore
+	id, name   string
+	leftOut    []api.Phrase
+	outOfScope bool            // left out because the caller may not change it
+	want       json.RawMessage // restore
+	expect     json.RawMessage // restore
 }
 
 var errBulkTooMany = func(n, max int) *httpError {
@@ -310,7 +311,7 @@ func (s *Server) checkGroups(ctx context.Context, c *caller, ids []string) ([]bu
 		case fe != nil:
 			g.leftOut = []api.Phrase{fe.Say}
 		case !c.Writes(access.Attributes) || !c.SeesGroup(id):
-			g.leftOut = say("Your account may not change this group. Ask an administrator to add it to your scope.")
+			g.leftOut, g.outOfScope = errOutOfScope(access.KindGroup).Say, true
 		default:
 			ask = append(ask, id)
 		}
@@ -503,8 +504,11 @@ func (s *Server) createBulk(w http.ResponseWriter, r *http.Request, c *caller, s
 	ctx := r.Context()
 	items := make([]sqlite.BulkItem, len(groups))
 	var leftOut []api.ItemResult
-	chosen := 0
+	chosen, outOfScope := 0, 0
 	for i, g := range groups {
+		if g.outOfScope {
+			outOfScope++
+		}
 		items[i] = sqlite.BulkItem{GroupID: g.id, Name: g.name, Want: g.want, Expect: g.expect}
 		if g.leftOut != nil {
 			items[i].Plan, items[i].Outcome = api.BulkExcluded, api.BulkExcluded
@@ -516,7 +520,10 @@ func (s *Server) createBulk(w http.ResponseWriter, r *http.Request, c *caller, s
 	}
 	if chosen == 0 {
 		he := &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "source", Say: say("No group to change: the choice holds none that your account may change.")}
-		if len(groups) > 0 {
+		switch {
+		case len(groups) > 0 && outOfScope == len(groups):
+			he = errOutOfScope(access.KindGroup)
+		case len(groups) > 0:
 			he.Say = say("None of the %d groups can be changed: %s", len(groups), leftOut[0].ID+" — "+leftOut[0].Message)
 		}
 		s.writeAPIError(w, r, he)
