@@ -200,12 +200,7 @@ func (p *convGroupsPage) typedAdd(form string, gi int) {
 var cgFinderView = &view{src: `<h1>{@Sections.conversation-groups.Title}</h1><p class="lead">{@ConvGroups.Intro}</p>{0}`}
 var cgView = &view{src: `<p class="breadcrumb"><a href="/conversation-groups">← {@ConvGroups.Back}</a></p><h1>{0}</h1>{1}`}
 
-func (p *convGroupsPage) Render() app.UI {
-	if p.userID == "" {
-		return newShell().Path(pathConvGroups).Content(cgFinderView.uis(p, p.finder.view(p))...)
-	}
-	return newShell().Path(pathConvGroups).Content(cgView.uis(p, p.title(), p.body())...)
-}
+func (p *convGroupsPage) Render() app.UI { return p.render(p, cgFinderView, cgView, p.body) }
 
 var notInEditionView = &view{src: `<div class="alert alert-info" role="status"><p>{@ConvGroups.NotInEdition}</p><p>{@ConvGroups.EditionHelp}</p></div>`}
 var cgBody = &view{src: `<div class="convgroups">

@@ -30,17 +30,11 @@ func convGroupsFor(f *fakeAPI) *convGroupsPage {
 func TestConvGroupsRemoveConversation(t *testing.T) {
 	f := newFakeAPI(t)
 	p := convGroupsFor(f)
-	after := p.cg
-	after.Version = "v2"
-	after.Groups = []api.ConvGroup{{Name: "work", Conversations: after.Groups[0].Conversations[:1]}, {Name: "empty"}}
-	f.then(answer(200, after))
+	answerChange(f, p.cg, func(after *api.ConvGroups) {
+		after.Groups = []api.ConvGroup{{Name: "work", Conversations: after.Groups[0].Conversations[:1]}, {Name: "empty"}}
+	})
 
-	act(f, p, "remove-conv", argOf(0, 1))
-	if !p.last.busy {
-		t.Error("not busy while the change is on its way")
-	}
-	f.run()
-	r := f.request(0)
+	r := sendChange(t, f, p, &p.last, "remove-conv", argOf(0, 1))
 	if r.method != "PATCH" || r.path != "/api/v1/users/u1/conversation-groups/work" || r.header["If-Match"] != `"v1"` {
 		t.Errorf("sent %s %s If-Match %s", r.method, r.path, r.header["If-Match"])
 	}

@@ -271,12 +271,7 @@ func (p *friendListsPage) deleteNames() []string {
 var flFinderView = &view{src: `<h1>{@Sections.friend-lists.Title}</h1><p class="lead">{@FriendLists.Intro}</p>{0}`}
 var flView = &view{src: `<p class="breadcrumb"><a href="/friend-lists">← {@ConvGroups.Back}</a></p><h1>{0}</h1>{1}`}
 
-func (p *friendListsPage) Render() app.UI {
-	if p.userID == "" {
-		return newShell().Path(pathFriendLists).Content(flFinderView.uis(p, p.finder.view(p))...)
-	}
-	return newShell().Path(pathFriendLists).Content(flView.uis(p, p.title(), p.body())...)
-}
+func (p *friendListsPage) Render() app.UI { return p.render(p, flFinderView, flView, p.body) }
 
 var flBody = &view{src: `<div class="friendlists">
   <p class="group-meta"><a href="{convGroups}">{@FriendLists.ConversationGroupsOf user}</a></p>{readOnly}

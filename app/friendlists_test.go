@@ -22,19 +22,13 @@ func friendListsFor(f *fakeAPI) *friendListsPage {
 func TestFriendListsRemoveMember(t *testing.T) {
 	f := newFakeAPI(t)
 	p := friendListsFor(f)
-	after := p.fl
-	after.Version = "v2"
-	after.Lists = []api.FriendList{{Name: "close"}, {Name: "work"}}
-	after.Results = []api.ItemResult{{ID: "bob", OK: false, Message: "Tencent refused"}}
-	f.then(answer(200, after))
+	answerChange(f, p.fl, func(after *api.FriendLists) {
+		after.Lists = []api.FriendList{{Name: "close"}, {Name: "work"}}
+		after.Results = []api.ItemResult{{ID: "bob", OK: false, Message: "Tencent refused"}}
+	})
 	shows(t, p.listsView(true), `aria-label="Remove Bob · bob from close"`)
 
-	act(f, p, "remove-member", argOf("close", "bob"))
-	if !p.last.busy {
-		t.Error("not busy while the change is on its way")
-	}
-	f.run()
-	r := f.request(0)
+	r := sendChange(t, f, p, &p.last, "remove-member", argOf("close", "bob"))
 	if r.method != "PATCH" || r.path != "/api/v1/users/u1/friend-lists/close" || r.body != `{"remove":["bob"]}` || r.header["If-Match"] != `"v1"` {
 		t.Errorf("sent %s %s %s If-Match %s", r.method, r.path, r.body, r.header["If-Match"])
 	}

@@ -130,6 +130,30 @@ func act(f *fakeAPI, a actor, name string, arg string) {
 	a.act(f.ctx, event{name: name, arg: eventArg(arg)})
 }
 
+// sendChange sends a page the event of a change and, having checked the
+// page is busy while the change is on its way, lets the fake answer; it
+// returns the request sent.
+func sendChange(t *testing.T, f *fakeAPI, a actor, last *pageChange, name, arg string) sentRequest {
+	t.Helper()
+	act(f, a, name, arg)
+	if !last.busy {
+		t.Error("not busy while the change is on its way")
+	}
+	f.run()
+	return f.request(0)
+}
+
+// answerChange makes the fake's next answer the state of a user's data
+// after a change: state, changed by change, at version "v2".
+func answerChange[S any, P interface {
+	*S
+	State() *api.UserState
+}](f *fakeAPI, state S, change func(after P)) {
+	P(&state).State().Version = "v2"
+	change(&state)
+	f.then(answer(200, state))
+}
+
 // typed sends a page an input's or select's event with its value.
 func typed(f *fakeAPI, a actor, name, arg, value string) {
 	a.act(f.ctx, event{name: name, arg: eventArg(arg), value: value})

@@ -233,4 +233,14 @@ func (u *userPage) gotShared(ctx app.Context, p page, what string, r response, d
 	return true
 }
 
+// render is the page p of a family about one user: the user finder in
+// finderView until a user is chosen, then, in userView, the page's title
+// and its body.
+func (u *userPage) render(p actor, finderView, userView *view, body func() app.UI) app.UI {
+	if u.userID == "" {
+		return newShell().Path(u.route).Content(finderView.uis(p, u.finder.view(p))...)
+	}
+	return newShell().Path(u.route).Content(userView.uis(p, u.title(), body())...)
+}
+
 func (u *userPage) canEdit() bool { return u.user != nil && u.user.CanEdit }

@@ -73,19 +73,16 @@ func TestConversationGroupsFlows(t *testing.T) {
 		// 1. Find the user: out of scope is refused; members of a group in scope.
 		s.visit("/conversation-groups")
 		check(t, expect.Locator(s.heading("Conversation groups")).ToBeVisible(), "finder")
-		s.axeScan("user finder")
-		s.noSidewaysScroll("user finder")
+		s.inspect("user finder")
 		check(t, s.page.GetByLabel("User ID", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("wang_fang"), "type a user")
 		check(t, s.button("Open").Click(), "open")
 		check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText(`There is no user "wang_fang" in this app, or not in your account's scope.`), "out of scope")
 		s.visit("/conversation-groups")
 		check(t, s.page.GetByLabel("Members of a group — Group ID").Fill("@TGS#_trailhead"), "group")
 		check(t, s.button("List members").Click(), "list members")
-		check(t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Alice Walker · alice"}).Click(), "pick alice")
 
 		// 2. Her groups, conversations by name, marks.
-		check(t, expect.Locator(s.heading("Conversation groups of Alice Walker · alice")).ToBeVisible(), "user page")
-		s.loaded("user page")
+		s.follow("Alice Walker · alice", "Conversation groups of Alice Walker · alice", "user page")
 		people := s.region("People")
 		check(t, expect.Locator(people.GetByText("User Bob Martin · bob")).ToBeVisible(), "a user by nickname")
 		check(t, expect.Locator(people.GetByText("Starred")).ToBeVisible(), "a mark")
@@ -94,26 +91,18 @@ func TestConversationGroupsFlows(t *testing.T) {
 		check(t, expect.Locator(s.page.GetByText(regexp.MustCompile(`Conversations in groups or marked: \d+ of 1000`))).ToBeVisible(), "1000 limit shown")
 		check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Friend lists of Alice Walker · alice"})).
 			ToHaveAttribute("href", "/friend-lists?user=alice"), "link to friend lists")
-		s.axeScan("conversation groups")
-		s.noSidewaysScroll("conversation groups")
+		s.inspect("conversation groups")
 
 		// 3. Create, with the byte counter, a picked and a typed conversation.
 		create := s.region("Create a conversation group")
-		name := create.GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})
-		check(t, name.Fill(strings.Repeat("é", 16)+"x"), "33 bytes")
-		check(t, expect.Locator(create.GetByText("33 / 32 bytes")).ToBeVisible(), "live counter")
-		check(t, expect.Locator(roleButton(create, "Create group")).ToBeDisabled(), "too long")
+		name := typeTooLong(t, create, strings.Repeat("é", 16)+"x", "33 / 32 bytes", "Create group")
 		check(t, name.Fill(folder), "name")
 		check(t, expect.Locator(create.GetByLabel("User 李明 · li_ming")).ToBeVisible(), "offered from her conversation list")
-		check(t, create.GetByLabel("User Carmen Díaz · carmen").Check(), "pick carmen")
-		check(t, create.GetByLabel("User ID or group ID").Fill("ghost"), "type a user that does not exist")
-		check(t, roleButton(create, "Add a conversation").Click(), "add typed")
+		pickAndType(t, create, "User Carmen Díaz · carmen", "User ID or group ID", "ghost", "Add a conversation")
 		check(t, roleButton(create, "Create group").Click(), "create")
 		// The typed user who does not exist is refused on its row, with
 		// the reason; the group is made with the rest.
-		alert := s.page.GetByRole("alert")
-		check(t, expect.Locator(alert).ToContainText("1 of 2 conversations could not be changed; the others were."), "partial")
-		check(t, expect.Locator(alert).ToContainText(`User ghost: There is no user "ghost" in this app.`), "typed user refused on its row")
+		s.saysPartly("1 of 2 conversations could not be changed; the others were.", `User ghost: There is no user "ghost" in this app.`)
 		group := s.region(folder)
 		check(t, expect.Locator(group.GetByText("User Carmen Díaz · carmen")).ToBeVisible(), "the new group")
 
@@ -141,8 +130,7 @@ func TestConversationGroupsFlows(t *testing.T) {
 		check(t, expect.Locator(marks.GetByText("2 chosen")).ToBeVisible(), "two chosen")
 		selectOption(t, marks.GetByLabel("Mark", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}), "Unread")
 		check(t, roleButton(marks, "Set mark").Click(), "set unread")
-		check(t, expect.Locator(alert).ToContainText("1 of 2 conversations could not be changed; the others were."), "partial")
-		check(t, expect.Locator(alert).ToContainText(`Group @TGS#gone: There is no group "@TGS#gone" in this app, or it has been dismissed.`), "why, checked before sending")
+		s.saysPartly("1 of 2 conversations could not be changed; the others were.", `Group @TGS#gone: There is no group "@TGS#gone" in this app, or it has been dismissed.`)
 		check(t, expect.Locator(s.region(renamed).GetByText("Unread")).ToBeVisible(), "the other is marked")
 		custom := marks.GetByLabel("Custom mark", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})
 		check(t, custom.Fill(strings.Repeat("界", 86)), "258 bytes")
@@ -182,16 +170,11 @@ func TestConversationGroupsUsersAndViewer(t *testing.T) {
 		check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText(`There is no user "nobody" in this app.`), "no such user")
 		s.noErrorsBut("404")
 
-		v := open(t, d)
-		v.signIn("viewer")
-		v.visit(convGroupsPath("alice"))
-		check(t, expect.Locator(v.heading("Conversation groups of Alice Walker · alice")).ToBeVisible(), "viewer reads")
-		v.loaded("viewer page")
-		check(t, expect.Locator(v.page.GetByText("Your account can view this user's conversation groups but not change them.")).ToBeVisible(), "read only")
+		v := openPage(t, d, "viewer", convGroupsPath("alice"), "Conversation groups of Alice Walker · alice", "viewer page")
+		v.readOnly("Your account can view this user's conversation groups but not change them.")
 		for _, name := range []string{"Create group", "Set mark", "Rename People", "Delete People…"} {
 			check(t, expect.Locator(v.button(name)).ToHaveCount(0), "no write control "+name)
 		}
-		check(t, expect.Locator(v.page.GetByRole("checkbox")).ToHaveCount(0), "nothing to choose")
 		v.visit("/conversation-groups")
 		check(t, expect.Locator(v.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Alice Walker · alice"})).ToBeVisible(), "recent user")
 		v.noErrors()
@@ -295,13 +278,5 @@ func TestConversationGroupsTencentFaults(t *testing.T) {
 // groups at both sizes, into SCREENSHOT_DIR when set (`make screenshots`
 // writes docs/screenshots for the README), else into a temporary folder.
 func TestConversationGroupsScreenshots(t *testing.T) {
-	for _, d := range devices {
-		s := open(t, d)
-		s.signIn("moderator")
-		s.visit(convGroupsPath("alice"))
-		check(t, expect.Locator(s.heading("Conversation groups of Alice Walker · alice")).ToBeVisible(), "page")
-		s.loaded("page")
-		check(t, s.region("Create a conversation group").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("読書会 ✓"), "a name, so the counter shows")
-		s.photograph("convgroups-" + d.name)
-	}
+	photographNamed(t, convGroupsPath("alice"), "Conversation groups of Alice Walker · alice", "Create a conversation group", "convgroups")
 }

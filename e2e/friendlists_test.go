@@ -27,9 +27,7 @@ func TestFriendListsFlows(t *testing.T) {
 		// 1. From the user's conversation groups to her friend lists.
 		s.visit(convGroupsPath("alice"))
 		s.loaded("conversation groups")
-		check(t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Friend lists of Alice Walker · alice"}).Click(), "to friend lists")
-		check(t, expect.Locator(s.heading("Friend lists of Alice Walker · alice")).ToBeVisible(), "friend lists page")
-		s.loaded("friend lists")
+		s.follow("Friend lists of Alice Walker · alice", "Friend lists of Alice Walker · alice", "friend lists")
 		reading := s.region("读书会")
 		check(t, expect.Locator(reading.GetByText("李明 · li_ming")).ToBeVisible(), "a member by nickname and ID")
 		check(t, expect.Locator(reading.GetByText("2 friends")).ToBeVisible(), "how many")
@@ -37,26 +35,18 @@ func TestFriendListsFlows(t *testing.T) {
 		check(t, expect.Locator(friends.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "佐藤花子 · sato_hanako"})).
 			ToContainText("In no list"), "a friend in no list")
 		check(t, expect.Locator(s.page.GetByText(regexp.MustCompile(`Friend lists: \d+ of 32`))).ToBeVisible(), "32-list limit shown")
-		s.axeScan("friend lists")
-		s.noSidewaysScroll("friend lists")
+		s.inspect("friend lists")
 
 		// 2. Create two lists, with the live byte counter, a friend picked
 		// and a typed person who is not her friend.
 		create := s.region("Create friend lists")
-		name := create.GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})
-		check(t, name.Fill(strings.Repeat("界", 10)+"x"), "31 bytes")
-		check(t, expect.Locator(create.GetByText("31 / 30 bytes")).ToBeVisible(), "live counter")
-		check(t, expect.Locator(roleButton(create, "Create the list")).ToBeDisabled(), "too long")
+		name := typeTooLong(t, create, strings.Repeat("界", 10)+"x", "31 / 30 bytes", "Create the list")
 		check(t, name.Fill(club), "first name")
 		check(t, roleButton(create, "Add another name").Click(), "add the name")
 		check(t, name.Fill(clubJP), "second name")
-		check(t, create.GetByLabel("佐藤花子 · sato_hanako").Check(), "pick a friend")
-		check(t, create.GetByLabel("Or put someone in by user ID").Fill("wang_fang"), "type someone")
-		check(t, roleButton(create, "Add to the new lists").Click(), "add them")
+		pickAndType(t, create, "佐藤花子 · sato_hanako", "Or put someone in by user ID", "wang_fang", "Add to the new lists")
 		check(t, roleButton(create, "Create 2 lists").Click(), "create")
-		alert := s.page.GetByRole("alert")
-		check(t, expect.Locator(alert).ToContainText("1 of 2 friends could not be changed; the others were."), "partial")
-		check(t, expect.Locator(alert).ToContainText("wang_fang: Not a friend of this user"), "why, on that row")
+		s.saysPartly("1 of 2 friends could not be changed; the others were.", "wang_fang: Not a friend of this user")
 		check(t, expect.Locator(s.region(club).GetByText("佐藤花子 · sato_hanako")).ToBeVisible(), "the friend is in the first list")
 		check(t, expect.Locator(s.region(clubJP).GetByText("佐藤花子 · sato_hanako")).ToBeVisible(), "and in the second")
 
@@ -108,15 +98,10 @@ func TestFriendListsFlows(t *testing.T) {
 // A viewer sees the lists and no write control.
 func TestFriendListsViewer(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		v := open(t, d)
-		v.signIn("viewer")
-		v.visit(friendListsPath("alice"))
-		check(t, expect.Locator(v.heading("Friend lists of Alice Walker · alice")).ToBeVisible(), "viewer reads")
-		v.loaded("viewer page")
-		check(t, expect.Locator(v.page.GetByText("Your account can view this user's friend lists but not change them.")).ToBeVisible(), "read only")
+		v := openPage(t, d, "viewer", friendListsPath("alice"), "Friend lists of Alice Walker · alice", "viewer page")
+		v.readOnly("Your account can view this user's friend lists but not change them.")
 		check(t, expect.Locator(v.page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Rename"})).ToHaveCount(0), "no rename")
 		check(t, expect.Locator(v.region("Create friend lists")).ToHaveCount(0), "no create")
-		check(t, expect.Locator(v.page.GetByRole("checkbox")).ToHaveCount(0), "nothing to choose")
 		v.noErrors()
 	})
 }
@@ -159,13 +144,5 @@ func TestFriendListsTencentFaults(t *testing.T) {
 // sizes, into SCREENSHOT_DIR when set (make screenshots), else a temporary
 // folder.
 func TestFriendListsScreenshots(t *testing.T) {
-	for _, d := range devices {
-		s := open(t, d)
-		s.signIn("moderator")
-		s.visit(friendListsPath("alice"))
-		check(t, expect.Locator(s.heading("Friend lists of Alice Walker · alice")).ToBeVisible(), "page")
-		s.loaded("page")
-		check(t, s.region("Create friend lists").GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("読書会 ✓"), "a name, so the counter shows")
-		s.photograph("friendlists-" + d.name)
-	}
+	photographNamed(t, friendListsPath("alice"), "Friend lists of Alice Walker · alice", "Create friend lists", "friendlists")
 }

@@ -46,16 +46,13 @@ func TestGroupMembers(t *testing.T) {
 
 		// From the editor to the members.
 		s.visit(editorPath(trailhead))
-		check(t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Members of this group"}).Click(), "to the members")
-		check(t, expect.Locator(s.heading("Members of Trailhead Hikers")).ToBeVisible(), "members page")
-		s.loaded("members")
+		s.follow("Members of this group", "Members of Trailhead Hikers", "members")
 		check(t, expect.Locator(s.page.GetByText(regexp.MustCompile(`^\d+ shown of \d+ members$`))).ToBeVisible(), "how many")
 		bobRow := s.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Bob Martin · bob"})
 		check(t, expect.Locator(bobRow).ToContainText("Name card: bobby"), "name card shown")
 		check(t, expect.Locator(bobRow).ToContainText("level: 3"), "custom data shown")
 		check(t, expect.Locator(bobRow).ToContainText(regexp.MustCompile(`Joined \d{4}-\d\d-\d\d`)), "joined shown")
-		s.axeScan("members")
-		s.noSidewaysScroll("members")
+		s.inspect("members")
 
 		// Search by name card.
 		check(t, s.page.GetByLabel("Search by user ID or name card").Fill("captain"), "search")
@@ -147,15 +144,13 @@ func TestGroupMembersViewer(t *testing.T) {
 		v.visit(membersPath(trailhead))
 		check(t, expect.Locator(v.heading("Members of Trailhead Hikers")).ToBeVisible(), "viewer reads")
 		v.loaded("members")
-		check(t, expect.Locator(v.page.GetByText("Your account can view this group's members but not change them.")).ToBeVisible(), "read only")
-		check(t, expect.Locator(v.page.GetByRole("checkbox")).ToHaveCount(0), "nothing to choose")
+		v.readOnly("Your account can view this group's members but not change them.")
 		check(t, expect.Locator(v.button("Make admin")).ToHaveCount(0), "no batch")
 		check(t, v.page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "View Bob Martin · bob"}).Click(), "open bob")
 		check(t, expect.Locator(v.page.GetByLabel("Name card")).ToHaveAttribute("readonly", ""), "read only name card")
 		check(t, expect.Locator(v.button("Review and save")).ToHaveCount(0), "no save")
 		check(t, expect.Locator(v.page.GetByRole("combobox")).ToHaveCount(1), "no role or mute to choose (only the language)")
-		v.axeScan("viewer profile")
-		v.noSidewaysScroll("viewer profile")
+		v.inspect("viewer profile")
 
 		// An AVChatRoom keeps no member profiles (the viewer reads every
 		// group; the demo moderator's scope has no AVChatRoom).

@@ -629,3 +629,80 @@ func (s *session) photograph(name string) {
 		s.t.Fatalf("screenshot %s: %v", path, err)
 	}
 }
+
+// openPage opens a browser on d signed in as account, visits path and
+// waits for the page's heading and then for its data; what names the step.
+func openPage(t *testing.T, d device, account, path, heading, what string) *session {
+	t.Helper()
+	s := open(t, d)
+	s.signIn(account)
+	s.visit(path)
+	check(t, expect.Locator(s.heading(heading)).ToBeVisible(), what)
+	s.loaded(what)
+	return s
+}
+
+// readOnly checks that the page says, in sentence, that the account can
+// view but not change it, and offers nothing to choose.
+func (s *session) readOnly(sentence string) {
+	s.t.Helper()
+	check(s.t, expect.Locator(s.page.GetByText(sentence)).ToBeVisible(), "read only")
+	check(s.t, expect.Locator(s.page.GetByRole("checkbox")).ToHaveCount(0), "nothing to choose")
+}
+
+// typeTooLong types text into the Name field of the form, checks its live
+// byte counter says counter and that the button is disabled, and returns
+// the field.
+func typeTooLong(t *testing.T, form playwright.Locator, text, counter, button string) playwright.Locator {
+	t.Helper()
+	name := form.GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})
+	check(t, name.Fill(text), counter)
+	check(t, expect.Locator(form.GetByText(counter)).ToBeVisible(), "live counter")
+	check(t, expect.Locator(roleButton(form, button)).ToBeDisabled(), "too long")
+	return name
+}
+
+// photographNamed photographs a user's page at both sizes with a name typed
+// in the form, so that its byte counter shows, as file-<device>.
+func photographNamed(t *testing.T, path, heading, form, file string) {
+	for _, d := range devices {
+		s := openPage(t, d, "moderator", path, heading, "page")
+		check(t, s.region(form).GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill("読書会 ✓"), "a name, so the counter shows")
+		s.photograph(file + "-" + d.name)
+	}
+}
+
+// follow clicks the link named and waits for the page it opens: its
+// heading and then its data; what names the step.
+func (s *session) follow(link, heading, what string) {
+	s.t.Helper()
+	check(s.t, s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: link}).Click(), "follow "+link)
+	check(s.t, expect.Locator(s.heading(heading)).ToBeVisible(), what)
+	s.loaded(what)
+}
+
+// inspect runs the accessibility scan on the page and, on the phone,
+// checks it does not scroll sideways.
+func (s *session) inspect(what string) {
+	s.t.Helper()
+	s.axeScan(what)
+	s.noSidewaysScroll(what)
+}
+
+// pickAndType checks the box labelled pick in the form, types id into the
+// field labelled field and adds it with the button add.
+func pickAndType(t *testing.T, form playwright.Locator, pick, field, id, add string) {
+	t.Helper()
+	check(t, form.GetByLabel(pick).Check(), "pick "+pick)
+	check(t, form.GetByLabel(field).Fill(id), "type "+id)
+	check(t, roleButton(form, add).Click(), "add "+id)
+}
+
+// saysPartly checks the alert says a change was made but for some rows
+// (sentence), and why one row was refused (row).
+func (s *session) saysPartly(sentence, row string) {
+	s.t.Helper()
+	alert := s.page.GetByRole("alert")
+	check(s.t, expect.Locator(alert).ToContainText(sentence), "partial")
+	check(s.t, expect.Locator(alert).ToContainText(row), "why, on that row")
+}

@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"sort"
 
@@ -21,9 +18,7 @@ import (
 func attributesVersion(attrs []api.Attr) string {
 	sorted := append([]api.Attr(nil), attrs...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
-	b, _ := json.Marshal(sorted)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	return versionOf(sorted)
 }
 
 func fromTim(attrs []tim.Attr) []api.Attr {

@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -82,9 +79,7 @@ func convGroupsVersion(cg api.ConvGroups) string {
 		v.C = append(v.C, conv{c.Key(), c.Marks, slices.Sorted(slices.Values(c.Groups))})
 	}
 	slices.SortFunc(v.C, func(a, b conv) int { return strings.Compare(a.K, b.K) })
-	b, _ := json.Marshal(v)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	return versionOf(v)
 }
 
 // convGroups is the conversation groups family (marks included:
@@ -97,12 +92,7 @@ var convGroups = &family[api.ConvGroups]{
 	},
 	version:  convGroupsVersion, // computed, never a stored field: a planned state carries the version it was made from
 	itemized: true,
-	write: func(w http.ResponseWriter, _ access.Target, cg api.ConvGroups, results []api.ItemResult) {
-		cg.Version = convGroupsVersion(cg)
-		cg.Results = results
-		w.Header().Set("ETag", `"`+cg.Version+`"`)
-		writeJSON(w, http.StatusOK, cg)
-	},
+	write:    writeUserState[api.ConvGroups](convGroupsVersion),
 }
 
 // readConvGroups reads every page of the user's conversation groups and

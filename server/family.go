@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -308,4 +311,27 @@ func nothingLeft(unknown []typedID) error {
 // isUnknown reports whether id of kind is among the unknown.
 func isUnknown(unknown []typedID, kind, id string) bool {
 	return slices.ContainsFunc(unknown, func(t typedID) bool { return t.id == id && (t.kind == kind || kind == "") })
+}
+
+// writeUserState is the write of a family whose target is a user: the
+// state with its version (also its ETag) and the change's per-item results.
+func writeUserState[S any, P interface {
+	*S
+	State() *api.UserState
+}](version func(S) string) func(http.ResponseWriter, access.Target, S, []api.ItemResult) {
+	return func(w http.ResponseWriter, _ access.Target, s S, results []api.ItemResult) {
+		st := P(&s).State()
+		st.Version = version(s)
+		st.Results = results
+		w.Header().Set("ETag", `"`+st.Version+`"`)
+		writeJSON(w, http.StatusOK, s)
+	}
+}
+
+// versionOf is the version of a family's state: a hash of v, what of the
+// state counts, in JSON.
+func versionOf(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }

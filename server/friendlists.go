@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -50,9 +47,7 @@ func friendListsVersion(fl api.FriendLists) string {
 		v.L = append(v.L, list{l.Name, friendIDs(l.Friends)})
 	}
 	v.U = friendIDs(fl.Unlisted)
-	b, _ := json.Marshal(v)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	return versionOf(v)
 }
 
 func friendIDs(fs []api.Friend) []string {
@@ -147,12 +142,7 @@ var friendLists = &family[api.FriendLists]{
 	},
 	version:  friendListsVersion, // computed from the state, never a stored field
 	itemized: true,
-	write: func(w http.ResponseWriter, _ access.Target, fl api.FriendLists, results []api.ItemResult) {
-		fl.Version = friendListsVersion(fl)
-		fl.Results = results
-		w.Header().Set("ETag", `"`+fl.Version+`"`)
-		writeJSON(w, http.StatusOK, fl)
-	},
+	write:    writeUserState[api.FriendLists](friendListsVersion),
 }
 
 // answerFriends records the answer of a call about friends ids: a row per

@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -48,9 +45,7 @@ func memberFromTim(m tim.GroupMemberInfo) api.Member {
 
 // groupMembersVersion identifies a profile by what Tencent holds of it.
 func groupMembersVersion(p api.MemberProfile) string {
-	b, _ := json.Marshal([]any{p.Role, p.NameCard, p.MutedUntil, p.MutedForever, p.Data})
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
+	return versionOf([]any{p.Role, p.NameCard, p.MutedUntil, p.MutedForever, p.Data})
 }
 
 var errNoProfiles = newError(http.StatusConflict, api.CodeConflict,

@@ -178,11 +178,17 @@ type MarksChange struct {
 
 // CheckConvGroupName validates a conversation group's name.
 func CheckConvGroupName(field, name string) *FieldError {
+	return checkNewName(field, name, Say("Enter a name for the conversation group."), MaxConvGroupNameBytes)
+}
+
+// checkNewName validates a new name of at most max bytes; blank is what
+// is said of a blank one.
+func checkNewName(field, name string, blank Phrase, max int) *FieldError {
 	switch {
 	case strings.TrimSpace(name) == "":
-		return fieldErr(field, "Enter a name for the conversation group.")
-	case len(name) > MaxConvGroupNameBytes:
-		return fieldErr(field, "The name is %d bytes; the limit is %d.", len(name), MaxConvGroupNameBytes)
+		return &FieldError{Field: field, Say: blank}
+	case len(name) > max:
+		return fieldErr(field, "The name is %d bytes; the limit is %d.", len(name), max)
 	}
 	return CheckName(field, Say("The name"), name)
 }

@@ -33,6 +33,10 @@ type UserState struct {
 	Results []ItemResult `json:"results,omitempty"`
 }
 
+// State is the UserState itself: through it code generic over the types
+// that embed a UserState reaches it.
+func (u *UserState) State() *UserState { return u }
+
 // Label names the item in the audit log: "user bob", or "bob".
 func (r ItemResult) Label() string {
 	if r.Type == "" {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // Friend lists of a user (Tencent's relationship chain, the "sns"
@@ -106,13 +105,7 @@ type FriendListDelete struct {
 
 // CheckFriendListName validates a friend list's name.
 func CheckFriendListName(field, name string) *FieldError {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return fieldErr(field, "Enter a name for the friend list.")
-	case len(name) > MaxFriendListNameBytes:
-		return fieldErr(field, "The name is %d bytes; the limit is %d.", len(name), MaxFriendListNameBytes)
-	}
-	return CheckName(field, Say("The name"), name)
+	return checkNewName(field, name, Say("Enter a name for the friend list."), MaxFriendListNameBytes)
 }
 
 func checkListNames(field string, names []string) *FieldError {

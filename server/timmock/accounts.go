@@ -80,8 +80,8 @@ func (m *Mock) multiAccountImport(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famAccount); e != nil {
 		return nil, e
 	}
-	if len(req.Accounts) == 0 || len(req.Accounts) > MaxAccountsPerCall {
-		return nil, fail(70402, fmt.Sprintf("invalid parameter: Accounts must hold 1..%d UserIDs", MaxAccountsPerCall))
+	if e := checkCount(len(req.Accounts), MaxAccountsPerCall, 70402, "Accounts", "UserIDs"); e != nil {
+		return nil, e
 	}
 	failed := []string{}
 	for _, id := range req.Accounts {
@@ -101,8 +101,8 @@ func (m *Mock) accountCheck(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famAccount); e != nil {
 		return nil, e
 	}
-	if len(req.CheckItem) == 0 || len(req.CheckItem) > MaxAccountsPerCall {
-		return nil, fail(70402, fmt.Sprintf("invalid parameter: CheckItem must hold 1..%d items", MaxAccountsPerCall))
+	if e := checkCount(len(req.CheckItem), MaxAccountsPerCall, 70402, "CheckItem", "items"); e != nil {
+		return nil, e
 	}
 	items := make([]map[string]any, 0, len(req.CheckItem))
 	for _, c := range req.CheckItem {

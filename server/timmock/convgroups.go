@@ -93,14 +93,7 @@ func (m *Mock) contactUser(id string) (*user, *tErr) {
 
 // recentUser finds From_Account (50001) on any edition.
 func (m *Mock) recentUser(id string) (*user, *tErr) {
-	if id == "" {
-		return nil, fail(50002, "invalid parameter: From_Account is required")
-	}
-	u := m.users[id]
-	if u == nil {
-		return nil, fail(50001, fmt.Sprintf("UserID %q is not imported", id))
-	}
-	return u, nil
+	return m.accountUser(id, famContact, 50001, "UserID %q is not imported")
 }
 
 func (u *user) convGroup(name string) *convGroup {
@@ -185,21 +178,15 @@ type contactResult struct {
 	ResultInfo  string      `json:"ResultInfo"`
 }
 
-func (m *Mock) createContactGroup(body []byte) (any, *tErr) {
-	var req struct {
-		From  string `json:"From_Account"`
-		Items []struct {
-			GroupName   string        `json:"GroupName"`
-			ContactItem []contactItem `json:"ContactItem"`
-		} `json:"GroupContactItem"`
-	}
-	if e := decode(body, &req, famContact); e != nil {
-		return nil, e
-	}
-	u, e := m.contactUser(req.From)
-	if e != nil {
-		return nil, e
-	}
+type createContactGroupRequest struct {
+	fromAccount
+	Items []struct {
+		GroupName   string        `json:"GroupName"`
+		ContactItem []contactItem `json:"ContactItem"`
+	} `json:"GroupContactItem"`
+}
+
+func (m *Mock) createContactGroup(u *user, req *createContactGroupRequest) (any, *tErr) {
 	if len(req.Items) != 1 {
 		return nil, fail(50002, "invalid parameter: GroupContactItem must hold exactly one group")
 	}
@@ -243,27 +230,21 @@ func (m *Mock) createContactGroup(body []byte) (any, *tErr) {
 	}}}, nil
 }
 
-func (m *Mock) updateContactGroup(body []byte) (any, *tErr) {
-	var req struct {
-		From       string `json:"From_Account"`
-		UpdateType int    `json:"UpdateType"`
-		Update     *struct {
-			UpdateGroupType int    `json:"UpdateGroupType"`
-			OldGroupName    string `json:"OldGroupName"`
-			NewGroupName    string `json:"NewGroupName"`
-			Items           []struct {
-				ContactOptType int         `json:"ContactOptType"`
-				ContactItem    contactItem `json:"ContactItem"`
-			} `json:"ContactUpdateItem"`
-		} `json:"UpdateGroup"`
-	}
-	if e := decode(body, &req, famContact); e != nil {
-		return nil, e
-	}
-	u, e := m.contactUser(req.From)
-	if e != nil {
-		return nil, e
-	}
+type updateContactGroupRequest struct {
+	fromAccount
+	UpdateType int `json:"UpdateType"`
+	Update     *struct {
+		UpdateGroupType int    `json:"UpdateGroupType"`
+		OldGroupName    string `json:"OldGroupName"`
+		NewGroupName    string `json:"NewGroupName"`
+		Items           []struct {
+			ContactOptType int         `json:"ContactOptType"`
+			ContactItem    contactItem `json:"ContactItem"`
+		} `json:"ContactUpdateItem"`
+	} `json:"UpdateGroup"`
+}
+
+func (m *Mock) updateContactGroup(u *user, req *updateContactGroupRequest) (any, *tErr) {
 	if req.UpdateType != 1 || req.Update == nil {
 		return nil, fail(50002, "invalid parameter: UpdateType must be 1 with an UpdateGroup")
 	}
@@ -334,18 +315,12 @@ func (m *Mock) updateContactGroup(body []byte) (any, *tErr) {
 	return map[string]any{"UpdateType": 1, "UpdateGroupResult": result}, nil
 }
 
-func (m *Mock) delContactGroup(body []byte) (any, *tErr) {
-	var req struct {
-		From      string   `json:"From_Account"`
-		GroupName []string `json:"GroupName"`
-	}
-	if e := decode(body, &req, famContact); e != nil {
-		return nil, e
-	}
-	u, e := m.contactUser(req.From)
-	if e != nil {
-		return nil, e
-	}
+type delContactGroupRequest struct {
+	fromAccount
+	GroupName []string `json:"GroupName"`
+}
+
+func (m *Mock) delContactGroup(u *user, req *delContactGroupRequest) (any, *tErr) {
 	if len(req.GroupName) != 1 {
 		return nil, fail(50002, "invalid parameter: GroupName must hold exactly one name")
 	}
@@ -395,24 +370,17 @@ func (u *user) sortedConvs() []*conversation {
 	return out
 }
 
-func (m *Mock) getContactGroup(body []byte) (any, *tErr) {
-	var req struct {
-		From       string `json:"From_Account"`
-		StartIndex *int   `json:"StartIndex"`
-	}
-	if e := decode(body, &req, famContact); e != nil {
-		return nil, e
-	}
-	u, e := m.contactUser(req.From)
+type getContactGroupRequest struct {
+	fromAccount
+	StartIndex *int `json:"StartIndex"`
+}
+
+func (m *Mock) getContactGroup(u *user, req *getContactGroupRequest) (any, *tErr) {
+	all := u.sortedConvs()
+	start, end, e := pageOf(req.StartIndex, len(all), ContactPageSize, 50002)
 	if e != nil {
 		return nil, e
 	}
-	if req.StartIndex == nil || *req.StartIndex < 0 {
-		return nil, fail(50002, "invalid parameter: StartIndex is required and not negative")
-	}
-	all := u.sortedConvs()
-	start := min(*req.StartIndex, len(all))
-	end := min(start+ContactPageSize, len(all))
 	items := make([]convItem, 0, end-start)
 	for _, c := range all[start:end] {
 		items = append(items, c.wire())
@@ -424,20 +392,14 @@ func (m *Mock) getContactGroup(body []byte) (any, *tErr) {
 	return map[string]any{"ContactItem": items, "GroupItem": u.groupItems(), "CompleteFlag": complete, "NextStartIndex": next}, nil
 }
 
-func (m *Mock) searchContactGroup(body []byte) (any, *tErr) {
-	var req struct {
-		From  string        `json:"From_Account"`
-		Items []contactItem `json:"ContactItem"`
-	}
-	if e := decode(body, &req, famContact); e != nil {
+type searchContactGroupRequest struct {
+	fromAccount
+	Items []contactItem `json:"ContactItem"`
+}
+
+func (m *Mock) searchContactGroup(u *user, req *searchContactGroupRequest) (any, *tErr) {
+	if e := checkCount(len(req.Items), MaxSearchItems, 50002, "ContactItem", "items"); e != nil {
 		return nil, e
-	}
-	u, e := m.contactUser(req.From)
-	if e != nil {
-		return nil, e
-	}
-	if len(req.Items) == 0 || len(req.Items) > MaxSearchItems {
-		return nil, fail(50002, fmt.Sprintf("invalid parameter: ContactItem must hold 1..%d items", MaxSearchItems))
 	}
 	keys, e := keysOf(req.Items)
 	if e != nil {
@@ -454,27 +416,20 @@ func (m *Mock) searchContactGroup(body []byte) (any, *tErr) {
 	return map[string]any{"ContactResultItem": items, "GroupItem": u.groupItems()}, nil
 }
 
-func (m *Mock) markContact(body []byte) (any, *tErr) {
-	var req struct {
-		From  string `json:"From_Account"`
-		Items []struct {
-			OptType     int         `json:"OptType"`
-			ContactItem contactItem `json:"ContactItem"`
-			SetMark     []int       `json:"SetMark"`
-			ClearMark   []int       `json:"ClearMark"`
-			CustomMark  *string     `json:"CustomMark"`
-		} `json:"MarkItem"`
-	}
-	if e := decode(body, &req, famContact); e != nil {
-		return nil, e
-	}
+type markContactRequest struct {
+	fromAccount
+	Items []struct {
+		OptType     int         `json:"OptType"`
+		ContactItem contactItem `json:"ContactItem"`
+		SetMark     []int       `json:"SetMark"`
+		ClearMark   []int       `json:"ClearMark"`
+		CustomMark  *string     `json:"CustomMark"`
+	} `json:"MarkItem"`
+}
+
+func (m *Mock) markContact(u *user, req *markContactRequest) (any, *tErr) {
 	// Marks of either kind need a Pro, Pro Plus or Enterprise edition, as
 	// reading them does (doc.go, "Editions").
-	lookup := m.contactUser
-	u, e := lookup(req.From)
-	if e != nil {
-		return nil, e
-	}
 	if len(req.Items) == 0 || len(req.Items) > MaxMarkItems {
 		return nil, fail(51006, fmt.Sprintf("the number of conversations to mark must be 1..%d", MaxMarkItems))
 	}
@@ -528,4 +483,16 @@ func (m *Mock) markContact(body []byte) (any, *tErr) {
 		results = append(results, map[string]any{"OptType": it.OptType, "ContactItem": k.item(), "ResultCode": 0, "ResultInfo": ""})
 	}
 	return map[string]any{"ResultItem": results}, nil
+}
+
+// The recentcontact commands of conversation groups and marks.
+func init() {
+	addCommands(famContact, 200, map[string]func(*Mock, []byte) (any, *tErr){
+		"recentcontact/create_contact_group": userCall(famContact, (*Mock).contactUser, (*Mock).createContactGroup),
+		"recentcontact/update_contact_group": userCall(famContact, (*Mock).contactUser, (*Mock).updateContactGroup),
+		"recentcontact/del_contact_group":    userCall(famContact, (*Mock).contactUser, (*Mock).delContactGroup),
+		"recentcontact/get_contact_group":    userCall(famContact, (*Mock).contactUser, (*Mock).getContactGroup),
+		"recentcontact/search_contact_group": userCall(famContact, (*Mock).contactUser, (*Mock).searchContactGroup),
+		"recentcontact/mark_contact":         userCall(famContact, (*Mock).contactUser, (*Mock).markContact),
+	})
 }

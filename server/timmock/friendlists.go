@@ -42,19 +42,12 @@ func (u *user) list(name string) *friendList {
 
 // snsUser finds the From_Account of an sns call: 30003 when it does not exist.
 func (m *Mock) snsUser(id string) (*user, *tErr) {
-	if id == "" {
-		return nil, fail(30001, "invalid parameter: From_Account is required")
-	}
-	u := m.users[id]
-	if u == nil {
-		return nil, fail(30003, fmt.Sprintf("account %q does not exist", id))
-	}
-	return u, nil
+	return m.accountUser(id, famSNS, 30003, "account %q does not exist")
 }
 
 func checkListNames(names []string) *tErr {
-	if len(names) == 0 || len(names) > MaxListNamesPerCall {
-		return fail(30001, fmt.Sprintf("invalid parameter: GroupName must hold 1..%d names", MaxListNamesPerCall))
+	if e := checkCount(len(names), MaxListNamesPerCall, 30001, "GroupName", "names"); e != nil {
+		return e
 	}
 	for i, n := range names {
 		if n == "" || len(n) > MaxFriendListNameBytes {
@@ -73,19 +66,13 @@ type resultItem struct {
 	ResultInfo string `json:"ResultInfo"`
 }
 
-func (m *Mock) snsGroupAdd(body []byte) (any, *tErr) {
-	var req struct {
-		From      string   `json:"From_Account"`
-		GroupName []string `json:"GroupName"`
-		ToAccount []string `json:"To_Account"`
-	}
-	if e := decode(body, &req, famSNS); e != nil {
-		return nil, e
-	}
-	u, e := m.snsUser(req.From)
-	if e != nil {
-		return nil, e
-	}
+type snsGroupAddRequest struct {
+	fromAccount
+	GroupName []string `json:"GroupName"`
+	ToAccount []string `json:"To_Account"`
+}
+
+func (m *Mock) snsGroupAdd(u *user, req *snsGroupAddRequest) (any, *tErr) {
 	if e := checkListNames(req.GroupName); e != nil {
 		return nil, e
 	}
@@ -125,18 +112,12 @@ func (m *Mock) snsGroupAdd(body []byte) (any, *tErr) {
 	return resp, nil
 }
 
-func (m *Mock) snsGroupDelete(body []byte) (any, *tErr) {
-	var req struct {
-		From      string   `json:"From_Account"`
-		GroupName []string `json:"GroupName"`
-	}
-	if e := decode(body, &req, famSNS); e != nil {
-		return nil, e
-	}
-	u, e := m.snsUser(req.From)
-	if e != nil {
-		return nil, e
-	}
+type snsGroupDeleteRequest struct {
+	fromAccount
+	GroupName []string `json:"GroupName"`
+}
+
+func (m *Mock) snsGroupDelete(u *user, req *snsGroupDeleteRequest) (any, *tErr) {
 	if e := checkListNames(req.GroupName); e != nil {
 		return nil, e
 	}
@@ -150,20 +131,14 @@ func (m *Mock) snsGroupDelete(body []byte) (any, *tErr) {
 	return map[string]any{"CurrentSequence": u.seq}, nil
 }
 
-func (m *Mock) snsGroupGet(body []byte) (any, *tErr) {
-	var req struct {
-		From         string   `json:"From_Account"`
-		LastSequence *uint64  `json:"LastSequence"`
-		NeedFriend   string   `json:"NeedFriend"`
-		GroupName    []string `json:"GroupName"`
-	}
-	if e := decode(body, &req, famSNS); e != nil {
-		return nil, e
-	}
-	u, e := m.snsUser(req.From)
-	if e != nil {
-		return nil, e
-	}
+type snsGroupGetRequest struct {
+	fromAccount
+	LastSequence *uint64  `json:"LastSequence"`
+	NeedFriend   string   `json:"NeedFriend"`
+	GroupName    []string `json:"GroupName"`
+}
+
+func (m *Mock) snsGroupGet(u *user, req *snsGroupGetRequest) (any, *tErr) {
 	if req.NeedFriend != "" && req.NeedFriend != "Need_Friend_Type_Yes" {
 		return nil, fail(30001, "invalid parameter: NeedFriend must be Need_Friend_Type_Yes")
 	}
@@ -287,8 +262,8 @@ func (m *Mock) addFriends(from string, items []addFriendItem, lists [][]string, 
 	if e != nil {
 		return nil, e
 	}
-	if len(items) == 0 || len(items) > MaxFriendsPerAdd {
-		return nil, fail(30001, fmt.Sprintf("invalid parameter: AddFriendItem must hold 1..%d items", MaxFriendsPerAdd))
+	if e := checkCount(len(items), MaxFriendsPerAdd, 30001, "AddFriendItem", "items"); e != nil {
+		return nil, e
 	}
 	for _, it := range items {
 		if !strings.HasPrefix(it.AddSource, "AddSource_Type_") {

@@ -68,26 +68,19 @@ type tagValue struct {
 	Value any    `json:"Value"`
 }
 
-func (m *Mock) friendGet(body []byte) (any, *tErr) {
-	var req struct {
-		From             string  `json:"From_Account"`
-		StartIndex       *int    `json:"StartIndex"`
-		StandardSequence *uint64 `json:"StandardSequence"`
-		CustomSequence   *uint64 `json:"CustomSequence"`
-	}
-	if e := decode(body, &req, famSNS); e != nil {
-		return nil, e
-	}
-	u, e := m.snsUser(req.From)
+type friendGetRequest struct {
+	fromAccount
+	StartIndex       *int    `json:"StartIndex"`
+	StandardSequence *uint64 `json:"StandardSequence"`
+	CustomSequence   *uint64 `json:"CustomSequence"`
+}
+
+func (m *Mock) friendGet(u *user, req *friendGetRequest) (any, *tErr) {
+	ids := u.friendIDs()
+	start, end, e := pageOf(req.StartIndex, len(ids), FriendPageSize, 30001)
 	if e != nil {
 		return nil, e
 	}
-	if req.StartIndex == nil || *req.StartIndex < 0 {
-		return nil, fail(30001, "invalid parameter: StartIndex is required and not negative")
-	}
-	ids := u.friendIDs()
-	start := min(*req.StartIndex, len(ids))
-	end := min(start+FriendPageSize, len(ids))
 	standard := req.StandardSequence == nil || *req.StandardSequence != u.friendSeq
 	custom := req.CustomSequence == nil || *req.CustomSequence != u.customSeq
 	items := make([]map[string]any, 0, end-start)
@@ -124,21 +117,15 @@ func (m *Mock) friendGet(body []byte) (any, *tErr) {
 	}, nil
 }
 
-func (m *Mock) friendCheck(body []byte) (any, *tErr) {
-	var req struct {
-		From      string   `json:"From_Account"`
-		ToAccount []string `json:"To_Account"`
-		CheckType string   `json:"CheckType"`
-	}
-	if e := decode(body, &req, famSNS); e != nil {
+type friendCheckRequest struct {
+	fromAccount
+	ToAccount []string `json:"To_Account"`
+	CheckType string   `json:"CheckType"`
+}
+
+func (m *Mock) friendCheck(u *user, req *friendCheckRequest) (any, *tErr) {
+	if e := checkCount(len(req.ToAccount), MaxFriendChecks, 30001, "To_Account", "accounts"); e != nil {
 		return nil, e
-	}
-	u, e := m.snsUser(req.From)
-	if e != nil {
-		return nil, e
-	}
-	if len(req.ToAccount) == 0 || len(req.ToAccount) > MaxFriendChecks {
-		return nil, fail(30001, fmt.Sprintf("invalid parameter: To_Account must hold 1..%d accounts", MaxFriendChecks))
 	}
 	both := false
 	switch req.CheckType {
@@ -176,26 +163,20 @@ func (m *Mock) friendCheck(body []byte) (any, *tErr) {
 	return resp, nil
 }
 
-func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
-	var req struct {
-		From  string `json:"From_Account"`
-		Items []struct {
-			ToAccount string `json:"To_Account"`
-			SnsItem   []struct {
-				Tag   string          `json:"Tag"`
-				Value json.RawMessage `json:"Value"`
-			} `json:"SnsItem"`
-		} `json:"UpdateItem"`
-	}
-	if e := decode(body, &req, famSNS); e != nil {
+type friendUpdateRequest struct {
+	fromAccount
+	Items []struct {
+		ToAccount string `json:"To_Account"`
+		SnsItem   []struct {
+			Tag   string          `json:"Tag"`
+			Value json.RawMessage `json:"Value"`
+		} `json:"SnsItem"`
+	} `json:"UpdateItem"`
+}
+
+func (m *Mock) friendUpdate(u *user, req *friendUpdateRequest) (any, *tErr) {
+	if e := checkCount(len(req.Items), MaxFriendUpdates, 30001, "UpdateItem", "items"); e != nil {
 		return nil, e
-	}
-	u, e := m.snsUser(req.From)
-	if e != nil {
-		return nil, e
-	}
-	if len(req.Items) == 0 || len(req.Items) > MaxFriendUpdates {
-		return nil, fail(30001, fmt.Sprintf("invalid parameter: UpdateItem must hold 1..%d items", MaxFriendUpdates))
 	}
 	// Every item is validated before anything changes.
 	type change struct {
@@ -311,4 +292,16 @@ func (m *Mock) friendUpdate(body []byte) (any, *tErr) {
 		resp["Fail_Account"] = failed
 	}
 	return resp, nil
+}
+
+// The sns commands of friends and friend lists.
+func init() {
+	addCommands(famSNS, 200, map[string]func(*Mock, []byte) (any, *tErr){
+		"sns/group_add":     userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupAdd),
+		"sns/group_delete":  userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupDelete),
+		"sns/group_get":     userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupGet),
+		"sns/friend_get":    userCall(famSNS, (*Mock).snsUser, (*Mock).friendGet),
+		"sns/friend_check":  userCall(famSNS, (*Mock).snsUser, (*Mock).friendCheck),
+		"sns/friend_update": userCall(famSNS, (*Mock).snsUser, (*Mock).friendUpdate),
+	})
 }

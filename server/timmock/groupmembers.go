@@ -192,8 +192,8 @@ func (m *Mock) getSpecifiedGroupMemberInfo(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famGroup); e != nil {
 		return nil, e
 	}
-	if len(req.Users) == 0 || len(req.Users) > MaxSpecifiedMembers {
-		return nil, fail(10004, fmt.Sprintf("invalid parameter: Member_List_Account must hold 1..%d accounts", MaxSpecifiedMembers))
+	if e := checkCount(len(req.Users), MaxSpecifiedMembers, 10004, "Member_List_Account", "accounts"); e != nil {
+		return nil, e
 	}
 	g, e := m.memberGroup(req.GroupID, "get_specified_group_member_info")
 	if e != nil {

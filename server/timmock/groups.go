@@ -209,8 +209,8 @@ func (m *Mock) getGroupInfo(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famGroup); e != nil {
 		return nil, e
 	}
-	if len(req.GroupIDList) == 0 || len(req.GroupIDList) > MaxGroupInfoIDs {
-		return nil, fail(10004, fmt.Sprintf("invalid parameter: GroupIdList must hold 1..%d IDs", MaxGroupInfoIDs))
+	if e := checkCount(len(req.GroupIDList), MaxGroupInfoIDs, 10004, "GroupIdList", "IDs"); e != nil {
+		return nil, e
 	}
 	// Without a ResponseFilter every base field, the member list and all
 	// AppDefinedData come back; with one, only what it names.

@@ -1,7 +1,5 @@
 package timmock
 
-import "fmt"
-
 // MaxRoleInGroupAccounts is how many users one get_role_in_group may ask
 // about (Tencent's page "Querying the Roles of Users in a Group":
 // User_Account holds at most 500 accounts).
@@ -18,8 +16,8 @@ func (m *Mock) getRoleInGroup(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famGroup); e != nil {
 		return nil, e
 	}
-	if len(req.UserAccount) == 0 || len(req.UserAccount) > MaxRoleInGroupAccounts {
-		return nil, fail(10004, fmt.Sprintf("invalid parameter: User_Account must hold 1..%d accounts", MaxRoleInGroupAccounts))
+	if e := checkCount(len(req.UserAccount), MaxRoleInGroupAccounts, 10004, "User_Account", "accounts"); e != nil {
+		return nil, e
 	}
 	g, e := m.lookupGroup(req.GroupID)
 	if e != nil {

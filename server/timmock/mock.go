@@ -164,6 +164,9 @@ func (f family) adminCode() int {
 	return 60010
 }
 
+// commands are the REST calls the mock answers, by path. Those about one
+// user's data (recentcontact and sns) are added by the files that answer
+// them (addCommands).
 var commands = map[string]command{
 	"group_open_attr_http_svc/get_group_attr":             {famGroup, 200, (*Mock).getGroupAttr},
 	"group_open_http_svc/modify_group_attr":               {famGroup, 200, (*Mock).modifyGroupAttr},
@@ -178,24 +181,19 @@ var commands = map[string]command{
 	"group_open_http_svc/get_specified_group_member_info": {famGroup, 200, (*Mock).getSpecifiedGroupMemberInfo},
 	"group_open_http_svc/modify_group_member_info":        {famGroup, 200, (*Mock).modifyGroupMemberInfo},
 	"profile/portrait_get":                                {famProfile, 100, (*Mock).getPortrait},
-	"recentcontact/create_contact_group":                  {famContact, 200, (*Mock).createContactGroup},
-	"recentcontact/update_contact_group":                  {famContact, 200, (*Mock).updateContactGroup},
-	"recentcontact/del_contact_group":                     {famContact, 200, (*Mock).delContactGroup},
-	"recentcontact/get_contact_group":                     {famContact, 200, (*Mock).getContactGroup},
-	"recentcontact/search_contact_group":                  {famContact, 200, (*Mock).searchContactGroup},
-	"recentcontact/mark_contact":                          {famContact, 200, (*Mock).markContact},
-	"sns/group_add":                                       {famSNS, 200, (*Mock).snsGroupAdd},
-	"sns/group_delete":                                    {famSNS, 200, (*Mock).snsGroupDelete},
-	"sns/group_get":                                       {famSNS, 200, (*Mock).snsGroupGet},
 	"sns/friend_add":                                      {famSNS, 200, (*Mock).friendAdd},
 	"sns/friend_import":                                   {famSNS, 200, (*Mock).friendImport},
-	"sns/friend_get":                                      {famSNS, 200, (*Mock).friendGet},
-	"sns/friend_check":                                    {famSNS, 200, (*Mock).friendCheck},
-	"sns/friend_update":                                   {famSNS, 200, (*Mock).friendUpdate},
-	"recentcontact/get_list":                              {famContact, 200, (*Mock).getRecentList},
 	"im_open_login_svc/account_check":                     {famAccount, 100, (*Mock).accountCheck},
 	"im_open_login_svc/account_import":                    {famAccount, 200, (*Mock).accountImport},
 	"im_open_login_svc/multiaccount_import":               {famAccount, 200, (*Mock).multiAccountImport},
+}
+
+// addCommands adds commands of the family f, each at most perSec calls a
+// second.
+func addCommands(f family, perSec int, handlers map[string]func(*Mock, []byte) (any, *tErr)) {
+	for name, h := range handlers {
+		commands[name] = command{f, perSec, h}
+	}
 }
 
 // maxBody bounds a request body; Tencent's own limit is not documented, and

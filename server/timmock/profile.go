@@ -1,7 +1,5 @@
 package timmock
 
-import "fmt"
-
 // portrait_get limits (Tencent's page "Pulling Profiles"): at most 100
 // accounts a call; TagList names the fields wanted. The mock models the
 // nickname (Tag_Profile_IM_Nick) and the avatar (Tag_Profile_IM_Image).
@@ -18,8 +16,8 @@ func (m *Mock) getPortrait(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famProfile); e != nil {
 		return nil, e
 	}
-	if len(req.To) == 0 || len(req.To) > MaxPortraitAccounts {
-		return nil, fail(40001, fmt.Sprintf("invalid parameter: To_Account must hold 1..%d accounts", MaxPortraitAccounts))
+	if e := checkCount(len(req.To), MaxPortraitAccounts, 40001, "To_Account", "accounts"); e != nil {
+		return nil, e
 	}
 	if len(req.Tags) == 0 {
 		return nil, fail(40001, "invalid parameter: TagList is required")

@@ -40,22 +40,16 @@ func (u *user) recentList(flags int) []*conversation {
 	return out
 }
 
-func (m *Mock) getRecentList(body []byte) (any, *tErr) {
-	var req struct {
-		From          string `json:"From_Account"`
-		TimeStamp     *int64 `json:"TimeStamp"`
-		StartIndex    *int   `json:"StartIndex"`
-		TopTimeStamp  *int64 `json:"TopTimeStamp"`
-		TopStartIndex *int   `json:"TopStartIndex"`
-		AssistFlags   *int   `json:"AssistFlags"`
-	}
-	if e := decode(body, &req, famContact); e != nil {
-		return nil, e
-	}
-	u, e := m.recentUser(req.From)
-	if e != nil {
-		return nil, e
-	}
+type getRecentListRequest struct {
+	fromAccount
+	TimeStamp     *int64 `json:"TimeStamp"`
+	StartIndex    *int   `json:"StartIndex"`
+	TopTimeStamp  *int64 `json:"TopTimeStamp"`
+	TopStartIndex *int   `json:"TopStartIndex"`
+	AssistFlags   *int   `json:"AssistFlags"`
+}
+
+func (m *Mock) getRecentList(u *user, req *getRecentListRequest) (any, *tErr) {
 	switch {
 	case req.TimeStamp == nil || req.StartIndex == nil || req.TopTimeStamp == nil || req.TopStartIndex == nil || req.AssistFlags == nil:
 		return nil, fail(50002, "invalid parameter: TimeStamp, StartIndex, TopTimeStamp, TopStartIndex and AssistFlags are required")
@@ -103,4 +97,11 @@ func (m *Mock) getRecentList(body []byte) (any, *tErr) {
 		"SessionItem": items, "CompleteFlag": complete, "TimeStamp": stamp, "StartIndex": next,
 		"TopTimeStamp": topStamp, "TopStartIndex": 0,
 	}, nil
+}
+
+// The recentcontact commands of the conversation list.
+func init() {
+	addCommands(famContact, 200, map[string]func(*Mock, []byte) (any, *tErr){
+		"recentcontact/get_list": userCall(famContact, (*Mock).recentUser, (*Mock).getRecentList),
+	})
 }

@@ -218,7 +218,7 @@ func (m *Mock) Seed(s *Seed) error {
 	}
 	for _, l := range s.FriendLists {
 		req := map[string]any{"From_Account": l.User, "GroupName": []string{l.Name}, "To_Account": l.Friends}
-		if err := call("friend list "+l.Name, (*Mock).snsGroupAdd, req); err != nil {
+		if err := call("friend list "+l.Name, commands["sns/group_add"].handler, req); err != nil {
 			return err
 		}
 	}
@@ -247,7 +247,7 @@ func (m *Mock) Seed(s *Seed) error {
 			items = append(items, c.item())
 		}
 		req := map[string]any{"From_Account": g.User, "GroupContactItem": []any{map[string]any{"GroupName": g.Name, "ContactItem": items}}}
-		if err := call("conversation group "+g.Name, (*Mock).createContactGroup, req); err != nil {
+		if err := call("conversation group "+g.Name, commands["recentcontact/create_contact_group"].handler, req); err != nil {
 			return err
 		}
 	}
@@ -260,7 +260,7 @@ func (m *Mock) Seed(s *Seed) error {
 			break
 		}
 		item := map[string]any{"OptType": opt, "ContactItem": mk.Conversation.item(), "SetMark": mk.Standard, "CustomMark": mk.Custom}
-		if err := call("mark", (*Mock).markContact, map[string]any{"From_Account": mk.User, "MarkItem": []any{item}}); err != nil {
+		if err := call("mark", commands["recentcontact/mark_contact"].handler, map[string]any{"From_Account": mk.User, "MarkItem": []any{item}}); err != nil {
 			return err
 		}
 	}

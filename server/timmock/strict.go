@@ -119,3 +119,65 @@ func decode(body []byte, v any, f family) *tErr {
 	}
 	return nil
 }
+
+// fromAccount is the From_Account of a request about one user's data
+// (the recentcontact and sns families), embedded in the request struct.
+type fromAccount struct {
+	From string `json:"From_Account"`
+}
+
+func (f fromAccount) account() string { return f.From }
+
+// accountUser finds the user of a request's From_Account id: the family's
+// parameter error when it is empty, and the error unknownCode, its info
+// made of unknown and the id, when no such user is imported.
+func (m *Mock) accountUser(id string, f family, unknownCode int, unknown string) (*user, *tErr) {
+	if id == "" {
+		return nil, fail(f.paramCode(), "invalid parameter: From_Account is required")
+	}
+	if u := m.users[id]; u != nil {
+		return u, nil
+	}
+	return nil, fail(unknownCode, fmt.Sprintf(unknown, id))
+}
+
+// userCall makes a command of h, a handler of one user's data: it decodes
+// the body into a new Req, a request struct that embeds fromAccount, finds
+// that account with find (which says the family's error for a missing or
+// unknown one) and calls h with the user and the request.
+func userCall[Req any, P interface {
+	*Req
+	account() string
+}](f family, find func(*Mock, string) (*user, *tErr), h func(*Mock, *user, P) (any, *tErr)) func(*Mock, []byte) (any, *tErr) {
+	return func(m *Mock, body []byte) (any, *tErr) {
+		req := P(new(Req))
+		if e := decode(body, req, f); e != nil {
+			return nil, e
+		}
+		u, e := find(m, req.account())
+		if e != nil {
+			return nil, e
+		}
+		return h(m, u, req)
+	}
+}
+
+// checkCount refuses a list of n items, field of the request, that is
+// empty or longer than max: code is the family's parameter error.
+func checkCount(n, max, code int, field, what string) *tErr {
+	if n == 0 || n > max {
+		return fail(code, fmt.Sprintf("invalid parameter: %s must hold 1..%d %s", field, max, what))
+	}
+	return nil
+}
+
+// pageOf checks a request's StartIndex (code is the family's parameter
+// error) and returns the bounds of the page of n items, size a page, that
+// starts there.
+func pageOf(startIndex *int, n, size, code int) (start, end int, e *tErr) {
+	if startIndex == nil || *startIndex < 0 {
+		return 0, 0, fail(code, "invalid parameter: StartIndex is required and not negative")
+	}
+	start = min(*startIndex, n)
+	return start, min(start+size, n), nil
+}
