@@ -36,6 +36,11 @@ func TestCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As imdesk serve does: intents a stop left without an outcome are
+	// unknown before anything else runs.
+	if _, err := db.RecoverPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	client, err := tim.New(tim.Config{BaseURL: url, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator"})
 	if err != nil {
 		t.Fatal(err)
