@@ -85,3 +85,51 @@ func TestLeavingUnsavedEditsAsks(t *testing.T) {
 		s.noErrors()
 	})
 }
+
+// The moderator's session ends mid-edit (an administrator signs them out);
+// Save sends them to sign in, which says why and that the edits are kept;
+// after signing in the editor shows the edits again, unsaved, and saves
+// them only when the moderator does.
+func TestSessionEndedMidEditKeepsDraft(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("moderator")
+		s.putAttributes(trailhead, map[string]string{"theme": "Night sky 夜空", "season": "autumn"})
+		before := s.attributes(trailhead)
+		s.visit(editorPath(trailhead))
+		check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "editor")
+		value := s.page.GetByLabel("Value of row 1")
+		key, _ := s.page.GetByLabel("Key of row 1").InputValue()
+		check(t, value.Fill("kept across sign-in"), "edit a value")
+
+		admin := open(t, d)
+		admin.signIn("admin")
+		if st := admin.call("DELETE", "/api/v1/accounts/moderator/sessions", nil); st != 200 {
+			t.Fatalf("end the moderator's sessions: %d", st)
+		}
+
+		check(t, s.button("Review and save").Click(), "review")
+		check(t, s.button("Save changes to Trailhead Hikers").Click(), "save")
+		check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=`)), "sent to sign in")
+		note := s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "Your session ended"})
+		check(t, expect.Locator(note).ToContainText("Your session ended — an administrator signed you out."), "why")
+		check(t, expect.Locator(note).ToContainText("Your unsaved edits are kept on this device"), "the edits are kept")
+		s.axeScan("sign-in after the session ended")
+
+		s.fillSignIn("moderator", s.panel.passwords["moderator"])
+		check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "back at the editor")
+		check(t, expect.Locator(s.page.GetByText("Your edits from before the session ended are back.")).ToBeVisible(), "the notice")
+		check(t, expect.Locator(value).ToHaveValue("kept across sign-in"), "the edit is back")
+		if now := s.attributes(trailhead); now[key] != before[key] {
+			t.Fatalf("saved without the moderator: %q", now[key])
+		}
+		s.axeScan("editor with the draft")
+		check(t, s.button("Review and save").Click(), "review")
+		check(t, s.button("Save changes to Trailhead Hikers").Click(), "save")
+		check(t, expect.Locator(s.page.GetByText("Saved.")).ToBeVisible(), "saved")
+		if now := s.attributes(trailhead); now[key] != "kept across sign-in" {
+			t.Fatalf("stored: %q", now[key])
+		}
+		s.noErrors()
+	})
+}
