@@ -99,9 +99,8 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 		p.dialog = dialogNone
 		var attrs api.Attributes
 		switch {
-		case p.last.answer(ctx, r, &attrs, ""): // the error shows below the status
+		case p.last.answer(ctx, r, &attrs, "editor-status"): // the error too
 			p.setLoaded(attrs)
-			focusLater(p.ctx, "editor-status")
 		case r.status == 412:
 			p.loadConflict() // shows what the other person changed
 		}
@@ -241,8 +240,8 @@ var editorBody = &view{src: `<div class="editor">
   <p class="group-meta"><span class="group-id">{id}</span><span>{type}</span><span>{members}</span><a href="{membersURL}">{@GroupMembers.Link}</a></p>
   <p class="lead">{@Attributes.Intro}</p>
   {readOnly}
-  <div id="editor-status" tabindex="-1" role="status">{saved}</div>
-  {conflict}{error}{empty}
+  <div id="editor-status" tabindex="-1"><div role="status">{saved}</div>{error}</div>
+  {conflict}{empty}
   <ol class="attr-rows">{rows}</ol>
   {addRow}
   <div class="totals"><p class="{keysMeter}">{keys}</p><p class="{bytesMeter}">{bytes}</p></div>
