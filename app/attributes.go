@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -37,6 +38,7 @@ type attributesPage struct {
 	conflict *conflict  // someone else saved first
 	dialog   int
 	sure     bool // the confirmation box of replace or clear is ticked
+	restored bool // the edits are a draft kept when the session ended
 }
 
 func (p *attributesPage) title() string {
@@ -54,7 +56,7 @@ func (p *attributesPage) OnPreRender(ctx app.Context) {
 func (p *attributesPage) OnNav(ctx app.Context) {
 	p.begin(ctx)
 	p.groupID = ctx.Page().URL().Query().Get("id")
-	p.group, p.conflict, p.dialog, p.last = nil, nil, dialogNone, pageChange{}
+	p.group, p.conflict, p.dialog, p.last, p.restored = nil, nil, dialogNone, pageChange{}, false
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
 	}
@@ -89,6 +91,7 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 		var attrs api.Attributes
 		if p.fill(r, &attrs) {
 			p.setLoaded(attrs)
+			p.restored = takeDraft(ctx, p)
 			remember(ctx, recentGroupsKey, recentGroup{ID: p.group.ID, Name: p.group.Name})
 			ctx.Page().SetTitle(title(p.title()))
 		}
@@ -96,9 +99,8 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 		p.dialog = dialogNone
 		var attrs api.Attributes
 		switch {
-		case p.last.answer(ctx, r, &attrs, ""): // the error shows below the status
+		case p.last.answer(ctx, r, &attrs, "editor-status"): // the error too
 			p.setLoaded(attrs)
-			focusLater(p.ctx, "editor-status")
 		case r.status == 412:
 			p.loadConflict() // shows what the other person changed
 		}
@@ -115,9 +117,43 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 	}
 }
 
+// attributesDraft is the editor's draft: the rows, and the attributes
+// and version they were edited from.
+type attributesDraft struct {
+	Loaded  []api.Attr `json:"loaded"`
+	Version string     `json:"version"`
+	Rows    []api.Attr `json:"rows"`
+}
+
+func (p *attributesPage) draft() any {
+	d := attributesDraft{Loaded: p.loaded, Version: p.version, Rows: make([]api.Attr, len(p.rows))}
+	for i, r := range p.rows {
+		d.Rows[i] = api.Attr{Key: r.key, Value: r.value}
+	}
+	return d
+}
+
+// restoreDraft shows the draft's rows against the attributes they were
+// edited from: if someone changed the group since, Save is refused as any
+// change made meanwhile and shows theirs (attributes-conflict.go).
+func (p *attributesPage) restoreDraft(b []byte) bool {
+	var d attributesDraft
+	if json.Unmarshal(b, &d) != nil || d.Version == "" {
+		return false
+	}
+	p.loaded, p.version = d.Loaded, d.Version
+	p.rows = p.rows[:0]
+	for _, a := range d.Rows {
+		p.nextRow++
+		p.rows = append(p.rows, row{id: p.nextRow, key: a.Key, value: a.Value})
+	}
+	setUnsaved(!p.diff().empty())
+	return true
+}
+
 // setLoaded makes attrs the server's state and resets the rows to it.
 func (p *attributesPage) setLoaded(attrs api.Attributes) {
-	p.loaded, p.version, p.conflict = attrs.Attributes, attrs.Version, nil
+	p.loaded, p.version, p.conflict, p.restored = attrs.Attributes, attrs.Version, nil, false
 	p.rows = p.rows[:0]
 	for _, a := range attrs.Attributes {
 		p.nextRow++
@@ -204,8 +240,8 @@ var editorBody = &view{src: `<div class="editor">
   <p class="group-meta"><span class="group-id">{id}</span><span>{type}</span><span>{members}</span><a href="{membersURL}">{@GroupMembers.Link}</a></p>
   <p class="lead">{@Attributes.Intro}</p>
   {readOnly}
-  <div id="editor-status" tabindex="-1" role="status">{saved}</div>
-  {conflict}{error}{empty}
+  <div id="editor-status" tabindex="-1"><div role="status">{saved}</div>{error}</div>
+  {conflict}{empty}
   <ol class="attr-rows">{rows}</ol>
   {addRow}
   <div class="totals"><p class="{keysMeter}">{keys}</p><p class="{bytesMeter}">{bytes}</p></div>
@@ -259,8 +295,11 @@ func (p *attributesPage) body() app.UI {
 	if !edit {
 		readOnly = infoNote.ui(p, message("Attributes.ReadOnly"))
 	}
-	if p.last.done {
+	switch {
+	case p.last.done:
 		saved = okText.ui(p, message("Attributes.Saved"))
+	case p.restored:
+		saved = infoNote.ui(p, message("DraftRestored"))
 	}
 	if len(p.rows) == 0 {
 		empty = emptyNote.ui(p, message("Attributes.Empty"))

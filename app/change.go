@@ -37,17 +37,20 @@ func (c *pageChange) start(b *base, p page, method, path string, body any, versi
 // answer takes a change's answer into state (the family's type, which the
 // page then takes as its own, with its Results given to c.results) and
 // reports whether the change was made. A 412 shows "changed meanwhile";
-// another failure is c.err. The focus moves to the status area statusID
-// (view), if given, unless the data changed meanwhile.
+// another failure is c.err.
+//
+// One rule for every page: the answer is shown where the person is
+// looking. The focus moves to the status area statusID, which holds the
+// result and the error alike, and the browser scrolls it into view — a
+// failure as much as a success (a dialog closes on either: the edits stay
+// on the page). Only "changed meanwhile" is shown by the page itself.
 func (c *pageChange) answer(ctx app.Context, r response, state any, statusID string) (made bool) {
 	c.busy = false
 	if r.status == 412 {
 		c.conflict = true
 		return false
 	}
-	if statusID != "" {
-		defer focusLater(ctx, statusID)
-	}
+	defer focusLater(ctx, statusID)
 	if e := r.decode(state); e != nil {
 		c.err = e
 		return false

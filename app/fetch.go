@@ -113,7 +113,11 @@ func needSignIn(ctx app.Context, r response) bool {
 	if r.status != 401 || app.Window().URL().Path == pathSignIn {
 		return false // on the sign-in page a 401 is the answer to a wrong password
 	}
+	if currentSession != nil && r.err != nil {
+		signInNote = r.err.Message // why the session ended, said on the sign-in page
+	}
 	currentSession = nil
+	setUnsaved(false) // kept as a draft (keepDraft) where the page can
 	replaceTo(signInURL())
 	return true
 }

@@ -167,6 +167,7 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 		var m api.MemberProfile
 		if e := r.decode(&m); e != nil {
 			p.actErr = e
+			focusLater(ctx, "gm-status") // where the person looks, as every page's change (pageChange.answer)
 			return
 		}
 		p.setProfile(&m)
@@ -177,6 +178,7 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 		var m api.MemberProfile
 		if e := r.decode(&m); e != nil {
 			p.actErr = e
+			focusLater(ctx, "gm-status") // where the person looks, as every page's change (pageChange.answer)
 			return
 		}
 		p.current = &m
@@ -191,6 +193,7 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 		var res api.MembersChanged
 		if e := r.decode(&res); e != nil {
 			p.actErr = e
+			focusLater(ctx, "gm-status") // where the person looks, as every page's change (pageChange.answer)
 			return
 		}
 		p.results, p.chosen = res.Results, map[string]bool{}

@@ -73,6 +73,9 @@ func (b *base) send(p page, what, method, path string, body any, header map[stri
 	ctx.Async(func() {
 		r := apiCall(method, path, body, header)
 		ctx.Dispatch(func(ctx app.Context) {
+			if r.status == 401 && app.Window().URL().Path != pathSignIn {
+				keepDraft(ctx, p) // the session ended: the page's unsaved edits stay on the device
+			}
 			if !needSignIn(ctx, r) {
 				p.got(ctx, what, r)
 			}

@@ -15,8 +15,11 @@ import (
 var currentSession *api.Session
 
 // unsavedChanges is set by a page with edits not yet saved, so that leaving
-// it asks first.
-var unsavedChanges bool
+// it asks first; unsavedURL is the address of that page.
+var (
+	unsavedChanges bool
+	unsavedURL     string
+)
 
 // navOrder is the order of the sections in the navigation; adminNav are
 // the admin's own.
@@ -92,6 +95,7 @@ func (s *shell) OnMount(ctx app.Context) {
 	app.TryUpdate()
 	s.send("version", "GET", "/api/v1/version")
 	watchUpdates()
+	guardNavigation()
 	_ = ctx.SessionStorage().Get(demoHiddenKey, &s.demoHidden)
 	if s.Ipath == pathSignIn {
 		return
@@ -171,13 +175,6 @@ func (s *shell) OnAppUpdate(ctx app.Context) {
 
 func (s *shell) act(ctx app.Context, ev event) {
 	switch ev.name {
-	case "leave":
-		// A navigation link: stop it when the page has unsaved changes and
-		// the person does not confirm leaving.
-		if !confirmLeave() {
-			ev.js.PreventDefault()
-			ev.js.Call("stopPropagation") // keeps go-app's own link handler from navigating
-		}
 	case "signout":
 		if confirmLeave() {
 			s.send("signout", "DELETE", "/api/v1/session")
@@ -239,6 +236,9 @@ func confirmLeave() bool {
 // setUnsaved records whether the page has unsaved changes, and makes the
 // browser ask before closing or reloading it while it does.
 func setUnsaved(v bool) {
+	if v {
+		unsavedURL = app.Window().Get("location").Get("href").String()
+	}
 	if v == unsavedChanges {
 		return
 	}
@@ -249,6 +249,58 @@ func setUnsaved(v bool) {
 		app.Window().Call("removeEventListener", "beforeunload", beforeUnload)
 	}
 }
+
+// guardNavigation makes every way out of a page with unsaved edits ask
+// first (confirmLeave), as one rule rather than a handler per link: any link
+// of the app — the navigation, the header, a link in the page — and the
+// browser's Back and Forward. It listens on the window in the capture
+// phase for links, which runs before go-app's window.onclick, and stops
+// the click when the person stays; and in place of go-app's
+// window.onpopstate for the history. Leaving the site, reloading or closing the tab is the
+// browser's own question (beforeunload, setUnsaved); the language switch
+// and sign-out ask in the shell; a page that navigates by code asks itself.
+var guardNavigation = sync.OnceFunc(func() {
+	w := app.Window()
+	w.Call("addEventListener", "click", app.FuncOf(func(_ app.Value, args []app.Value) any {
+		ev := args[0]
+		if !unsavedChanges || ev.Get("defaultPrevented").Bool() || ev.Get("button").Int() != 0 ||
+			ev.Get("metaKey").Bool() || ev.Get("ctrlKey").Bool() || ev.Get("shiftKey").Bool() {
+			return nil // a new tab or window keeps this page as it is
+		}
+		a := ev.Get("target")
+		if a.Truthy() && a.Get("closest").Truthy() {
+			a = a.Call("closest", "a[href]")
+		}
+		if !a.Truthy() || a.Get("target").String() == "_blank" || a.Call("hasAttribute", "download").Bool() {
+			return nil
+		}
+		to, err := url.Parse(a.Get("href").String())
+		here := app.Window().URL()
+		if err != nil || to.Host != here.Host || (to.Path == here.Path && to.RawQuery == here.RawQuery) {
+			return nil // another site (beforeunload asks), or a place on this page
+		}
+		if !confirmLeave() {
+			ev.Call("preventDefault")
+			ev.Call("stopPropagation") // go-app's link handler never sees it
+		}
+		return nil
+	}), true)
+	// go-app's own handler of the history runs before any listener of
+	// ours could stop it, so the guard takes its place and calls it.
+	goappPopState := w.Get("onpopstate")
+	w.Set("onpopstate", app.FuncOf(func(_ app.Value, args []app.Value) any {
+		if unsavedChanges && unsavedURL != "" && app.Window().Get("location").Get("href").String() != unsavedURL && !confirmLeave() {
+			// The browser has already moved in its history: put the page's
+			// address back, and do not show the other page.
+			app.Window().Get("history").Call("pushState", nil, "", unsavedURL)
+			return nil
+		}
+		if goappPopState.Truthy() {
+			goappPopState.Invoke(args[0])
+		}
+		return nil
+	}))
+})
 
 var beforeUnload = app.FuncOf(func(this app.Value, args []app.Value) any {
 	args[0].Call("preventDefault")
@@ -265,7 +317,7 @@ var shellView = &view{src: `
   <a class="skip-link" href="#main">{@SkipToContent}</a>
   <div class="top">
     <header class="topbar">
-      <a class="brand" href="/" on:click="leave"><img src="/web/icon-192.png" role="presentation" width="32" height="32"><span>{@AppName}</span></a>
+      <a class="brand" href="/"><img src="/web/icon-192.png" role="presentation" width="32" height="32"><span>{@AppName}</span></a>
       <span class="tagline">{@AppTagline}</span>
       <div class="account">
         <select class="language" aria-label="{@Language}" title="{@Language}" on:change="lang">
@@ -309,7 +361,7 @@ func (s *shell) jobBanners() []app.UI {
 }
 
 var navView = &view{src: `<nav class="nav" aria-label="{@NavLabel}"><ul>{0}</ul></nav>`}
-var navItem = &view{src: `<li><a href="{0}" aria-current={1} on:click="leave">{2}</a></li>`}
+var navItem = &view{src: `<li><a href="{0}" aria-current={1}>{2}</a></li>`}
 
 func (s *shell) Render() app.UI {
 	var who []app.UI

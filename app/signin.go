@@ -75,6 +75,7 @@ func (p *signInPage) got(ctx app.Context, what string, r response) {
 	if r.decode(&sess) == nil {
 		currentSession = &sess
 	}
+	signInNote, draftKept = "", false
 	p.password = ""
 	// Back from the next page skips the sign-in form.
 	if sess.MustChangePassword {
@@ -84,9 +85,13 @@ func (p *signInPage) got(ctx app.Context, what string, r response) {
 	replaceTo(p.next(ctx))
 }
 
+var sessionEndedNote = &view{src: `<div class="alert alert-info" role="status"><p>{0}</p>{1}</div>`}
+var draftKeptLine = &view{src: `<p>{@SignInDraftKept}</p>`}
+
 var signInView = &view{src: `<div class="signin">
   <h1>{@SignInTitle}</h1>
   <p class="lead">{@SignInIntro}</p>
+  {5}
   <form class="form" on:submit="submit">
     <label for="signin-username">{@Username}</label>
     <input id="signin-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="{0}" on:input="username">
@@ -99,5 +104,14 @@ var signInView = &view{src: `<div class="signin">
 
 func (p *signInPage) Render() app.UI {
 	return newShell().Path(pathSignIn).Content(
-		signInView.ui(p, p.username, p.password, errorView(p, p.err), p.busy, message(pick(p.busy, "SigningIn", "SignIn"))))
+		signInView.ui(p, p.username, p.password, errorView(p, p.err), p.busy, message(pick(p.busy, "SigningIn", "SignIn")), p.note()))
+}
+
+// note says why the session ended, when the panel knows, and that the
+// unsaved edits were kept.
+func (p *signInPage) note() app.UI {
+	if signInNote == "" && !draftKept {
+		return nil
+	}
+	return sessionEndedNote.ui(p, pick(signInNote != "", signInNote, message("SignInEnded")), when(draftKept, draftKeptLine.ui(p)))
 }

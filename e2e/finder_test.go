@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/url"
 	"regexp"
 	"testing"
 
@@ -40,4 +41,31 @@ func TestFinderIndex(t *testing.T) {
 	check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "新しい写真部"})).ToBeVisible(), "found before the index had it")
 	s.axeScan("finder with index status")
 	s.noErrors()
+}
+
+// A moderator types a group's ID as it comes: without Tencent's @TGS#
+// prefix, or in another letter case; the finder finds the group, and the
+// note about the account's scope is part of each search's own results.
+func TestFinderIDAnyCase(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("moderator")
+		s.visit("/groups")
+		results := s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: regexp.MustCompile(`found$`)})
+		for _, c := range []struct{ typed, name string }{
+			{"2J4SZEAEL", "Photography Club 摄影社"},
+			{"2j4szeael", "Photography Club 摄影社"},
+			{"@tgs#_TRAILHEAD", "Trailhead Hikers"},
+			{"_trailhead", "Trailhead Hikers"},
+		} {
+			check(t, s.page.GetByLabel("Group ID or name").Fill(c.typed), "type "+c.typed)
+			check(t, s.button("Find").Click(), "find "+c.typed)
+			check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(regexp.QuoteMeta(url.QueryEscape(c.typed))+`$`)), "the search of "+c.typed)
+			check(t, expect.Locator(results.GetByText("1 group found", playwright.LocatorGetByTextOptions{Exact: playwright.Bool(true)})).ToBeVisible(), c.typed+": one group")
+			check(t, expect.Locator(results.GetByRole("link", playwright.LocatorGetByRoleOptions{Name: c.name})).ToBeVisible(), c.typed+": the group")
+			check(t, expect.Locator(results.GetByText("This account sees only the groups in its scope")).ToBeVisible(), c.typed+": the scope note, in this search's results")
+		}
+		s.axeScan("finder after a search by ID")
+		s.noErrors()
+	})
 }

@@ -823,3 +823,41 @@ func TestAuditCheckpoint(t *testing.T) {
 		t.Fatalf("checkpoint not logged: %s", e.logs.String())
 	}
 }
+
+// A session that ended says why, when the panel knows: an administrator
+// ended the account's sessions, or it went unused for the idle timeout —
+// at the first request after, and at the next ones too.
+func TestSessionEndedSaysWhy(t *testing.T) {
+	e := newEnv(t)
+	signedIn := func() *browser {
+		b := e.browser()
+		if w := b.do("POST", "/api/v1/session", map[string]string{"username": "mod", "password": testPass}); w.Code != 200 {
+			t.Fatalf("sign in: %d %s", w.Code, w.Body)
+		}
+		return b
+	}
+	says := func(b *browser, want string) {
+		t.Helper()
+		for range 2 {
+			w := b.do("GET", "/api/v1/session", nil)
+			if _, msg, _ := apiErr(t, w); w.Code != 401 || msg != want {
+				t.Fatalf("%d %q, want 401 %q", w.Code, msg, want)
+			}
+		}
+	}
+	b := signedIn()
+	if _, err := e.db.EndSessions(context.Background(), "mod"); err != nil {
+		t.Fatal(err)
+	}
+	says(b, "Your session ended — an administrator signed you out. Sign in again to continue.")
+
+	b = signedIn()
+	e.clock.Advance(31 * time.Minute)
+	says(b, "Your session ended after 30 minutes without use. Sign in again to continue.")
+
+	// Cleared at someone's sign-in, an idle session still says why.
+	b = signedIn()
+	e.clock.Advance(31 * time.Minute)
+	signedIn()
+	says(b, "Your session ended after 30 minutes without use. Sign in again to continue.")
+}

@@ -63,8 +63,13 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, 
 		return nil, err
 	}
 	if sess.IsNew {
-		if sess.Values[valEnded] == true {
+		switch sess.Values[valEnded] {
+		case true:
 			return nil, errSessionExpired
+		case sqlite.EndedByAdmin:
+			return nil, errSessionEndedByAdmin
+		case sqlite.EndedIdle:
+			return nil, errSessionIdle(s.sessions.idle)
 		}
 		return nil, errUnauthenticated
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/imdesk/imdesk/server/access"
 	"github.com/imdesk/imdesk/server/accounts"
@@ -55,6 +56,15 @@ var (
 	errViewerReadOnly  = newError(http.StatusForbidden, api.CodePermissionDenied, "Your account can view but not change anything.")
 	errAuditDown       = newError(http.StatusServiceUnavailable, api.CodeUpstreamUnavailable, "The change was not sent, because imdesk could not record it in the audit log. Try again; if it keeps happening, tell your administrator.")
 )
+
+// errSessionEndedByAdmin and errSessionIdle answer a request with a
+// session that has ended, saying why, so that the sign-in page can tell
+// the person (app/signin.go).
+var errSessionEndedByAdmin = newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Your session ended — an administrator signed you out. Sign in again to continue.")
+
+func errSessionIdle(idle time.Duration) *httpError {
+	return newError(http.StatusUnauthorized, api.CodeUnauthenticated, "Your session ended after %d minutes without use. Sign in again to continue.", max(1, int((idle+time.Minute-1)/time.Minute)))
+}
 
 // errOutOfScope refuses a change to a target outside the caller's scope.
 func errOutOfScope(k access.Kind) *httpError {

@@ -42,7 +42,7 @@ const (
 	valAccount = "account"
 	valCreated = "created"
 	valSeen    = "seen"
-	valEnded   = "ended" // the cookie named a session that has ended
+	valEnded   = "ended" // the cookie named a session that has ended: true, or why (sqlite.EndedByAdmin, sqlite.EndedIdle)
 )
 
 func (st *sessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
@@ -71,15 +71,23 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	row, err := st.db.Session(r.Context(), id)
 	if errors.Is(err, sqlite.ErrNotFound) {
 		sess.Values[valEnded] = true
+		if why, _ := st.db.EndedSession(r.Context(), id); why != "" {
+			sess.Values[valEnded] = why
+		}
 		return sess, nil
 	}
 	if err != nil {
 		return sess, err
 	}
 	now := st.now()
-	if now.Sub(row.LastSeen) >= st.idle || now.Sub(row.Created) >= st.max {
+	switch {
+	case now.Sub(row.Created) >= st.max:
 		_ = st.db.DeleteSession(r.Context(), id)
 		sess.Values[valEnded] = true
+		return sess, nil
+	case now.Sub(row.LastSeen) >= st.idle:
+		_ = st.db.EndSession(r.Context(), id, sqlite.EndedIdle, now)
+		sess.Values[valEnded] = sqlite.EndedIdle
 		return sess, nil
 	}
 	sess.ID, sess.IsNew = id, false

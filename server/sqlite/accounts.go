@@ -238,14 +238,24 @@ func (d *DB) RecordSignIn(ctx context.Context, name string, at time.Time) error 
 	return err
 }
 
-// EndSessions ends every session of an account now and says how many.
+// EndSessions ends every session of an account now and says how many;
+// each is kept as ended by an administrator (EndedSession).
 func (d *DB) EndSessions(ctx context.Context, name string) (int, error) {
-	res, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE account = ?`, name)
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions (id, reason, ended_at)
+		SELECT id, 'admin', ? FROM sessions WHERE account = ?`, time.Now().UnixMilli(), name); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account = ?`, name)
 	if err != nil {
 		return 0, err
 	}
 	n, _ := res.RowsAffected()
-	return int(n), nil
+	return int(n), tx.Commit()
 }
 
 // SetDisabled disables (or enables) an account; disabling ends its sessions

@@ -272,6 +272,28 @@ const (
 
 // SearchGroups returns a page of the groups matching s, in ID order, and
 // how many match (at most MaxCountedMatches+1, meaning "more").
+// tencentGroupPrefix begins the IDs Tencent makes for groups.
+const tencentGroupPrefix = "@TGS#"
+
+// idPrefixes is the condition on g.id of a search's text, with its
+// arguments: IDs that start with the text in any letter case (ASCII, as
+// NOCASE folds), and, for text without Tencent's prefix, IDs that start
+// with the prefix and the text ("2j4sz" finds @TGS#2J4SZEAEL). The index
+// group_index_id_nocase answers both.
+func idPrefixes(text string) (string, []any) {
+	prefixes := []string{text}
+	if !strings.Contains(text, " ") && !strings.HasPrefix(strings.ToUpper(text), tencentGroupPrefix) {
+		prefixes = append(prefixes, tencentGroupPrefix+text)
+	}
+	var conds []string
+	var args []any
+	for _, p := range prefixes {
+		conds = append(conds, `(g.id COLLATE NOCASE >= ? AND g.id COLLATE NOCASE < ?)`)
+		args = append(args, p, p+string(utf8.MaxRune))
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
 func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, int, error) {
 	var conds []string
 	var args []any
@@ -286,7 +308,7 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 	// with no other filter has more matches than are counted.
 	counted := 0
 	if text := strings.TrimSpace(s.Text); text != "" {
-		prefixEnd := text + string(utf8.MaxRune)
+		ids, idArgs := idPrefixes(text)
 		names, match := nameIndex(text)
 		how := textLikeWalk
 		if names != "" {
@@ -311,25 +333,25 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		// The matches by name, and the groups whose ID starts with the
 		// text, driving.
 		drive := `(SELECT rowid AS r FROM ` + names + ` WHERE ` + names + ` MATCH ?
-			UNION SELECT rowid FROM group_index WHERE id >= ? AND id < ?) m CROSS JOIN group_index g ON g.rowid = m.r`
+			UNION SELECT rowid FROM group_index WHERE ` + strings.ReplaceAll(ids, "g.id", "id") + `) m CROSS JOIN group_index g ON g.rowid = m.r`
 		switch how {
 		case textDrives:
 			from = drive
-			args = append(args, match, text, prefixEnd)
+			args = append(append(args, match), idArgs...)
 		case textSetWalk:
 			// The unary + keeps SQLite from reading the matches' rows and
 			// sorting them: it walks the ID index, probing the set (with a
 			// Bloom filter) for each group.
-			conds = append(conds, `(+g.rowid IN (SELECT rowid FROM `+names+` WHERE `+names+` MATCH ?) OR (g.id >= ? AND g.id < ?))`)
-			args = append(args, match, text, prefixEnd)
-			countFrom, countArgs = drive, []any{match, text, prefixEnd}
+			conds = append(conds, `(+g.rowid IN (SELECT rowid FROM `+names+` WHERE `+names+` MATCH ?) OR `+ids+`)`)
+			args = append(append(args, match), idArgs...)
+			countFrom, countArgs = drive, append([]any{match}, idArgs...)
 		default:
 			// Very common text (or text neither index can look up):
 			// walking the groups in ID order finds a page of matches after
 			// a few thousand rows, where sorting every match would read
 			// them all.
-			conds = append(conds, `(g.name LIKE ? ESCAPE '\' OR (g.id >= ? AND g.id < ?))`)
-			args = append(args, "%"+likeEscaper.Replace(text)+"%", text, prefixEnd)
+			conds = append(conds, `(g.name LIKE ? ESCAPE '\' OR `+ids+`)`)
+			args = append(append(args, "%"+likeEscaper.Replace(text)+"%"), idArgs...)
 		}
 	}
 	var filters []string

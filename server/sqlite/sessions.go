@@ -52,11 +52,61 @@ func (d *DB) DeleteSession(ctx context.Context, id string) error {
 	return err
 }
 
+// Why a session ended, as EndedSession reports it.
+const (
+	EndedByAdmin = "admin" // an administrator ended the account's sessions
+	EndedIdle    = "idle"  // unused for the idle timeout
+)
+
+// EndSession ends a session and keeps why (EndedByAdmin, EndedIdle), so
+// that the next request with it can say so.
+func (d *DB) EndSession(ctx context.Context, id, reason string, at time.Time) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions (id, reason, ended_at) VALUES (?, ?, ?)`, id, reason, at.UnixMilli()); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// EndedSession says why a session that no longer exists ended, or "" when
+// that is not known (signed out, a password changed, long ago, or never a
+// session).
+func (d *DB) EndedSession(ctx context.Context, id string) (string, error) {
+	var reason string
+	err := d.db.QueryRowContext(ctx, `SELECT reason FROM ended_sessions WHERE id = ?`, id).Scan(&reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return reason, err
+}
+
 // DeleteExpiredSessions removes sessions idle since idleBefore or created
-// before createdBefore.
+// before createdBefore, keeping that the idle ones ended unused, and
+// forgets why sessions ended before createdBefore.
 func (d *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) error {
-	_, err := d.db.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`, idleBefore.UnixMilli(), createdBefore.UnixMilli())
-	return err
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions (id, reason, ended_at)
+		SELECT id, 'idle', last_seen FROM sessions WHERE last_seen < ? AND created_at >= ?`, idleBefore.UnixMilli(), createdBefore.UnixMilli()); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`, idleBefore.UnixMilli(), createdBefore.UnixMilli()); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM ended_sessions WHERE ended_at < ?`, createdBefore.UnixMilli()); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // CountSessions counts the sessions that have not ended: used since
