@@ -346,7 +346,7 @@ var updateBanner = &view{src: `<div class="banner banner-update" role="status"><
 
 // jobBanner is a bulk change of the account's under way, in the header of
 // every page.
-var jobBanner = &view{src: `<div class="banner banner-job" role="status"><a href="/bulk-changes?id={0}" on:click="leave">{1}</a></div>`}
+var jobBanner = &view{src: `<div class="banner banner-job" role="status"><a href="/bulk-changes?id={0}">{1}</a></div>`}
 
 func (s *shell) jobBanners() []app.UI {
 	out := make([]app.UI, len(s.jobs))

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// BulkJob is one bulk change (migration 0006): what it changes, how its
+// BulkJob is one bulk change (migration 0008): what it changes, how its
 // groups were chosen, and where it stands.
 type BulkJob struct {
 	ID          int64
