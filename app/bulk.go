@@ -247,6 +247,9 @@ func (p *bulkPage) got(ctx app.Context, what string, r response) {
 			}
 			return
 		}
+		if what == "controlled" || j.State != p.job.State {
+			ctx.NewAction(bulkChanged)
+		}
 		p.job, p.state = j, stateReady
 		p.send(p, "items-first", "GET", p.jobPath("groups"), nil, nil)
 		p.poll(ctx)
@@ -263,6 +266,9 @@ func (p *bulkPage) got(ctx app.Context, what string, r response) {
 		p.polling = false
 		var j api.BulkJob
 		if r.decode(&j) == nil && j.ID == p.id {
+			if j.State != p.job.State {
+				ctx.NewAction(bulkChanged)
+			}
 			p.job = j
 			p.send(p, "items-first", "GET", p.jobPath("groups"), nil, nil)
 			p.poll(ctx)
@@ -466,7 +472,7 @@ var bulkProgressView = &view{src: `<section class="panel" aria-labelledby="bulk-
 <p>{line}</p><ul class="bulk-counts">
 <li>{@Bulk.Changed changed}</li><li>{@Bulk.Unchanged unchanged}</li><li>{@Bulk.Refused refused}</li><li>{@Bulk.Failed failed}</li><li>{@Bulk.Unknown unknown}</li><li>{@Bulk.Remaining remaining}</li></ul>{eta}</section>`}
 
-var bulkStartView = &view{src: `<div class="actions">{0}<button class="button" type="button" disabled={1} aria-busy={2} on:click="start">{@Bulk.Start 3}</button></div>`}
+var bulkStartView = &view{src: `<div class="actions">{0}<button class="button" type="button" disabled={1} aria-busy={2} on:click="start">{@Bulk.Start}</button></div>`}
 var bulkSureView = &view{src: `<p class="alert alert-warn">{0}</p><div class="check"><input id="bulk-sure" type="checkbox" checked={1} on:change="sure"><label for="bulk-sure">{2}</label></div>`}
 var bulkRunControls = &view{src: `<div class="actions">{0}<button class="button button-danger-quiet" type="button" disabled={1} on:click="cancel">{@Bulk.Cancel}</button></div>{2}`}
 var bulkPauseButton = &view{src: `<button class="button" type="button" disabled={0} aria-busy={0} on:click="pause">{@Bulk.Pause}</button>`}
@@ -601,7 +607,7 @@ func (p *bulkPage) controls() app.UI {
 		if needSure {
 			sure = bulkSureView.ui(p, tr("Bulk.ReplaceWarning", num(j.Preview.Changes)), p.sure, tr("Bulk.ReplaceSure", num(j.Preview.Changes)))
 		}
-		return bulkStartView.ui(p, sure, p.busy || j.Preview.Changes == 0 || (needSure && !p.sure), p.busy, num(j.Preview.Changes))
+		return bulkStartView.ui(p, sure, p.busy || j.Preview.Changes == 0 || (needSure && !p.sure), p.busy)
 	case api.BulkRunning, api.BulkPaused, api.BulkPreviewing:
 		var toggle, confirm app.UI
 		switch j.State {

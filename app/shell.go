@@ -100,6 +100,9 @@ func (s *shell) OnMount(ctx app.Context) {
 	if s.Ipath == pathSignIn {
 		return
 	}
+	// A page that starts, pauses or ends a bulk change says so; the
+	// header reads the account's jobs again.
+	ctx.Handle(bulkChanged, func(app.Context, app.Action) { s.send("bulk", "GET", "/api/v1/bulk-changes?active=1") })
 	if currentSession != nil {
 		s.session = currentSession
 		s.requirePassword(ctx)
@@ -343,6 +346,10 @@ var demoBanner = &view{src: `<div class="banner banner-demo" role="note">
 
 var updateBanner = &view{src: `<div class="banner banner-update" role="status"><span>{@UpdateReady}</span>
   <button class="button" type="button" disabled={0} aria-busy={0} on:click="reload">{@UpdateReload}</button></div>`}
+
+// bulkChanged is the action a page makes when a bulk change of the
+// account's starts, pauses, resumes or ends.
+const bulkChanged = "bulk-changed"
 
 // jobBanner is a bulk change of the account's under way, in the header of
 // every page.
