@@ -646,7 +646,8 @@ func (s *Server) handleBulkItems(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	q := sqlite.BulkItemQuery{Limit: bulkPageSize + 1, Only: scopeGroups(callerOf(r.Context()))}
+	q := sqlite.BulkItemQuery{Limit: bulkPageSize + 1}
+	q.Only, q.OrExcluded = scopeGroups(callerOf(r.Context()), j)
 	if o := r.URL.Query().Get("outcome"); o != "" {
 		q.Outcomes = []string{o}
 		if o == "open" {
@@ -675,12 +676,14 @@ func (s *Server) handleBulkItems(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-// scopeGroups are the groups a caller may see in a job's list; nil: all.
-func scopeGroups(c *caller) []string {
+// scopeGroups are the groups a caller may see in a job's list (nil: all),
+// and whether the groups left out of it are shown too: to its owner, who
+// typed their IDs.
+func scopeGroups(c *caller, j *sqlite.BulkJob) (only []string, orExcluded bool) {
 	if c.SeesEverything() {
-		return nil
+		return nil, false
 	}
-	return append([]string{}, c.Scope.Groups...)
+	return append([]string{}, c.Scope.Groups...), c.Name == j.Owner
 }
 
 func bulkItemView(r *http.Request, it *sqlite.BulkItem) api.BulkItem {
@@ -780,7 +783,9 @@ func (s *Server) handleBulkExport(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "format", Say: say("The format must be csv or jsonl.")})
 		return
 	}
-	items, err := s.db.BulkItems(r.Context(), j.ID, sqlite.BulkItemQuery{Only: scopeGroups(callerOf(r.Context()))})
+	q := sqlite.BulkItemQuery{}
+	q.Only, q.OrExcluded = scopeGroups(callerOf(r.Context()), j)
+	items, err := s.db.BulkItems(r.Context(), j.ID, q)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return

@@ -244,6 +244,9 @@ type BulkItemQuery struct {
 	Unplanned bool     // only groups the preview has not read yet
 	Outcomes  []string // only groups with one of these outcomes
 	Only      []string // only these groups (a reader's scope); nil: all
+	// OrExcluded, with Only: also the groups left out when the job was
+	// made (for its owner, who typed them).
+	OrExcluded bool
 }
 
 // BulkItems returns a job's groups as q selects them.
@@ -270,6 +273,9 @@ func (d *DB) BulkItems(ctx context.Context, job int64, q BulkItemQuery) ([]*Bulk
 	}
 	if q.Only != nil {
 		in("group_id", q.Only)
+		if q.OrExcluded {
+			where[len(where)-1] = "(" + where[len(where)-1] + " OR outcome = 'excluded')"
+		}
 	}
 	sqlText := `SELECT ` + bulkItemColumns + ` FROM bulk_items WHERE ` + strings.Join(where, " AND ") + ` ORDER BY n`
 	if q.Limit > 0 {
