@@ -200,7 +200,7 @@ func TestBulkRolesAndScope(t *testing.T) {
 
 // startChild starts a panel process on dir against Tencent at url (the
 // child of TestCrashRecovery) and returns its base URL.
-func startChild(t *testing.T, dir, url string) (*exec.Cmd, string) {
+func startChild(t testing.TB, dir, url string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
 	cmd.Env = append(os.Environ(), "IMDESK_CRASH_DIR="+dir, "IMDESK_CRASH_TENCENT="+url)

@@ -23,8 +23,22 @@ import (
 // share of Tencent's limits (Config.BulkRate, tim.WithShare): two jobs
 // running at once each get about half of it.
 
+// bulkStartDelay is how long the runner waits after the process starts:
+// Tencent's window (a second) and the client's margin for a call sent but
+// never answered (tim's lostMargin, a second).
+const bulkStartDelay = 2 * time.Second
+
 // runBulk settles what a stop left, then runs jobs until ctx ends.
 func (s *Server) runBulk(ctx context.Context) {
+	// A process that stopped mid-job (a crash, kill -9) may have made
+	// calls that Tencent still counts in its window for the second after:
+	// a new process knows nothing of them, so it waits that window out
+	// before its jobs go on at their full share.
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(bulkStartDelay):
+	}
 	if err := s.settleBulk(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("bulk changes: settle after a restart", "err", err)
 	}

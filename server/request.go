@@ -19,7 +19,8 @@ import (
 )
 
 // maxBody caps API request bodies. The largest legitimate one, replacing 16
-// attributes of 4000 bytes, is far below it.
+// attributes of 4000 bytes, is far below it. A body type with a MaxBody
+// method has that cap instead.
 const maxBody = 128 << 10
 
 // decodeJSON reads a JSON request body into v, strictly, in one place for
@@ -36,10 +37,14 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if mt != "application/json" {
 		return newError(http.StatusUnsupportedMediaType, api.CodeInvalidArgument, "Send the request as JSON (Content-Type: application/json).")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	limit := int64(maxBody)
+	if l, ok := v.(interface{ MaxBody() int64 }); ok {
+		limit = l.MaxBody() // a body that lists many things: a bulk change's group IDs
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return newError(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "The request is larger than %d KiB.", maxBody>>10)
+		return newError(http.StatusRequestEntityTooLarge, api.CodeTooLarge, "The request is larger than %d KiB.", limit>>10)
 	}
 	if err != nil {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request could not be read.")

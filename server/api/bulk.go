@@ -111,6 +111,10 @@ type BulkNew struct {
 	Delete []string   `json:"delete,omitempty"`
 }
 
+// MaxBody is the size a new bulk change's body may have: MaxBulkIDs
+// group IDs of the longest, with room for the change.
+func (BulkNew) MaxBody() int64 { return MaxBulkIDs*(MaxGroupIDBytes+4) + 128<<10 }
+
 // Validate checks the change on its own: the per-group limits are checked
 // against each group's attributes by the preview and again when it runs.
 func (b BulkNew) Validate() *FieldError {

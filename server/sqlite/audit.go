@@ -112,59 +112,117 @@ func rawOrNull(r json.RawMessage) json.RawMessage {
 	return r
 }
 
+// pendingAppend is an entry waiting in Append's queue, and what became of
+// it.
+type pendingAppend struct {
+	e     Entry
+	since time.Time
+	out   *Entry
+	err   error
+	done  chan struct{}
+}
+
 // Append adds an entry, linking it to the last one, and returns it with its
 // sequence number and hash. It returns only once the entry is on disk.
-func (d *DB) Append(ctx context.Context, e Entry) (_ *Entry, err error) {
-	if d.appended != nil {
-		start := time.Now()
-		defer func() { d.appended(e.Kind, time.Since(start), err) }()
-	}
+//
+// Appends made at once are written together (group commit): the first
+// appender that finds no one writing takes every entry queued so far and
+// writes them in one transaction, then the next batch, until the queue is
+// empty. Every entry still costs its share of one synchronous commit
+// rather than a commit of its own, so that many moderators and bulk changes
+// can record their changes as fast as Tencent takes them. An entry is
+// written even when its caller's context ends: the change it records may
+// already be on its way.
+func (d *DB) Append(ctx context.Context, e Entry) (*Entry, error) {
+	p := &pendingAppend{e: e, since: time.Now(), done: make(chan struct{})}
 	d.appendMu.Lock()
-	defer d.appendMu.Unlock()
+	d.queue = append(d.queue, p)
+	lead := !d.leading
+	d.leading = true
+	d.appendMu.Unlock()
+	for lead {
+		d.appendMu.Lock()
+		batch := d.queue
+		d.queue = nil
+		if len(batch) == 0 {
+			d.leading = false
+		}
+		d.appendMu.Unlock()
+		if len(batch) == 0 {
+			break
+		}
+		d.writeBatch(context.WithoutCancel(ctx), batch)
+	}
+	<-p.done
+	return p.out, p.err
+}
+
+// writeBatch writes queued entries in one transaction and tells each
+// appender what became of its entry.
+func (d *DB) writeBatch(ctx context.Context, batch []*pendingAppend) {
+	err := d.insertBatch(ctx, batch)
+	for _, p := range batch {
+		if err != nil {
+			p.out, p.err = nil, err
+		}
+		if d.appended != nil {
+			d.appended(p.e.Kind, time.Since(p.since), p.err)
+		}
+		close(p.done)
+	}
+}
+
+func (d *DB) insertBatch(ctx context.Context, batch []*pendingAppend) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
 	var last sql.NullInt64
 	var prev sql.NullString
 	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
+		return err
 	}
-	e.Seq = last.Int64 + 1
-	e.PrevHash = prev.String
-	if e.Time.IsZero() {
-		e.Time = d.now()
-	}
-	e.Time = e.Time.UTC().Truncate(time.Nanosecond)
-	e.Request, e.Before, e.After = rawOrNull(e.Request), rawOrNull(e.Before), rawOrNull(e.After)
-	for _, f := range []*string{&e.Kind, &e.Actor, &e.Role, &e.IP, &e.UserAgent, &e.RequestID, &e.Action, &e.Target,
-		&e.Outcome, &e.TencentInfo, &e.Detail} {
-		*f = validText(*f)
-	}
-	if d.auditKey != nil {
-		e.Hash = keyedHashOf(d.auditKey, &e)
-	} else {
-		e.Hash = hashOf(&e)
-	}
-	var completes any
-	if e.Completes != 0 {
-		completes = e.Completes
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit (seq, time, kind, completes, actor, role, ip, user_agent, request_id,
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (seq, time, kind, completes, actor, role, ip, user_agent, request_id,
 		action, target, request, before, after, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash, job)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.Time.Format(timeLayout), e.Kind, completes, e.Actor, e.Role, e.IP, e.UserAgent, e.RequestID,
-		e.Action, e.Target, string(e.Request), string(e.Before), string(e.After), e.Outcome, e.TencentCode, e.TencentInfo,
-		e.Detail, e.DurationMS, e.PrevHash, e.Hash, e.Job)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
+	defer stmt.Close()
+	seq, prevHash := last.Int64, prev.String
+	for _, p := range batch {
+		e := p.e
+		seq++
+		e.Seq, e.PrevHash = seq, prevHash
+		if e.Time.IsZero() {
+			e.Time = d.now()
+		}
+		e.Time = e.Time.UTC().Truncate(time.Nanosecond)
+		e.Request, e.Before, e.After = rawOrNull(e.Request), rawOrNull(e.Before), rawOrNull(e.After)
+		for _, f := range []*string{&e.Kind, &e.Actor, &e.Role, &e.IP, &e.UserAgent, &e.RequestID, &e.Action, &e.Target,
+			&e.Outcome, &e.TencentInfo, &e.Detail} {
+			*f = validText(*f)
+		}
+		if d.auditKey != nil {
+			e.Hash = keyedHashOf(d.auditKey, &e)
+		} else {
+			e.Hash = hashOf(&e)
+		}
+		var completes any
+		if e.Completes != 0 {
+			completes = e.Completes
+		}
+		if _, err := stmt.ExecContext(ctx, e.Seq, e.Time.Format(timeLayout), e.Kind, completes, e.Actor, e.Role, e.IP, e.UserAgent,
+			e.RequestID, e.Action, e.Target, string(e.Request), string(e.Before), string(e.After), e.Outcome, e.TencentCode,
+			e.TencentInfo, e.Detail, e.DurationMS, e.PrevHash, e.Hash, e.Job); err != nil {
+			return err
+		}
+		prevHash = e.Hash
+		p.out = &e
 	}
-	return &e, nil
+	return tx.Commit()
 }
 
 // Complete appends the outcome of an intent.

@@ -42,9 +42,13 @@ type DB struct {
 	// SHA-256, for tools that only read a log without keyed entries.
 	auditKey []byte
 
-	// appendMu serialises audit appends, so each entry links to the one
-	// before it.
+	// appendMu guards the queue of audit appends; the first appender to
+	// find no one writing writes the queue, a batch to a transaction, so
+	// that each entry links to the one before it and concurrent appends
+	// share one commit (Append).
 	appendMu sync.Mutex
+	queue    []*pendingAppend
+	leading  bool
 	// appended, when set, is told of every append (the panel's metrics).
 	appended func(kind string, took time.Duration, err error)
 }

@@ -76,6 +76,7 @@ type Client struct {
 	sig    signer
 	apis   *limiterSet
 	groups *limiterSet
+	shares *limiterSet // WithShare's budgets
 }
 
 // New checks the configuration and returns a Client.
@@ -128,6 +129,8 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, base: base}
 	c.sig = signer{cfg: &c.cfg}
 	c.apis = newLimiterSet(time.Second, cfg.Now, cfg.Sleep)
+	c.shares = newLimiterSet(time.Second, cfg.Now, cfg.Sleep)
+	c.shares.own = true
 	c.groups = newLimiterSet(time.Second, cfg.Now, cfg.Sleep)
 	return c, nil
 }
@@ -245,7 +248,7 @@ func (c *Client) takeTurn(ctx context.Context, o op, groupID string) (done func(
 	start := c.cfg.Now()
 	share := func(callEnd) {}
 	if n := shareOf(ctx, o.perSec); n > 0 {
-		if share, err = c.apis.acquire(ctx, "share "+o.path, n); err != nil {
+		if share, err = c.shares.acquire(ctx, o.path, n); err != nil {
 			return nil, err
 		}
 		c.waited(o, "share", start)

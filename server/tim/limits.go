@@ -43,8 +43,12 @@ const (
 // instead of failing.
 type limiterSet struct {
 	period time.Duration
-	now    func() time.Time
-	sleep  func(context.Context, time.Duration) error
+	// own: the limit is the panel's own budget (a share, WithShare), not
+	// Tencent's, so no margin is added: Tencent's limit is kept by the
+	// command's own limiter, which every shared call takes too.
+	own   bool
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 
 	mu   sync.Mutex
 	keys map[string]*slots
@@ -119,7 +123,10 @@ func (l *limiterSet) release(s *slots, end callEnd) {
 	s.inFlight--
 	if end != notSent {
 		margin := limitMargin
-		if end == lost {
+		switch {
+		case l.own:
+			margin = 0
+		case end == lost:
 			margin = lostMargin
 		}
 		at := l.now().Add(l.period + margin)

@@ -228,3 +228,29 @@ func everyNth(k int64, d time.Duration) func(int64) time.Duration {
 		return 0
 	}
 }
+
+// Calls under a share keep to it together: at 10 of 200 a second, the
+// 11th read of a second waits for the window — exactly a second, no
+// margin, as the share is the panel's own budget — while a call without
+// the share goes at once.
+func TestShareKeepsCallsToTheirPart(t *testing.T) {
+	c, m, ft := newMockClient(t)
+	shared := WithShare(context.Background(), 10)
+	for i := range 11 {
+		if _, err := c.GetGroupAttr(shared, "@TGS#2J4SZEAEL"); err != nil {
+			t.Fatalf("read %d: %v", i+1, err)
+		}
+	}
+	if slept := ft.Slept(); len(slept) != 1 || slept[0] != time.Second {
+		t.Fatalf("slept %v, want one wait of a second before the 11th shared read", slept)
+	}
+	if _, err := c.GetGroupAttr(context.Background(), "@TGS#2J4SZEAEL"); err != nil || len(ft.Slept()) != 1 {
+		t.Fatalf("a read outside the share: %v, slept %v", err, ft.Slept())
+	}
+	if m.Calls("get_group_attr") != 12 {
+		t.Fatalf("calls %d", m.Calls("get_group_attr"))
+	}
+	if got := shareOf(WithShare(context.Background(), 160), 20); got != 16 {
+		t.Fatalf("160 of 200 is %d of a command allowing 20, want 16", got)
+	}
+}
