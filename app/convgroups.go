@@ -284,32 +284,28 @@ func (p *convGroupsPage) marksOf(key string) (api.MarkedConversation, bool) {
 	return api.MarkedConversation{}, false
 }
 
-var cgList = &view{src: `<ul class="cg-list">{0}</ul>`}
 var cgGroup = &view{src: `<li class="cg-group"><section aria-labelledby="cg-title-{0}"><h2 id="cg-title-{0}">{1}</h2>{2}<ul class="conv-list">{3}</ul>{4}</section></li>`}
 var convItem = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}{2}</li>`}
 var removeConvButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@ConvGroups.Remove 0}" title="{@ConvGroups.Remove 0}" disabled={1} data-arg="{2}" on:click="remove-conv">✕</button>`}
 
 func (p *convGroupsPage) groupsView(edit bool) app.UI {
-	if len(p.cg.Groups) == 0 {
-		return emptyNote.ui(p, message("ConvGroups.NoGroups"))
-	}
-	groups := make([]app.UI, len(p.cg.Groups))
-	for i, g := range p.cg.Groups {
-		convs := make([]app.UI, len(g.Conversations))
-		for j, c := range g.Conversations {
-			var remove app.UI
+	gs := p.cg.Groups
+	return namedLists(p, edit, message("ConvGroups.NoGroups"), len(gs), func(i int) int { return len(gs[i].Conversations) },
+		func(i, j int) app.UI {
+			return removeConvButton.ui(p, convLabel(gs[i].Conversations[j]), p.last.busy, argOf(i, j))
+		},
+		func(i, j int, remove app.UI) app.UI {
+			c := gs[i].Conversations[j]
+			return convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
+		},
+		func(i int, convs []app.UI) app.UI {
+			g := gs[i]
+			var forms app.UI
 			if edit {
-				remove = removeConvButton.ui(p, convLabel(c), p.last.busy, argOf(i, j))
+				forms = p.groupForms(i, g)
 			}
-			convs[j] = convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
-		}
-		var forms app.UI
-		if edit {
-			forms = p.groupForms(i, g)
-		}
-		groups[i] = cgGroup.ui(p, i, g.Name, when(len(g.Conversations) == 0, noneHint.ui(p, message("ConvGroups.NoConvs"))), convs, forms)
-	}
-	return cgList.ui(p, groups)
+			return cgGroup.ui(p, i, g.Name, when(len(g.Conversations) == 0, noneHint.ui(p, message("ConvGroups.NoConvs"))), convs, forms)
+		})
 }
 
 var groupButtons = &view{src: `<div class="actions">
