@@ -23,7 +23,7 @@ type convGroupsPage struct {
 	extra []api.Conversation // conversations typed by ID, to pick from
 
 	newName string
-	pick    map[string]bool // conversations to put in the new group
+	pick    ticks // conversations to put in the new group
 	// typed conversation forms, by form ("create", "marks", or "group-N")
 	typedType map[string]string
 	typedID   map[string]string
@@ -32,14 +32,14 @@ type convGroupsPage struct {
 	renaming, renameTo string
 	deleting           string
 
-	selected map[string]bool // conversations to mark
+	selected ticks // conversations to mark
 	markName string
 	custom   string
 }
 
 func (p *convGroupsPage) OnNav(ctx app.Context) {
 	p.recent = nil
-	p.extra, p.pick, p.selected = nil, map[string]bool{}, map[string]bool{}
+	p.extra, p.pick, p.selected = nil, ticks{}, ticks{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.renaming, p.deleting, p.newName, p.custom, p.markName = "", "", "", "", api.MarkNames[0]
 	p.navUser(p, ctx)
@@ -81,7 +81,7 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 func (p *convGroupsPage) afterChange() {
 	switch p.last.after {
 	case "create":
-		p.newName, p.pick = "", map[string]bool{}
+		p.newName, p.pick = "", ticks{}
 		clearInput("cg-name")
 	case "rename":
 		p.renaming = ""
@@ -140,13 +140,13 @@ func (p *convGroupsPage) act(ctx app.Context, ev event) {
 	case "new-name":
 		p.newName = ev.value
 	case "pick":
-		p.pick[ev.arg.part(0)] = ev.checked
+		p.pick.tick(ev)
 	case "create":
 		if p.createBlocker(p.picked()) == "" {
 			p.change("POST", "/conversation-groups", api.ConvGroupCreate{Name: p.newName, Conversations: p.picked()}, "create")
 		}
 	case "select":
-		p.selected[ev.arg.part(0)] = ev.checked
+		p.selected.tick(ev)
 	case "mark-name":
 		p.markName = ev.value
 	case "custom":
@@ -428,10 +428,13 @@ func (p *convGroupsPage) createBlocker(picked []api.Conversation) string {
 	return ""
 }
 
-func (p *convGroupsPage) picked() []api.Conversation {
+func (p *convGroupsPage) picked() []api.Conversation { return p.ticked(p.pick) }
+
+// ticked are the conversations ticked in t, without their names.
+func (p *convGroupsPage) ticked(t ticks) []api.Conversation {
 	var out []api.Conversation
 	for _, c := range p.known() {
-		if p.pick[c.Key()] {
+		if t[c.Key()] {
 			out = append(out, api.Conversation{Type: c.Type, ID: c.ID})
 		}
 	}
@@ -483,15 +486,7 @@ func (p *convGroupsPage) addExtra(c api.Conversation) {
 	p.extra = append(p.extra, c)
 }
 
-func (p *convGroupsPage) chosen() []api.Conversation {
-	var out []api.Conversation
-	for _, c := range p.known() {
-		if p.selected[c.Key()] {
-			out = append(out, api.Conversation{Type: c.Type, ID: c.ID})
-		}
-	}
-	return out
-}
+func (p *convGroupsPage) chosen() []api.Conversation { return p.ticked(p.selected) }
 
 var marksView = &view{src: `<section class="cg-marks" aria-labelledby="marks-title"><h2 id="marks-title">{@ConvGroups.MarksTitle}</h2>{0}<ul class="conv-list">{1}</ul>{2}</section>`}
 var markItem = &view{src: `<li class="conv">{0}<span class="conv-label">{1}</span>{2}{3}</li>`}

@@ -24,21 +24,21 @@ type friendListsPage struct {
 	fl api.FriendLists
 
 	newName    string
-	names      []string        // the lists to create
-	createPick map[string]bool // friends to put in them
-	typedUser  string          // a user ID typed to put in them
-	typedUsers []string        // user IDs typed, to pick like friends
+	names      []string // the lists to create
+	createPick ticks    // friends to put in them
+	typedUser  string   // a user ID typed to put in them
+	typedUsers []string // user IDs typed, to pick like friends
 
-	chosen map[string]bool // friends to move
-	moveTo string          // the list to move them into or out of
+	chosen ticks  // friends to move
+	moveTo string // the list to move them into or out of
 
 	renaming, renameTo string
-	delPick            map[string]bool // lists to delete
+	delPick            ticks // lists to delete
 	confirmDelete      bool
 }
 
 func (p *friendListsPage) OnNav(ctx app.Context) {
-	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, ticks{}, ticks{}, ticks{}
 	p.typedUser, p.typedUsers = "", nil
 	p.renaming, p.confirmDelete, p.moveTo = "", false, ""
 	p.navUser(p, ctx)
@@ -79,14 +79,14 @@ func (p *friendListsPage) got(ctx app.Context, what string, r response) {
 func (p *friendListsPage) afterChange() {
 	switch p.last.after {
 	case "create":
-		p.names, p.newName, p.createPick, p.typedUsers = nil, "", map[string]bool{}, nil
+		p.names, p.newName, p.createPick, p.typedUsers = nil, "", ticks{}, nil
 		clearInput("fl-name")
 	case "move":
-		p.chosen = map[string]bool{}
+		p.chosen = ticks{}
 	case "rename":
 		p.renaming = ""
 	case "delete":
-		p.delPick = map[string]bool{}
+		p.delPick = ticks{}
 	}
 	if p.fl.List(p.moveTo) == nil {
 		p.moveTo = ""
@@ -125,7 +125,7 @@ func (p *friendListsPage) act(ctx app.Context, ev event) {
 			p.names = slices.Delete(p.names, i, i+1)
 		}
 	case "create-pick":
-		p.createPick[ev.arg.part(0)] = ev.checked
+		p.createPick.tick(ev)
 	case "create":
 		names := p.pendingNames()
 		if p.createBlocker(names) == "" {
@@ -148,7 +148,7 @@ func (p *friendListsPage) act(ctx app.Context, ev event) {
 			clearInput("fl-typed")
 		}
 	case "choose":
-		p.chosen[ev.arg.part(0)] = ev.checked
+		p.chosen.tick(ev)
 	case "move-to":
 		p.moveTo = ev.value
 	case "move-in", "move-out":
@@ -175,7 +175,7 @@ func (p *friendListsPage) act(ctx app.Context, ev event) {
 	case "rename-cancel":
 		p.renaming = ""
 	case "delete-pick":
-		p.delPick[ev.arg.part(0)] = ev.checked
+		p.delPick.tick(ev)
 	case "delete":
 		if len(p.deleteNames()) > 0 {
 			p.confirmDelete = true

@@ -167,6 +167,13 @@ func when(cond bool, v app.UI) app.UI {
 	return nil
 }
 
+// ticks are the boxes ticked in a list of checkboxes, by the key each
+// box's data-arg carries first.
+type ticks map[string]bool
+
+// tick records a box's change.
+func (t ticks) tick(ev event) { t[ev.arg.part(0)] = ev.checked }
+
 var namedListsView = &view{src: `<ul class="cg-list">{0}</ul>`}
 
 // namedLists builds a page's named lists of members (conversation groups,
