@@ -23,7 +23,7 @@ type convGroupsPage struct {
 	extra []api.Conversation // conversations typed by ID, to pick from
 
 	newName string
-	pick    map[string]bool // conversations to put in the new group
+	pick    ticks // conversations to put in the new group
 	// typed conversation forms, by form ("create", "marks", or "group-N")
 	typedType map[string]string
 	typedID   map[string]string
@@ -32,14 +32,14 @@ type convGroupsPage struct {
 	renaming, renameTo string
 	deleting           string
 
-	selected map[string]bool // conversations to mark
+	selected ticks // conversations to mark
 	markName string
 	custom   string
 }
 
 func (p *convGroupsPage) OnNav(ctx app.Context) {
 	p.recent = nil
-	p.extra, p.pick, p.selected = nil, map[string]bool{}, map[string]bool{}
+	p.extra, p.pick, p.selected = nil, ticks{}, ticks{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.renaming, p.deleting, p.newName, p.custom, p.markName = "", "", "", "", api.MarkNames[0]
 	p.navUser(p, ctx)
@@ -81,7 +81,7 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 func (p *convGroupsPage) afterChange() {
 	switch p.last.after {
 	case "create":
-		p.newName, p.pick = "", map[string]bool{}
+		p.newName, p.pick = "", ticks{}
 		clearInput("cg-name")
 	case "rename":
 		p.renaming = ""
@@ -140,13 +140,13 @@ func (p *convGroupsPage) act(ctx app.Context, ev event) {
 	case "new-name":
 		p.newName = ev.value
 	case "pick":
-		p.pick[ev.arg.part(0)] = ev.checked
+		p.pick.tick(ev)
 	case "create":
 		if p.createBlocker(p.picked()) == "" {
 			p.change("POST", "/conversation-groups", api.ConvGroupCreate{Name: p.newName, Conversations: p.picked()}, "create")
 		}
 	case "select":
-		p.selected[ev.arg.part(0)] = ev.checked
+		p.selected.tick(ev)
 	case "mark-name":
 		p.markName = ev.value
 	case "custom":
@@ -284,32 +284,28 @@ func (p *convGroupsPage) marksOf(key string) (api.MarkedConversation, bool) {
 	return api.MarkedConversation{}, false
 }
 
-var cgList = &view{src: `<ul class="cg-list">{0}</ul>`}
 var cgGroup = &view{src: `<li class="cg-group"><section aria-labelledby="cg-title-{0}"><h2 id="cg-title-{0}">{1}</h2>{2}<ul class="conv-list">{3}</ul>{4}</section></li>`}
 var convItem = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}{2}</li>`}
 var removeConvButton = &view{src: `<button class="button button-danger-quiet" type="button" aria-label="{@ConvGroups.Remove 0}" title="{@ConvGroups.Remove 0}" disabled={1} data-arg="{2}" on:click="remove-conv">✕</button>`}
 
 func (p *convGroupsPage) groupsView(edit bool) app.UI {
-	if len(p.cg.Groups) == 0 {
-		return emptyNote.ui(p, message("ConvGroups.NoGroups"))
-	}
-	groups := make([]app.UI, len(p.cg.Groups))
-	for i, g := range p.cg.Groups {
-		convs := make([]app.UI, len(g.Conversations))
-		for j, c := range g.Conversations {
-			var remove app.UI
+	gs := p.cg.Groups
+	return namedLists(p, edit, message("ConvGroups.NoGroups"), len(gs), func(i int) int { return len(gs[i].Conversations) },
+		func(i, j int) app.UI {
+			return removeConvButton.ui(p, convLabel(gs[i].Conversations[j]), p.last.busy, argOf(i, j))
+		},
+		func(i, j int, remove app.UI) app.UI {
+			c := gs[i].Conversations[j]
+			return convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
+		},
+		func(i int, convs []app.UI) app.UI {
+			g := gs[i]
+			var forms app.UI
 			if edit {
-				remove = removeConvButton.ui(p, convLabel(c), p.last.busy, argOf(i, j))
+				forms = p.groupForms(i, g)
 			}
-			convs[j] = convItem.ui(p, convLabel(c), p.marksBadges(c.Key()), remove)
-		}
-		var forms app.UI
-		if edit {
-			forms = p.groupForms(i, g)
-		}
-		groups[i] = cgGroup.ui(p, i, g.Name, when(len(g.Conversations) == 0, noneHint.ui(p, message("ConvGroups.NoConvs"))), convs, forms)
-	}
-	return cgList.ui(p, groups)
+			return cgGroup.ui(p, i, g.Name, when(len(g.Conversations) == 0, noneHint.ui(p, message("ConvGroups.NoConvs"))), convs, forms)
+		})
 }
 
 var groupButtons = &view{src: `<div class="actions">
@@ -432,10 +428,13 @@ func (p *convGroupsPage) createBlocker(picked []api.Conversation) string {
 	return ""
 }
 
-func (p *convGroupsPage) picked() []api.Conversation {
+func (p *convGroupsPage) picked() []api.Conversation { return p.ticked(p.pick) }
+
+// ticked are the conversations ticked in t, without their names.
+func (p *convGroupsPage) ticked(t ticks) []api.Conversation {
 	var out []api.Conversation
 	for _, c := range p.known() {
-		if p.pick[c.Key()] {
+		if t[c.Key()] {
 			out = append(out, api.Conversation{Type: c.Type, ID: c.ID})
 		}
 	}
@@ -487,15 +486,7 @@ func (p *convGroupsPage) addExtra(c api.Conversation) {
 	p.extra = append(p.extra, c)
 }
 
-func (p *convGroupsPage) chosen() []api.Conversation {
-	var out []api.Conversation
-	for _, c := range p.known() {
-		if p.selected[c.Key()] {
-			out = append(out, api.Conversation{Type: c.Type, ID: c.ID})
-		}
-	}
-	return out
-}
+func (p *convGroupsPage) chosen() []api.Conversation { return p.ticked(p.selected) }
 
 var marksView = &view{src: `<section class="cg-marks" aria-labelledby="marks-title"><h2 id="marks-title">{@ConvGroups.MarksTitle}</h2>{0}<ul class="conv-list">{1}</ul>{2}</section>`}
 var markItem = &view{src: `<li class="conv">{0}<span class="conv-label">{1}</span>{2}{3}</li>`}

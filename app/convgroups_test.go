@@ -12,7 +12,7 @@ import (
 func convGroupsFor(f *fakeAPI) *convGroupsPage {
 	p := &convGroupsPage{}
 	f.userPageOf(&p.userPage, pathConvGroups, "ConvGroups.Title")
-	p.pick, p.selected = map[string]bool{}, map[string]bool{}
+	p.pick, p.selected = ticks{}, ticks{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.markName = api.MarkNames[0]
 	p.cg = api.ConvGroups{UserState: api.UserState{UserID: "u1", Version: "v1"}, MaxGroups: 20, MaxCounted: 1000, Counted: 2,

@@ -24,21 +24,21 @@ type friendListsPage struct {
 	fl api.FriendLists
 
 	newName    string
-	names      []string        // the lists to create
-	createPick map[string]bool // friends to put in them
-	typedUser  string          // a user ID typed to put in them
-	typedUsers []string        // user IDs typed, to pick like friends
+	names      []string // the lists to create
+	createPick ticks    // friends to put in them
+	typedUser  string   // a user ID typed to put in them
+	typedUsers []string // user IDs typed, to pick like friends
 
-	chosen map[string]bool // friends to move
-	moveTo string          // the list to move them into or out of
+	chosen ticks  // friends to move
+	moveTo string // the list to move them into or out of
 
 	renaming, renameTo string
-	delPick            map[string]bool // lists to delete
+	delPick            ticks // lists to delete
 	confirmDelete      bool
 }
 
 func (p *friendListsPage) OnNav(ctx app.Context) {
-	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, ticks{}, ticks{}, ticks{}
 	p.typedUser, p.typedUsers = "", nil
 	p.renaming, p.confirmDelete, p.moveTo = "", false, ""
 	p.navUser(p, ctx)
@@ -79,14 +79,14 @@ func (p *friendListsPage) got(ctx app.Context, what string, r response) {
 func (p *friendListsPage) afterChange() {
 	switch p.last.after {
 	case "create":
-		p.names, p.newName, p.createPick, p.typedUsers = nil, "", map[string]bool{}, nil
+		p.names, p.newName, p.createPick, p.typedUsers = nil, "", ticks{}, nil
 		clearInput("fl-name")
 	case "move":
-		p.chosen = map[string]bool{}
+		p.chosen = ticks{}
 	case "rename":
 		p.renaming = ""
 	case "delete":
-		p.delPick = map[string]bool{}
+		p.delPick = ticks{}
 	}
 	if p.fl.List(p.moveTo) == nil {
 		p.moveTo = ""
@@ -125,7 +125,7 @@ func (p *friendListsPage) act(ctx app.Context, ev event) {
 			p.names = slices.Delete(p.names, i, i+1)
 		}
 	case "create-pick":
-		p.createPick[ev.arg.part(0)] = ev.checked
+		p.createPick.tick(ev)
 	case "create":
 		names := p.pendingNames()
 		if p.createBlocker(names) == "" {
@@ -148,7 +148,7 @@ func (p *friendListsPage) act(ctx app.Context, ev event) {
 			clearInput("fl-typed")
 		}
 	case "choose":
-		p.chosen[ev.arg.part(0)] = ev.checked
+		p.chosen.tick(ev)
 	case "move-to":
 		p.moveTo = ev.value
 	case "move-in", "move-out":
@@ -175,7 +175,7 @@ func (p *friendListsPage) act(ctx app.Context, ev event) {
 	case "rename-cancel":
 		p.renaming = ""
 	case "delete-pick":
-		p.delPick[ev.arg.part(0)] = ev.checked
+		p.delPick.tick(ev)
 	case "delete":
 		if len(p.deleteNames()) > 0 {
 			p.confirmDelete = true
@@ -316,7 +316,6 @@ func (p *friendListsPage) friendLabel(id string) string {
 	return id
 }
 
-var flList = &view{src: `<ul class="cg-list">{0}</ul>`}
 var flListItem = &view{src: `<li class="cg-group"><section aria-labelledby="fl-title-{0}"><h2 id="fl-title-{0}">{1}</h2>
   <p class="hint">{2}</p>{3}<ul class="conv-list">{4}</ul>{5}</section></li>`}
 var memberRow = &view{src: `<li class="conv"><span class="conv-label">{0}</span>{1}</li>`}
@@ -330,31 +329,29 @@ var renameListForm = &view{src: `<form class="form" on:submit="rename-save">
   <button class="button button-quiet" type="button" on:click="rename-cancel">{@Cancel}</button></div></form>`}
 
 func (p *friendListsPage) listsView(edit bool) app.UI {
-	if len(p.fl.Lists) == 0 {
-		return emptyNote.ui(p, message("FriendLists.NoLists"))
-	}
-	items := make([]app.UI, len(p.fl.Lists))
-	for i, l := range p.fl.Lists {
-		rows := make([]app.UI, len(l.Friends))
-		for j, f := range l.Friends {
-			var remove app.UI
-			if edit {
-				remove = removeMember.ui(p, userLabel(f.ID, f.Name), l.Name, p.last.busy, argOf(l.Name, f.ID))
+	ls := p.fl.Lists
+	return namedLists(p, edit, message("FriendLists.NoLists"), len(ls), func(i int) int { return len(ls[i].Friends) },
+		func(i, j int) app.UI {
+			l, f := ls[i], ls[i].Friends[j]
+			return removeMember.ui(p, userLabel(f.ID, f.Name), l.Name, p.last.busy, argOf(l.Name, f.ID))
+		},
+		func(i, j int, remove app.UI) app.UI {
+			f := ls[i].Friends[j]
+			return memberRow.ui(p, userLabel(f.ID, f.Name), remove)
+		},
+		func(i int, rows []app.UI) app.UI {
+			l := ls[i]
+			var forms app.UI
+			switch {
+			case edit && p.renaming == l.Name:
+				problem := p.renameProblem()
+				forms = renameListForm.ui(p, l.Name, p.renameTo, problem != "",
+					byteCounter(p, "fl-rename-help", len(p.renameTo), api.MaxFriendListNameBytes, problem), problem != "" || p.last.busy)
+			case edit:
+				forms = renameListButton.ui(p, l.Name)
 			}
-			rows[j] = memberRow.ui(p, userLabel(f.ID, f.Name), remove)
-		}
-		var forms app.UI
-		switch {
-		case edit && p.renaming == l.Name:
-			problem := p.renameProblem()
-			forms = renameListForm.ui(p, l.Name, p.renameTo, problem != "",
-				byteCounter(p, "fl-rename-help", len(p.renameTo), api.MaxFriendListNameBytes, problem), problem != "" || p.last.busy)
-		case edit:
-			forms = renameListButton.ui(p, l.Name)
-		}
-		items[i] = flListItem.ui(p, i, l.Name, trn("FriendLists.Members", len(l.Friends), len(l.Friends)), when(len(l.Friends) == 0, noneHint.ui(p, message("FriendLists.EmptyList"))), rows, forms)
-	}
-	return flList.ui(p, items)
+			return flListItem.ui(p, i, l.Name, trn("FriendLists.Members", len(l.Friends), len(l.Friends)), when(len(l.Friends) == 0, noneHint.ui(p, message("FriendLists.EmptyList"))), rows, forms)
+		})
 }
 
 var friendsSection = &view{src: `<section class="cg-marks" aria-labelledby="friends-title"><h2 id="friends-title">{@FriendLists.FriendsTitle}</h2>{0}

@@ -11,7 +11,7 @@ import (
 func friendListsFor(f *fakeAPI) *friendListsPage {
 	p := &friendListsPage{}
 	f.userPageOf(&p.userPage, pathFriendLists, "FriendLists.Title")
-	p.createPick, p.chosen, p.delPick = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	p.createPick, p.chosen, p.delPick = ticks{}, ticks{}, ticks{}
 	p.fl = api.FriendLists{UserState: api.UserState{UserID: "u1", Version: "v1"}, MaxLists: 32, FriendCount: 2,
 		Lists:    []api.FriendList{{Name: "close", Friends: []api.Friend{{ID: "bob", Name: "Bob"}}}, {Name: "work"}},
 		Unlisted: []api.Friend{{ID: "carol"}}}

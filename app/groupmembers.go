@@ -48,9 +48,8 @@ type groupMembersPage struct {
 	listErr         *api.Error
 
 	// several members at once
-	chosen      map[string]bool
-	batchMute   string
-	batchUntil  string
+	chosen      ticks
+	batchMute   muteChoice
 	confirmRole bool // the "Make admin" confirmation is open
 	results     []api.ItemResult
 
@@ -59,8 +58,7 @@ type groupMembersPage struct {
 	opening  string
 	role     string
 	nameCard string
-	mute     string
-	until    string // datetime-local, in the moderator's zone
+	mute     muteChoice
 	data     map[string]string
 	preview  bool
 	current  *api.MemberProfile // after a 412: the profile as it is now
@@ -78,7 +76,7 @@ func (p *groupMembersPage) OnNav(ctx app.Context) {
 	p.begin(ctx)
 	p.groupID = ctx.Page().URL().Query().Get("id")
 	p.group, p.members, p.list, p.cursors, p.cursor, p.query, p.searched = nil, nil, nil, nil, "", "", ""
-	p.chosen, p.results, p.batchMute, p.confirmRole = map[string]bool{}, nil, "86400", false
+	p.chosen, p.results, p.batchMute, p.confirmRole = ticks{}, nil, muteChoice{choice: "86400"}, false
 	p.closeProfile()
 	if app.IsServer {
 		return
@@ -196,7 +194,7 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 			focusLater(ctx, "gm-status") // where the person looks, as every page's change (pageChange.answer)
 			return
 		}
-		p.results, p.chosen = res.Results, map[string]bool{}
+		p.results, p.chosen = res.Results, ticks{}
 		p.loadList(p.cursor)
 		focusLater(ctx, "gm-status")
 	}
@@ -205,7 +203,7 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 // setProfile shows a member's profile in the form, as Tencent has it.
 func (p *groupMembersPage) setProfile(m *api.MemberProfile) {
 	p.profile, p.current, p.conflict, p.preview = m, nil, false, false
-	p.role, p.nameCard, p.mute, p.until = m.Role, m.NameCard, muteKeep, ""
+	p.role, p.nameCard, p.mute = m.Role, m.NameCard, muteChoice{choice: muteKeep}
 	p.data = map[string]string{}
 	for _, d := range m.Data {
 		p.data[d.Key] = d.Value
@@ -219,7 +217,7 @@ func (p *groupMembersPage) setProfile(m *api.MemberProfile) {
 func (p *groupMembersPage) showForm() {
 	setInput("gm-role", p.role)
 	setInput("gm-name-card", p.nameCard)
-	setInput("gm-mute", p.mute)
+	setInput("gm-mute", p.mute.choice)
 	for k, v := range p.data {
 		setInput("gm-data-"+k, v)
 	}
@@ -279,11 +277,11 @@ func (p *groupMembersPage) act(ctx app.Context, ev event) {
 			p.loadList(prev)
 		}
 	case "choose":
-		p.chosen[ev.arg.part(0)] = ev.checked
+		p.chosen.tick(ev)
 	case "batch-mute":
-		p.batchMute = ev.value
+		p.batchMute.choice = ev.value
 	case "batch-until":
-		p.batchUntil = ev.value
+		p.batchMute.until = ev.value
 	case "make-admin":
 		if len(p.chosenIDs()) > 0 {
 			p.confirmRole = true
@@ -294,7 +292,7 @@ func (p *groupMembersPage) act(ctx app.Context, ev event) {
 	case "make-member":
 		p.batch(api.MembersChange{Role: ptr(api.MemberMember)})
 	case "mute-chosen":
-		if m, ok := muteOf(p.batchMute, p.batchUntil); ok && m != nil {
+		if m, ok := p.batchMute.mute(); ok && m != nil {
 			p.batch(api.MembersChange{Mute: m})
 		}
 	case "unmute-chosen":
@@ -320,10 +318,10 @@ func (p *groupMembersPage) act(ctx app.Context, ev event) {
 		p.nameCard = ev.value
 		p.edited()
 	case "mute":
-		p.mute = ev.value
+		p.mute.choice = ev.value
 		p.edited()
 	case "until":
-		p.until = ev.value
+		p.mute.until = ev.value
 		p.edited()
 	case "data":
 		p.data[ev.arg.part(0)] = ev.value
@@ -372,22 +370,30 @@ func (p *groupMembersPage) chosenIDs() []string {
 	return ids
 }
 
-// muteOf reads a mute choice: nil for no change; ok false when the time
-// chosen cannot be read.
-func muteOf(choice, until string) (*api.Mute, bool) {
-	switch choice {
+// muteChoice is a mute as a form chooses it: a number of seconds, or
+// muteKeep, muteUnmute, muteForever, or muteUntil the time until
+// (datetime-local, in the moderator's zone).
+type muteChoice struct {
+	choice string
+	until  string
+}
+
+// mute reads the choice: nil for no change; ok false when the time chosen
+// cannot be read.
+func (c muteChoice) mute() (*api.Mute, bool) {
+	switch c.choice {
 	case muteKeep:
 		return nil, true
 	case muteForever:
 		return &api.Mute{Seconds: ptr(int64(api.MuteForever))}, true
 	case muteUntil:
-		t, err := time.ParseInLocation("2006-01-02T15:04", until, time.Local)
+		t, err := time.ParseInLocation("2006-01-02T15:04", c.until, time.Local)
 		if err != nil {
 			return nil, false
 		}
 		return &api.Mute{Until: &t}, true
 	}
-	n, err := strconv.ParseInt(choice, 10, 64)
+	n, err := strconv.ParseInt(c.choice, 10, 64)
 	if err != nil {
 		return nil, false
 	}
@@ -414,7 +420,7 @@ func (p *groupMembersPage) change() memberChange {
 	if p.nameCard != m.NameCard {
 		c.NameCard = ptr(p.nameCard)
 	}
-	c.Mute, _ = muteOf(p.mute, p.until)
+	c.Mute, _ = p.mute.mute()
 	for _, k := range m.DataKeys {
 		if p.data[k] != dataValue(m.Data, k) {
 			c.Data = append(c.Data, api.Attr{Key: k, Value: p.data[k]})
@@ -434,7 +440,7 @@ func dataValue(data []api.Attr, key string) string {
 
 // blocker says why the form cannot be saved as it stands, or "".
 func (p *groupMembersPage) blocker() string {
-	if _, ok := muteOf(p.mute, p.until); !ok {
+	if _, ok := p.mute.mute(); !ok {
 		return message("GroupMembers.ChooseTime")
 	}
 	c := p.change()
@@ -669,11 +675,11 @@ func (p *groupMembersPage) batchView() app.UI {
 	}
 	if api.GroupMutes(p.group.Type) {
 		var until app.UI
-		if p.batchMute == muteUntil {
-			until = gmUntilField.ui(p, "gm-batch-until", zoneName(), p.batchUntil, "batch-until")
+		if p.batchMute.choice == muteUntil {
+			until = gmUntilField.ui(p, "gm-batch-until", zoneName(), p.batchMute.until, "batch-until")
 		}
-		m, ok := muteOf(p.batchMute, p.batchUntil)
-		mute = gmBatchMute.ui(p, p.muteOptions(p.batchMute, false), until, none || !ok || m == nil, none, hint)
+		m, ok := p.batchMute.mute()
+		mute = gmBatchMute.ui(p, p.muteOptions(p.batchMute.choice, false), until, none || !ok || m == nil, none, hint)
 	}
 	return gmBatch.ui(p, n, when(roles == nil && mute == nil, noneHint.ui(p, tr("GroupMembers.NothingFor", typeName(p.group.Type)))), roles, mute)
 }
@@ -763,10 +769,10 @@ func (p *groupMembersPage) profileView() app.UI {
 		mute = gmMuteFixed.ui(p, muteText(m.Member), "")
 	default:
 		var until app.UI
-		if p.mute == muteUntil {
-			until = gmUntilField.ui(p, "gm-until", zoneName(), p.until, "until")
+		if p.mute.choice == muteUntil {
+			until = gmUntilField.ui(p, "gm-until", zoneName(), p.mute.until, "until")
 		}
-		mute = gmMute.ui(p, muteText(m.Member), p.muteOptions(p.mute, true), until, zoneName())
+		mute = gmMute.ui(p, muteText(m.Member), p.muteOptions(p.mute.choice, true), until, zoneName())
 	}
 	rows := make([]app.UI, len(m.DataKeys))
 	for i, k := range m.DataKeys {

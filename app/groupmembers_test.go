@@ -20,7 +20,7 @@ func TestMuteOf(t *testing.T) {
 		{name: "until, no time yet", choice: muteUntil, ok: false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			m, ok := muteOf(c.choice, c.until)
+			m, ok := muteChoice{c.choice, c.until}.mute()
 			switch {
 			case ok != c.ok:
 				t.Fatalf("ok %v", ok)
@@ -50,7 +50,7 @@ func TestMemberFormChangeAndKeepMine(t *testing.T) {
 	if c := p.change(); !c.empty() || p.blocker() == "" {
 		t.Fatalf("a change before any edit: %+v", c)
 	}
-	p.nameCard, p.data["level"], p.mute = "Bob", "4", "86400"
+	p.nameCard, p.data["level"], p.mute.choice = "Bob", "4", "86400"
 	c := p.change()
 	if c.Role != nil || c.NameCard == nil || *c.NameCard != "Bob" || len(c.Data) != 1 || c.Data[0] != (api.Attr{Key: "level", Value: "4"}) || *c.Mute.Seconds != 86400 {
 		t.Fatalf("change %+v", c)

@@ -167,6 +167,40 @@ func when(cond bool, v app.UI) app.UI {
 	return nil
 }
 
+// ticks are the boxes ticked in a list of checkboxes, by the key each
+// box's data-arg carries first.
+type ticks map[string]bool
+
+// tick records a box's change.
+func (t ticks) tick(ev event) { t[ev.arg.part(0)] = ev.checked }
+
+var namedListsView = &view{src: `<ul class="cg-list">{0}</ul>`}
+
+// namedLists builds a page's named lists of members (conversation groups,
+// friend lists): n lists, none said when there are none; list i has
+// size(i) members. row builds member j of list i with its remove button,
+// which remove builds only when the moderator may edit (nil otherwise);
+// list builds list i around its rows.
+func namedLists(a actor, edit bool, none string, n int, size func(i int) int,
+	remove func(i, j int) app.UI, row func(i, j int, remove app.UI) app.UI, list func(i int, rows []app.UI) app.UI) app.UI {
+	if n == 0 {
+		return emptyNote.ui(a, none)
+	}
+	items := make([]app.UI, n)
+	for i := range items {
+		rows := make([]app.UI, size(i))
+		for j := range rows {
+			var rm app.UI
+			if edit {
+				rm = remove(i, j)
+			}
+			rows[j] = row(i, j, rm)
+		}
+		items[i] = list(i, rows)
+	}
+	return namedListsView.ui(a, items)
+}
+
 // pick is a when cond holds, else b.
 func pick(cond bool, a, b string) string {
 	if cond {

@@ -493,6 +493,21 @@ func forEachDevice(t *testing.T, f func(t *testing.T, d device)) {
 	}
 }
 
+// groupAt is a group a test works on at a device size, and the group's
+// name as the pages show it.
+type groupAt struct {
+	d           device
+	group, name string
+}
+
+// forEachGroupAt runs f as a subtest for each group at its device size,
+// named by the device.
+func forEachGroupAt(t *testing.T, cases []groupAt, f func(t *testing.T, c groupAt)) {
+	for _, c := range cases {
+		t.Run(c.d.name, func(t *testing.T) { f(t, c) })
+	}
+}
+
 // httpGet fetches a path of the panel with the given Accept-Encoding.
 func httpGet(t *testing.T, path, acceptEncoding string) (*http.Response, []byte) {
 	t.Helper()

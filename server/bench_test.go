@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"github.com/imdesk/imdesk/server/api"
-	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
 )
@@ -52,34 +49,14 @@ func BenchmarkRelay(b *testing.B) {
 	transport := func() *http.Transport {
 		return &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}
 	}
-	client, err := tim.New(tim.Config{BaseURL: ms.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
-		Unlimited: true, HTTPClient: &http.Client{Transport: transport()}})
-	if err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
-	db, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := openTestDB(b, dir, "admin", "admin", api.Scope{})
 	defer db.Close()
-	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", api.Scope{}); err != nil {
-		b.Fatal(err)
-	}
-	srv, err := New(Options{Config: &Config{DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour},
-		Assets: testAssets, DB: db, Tencent: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, client := testPanel(b, &Config{DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour}, db,
+		tim.Config{BaseURL: ms.URL, Unlimited: true, HTTPClient: &http.Client{Transport: transport()}})
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Transport: transport()}
-	resp, err := hc.Post(hs.URL+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"`+testPass+`"}`))
-	if err != nil || resp.StatusCode != 200 {
-		b.Fatalf("sign in: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	hc := signedIn(b, hs.URL, "admin", &http.Client{Transport: transport()})
 
 	ctx := context.Background()
 	do := func(req *http.Request) error {

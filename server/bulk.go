@@ -376,6 +376,21 @@ func (s *Server) bulkJobOf(r *http.Request) (*sqlite.BulkJob, error) {
 	return j, err
 }
 
+// bulkJobFor reads the job the path names for a handler, and answers the
+// request itself (ok false) when the path names none or, where refuse is
+// not nil, when the caller does not control the job: refuse says so.
+func (s *Server) bulkJobFor(w http.ResponseWriter, r *http.Request, refuse *httpError) (j *sqlite.BulkJob, ok bool) {
+	j, err := s.bulkJobOf(r)
+	if err == nil && refuse != nil && !controls(callerOf(r.Context()), j) {
+		err = refuse
+	}
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return nil, false
+	}
+	return j, true
+}
+
 // controls reports whether the caller may start, pause, resume, cancel
 // and undo the job: its owner, or an admin, while the role writes.
 func controls(c *caller, j *sqlite.BulkJob) bool {
@@ -460,9 +475,8 @@ func (s *Server) handleBulkList(w http.ResponseWriter, r *http.Request) {
 
 // handleBulkJob serves GET /api/v1/bulk-changes/{jobID}.
 func (s *Server) handleBulkJob(w http.ResponseWriter, r *http.Request) {
-	j, err := s.bulkJobOf(r)
-	if err != nil {
-		s.writeAPIError(w, r, err)
+	j, ok := s.bulkJobFor(w, r, nil)
+	if !ok {
 		return
 	}
 	v, err := s.bulkView(r.Context(), r, callerOf(r.Context()), j)
@@ -566,13 +580,8 @@ func bulkTarget(id int64) string { return "bulk change " + strconv.FormatInt(id,
 func (s *Server) bulkControl(action string, from []string, to string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, c := r.Context(), callerOf(r.Context())
-		j, err := s.bulkJobOf(r)
-		if err != nil {
-			s.writeAPIError(w, r, err)
-			return
-		}
-		if !controls(c, j) {
-			s.writeAPIError(w, r, newError(http.StatusForbidden, api.CodePermissionDenied, "Only the account that made this bulk change, or an administrator, may control it."))
+		j, ok := s.bulkJobFor(w, r, newError(http.StatusForbidden, api.CodePermissionDenied, "Only the account that made this bulk change, or an administrator, may control it."))
+		if !ok {
 			return
 		}
 		if !slices.Contains(from, j.State) {
@@ -641,9 +650,8 @@ func bulkStateSay(state string) api.Phrase {
 // the job's groups (?outcome= one outcome; ?cursor=), only those in the
 // caller's scope.
 func (s *Server) handleBulkItems(w http.ResponseWriter, r *http.Request) {
-	j, err := s.bulkJobOf(r)
-	if err != nil {
-		s.writeAPIError(w, r, err)
+	j, ok := s.bulkJobFor(w, r, nil)
+	if !ok {
 		return
 	}
 	q := sqlite.BulkItemQuery{Limit: bulkPageSize + 1}
@@ -655,6 +663,7 @@ func (s *Server) handleBulkItems(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if cur := r.URL.Query().Get("cursor"); cur != "" {
+		var err error
 		if q.After, err = strconv.Atoi(cur); err != nil || q.After < 0 {
 			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "cursor", Say: say("The page cursor is not valid; start again from the first page.")})
 			return
@@ -703,13 +712,8 @@ func bulkItemView(r *http.Request, it *sqlite.BulkItem) api.BulkItem {
 // request asks to overwrite them. The new job is previewed like any other.
 func (s *Server) handleBulkUndo(w http.ResponseWriter, r *http.Request) {
 	ctx, c := r.Context(), callerOf(r.Context())
-	j, err := s.bulkJobOf(r)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if !controls(c, j) {
-		s.writeAPIError(w, r, newError(http.StatusForbidden, api.CodePermissionDenied, "Only the account that made this bulk change, or an administrator, may undo it."))
+	j, ok := s.bulkJobFor(w, r, newError(http.StatusForbidden, api.CodePermissionDenied, "Only the account that made this bulk change, or an administrator, may undo it."))
+	if !ok {
 		return
 	}
 	var req api.BulkUndo
@@ -773,9 +777,8 @@ func bulkOutcomeSay(outcome string, plan bool) api.Phrase {
 // spreadsheet programs read CJK names) or JSON lines (?format=jsonl: the
 // API's codes, exactly).
 func (s *Server) handleBulkExport(w http.ResponseWriter, r *http.Request) {
-	j, err := s.bulkJobOf(r)
-	if err != nil {
-		s.writeAPIError(w, r, err)
+	j, ok := s.bulkJobFor(w, r, nil)
+	if !ok {
 		return
 	}
 	format := r.URL.Query().Get("format")

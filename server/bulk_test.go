@@ -232,14 +232,7 @@ func TestBulkResumesAfterKill(t *testing.T) {
 	}
 	const n = 600
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", api.Scope{}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	openTestDB(t, dir, "admin", "admin", api.Scope{}).Close()
 
 	var mu sync.Mutex
 	sends := map[string]int{} // modify_group_attr calls that reached Tencent, by group
@@ -335,7 +328,7 @@ func TestBulkResumesAfterKill(t *testing.T) {
 			t.Errorf("%s: sent %d times", g, sends[g])
 		}
 	}
-	db, err = sqlite.Open(dir, sqlite.Options{})
+	db, err := sqlite.Open(dir, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

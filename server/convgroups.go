@@ -225,30 +225,25 @@ var (
 	convGroupsCreate = operation[api.ConvGroups, api.ConvGroupCreate]{fam: convGroups, action: api.ActionConvGroupsCreate, items: "conversations",
 		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], req api.ConvGroupCreate) error {
 			user, rs := ch.target.ID, ch.results
-			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
-				if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
-					return nil, ferr
-				}
-				unknown, err := s.refuseUnknown(r.Context(), rs, typedConversations("conversations", req.Conversations), nil)
-				if err != nil {
-					return nil, err
-				}
-				made := req
-				made.Conversations = withoutUnknown(req.Conversations, unknown)
-				after, _ := made.Apply(before)
-				return []step[api.ConvGroups]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
-					resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
-					if err != nil {
-						return err
-					}
-					for _, g := range resp.GroupResultItem {
-						for _, it := range g.ResultItem {
-							rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+			// The limits are checked against the state before.
+			ch.plan = planAdding(r.Context(), s, rs, req.Apply, typedConversations("conversations", req.Conversations), nil,
+				func(before api.ConvGroups, unknown []typedID) ([]step[api.ConvGroups], error) {
+					made := req
+					made.Conversations = withoutUnknown(req.Conversations, unknown)
+					after, _ := made.Apply(before)
+					return []step[api.ConvGroups]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
+						resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
+						if err != nil {
+							return err
 						}
-					}
-					return nil
-				}}}, nil
-			}
+						for _, g := range resp.GroupResultItem {
+							for _, it := range g.ResultItem {
+								rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+							}
+						}
+						return nil
+					}}}, nil
+				})
 			return nil
 		}}
 
@@ -258,64 +253,60 @@ var (
 	convGroupsUpdate = operation[api.ConvGroups, api.ConvGroupUpdate]{fam: convGroups, action: api.ActionConvGroupsUpdate, items: "conversations", named: true,
 		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], req api.ConvGroupUpdate) error {
 			user, name, rs := ch.target.ID, r.PathValue("name"), ch.results
-			ch.plan = func(before api.ConvGroups) ([]step[api.ConvGroups], error) {
-				var steps []step[api.ConvGroups]
-				state := before
-				if _, ferr := state.Regroup(name, req.Add, req.Remove); ferr != nil {
-					return nil, ferr
-				}
-				unknown, err := s.refuseUnknown(r.Context(), rs, typedConversations("add", req.Add), nil)
-				if err != nil {
-					return nil, err
-				}
-				add := withoutUnknown(req.Add, unknown)
-				if len(add) > 0 || len(req.Remove) > 0 {
-					after, ferr := state.Regroup(name, add, req.Remove)
-					if ferr != nil {
-						return nil, ferr
+			ch.plan = planAdding(r.Context(), s, rs, func(before api.ConvGroups) (api.ConvGroups, *api.FieldError) {
+				return before.Regroup(name, req.Add, req.Remove)
+			}, typedConversations("add", req.Add), nil,
+				func(before api.ConvGroups, unknown []typedID) ([]step[api.ConvGroups], error) {
+					var steps []step[api.ConvGroups]
+					state := before
+					add := withoutUnknown(req.Add, unknown)
+					if len(add) > 0 || len(req.Remove) > 0 {
+						after, ferr := state.Regroup(name, add, req.Remove)
+						if ferr != nil {
+							return nil, ferr
+						}
+						var items []tim.ContactUpdate
+						for _, c := range add {
+							items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactAdd, ContactItem: toItem(c)})
+						}
+						for _, c := range req.Remove {
+							items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactRemove, ContactItem: toItem(c)})
+						}
+						steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "add": add, "remove": req.Remove},
+							after: after, detail: rs.detail, call: func(ctx context.Context) error {
+								resp, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
+									UpdateGroupType: tim.UpdateConversations, OldGroupName: name, Items: items})
+								if err != nil {
+									return err
+								}
+								for _, it := range resp.UpdateGroupResult.ContactResultItem {
+									rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+								}
+								return nil
+							}})
+						state = after
 					}
-					var items []tim.ContactUpdate
-					for _, c := range add {
-						items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactAdd, ContactItem: toItem(c)})
-					}
-					for _, c := range req.Remove {
-						items = append(items, tim.ContactUpdate{ContactOptType: tim.ContactRemove, ContactItem: toItem(c)})
-					}
-					steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "add": add, "remove": req.Remove},
-						after: after, detail: rs.detail, call: func(ctx context.Context) error {
-							resp, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
-								UpdateGroupType: tim.UpdateConversations, OldGroupName: name, Items: items})
-							if err != nil {
+					if req.Name != nil && *req.Name != name {
+						newName := *req.Name
+						after, err := state.Rename(name, newName)
+						if err != nil {
+							return nil, err
+						}
+						steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "newName": newName},
+							after: after, call: func(ctx context.Context) error {
+								_, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
+									UpdateGroupType: tim.UpdateRename, OldGroupName: name, NewGroupName: newName})
 								return err
-							}
-							for _, it := range resp.UpdateGroupResult.ContactResultItem {
-								rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
-							}
-							return nil
-						}})
-					state = after
-				}
-				if req.Name != nil && *req.Name != name {
-					newName := *req.Name
-					after, err := state.Rename(name, newName)
-					if err != nil {
-						return nil, err
+							}})
 					}
-					steps = append(steps, step[api.ConvGroups]{request: map[string]any{"name": name, "newName": newName},
-						after: after, call: func(ctx context.Context) error {
-							_, err := s.tim.UpdateContactGroup(ctx, tim.UpdateContactGroupRequest{FromAccount: user,
-								UpdateGroupType: tim.UpdateRename, OldGroupName: name, NewGroupName: newName})
-							return err
-						}})
-				}
-				switch {
-				case len(steps) > 0:
-					return steps, nil
-				case len(unknown) > 0:
-					return nil, nothingLeft(unknown)
-				}
-				return nil, &api.FieldError{Field: "name", Say: api.Say("There is nothing to change.")}
-			}
+					switch {
+					case len(steps) > 0:
+						return steps, nil
+					case len(unknown) > 0:
+						return nil, nothingLeft(unknown)
+					}
+					return nil, &api.FieldError{Field: "name", Say: api.Say("There is nothing to change.")}
+				})
 			return nil
 		}}
 

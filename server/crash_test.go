@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -41,15 +39,7 @@ func TestCrashChild(t *testing.T) {
 	if _, err := db.RecoverPending(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	client, err := tim.New(tim.Config{BaseURL: url, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Options{Config: &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour},
-		Assets: testAssets, DB: db, Tencent: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := testPanel(t, &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour}, db, tim.Config{BaseURL: url})
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -67,14 +57,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AddAccount(context.Background(), "admin", testPass, "admin", api.Scope{}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	openTestDB(t, dir, "admin", "admin", api.Scope{}).Close()
 
 	var seenMu sync.Mutex
 	seen := map[string]bool{} // values that reached Tencent
@@ -143,13 +126,7 @@ func TestCrashRecovery(t *testing.T) {
 	go io.Copy(io.Discard, stdout)
 	base := "http://" + addr
 
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	resp, err := hc.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"`+testPass+`"}`))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("sign in: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	hc := signedIn(t, base, "admin", &http.Client{Timeout: 10 * time.Second})
 
 	groups := []string{community, public, work, community2, "@TGS#_machikado", "@TGS#1NVTZEAE4", "@TGS#3LIVEKR01", "@TGS#5CHATRM09"}
 	var mu sync.Mutex
@@ -203,7 +180,7 @@ func TestCrashRecovery(t *testing.T) {
 	wg.Wait()
 	cmd.Wait()
 
-	db, err = sqlite.Open(dir, sqlite.Options{})
+	db, err := sqlite.Open(dir, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

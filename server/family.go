@@ -335,3 +335,27 @@ func versionOf(v any) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }
+
+// planAdding is the plan of a change that names items (conversations,
+// friends) to put in a user's lists: check checks the change against the
+// state before (its names and limits; what it returns besides a failure is
+// not used), then the items typed are checked with Tencent (refuseUnknown;
+// known, when not nil, skips those the state before knows already), and
+// steps plans what is left, given the unknown.
+func planAdding[S any](ctx context.Context, s *Server, rs *itemResults, check func(before S) (S, *api.FieldError), typed []typedID,
+	known func(before S, t typedID) bool, steps func(before S, unknown []typedID) ([]step[S], error)) func(S) ([]step[S], error) {
+	return func(before S) ([]step[S], error) {
+		if _, ferr := check(before); ferr != nil {
+			return nil, ferr
+		}
+		var knows func(typedID) bool
+		if known != nil {
+			knows = func(t typedID) bool { return known(before, t) }
+		}
+		unknown, err := s.refuseUnknown(ctx, rs, typed, knows)
+		if err != nil {
+			return nil, err
+		}
+		return steps(before, unknown)
+	}
+}

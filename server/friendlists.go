@@ -175,6 +175,10 @@ func knownFriends(ids []string, unknown []typedID) []string {
 	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return isUnknown(unknown, "", id) })
 }
 
+// isFriend reports whether the user whose lists before are knows t as a
+// friend: Tencent knows such a user, so refuseUnknown need not ask.
+func isFriend(before api.FriendLists, t typedID) bool { return before.IsFriend(t.id) }
+
 // withList returns lists with name added to them, in the order of the
 // state's lists (name last when the state does not have it yet).
 func withList(state api.FriendLists, lists []string, name string) []string {
@@ -206,35 +210,30 @@ var (
 	friendListsCreate = operation[api.FriendLists, api.FriendListCreate]{fam: friendLists, action: api.ActionFriendListsCreate, items: "friends",
 		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], req api.FriendListCreate) error {
 			user, rs := ch.target.ID, ch.results
-			ch.plan = func(before api.FriendLists) ([]step[api.FriendLists], error) {
-				if _, ferr := req.Apply(before); ferr != nil { // limits against the state before
-					return nil, ferr
-				}
-				unknown, err := s.refuseUnknown(r.Context(), rs, typedFriends("friends", req.Friends), func(t typedID) bool { return before.IsFriend(t.id) })
-				if err != nil {
-					return nil, err
-				}
-				friends := knownFriends(req.Friends, unknown)
-				var steps []step[api.FriendLists]
-				state := before
-				for _, part := range req.Parts(s.namesPerCall()) {
-					for _, n := range part {
-						state = state.WithList(n, friends)
+			// The limits are checked against the state before.
+			ch.plan = planAdding(r.Context(), s, rs, req.Apply, typedFriends("friends", req.Friends), isFriend,
+				func(before api.FriendLists, unknown []typedID) ([]step[api.FriendLists], error) {
+					friends := knownFriends(req.Friends, unknown)
+					var steps []step[api.FriendLists]
+					state := before
+					for _, part := range req.Parts(s.namesPerCall()) {
+						for _, n := range part {
+							state = state.WithList(n, friends)
+						}
+						partRS := rs.part(len(steps) == 0, unknown)
+						steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
+							after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+								resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
+								if err != nil {
+									return err
+								}
+								partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
+								rs.merge(partRS)
+								return nil
+							}})
 					}
-					partRS := rs.part(len(steps) == 0, unknown)
-					steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
-						after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-							resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
-							if err != nil {
-								return err
-							}
-							partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
-							rs.merge(partRS)
-							return nil
-						}})
-				}
-				return steps, nil
-			}
+					return steps, nil
+				})
 			return nil
 		}}
 
@@ -248,62 +247,58 @@ var (
 				s.renameFriendList(ch, user, name, *req.Rename)
 				return nil
 			}
-			ch.plan = func(before api.FriendLists) ([]step[api.FriendLists], error) {
-				if _, ferr := before.Move(name, req.Add, req.Remove); ferr != nil {
-					return nil, ferr
-				}
-				unknown, err := s.refuseUnknown(r.Context(), rs, typedFriends("add", req.Add), func(t typedID) bool { return before.IsFriend(t.id) })
-				if err != nil {
-					return nil, err
-				}
-				add := knownFriends(req.Add, unknown)
-				if len(add) == 0 && len(req.Remove) == 0 {
-					return nil, nothingLeft(unknown)
-				}
-				// Each friend's lists after, from the state before.
-				type move struct {
-					id  string
-					add bool
-				}
-				var moves []move
-				for _, id := range add {
-					moves = append(moves, move{id, true})
-				}
-				for _, id := range req.Remove {
-					moves = append(moves, move{id, false})
-				}
-				var steps []step[api.FriendLists]
-				state := before
-				for part := range slices.Chunk(moves, api.MaxFriendUpdatesPerCall) {
-					var add, remove, ids []string
-					updates := make([]tim.FriendUpdate, len(part))
-					for i, m := range part {
-						lists := before.ListsOf(m.id)
-						if m.add {
-							lists = withList(before, lists, name)
-							add = append(add, m.id)
-						} else {
-							lists = slices.DeleteFunc(lists, func(l string) bool { return l == name })
-							remove = append(remove, m.id)
-						}
-						updates[i] = tim.FriendUpdate{ToAccount: m.id, Lists: lists}
-						ids = append(ids, m.id)
+			ch.plan = planAdding(r.Context(), s, rs, func(before api.FriendLists) (api.FriendLists, *api.FieldError) {
+				return before.Move(name, req.Add, req.Remove)
+			}, typedFriends("add", req.Add), isFriend,
+				func(before api.FriendLists, unknown []typedID) ([]step[api.FriendLists], error) {
+					add := knownFriends(req.Add, unknown)
+					if len(add) == 0 && len(req.Remove) == 0 {
+						return nil, nothingLeft(unknown)
 					}
-					state = state.MoveFriends(name, add, remove)
-					partRS := rs.part(len(steps) == 0, unknown)
-					steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": name, "add": add, "remove": remove},
-						after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-							resp, err := s.tim.UpdateFriends(ctx, user, updates)
-							if err != nil {
-								return err
+					// Each friend's lists after, from the state before.
+					type move struct {
+						id  string
+						add bool
+					}
+					var moves []move
+					for _, id := range add {
+						moves = append(moves, move{id, true})
+					}
+					for _, id := range req.Remove {
+						moves = append(moves, move{id, false})
+					}
+					var steps []step[api.FriendLists]
+					state := before
+					for part := range slices.Chunk(moves, api.MaxFriendUpdatesPerCall) {
+						var add, remove, ids []string
+						updates := make([]tim.FriendUpdate, len(part))
+						for i, m := range part {
+							lists := before.ListsOf(m.id)
+							if m.add {
+								lists = withList(before, lists, name)
+								add = append(add, m.id)
+							} else {
+								lists = slices.DeleteFunc(lists, func(l string) bool { return l == name })
+								remove = append(remove, m.id)
 							}
-							partRS.answerFriends(ids, resp.ResultItem, resp.FailAccount)
-							rs.merge(partRS)
-							return nil
-						}})
-				}
-				return steps, nil
-			}
+							updates[i] = tim.FriendUpdate{ToAccount: m.id, Lists: lists}
+							ids = append(ids, m.id)
+						}
+						state = state.MoveFriends(name, add, remove)
+						partRS := rs.part(len(steps) == 0, unknown)
+						steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": name, "add": add, "remove": remove},
+							after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+								resp, err := s.tim.UpdateFriends(ctx, user, updates)
+								if err != nil {
+									return err
+								}
+								partRS.answerFriends(ids, resp.ResultItem, resp.FailAccount)
+								rs.merge(partRS)
+								return nil
+							}})
+					}
+					return steps, nil
+				})
 			return nil
 		}}
 

@@ -1,12 +1,9 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/netip"
 	"os"
@@ -45,37 +42,17 @@ func BenchmarkSignedInGETUnderSignInFlood(b *testing.B) {
 	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Unlimited: true})
 	ms := httptest.NewServer(m.Handler(false))
 	defer ms.Close()
-	client, err := tim.New(tim.Config{BaseURL: ms.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator", Unlimited: true})
-	if err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
-	db, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := openTestDB(b, dir, "mod", "moderator", api.Scope{Groups: []string{"@TGS#_trailhead"}})
 	defer db.Close()
-	if err := db.AddAccount(context.Background(), "mod", testPass, "moderator", api.Scope{Groups: []string{"@TGS#_trailhead"}}); err != nil {
-		b.Fatal(err)
-	}
 	// The attackers' addresses come in X-Forwarded-For from a trusted
 	// proxy: the loopback address the benchmark connects from.
-	srv, err := New(Options{Config: &Config{DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour,
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}},
-		Assets: testAssets, DB: db, Tencent: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, _ := testPanel(b, &Config{DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}, db, tim.Config{BaseURL: ms.URL, Unlimited: true})
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
 	transport := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}
-	jar, _ := cookiejar.New(nil)
-	mod := &http.Client{Jar: jar, Transport: transport}
-	resp, err := mod.Post(hs.URL+"/api/v1/session", "application/json", strings.NewReader(`{"username":"mod","password":"`+testPass+`"}`))
-	if err != nil || resp.StatusCode != 200 {
-		b.Fatalf("sign in: %v %v", resp, err)
-	}
-	resp.Body.Close()
+	mod := signedIn(b, hs.URL, "mod", &http.Client{Transport: transport})
 
 	var sent atomic.Int64
 	signIn := func() (int, error) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -144,12 +145,7 @@ func (cg ConvGroups) Marked(typ, id string) bool {
 
 // Group returns the conversation group named, or nil.
 func (cg ConvGroups) Group(name string) *ConvGroup {
-	for i := range cg.Groups {
-		if cg.Groups[i].Name == name {
-			return &cg.Groups[i]
-		}
-	}
-	return nil
+	return named(cg.Groups, name, func(g *ConvGroup) string { return g.Name })
 }
 
 // ConvGroupCreate is the body of POST …/conversation-groups.
@@ -273,16 +269,14 @@ func (c ConvGroupCreate) Validate() *FieldError {
 // Apply checks a create against the user's groups before and returns the
 // groups after.
 func (c ConvGroupCreate) Apply(before ConvGroups) (ConvGroups, *FieldError) {
-	if err := c.Validate(); err != nil {
-		return before, err
-	}
-	if before.Group(c.Name) != nil {
-		return before, fieldErr("name", "This user already has a conversation group named %q.", c.Name)
-	}
-	if len(before.Groups) >= MaxConvGroups {
-		return before, fieldErr("name", "A user may have at most %d conversation groups; this user has %d. Delete one first.", MaxConvGroups, len(before.Groups))
-	}
-	if err := before.checkRoom("conversations", c.Conversations); err != nil {
+	if err := cmp.Or(c.Validate(), checkNewLists(len(before.Groups), func(n string) bool { return before.Group(n) != nil }, []string{c.Name}, MaxConvGroups,
+		func(_ int, n string) *FieldError {
+			return fieldErr("name", "This user already has a conversation group named %q.", n)
+		},
+		func(have, _ int) *FieldError {
+			return fieldErr("name", "A user may have at most %d conversation groups; this user has %d. Delete one first.", MaxConvGroups, have)
+		}),
+		before.checkRoom("conversations", c.Conversations)); err != nil {
 		return before, err
 	}
 	after := before.clone()
@@ -453,10 +447,7 @@ func stripNames(cs []Conversation) []Conversation {
 func (cg ConvGroups) clone() ConvGroups {
 	out := cg
 	out.Results = nil
-	out.Groups = make([]ConvGroup, len(cg.Groups))
-	for i, g := range cg.Groups {
-		out.Groups[i] = ConvGroup{Name: g.Name, Conversations: slices.Clone(g.Conversations)}
-	}
+	out.Groups = cloneLists(cg.Groups, func(g *ConvGroup) *[]Conversation { return &g.Conversations })
 	out.Conversations = make([]MarkedConversation, len(cg.Conversations))
 	for i, c := range cg.Conversations {
 		c.Groups = slices.Clone(c.Groups)

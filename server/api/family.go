@@ -78,3 +78,49 @@ var (
 // UndoableActions are the actions whose changes can be undone from the
 // audit log; the server's undo table is checked against it.
 var UndoableActions = slices.Concat(AttributesActions, GroupMembersActions)
+
+// The families of a user's named lists — conversation groups, friend
+// lists — find a list by its name, copy the lists before a change, and
+// check a create against the lists the user has, the same way; these do
+// it for both.
+
+// named returns the list named among lists, or nil; nameOf is a list's
+// name.
+func named[L any](lists []L, name string, nameOf func(*L) string) *L {
+	for i := range lists {
+		if nameOf(&lists[i]) == name {
+			return &lists[i]
+		}
+	}
+	return nil
+}
+
+// cloneLists copies lists, each with a copy of its members (members
+// points to a list's), so that a change to the copy leaves lists as they
+// are.
+func cloneLists[L, M any](lists []L, members func(*L) *[]M) []L {
+	out := make([]L, len(lists))
+	for i := range lists {
+		out[i] = lists[i]
+		m := members(&out[i])
+		*m = slices.Clone(*m)
+	}
+	return out
+}
+
+// checkNewLists checks the names of the lists a create makes against the
+// user's have lists: no name is one of them already (exists tells,
+// taken says so of the ith name), and all fit within max (full says so,
+// given how many the user has and would have).
+func checkNewLists(have int, exists func(name string) bool, names []string, max int,
+	taken func(i int, name string) *FieldError, full func(have, after int) *FieldError) *FieldError {
+	for i, n := range names {
+		if exists(n) {
+			return taken(i, n)
+		}
+	}
+	if have+len(names) > max {
+		return full(have, have+len(names))
+	}
+	return nil
+}

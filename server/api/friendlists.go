@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -157,17 +158,15 @@ func (c FriendListCreate) Validate() *FieldError {
 // lists after: the new lists at the end, each with those of the friends
 // named who are the user's friends (Tencent refuses the others, 32216).
 func (c FriendListCreate) Apply(before FriendLists) (FriendLists, *FieldError) {
-	if err := c.Validate(); err != nil {
+	if err := cmp.Or(c.Validate(), checkNewLists(len(before.Lists), func(n string) bool { return before.List(n) != nil }, c.Names, MaxFriendLists,
+		func(i int, n string) *FieldError {
+			return fieldErr(fmt.Sprintf("names[%d]", i), "This user already has a friend list named %q.", n)
+		},
+		func(have, n int) *FieldError {
+			return fieldErr("names", "A user may have at most %d friend lists; this user has %d, and this would make %d. Delete one first.",
+				MaxFriendLists, have, n)
+		})); err != nil {
 		return before, err
-	}
-	for i, n := range c.Names {
-		if before.List(n) != nil {
-			return before, fieldErr(fmt.Sprintf("names[%d]", i), "This user already has a friend list named %q.", n)
-		}
-	}
-	if n := len(before.Lists) + len(c.Names); n > MaxFriendLists {
-		return before, fieldErr("names", "A user may have at most %d friend lists; this user has %d, and this would make %d. Delete one first.",
-			MaxFriendLists, len(before.Lists), n)
 	}
 	after := before.clone()
 	for _, n := range c.Names {
@@ -243,12 +242,7 @@ func (d FriendListDelete) Validate() *FieldError {
 
 // List returns the friend list named, or nil.
 func (fl FriendLists) List(name string) *FriendList {
-	for i := range fl.Lists {
-		if fl.Lists[i].Name == name {
-			return &fl.Lists[i]
-		}
-	}
-	return nil
+	return named(fl.Lists, name, func(l *FriendList) string { return l.Name })
 }
 
 // Friends returns all of the user's friends, by ID.
@@ -397,9 +391,8 @@ func (fl FriendLists) names() map[string]string {
 func (fl FriendLists) clone() FriendLists {
 	out := fl
 	out.Results = nil
-	out.Lists = make([]FriendList, len(fl.Lists))
-	for i, l := range fl.Lists {
-		out.Lists[i] = FriendList{Name: l.Name, Friends: slices.Clone(l.Friends)}
+	out.Lists = cloneLists(fl.Lists, func(l *FriendList) *[]Friend { return &l.Friends })
+	for i := range out.Lists {
 		if out.Lists[i].Friends == nil {
 			out.Lists[i].Friends = []Friend{}
 		}
