@@ -84,25 +84,17 @@ func (p *bulkPage) act(ctx app.Context, ev event) {
 	switch ev.name {
 	case "retry":
 		p.reload()
-	case "how":
-		p.how = ev.value
-	case "op":
-		p.op = ev.value
 	case "field":
-		switch ev.arg {
-		case "query":
-			p.query = ev.value
-		case "type":
-			p.typ = pick(ev.value == allTypes, "", ev.value)
-		case "ids":
-			p.ids = ev.value
-		case "from-job":
-			p.fromJob = ev.value
-		case "keys":
-			p.keys = ev.value
+		if f := p.text(string(ev.arg)); f != nil {
+			*f = ev.value
 		}
-	case "only-failed":
-		p.onlyFailed = ev.checked
+		if p.typ == allTypes {
+			p.typ = ""
+		}
+	case "tick":
+		if f := p.tick(string(ev.arg)); f != nil {
+			*f = ev.checked
+		}
 	case "file":
 		p.readFile(ctx, ev)
 	case "key", "value":
@@ -123,10 +115,6 @@ func (p *bulkPage) act(ctx app.Context, ev event) {
 		}
 	case "create":
 		p.create()
-	case "sure":
-		p.sure = ev.checked
-	case "overwrite":
-		p.overwrite = ev.checked
 	case "start":
 		p.control("start", api.BulkStart{Groups: p.job.Preview.Changes})
 	case "pause", "resume":
@@ -145,6 +133,17 @@ func (p *bulkPage) act(ctx app.Context, ev event) {
 	case "more":
 		p.send(p, "items", "GET", p.jobPath("groups")+"?cursor="+url.QueryEscape(p.next), nil, nil)
 	}
+}
+
+// text is the form's text or choice that an element's data-arg names.
+func (p *bulkPage) text(name string) *string {
+	return map[string]*string{"how": &p.how, "op": &p.op, "query": &p.query, "type": &p.typ, "ids": &p.ids,
+		"from-job": &p.fromJob, "keys": &p.keys}[name]
+}
+
+// tick is the checkbox that an element's data-arg names.
+func (p *bulkPage) tick(name string) *bool {
+	return map[string]*bool{"only-failed": &p.onlyFailed, "sure": &p.sure, "overwrite": &p.overwrite}[name]
 }
 
 // readFile puts the group IDs of a chosen file (a CSV's first column, or
@@ -375,15 +374,15 @@ func progressLine(j api.BulkJob) string {
 var bulkFormView = &view{src: `<section class="panel" aria-labelledby="bulk-new-title"><h2 id="bulk-new-title">{@Bulk.New}</h2>
 <form class="form bulk-form" aria-labelledby="bulk-new-title" on:submit="create">
   <fieldset><legend>{@Bulk.Which}</legend>
-    <div class="check"><input id="bulk-how-search" type="radio" name="bulk-how" value="search" checked={bySearch} on:change="how"><label for="bulk-how-search">{@Bulk.BySearch}</label></div>
-    <div class="check"><input id="bulk-how-ids" type="radio" name="bulk-how" value="ids" checked={byIDs} on:change="how"><label for="bulk-how-ids">{@Bulk.ByIDs}</label></div>
-    <div class="check"><input id="bulk-how-job" type="radio" name="bulk-how" value="job" checked={byJob} on:change="how"><label for="bulk-how-job">{@Bulk.ByJob}</label></div>
+    <div class="check"><input id="bulk-how-search" type="radio" name="bulk-how" value="search" checked={bySearch} data-arg="how" on:change="field"><label for="bulk-how-search">{@Bulk.BySearch}</label></div>
+    <div class="check"><input id="bulk-how-ids" type="radio" name="bulk-how" value="ids" checked={byIDs} data-arg="how" on:change="field"><label for="bulk-how-ids">{@Bulk.ByIDs}</label></div>
+    <div class="check"><input id="bulk-how-job" type="radio" name="bulk-how" value="job" checked={byJob} data-arg="how" on:change="field"><label for="bulk-how-job">{@Bulk.ByJob}</label></div>
   </fieldset>
   {source}
   <fieldset><legend>{@Bulk.What}</legend>
-    <div class="check"><input id="bulk-op-set" type="radio" name="bulk-op" value="set" checked={opSet} on:change="op"><label for="bulk-op-set">{@Bulk.OpSet}</label></div>
-    <div class="check"><input id="bulk-op-delete" type="radio" name="bulk-op" value="delete" checked={opDelete} on:change="op"><label for="bulk-op-delete">{@Bulk.OpDelete}</label></div>
-    <div class="check"><input id="bulk-op-replace" type="radio" name="bulk-op" value="replace" checked={opReplace} on:change="op"><label for="bulk-op-replace">{@Bulk.OpReplace}</label></div>
+    <div class="check"><input id="bulk-op-set" type="radio" name="bulk-op" value="set" checked={opSet} data-arg="op" on:change="field"><label for="bulk-op-set">{@Bulk.OpSet}</label></div>
+    <div class="check"><input id="bulk-op-delete" type="radio" name="bulk-op" value="delete" checked={opDelete} data-arg="op" on:change="field"><label for="bulk-op-delete">{@Bulk.OpDelete}</label></div>
+    <div class="check"><input id="bulk-op-replace" type="radio" name="bulk-op" value="replace" checked={opReplace} data-arg="op" on:change="field"><label for="bulk-op-replace">{@Bulk.OpReplace}</label></div>
   </fieldset>
   {change}
   <div id="bulk-form-error" tabindex="-1">{error}</div>
@@ -402,7 +401,7 @@ var bulkIDsFields = &view{src: `<div class="field"><label for="bulk-ids">{@Bulk.
   <input id="bulk-file" type="file" accept=".csv,.txt,text/csv,text/plain" on:change="file"></div>`}
 var bulkJobFields = &view{src: `<div class="field"><label for="bulk-from-job">{@Bulk.FromJob}</label>
   <select id="bulk-from-job" data-arg="from-job" on:change="field"><option value="" selected={0}>{@Bulk.ChooseJob}</option>{1}</select></div>
-<div class="check"><input id="bulk-only-failed" type="checkbox" checked={2} on:change="only-failed"><label for="bulk-only-failed">{@Bulk.OnlyFailed}</label></div>`}
+<div class="check"><input id="bulk-only-failed" type="checkbox" checked={2} data-arg="only-failed" on:change="tick"><label for="bulk-only-failed">{@Bulk.OnlyFailed}</label></div>`}
 var bulkKeysField = &view{src: `<div class="field"><label for="bulk-keys">{@Bulk.Keys}</label>
   <input id="bulk-keys" type="text" value="{0}" spellcheck="false" autocomplete="off" aria-describedby="bulk-keys-hint" data-arg="keys" on:input="field">
   <p id="bulk-keys-hint" class="hint">{@Bulk.KeysHint}</p></div>`}
@@ -473,7 +472,7 @@ var bulkProgressView = &view{src: `<section class="panel" aria-labelledby="bulk-
 <li>{@Bulk.Changed changed}</li><li>{@Bulk.Unchanged unchanged}</li><li>{@Bulk.Refused refused}</li><li>{@Bulk.Failed failed}</li><li>{@Bulk.Unknown unknown}</li><li>{@Bulk.Remaining remaining}</li></ul>{eta}</section>`}
 
 var bulkStartView = &view{src: `<div class="actions">{0}<button class="button" type="button" disabled={1} aria-busy={2} on:click="start">{@Bulk.Start}</button></div>`}
-var bulkSureView = &view{src: `<p class="alert alert-warn">{0}</p><div class="check"><input id="bulk-sure" type="checkbox" checked={1} on:change="sure"><label for="bulk-sure">{2}</label></div>`}
+var bulkSureView = &view{src: `<p class="alert alert-warn">{0}</p><div class="check"><input id="bulk-sure" type="checkbox" checked={1} data-arg="sure" on:change="tick"><label for="bulk-sure">{2}</label></div>`}
 var bulkRunControls = &view{src: `<div class="actions">{0}<button class="button button-danger-quiet" type="button" disabled={1} on:click="cancel">{@Bulk.Cancel}</button></div>{2}`}
 var bulkPauseButton = &view{src: `<button class="button" type="button" disabled={0} aria-busy={0} on:click="pause">{@Bulk.Pause}</button>`}
 var bulkResumeButton = &view{src: `<button class="button" type="button" disabled={0} aria-busy={0} on:click="resume">{@Bulk.Resume}</button>`}
@@ -495,7 +494,7 @@ var bulkMoreButton = &view{src: `<button class="button button-quiet" type="butto
 
 var bulkUndoView = &view{src: `<section class="danger" aria-labelledby="bulk-undo-title"><h3 id="bulk-undo-title">{@Bulk.UndoTitle}</h3>
 <p>{@Bulk.UndoIntro 0}</p>
-<div class="check"><input id="bulk-overwrite" type="checkbox" checked={1} on:change="overwrite"><label for="bulk-overwrite">{@Bulk.Overwrite}</label></div>
+<div class="check"><input id="bulk-overwrite" type="checkbox" checked={1} data-arg="overwrite" on:change="tick"><label for="bulk-overwrite">{@Bulk.Overwrite}</label></div>
 <div class="actions"><button class="button button-danger" type="button" disabled={2} aria-busy={2} on:click="undo">{@Bulk.Undo}</button></div></section>`}
 
 func (p *bulkPage) jobView() app.UI {

@@ -630,20 +630,15 @@ func (s *Server) bulkControl(action string, from []string, to string) http.Handl
 }
 
 // bulkStateSay is a state in words.
-func bulkStateSay(state string) api.Phrase {
-	switch state {
-	case api.BulkPreviewing:
-		return api.Say("being previewed")
-	case api.BulkReady:
-		return api.Say("ready to start")
-	case api.BulkRunning:
-		return api.Say("running")
-	case api.BulkPaused:
-		return api.Say("paused")
-	case api.BulkCancelled:
-		return api.Say("cancelled")
-	}
-	return api.Say("finished")
+func bulkStateSay(state string) api.Phrase { return bulkStateWords[state] }
+
+var bulkStateWords = map[string]api.Phrase{
+	api.BulkPreviewing: api.Say("being previewed"),
+	api.BulkReady:      api.Say("ready to start"),
+	api.BulkRunning:    api.Say("running"),
+	api.BulkPaused:     api.Say("paused"),
+	api.BulkCancelled:  api.Say("cancelled"),
+	api.BulkFinished:   api.Say("finished"),
 }
 
 // handleBulkItems serves GET /api/v1/bulk-changes/{jobID}/groups: a page of
@@ -751,24 +746,22 @@ func (s *Server) handleBulkUndo(w http.ResponseWriter, r *http.Request) {
 
 // bulkOutcomeSay is a plan or an outcome in words.
 func bulkOutcomeSay(outcome string, plan bool) api.Phrase {
-	switch outcome {
-	case api.BulkChanges:
-		if plan {
-			return api.Say("will change")
-		}
-		return api.Say("changed")
-	case api.BulkUnchanged:
-		return api.Say("already so")
-	case api.BulkRefused:
-		return api.Say("refused")
-	case api.BulkFailed:
-		return api.Say("failed")
-	case api.BulkUnknown:
-		return api.Say("unknown")
-	case api.BulkExcluded:
-		return api.Say("left out")
+	if plan && outcome == api.BulkChanges {
+		return api.Say("will change")
+	}
+	if w, ok := bulkOutcomeWords[outcome]; ok {
+		return w
 	}
 	return api.Say("not yet")
+}
+
+var bulkOutcomeWords = map[string]api.Phrase{
+	api.BulkChanges:   api.Say("changed"),
+	api.BulkUnchanged: api.Say("already so"),
+	api.BulkRefused:   api.Say("refused"),
+	api.BulkFailed:    api.Say("failed"),
+	api.BulkUnknown:   api.Say("unknown"),
+	api.BulkExcluded:  api.Say("left out"),
 }
 
 // handleBulkExport serves GET /api/v1/bulk-changes/{jobID}/export: every

@@ -316,18 +316,23 @@ func scanAccount(row scanner) (*Account, error) {
 
 // Accounts lists every account by name.
 func (d *DB) Accounts(ctx context.Context) ([]*Account, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY name`)
+	return queryAll(ctx, d.db, scanAccount, `SELECT `+accountColumns+` FROM accounts ORDER BY name`)
+}
+
+// queryAll runs a query and scans each row it returns with scan.
+func queryAll[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*Account
+	var out []T
 	for rows.Next() {
-		a, err := scanAccount(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, a)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

@@ -146,20 +146,7 @@ func (d *DB) BulkJobs(ctx context.Context, limit int, states ...string) ([]*Bulk
 		}
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
-	rows, err := d.db.QueryContext(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*BulkJob
-	for rows.Next() {
-		j, err := scanBulkJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.db, scanBulkJob, q, append(args, limit)...)
 }
 
 // SetBulkState moves a job from one of the states from to state, with the
@@ -196,25 +183,16 @@ func (d *DB) SetBulkSample(ctx context.Context, id int64, sample json.RawMessage
 
 // BulkCounts counts a job's groups by plan, outcome and reason.
 func (d *DB) BulkCounts(ctx context.Context, id int64) ([]BulkCount, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT plan, outcome, CASE WHEN outcome = '' THEN plan_reason ELSE reason END, count(*)
-		FROM bulk_items WHERE job = ? GROUP BY 1, 2, 3`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []BulkCount
-	for rows.Next() {
+	return queryAll(ctx, d.db, func(row scanner) (BulkCount, error) {
 		var c BulkCount
 		var reason string
-		if err := rows.Scan(&c.Plan, &c.Outcome, &reason, &c.N); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&c.Plan, &c.Outcome, &reason, &c.N)
 		if reason != "" {
 			c.Reason = json.RawMessage(reason)
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	}, `SELECT plan, outcome, CASE WHEN outcome = '' THEN plan_reason ELSE reason END, count(*)
+		FROM bulk_items WHERE job = ? GROUP BY 1, 2, 3`, id)
 }
 
 const bulkItemColumns = `n, group_id, name, plan, plan_reason, outcome, reason, audit, before, after, want, expect`
@@ -282,20 +260,7 @@ func (d *DB) BulkItems(ctx context.Context, job int64, q BulkItemQuery) ([]*Bulk
 		sqlText += ` LIMIT ?`
 		args = append(args, q.Limit)
 	}
-	rows, err := d.db.QueryContext(ctx, sqlText, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*BulkItem
-	for rows.Next() {
-		it, err := scanBulkItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.db, scanBulkItem, sqlText, args...)
 }
 
 // SavePlans records what the preview found for some of a job's groups, in

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/imdesk/imdesk/server/api"
+)
+
+// The form says what the person chose: pasted IDs split at lines and
+// commas, the IDs of a file's first column without its header, the rows
+// of keys, and the keys to remove.
+func TestBulkFormRequest(t *testing.T) {
+	if got := splitIDs(" @a ,@b\r\n\n@c;\t@d "); !slices.Equal(got, []string{"@a", "@b", "@c", "@d"}) {
+		t.Errorf("pasted IDs: %q", got)
+	}
+	if got := idsOfFile("\ufeffGroup ID,name\r\n\"@TGS#_a\",A\r\n@TGS#_b,\"B, b\"\r\n\r\n"); !slices.Equal(got, []string{"@TGS#_a", "@TGS#_b"}) {
+		t.Errorf("file IDs: %q", got)
+	}
+	if got := idsOfFile("g1\ng2\n"); !slices.Equal(got, []string{"g1", "g2"}) {
+		t.Errorf("a file of IDs alone: %q", got)
+	}
+
+	f := newFakeAPI(t)
+	p := &bulkPage{how: "search", op: api.BulkSet, rows: []api.Attr{{}}}
+	p.begin(f.ctx)
+	p.act(f.ctx, event{name: "field", arg: "type", value: allTypes})
+	if req := p.request(); !req.Source.All || req.Source.Type != "" {
+		t.Errorf("no search text and all types: %+v", req.Source)
+	}
+	p.act(f.ctx, event{name: "field", arg: "how", value: "ids"})
+	p.act(f.ctx, event{name: "field", arg: "ids", value: "@a\n@b"})
+	p.act(f.ctx, event{name: "key", arg: eventArg(argOf(0)), value: "slowmode"})
+	p.act(f.ctx, event{name: "value", arg: eventArg(argOf(0)), value: "30"})
+	act(f, p, "add-row", "")
+	req := p.request()
+	if !slices.Equal(req.Source.IDs, []string{"@a", "@b"}) || len(req.Set) != 1 || req.Set[0] != (api.Attr{Key: "slowmode", Value: "30"}) {
+		t.Errorf("IDs and a key (the empty new row left out): %+v", req)
+	}
+	p.act(f.ctx, event{name: "field", arg: "op", value: api.BulkDelete})
+	p.act(f.ctx, event{name: "field", arg: "keys", value: "a, b"})
+	if req := p.request(); !slices.Equal(req.Delete, []string{"a", "b"}) || req.Set != nil {
+		t.Errorf("keys to remove: %+v", req)
+	}
+}
+
+// A job's page reads the job, then its groups; while it runs it reads the
+// job again; Start sends the count the preview showed.
+func TestBulkJobPage(t *testing.T) {
+	f := newFakeAPI(t)
+	p := &bulkPage{id: 7}
+	p.begin(f.ctx)
+	job := api.BulkJob{ID: 7, Owner: "mod", Op: api.BulkReplace, Set: []api.Attr{{Key: "a", Value: "1"}}, State: api.BulkReady, Total: 3,
+		Preview: api.BulkCounts{Changes: 2, Unchanged: 1}, CanControl: true}
+	f.then(answer(200, job), answer(200, api.BulkItemPage{Items: []api.BulkItem{{N: 1, GroupID: "@g1", Name: "One", Plan: api.BulkChanges}}}))
+	p.reload()
+	f.run()
+	if r := f.request(1); r.path != "/api/v1/bulk-changes/7/groups" {
+		t.Errorf("then read %s", r.path)
+	}
+	shows(t, p.jobView(), "Will change: 2", "Already so (nothing to send): 1", "One", "replaces every attribute of 2 groups")
+	act(f, p, "start", "")
+	f.then(answer(200, job))
+	f.run()
+	r := f.request(2)
+	var body api.BulkStart
+	if r.path != "/api/v1/bulk-changes/7/start" || json.Unmarshal([]byte(r.body), &body) != nil || body.Groups != 2 {
+		t.Errorf("start sent %s %v", r.path, r.body)
+	}
+}
