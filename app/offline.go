@@ -14,9 +14,13 @@ package main
 // ("retry", which every page has).
 //
 // A page's load that has no answer after slowAfter says so, with Try
-// again, while it goes on waiting: the answer, if it comes, is shown.
+// again, while it goes on waiting: the answer, if it comes, is shown. A
+// change with no answer after slowAfter is said in the shell, on every
+// page, without a button to send it again: it may still be made, and
+// the page waits for its answer.
 
 import (
+	"sync"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -106,3 +110,53 @@ func (b *base) watchSlow() {
 		}
 	})
 }
+
+// changes are the changes sent and not yet answered, by number; slow
+// says one of them has waited longer than slowAfter. An answer is noted
+// where it arrives, off the UI goroutine, so that a page left meanwhile
+// (whose dispatches go-app drops) does not leave the note behind.
+var changes struct {
+	sync.Mutex
+	inFlight map[int]bool
+	count    int
+	slow     bool
+}
+
+// slowChange says a change has waited longer than slowAfter.
+func slowChange() bool {
+	changes.Lock()
+	defer changes.Unlock()
+	return changes.slow
+}
+
+// changeSent notes a change on its way; the function returned notes its
+// answer.
+func changeSent(ctx app.Context) (answered func()) {
+	changes.Lock()
+	defer changes.Unlock()
+	if changes.inFlight == nil {
+		changes.inFlight = map[int]bool{}
+	}
+	changes.count++
+	n := changes.count
+	changes.inFlight[n] = true
+	if slowAfter > 0 && !app.IsServer {
+		ctx.After(slowAfter, func(app.Context) {
+			changes.Lock()
+			defer changes.Unlock()
+			if changes.inFlight[n] {
+				changes.slow = true
+			}
+		})
+	}
+	return func() {
+		changes.Lock()
+		defer changes.Unlock()
+		delete(changes.inFlight, n)
+		if len(changes.inFlight) == 0 {
+			changes.slow = false
+		}
+	}
+}
+
+var slowChangeBanner = &view{src: `<div class="banner banner-offline" role="alert"><span>{@SlowChange}</span></div>`}

@@ -75,8 +75,13 @@ var apiCall = callAPI
 // sign in). header may be nil.
 func (b *base) send(p page, what, method, path string, body any, header map[string]string) {
 	ctx := b.ctx
+	answered := func() {}
+	if method != "GET" {
+		answered = changeSent(ctx) // said in the shell if it hangs (offline.go)
+	}
 	ctx.Async(func() {
 		r := apiCall(method, path, body, header)
+		answered()
 		ctx.Dispatch(func(ctx app.Context) {
 			if r.status == 401 && app.Window().URL().Path != pathSignIn {
 				keepDraft(ctx, p) // the session ended: the page's unsaved edits stay on the device

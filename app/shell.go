@@ -394,7 +394,7 @@ func (s *shell) Render() app.UI {
 	}
 	lang := pageLang()
 	return shellView.ui(s, pick(s.Ipath == pathSignIn, "shell shell-bare", "shell"), who,
-		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, append([]app.UI{update, when(offline, offlineBanner.ui(s))}, s.jobBanners()...), nav, s.content())
+		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, append([]app.UI{update, when(offline, offlineBanner.ui(s)), when(!offline && slowChange(), slowChangeBanner.ui(s))}, s.jobBanners()...), nav, s.content())
 }
 
 // content is the page's, disabled while offline (offline.go).

@@ -72,7 +72,8 @@ func TestOfflineEveryPageOpens(t *testing.T) {
 }
 
 // A page's load that gets no answer says so after ten seconds, with Try
-// again, which loads it.
+// again, which loads it; a change that gets no answer says so too, and
+// its answer is shown when it comes.
 func TestHangingLoadSaysSo(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
 		// The page's own requests, routed: a service worker's fetch would
@@ -81,9 +82,14 @@ func TestHangingLoadSaysSo(t *testing.T) {
 		s := open(t, d)
 		s.signIn("moderator")
 		// The first read of her lists is never answered; any after it is.
+		// A change waits until the test lets it through.
 		var reads atomic.Int32
+		held := make(chan playwright.Route, 1)
 		hang := func(r playwright.Route) {
-			if reads.Add(1) > 1 {
+			switch {
+			case r.Request().Method() != "GET":
+				held <- r
+			case reads.Add(1) > 1:
 				_ = r.Continue()
 			}
 		}
@@ -96,6 +102,23 @@ func TestHangingLoadSaysSo(t *testing.T) {
 		check(t, slow.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Try again"}).Click(), "try again")
 		check(t, expect.Locator(s.heading("Friend lists of Alice Walker · alice")).ToBeVisible(), "loaded")
 		check(t, expect.Locator(slow).ToHaveCount(0), "no longer slow")
+
+		// A change with no answer: said on the page while it waits; its
+		// answer, when it comes, is shown.
+		list := "Hang " + d.name
+		create := s.region("Create friend lists")
+		check(t, create.GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(list), "a new list's name")
+		check(t, roleButton(create, "Create the list").Click(), "create")
+		waiting := s.page.GetByRole("alert").Filter(playwright.LocatorFilterOptions{HasText: "A change has had no answer from the server for 10 seconds"})
+		check(t, expect.Locator(waiting).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "says the change hangs")
+		s.axeScan("a change that hangs")
+		check(t, (<-held).Continue(), "the answer comes")
+		check(t, expect.Locator(s.region(list)).ToBeVisible(), "made")
+		check(t, expect.Locator(waiting).ToHaveCount(0), "no longer waiting")
+		check(t, s.page.Unroute("**/api/v1/users/alice/friend-lists"), "the server as it is")
+		if st := s.call("DELETE", "/api/v1/users/alice/friend-lists", map[string]any{"names": []string{list}}); st != 200 {
+			t.Fatalf("clean up %s: %d", list, st)
+		}
 		s.noErrorsExcept("service worker registration failed")
 	})
 }
