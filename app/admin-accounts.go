@@ -51,14 +51,36 @@ type accountForm struct {
 	userErr  string
 	checking string // the user ID being checked
 	err      *api.Error
+	names    map[string]string // groups' names by ID: kept when picked, looked up for an existing account
 }
 
 func newAccountForm(a *api.Account) *accountForm {
-	f := &accountForm{role: api.RoleModerator, scope: api.Scope{}.Normalise()}
+	f := &accountForm{role: api.RoleModerator, scope: api.Scope{}.Normalise(), names: map[string]string{}}
 	if a != nil {
 		f.existing, f.name, f.role, f.scope = a, a.Name, a.Role, a.Scope.Normalise()
 	}
 	return f
+}
+
+// lookUpNames asks for the name of each group in the scope of an existing
+// account, so that its chips name the groups (got "group-name").
+func (p *accountsPage) lookUpNames(f *accountForm) {
+	seen := map[string]bool{}
+	for _, id := range append(slices.Clone(f.scope.Groups), f.scope.MembersOf...) {
+		if !seen[id] {
+			seen[id] = true
+			p.send(p, "group-name", "GET", groupPath(id), nil, nil)
+		}
+	}
+}
+
+// groupChip names a group in a scope: its name and ID when the name is
+// known, else the ID.
+func (f *accountForm) groupChip(id string) string {
+	if n := f.names[id]; n != "" && n != id {
+		return n + " · " + id
+	}
+	return id
 }
 
 func (p *accountsPage) OnPreRender(ctx app.Context) {
@@ -101,7 +123,7 @@ func (p *accountsPage) got(ctx app.Context, what string, r response) {
 		gotSession(r)
 		return
 	}
-	if what == "groups" || what == "user" {
+	if what == "groups" || what == "user" || what == "group-name" {
 		p.gotScope(what, r)
 		return
 	}
@@ -140,6 +162,7 @@ func (p *accountsPage) act(ctx app.Context, ev event) {
 	case "edit":
 		if a, ok := p.account(ev.arg.part(0)); ok {
 			p.form = newAccountForm(&a)
+			p.lookUpNames(p.form)
 			focusLater(ctx, "account-role")
 		}
 	case "reset", "disable":
@@ -303,6 +326,11 @@ func (p *accountsPage) formAct(ctx app.Context, ev event) bool {
 	case "scope-add":
 		if l, id := f.listOf(ev.arg.part(0)), ev.arg.part(1); !slices.Contains(*l, id) {
 			*l = append(*l, id)
+			for _, g := range f.found {
+				if g.ID == id {
+					f.names[id] = g.Name // the name it was picked by
+				}
+			}
 		}
 	default:
 		return false
@@ -316,6 +344,11 @@ func (p *accountsPage) gotScope(what string, r response) {
 		return
 	}
 	switch what {
+	case "group-name":
+		var g api.Group
+		if r.decode(&g) == nil && g.ID != "" {
+			f.names[g.ID] = g.Name
+		}
 	case "groups":
 		f.finding = false
 		var page api.GroupPage
@@ -409,7 +442,11 @@ func (p *accountsPage) scopeView() app.UI {
 	list := func(id, label string, items []string) app.UI {
 		chips := make([]app.UI, len(items))
 		for i, it := range items {
-			chips[i] = scopeChip.ui(p, argOf(id, it), it)
+			text := it
+			if id != "scope-users" {
+				text = f.groupChip(it)
+			}
+			chips[i] = scopeChip.ui(p, argOf(id, it), text)
 		}
 		return scopeList.ui(p, id, message(label), when(len(items) == 0, emptyNote.ui(p, message("Admin.ScopeEmpty"))), chips)
 	}

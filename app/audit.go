@@ -290,9 +290,13 @@ func (p *auditPage) options(names []string, prefix, current string) []app.UI {
 }
 
 func (p *auditPage) Render() app.UI {
+	q := p.query()
+	if z := ianaZone(); z != "" {
+		q.Set("tz", z) // the CSV's times in the reader's zone, as the page shows them
+	}
 	exportQuery := ""
-	if q := p.query().Encode(); q != "" {
-		exportQuery = "&" + q
+	if e := q.Encode(); e != "" {
+		exportQuery = "&" + e
 	}
 	active := 0
 	for _, v := range p.filters {

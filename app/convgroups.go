@@ -6,6 +6,7 @@ package main
 // fill, empty and delete groups and to set and clear marks.
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -42,7 +43,77 @@ func (p *convGroupsPage) OnNav(ctx app.Context) {
 	p.extra, p.pick, p.selected = nil, ticks{}, ticks{}
 	p.typedType, p.typedID = map[string]string{}, map[string]string{}
 	p.renaming, p.deleting, p.newName, p.custom, p.markName = "", "", "", "", api.MarkNames[0]
+	setUnsaved(false)
 	p.navUser(p, ctx)
+}
+
+// hasEdits reports whether the forms hold something not yet sent: a
+// name, a rename, conversations picked or typed, a custom mark. The
+// conversations selected for marks are not: they stay selected after a
+// mark is set, for the next one.
+func (p *convGroupsPage) hasEdits() bool {
+	if p.userID == "" {
+		return false
+	}
+	if p.newName != "" || p.custom != "" || (p.renaming != "" && p.renameTo != p.renaming) {
+		return true
+	}
+	for _, v := range p.pick {
+		if v {
+			return true
+		}
+	}
+	for _, v := range p.typedID {
+		if strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// convGroupsDraft is the page's draft: every form as it stands, and the
+// version of the conversation groups it was made against.
+type convGroupsDraft struct {
+	Version   string             `json:"version"`
+	NewName   string             `json:"newName,omitempty"`
+	Pick      []string           `json:"pick,omitempty"`
+	Extra     []api.Conversation `json:"extra,omitempty"`
+	TypedType map[string]string  `json:"typedType,omitempty"`
+	TypedID   map[string]string  `json:"typedID,omitempty"`
+	Renaming  string             `json:"renaming,omitempty"`
+	RenameTo  string             `json:"renameTo,omitempty"`
+	Selected  []string           `json:"selected,omitempty"`
+	MarkName  string             `json:"markName,omitempty"`
+	Custom    string             `json:"custom,omitempty"`
+}
+
+func (p *convGroupsPage) draft() any {
+	return convGroupsDraft{Version: p.cg.Version, NewName: p.newName, Pick: trueKeys(p.pick), Extra: p.extra,
+		TypedType: p.typedType, TypedID: p.typedID, Renaming: p.renaming, RenameTo: p.renameTo,
+		Selected: trueKeys(p.selected), MarkName: p.markName, Custom: p.custom}
+}
+
+// restoreDraft puts the forms back as they were, against the version they
+// were made against: a change someone made meanwhile is refused as any
+// other and shown with Reload, which keeps the forms.
+func (p *convGroupsPage) restoreDraft(b []byte) bool {
+	var d convGroupsDraft
+	if json.Unmarshal(b, &d) != nil || d.Version == "" {
+		return false
+	}
+	p.cg.Version, p.newName, p.extra, p.renaming, p.renameTo, p.custom = d.Version, d.NewName, d.Extra, d.Renaming, d.RenameTo, d.Custom
+	p.pick, p.selected = setOf(d.Pick), setOf(d.Selected)
+	if d.TypedType != nil {
+		p.typedType = d.TypedType
+	}
+	if d.TypedID != nil {
+		p.typedID = d.TypedID
+	}
+	if d.MarkName != "" {
+		p.markName = d.MarkName
+	}
+	setUnsaved(p.hasEdits())
+	return true
 }
 
 func (p *convGroupsPage) OnMount(ctx app.Context) {
@@ -60,6 +131,7 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 	switch what {
 	case "groups":
 		if p.fill(r, &p.cg) && p.canEdit() {
+			p.takeDraft(ctx, p)
 			p.send(p, "recent", "GET", userPath(p.userID)+"/conversations", nil, nil)
 		}
 	case "recent":
@@ -74,6 +146,7 @@ func (p *convGroupsPage) got(ctx app.Context, what string, r response) {
 			p.cg, p.last.results = cg, cg.Results
 			p.afterChange()
 		}
+		setUnsaved(p.hasEdits())
 	}
 }
 
@@ -101,6 +174,7 @@ func (p *convGroupsPage) change(method, path string, body any, after string) {
 func groupChangePath(name string) string { return "/conversation-groups/" + url.PathEscape(name) }
 
 func (p *convGroupsPage) act(ctx app.Context, ev event) {
+	defer func() { setUnsaved(p.hasEdits()) }()
 	if p.finder.act(&p.base, p, ctx, ev) {
 		return
 	}
@@ -228,7 +302,7 @@ func (p *convGroupsPage) body() app.UI {
 		"friendLists", userURL(pathFriendLists, p.userID), "user", userLabel(p.user.ID, p.user.Nick), "readOnly", readOnly,
 		"groupsMeter", meterClass(len(cg.Groups), cg.MaxGroups), "groups", len(cg.Groups), "maxGroups", cg.MaxGroups,
 		"convsMeter", meterClass(cg.Counted, cg.MaxCounted), "convs", cg.Counted, "maxConvs", cg.MaxCounted,
-		"status", p.statusView(), "groupList", p.groupsView(edit), "create", create, "marks", p.marksView(edit), "deleteDialog", p.deleteDialog(),
+		"status", []app.UI{p.draftNotice(p), p.statusView()}, "groupList", p.groupsView(edit), "create", create, "marks", p.marksView(edit), "deleteDialog", p.deleteDialog(),
 	)
 }
 

@@ -63,3 +63,23 @@ func takeDraft(ctx app.Context, d drafter) bool {
 	ctx.LocalStorage().Del(key)
 	return d.restoreDraft(raw)
 }
+
+// trueKeys are the keys of a set's members, for a draft.
+func trueKeys(m map[string]bool) []string {
+	var keys []string
+	for k, v := range m {
+		if v {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// setOf is the set of keys, from a draft.
+func setOf(keys []string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}

@@ -30,6 +30,10 @@ func callAPI(method, path string, in any, header map[string]string) response {
 		// Prerendering on the server has no browser to fetch with.
 		return response{err: &api.Error{Code: "internal", Message: message("ErrUnexpected")}}
 	}
+	if offline && method != "GET" {
+		// Nothing is sent that cannot arrive (offline.go); the edits stay.
+		return response{err: &api.Error{Code: "network", Message: message("ErrOffline")}}
+	}
 	headers := map[string]any{"Accept": "application/json"}
 	for k, v := range header {
 		headers[k] = v

@@ -9,6 +9,7 @@ package main
 // lists after a confirmation that names them.
 
 import (
+	"encoding/json"
 	"net/url"
 	"slices"
 	"strconv"
@@ -41,7 +42,62 @@ func (p *friendListsPage) OnNav(ctx app.Context) {
 	p.newName, p.names, p.createPick, p.chosen, p.delPick = "", nil, ticks{}, ticks{}, ticks{}
 	p.typedUser, p.typedUsers = "", nil
 	p.renaming, p.confirmDelete, p.moveTo = "", false, ""
+	setUnsaved(false)
 	p.navUser(p, ctx)
+}
+
+// hasEdits reports whether the forms hold something not yet sent: names,
+// friends picked or typed for new lists, friends chosen to move, a
+// rename, lists ticked for deletion (each emptied once its change is made).
+func (p *friendListsPage) hasEdits() bool {
+	if p.userID == "" {
+		return false
+	}
+	if p.newName != "" || len(p.names) > 0 || strings.TrimSpace(p.typedUser) != "" || len(p.typedUsers) > 0 ||
+		(p.renaming != "" && p.renameTo != p.renaming) {
+		return true
+	}
+	return len(trueKeys(p.createPick)) > 0 || len(trueKeys(p.chosen)) > 0 || len(trueKeys(p.delPick)) > 0
+}
+
+// friendListsDraft is the page's draft: every form as it stands, and the
+// version of the friend lists it was made against.
+type friendListsDraft struct {
+	Version    string   `json:"version"`
+	NewName    string   `json:"newName,omitempty"`
+	Names      []string `json:"names,omitempty"`
+	CreatePick []string `json:"createPick,omitempty"`
+	TypedUser  string   `json:"typedUser,omitempty"`
+	TypedUsers []string `json:"typedUsers,omitempty"`
+	Chosen     []string `json:"chosen,omitempty"`
+	MoveTo     string   `json:"moveTo,omitempty"`
+	Renaming   string   `json:"renaming,omitempty"`
+	RenameTo   string   `json:"renameTo,omitempty"`
+	DelPick    []string `json:"delPick,omitempty"`
+}
+
+func (p *friendListsPage) draft() any {
+	return friendListsDraft{Version: p.fl.Version, NewName: p.newName, Names: p.names, CreatePick: trueKeys(p.createPick),
+		TypedUser: p.typedUser, TypedUsers: p.typedUsers, Chosen: trueKeys(p.chosen), MoveTo: p.moveTo,
+		Renaming: p.renaming, RenameTo: p.renameTo, DelPick: trueKeys(p.delPick)}
+}
+
+// restoreDraft puts the forms back as they were, against the version they
+// were made against: a change someone made meanwhile is refused as any
+// other and shown with Reload, which keeps the forms.
+func (p *friendListsPage) restoreDraft(b []byte) bool {
+	var d friendListsDraft
+	if json.Unmarshal(b, &d) != nil || d.Version == "" {
+		return false
+	}
+	p.fl.Version, p.newName, p.names, p.typedUser, p.typedUsers = d.Version, d.NewName, d.Names, d.TypedUser, d.TypedUsers
+	p.createPick, p.chosen, p.delPick = setOf(d.CreatePick), setOf(d.Chosen), setOf(d.DelPick)
+	p.renaming, p.renameTo = d.Renaming, d.RenameTo
+	if p.fl.List(d.MoveTo) != nil {
+		p.moveTo = d.MoveTo
+	}
+	setUnsaved(p.hasEdits())
+	return true
 }
 
 func (p *friendListsPage) OnMount(ctx app.Context) {
@@ -58,8 +114,14 @@ func (p *friendListsPage) got(ctx app.Context, what string, r response) {
 	}
 	switch what {
 	case "lists":
-		if p.fill(r, &p.fl) && p.moveTo == "" && len(p.fl.Lists) > 0 {
+		if !p.fill(r, &p.fl) {
+			return
+		}
+		if p.moveTo == "" && len(p.fl.Lists) > 0 {
 			p.moveTo = p.fl.Lists[0].Name
+		}
+		if p.canEdit() {
+			p.takeDraft(ctx, p)
 		}
 	case "changed":
 		p.confirmDelete = false
@@ -72,6 +134,7 @@ func (p *friendListsPage) got(ctx app.Context, what string, r response) {
 			// A rename that stopped half-way says what exists now: show it.
 			p.send(p, "lists", "GET", userPath(p.userID)+"/friend-lists", nil, nil)
 		}
+		setUnsaved(p.hasEdits())
 	}
 }
 
@@ -105,6 +168,7 @@ func (p *friendListsPage) change(method, path string, body any, after string) {
 func listPath(name string) string { return "/" + url.PathEscape(name) }
 
 func (p *friendListsPage) act(ctx app.Context, ev event) {
+	defer func() { setUnsaved(p.hasEdits()) }()
 	if p.finder.act(&p.base, p, ctx, ev) {
 		return
 	}
@@ -294,7 +358,7 @@ func (p *friendListsPage) body() app.UI {
 	return flBody.with(p,
 		"convGroups", userURL(pathConvGroups, p.userID), "user", userLabel(p.user.ID, p.user.Nick), "readOnly", readOnly,
 		"listsMeter", meterClass(len(fl.Lists), fl.MaxLists), "lists", len(fl.Lists), "maxLists", fl.MaxLists, "friends", fl.FriendCount,
-		"status", p.statusView(), "listsView", p.listsView(edit), "friendsView", p.friendsView(edit), "create", create, "delete", deleting,
+		"status", []app.UI{p.draftNotice(p), p.statusView()}, "listsView", p.listsView(edit), "friendsView", p.friendsView(edit), "create", create, "delete", deleting,
 		"deleteDialog", p.deleteDialog(),
 	)
 }

@@ -9,6 +9,7 @@ package main
 // keeps no member profiles and says so.
 
 import (
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -56,6 +57,8 @@ type groupMembersPage struct {
 	// one member's profile
 	profile  *api.MemberProfile
 	opening  string
+	member   string // the member in the page's address (&member=), opened once the group is read
+	restored bool   // the form holds a draft kept when the session ended
 	role     string
 	nameCard string
 	mute     muteChoice
@@ -75,6 +78,7 @@ func (p *groupMembersPage) OnPreRender(ctx app.Context) {
 func (p *groupMembersPage) OnNav(ctx app.Context) {
 	p.begin(ctx)
 	p.groupID = ctx.Page().URL().Query().Get("id")
+	p.member = ctx.Page().URL().Query().Get("member")
 	p.group, p.members, p.list, p.cursors, p.cursor, p.query, p.searched = nil, nil, nil, nil, "", "", ""
 	p.chosen, p.results, p.batchMute, p.confirmRole = ticks{}, nil, muteChoice{choice: "86400"}, false
 	p.closeProfile()
@@ -137,6 +141,10 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 			ctx.Page().SetTitle(title(p.title()))
 			if api.GroupKeepsProfiles(g.Type) {
 				p.loadList("")
+				if p.member != "" {
+					p.opening = p.member
+					p.send(p, "profile", "GET", memberPath(p.groupID, p.member), nil, nil)
+				}
 			}
 		}
 	case "members":
@@ -154,6 +162,11 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 			return
 		}
 		p.setProfile(&m)
+		p.member = m.ID
+		memberInAddress(m.ID)
+		if p.canEdit() && takeDraft(ctx, p) {
+			p.restored = true
+		}
 		focusLater(ctx, "gm-profile-title")
 	case "saved":
 		p.busy, p.preview = false, false
@@ -202,7 +215,7 @@ func (p *groupMembersPage) got(ctx app.Context, what string, r response) {
 
 // setProfile shows a member's profile in the form, as Tencent has it.
 func (p *groupMembersPage) setProfile(m *api.MemberProfile) {
-	p.profile, p.current, p.conflict, p.preview = m, nil, false, false
+	p.profile, p.current, p.conflict, p.preview, p.restored = m, nil, false, false, false
 	p.role, p.nameCard, p.mute = m.Role, m.NameCard, muteChoice{choice: muteKeep}
 	p.data = map[string]string{}
 	for _, d := range m.Data {
@@ -234,8 +247,70 @@ func setInput(id, v string) {
 }
 
 func (p *groupMembersPage) closeProfile() {
-	p.profile, p.current, p.conflict, p.preview, p.saved, p.actErr, p.opening = nil, nil, false, false, false, nil, ""
+	p.profile, p.current, p.conflict, p.preview, p.saved, p.actErr, p.opening, p.restored = nil, nil, false, false, false, nil, "", false
 	setUnsaved(false)
+}
+
+// memberInAddress puts the member whose profile is open into the page's
+// address (&member=ID; "" takes it out), without a new entry in the
+// history: a reload, a link, or signing in again after the session ended
+// opens the same profile, and a draft of it is kept under that address.
+func memberInAddress(id string) {
+	if app.IsServer {
+		return
+	}
+	u := app.Window().URL()
+	q := u.Query()
+	if q.Get("member") == id {
+		return
+	}
+	if id == "" {
+		q.Del("member")
+	} else {
+		q.Set("member", id)
+	}
+	u.RawQuery = q.Encode()
+	app.Window().Get("history").Call("replaceState", nil, "", u.Path+"?"+u.RawQuery)
+}
+
+// memberDraft is the profile form's draft: the member, the form as it
+// stands, and the version of the profile it was edited from.
+type memberDraft struct {
+	Member   string            `json:"member"`
+	Version  string            `json:"version"`
+	Role     string            `json:"role"`
+	NameCard string            `json:"nameCard"`
+	Mute     string            `json:"mute"`
+	Until    string            `json:"until,omitempty"`
+	Data     map[string]string `json:"data,omitempty"`
+}
+
+func (p *groupMembersPage) draft() any {
+	if p.profile == nil {
+		return nil
+	}
+	return memberDraft{Member: p.profile.ID, Version: p.profile.Version, Role: p.role, NameCard: p.nameCard,
+		Mute: p.mute.choice, Until: p.mute.until, Data: p.data}
+}
+
+// restoreDraft puts the form back as it was, against the version it was
+// edited from: someone else's change meanwhile is refused and shown as any
+// other, with their changes kept under the moderator's.
+func (p *groupMembersPage) restoreDraft(b []byte) bool {
+	var d memberDraft
+	if json.Unmarshal(b, &d) != nil || d.Version == "" || p.profile == nil || d.Member != p.profile.ID {
+		return false
+	}
+	m := *p.profile
+	m.Version = d.Version
+	p.profile = &m
+	p.role, p.nameCard, p.mute = d.Role, d.NameCard, muteChoice{choice: d.Mute, until: d.Until}
+	for k, v := range d.Data {
+		p.data[k] = v
+	}
+	p.showForm()
+	p.edited()
+	return true
 }
 
 // updateRow shows a member's saved profile in the list.
@@ -309,6 +384,8 @@ func (p *groupMembersPage) act(ctx app.Context, ev event) {
 		if confirmLeave() {
 			id := p.profile.ID
 			p.closeProfile()
+			p.member = ""
+			memberInAddress("")
 			focusLater(ctx, "open-"+id)
 		}
 	case "role":
@@ -526,8 +603,11 @@ func (p *groupMembersPage) body() app.UI {
 			readOnly = infoNote.ui(p, message("GroupMembers.ReadOnly"))
 		}
 		var saved app.UI
-		if p.saved {
+		switch {
+		case p.saved:
 			saved = okText.ui(p, message("GroupMembers.Saved"))
+		case p.restored && p.profile != nil:
+			saved = infoNote.ui(p, message("DraftRestored"))
 		}
 		return gmBody.ui(p, g.ID, typeName(g.Type), trn("MembersCount", g.MemberCount, num(g.MemberCount)), readOnly,
 			saved, p.resultsView(), errorView(p, p.actErr), main, p.dialogView())

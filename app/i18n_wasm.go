@@ -25,6 +25,9 @@ func loadWords() {
 	// A page from the service worker's cache (the home page) keeps the
 	// language it was cached in; the language chosen since wins.
 	if chosen := app.Window().Get("localStorage").Call("getItem", langKey); chosen.Truthy() && chosen.String() != words.lang {
+		// Offline, without the catalogue in the service worker's cache, the
+		// request throws: the page's own language is kept.
+		defer func() { _ = recover() }()
 		xhr := app.Window().Get("XMLHttpRequest").New()
 		xhr.Call("open", "GET", "/i18n/"+chosen.String()+".json", false) // rare, and needed before the first render
 		xhr.Call("send")

@@ -11,6 +11,8 @@ import (
 // serverMain is never reached in the browser: app.RunWhenOnBrowser blocks.
 func serverMain() {}
 
+func init() { slowAfter = 10 * time.Second } // offline.go
+
 // startingUp turns the garbage collector off while the app starts: until
 // the first page has mounted it only allocates (routes, the first views,
 // the first DOM), and a collection then is start-up time a person waits for

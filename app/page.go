@@ -26,6 +26,8 @@ type base struct {
 	state viewState
 	err   *api.Error
 	onKey app.Func // Escape, wherever the focus is (onEscape)
+	loads int      // main loads started, so that a late timer knows its own (offline.go)
+	slow  bool     // the main load has waited longer than slowAfter
 }
 
 // viewState is what a page that loads something shows.
@@ -54,6 +56,9 @@ func (b *base) onEscape(ctx app.Context, close func()) {
 }
 
 func (b *base) OnDismount() {
+	if mainLoad.b == b {
+		mainLoad.p, mainLoad.b = nil, nil
+	}
 	if b.onKey != nil {
 		app.Window().Call("removeEventListener", "keydown", b.onKey)
 		b.onKey.Release()
@@ -70,8 +75,13 @@ var apiCall = callAPI
 // sign in). header may be nil.
 func (b *base) send(p page, what, method, path string, body any, header map[string]string) {
 	ctx := b.ctx
+	answered := func() {}
+	if method != "GET" {
+		answered = changeSent(ctx) // said in the shell if it hangs (offline.go)
+	}
 	ctx.Async(func() {
 		r := apiCall(method, path, body, header)
+		answered()
 		ctx.Dispatch(func(ctx app.Context) {
 			if r.status == 401 && app.Window().URL().Path != pathSignIn {
 				keepDraft(ctx, p) // the session ended: the page's unsaved edits stay on the device
@@ -87,6 +97,8 @@ func (b *base) send(p page, what, method, path string, body any, header map[stri
 // the answer with fill.
 func (b *base) load(p page, what, path string) {
 	b.state, b.err = stateLoading, nil
+	mainLoad.p, mainLoad.b = p, b
+	b.watchSlow()
 	b.send(p, what, "GET", path, nil, nil)
 }
 
@@ -105,6 +117,9 @@ func (b *base) fill(r response, v any) bool {
 func (b *base) stateView(p page) app.UI {
 	switch b.state {
 	case stateLoading:
+		if b.slow {
+			return slowView.ui(p)
+		}
 		return loadingView.ui(p)
 	case stateFailed:
 		return errorWith(p, b.err, retryButton.ui(p))

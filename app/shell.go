@@ -53,6 +53,7 @@ type shell struct {
 	demoHidden      bool          // the moderator hid the demo notice for this browser session
 	jobs            []api.BulkJob // the account's bulk changes under way, shown in the header
 	ctx             app.Context
+	connection      app.Func // the online and offline events (offline.go)
 }
 
 // demoHiddenKey keeps the demo notice hidden for the browser session.
@@ -96,6 +97,7 @@ func (s *shell) OnMount(ctx app.Context) {
 	s.send("version", "GET", "/api/v1/version")
 	watchUpdates()
 	guardNavigation()
+	s.watchConnection(ctx)
 	_ = ctx.SessionStorage().Get(demoHiddenKey, &s.demoHidden)
 	if s.Ipath == pathSignIn {
 		return
@@ -399,14 +401,16 @@ func (s *shell) Render() app.UI {
 	}
 	lang := pageLang()
 	return shellView.ui(s, pick(s.Ipath == pathSignIn, "shell shell-bare", "shell"), who,
-		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, append([]app.UI{update}, s.jobBanners()...), nav, s.content())
+		lang == "en", lang == "zh-Hans", lang == "ja", lang == "ko", demo, append([]app.UI{update, when(offline, offlineBanner.ui(s)), when(!offline && slowChange(), slowChangeBanner.ui(s))}, s.jobBanners()...), nav, s.content())
 }
 
-func (s *shell) content() []app.UI {
-	if s.Icontent == nil {
-		return nil
+// content is the page's, disabled while offline (offline.go).
+func (s *shell) content() app.UI {
+	var ui []app.UI
+	if s.Icontent != nil {
+		ui = s.Icontent()
 	}
-	return s.Icontent()
+	return offlineLock.ui(s, offline, ui)
 }
 
 // replaceTo shows another page in place of this one in the history, so

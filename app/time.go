@@ -26,6 +26,18 @@ func localSeconds(t time.Time) string { return t.Local().Format("2006-01-02 15:0
 // clock is a time of day.
 func clock(t time.Time) string { return t.Local().Format("15:04") }
 
+// ianaZone is the browser's time zone as IANA names it (Asia/Shanghai),
+// or "" where it cannot say (and while the server prerenders).
+func ianaZone() string {
+	if app.IsServer {
+		return ""
+	}
+	if iana := app.Window().Get("Intl").Call("DateTimeFormat").Call("resolvedOptions").Get("timeZone"); iana.Truthy() {
+		return iana.String()
+	}
+	return ""
+}
+
 // zoneName names the browser's time zone, e.g. "Asia/Shanghai (UTC+8)".
 func zoneName() string {
 	name, offset := time.Now().Zone()

@@ -179,6 +179,26 @@ type userPage struct {
 	userID   string
 	user     *api.UserInfo
 	last     pageChange
+	restored bool // the forms hold a draft kept when the session ended (draft.go)
+}
+
+func (u *userPage) OnDismount() {
+	setUnsaved(false)
+	u.base.OnDismount()
+}
+
+// draftNotice says that the forms hold the edits from before the session
+// ended, until a change is made.
+func (u *userPage) draftNotice(a actor) app.UI {
+	return when(u.restored && !u.last.done, infoNote.ui(a, message("DraftRestored")))
+}
+
+// takeDraft puts back a draft kept for this page (draft.go), once the
+// page's data is there.
+func (u *userPage) takeDraft(ctx app.Context, d drafter) {
+	if takeDraft(ctx, d) {
+		u.restored = true
+	}
 }
 
 func (u *userPage) title() string {
@@ -201,7 +221,7 @@ func (u *userPage) OnPreRender(ctx app.Context) {
 func (u *userPage) navUser(p page, ctx app.Context) {
 	u.begin(ctx)
 	u.userID = ctx.Page().URL().Query().Get("user")
-	u.user, u.last = nil, pageChange{}
+	u.user, u.last, u.restored = nil, pageChange{}, false
 	ctx.Page().SetTitle(title(u.title()))
 	switch {
 	case app.IsServer:

@@ -66,7 +66,7 @@ func TestAdminManagesAModerator(t *testing.T) {
 
 		// The admin narrows the scope: the moderator's next request is refused.
 		check(t, admin.button("Change "+name).Click(), "change the account")
-		check(t, admin.button("Remove @TGS#_trailhead").Click(), "remove the group")
+		check(t, admin.button("Remove Trailhead Hikers · @TGS#_trailhead").Click(), "remove the group")
 		check(t, admin.button("Save changes").Click(), "save")
 		check(t, expect.Locator(admin.page.GetByText("Saved. "+name+"'s next request follows these settings.")).ToBeVisible(), "saved")
 		mod.page.Reload()
@@ -89,6 +89,50 @@ func TestAdminManagesAModerator(t *testing.T) {
 		selectOption(t, admin.page.GetByLabel("Role"), "viewer")
 		check(t, admin.button("Save changes").Click(), "save")
 		check(t, expect.Locator(admin.page.GetByRole("alert")).ToContainText("last enabled admin"), "refused")
+	})
+}
+
+// The scope's chips name each group as the admin knows it — its name and
+// its ID — when it was just picked by name, and when an existing account
+// is opened to be changed.
+func TestScopeChipsNameTheGroups(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		name := "chips-" + d.name
+		admin := open(t, d)
+		admin.signIn("admin")
+		admin.visit("/accounts")
+		check(t, admin.button("Add an account").Click(), "add an account")
+		check(t, admin.page.GetByLabel("Account name").Fill(name), "name")
+		selectOption(t, admin.page.GetByLabel("Role"), "moderator")
+		find := func(text string) {
+			t.Helper()
+			check(t, admin.page.GetByLabel("Find a group to add").Fill(text), "find "+text)
+			check(t, admin.button("Find").Click(), "find")
+		}
+		find("Trailhead")
+		check(t, admin.button("Add Trailhead Hikers").Click(), "add the group")
+		find("摄影")
+		check(t, admin.button("Add members of Photography Club 摄影社").Click(), "add its members")
+		groups := admin.page.GetByRole("list", playwright.PageGetByRoleOptions{Name: "Groups (their attributes)"})
+		members := admin.page.GetByRole("list", playwright.PageGetByRoleOptions{Name: "Members of groups (their conversation groups and friend lists)"})
+		chipsName := func(when string) {
+			t.Helper()
+			check(t, expect.Locator(groups.GetByRole("listitem")).ToHaveText([]string{"Trailhead Hikers · @TGS#_trailhead×"}), when+": the group by name and ID")
+			check(t, expect.Locator(members.GetByRole("listitem")).ToHaveText([]string{"Photography Club 摄影社 · @TGS#2J4SZEAEL×"}), when+": the members' group by name and ID")
+			check(t, expect.Locator(admin.button("Remove Trailhead Hikers · @TGS#_trailhead")).ToBeVisible(), when+": the remove button says which")
+		}
+		chipsName("picked")
+		admin.axeScan("scope chips")
+		check(t, admin.button("Add the account").Click(), "create")
+		dialog := admin.page.GetByRole("dialog", playwright.PageGetByRoleOptions{Name: "The one-time password for " + name})
+		check(t, dialog.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "I have passed it on"}).Click(), "close")
+
+		// Opened again to be changed: the names are looked up.
+		admin.page.Reload()
+		admin.waitLive()
+		check(t, admin.button("Change "+name).Click(), "change the account")
+		chipsName("an existing account")
+		admin.noErrors()
 	})
 }
 

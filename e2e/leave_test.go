@@ -4,6 +4,7 @@ package e2e
 // with unsaved edits asks first, and staying keeps the edits.
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -131,5 +132,81 @@ func TestSessionEndedMidEditKeepsDraft(t *testing.T) {
 			t.Fatalf("stored: %q", now[key])
 		}
 		s.noErrors()
+	})
+}
+
+// The same for the other pages with forms: a new conversation group being
+// made on a user's conversation groups, and a member's profile being
+// changed (the open member is in the page's address, so signing in again
+// reopens it). Each time an administrator ends the moderator's sessions
+// mid-edit; the change waits for the moderator after signing in.
+func TestSessionEndedMidEditKeepsDraftOnEveryPage(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("moderator")
+		s.resetTrailheadMembers()
+		admin := open(t, d)
+		admin.signIn("admin")
+		sessionEnds := func(save func()) {
+			t.Helper()
+			if st := admin.call("DELETE", "/api/v1/accounts/moderator/sessions", nil); st != 200 {
+				t.Fatalf("end the moderator's sessions: %d", st)
+			}
+			save()
+			check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=`)), "sent to sign in")
+			note := s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "Your session ended"})
+			check(t, expect.Locator(note).ToContainText("Your session ended — an administrator signed you out."), "why")
+			check(t, expect.Locator(note).ToContainText("Your unsaved edits are kept on this device"), "the edits are kept")
+			s.fillSignIn("moderator", s.panel.passwords["moderator"])
+		}
+		notice := s.page.GetByText("Your edits from before the session ended are back.")
+
+		// A conversation group being made: its name and a conversation picked.
+		folder := "Kept " + d.name
+		s.visit(convGroupsPath("alice"))
+		create := s.region("Create a conversation group")
+		name := create.GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)})
+		check(t, name.Fill(folder), "name")
+		check(t, create.GetByLabel("User Carmen Díaz · carmen").Check(), "pick a conversation")
+		sessionEnds(func() { check(t, roleButton(create, "Create group").Click(), "create") })
+		check(t, expect.Locator(s.heading("Conversation groups of Alice Walker · alice")).ToBeVisible(), "back at the conversation groups")
+		check(t, expect.Locator(notice).ToBeVisible(), "the notice")
+		check(t, expect.Locator(name).ToHaveValue(folder), "the name is back")
+		check(t, expect.Locator(create.GetByLabel("User Carmen Díaz · carmen")).ToBeChecked(), "the pick is back")
+		check(t, expect.Locator(s.region(folder)).ToHaveCount(0), "not made without the moderator")
+		s.axeScan("conversation groups with the draft")
+		check(t, roleButton(create, "Create group").Click(), "create")
+		check(t, expect.Locator(s.region(folder).GetByText("User Carmen Díaz · carmen")).ToBeVisible(), "made on the moderator's choice")
+		check(t, expect.Locator(notice).ToHaveCount(0), "the notice goes once it is made")
+		if st := s.call("DELETE", "/api/v1/users/alice/conversation-groups/"+url.PathEscape(folder), nil); st != 200 {
+			t.Fatalf("clean up %s: %d", folder, st)
+		}
+
+		// A member's profile being changed.
+		s.visit(membersPath(trailhead))
+		check(t, s.page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Edit Bob Martin · bob"}).Click(), "open bob")
+		profile := s.page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Profile of Bob Martin · bob"})
+		check(t, expect.Locator(profile).ToBeVisible(), "profile")
+		check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`member=bob`)), "the member in the address")
+		card := s.page.GetByLabel("Name card")
+		check(t, card.Fill("kept "+d.name), "name card")
+		check(t, s.button("Review and save").Click(), "review")
+		dialog := s.page.GetByRole("dialog", playwright.PageGetByRoleOptions{Name: "Review changes to Bob Martin · bob"})
+		sessionEnds(func() { check(t, roleButton(dialog, "Save these changes").Click(), "save") })
+		check(t, expect.Locator(profile).ToBeVisible(), "back at bob's profile")
+		check(t, expect.Locator(notice).ToBeVisible(), "the notice")
+		check(t, expect.Locator(card).ToHaveValue("kept "+d.name), "the name card is back")
+		if got := s.apiJSON(memberPath(trailhead, "bob"))["nameCard"]; got != "bobby" {
+			t.Fatalf("saved without the moderator: %v", got)
+		}
+		s.axeScan("member profile with the draft")
+		check(t, s.button("Review and save").Click(), "review")
+		check(t, roleButton(dialog, "Save these changes").Click(), "save")
+		check(t, expect.Locator(s.page.GetByText("Saved.")).ToBeVisible(), "saved")
+		if got := s.apiJSON(memberPath(trailhead, "bob"))["nameCard"]; got != "kept "+d.name {
+			t.Fatalf("stored: %v", got)
+		}
+		s.resetTrailheadMembers()
+		s.noErrorsBut("401")
 	})
 }

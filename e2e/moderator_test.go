@@ -5,6 +5,8 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -124,7 +126,7 @@ func TestAuditExportDownloads(t *testing.T) {
 			if c.ext == ".csv" {
 				// The byte-order mark lets spreadsheet programs read CJK
 				// names right.
-				if len(rows) < 2 || !strings.HasPrefix(rows[0], "\ufeffseq,time,actor") {
+				if len(rows) < 2 || !strings.HasPrefix(rows[0], "\ufeff#,When (") {
 					t.Fatalf("csv: %q", rows)
 				}
 				rows = rows[1:]
@@ -132,14 +134,80 @@ func TestAuditExportDownloads(t *testing.T) {
 			if len(rows) == 0 {
 				t.Fatalf("%s: no rows", c.button)
 			}
+			action := map[string]string{".csv": ",Signed in,", ".jsonl": "session.signin"}[c.ext] // the CSV says it in words
 			for _, r := range rows {
-				if !strings.Contains(r, "session.signin") || !strings.Contains(r, "admin") {
+				if !strings.Contains(r, action) || !strings.Contains(r, "admin") {
 					t.Errorf("%s: a row the filters do not select: %s", c.button, r)
 				}
 			}
 		}
 		check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/audit\?`)), "still on the audit page")
 		check(t, expect.Locator(s.heading("Audit log")).ToBeVisible(), "no 404 page")
+		s.noErrors()
+	})
+}
+
+// The CSV export is for a person: a moderator in Shanghai changes a
+// group's attributes, exports the audit log from the page and reads what
+// happened in words, when in Shanghai's time (the zone named in the
+// header), the group by name and ID, the outcome in words, and the change
+// as "key: old → new".
+func TestAuditCSVIsReadable(t *testing.T) {
+	bothSizes(t, func(t *testing.T, d device) {
+		d.opts.TimezoneId = playwright.String("Asia/Shanghai")
+		s := open(t, d)
+		s.signIn("moderator")
+		slow := map[string]string{"desktop": "30", "phone360": "31"}[d.name]
+		if slow == "" {
+			slow = "32"
+		}
+		s.putAttributes(trailhead, map[string]string{"slowmode": "10", "region": "eu"})
+		s.putAttributes(trailhead, map[string]string{"slowmode": slow})
+
+		s.visit("/audit?action=group.attributes.replace&actor=moderator")
+		check(t, expect.Locator(s.page.GetByText("Times are in your time zone, Asia/Shanghai")).ToBeVisible(), "the page's zone")
+		s.axeScan("audit log before the export")
+		dl, err := s.page.ExpectDownload(func() error {
+			return s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Export CSV"}).Click()
+		})
+		check(t, err, "export CSV")
+		path, err := dl.Path()
+		check(t, err, "downloaded file")
+		raw, err := os.ReadFile(path)
+		check(t, err, "read the file")
+		if !bytes.HasPrefix(raw, []byte("\ufeff")) {
+			t.Fatalf("no byte-order mark: %q", raw[:min(len(raw), 20)])
+		}
+		rows, err := csv.NewReader(bytes.NewReader(raw[3:])).ReadAll()
+		check(t, err, "read the CSV")
+		head := rows[0]
+		want := []string{"#", "When (Asia/Shanghai)", "Who", "Role", "What happened", "Target", "Target ID", "Outcome", "Change"}
+		if len(head) < len(want) || strings.Join(head[:len(want)], "|") != strings.Join(want, "|") {
+			t.Fatalf("header: %q", head)
+		}
+		// The newest such entry, as the API holds it (its time in UTC).
+		rec := s.apiJSON("/api/v1/audit?action=group.attributes.replace&actor=moderator&limit=1")["records"].([]any)[0].(map[string]any)
+		var row []string
+		for _, r := range rows[1:] {
+			if r[0] == fmt.Sprint(rec["seq"]) { // playwright gives a whole number as an int
+				row = r
+			}
+		}
+		if row == nil {
+			t.Fatalf("entry %v is not in the CSV: %q", rec["seq"], rows)
+		}
+		if row[2] != "moderator" || row[4] != "Replaced all attributes" || row[5] != "Trailhead Hikers" || row[6] != "'"+trailhead || row[7] != "Done" {
+			t.Errorf("row: %q", row)
+		}
+		if row[8] != "region: removed; slowmode: 10 → "+slow {
+			t.Errorf("change: %q", row[8])
+		}
+		at, err := time.Parse(time.RFC3339Nano, rec["time"].(string))
+		check(t, err, "the entry's time")
+		shanghai, _ := time.LoadLocation("Asia/Shanghai")
+		if row[1] != at.In(shanghai).Format("2006-01-02 15:04:05") {
+			t.Errorf("time %q, want %s in Shanghai", row[1], at)
+		}
 		s.noErrors()
 	})
 }

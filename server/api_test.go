@@ -700,8 +700,17 @@ func TestAuditAPI(t *testing.T) {
 	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") || !strings.Contains(w.Header().Get("Content-Disposition"), ".csv") {
 		t.Fatalf("csv: %d %v", w.Code, w.Header())
 	}
-	if !strings.HasPrefix(w.Body.String(), "\ufeffseq,time,actor") || strings.Contains(w.Body.String(), `,=cmd`) {
+	if !strings.HasPrefix(w.Body.String(), "\ufeff#,When (UTC),Who,") || strings.Contains(w.Body.String(), `,=cmd`) ||
+		!strings.Contains(w.Body.String(), ",Changed attributes,") {
 		t.Fatalf("csv body: %s", w.Body)
+	}
+	// In the reader's time zone, named in the header; a zone that does not exist is refused.
+	w = admin.do("GET", "/api/v1/audit/export?format=csv&tz=Asia/Tokyo&target="+escape(public), nil)
+	if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "\ufeff#,When (Asia/Tokyo),") {
+		t.Fatalf("csv in Tokyo's time: %d %s", w.Code, w.Body)
+	}
+	if w := admin.do("GET", "/api/v1/audit/export?format=csv&tz=Mars/Olympus", nil); w.Code != 400 || !strings.Contains(w.Body.String(), "Mars/Olympus") {
+		t.Fatalf("unknown zone: %d %s", w.Code, w.Body)
 	}
 	w = admin.do("GET", "/api/v1/audit/export?format=jsonl", nil)
 	lines := strings.Split(strings.TrimSpace(w.Body.String()), "\n")

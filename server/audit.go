@@ -104,7 +104,9 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleAuditExport serves GET /api/v1/audit/export?format=csv|jsonl with
-// the same filters, every matching record, newest first.
+// the same filters, every matching record, newest first. A CSV is written
+// in the reader's language and, with tz (an IANA name such as
+// Asia/Shanghai), in that time zone; UTC without it.
 func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 	f, err := s.auditFilter(r)
 	if err != nil {
@@ -115,6 +117,14 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 	if format != "csv" && format != "jsonl" {
 		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "format", Say: say("Choose the csv or jsonl format.")})
 		return
+	}
+	zone := time.UTC
+	if tz := r.URL.Query().Get("tz"); tz != "" && format == "csv" {
+		if zone, err = time.LoadLocation(tz); err != nil || tz == "Local" {
+			s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "tz",
+				Say: say("The time zone %s is not known; give one such as Asia/Shanghai, or leave it out for UTC.", tz)})
+			return
+		}
 	}
 	recs, err := s.db.Records(r.Context(), f)
 	if err != nil {
@@ -134,7 +144,8 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 	// file in the system's code page and garble Chinese, Japanese and
 	// Korean names.
 	_, _ = io.WriteString(w, "\ufeff")
-	_ = writeAuditCSV(w, recs)
+	c := speaker(r)
+	_ = writeAuditCSV(w, recs, auditCSV{say: c, zone: zone, names: s.exportNames(r.Context(), c, recs)})
 }
 
 // audit records an event; a failure is logged (a sign-in is not refused

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/i18n"
 	"github.com/imdesk/imdesk/server/sqlite"
 )
 
@@ -35,18 +36,19 @@ func FuzzAuditExport(f *testing.F) {
 		}
 
 		var c bytes.Buffer
-		if err := writeAuditCSV(&c, recs); err != nil {
+		if err := writeAuditCSV(&c, recs, auditCSV{}); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := csv.NewReader(&c).ReadAll()
 		if err != nil {
 			t.Fatalf("the CSV does not read back: %v\n%q", err, c.String())
 		}
-		if len(rows) != 1+len(recs) || strings.Join(rows[0], ",") != strings.Join(auditCSVHeader, ",") {
+		header := auditCSV{say: i18n.Get("en"), zone: time.UTC}.header()
+		if len(rows) != 1+len(recs) || strings.Join(rows[0], ",") != strings.Join(header, ",") {
 			t.Fatalf("%d rows, want a header and %d: %q", len(rows), len(recs), rows)
 		}
 		col := func(name string) int {
-			for i, h := range auditCSVHeader {
+			for i, h := range header {
 				if h == name {
 					return i
 				}
@@ -61,8 +63,8 @@ func FuzzAuditExport(f *testing.F) {
 					t.Errorf("record %d: a spreadsheet would run the cell %q", rec.Seq, cell)
 				}
 			}
-			for name, text := range map[string]string{"actor": rec.Actor, "target": rec.Target, "user_agent": rec.UserAgent,
-				"request": string(rec.Request), "tencent_info": rec.TencentInfo, "detail": rec.Detail} {
+			for name, text := range map[string]string{"Who": rec.Actor, "Target ID": rec.Target,
+				"Tencent's answer": rec.TencentInfo, "Details": rec.Detail} {
 				want := text
 				if want != "" && strings.ContainsRune("=+-@\t\r", rune(want[0])) {
 					want = "'" + want // shown as text, not run
@@ -122,4 +124,65 @@ func asJSONText(s string) string {
 func jsonEqual(a, b []byte) bool {
 	var ca, cb bytes.Buffer
 	return json.Compact(&ca, a) == nil && json.Compact(&cb, b) == nil && ca.String() == cb.String()
+}
+
+// The CSV is for people: the action and the outcome in words in the
+// reader's language, the time in the reader's zone (named in the header),
+// the target by name and ID, and the change as "key: old → new".
+func TestAuditCSVReadable(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	recs := []*sqlite.Record{
+		{AuditEntry: api.AuditEntry{Seq: 7, Time: at, Kind: "intent", Actor: "moderator", Role: "moderator", Action: api.ActionAttributesPatch,
+			Target: "@TGS#_trailhead", Before: json.RawMessage(`[{"key":"region","value":"eu"},{"key":"slowmode","value":"10"}]`),
+			After: json.RawMessage(`[{"key":"slowmode","value":"30"},{"key":"theme","value":"夜空"}]`), Outcome: "ok", Job: 3}},
+		{AuditEntry: api.AuditEntry{Seq: 8, Time: at, Kind: "intent", Actor: "moderator", Role: "moderator", Action: api.ActionGroupMembersChange,
+			Target: "@TGS#_trailhead bob", Before: json.RawMessage(`{"groupId":"@TGS#_trailhead","id":"bob","role":"Member","nameCard":"bobby","data":[{"key":"level","value":"3"}],"version":"a"}`),
+			After: json.RawMessage(`{"groupId":"@TGS#_trailhead","id":"bob","role":"Admin","nameCard":"bobby","data":[{"key":"level","value":"4"}],"version":"b"}`), Outcome: "failed", TencentCode: 10004, TencentInfo: "invalid"}},
+		{AuditEntry: api.AuditEntry{Seq: 9, Time: at, Kind: "intent", Actor: "moderator", Role: "moderator", Action: api.ActionConvGroupsCreate, Target: "alice",
+			Before: json.RawMessage(`{"userId":"alice","version":"x","groups":[],"conversations":[],"counted":0,"maxGroups":20,"maxCounted":1000}`),
+			After:  json.RawMessage(`{"userId":"alice","version":"y","groups":[{"name":"Work","conversations":[{"type":"user","id":"carmen","name":"Carmen"},{"type":"user","id":"bob"}]}],"conversations":[],"counted":2,"maxGroups":20,"maxCounted":1000}`), Outcome: "ok"}},
+		{AuditEntry: api.AuditEntry{Seq: 10, Time: at, Kind: "event", Actor: "moderator", Role: "moderator", Action: "session.signin", Target: "moderator", Outcome: "ok"}},
+	}
+	names := csvNames{"@TGS#_trailhead": "Trailhead Hikers", "@TGS#_trailhead bob": "Bob Martin in Trailhead Hikers", "alice": "Alice Walker"}
+	read := func(lang string, zone *time.Location) [][]string {
+		var b bytes.Buffer
+		if err := writeAuditCSV(&b, recs, auditCSV{say: i18n.Get(lang), zone: zone, names: names}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	rows := read("en", shanghai)
+	want := [][]string{
+		{"#", "When (Asia/Shanghai)", "Who", "Role", "What happened", "Target", "Target ID", "Outcome", "Change", "Details", "Tencent's answer", "Bulk change", "Address", "Request ID"},
+		{"7", "2026-11-22 16:00:00", "moderator", "moderator", "Changed attributes", "Trailhead Hikers", "'@TGS#_trailhead", "Done",
+			"region: removed; slowmode: 10 → 30; theme: added, 夜空", "", "", "3", "", ""},
+		{"8", "2026-11-22 16:00:00", "moderator", "moderator", "Changed a member's profile", "Bob Martin in Trailhead Hikers", "'@TGS#_trailhead bob", "Failed",
+			"data.level: 3 → 4; role: Member → Admin", "", "10004 invalid", "", "", ""},
+		{"9", "2026-11-22 16:00:00", "moderator", "moderator", "Created a conversation group", "Alice Walker", "alice", "Done",
+			"groups.Work.conversations: added, Carmen · carmen, bob", "", "", "", "", ""},
+		{"10", "2026-11-22 16:00:00", "moderator", "moderator", "Signed in", "", "moderator", "Done", "", "", "", "", "", ""},
+	}
+	for i := range want {
+		if i >= len(rows) || strings.Join(rows[i], "|") != strings.Join(want[i], "|") {
+			t.Errorf("row %d:\n got %q\nwant %q", i, rows[i], want[i])
+		}
+	}
+	zh := read("zh-Hans", time.UTC)
+	if !strings.Contains(zh[0][1], "UTC") || zh[1][1] != "2026-11-22 08:00:00" {
+		t.Errorf("UTC: %q %q", zh[0][1], zh[1][1])
+	}
+	if got, want := zh[1][4], i18n.Get("zh-Hans").Text("Actions.group.attributes.patch"); got != want || got == "Changed attributes" {
+		t.Errorf("the action in Chinese: %q, want %q", got, want)
+	}
+	if zh[0][2] == "Who" {
+		t.Errorf("the header in Chinese: %q", zh[0])
+	}
 }

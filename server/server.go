@@ -282,6 +282,7 @@ func (s *Server) uiHandler() http.Handler {
 	if w := s.assets.get("app.wasm"); w != nil {
 		h.WasmContentLength = strconv.Itoa(len(w.raw))
 	}
+	h.ServiceWorkerTemplate, _ = offlineWorker() // every page opens offline (worker.go)
 	return h
 }
 

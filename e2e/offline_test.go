@@ -1,0 +1,146 @@
+package e2e
+
+// The installed app offline: every page of the app opens with the
+// network gone and says so; changes are off while it is gone; the page
+// loads by itself when it is back. A load that hangs says so, with Try
+// again.
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/mxschmitt/playwright-go"
+)
+
+// installed waits until the service worker holds the app and controls
+// the page, as on a phone that installed it.
+func (s *session) installed() {
+	s.t.Helper()
+	_, err := s.page.Evaluate(`navigator.serviceWorker.ready.then(() => true)`)
+	check(s.t, err, "service worker installed")
+	_, err = s.page.WaitForFunction(`async () => navigator.serviceWorker.controller !== null &&
+		(await caches.keys()).some(k => k.startsWith("app-")) && (await caches.match("/")) !== undefined`, nil)
+	check(s.t, err, "the app in the service worker's cache")
+}
+
+func TestOfflineEveryPageOpens(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("moderator")
+		s.installed()
+		banner := s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "You are offline."})
+
+		// A page with its data, then the network goes: changes are off,
+		// what was typed stays; it comes back: they are on again.
+		s.visit(editorPath(trailhead))
+		check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "editor")
+		value := s.page.GetByLabel("Value of row 1")
+		check(t, value.Fill("typed before the network went"), "edit")
+		check(t, s.ctx.SetOffline(true), "the network goes")
+		check(t, expect.Locator(banner).ToBeVisible(), "says it is offline")
+		check(t, expect.Locator(s.button("Review and save")).ToBeDisabled(), "no change while offline")
+		check(t, expect.Locator(value).ToBeDisabled(), "no edit while offline")
+		check(t, expect.Locator(value).ToHaveValue("typed before the network went"), "the edit stays")
+		s.axeScan("editor offline")
+		check(t, s.ctx.SetOffline(false), "the network is back")
+		check(t, expect.Locator(banner).ToHaveCount(0), "online again")
+		check(t, expect.Locator(s.button("Review and save")).ToBeEnabled(), "changes on again")
+		s.page.OnDialog(func(dl playwright.Dialog) { _ = dl.Accept() }) // leave the edit
+
+		// Each page opened (reloaded) offline, as from the home screen.
+		check(t, s.ctx.SetOffline(true), "the network goes")
+		for _, c := range []struct{ path, heading string }{
+			{"/groups", "Group attributes"},
+			{editorPath(trailhead), "Attributes of @TGS#_trailhead"},
+			{friendListsPath("alice"), "Friend lists of alice"},
+		} {
+			s.visit(c.path)
+			check(t, expect.Locator(s.heading(c.heading)).ToBeVisible(), c.path+": the page opens")
+			check(t, expect.Locator(banner).ToBeVisible(), c.path+": says it is offline")
+		}
+		check(t, expect.Locator(s.page.GetByRole("alert").Filter(playwright.LocatorFilterOptions{HasText: "could not reach its server"})).ToBeVisible(), "the load failed")
+		s.axeScan("friend lists opened offline")
+
+		// The network is back: the page loads by itself.
+		check(t, s.ctx.SetOffline(false), "the network is back")
+		check(t, expect.Locator(s.heading("Friend lists of Alice Walker · alice")).ToBeVisible(), "loaded by itself")
+		check(t, expect.Locator(banner).ToHaveCount(0), "online again")
+		check(t, expect.Locator(s.page.GetByText("Signed in as moderator")).ToBeVisible(), "the session asked again")
+		s.noErrorsExcept("Failed to load resource: net::ERR_")
+	})
+}
+
+// A page's load that gets no answer says so after ten seconds, with Try
+// again, which loads it; a change that gets no answer says so too, and
+// its answer is shown when it comes.
+func TestHangingLoadSaysSo(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		// The page's own requests, routed: a service worker's fetch would
+		// pass by the route.
+		d.opts.ServiceWorkers = playwright.ServiceWorkerPolicyBlock
+		s := open(t, d)
+		s.signIn("moderator")
+		// The first read of her lists is never answered; any after it is.
+		// A change waits until the test lets it through.
+		var reads atomic.Int32
+		held := make(chan playwright.Route, 1)
+		hang := func(r playwright.Route) {
+			switch {
+			case r.Request().Method() != "GET":
+				held <- r
+			case reads.Add(1) > 1:
+				_ = r.Continue()
+			}
+		}
+		check(t, s.page.Route("**/api/v1/users/alice/friend-lists", hang), "a request that hangs")
+		s.visit(friendListsPath("alice"))
+		slow := s.page.GetByRole("alert").Filter(playwright.LocatorFilterOptions{HasText: "The server has not answered for 10 seconds"})
+		check(t, expect.Locator(slow).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "says it hangs")
+		check(t, expect.Locator(s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "Loading"})).ToBeVisible(), "still waiting")
+		s.axeScan("a load that hangs")
+		check(t, slow.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Try again"}).Click(), "try again")
+		check(t, expect.Locator(s.heading("Friend lists of Alice Walker · alice")).ToBeVisible(), "loaded")
+		check(t, expect.Locator(slow).ToHaveCount(0), "no longer slow")
+
+		// A change with no answer: said on the page while it waits; its
+		// answer, when it comes, is shown.
+		list := "Hang " + d.name
+		create := s.region("Create friend lists")
+		check(t, create.GetByLabel("Name", playwright.LocatorGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(list), "a new list's name")
+		check(t, roleButton(create, "Create the list").Click(), "create")
+		waiting := s.page.GetByRole("alert").Filter(playwright.LocatorFilterOptions{HasText: "A change has had no answer from the server for 10 seconds"})
+		check(t, expect.Locator(waiting).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "says the change hangs")
+		s.axeScan("a change that hangs")
+		check(t, (<-held).Continue(), "the answer comes")
+		check(t, expect.Locator(s.region(list)).ToBeVisible(), "made")
+		check(t, expect.Locator(waiting).ToHaveCount(0), "no longer waiting")
+		check(t, s.page.Unroute("**/api/v1/users/alice/friend-lists"), "the server as it is")
+		if st := s.call("DELETE", "/api/v1/users/alice/friend-lists", map[string]any{"names": []string{list}}); st != 200 {
+			t.Fatalf("clean up %s: %d", list, st)
+		}
+		s.noErrorsExcept("service worker registration failed")
+	})
+}
+
+// noErrorsExcept is noErrors but for the errors that hold one of the
+// texts given: Chromium logs each request it could not send
+// ("Failed to load resource: net::ERR_…") as an error, and go-app the
+// registration of a service worker the context blocks.
+func (s *session) noErrorsExcept(texts ...string) {
+	s.t.Helper()
+	s.mu.Lock()
+	kept := s.errors[:0]
+	for _, e := range s.errors {
+		expected := false
+		for _, t := range texts {
+			expected = expected || strings.Contains(e, t)
+		}
+		if !expected {
+			kept = append(kept, e)
+		}
+	}
+	s.errors = kept
+	s.mu.Unlock()
+	s.noErrors()
+}
