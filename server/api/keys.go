@@ -426,7 +426,7 @@ func (k *KeySpec) Validate(schemas JSONSchemas) *FieldError {
 				continue
 			}
 			if !isDecimal(b.v) {
-				return fieldErr(b.field, "%s must be a number written in digits, such as 0, -5 or 2.5.", b.field)
+				return fieldErr(b.field, "%s must be a number written in digits, such as 42, -5 or 2.5.", b.field)
 			}
 			if k.Integer && strings.Contains(b.v, ".") {
 				return fieldErr(b.field, "%s must be a whole number: the key takes whole numbers.", b.field)
