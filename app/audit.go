@@ -242,7 +242,8 @@ var (
 	actionOrder = append(slices.Concat(api.AttributesActions, api.ConvGroupsActions, api.FriendListsActions, api.GroupMembersActions),
 		"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
 		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify",
-		api.ActionBulkCreate, api.ActionBulkStart, api.ActionBulkPause, api.ActionBulkResume, api.ActionBulkCancel, api.ActionBulkFinish)
+		api.ActionBulkCreate, api.ActionBulkStart, api.ActionBulkPause, api.ActionBulkResume, api.ActionBulkCancel, api.ActionBulkFinish,
+		api.ActionKeysPut, api.ActionKeysDelete, api.ActionKeysImport)
 	outcomeOrder = []string{"ok", "failed", "unknown", "pending"}
 )
 

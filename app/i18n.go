@@ -50,8 +50,11 @@ func title(name string) string { return name + " · " + message("AppName") }
 func sayPhrase(p api.Phrase) string {
 	args := make([]any, len(p.Args))
 	for i, a := range p.Args {
-		if ph, ok := a.(api.Phrase); ok {
-			a = sayPhrase(ph)
+		switch v := a.(type) {
+		case api.Phrase:
+			a = sayPhrase(v)
+		case api.Localized:
+			a = v.In(pageLang())
 		}
 		args[i] = a
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 
@@ -80,6 +81,22 @@ var (
 				if ferr != nil {
 					return nil, ferr
 				}
+				// The registry of keys: values a described key refuses,
+				// and removing a key the group's type requires.
+				specs, err := s.describedKeys(r.Context(), attrKeys(p.Set), p.Delete)
+				if err != nil {
+					return nil, err
+				}
+				if fe := checkValues(specs, "set", p.Set); fe != nil {
+					return nil, fe
+				}
+				removed := make([]removal, len(p.Delete))
+				for i, k := range p.Delete {
+					removed[i] = removal{k, fmt.Sprintf("delete[%d]", i)}
+				}
+				if err := checkRemovals(specs, removed, s.groupTypeOf(r.Context(), id)); err != nil {
+					return nil, err
+				}
 				switch {
 				case len(p.Delete) == 0:
 					return oneStep(after, func(ctx context.Context) error { return s.tim.ModifyGroupAttr(ctx, id, toTim(p.Set)) }), nil
@@ -92,7 +109,18 @@ var (
 		}}
 	attributesReplace = operation[[]api.Attr, api.AttrReplace]{fam: attributes, action: api.ActionAttributesReplace,
 		plan: func(s *Server, r *http.Request, ch *change[[]api.Attr], rep api.AttrReplace) error {
-			ch.plan = func([]api.Attr) ([]step[[]api.Attr], error) {
+			ch.plan = func(before []api.Attr) ([]step[[]api.Attr], error) {
+				removed := removedBy(before, rep.Attributes, func(string) string { return "attributes" })
+				specs, err := s.describedKeys(r.Context(), attrKeys(rep.Attributes), attrKeys(before))
+				if err != nil {
+					return nil, err
+				}
+				if fe := checkValues(specs, "attributes", rep.Attributes); fe != nil {
+					return nil, fe
+				}
+				if err := checkRemovals(specs, removed, s.groupTypeOf(r.Context(), ch.target.ID)); err != nil {
+					return nil, err
+				}
 				return oneStep(rep.Attributes, func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, ch.target.ID, toTim(rep.Attributes)) }), nil
 			}
 			return nil
@@ -100,7 +128,7 @@ var (
 	attributesClear = operation[[]api.Attr, noBody]{fam: attributes, action: api.ActionAttributesClear,
 		plan: func(s *Server, r *http.Request, ch *change[[]api.Attr], _ noBody) error {
 			id := ch.target.ID
-			ch.plan = func([]api.Attr) ([]step[[]api.Attr], error) {
+			ch.plan = func(before []api.Attr) ([]step[[]api.Attr], error) {
 				g, err := s.groupInfo(r.Context(), id)
 				if err != nil {
 					return nil, err
@@ -108,6 +136,14 @@ var (
 				if !g.Operations.Clear {
 					return nil, newError(http.StatusConflict, api.CodeConflict,
 						"Tencent Cloud Chat does not allow clearing the attributes of a Community group. Remove them one by one, or replace them all.")
+				}
+				specs, err := s.describedKeys(r.Context(), attrKeys(before))
+				if err != nil {
+					return nil, err
+				}
+				if err := checkRemovals(specs, removedBy(before, nil, func(string) string { return "" }),
+					func() (string, error) { return g.Type, nil }); err != nil {
+					return nil, err
 				}
 				return oneStep([]api.Attr{}, func(ctx context.Context) error { return s.tim.ClearGroupAttr(ctx, id) }), nil
 			}

@@ -96,6 +96,12 @@ func TestAuthorization(t *testing.T) {
 		{"PATCH", "/api/v1/accounts/viewer", "", want{401, 403, 403, 403, 200}},
 		{"POST", "/api/v1/accounts/viewer/password", "", want{401, 403, 403, 403, 200}},
 		{"DELETE", "/api/v1/accounts/viewer/sessions", "", want{401, 403, 403, 403, 200}},
+		// The registry of attribute keys: every role reads it, admins change it.
+		{"GET", "/api/v1/attribute-keys", "", want{401, 200, 200, 200, 200}},
+		{"GET", "/api/v1/attribute-keys/export", "", want{401, 200, 200, 200, 200}},
+		{"PUT", "/api/v1/attribute-keys/authz", "", want{401, 403, 403, 403, 201}},
+		{"DELETE", "/api/v1/attribute-keys/described", "", want{401, 403, 403, 403, 204}},
+		{"POST", "/api/v1/attribute-keys/import", "", want{401, 403, 403, 403, 200}},
 		{"GET", "/api/v1/health", "", want{401, 403, 403, 403, 200}},
 		{"POST", "/api/v1/audit/verify", "", want{401, 403, 403, 403, 200}},
 	}
@@ -114,6 +120,8 @@ func TestAuthorization(t *testing.T) {
 		"POST /api/v1/groups/%s/members":                    map[string]any{"members": []string{"alice"}, "mute": map[string]any{"seconds": 60}},
 		"POST /api/v1/bulk-changes/{job}/start":             map[string]any{"groups": 1},
 		"POST /api/v1/bulk-changes/{job}/undo":              map[string]any{"overwrite": false},
+		"PUT /api/v1/attribute-keys/authz":                  map[string]any{"key": "authz", "labels": map[string]string{"en": "Authz"}, "type": "text"},
+		"POST /api/v1/attribute-keys/import":                map[string]any{"keys": []any{}},
 	}
 	for _, c := range cases {
 		undo := strings.Contains(c.path, "%d")
@@ -137,6 +145,9 @@ func TestAuthorization(t *testing.T) {
 			t.Run(fmt.Sprintf("%s %s %s as %s", c.method, c.path, scope, label), func(t *testing.T) {
 				e := newEnv(t)
 				e.db.AddAccount(context.Background(), "scoped-viewer", testPass, "viewer", api.Scope{Groups: []string{in}, MembersOf: []string{community}})
+				if _, err := e.db.PutKey(context.Background(), api.KeySpec{Key: "described", Labels: api.Localized{"en": "Described"}, Type: api.KeyTypeText}, "test"); err != nil {
+					t.Fatal(err)
+				}
 				if undo {
 					admin := e.signIn("admin")
 					if w := admin.do("PATCH", "/api/v1/groups/"+escape(c.body)+"/attributes", bodies["PATCH"]); w.Code != 200 {

@@ -96,9 +96,26 @@ type groupPlan struct {
 
 // plan says what the change does to group id whose attributes are before;
 // it for a restore holds what to put back and what the undone job left.
-func (sp *bulkSpec) plan(s *Server, id string, before []api.Attr, it *sqlite.BulkItem) groupPlan {
+func (sp *bulkSpec) plan(ctx context.Context, s *Server, id string, before []api.Attr, it *sqlite.BulkItem) groupPlan {
 	refuse := func(fe *api.FieldError) groupPlan {
 		return groupPlan{outcome: api.BulkRefused, reason: []api.Phrase{fe.Say}}
+	}
+	// The registry of keys, as it is when the group is previewed and
+	// again when it is changed: values a described key refuses, and
+	// removing a key the group's type requires. A restore puts back what
+	// the group held, whatever the registry says now.
+	registry := func(set []api.Attr, removed []removal) *groupPlan {
+		specs, err := s.describedKeys(ctx, attrKeys(set), attrKeys(before))
+		if err == nil {
+			if fe := checkValues(specs, "set", set); fe != nil {
+				return &groupPlan{outcome: api.BulkRefused, reason: []api.Phrase{fe.Say}}
+			}
+			err = checkRemovals(specs, removed, s.groupTypeOf(ctx, id))
+		}
+		if err != nil {
+			return &groupPlan{outcome: api.BulkRefused, reason: s.toHTTPError(err).Say}
+		}
+		return nil
 	}
 	switch sp.Op {
 	case api.BulkSet, api.BulkDelete:
@@ -122,6 +139,9 @@ func (sp *bulkSpec) plan(s *Server, id string, before []api.Attr, it *sqlite.Bul
 		if fe != nil {
 			return refuse(fe)
 		}
+		if gp := registry(p.Set, removedBy(before, after, func(string) string { return "delete" })); gp != nil {
+			return *gp
+		}
 		gp := groupPlan{outcome: api.BulkChanges, action: api.ActionAttributesPatch, request: p, after: after}
 		if len(p.Delete) == 0 {
 			gp.call = func(ctx context.Context) error { return s.tim.ModifyGroupAttr(ctx, id, toTim(p.Set)) }
@@ -132,6 +152,9 @@ func (sp *bulkSpec) plan(s *Server, id string, before []api.Attr, it *sqlite.Bul
 	case api.BulkReplace:
 		if attributesVersion(before) == attributesVersion(sp.Set) {
 			return groupPlan{outcome: api.BulkUnchanged}
+		}
+		if gp := registry(sp.Set, removedBy(before, sp.Set, func(string) string { return "set" })); gp != nil {
+			return *gp
 		}
 		return groupPlan{outcome: api.BulkChanges, action: api.ActionAttributesReplace, request: api.AttrReplace{Attributes: sp.Set},
 			after: sp.Set, call: func(ctx context.Context) error { return s.tim.SetGroupAttr(ctx, id, toTim(sp.Set)) }}
@@ -185,8 +208,11 @@ func phrasesJSON(ps []api.Phrase) []phraseJSON {
 	for i, p := range ps {
 		out[i] = phraseJSON{Key: p.Key}
 		for _, a := range p.Args {
-			if sub, ok := a.(api.Phrase); ok {
-				a = phrasesJSON([]api.Phrase{sub})[0]
+			switch v := a.(type) {
+			case api.Phrase:
+				a = phrasesJSON([]api.Phrase{v})[0]
+			case api.Localized: // a key's label, in every language
+				a = map[string]any{"localized": v}
 			}
 			out[i].Args = append(out[i].Args, a)
 		}
@@ -222,6 +248,13 @@ func loadPhrases(raw json.RawMessage) []api.Phrase {
 			f, _ := a.Float64()
 			return f
 		case map[string]any:
+			if l, ok := a["localized"].(map[string]any); ok {
+				loc := api.Localized{}
+				for k, v := range l {
+					loc[k], _ = v.(string)
+				}
+				return loc
+			}
 			return toPhrase(a)
 		}
 		return a
@@ -502,6 +535,18 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fe := req.Validate(); fe != nil {
+		s.writeAPIError(w, r, fe)
+		return
+	}
+	// Values a described key refuses are refused now, at their field;
+	// each group is checked against the registry again in the preview
+	// and when it is changed.
+	specs, err := s.describedKeys(ctx, attrKeys(req.Set))
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	if fe := checkValues(specs, "set", req.Set); fe != nil {
 		s.writeAPIError(w, r, fe)
 		return
 	}

@@ -244,7 +244,7 @@ func (s *Server) previewGroup(r *http.Request, sp *bulkSpec, it *sqlite.BulkItem
 		it.Plan, it.PlanReason = outcome, storePhrases(reason)
 		return passing
 	}
-	gp := sp.plan(s, it.GroupID, before, it)
+	gp := sp.plan(ctx, s, it.GroupID, before, it)
 	it.Plan, it.PlanReason = gp.outcome, storePhrases(gp.reason)
 	if gp.outcome == api.BulkChanges {
 		it.Before, _ = json.Marshal(before)
@@ -292,7 +292,7 @@ func (s *Server) runGroup(r *http.Request, j *sqlite.BulkJob, sp *bulkSpec, it *
 	ch := change[[]api.Attr]{fam: attributes, action: action, target: access.Group(it.GroupID), job: j.ID,
 		intent: func(seq int64) { it.Audit = seq }}
 	ch.plan = func(b []api.Attr) ([]step[[]api.Attr], error) {
-		before, gp = b, sp.plan(s, it.GroupID, b, it)
+		before, gp = b, sp.plan(r.Context(), s, it.GroupID, b, it)
 		switch gp.outcome {
 		case api.BulkChanges:
 			return []step[[]api.Attr]{{request: gp.request, after: gp.after, call: gp.call}}, nil

@@ -206,6 +206,11 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/audit/{seq}/undo", false, s.handleUndo},
 		{"POST", "/api/v1/session/password", false, s.handleChangePassword},
 		// Admins only:
+		{"GET", "/api/v1/attribute-keys", false, s.handleKeys},
+		{"GET", "/api/v1/attribute-keys/export", false, s.handleKeysExport},
+		{"PUT", "/api/v1/attribute-keys/{key}", false, s.requireAdmin(s.handlePutKey)},
+		{"DELETE", "/api/v1/attribute-keys/{key}", false, s.requireAdmin(s.handleDeleteKey)},
+		{"POST", "/api/v1/attribute-keys/import", false, s.requireAdmin(s.handleKeysImport)},
 		{"GET", "/api/v1/accounts", false, s.requireAdmin(s.handleAccounts)},
 		{"POST", "/api/v1/accounts", false, s.requireAdmin(s.handleAddAccount)},
 		{"GET", "/api/v1/accounts/{name}", false, s.requireAdmin(s.handleAccount)},

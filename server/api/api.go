@@ -144,7 +144,8 @@ type Upstream struct {
 // their own keys, gettext's way: the key is the English format, so English
 // needs no lookup and the code reads as it speaks; the catalogues of other
 // languages translate each. Args are plain values (numbers, IDs, names),
-// never words that would need translating themselves.
+// never words that would need translating themselves — except a Localized
+// text (an attribute key's label), which carries its own translations.
 type Phrase struct {
 	Key  string
 	Args []any
@@ -161,8 +162,11 @@ func (p Phrase) English() string {
 	}
 	args := make([]any, len(p.Args))
 	for i, a := range p.Args {
-		if ph, ok := a.(Phrase); ok {
-			a = ph.English()
+		switch v := a.(type) {
+		case Phrase:
+			a = v.English()
+		case Localized:
+			a = v.In("en")
 		}
 		args[i] = a
 	}

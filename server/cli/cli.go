@@ -1,5 +1,5 @@
 // Package cli is imdesk's command line: serve (the panel), mock (the
-// Tencent simulator on its own), account and audit (administration of a
+// Tencent simulator on its own), account, audit and keys (administration of a
 // data directory), and healthcheck (for the container image). The program's
 // main, in app/, only registers the browser app's pages and calls Run.
 package cli
@@ -53,6 +53,8 @@ Usage:
   imdesk account disable NAME   disable an account and end its sessions
   imdesk account enable NAME    enable it again
   imdesk account list           list accounts
+  imdesk keys export FILE  write the registry of attribute keys to FILE (- for standard output)
+  imdesk keys import FILE  replace the registry with FILE's (- for standard input), all or nothing
   imdesk backup FILE       copy the database to FILE, consistently, while the panel runs
   imdesk audit verify [--checkpoint SEQ:HASH]
                            check the audit log's keyed chain, and that the entry
@@ -87,6 +89,8 @@ func Run(args []string, env Env) int {
 		return runAccount(args, getenv, env.Stdin, stdout, stderr)
 	case "audit":
 		return runAudit(args, getenv, stdout, stderr)
+	case "keys":
+		return runKeys(args, getenv, env.Stdin, stdout, stderr)
 	case "backup":
 		return runBackup(args, getenv, stdout, stderr)
 	case "healthcheck":

@@ -106,8 +106,11 @@ func (c *Catalogue) Say(phrases ...api.Phrase) string {
 		}
 		args := make([]any, len(p.Args))
 		for j, a := range p.Args {
-			if ph, ok := a.(api.Phrase); ok {
-				a = c.Say(ph)
+			switch v := a.(type) {
+			case api.Phrase:
+				a = c.Say(v)
+			case api.Localized:
+				a = v.In(c.Lang)
 			}
 			args[j] = a
 		}
