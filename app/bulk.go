@@ -471,7 +471,8 @@ var bulkProgressView = &view{src: `<section class="panel" aria-labelledby="bulk-
 <p>{line}</p><ul class="bulk-counts">
 <li>{@Bulk.Changed changed}</li><li>{@Bulk.Unchanged unchanged}</li><li>{@Bulk.Refused refused}</li><li>{@Bulk.Failed failed}</li><li>{@Bulk.Unknown unknown}</li><li>{@Bulk.Remaining remaining}</li></ul>{eta}</section>`}
 
-var bulkStartView = &view{src: `<div class="actions">{0}<button class="button" type="button" disabled={1} aria-busy={2} on:click="start">{@Bulk.Start}</button></div>`}
+var bulkStartView = &view{src: `<div class="actions">{0}<button class="button" type="button" disabled={1} aria-busy={2} on:click="start">{@Bulk.Start}</button>
+<button class="button button-danger-quiet" type="button" disabled={2} on:click="cancel">{@Bulk.Cancel}</button></div>{3}`}
 var bulkSureView = &view{src: `<p class="alert alert-warn">{0}</p><div class="check"><input id="bulk-sure" type="checkbox" checked={1} data-arg="sure" on:change="tick"><label for="bulk-sure">{2}</label></div>`}
 var bulkRunControls = &view{src: `<div class="actions">{0}<button class="button button-danger-quiet" type="button" disabled={1} on:click="cancel">{@Bulk.Cancel}</button></div>{2}`}
 var bulkPauseButton = &view{src: `<button class="button" type="button" disabled={0} aria-busy={0} on:click="pause">{@Bulk.Pause}</button>`}
@@ -589,6 +590,14 @@ func (p *bulkPage) progressView() app.UI {
 		"remaining", num(c.Remaining), "eta", eta)
 }
 
+// cancelConfirm asks before a job is cancelled, once Cancel was pressed.
+func (p *bulkPage) cancelConfirm() app.UI {
+	if p.confirm != "cancel" {
+		return nil
+	}
+	return bulkCancelConfirm.ui(p, num(p.job.Progress.Changes))
+}
+
 // timeLeft says a number of seconds as people do.
 func timeLeft(secs int) string {
 	if secs < 90 {
@@ -606,19 +615,16 @@ func (p *bulkPage) controls() app.UI {
 		if needSure {
 			sure = bulkSureView.ui(p, tr("Bulk.ReplaceWarning", num(j.Preview.Changes)), p.sure, tr("Bulk.ReplaceSure", num(j.Preview.Changes)))
 		}
-		return bulkStartView.ui(p, sure, p.busy || j.Preview.Changes == 0 || (needSure && !p.sure), p.busy)
+		return bulkStartView.ui(p, sure, p.busy || j.Preview.Changes == 0 || (needSure && !p.sure), p.busy, p.cancelConfirm())
 	case api.BulkRunning, api.BulkPaused, api.BulkPreviewing:
-		var toggle, confirm app.UI
+		var toggle app.UI
 		switch j.State {
 		case api.BulkRunning:
 			toggle = bulkPauseButton.ui(p, p.busy)
 		case api.BulkPaused:
 			toggle = bulkResumeButton.ui(p, p.busy)
 		}
-		if p.confirm == "cancel" {
-			confirm = bulkCancelConfirm.ui(p, num(j.Progress.Changes))
-		}
-		return bulkRunControls.ui(p, toggle, p.busy, confirm)
+		return bulkRunControls.ui(p, toggle, p.busy, p.cancelConfirm())
 	}
 	return nil
 }

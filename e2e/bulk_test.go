@@ -158,3 +158,25 @@ func TestBulkChangeBySearchPauseResume(t *testing.T) {
 		s.noErrors()
 	})
 }
+
+// The bulk changes page for the README: a job previewed, at both sizes
+// (then cancelled, so that no job is left waiting).
+func TestBulkScreenshots(t *testing.T) {
+	for _, d := range devices {
+		s := open(t, d)
+		s.signIn("moderator")
+		s.visit("/bulk-changes")
+		s.loaded("bulk changes")
+		check(t, s.page.GetByLabel("A list of group IDs").Check(), "by IDs")
+		check(t, s.page.GetByLabel("Group IDs, one a line or separated by commas").Fill(trailhead+"\n"+photo+"\n@TGS#_machikado"), "paste IDs")
+		check(t, s.page.GetByLabel("Key of row 1").Fill("slowmode"), "key")
+		check(t, s.page.GetByLabel("Value of row 1").Fill("30"), "value")
+		check(t, s.button("Preview").Click(), "preview")
+		s.previewed("Will change")
+		s.noSidewaysScroll("a bulk change previewed")
+		s.photograph("bulk-" + d.name)
+		check(t, s.button("Cancel bulk change").Click(), "cancel")
+		check(t, s.button("Yes, cancel it").Click(), "confirm")
+		check(t, expect.Locator(s.page.GetByText("Cancelled").First()).ToBeVisible(), "cancelled")
+	}
+}

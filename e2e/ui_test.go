@@ -176,13 +176,7 @@ func TestAccessibility(t *testing.T) {
 			check(t, expect.Locator(s.heading(page.ready)).ToBeVisible(), page.path)
 			check(t, expect.Locator(s.page.GetByRole("status").Filter(playwright.LocatorFilterOptions{HasText: "Loading"})).ToHaveCount(0), "loaded "+page.path)
 			s.axeScan(page.path)
-			if d.name == "phone" {
-				wide, err := s.page.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`)
-				check(t, err, "measure")
-				if wide != false {
-					t.Errorf("%s scrolls sideways at 360 px", page.path)
-				}
-			}
+			s.noSidewaysScroll(page.path)
 		}
 		s.noErrors()
 	})
