@@ -252,6 +252,7 @@ func TestOfflineShowsWhatItLastLoaded(t *testing.T) {
 		check(t, s.ctx.SetOffline(false), "the network is back")
 		check(t, expect.Locator(offlineBanner).ToHaveCount(0), "online again")
 		check(t, expect.Locator(kept).ToHaveCount(0), "the note goes")
+		check(t, expect.Locator(failed).ToHaveCount(0), "loaded, not failed")
 		check(t, expect.Locator(pages[4].data()).ToBeVisible(), "loaded again")
 		check(t, expect.Locator(s.page.Locator("fieldset.offline-lock:not([disabled])")).ToHaveCount(1), "changes on again")
 		check(t, expect.Locator(s.page.GetByText("Signed in as moderator")).ToBeVisible(), "the session asked again")
@@ -274,6 +275,14 @@ func TestOfflineShowsWhatItLastLoaded(t *testing.T) {
 		check(t, expect.Locator(s.heading("Sign in to imdesk")).ToBeVisible(), "signed out")
 		if keys, account := s.keptKeys(); len(keys) > 0 || account != nil {
 			t.Errorf("kept after sign-out: account %v, keys %q", account, keys)
+		}
+		// Nor in the service worker's cache, which never holds the API's
+		// answers.
+		v, err = s.page.Evaluate(`async () => (await Promise.all((await caches.keys()).map(async k =>
+			(await (await caches.open(k)).keys()).map(r => r.url)))).flat().filter(u => u.includes("/api/"))`)
+		check(t, err, "the worker's cache")
+		if l, _ := v.([]any); len(l) > 0 {
+			t.Errorf("API answers in the worker's cache: %v", l)
 		}
 		s.noErrorsExcept("Failed to load resource: net::ERR_")
 	})
