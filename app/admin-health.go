@@ -81,7 +81,9 @@ var healthBody = &view{src: `<div class="health">
     <p>{@Admin.HealthRunning version}</p>{update}</section>
 </div>`}
 
-var ratesView = &view{src: `<div class="table-scroll"><table class="table">
+// ratesView scrolls sideways in its own box on a phone; the box takes the
+// focus, so that the keyboard can scroll it too.
+var ratesView = &view{src: `<div class="table-scroll" tabindex="0" role="group" aria-labelledby="health-rates"><table class="table">
   <thead><tr><th scope="col">{@Admin.HealthColCommand}</th><th scope="col">{@Admin.HealthColLimit}</th><th scope="col">{@Admin.HealthColMinute}</th><th scope="col">{@Admin.HealthColPeak}</th></tr></thead>
   <tbody>{0}</tbody></table></div>`}
 var rateRow = &view{src: `<tr><th scope="row"><code>{0}</code></th><td>{1}</td><td>{2}</td><td>{3} ({4}%)</td></tr>`}

@@ -84,6 +84,7 @@ func (p *auditPage) query() url.Values {
 func (p *auditPage) list(cursor string) {
 	q := p.query()
 	if cursor == "" {
+		p.records, p.next = nil, "" // the first page again (a retry) replaces what is shown
 		p.load(p, "entries", "/api/v1/audit?"+q.Encode())
 		return
 	}

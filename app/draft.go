@@ -52,8 +52,8 @@ func keepDraft(ctx app.Context, p page) {
 // takeDraft puts back the draft kept for the account and this page, if
 // any, and forgets it; it reports whether it did.
 func takeDraft(ctx app.Context, d drafter) bool {
-	if currentSession == nil {
-		return false
+	if currentSession == nil || (mainLoad.b != nil && !mainLoad.b.keptAt.IsZero()) {
+		return false // not onto what was last loaded offline: the draft waits for the page's own data
 	}
 	key := draftKey(currentSession.Username)
 	var raw json.RawMessage

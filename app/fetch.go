@@ -121,6 +121,7 @@ func needSignIn(ctx app.Context, r response) bool {
 		signInNote = r.err.Message // why the session ended, said on the sign-in page
 	}
 	currentSession = nil
+	signedOut(ctx)    // what the account kept on the device goes with its session (kept.go)
 	setUnsaved(false) // kept as a draft (keepDraft) where the page can
 	replaceTo(signInURL())
 	return true

@@ -73,24 +73,42 @@ func (s *shell) OnDismount() {
 }
 
 // connectionChanged shows the change; when the connection is back, what
-// failed without it is asked again.
+// failed without it is asked again, and a page that shows what it last
+// loaded (kept.go) loads again.
 func (s *shell) connectionChanged(ctx app.Context, on bool) {
 	offline = !on
-	if !on {
+	if on {
+		s.reconnected(ctx, 0)
+	}
+}
+
+// reconnected asks again for what failed without the connection. The
+// browser says it is online a moment before every request can go (the
+// service worker's own fetches among them), so what fails again is asked
+// once more after a second or two, a few times.
+func (s *shell) reconnected(ctx app.Context, attempt int) {
+	if offline {
 		return
 	}
+	again := false
 	if s.session == nil && currentSession == nil && s.Ipath != pathSignIn {
 		s.send("session", "GET", "/api/v1/session")
+		again = true
 	}
-	if m := mainLoad; m.b != nil && m.b.state == stateFailed {
+	if m := mainLoad; m.b != nil && (m.b.state == stateFailed || !m.b.keptAt.IsZero()) {
 		m.p.act(m.b.ctx, event{name: "retry"})
+		again = true
+	}
+	if again && attempt < 3 && !app.IsServer {
+		ctx.After(time.Duration(attempt+1)*time.Second, func(ctx app.Context) { s.reconnected(ctx, attempt+1) })
 	}
 }
 
 var offlineBanner = &view{src: `<div class="banner banner-offline" role="status"><span>{@Offline}</span></div>`}
 
 // offlineLock is the page's content, disabled while offline.
-var offlineLock = &view{src: `<fieldset class="offline-lock" disabled={0}>{1}</fieldset>`}
+// keptNote, when the page shows what it last loaded, is above it.
+var offlineLock = &view{src: `<fieldset class="offline-lock" disabled={0}>{1}{2}</fieldset>`}
 
 var slowView = &view{src: `<div><p class="loading" role="status" aria-busy="true"><span class="spinner" aria-hidden="true"></span><span>{@Loading}</span></p>
   <div class="alert alert-warn" role="alert"><p>{@SlowAnswer}</p><button class="button" type="button" on:click="retry">{@TryAgain}</button></div></div>`}

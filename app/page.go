@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/imdesk/imdesk/server/api"
@@ -28,6 +30,9 @@ type base struct {
 	onKey app.Func // Escape, wherever the focus is (onEscape)
 	loads int      // main loads started, so that a late timer knows its own (offline.go)
 	slow  bool     // the main load has waited longer than slowAfter
+	// keptAt is when the oldest kept answer the page shows instead of
+	// one it could not load offline was loaded (kept.go); zero when none.
+	keptAt time.Time
 }
 
 // viewState is what a page that loads something shows.
@@ -83,6 +88,9 @@ func (b *base) send(p page, what, method, path string, body any, header map[stri
 		r := apiCall(method, path, body, header)
 		answered()
 		ctx.Dispatch(func(ctx app.Context) {
+			if method == "GET" {
+				r = b.kept(ctx, path, r) // kept, or given back offline (kept.go)
+			}
 			if r.status == 401 && app.Window().URL().Path != pathSignIn {
 				keepDraft(ctx, p) // the session ended: the page's unsaved edits stay on the device
 			}
@@ -96,7 +104,7 @@ func (b *base) send(p page, what, method, path string, body any, header map[stri
 // load starts the page's main load: the page shows loading until got takes
 // the answer with fill.
 func (b *base) load(p page, what, path string) {
-	b.state, b.err = stateLoading, nil
+	b.state, b.err, b.keptAt = stateLoading, nil, time.Time{}
 	mainLoad.p, mainLoad.b = p, b
 	b.watchSlow()
 	b.send(p, what, "GET", path, nil, nil)

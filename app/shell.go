@@ -139,6 +139,7 @@ func (s *shell) got(ctx app.Context, what string, r response) {
 		var sess api.Session
 		if r.decode(&sess) == nil {
 			currentSession, s.session = &sess, &sess
+			signedIn(ctx, sess.Username) // what another account kept here goes (kept.go)
 			s.requirePassword(ctx)
 			s.send("bulk", "GET", "/api/v1/bulk-changes?active=1")
 		}
@@ -162,6 +163,7 @@ func (s *shell) got(ctx app.Context, what string, r response) {
 		}
 	case "signout":
 		currentSession, unsavedChanges = nil, false
+		signedOut(ctx) // nothing the account loaded stays on the device (kept.go)
 		replaceTo(pathSignIn)
 	}
 }
@@ -410,7 +412,7 @@ func (s *shell) content() app.UI {
 	if s.Icontent != nil {
 		ui = s.Icontent()
 	}
-	return offlineLock.ui(s, offline, ui)
+	return offlineLock.ui(s, offline, keptNote(s), ui)
 }
 
 // replaceTo shows another page in place of this one in the history, so

@@ -74,6 +74,7 @@ func (p *signInPage) got(ctx app.Context, what string, r response) {
 	var sess api.Session
 	if r.decode(&sess) == nil {
 		currentSession = &sess
+		signedIn(ctx, sess.Username) // what another account kept here goes (kept.go)
 	}
 	signInNote, draftKept = "", false
 	p.password = ""

@@ -201,3 +201,45 @@ func TestAdminPagesForOtherRoles(t *testing.T) {
 		}
 	})
 }
+
+// A new account's card says it never signed in, and not the last sign-in
+// of the account whose place it takes in the list (the walk: mei's card
+// showed the moderator's time until a reload).
+func TestNewAccountNeverSignedIn(t *testing.T) {
+	forEachDevice(t, func(t *testing.T, d device) {
+		// The moderator has signed in: a time the new card could show.
+		mod := open(t, d)
+		mod.signIn("moderator")
+		name := "mei-new-" + d.name // listed just before the moderator
+		admin := open(t, d)
+		admin.signIn("admin")
+		admin.visit("/accounts")
+		check(t, expect.Locator(admin.heading("Panel accounts")).ToBeVisible(), "accounts")
+		admin.loaded("accounts")
+		check(t, expect.Locator(admin.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Last signed in"}).First()).ToBeVisible(), "a card with a sign-in time")
+
+		check(t, admin.button("Add an account").Click(), "add an account")
+		check(t, admin.page.GetByLabel("Account name").Fill(name), "name")
+		selectOption(t, admin.page.GetByLabel("Role"), "moderator")
+		check(t, admin.page.GetByLabel("Find a group to add").Fill("Trailhead"), "find a group")
+		check(t, admin.button("Find").Click(), "find")
+		check(t, admin.button("Add Trailhead Hikers").Click(), "add the group")
+		check(t, admin.button("Add the account").Click(), "create")
+		dialog := admin.page.GetByRole("dialog", playwright.PageGetByRoleOptions{Name: "The one-time password for " + name})
+		check(t, dialog.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "I have passed it on"}).Click(), "close")
+
+		card := admin.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: name})
+		neverIn := func(when string) {
+			t.Helper()
+			check(t, expect.Locator(card).ToContainText("Never signed in"), when+": never signed in")
+			check(t, expect.Locator(card).Not().ToContainText("Last signed in"), when+": no one's sign-in time")
+			check(t, expect.Locator(card).ToContainText("Open sessions: 0"), when+": no session")
+		}
+		neverIn("added")
+		admin.axeScan("a new account's card")
+		admin.page.Reload()
+		admin.waitLive()
+		neverIn("reloaded")
+		admin.noErrors()
+	})
+}

@@ -74,6 +74,7 @@ func TestLeavingUnsavedEditsAsks(t *testing.T) {
 		check(t, expect.Locator(s.page.GetByRole("combobox", playwright.PageGetByRoleOptions{Name: "Language"})).ToHaveValue("en"), "the language stays")
 		check(t, s.button("Sign out").Click(), "sign out")
 		stayed("sign-out", 5)
+		s.axeScan("the editor kept after the questions")
 
 		mu.Lock()
 		leave = true

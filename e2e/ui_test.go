@@ -54,19 +54,31 @@ func TestSignInWrongPassword(t *testing.T) {
 	check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText("The name or password is not right."), "same error for an unknown name")
 }
 
-// An expired session returns the user to sign-in and then back.
+// An expired session returns the user to sign-in and then back; what the
+// account's pages kept on the device for reading offline goes with the
+// session.
 func TestExpiredSessionComesBack(t *testing.T) {
-	s := open(t, desktop)
-	s.signIn("admin")
-	s.visit("/groups")
-	check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Trailhead Hikers"})).ToBeVisible(), "finder loaded")
-	check(t, s.ctx.ClearCookies(), "drop the session cookie")
-	check(t, s.page.GetByLabel("Group ID or name").Fill("Hikers"), "search")
-	check(t, s.button("Find").Click(), "find")
-	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=%2Fgroups%3Fquery%3DHikers$`)), "sent to sign in")
-	s.fillSignIn("admin", s.panel.passwords["admin"])
-	check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/groups\?query=Hikers$`)), "back at the finder, with the search")
-	check(t, expect.Locator(s.page.GetByText("1 group found", playwright.PageGetByTextOptions{Exact: playwright.Bool(true)})).ToBeVisible(), "the search made again")
+	forEachDevice(t, func(t *testing.T, d device) {
+		s := open(t, d)
+		s.signIn("admin")
+		s.visit("/groups")
+		check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Trailhead Hikers"})).ToBeVisible(), "finder loaded")
+		if keys, account := s.keptKeys(); len(keys) == 0 || account != "admin" {
+			t.Fatalf("kept for reading offline: account %v, keys %q", account, keys)
+		}
+		check(t, s.ctx.ClearCookies(), "drop the session cookie")
+		check(t, s.page.GetByLabel("Group ID or name").Fill("Hikers"), "search")
+		check(t, s.button("Find").Click(), "find")
+		check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/signin\?next=%2Fgroups%3Fquery%3DHikers$`)), "sent to sign in")
+		if keys, account := s.keptKeys(); len(keys) > 0 || account != nil {
+			t.Errorf("kept after the session ended: account %v, keys %q", account, keys)
+		}
+		s.axeScan("sign-in after the session ended")
+		s.fillSignIn("admin", s.panel.passwords["admin"])
+		check(t, expect.Page(s.page).ToHaveURL(regexp.MustCompile(`/groups\?query=Hikers$`)), "back at the finder, with the search")
+		check(t, expect.Locator(s.page.GetByText("1 group found", playwright.PageGetByTextOptions{Exact: playwright.Bool(true)})).ToBeVisible(), "the search made again")
+		s.axeScan("back at the finder")
+	})
 }
 
 // Find a group by name and by type; open it; it is remembered on the device.
