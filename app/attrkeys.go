@@ -117,9 +117,10 @@ var requiredBadge = &view{src: ` <span class="badge">{@Attributes.Required 0}</s
 var deprecatedNote = &view{src: `<p class="alert alert-warn">{0}</p>`}
 
 // aboutKey says what a row's key is: its label, the raw key and its
-// description; or that the registry does not describe it.
+// description; or that the registry does not describe it (said only once
+// the registry describes some key: until then, every key would be).
 func (p *attributesPage) aboutKey(key string) app.UI {
-	if p.specs == nil || key == "" {
+	if len(p.specs) == 0 || key == "" {
 		return nil
 	}
 	k := p.spec(key)

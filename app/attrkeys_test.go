@@ -52,6 +52,8 @@ func TestAttributesLoadTheRegistryOnce(t *testing.T) {
 func TestAttributesDescribedKeys(t *testing.T) {
 	f := newFakeAPI(t)
 	p := attributesFor(f)
+	p.setSpecs(nil)
+	hides(t, p.body(), "Not described") // an empty registry marks nothing
 	p.setLoaded(api.Attributes{GroupID: "@g1", Version: "v1", Attributes: []api.Attr{
 		{Key: "color", Value: "red"}, {Key: "slowmode", Value: "10"}, {Key: "region", Value: "jp"}, {Key: "theme", Value: "{}"},
 		{Key: "muted", Value: "false"}, {Key: "opens", Value: "2026-12-01T22:34:05+08:00"}}})

@@ -36,6 +36,26 @@ func signedInAs(t *testing.T, d device, lang string, c map[string]string, accoun
 	return s
 }
 
+// fitsWidth fails the test when the page is wider than the window, naming
+// the elements that stick out (noSidewaysScroll checks only the device
+// named "phone").
+func (s *session) fitsWidth(what string) {
+	s.t.Helper()
+	v, err := s.page.Evaluate(`() => {
+		// html and body hide what sticks out (overflow-x: hidden), so look
+		// for elements that pass the window's edge, outside scrolling boxes.
+		const w = document.documentElement.clientWidth;
+		const inScroller = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+			if (getComputedStyle(p).overflowX === 'auto') return true; } return false; };
+		return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 && !inScroller(e))
+			.slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right));
+	}`)
+	check(s.t, err, "measure "+what)
+	if list, _ := v.([]any); len(list) > 0 {
+		s.t.Errorf("%s is wider than the window: %v", what, list)
+	}
+}
+
 func TestKeys(t *testing.T) {
 	for _, c := range []struct {
 		d    device
@@ -44,6 +64,8 @@ func TestKeys(t *testing.T) {
 		wait, tier string
 	}{
 		{desktop, "en", "Wait time", "Tier"},
+		{narrowPhone, "en", "Wait time", "Tier"},
+		{desktop, "ja", "待ち時間", "ランク"},
 		{narrowPhone, "ja", "待ち時間", "ランク"},
 	} {
 		t.Run(c.d.name+"-"+c.lang, func(t *testing.T) {
@@ -89,7 +111,7 @@ func TestKeys(t *testing.T) {
 				fill("kf-desc-en", "Seconds a member waits between messages.")
 				fill("kf-team", "Trust & Safety")
 				admin.axeScan("the form, " + c.lang)
-				admin.noSidewaysScroll("the form")
+				admin.fitsWidth("the form")
 			})
 			describe(keyTier, "choice", func() {
 				fill("kf-label-en", "Tier")
@@ -111,7 +133,8 @@ func TestKeys(t *testing.T) {
 			}
 			check(t, expect.Locator(list.GetByText(c.wait, playwright.LocatorGetByTextOptions{Exact: playwright.Bool(true)})).ToBeVisible(), "label in "+c.lang)
 			admin.axeScan("the registry, " + c.lang)
-			admin.noSidewaysScroll("the registry")
+			admin.fitsWidth("the registry")
+			admin.photograph("keys-registry-" + c.d.name + "-" + c.lang)
 
 			// The moderator's editor.
 			mod.putAttributes(photo, map[string]string{keyWait: "10", keyOld: "bronze", keyFree: "anything"})
@@ -129,7 +152,8 @@ func TestKeys(t *testing.T) {
 			check(t, expect.Locator(save).ToBeDisabled(), "Save disabled")
 			check(t, expect.Locator(mod.page.Locator("#save-why")).ToContainText(sentence), "Save says why")
 			mod.axeScan("the editor with a refused value, " + c.lang)
-			mod.noSidewaysScroll("the editor")
+			mod.fitsWidth("the editor")
+			mod.photograph("keys-editor-" + c.d.name + "-" + c.lang)
 			check(t, value.Fill("60"), "a valid number")
 			check(t, expect.Locator(save).ToBeEnabled(), "Save enabled")
 			check(t, save.Click(), "review")
