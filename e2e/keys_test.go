@@ -61,12 +61,12 @@ func TestKeys(t *testing.T) {
 		d    device
 		lang string
 		// labels in the page's language
-		wait, tier string
+		wait, tier, gold string
 	}{
-		{desktop, "en", "Wait time", "Tier"},
-		{narrowPhone, "en", "Wait time", "Tier"},
-		{desktop, "ja", "待ち時間", "ランク"},
-		{narrowPhone, "ja", "待ち時間", "ランク"},
+		{desktop, "en", "Wait time", "Tier", "Gold"},
+		{narrowPhone, "en", "Wait time", "Tier", "Gold"},
+		{desktop, "ja", "待ち時間", "ランク", "ゴールド"},
+		{narrowPhone, "ja", "待ち時間", "ランク", "ゴールド"},
 	} {
 		t.Run(c.d.name+"-"+c.lang, func(t *testing.T) {
 			cat := catalogue(t, c.lang)
@@ -118,6 +118,7 @@ func TestKeys(t *testing.T) {
 				fill("kf-label-ja", "ランク")
 				fill("kf-choice-0", "gold")
 				fill("kf-choice-0-en", "Gold")
+				fill("kf-choice-0-ja", "ゴールド")
 				check(t, admin.button("+ "+cat["Keys.ChoiceAdd"]).Click(), "another value")
 				fill("kf-choice-1", "silver")
 				fill("kf-choice-1-en", "Silver")
@@ -156,11 +157,21 @@ func TestKeys(t *testing.T) {
 			mod.photograph("keys-editor-" + c.d.name + "-" + c.lang)
 			check(t, value.Fill("60"), "a valid number")
 			check(t, expect.Locator(save).ToBeEnabled(), "Save enabled")
+
+			// A described choice, added by hand: its values by their labels.
+			check(t, mod.button("+ "+cat["Attributes.AddRow"]).Click(), "add a row")
+			check(t, mod.page.Locator("input[id^=key-]").Last().Fill(keyTier), "the choice's key")
+			tier := mod.page.GetByLabel(fmt.Sprintf(cat["Attributes.ValueOf"], c.tier), playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+			check(t, expect.Locator(tier).ToHaveRole("combobox"), "a select")
+			check(t, expect.Locator(save).ToBeDisabled(), "no value chosen yet")
+			_, err := tier.SelectOption(playwright.SelectOptionValues{Labels: &[]string{c.gold}})
+			check(t, err, "choose "+c.gold)
+			check(t, expect.Locator(save).ToBeEnabled(), "Save enabled")
 			check(t, save.Click(), "review")
 			check(t, mod.page.Locator("#preview-confirm").Click(), "save")
 			check(t, expect.Locator(mod.page.GetByText(cat["Attributes.Saved"])).ToBeVisible(), "saved")
-			if got := mod.attributes(photo)[keyWait]; got != "60" {
-				t.Errorf("stored %s = %q, want 60", keyWait, got)
+			if got := mod.attributes(photo); got[keyWait] != "60" || got[keyTier] != "gold" {
+				t.Errorf("stored %v, want %s 60 and %s gold", got, keyWait, keyTier)
 			}
 			mod.noErrors()
 
