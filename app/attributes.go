@@ -194,6 +194,9 @@ func (p *attributesPage) act(ctx app.Context, ev event) {
 		p.reload()
 	case "key":
 		p.rows[i].key = ev.value
+		if k := p.spec(ev.value); k != nil && k.Type == api.KeyTypeBoolean && p.rows[i].value == "" {
+			p.rows[i].value = "false" // what the switch shows off
+		}
 		p.edited()
 	case "value":
 		p.rows[i].value = ev.value

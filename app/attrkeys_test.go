@@ -100,6 +100,13 @@ func TestAttributesDescribedKeys(t *testing.T) {
 		t.Errorf("added %+v", r)
 	}
 	hides(t, p.body(), "Keys required in")
+
+	// A new row given a yes/no key holds what its switch shows: off.
+	act(f, p, "add-row", "")
+	typed(f, p, "key", argOf(len(p.rows)-1), "muted")
+	if r := p.rows[len(p.rows)-1]; r.value != "false" {
+		t.Errorf("a new switch holds %q", r.value)
+	}
 }
 
 func TestAttributesLocalTimes(t *testing.T) {
