@@ -446,7 +446,7 @@ func (p *keysPage) dialogView() app.UI {
 			"confirm-delete", tr("Keys.DeleteKey", p.confirm))
 	case p.pending != nil:
 		return keysDialog.ui(p, message("Keys.ImportTitle"),
-			tr("Keys.ImportWarning", p.pending.name, p.pending.keys, len(p.list.Keys)), p.busy,
+			trn("Keys.ImportWarning", p.pending.keys, p.pending.name, p.pending.keys, len(p.list.Keys)), p.busy,
 			"confirm-import", message("Keys.ImportConfirm"))
 	}
 	return nil

@@ -75,7 +75,7 @@ func TestKeysEditDeleteImport(t *testing.T) {
 	}
 	file := `{"keys":[{"key":"a","labels":{"en":"A"},"type":"text"}]}`
 	p.chosen("keys.json", file)
-	shows(t, p.dialogView(), "keys.json describes 1 keys")
+	shows(t, p.dialogView(), "keys.json describes 1 key;")
 	f.then(answer(200, api.KeyImported{Unchanged: 1}), answer(200, api.KeyList{}))
 	act(f, p, "confirm-import", "")
 	f.run()
