@@ -39,6 +39,10 @@ type attributesPage struct {
 	dialog   int
 	sure     bool // the confirmation box of replace or clear is ticked
 	restored bool // the edits are a draft kept when the session ended
+	// specs are the registry's described keys (attrkeys.go), loaded once
+	// after the attributes; nil until then, or when they could not be read
+	// (the editor then works as for undescribed keys).
+	specs map[string]*api.KeySpec
 }
 
 func (p *attributesPage) title() string {
@@ -94,6 +98,14 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 			p.restored = takeDraft(ctx, p)
 			remember(ctx, recentGroupsKey, recentGroup{ID: p.group.ID, Name: p.group.Name})
 			ctx.Page().SetTitle(title(p.title()))
+			if p.specs == nil {
+				p.send(p, "keys", "GET", keysPath, nil, nil)
+			}
+		}
+	case "keys":
+		var l api.KeyList
+		if r.decode(&l) == nil {
+			p.setSpecs(l.Keys)
 		}
 	case "changed":
 		p.dialog = dialogNone
@@ -182,10 +194,29 @@ func (p *attributesPage) act(ctx app.Context, ev event) {
 		p.reload()
 	case "key":
 		p.rows[i].key = ev.value
+		if k := p.spec(ev.value); k != nil && k.Type == api.KeyTypeBoolean && p.rows[i].value == "" {
+			p.rows[i].value = "false" // what the switch shows off
+		}
 		p.edited()
 	case "value":
 		p.rows[i].value = ev.value
 		p.edited()
+	case "value-bool":
+		p.rows[i].value = pick(ev.checked, "true", "false")
+		p.edited()
+	case "value-time":
+		p.rows[i].value = fromLocalInput(ev.value)
+		p.edited()
+	case "add-required":
+		k := ev.arg.part(0)
+		p.nextRow++
+		value := ""
+		if s := p.specs[k]; s != nil && s.Default != nil {
+			value = *s.Default
+		}
+		p.rows = append(p.rows, row{id: p.nextRow, key: k, value: value})
+		p.edited()
+		focusLater(ctx, fmt.Sprintf("value-%d", p.nextRow))
 	case "add-row":
 		p.nextRow++
 		p.rows = append(p.rows, row{id: p.nextRow})
@@ -241,7 +272,7 @@ var editorBody = &view{src: `<div class="editor">
   <p class="lead">{@Attributes.Intro}</p>
   {readOnly}
   <div id="editor-status" tabindex="-1"><div role="status">{saved}</div>{error}</div>
-  {conflict}{empty}
+  {conflict}{required}{empty}
   <ol class="attr-rows">{rows}</ol>
   {addRow}
   <div class="totals"><p class="{keysMeter}">{keys}</p><p class="{bytesMeter}">{bytes}</p></div>
@@ -267,11 +298,11 @@ var dangerView = &view{src: `<section class="danger" aria-labelledby="danger-tit
   </div>{2}{3}</section>`}
 
 var rowView = &view{src: `<li class="attr-row">
+  {about}
   <div class="field"><label for="{keyID}">{@Attributes.Key n}</label>
     <input id="{keyID}" type="text" value="{key}" readonly={readOnly} spellcheck="false" autocomplete="off" aria-invalid={keyBad} aria-describedby="{keyID}-help" data-arg="{row}" on:input="key">
     <p id="{keyID}-help" class="{keyCounter}"><span>{@Attributes.Bytes keyBytes maxKeyBytes}</span>{keyError}</p></div>
-  <div class="field field-grow"><label for="{valueID}">{@Attributes.Value n}</label>
-    <textarea id="{valueID}" rows="2" value="{value}" readonly={readOnly} aria-invalid={valueBad} aria-describedby="{valueID}-help" data-arg="{row}" on:input="value"></textarea>
+  <div class="field field-grow">{control}
     <p id="{valueID}-help" class="{valueCounter}"><span>{@Attributes.Bytes valueBytes maxValueBytes}</span>{valueError}</p></div>
   {remove}
 </li>`}
@@ -319,7 +350,7 @@ func (p *attributesPage) body() app.UI {
 	}
 	return editorBody.with(p,
 		"id", p.group.ID, "type", typeName(p.group.Type), "members", trn("MembersCount", p.group.MemberCount, num(p.group.MemberCount)),
-		"readOnly", readOnly, "saved", saved, "conflict", p.conflictView(), "error", errorView(p, p.last.err), "empty", empty,
+		"readOnly", readOnly, "saved", saved, "conflict", p.conflictView(), "error", errorView(p, p.last.err), "empty", empty, "required", p.requiredView(edit),
 		"rows", rows, "addRow", add,
 		"keysMeter", meterClass(keys, api.MaxAttrKeys), "keys", tr("Attributes.KeysCount", keys, api.MaxAttrKeys),
 		"bytesMeter", meterClass(bytes, api.MaxAttrTotalBytes), "bytes", tr("Attributes.TotalBytes", bytes, api.MaxAttrTotalBytes),
@@ -343,11 +374,13 @@ func (p *attributesPage) rowView(i int, keyErr, valueErr string, edit bool) app.
 	if edit {
 		remove = removeRowButton.ui(p, i+1, i)
 	}
+	valueID := fmt.Sprintf("value-%d", r.id)
 	return rowView.with(p,
+		"about", p.aboutKey(r.key),
 		"keyID", fmt.Sprintf("key-%d", r.id), "n", i+1, "key", r.key, "readOnly", !edit, "keyBad", keyErr != "", "row", argOf(i),
 		"keyCounter", counterClass(len(r.key), api.MaxAttrKeyBytes, keyErr), "keyBytes", len(r.key), "maxKeyBytes", api.MaxAttrKeyBytes,
 		"keyError", when(keyErr != "", fieldError.ui(p, keyErr)),
-		"valueID", fmt.Sprintf("value-%d", r.id), "value", r.value, "valueBad", valueErr != "",
+		"valueID", valueID, "control", p.valueControl(i, valueID, valueErr != "", edit),
 		"valueCounter", counterClass(len(r.value), api.MaxAttrValueBytes, valueErr), "valueBytes", len(r.value), "maxValueBytes", api.MaxAttrValueBytes,
 		"valueError", when(valueErr != "", fieldError.ui(p, valueErr)),
 		"remove", remove,
@@ -444,6 +477,8 @@ func (p *attributesPage) rowProblems() (keyErr, valueErr []string) {
 		}
 		if len(r.value) > api.MaxAttrValueBytes {
 			valueErr[i] = tr("Attributes.ValueTooLong", len(r.value), api.MaxAttrValueBytes)
+		} else if why := p.checkValue(r); why != "" {
+			valueErr[i] = why
 		}
 	}
 	return keyErr, valueErr
@@ -466,6 +501,9 @@ func (p *attributesPage) blocker(d diff) string {
 		if valueErr[i] != "" {
 			return tr("Attributes.FixRow", i+1, valueErr[i])
 		}
+	}
+	if why := p.requiredRemoved(); why != "" {
+		return tr("Attributes.FixFirst", why)
 	}
 	keys, bytes := p.totals()
 	if keys > api.MaxAttrKeys {

@@ -326,7 +326,7 @@ var bulkBack = &view{src: `<p class="breadcrumb"><a href="/bulk-changes">← {@B
 
 var bulkListView = &view{src: `<div class="bulk">{form}
 <section aria-labelledby="bulk-jobs-title"><h2 id="bulk-jobs-title">{@Bulk.Jobs}</h2>{jobs}</section></div>`}
-var bulkJobsTable = &view{src: `<div class="table-scroll"><table class="table">
+var bulkJobsTable = &view{src: `<div class="table-scroll" tabindex="0" role="group" aria-labelledby="bulk-jobs-title"><table class="table">
 <thead><tr><th scope="col">{@Bulk.ColJob}</th><th scope="col">{@Bulk.ColChange}</th><th scope="col">{@Bulk.ColState}</th><th scope="col">{@Bulk.ColProgress}</th><th scope="col">{@Bulk.ColBy}</th></tr></thead>
 <tbody>{0}</tbody></table></div>`}
 var bulkJobRow = &view{src: `<tr><th scope="row"><a href="{0}">{@Bulk.JobN 1}</a></th><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td></tr>`}
@@ -486,7 +486,7 @@ var bulkResultsView = &view{src: `<section aria-labelledby="bulk-results-title">
   <a class="button button-quiet" href="{csv}" download="imdesk-bulk-change-{id}.csv">{@Bulk.DownloadCSV}</a>
   <a class="button button-quiet" href="{jsonl}" download="imdesk-bulk-change-{id}.jsonl">{@Bulk.DownloadJSONL}</a>
 </div>
-<div class="table-scroll"><table class="table">
+<div class="table-scroll" tabindex="0" role="group" aria-labelledby="bulk-results-title"><table class="table">
 <thead><tr><th scope="col">{@Bulk.ColGroup}</th><th scope="col">{@Bulk.ColOutcome}</th><th scope="col">{@Bulk.ColReason}</th><th scope="col">{@Bulk.ColAudit}</th></tr></thead>
 <tbody>{rows}</tbody></table></div>{more}</section>`}
 var bulkItemRow = &view{src: `<tr class="outcome-{0}"><th scope="row">{1} <span class="group-id">{2}</span></th><td>{3}</td><td>{4}</td><td>{5}</td></tr>`}

@@ -16,6 +16,7 @@ const (
 	pathAudit        = "/audit"
 	pathAccounts     = "/accounts"
 	pathHealth       = "/health"
+	pathKeys         = "/attribute-keys"
 	pathPassword     = "/password"
 )
 
@@ -35,5 +36,6 @@ func registerRoutes() {
 	app.Route(pathAudit, func() app.Composer { return &auditPage{} })
 	app.Route(pathAccounts, func() app.Composer { return &accountsPage{} })
 	app.Route(pathHealth, func() app.Composer { return &healthPage{} })
+	app.Route(pathKeys, func() app.Composer { return &keysPage{} })
 	app.Route(pathPassword, func() app.Composer { return &passwordPage{} })
 }

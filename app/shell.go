@@ -25,7 +25,7 @@ var (
 // the admin's own.
 var (
 	navOrder = []string{pathGroups, pathBulk, pathConvGroups, pathFriendLists, pathAudit}
-	adminNav = []string{pathAccounts, pathHealth}
+	adminNav = []string{pathAccounts, pathKeys, pathHealth}
 )
 
 // shell is the frame around every page: header with the account, the
