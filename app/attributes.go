@@ -68,11 +68,7 @@ func (p *attributesPage) OnNav(ctx app.Context) {
 }
 
 func (p *attributesPage) OnMount(ctx app.Context) {
-	p.onEscape(ctx, func() {
-		if !p.last.busy {
-			p.dialog = dialogNone
-		}
-	})
+	p.onEscape(ctx, p.last.unlessBusy(func() { p.dialog = dialogNone }))
 }
 
 func (p *attributesPage) OnDismount() {

@@ -26,6 +26,16 @@ type pageChange struct {
 	after    string // what the page empties once the change is made
 }
 
+// unlessBusy is close (a page's dialog or confirmation closing on
+// Escape), doing nothing while the change is on its way.
+func (c *pageChange) unlessBusy(close func()) func() {
+	return func() {
+		if !c.busy {
+			close()
+		}
+	}
+}
+
 // start sends a change made against the state of the given version; the
 // page's got takes the answer under "changed" with answer. after names
 // what the page empties once the change is made.

@@ -117,11 +117,7 @@ func (p *convGroupsPage) restoreDraft(b []byte) bool {
 }
 
 func (p *convGroupsPage) OnMount(ctx app.Context) {
-	p.onEscape(ctx, func() {
-		if !p.last.busy {
-			p.deleting = ""
-		}
-	})
+	p.onEscape(ctx, p.last.unlessBusy(func() { p.deleting = "" }))
 }
 
 func (p *convGroupsPage) got(ctx app.Context, what string, r response) {

@@ -101,11 +101,7 @@ func (p *friendListsPage) restoreDraft(b []byte) bool {
 }
 
 func (p *friendListsPage) OnMount(ctx app.Context) {
-	p.onEscape(ctx, func() {
-		if !p.last.busy {
-			p.confirmDelete = false
-		}
-	})
+	p.onEscape(ctx, p.last.unlessBusy(func() { p.confirmDelete = false }))
 }
 
 func (p *friendListsPage) got(ctx app.Context, what string, r response) {
