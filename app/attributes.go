@@ -388,6 +388,10 @@ type diff struct {
 	added, changed []api.Attr
 	old            map[string]string
 	removed        []string
+	// label and shown, when set, say a key and a value as people read
+	// them (the attribute-key registry); the raw ones stay beside them.
+	label func(key string) string
+	shown func(key, value string) string
 }
 
 func (d diff) empty() bool { return len(d.added)+len(d.changed)+len(d.removed) == 0 }
@@ -397,7 +401,9 @@ func (p *attributesPage) diff() diff {
 	for i, r := range p.rows {
 		now[i] = api.Attr{Key: r.key, Value: r.value}
 	}
-	return diffAttrs(p.loaded, now)
+	d := diffAttrs(p.loaded, now)
+	d.label, d.shown = p.keyLabel, p.shownValue
+	return d
 }
 
 // diffAttrs compares two attribute sets: what was added, changed and
@@ -428,9 +434,34 @@ func diffAttrs(from, to []api.Attr) diff {
 
 var diffView = &view{src: `<div class="diff">{0}{1}{2}</div>`}
 var changeSection = &view{src: `<section class="change change-{0}"><h3>{1}</h3><ul>{2}</ul></section>`}
-var addedItem = &view{src: `<li><code>{0}</code>: <ins>{1}</ins></li>`}
-var changedItem = &view{src: `<li><code>{0}</code>: <del>{1}</del> → <ins>{2}</ins></li>`}
-var removedItem = &view{src: `<li><code>{0}</code></li>`}
+var addedItem = &view{src: `<li>{0}: <ins>{1}</ins>{2}</li>`}
+var changedItem = &view{src: `<li>{0}: <del>{1}</del> → <ins>{2}</ins>{3}</li>`}
+var removedItem = &view{src: `<li>{0}</li>`}
+var rawKey = &view{src: `<code>{0}</code>`}
+var labelledKey = &view{src: `<span>{0} <code>{1}</code></span>`}
+var rawValue = &view{src: ` <span class="hint">(<code>{0}</code>)</span>`}
+
+// key says a key: its label beside the raw key when the registry gives one.
+func (d diff) key(a actor, k string) app.UI {
+	if d.label != nil {
+		if l := d.label(k); l != "" {
+			return labelledKey.ui(a, l, k)
+		}
+	}
+	return rawKey.ui(a, k)
+}
+
+// value says a value as people read it, and the raw value beside it when
+// that reads otherwise (a switch's "true", a choice's code).
+func (d diff) value(a actor, k, v string) (string, app.UI) {
+	if d.shown == nil {
+		return v, nil
+	}
+	if s := d.shown(k, v); s != v {
+		return s, rawValue.ui(a, v)
+	}
+	return v, nil
+}
 
 // view shows a diff as the preview does: added, changed (old → new), removed.
 func (d diff) view(a actor) app.UI {
@@ -442,13 +473,16 @@ func (d diff) view(a actor) app.UI {
 	}
 	var added, changed, removed []app.UI
 	for _, x := range d.added {
-		added = append(added, addedItem.ui(a, x.Key, x.Value))
+		v, raw := d.value(a, x.Key, x.Value)
+		added = append(added, addedItem.ui(a, d.key(a, x.Key), v, raw))
 	}
 	for _, x := range d.changed {
-		changed = append(changed, changedItem.ui(a, x.Key, d.old[x.Key], x.Value))
+		was, _ := d.value(a, x.Key, d.old[x.Key])
+		v, raw := d.value(a, x.Key, x.Value)
+		changed = append(changed, changedItem.ui(a, d.key(a, x.Key), was, v, raw))
 	}
 	for _, k := range d.removed {
-		removed = append(removed, removedItem.ui(a, k))
+		removed = append(removed, removedItem.ui(a, d.key(a, k)))
 	}
 	return diffView.ui(a, section("added", "PreviewAdded", added), section("changed", "PreviewChanged", changed),
 		section("removed", "PreviewRemoved", removed))

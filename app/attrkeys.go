@@ -116,6 +116,38 @@ var notDescribed = &view{src: `<p class="attr-about"><span class="badge">{@Attri
 var requiredBadge = &view{src: ` <span class="badge">{@Attributes.Required 0}</span>`}
 var deprecatedNote = &view{src: `<p class="alert alert-warn">{0}</p>`}
 
+// keyLabel is a described key's label in the page's language; "" for a key
+// the registry does not describe.
+func (p *attributesPage) keyLabel(key string) string {
+	if k := p.spec(key); k != nil {
+		return k.Labels.In(pageLang())
+	}
+	return ""
+}
+
+// shownValue is a value as people read it: yes or no for a switch, a
+// choice's label, a date and time in the reader's zone; else as it is.
+func (p *attributesPage) shownValue(key, v string) string {
+	k := p.spec(key)
+	switch {
+	case k == nil:
+		return v
+	case k.Type == api.KeyTypeBoolean && (v == "true" || v == "false"):
+		return message(pick(v == "true", "Keys.Yes", "Keys.No"))
+	case k.Type == api.KeyTypeChoice:
+		for _, c := range k.Choices {
+			if c.Value == v {
+				return c.Labels.In(pageLang())
+			}
+		}
+	case k.Type == api.KeyTypeDateTime:
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return localTime(t)
+		}
+	}
+	return v
+}
+
 // aboutKey says what a row's key is: its label, the raw key and its
 // description; or that the registry does not describe it (said only once
 // the registry describes some key: until then, every key would be).

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/imdesk/imdesk/server/api"
 )
@@ -60,8 +63,14 @@ func TestAttributesDescribedKeys(t *testing.T) {
 	p.setSpecs(testKeys())
 	shows(t, p.body(), "Slow mode", "<code>slowmode</code>", "Seconds between messages.", "Required in",
 		"Not described", `type="number"`, `min="0"`, `max="600"`, `step="1"`,
-		`<option value="jp" selected>Japan</option>`, "Deprecated: use theme_v2 instead. Clients from 4.2 read theme_v2.",
+		"Deprecated: use theme_v2 instead. Clients from 4.2 read theme_v2.",
 		`type="checkbox"`, `role="switch"`, `type="datetime-local"`)
+
+	// The choice's option, selected (go-app writes an element's
+	// attributes in no fixed order).
+	if html := app.HTMLString(p.body()); !regexp.MustCompile(`<option (value="jp" selected|selected value="jp")>Japan</option>`).MatchString(html) {
+		t.Errorf("region's choice is not shown selected: %s", html)
+	}
 
 	// A number out of range: the sentence under the field, Save says why.
 	typed(f, p, "value", argOf(1), "900")
@@ -122,4 +131,22 @@ func TestAttributesLocalTimes(t *testing.T) {
 	if toLocalInput("soon") != "" || fromLocalInput("") != "" {
 		t.Error("not a time")
 	}
+}
+
+// The save preview says described keys and their values as people read
+// them, with the raw key and value beside them; an undescribed key stays
+// raw.
+func TestAttributesPreviewSaysLabels(t *testing.T) {
+	f := newFakeAPI(t)
+	p := attributesFor(f)
+	p.setLoaded(api.Attributes{GroupID: "@g1", Version: "v1", Attributes: []api.Attr{
+		{Key: "region", Value: "jp"}, {Key: "muted", Value: "false"}, {Key: "color", Value: "red"}}})
+	p.setSpecs(testKeys())
+	typed(f, p, "value", argOf(0), "kr")
+	typed(f, p, "value", argOf(1), "true")
+	typed(f, p, "value", argOf(2), "blue")
+	shows(t, p.diff().view(p), "Region", "<code>region</code>", "<del>Japan</del>", "<ins>Korea</ins>", "<code>kr</code>",
+		"Muted", "<code>muted</code>", "<del>No</del>", "<ins>Yes</ins>", "<code>color</code>", "<del>red</del>", "<ins>blue</ins>")
+	shows(t, p.diff().view(p), "<code>true</code>")
+	hides(t, p.diff().view(p), "<code>blue</code>") // the raw value only where it reads otherwise
 }
