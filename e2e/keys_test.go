@@ -168,6 +168,11 @@ func TestKeys(t *testing.T) {
 			check(t, err, "choose "+c.gold)
 			check(t, expect.Locator(save).ToBeEnabled(), "Save enabled")
 			check(t, save.Click(), "review")
+			// The preview says the keys and values as people read them, the
+			// raw ones beside them.
+			preview := mod.page.GetByRole("dialog")
+			check(t, expect.Locator(preview).ToContainText(c.wait+" "+keyWait), "the label beside the raw key")
+			check(t, expect.Locator(preview).ToContainText(c.gold), "the choice by its label")
 			check(t, mod.page.Locator("#preview-confirm").Click(), "save")
 			check(t, expect.Locator(mod.page.GetByText(cat["Attributes.Saved"])).ToBeVisible(), "saved")
 			if got := mod.attributes(photo); got[keyWait] != "60" || got[keyTier] != "gold" {
