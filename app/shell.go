@@ -104,11 +104,11 @@ func (s *shell) OnMount(ctx app.Context) {
 	}
 	// A page that starts, pauses or ends a bulk change says so; the
 	// header reads the account's jobs again.
-	ctx.Handle(bulkChanged, func(app.Context, app.Action) { s.send("bulk", "GET", "/api/v1/bulk-changes?active=1") })
+	ctx.Handle(bulkChanged, func(app.Context, app.Action) { s.readJobs() })
 	if currentSession != nil {
 		s.session = currentSession
 		s.requirePassword(ctx)
-		s.send("bulk", "GET", "/api/v1/bulk-changes?active=1")
+		s.readJobs()
 		return
 	}
 	s.send("session", "GET", "/api/v1/session")
@@ -141,7 +141,7 @@ func (s *shell) got(ctx app.Context, what string, r response) {
 			currentSession, s.session = &sess, &sess
 			signedIn(ctx, sess.Username) // what another account kept here goes (kept.go)
 			s.requirePassword(ctx)
-			s.send("bulk", "GET", "/api/v1/bulk-changes?active=1")
+			s.readJobs()
 		}
 	case "bulk":
 		var l api.BulkJobList
@@ -157,7 +157,7 @@ func (s *shell) got(ctx app.Context, what string, r response) {
 		// Read again while one of them is under way: its progress is live.
 		for _, j := range s.jobs {
 			if j.State == api.BulkRunning || j.State == api.BulkPreviewing {
-				ctx.After(5*time.Second, func(app.Context) { s.send("bulk", "GET", "/api/v1/bulk-changes?active=1") })
+				ctx.After(5*time.Second, func(app.Context) { s.readJobs() })
 				break
 			}
 		}
@@ -350,6 +350,9 @@ var demoBanner = &view{src: `<div class="banner banner-demo" role="note">
 
 var updateBanner = &view{src: `<div class="banner banner-update" role="status"><span>{@UpdateReady}</span>
   <button class="button" type="button" disabled={0} aria-busy={0} on:click="reload">{@UpdateReload}</button></div>`}
+
+// readJobs reads the bulk changes under way, for the header.
+func (s *shell) readJobs() { s.send("bulk", "GET", "/api/v1/bulk-changes?active=1") }
 
 // bulkChanged is the action a page makes when a bulk change of the
 // account's starts, pauses, resumes or ends.

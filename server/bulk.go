@@ -694,8 +694,8 @@ func (s *Server) handleBulkItems(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	q := sqlite.BulkItemQuery{Limit: bulkPageSize + 1}
-	q.Only, q.OrExcluded = scopeGroups(callerOf(r.Context()), j)
+	q := scopeQuery(callerOf(r.Context()), j)
+	q.Limit = bulkPageSize + 1
 	if o := r.URL.Query().Get("outcome"); o != "" {
 		q.Outcomes = []string{o}
 		if o == "open" {
@@ -725,14 +725,14 @@ func (s *Server) handleBulkItems(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-// scopeGroups are the groups a caller may see in a job's list (nil: all),
-// and whether the groups left out of it are shown too: to its owner, who
-// typed their IDs.
-func scopeGroups(c *caller, j *sqlite.BulkJob) (only []string, orExcluded bool) {
+// scopeQuery selects the groups of a job a caller may see: all, or those
+// in its scope and, for the job's owner, who typed their IDs, the groups
+// left out of it.
+func scopeQuery(c *caller, j *sqlite.BulkJob) sqlite.BulkItemQuery {
 	if c.SeesEverything() {
-		return nil, false
+		return sqlite.BulkItemQuery{}
 	}
-	return append([]string{}, c.Scope.Groups...), c.Name == j.Owner
+	return sqlite.BulkItemQuery{Only: append([]string{}, c.Scope.Groups...), OrExcluded: c.Name == j.Owner}
 }
 
 func bulkItemView(r *http.Request, it *sqlite.BulkItem) api.BulkItem {
@@ -824,9 +824,7 @@ func (s *Server) handleBulkExport(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "format", Say: say("The format must be csv or jsonl.")})
 		return
 	}
-	q := sqlite.BulkItemQuery{}
-	q.Only, q.OrExcluded = scopeGroups(callerOf(r.Context()), j)
-	items, err := s.db.BulkItems(r.Context(), j.ID, q)
+	items, err := s.db.BulkItems(r.Context(), j.ID, scopeQuery(callerOf(r.Context()), j))
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
