@@ -225,11 +225,14 @@ deps-axe:
 	  mkdir -p "$(AXE_DIR)"; echo '{"private":true}' > "$(AXE_DIR)/package.json"; \
 	  npm install --prefix "$(AXE_DIR)" --no-audit --no-fund --no-package-lock --save-exact "axe-core@$(AXE_VERSION)" >/dev/null; }
 
-# Debian's chromium for the e2e tests and brotli for the build.
+# Debian's chromium for the e2e tests, brotli for the build, and
+# PostgreSQL for the storage tests on it (server/pgtest starts its own
+# server in a temporary directory; the package's own cluster is not used).
 deps-apt:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v brotli >/dev/null || missing="$$missing brotli"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing from Debian:$$missing"; \
 	  $(SUDO) apt-get update -qq; \
