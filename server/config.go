@@ -21,6 +21,10 @@ import (
 type Config struct {
 	Addr    string // IMDESK_ADDR
 	DataDir string // IMDESK_DATA_DIR
+	// DatabaseURL (IMDESK_DATABASE_URL, postgres://…) keeps the panel's
+	// data in PostgreSQL instead of the SQLite file in the data directory,
+	// for several replicas. It may hold a password: never logged.
+	DatabaseURL string
 
 	SDKAppID        uint64 // IMDESK_SDKAPPID
 	SecretKey       string // IMDESK_SECRET_KEY or the contents of IMDESK_SECRET_KEY_FILE; never logged
@@ -78,10 +82,19 @@ type Config struct {
 // the secret key.
 func (c *Config) String() string {
 	if c.Demo {
-		return fmt.Sprintf("addr=%s data_dir=%s mode=demo tencent=%s metrics=%q trusted_proxies=%v", c.Addr, c.DataDir, c.TencentURL, c.MetricsAddr, c.TrustedProxies)
+		return fmt.Sprintf("addr=%s data_dir=%s database=%s mode=demo tencent=%s metrics=%q trusted_proxies=%v", c.Addr, c.DataDir, c.database(), c.TencentURL, c.MetricsAddr, c.TrustedProxies)
 	}
-	return fmt.Sprintf("addr=%s data_dir=%s mode=live sdkappid=%d admin=%s tencent=%s metrics=%q trusted_proxies=%v",
-		c.Addr, c.DataDir, c.SDKAppID, c.AdminIdentifier, c.TencentURL, c.MetricsAddr, c.TrustedProxies)
+	return fmt.Sprintf("addr=%s data_dir=%s database=%s mode=live sdkappid=%d admin=%s tencent=%s metrics=%q trusted_proxies=%v",
+		c.Addr, c.DataDir, c.database(), c.SDKAppID, c.AdminIdentifier, c.TencentURL, c.MetricsAddr, c.TrustedProxies)
+}
+
+// database names the database for the log, without its address (which
+// may hold a password).
+func (c *Config) database() string {
+	if c.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite"
 }
 
 // ConfigHelp introduces the list of flags in usage messages.
@@ -109,10 +122,11 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // after printing the usage to the flag set's output.
 func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
 	var addr, dataDir, appID, secret, secretFile, admin, region, tencentURL, shutdown, idle, maxAge, behindTLS string
-	var logLevel, logFormat, metricsAddr, proxies, allowedHosts, auditKeyFile, checkpointEvery, memberKeys, bulkMax, bulkRate string
+	var logLevel, logFormat, metricsAddr, proxies, allowedHosts, auditKeyFile, checkpointEvery, memberKeys, bulkMax, bulkRate, databaseURL string
 	settings := []setting{
 		{"addr", "IMDESK_ADDR", "127.0.0.1:8080", "address to listen on (host:port)", &addr},
 		{"data-dir", "IMDESK_DATA_DIR", "data", "directory for the database (accounts, sessions, audit log)", &dataDir},
+		{"database-url", "IMDESK_DATABASE_URL", "", "postgres://… to keep the data in PostgreSQL, for several replicas (default: SQLite in the data directory)", &databaseURL},
 		{"sdkappid", "IMDESK_SDKAPPID", "", "Tencent Cloud Chat SDKAppID; leave unset for demo mode", &appID},
 		{"secret-key", "IMDESK_SECRET_KEY", "", "the app's secret key (prefer the file variant)", &secret},
 		{"secret-key-file", "IMDESK_SECRET_KEY_FILE", "", "file holding the app's secret key", &secretFile},
@@ -159,8 +173,12 @@ func ParseConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*
 		}
 	}
 
-	c := &Config{Addr: addr, DataDir: dataDir, AdminIdentifier: admin, AuditKeyFile: strings.TrimSpace(auditKeyFile)}
+	c := &Config{Addr: addr, DataDir: dataDir, AdminIdentifier: admin, AuditKeyFile: strings.TrimSpace(auditKeyFile),
+		DatabaseURL: strings.TrimSpace(databaseURL)}
 	var err error
+	if err := CheckDatabaseURL(c.DatabaseURL, c.AuditKeyFile); err != nil {
+		return nil, err
+	}
 	if c.ShutdownTimeout, err = time.ParseDuration(shutdown); err != nil || c.ShutdownTimeout <= 0 {
 		return nil, &ConfigError{"IMDESK_SHUTDOWN_TIMEOUT", fmt.Sprintf("%q is not a positive duration such as 30s", shutdown)}
 	}
@@ -337,4 +355,21 @@ func parseMemberKeys(v string) ([]string, error) {
 		}
 	}
 	return keys, nil
+}
+
+// CheckDatabaseURL validates IMDESK_DATABASE_URL. Replicas on one
+// PostgreSQL database must chain the audit log with one key, so the key
+// comes from a file every replica reads (IMDESK_AUDIT_KEY_FILE), never
+// from a data directory of one machine's.
+func CheckDatabaseURL(url, auditKeyFile string) error {
+	if url == "" {
+		return nil
+	}
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return &ConfigError{"IMDESK_DATABASE_URL", "must start with postgres:// (PostgreSQL); leave it unset for SQLite in the data directory"}
+	}
+	if auditKeyFile == "" {
+		return &ConfigError{"IMDESK_AUDIT_KEY_FILE", "is required with IMDESK_DATABASE_URL: every replica chains the audit log with the same key, from a file they all read (64 hex digits, e.g. openssl rand -hex 32)"}
+	}
+	return nil
 }

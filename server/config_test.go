@@ -34,6 +34,7 @@ func TestConfigLive(t *testing.T) {
 	}
 	c, err := parse(t, []string{"-region", "singapore"}, map[string]string{
 		"IMDESK_SDKAPPID": "1400000001", "IMDESK_SECRET_KEY_FILE": keyFile, "IMDESK_REGION": "tokyo",
+		"IMDESK_DATABASE_URL": "postgres://imdesk:pg-s3cr3t@db.internal/imdesk", "IMDESK_AUDIT_KEY_FILE": "/run/secrets/audit",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +46,10 @@ func TestConfigLive(t *testing.T) {
 		t.Errorf("the flag must win over the environment: %s", c.TencentURL)
 	}
 	if strings.Contains(c.String(), "s3cr3t") {
-		t.Errorf("String() leaks the secret: %s", c)
+		t.Errorf("String() leaks the secret or the database's password: %s", c)
+	}
+	if c.DatabaseURL != "postgres://imdesk:pg-s3cr3t@db.internal/imdesk" || !strings.Contains(c.String(), "database=postgres") {
+		t.Errorf("database: %q, logged as %s", c.DatabaseURL, c)
 	}
 }
 
@@ -89,6 +93,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"log format", map[string]string{"IMDESK_LOG_FORMAT": "xml"}, "IMDESK_LOG_FORMAT"},
 		{"metrics addr", map[string]string{"IMDESK_METRICS_ADDR": "9464"}, "IMDESK_METRICS_ADDR"},
 		{"trusted proxies", map[string]string{"IMDESK_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"}, "IMDESK_TRUSTED_PROXIES"},
+		{"database not PostgreSQL", map[string]string{"IMDESK_DATABASE_URL": "mysql://db/imdesk", "IMDESK_AUDIT_KEY_FILE": "/k"}, "IMDESK_DATABASE_URL"},
+		{"PostgreSQL without a shared audit key", map[string]string{"IMDESK_DATABASE_URL": "postgres://db/imdesk"}, "IMDESK_AUDIT_KEY_FILE"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := parse(t, nil, c.env)

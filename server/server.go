@@ -97,7 +97,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	codecs, err := loadSessionKeys(o.Config.DataDir)
+	codecs, err := loadSessionKeys(o.Config.DataDir, o.DB)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -129,9 +130,34 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessi
 	return nil
 }
 
-// loadSessionKeys reads the cookie keys from the data directory, making
-// them on first start. The file holds a hash key and an encryption key.
-func loadSessionKeys(dataDir string) ([]securecookie.Codec, error) {
+// loadSessionKeys reads the cookie keys (a hash key and an encryption
+// key), making them on first start: from the data directory, or on
+// PostgreSQL from the database, so that every replica reads and makes the
+// same cookies. (They sign and encrypt a session's random ID, which the
+// database holds anyway: keeping them there exposes nothing more.)
+func loadSessionKeys(dataDir string, db *sqlite.DB) ([]securecookie.Codec, error) {
+	var key []byte
+	var err error
+	if db.OnPostgres() {
+		key, err = db.SharedKey(context.Background(), "session", 64)
+	} else {
+		key, err = sessionKeyFile(dataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	codecs := securecookie.CodecsFromPairs(key[:32], key[32:])
+	for _, c := range codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.MaxAge(0) // expiry is enforced on the server
+		}
+	}
+	return codecs, nil
+}
+
+// sessionKeyFile reads the cookie keys from session.keys in the data
+// directory, making the file on first start.
+func sessionKeyFile(dataDir string) ([]byte, error) {
 	path := filepath.Join(dataDir, "session.keys")
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -150,13 +176,7 @@ func loadSessionKeys(dataDir string) ([]securecookie.Codec, error) {
 	if err != nil || len(key) != 64 {
 		return nil, fmt.Errorf("session keys in %s are damaged; delete the file to make new ones (everyone will have to sign in again)", path)
 	}
-	codecs := securecookie.CodecsFromPairs(key[:32], key[32:])
-	for _, c := range codecs {
-		if sc, ok := c.(*securecookie.SecureCookie); ok {
-			sc.MaxAge(0) // expiry is enforced on the server
-		}
-	}
-	return codecs, nil
+	return key, nil
 }
 
 // secure reports whether the browser reaches the panel over https: TLS

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/imdesk/imdesk/server/accounts"
+	"github.com/imdesk/imdesk/server"
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 )
@@ -33,14 +34,18 @@ func openDataDir(fs *flag.FlagSet, args []string, getenv func(string) string, wr
 	}
 	dir := fs.String("data-dir", def, "data directory (env IMDESK_DATA_DIR)")
 	keyFile := fs.String("audit-key-file", getenv("IMDESK_AUDIT_KEY_FILE"), "file holding the audit key (env IMDESK_AUDIT_KEY_FILE; default: audit.key in the data directory)")
+	url := fs.String("database-url", getenv("IMDESK_DATABASE_URL"), "postgres://… when the panel keeps its data in PostgreSQL (env IMDESK_DATABASE_URL)")
 	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := server.CheckDatabaseURL(*url, *keyFile); err != nil {
 		return nil, nil, err
 	}
 	key, err := auditKey(*dir, *keyFile, writes, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := sqlite.Open(*dir, sqlite.Options{AuditKey: key})
+	db, err := sqlite.Open(*dir, sqlite.Options{AuditKey: key, DatabaseURL: *url})
 	return db, fs.Args(), err
 }
 

@@ -135,9 +135,13 @@ func serve(args []string, env Env) int {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)
 		return 2
 	}
-	db, err := sqlite.Open(cfg.DataDir, sqlite.Options{AuditKey: key})
+	db, err := sqlite.Open(cfg.DataDir, sqlite.Options{AuditKey: key, DatabaseURL: cfg.DatabaseURL})
 	if err != nil {
-		fmt.Fprintf(stderr, "imdesk: IMDESK_DATA_DIR: %v\n", err)
+		where := "IMDESK_DATA_DIR"
+		if cfg.DatabaseURL != "" {
+			where = "IMDESK_DATABASE_URL"
+		}
+		fmt.Fprintf(stderr, "imdesk: %s: %v\n", where, err)
 		return 2
 	}
 	defer db.Close()

@@ -102,7 +102,7 @@ func (d *DB) AddAccount(ctx context.Context, name, password, role string, scope 
 	now := d.now().Unix()
 	_, err = d.db.ExecContext(ctx, `INSERT INTO accounts (name, password_hash, role, scope, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		name, string(hash), role, string(scopeJSON), now, now)
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+	if isUnique(err) {
 		return fmt.Errorf("account %q already exists", name)
 	}
 	return err
@@ -246,8 +246,8 @@ func (d *DB) EndSessions(ctx context.Context, name string) (int, error) {
 		return 0, err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions (id, reason, ended_at)
-		SELECT id, 'admin', ? FROM sessions WHERE account = ?`, time.Now().UnixMilli(), name); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ended_sessions (id, reason, ended_at)
+		SELECT id, 'admin', ? FROM sessions WHERE account = ?`+endedUpsert, time.Now().UnixMilli(), name); err != nil {
 		return 0, err
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account = ?`, name)
@@ -320,7 +320,7 @@ func (d *DB) Accounts(ctx context.Context) ([]*Account, error) {
 }
 
 // queryAll runs a query and scans each row it returns with scan.
-func queryAll[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, db querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

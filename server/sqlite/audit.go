@@ -172,12 +172,24 @@ func (d *DB) writeBatch(ctx context.Context, batch []*pendingAppend) {
 	}
 }
 
+// auditLock is the PostgreSQL advisory lock under which audit entries are
+// appended.
+const auditLock = 0x696d6465736b02 // "imdesk" 2
+
 func (d *DB) insertBatch(ctx context.Context, batch []*pendingAppend) error {
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if d.pg {
+		// Every replica appends to the one chain: the lock, held until
+		// the transaction ends, makes the appends one after another, so
+		// each reads the head the one before it wrote.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, auditLock); err != nil {
+			return err
+		}
+	}
 	var last sql.NullInt64
 	var prev sql.NullString
 	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &prev)
@@ -321,13 +333,13 @@ func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
 		add("p.seq = ?", f.Seq)
 	}
 	if f.Actor != "" {
-		add(`p.actor LIKE ? ESCAPE '\'`, likeAny(f.Actor))
+		add(`p.actor `+d.like()+` ? ESCAPE '\'`, likeAny(f.Actor))
 	}
 	if f.Action != "" {
 		add("p.action = ?", f.Action)
 	}
 	if f.Target != "" {
-		add(`p.target LIKE ? ESCAPE '\'`, likeAny(f.Target))
+		add(`p.target `+d.like()+` ? ESCAPE '\'`, likeAny(f.Target))
 	}
 	if f.Outcome != "" {
 		add(outcome+" = ?", f.Outcome)
@@ -393,7 +405,7 @@ func (d *DB) Records(ctx context.Context, f Filter) ([]*Record, error) {
 
 // likeAny is a LIKE pattern matching v anywhere, with LIKE's own
 // characters in v taken literally. SQLite's LIKE ignores the case of ASCII
-// letters.
+// letters, as PostgreSQL's ILIKE (d.like) does of every letter.
 func likeAny(v string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(v) + "%"
 }

@@ -19,6 +19,9 @@ func (d *DB) AuditKey() []byte { return d.auditKey }
 // renamed into place, so path never holds half a backup; an existing file
 // is not overwritten.
 func (d *DB) Backup(ctx context.Context, path string) error {
+	if d.pg {
+		return ErrBackupPostgres
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s exists; choose a new file name", path)
 	}
@@ -42,6 +45,10 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
+// ErrBackupPostgres is Backup's answer on PostgreSQL, whose own tools
+// copy a database consistently while it is in use.
+var ErrBackupPostgres = errors.New("the panel keeps its data in PostgreSQL: back it up with pg_dump (pg_dump --format=custom --file=imdesk.dump DATABASE_URL), and keep the audit key file with it, apart")
+
 // VerifyFile opens a database file read-only as it is (no migration) and
 // verifies its audit chain with the audit key (nil for an unkeyed log).
 func VerifyFile(ctx context.Context, path string, auditKey []byte) (int64, *Broken, error) {
@@ -53,7 +60,7 @@ func VerifyFile(ctx context.Context, path string, auditKey []byte) (int64, *Brok
 		return 0, nil, err
 	}
 	defer sqlDB.Close()
-	d := &DB{db: sqlDB, now: time.Now, auditKey: auditKey}
+	d := &DB{db: handle{DB: sqlDB}, now: time.Now, auditKey: auditKey}
 	n, broken, err := d.Verify(ctx)
 	if err != nil && errors.Is(err, sql.ErrNoRows) {
 		err = nil

@@ -13,6 +13,7 @@ import (
 // restores (opens as a data directory), its chain verifies, and it holds
 // every entry appended before the backup began.
 func TestBackupUnderWrites(t *testing.T) {
+	sqliteOnly(t)
 	d := openTest(t)
 	ctx := context.Background()
 	for range 50 {

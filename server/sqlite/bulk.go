@@ -80,13 +80,10 @@ func (d *DB) CreateBulkJob(ctx context.Context, j BulkJob, items []BulkItem) (in
 	}
 	defer tx.Rollback()
 	now := timeText(d.now())
-	res, err := tx.ExecContext(ctx, `INSERT INTO bulk_jobs (owner, ip, user_agent, created, op, change, source, undoes, state, reason, sample, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '[]', ?)`,
-		j.Owner, validText(j.IP), validText(j.UserAgent), now, j.Op, text(j.Change), text(j.Source), j.Undoes, j.State, now)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO bulk_jobs (owner, ip, user_agent, created, op, change, source, undoes, state, reason, sample, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '[]', ?) RETURNING id`,
+		j.Owner, validText(j.IP), validText(j.UserAgent), now, j.Op, text(j.Change), text(j.Source), j.Undoes, j.State, now).Scan(&id)
 	if err != nil {
 		return 0, err
 	}

@@ -1,12 +1,15 @@
-// Package sqlite is imdesk's data store: panel accounts, sign-in sessions
-// and the audit log, in one SQLite file (pure-Go driver, no cgo) in the data
-// directory.
+// Package sqlite is imdesk's data store: panel accounts, sign-in sessions,
+// the audit log, the group index, bulk jobs and the attribute-key
+// registry — by default in one SQLite file (pure-Go driver, no cgo) in the
+// data directory, or in PostgreSQL (Options.DatabaseURL) for several
+// replicas (see dialect.go for what differs).
 //
-// Writes are durable when they return: the database runs in WAL mode with
-// synchronous=FULL, so an audit entry that was committed survives a crash
-// or power loss. The audit table refuses UPDATE and DELETE with triggers.
-// The schema is brought up to date by the numbered migrations in
-// migrations/ when the database is opened.
+// Writes are durable when they return: SQLite runs in WAL mode with
+// synchronous=FULL, and PostgreSQL commits with its own WAL, so an audit
+// entry that was committed survives a crash or power loss. The audit table
+// refuses UPDATE and DELETE with triggers. The schema is brought up to date
+// by the numbered migrations in migrations/<database>/ when the database is
+// opened.
 package sqlite
 
 import (
@@ -23,7 +26,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // FileName is the database file inside the data directory.
@@ -31,12 +35,14 @@ const FileName = "imdesk.db"
 
 // DB is the data store.
 type DB struct {
-	db  *sql.DB
+	db  handle
+	pg  bool // PostgreSQL, not SQLite
 	now func() time.Time
 	// search is a pool of connections for the finder's searches: in WAL
 	// mode readers do not wait for the writer, so a search is not held up
 	// behind the group crawler's writes on db's one connection.
-	search *sql.DB
+	// On PostgreSQL it is db.
+	search handle
 
 	// auditKey chains new audit entries with HMAC-SHA256; nil: plain
 	// SHA-256, for tools that only read a log without keyed entries.
@@ -64,6 +70,10 @@ type Options struct {
 	// outside the data directory's reach: whoever holds it can rewrite the
 	// log undetectably.
 	AuditKey []byte
+	// DatabaseURL, when set (postgres://…), keeps everything in that
+	// PostgreSQL database instead of the SQLite file in the data
+	// directory.
+	DatabaseURL string
 }
 
 // Open opens (creating if needed) the database in dataDir and brings its
@@ -71,6 +81,9 @@ type Options struct {
 func Open(dataDir string, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.DatabaseURL != "" {
+		return openPostgres(o)
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -87,7 +100,7 @@ func Open(dataDir string, o Options) (*DB, error) {
 	// One connection: SQLite has one writer anyway, and this keeps
 	// transactions from waiting on each other's locks.
 	sqlDB.SetMaxOpenConns(1)
-	d := &DB{db: sqlDB, now: o.Now, auditKey: o.AuditKey}
+	d := &DB{db: handle{DB: sqlDB}, now: o.Now, auditKey: o.AuditKey}
 	if err := d.migrate(context.Background()); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
@@ -98,13 +111,33 @@ func Open(dataDir string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s for searches: %w", path, err)
 	}
 	search.SetMaxOpenConns(4)
-	d.search = search
+	d.search = handle{DB: search}
+	return d, nil
+}
+
+// openPostgres opens the PostgreSQL database at o.DatabaseURL and brings
+// its schema up to date.
+func openPostgres(o Options) (*DB, error) {
+	sqlDB, err := sql.Open("pgx", o.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(32)
+	sqlDB.SetMaxIdleConns(8)
+	h := handle{DB: sqlDB, pg: true}
+	d := &DB{db: h, search: h, pg: true, now: o.Now, auditKey: o.AuditKey}
+	if err := d.migrate(context.Background()); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("prepare the PostgreSQL database: %w", err)
+	}
 	return d, nil
 }
 
 // Close closes the database.
 func (d *DB) Close() error {
-	d.search.Close()
+	if d.search.DB != d.db.DB {
+		d.search.Close()
+	}
 	return d.db.Close()
 }
 
@@ -115,15 +148,18 @@ func (d *DB) Ping(ctx context.Context) error {
 }
 
 // migrations are the schema's steps, applied in the order of their
-// numbers; PRAGMA user_version records the last one applied. A step is
-// never edited once released: a change is a new file.
+// numbers, the same steps for both databases (migrations/sqlite and
+// migrations/postgres; a test checks that they match). SQLite records the
+// last one applied in PRAGMA user_version, PostgreSQL in the table
+// schema_version. A step is never edited once released: a change is a new
+// file.
 //
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // SchemaVersion is the number of the newest migration this build knows.
 func SchemaVersion() int {
-	steps, _ := migrationSteps()
+	steps, _ := migrationSteps("sqlite")
 	return steps[len(steps)-1].version
 }
 
@@ -133,8 +169,9 @@ type migration struct {
 	sql     string
 }
 
-func migrationSteps() ([]migration, error) {
-	entries, err := fs.ReadDir(migrations, "migrations")
+func migrationSteps(database string) ([]migration, error) {
+	dir := "migrations/" + database
+	entries, err := fs.ReadDir(migrations, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +181,7 @@ func migrationSteps() ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: the name must start with its number", e.Name())
 		}
-		b, err := migrations.ReadFile("migrations/" + e.Name())
+		b, err := migrations.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -156,39 +193,86 @@ func migrationSteps() ([]migration, error) {
 	return steps, nil
 }
 
+// migrateLock is the PostgreSQL advisory lock under which a replica
+// migrates, so that replicas started together apply each step once, one
+// after another.
+const migrateLock = 0x696d6465736b01 // "imdesk" 1
+
 // migrate applies the migrations the database has not had yet, each in a
 // transaction with its version number, so a failed step leaves the database
-// as it was.
+// as it was. A database made by a newer imdesk is refused.
 func (d *DB) migrate(ctx context.Context) error {
-	steps, err := migrationSteps()
+	database := "sqlite"
+	if d.pg {
+		database = "postgres"
+	}
+	steps, err := migrationSteps(database)
 	if err != nil {
 		return err
 	}
-	var version int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return err
-	}
-	if newest := steps[len(steps)-1].version; version > newest {
-		return fmt.Errorf("the database has schema version %d, made by a newer imdesk; this one knows up to %d", version, newest)
-	}
-	for _, m := range steps[version:] {
-		tx, err := d.db.BeginTx(ctx, nil)
-		if err != nil {
+	for {
+		done, err := d.migrateStep(ctx, steps)
+		if err != nil || done {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
 	}
-	return nil
+}
+
+// migrateStep applies the next migration, if any, and says whether there
+// was none left.
+func (d *DB) migrateStep(ctx context.Context, steps []migration) (done bool, err error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	version, err := d.schemaVersion(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	if newest := steps[len(steps)-1].version; version > newest {
+		return false, fmt.Errorf("the database has schema version %d, made by a newer imdesk; this one knows up to %d", version, newest)
+	} else if version == newest {
+		return true, tx.Commit()
+	}
+	m := steps[version]
+	if _, err := tx.Tx.ExecContext(ctx, m.sql); err != nil { // no parameters: not bound
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	q := fmt.Sprintf("PRAGMA user_version = %d", m.version)
+	if d.pg {
+		q = fmt.Sprintf("UPDATE schema_version SET version = %d", m.version)
+	}
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	return false, nil
+}
+
+// schemaVersion reads the number of the last migration applied. On
+// PostgreSQL it first takes the migration lock for the transaction, and
+// makes the version table if this is the database's first start.
+func (d *DB) schemaVersion(ctx context.Context, tx *txn) (int, error) {
+	var version int
+	if !d.pg {
+		err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+		return version, err
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", migrateLock); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+		one INTEGER PRIMARY KEY CHECK (one = 1), version INTEGER NOT NULL)`); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (1, 0) ON CONFLICT (one) DO NOTHING`); err != nil {
+		return 0, err
+	}
+	err := tx.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&version)
+	return version, err
 }
 
 // fileURI is path as an SQLite URI filename. A "?" or "#" in the path

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -164,11 +163,12 @@ func (d *DB) DropGroup(ctx context.Context, id string) error {
 	return err
 }
 
-func putGroups(ctx context.Context, tx *sql.Tx, round int64, groups []IndexedGroup) error {
+func putGroups(ctx context.Context, tx *txn, round int64, groups []IndexedGroup) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO group_index(id, name, type, member_count, owner, listed_round, info_round)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, member_count = excluded.member_count,
-			owner = excluded.owner, listed_round = max(listed_round, excluded.listed_round), info_round = excluded.info_round`)
+			owner = excluded.owner, info_round = excluded.info_round,
+			listed_round = CASE WHEN group_index.listed_round > excluded.listed_round THEN group_index.listed_round ELSE excluded.listed_round END`)
 	if err != nil {
 		return err
 	}
@@ -295,6 +295,9 @@ func idPrefixes(text string) (string, []any) {
 }
 
 func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, int, error) {
+	if d.pg {
+		return d.searchGroupsPostgres(ctx, s)
+	}
 	var conds []string
 	var args []any
 	from := "group_index g"

@@ -290,9 +290,12 @@ func TestGroupSearchShort(t *testing.T) {
 }
 
 // checkNameIndexes runs FTS5's integrity check on both name indexes (the
-// trigram index against the groups' names).
+// trigram index against the groups' names) on SQLite.
 func checkNameIndexes(t *testing.T, d *DB) {
 	t.Helper()
+	if d.pg {
+		return // PostgreSQL's indexes are kept with the table
+	}
 	for _, table := range []string{"group_index_names", "group_index_pairs"} {
 		if _, err := d.db.Exec(`INSERT INTO ` + table + `(` + table + `) VALUES ('integrity-check')`); err != nil {
 			t.Errorf("%s: %v", table, err)

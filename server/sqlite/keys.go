@@ -63,11 +63,7 @@ func (d *DB) Key(ctx context.Context, key string) (*api.KeyEntry, error) {
 	return getKey(ctx, d.db, key)
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func getKey(ctx context.Context, q queryer, key string) (*api.KeyEntry, error) {
+func getKey(ctx context.Context, q querier, key string) (*api.KeyEntry, error) {
 	e, err := scanKey(q.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM attribute_keys WHERE key = ?`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("attribute key %q: %w", key, ErrNotFound)
@@ -78,7 +74,7 @@ func getKey(ctx context.Context, q queryer, key string) (*api.KeyEntry, error) {
 	return &e, nil
 }
 
-func putKey(ctx context.Context, tx *sql.Tx, spec api.KeySpec, by string, at time.Time) error {
+func putKey(ctx context.Context, tx *txn, spec api.KeySpec, by string, at time.Time) error {
 	b, err := json.Marshal(spec)
 	if err != nil {
 		return err

@@ -32,6 +32,7 @@ func copyFixture(t *testing.T) string {
 // newest schema, and keeps every byte of what it held: accounts sign in
 // with their scopes, sessions stay, and the audit chain verifies.
 func TestMigrateRelease202611(t *testing.T) {
+	sqliteOnly(t)
 	dir := copyFixture(t)
 	d, err := Open(dir, Options{})
 	if err != nil {
@@ -87,6 +88,7 @@ func TestMigrateRelease202611(t *testing.T) {
 // Opening twice applies nothing twice; a database from a newer imdesk is
 // refused rather than misread.
 func TestMigrateIdempotentAndNoDowngrade(t *testing.T) {
+	sqliteOnly(t)
 	dir := copyFixture(t)
 	for range 2 {
 		d, err := Open(dir, Options{})
@@ -107,6 +109,7 @@ func TestMigrateIdempotentAndNoDowngrade(t *testing.T) {
 // entry; the old entries keep their hashes and verify, the new ones are
 // keyed.
 func TestMigrateKeysTheChain(t *testing.T) {
+	sqliteOnly(t)
 	d, err := Open(copyFixture(t), Options{AuditKey: testAuditKey})
 	if err != nil {
 		t.Fatal(err)
@@ -135,6 +138,7 @@ func TestMigrateKeysTheChain(t *testing.T) {
 // already holds: searches of one and two characters find them, the crawl's
 // state is kept, and later writes keep both name indexes in step.
 func TestMigrateGroupIndex0004(t *testing.T) {
+	sqliteOnly(t)
 	b, err := os.ReadFile("testdata/groupindex-0004.db")
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,7 @@ func checkPrivate(t *testing.T, root string) {
 // the password hashes and the audit log as much as the database does), the
 // audit key, the data directory and a backup are all the panel user's only.
 func TestDataFilesArePrivateUnderUmask022(t *testing.T) {
+	sqliteOnly(t)
 	withUmask(t, 0o022)
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "data")
@@ -85,6 +86,7 @@ func TestDataFilesArePrivateUnderUmask022(t *testing.T) {
 // A data directory an older imdesk left with a world-readable WAL is made
 // private when it is opened.
 func TestOpenMakesAnOlderWALPrivate(t *testing.T) {
+	sqliteOnly(t)
 	withUmask(t, 0o022)
 	dir := filepath.Join(t.TempDir(), "data")
 	if err := os.Mkdir(dir, 0o700); err != nil {
@@ -106,6 +108,7 @@ func TestOpenMakesAnOlderWALPrivate(t *testing.T) {
 // A data directory whose name holds "#", "?" or "%" gets its database
 // inside it, not in a file named by the part before them.
 func TestDataDirWithURICharacters(t *testing.T) {
+	sqliteOnly(t)
 	parent := t.TempDir()
 	for _, name := range []string{"team#2", "what?now", "100%"} {
 		t.Run(name, func(t *testing.T) {

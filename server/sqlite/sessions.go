@@ -66,7 +66,7 @@ func (d *DB) EndSession(ctx context.Context, id, reason string, at time.Time) er
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions (id, reason, ended_at) VALUES (?, ?, ?)`, id, reason, at.UnixMilli()); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ended_sessions (id, reason, ended_at) VALUES (?, ?, ?)`+endedUpsert, id, reason, at.UnixMilli()); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
@@ -96,8 +96,8 @@ func (d *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefor
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions (id, reason, ended_at)
-		SELECT id, 'idle', last_seen FROM sessions WHERE last_seen < ? AND created_at >= ?`, idleBefore.UnixMilli(), createdBefore.UnixMilli()); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ended_sessions (id, reason, ended_at)
+		SELECT id, 'idle', last_seen FROM sessions WHERE last_seen < ? AND created_at >= ?`+endedUpsert, idleBefore.UnixMilli(), createdBefore.UnixMilli()); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`, idleBefore.UnixMilli(), createdBefore.UnixMilli()); err != nil {
@@ -137,3 +137,7 @@ func (d *DB) SessionCounts(ctx context.Context, idleBefore, createdBefore time.T
 	}
 	return out, rows.Err()
 }
+
+// endedUpsert ends an insert into ended_sessions: a session ended twice
+// keeps the later reason and time.
+const endedUpsert = ` ON CONFLICT (id) DO UPDATE SET reason = excluded.reason, ended_at = excluded.ended_at`

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/pgtest"
 )
 
 func init() { BcryptCost = bcrypt.MinCost }
@@ -19,9 +20,15 @@ func init() { BcryptCost = bcrypt.MinCost }
 // testAuditKey keys the audit chain in tests.
 var testAuditKey = []byte("0123456789abcdef0123456789abcdef")
 
+// openTest opens a new, empty store for one test: SQLite, or PostgreSQL
+// when the package's tests run again on it (TestMain).
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	d, err := Open(t.TempDir(), Options{AuditKey: testAuditKey})
+	o := Options{AuditKey: testAuditKey}
+	if onPostgres {
+		o.DatabaseURL = pgtest.Need(t)
+	}
+	d, err := Open(t.TempDir(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +140,7 @@ func TestAuditChain(t *testing.T) {
 	}
 	// Someone with the file drops the trigger and edits an entry: Verify
 	// names it.
-	d.db.Exec(`DROP TRIGGER audit_no_update`)
+	dropTrigger(t, d, "audit_no_update")
 	if _, err := d.db.Exec(`UPDATE audit SET actor = 'mallory' WHERE seq = 2`); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +155,7 @@ func TestAuditDeletionDetected(t *testing.T) {
 	for range 3 {
 		d.Append(ctx, Entry{Kind: KindEvent, Actor: "a", Action: "session.signin", Outcome: OutcomeOK})
 	}
-	d.db.Exec(`DROP TRIGGER audit_no_delete`)
+	dropTrigger(t, d, "audit_no_delete")
 	d.db.Exec(`DELETE FROM audit WHERE seq = 2`)
 	if _, broken, _ := d.Verify(ctx); broken == nil || broken.Seq != 3 {
 		t.Fatalf("deletion not found: %v", broken)

@@ -96,6 +96,7 @@ func exec(t *testing.T, d *DB, q string) {
 // re-chain, insert or cut off entries without Verify (with the checkpoint
 // for cuts at the end) naming the first entry that does not hold.
 func TestAuditTamperDetected(t *testing.T) {
+	sqliteOnly(t)
 	mallory := func(e *Entry) { e.Actor = "mallory" }
 	plain := hashOf
 	otherKey := func(e *Entry) string { return keyedHashOf([]byte("not the key, but 32 bytes long!!"), e) }
@@ -167,6 +168,7 @@ func TestAuditTamperDetected(t *testing.T) {
 // after new entries, a made-up one is not "issued", and a log with keyed
 // entries cannot be verified without the key.
 func TestAuditCheckpoints(t *testing.T) {
+	sqliteOnly(t)
 	d, cp := upgradedLog(t)
 	ctx := context.Background()
 	if _, err := d.Append(ctx, Entry{Kind: KindEvent, Actor: "carol", Action: "session.signin", Outcome: OutcomeOK}); err != nil {

@@ -19,6 +19,7 @@ var textColumns = []string{"time", "kind", "actor", "role", "ip", "user_agent", 
 // hold the audit key would, and checks that Verify names a broken entry.
 // The seeds in testdata/fuzz run as part of the normal tests.
 func FuzzVerifyFindsEveryEdit(f *testing.F) {
+	sqliteOnly(f)
 	f.Add("alice", "Mozilla/5.0", "", uint8(0), uint8(2), "mallory")
 	f.Add("bob", "curl/8", "wrong name or password", uint8(1), uint8(14), "")
 	f.Add("\xff", "\xfe", "\x80", uint8(2), uint8(16), "hmac-sha256:00")

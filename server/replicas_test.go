@@ -1,0 +1,94 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	neturl "net/url"
+	"testing"
+	"time"
+
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/pgtest"
+	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
+	"github.com/imdesk/imdesk/server/timmock"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// replicas starts n panels on one PostgreSQL database, as n processes
+// behind a load balancer would run, against one simulator, with the
+// account name (role admin) made by the first; it returns their URLs.
+func replicas(t *testing.T, n int, name string) []string {
+	t.Helper()
+	url := pgtest.Need(t)
+	mock := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey})
+	if err := mock.Seed(timmock.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	ms := httptest.NewServer(mock)
+	t.Cleanup(ms.Close)
+	var urls []string
+	for i := range n {
+		db, err := sqlite.Open("", sqlite.Options{DatabaseURL: url, AuditKey: []byte("0123456789abcdef0123456789abcdef")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if i == 0 {
+			if err := db.AddAccount(context.Background(), name, testPass, api.RoleAdmin, api.Scope{All: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		srv, _ := testPanel(t, &Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SessionIdle: time.Hour, SessionMax: time.Hour},
+			db, tim.Config{BaseURL: ms.URL})
+		hs := httptest.NewServer(srv.Handler())
+		t.Cleanup(hs.Close)
+		urls = append(urls, hs.URL)
+	}
+	return urls
+}
+
+// A session made on one replica works on every other, and signing out on
+// one ends it on all of them at their next request.
+func TestReplicasShareSessions(t *testing.T) {
+	urls := replicas(t, 3, "ada")
+	hc := signedIn(t, urls[0], "ada", &http.Client{}) // cookies go to every port of 127.0.0.1
+	status := func(method, url string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, url+"/api/v1/session", nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i, u := range urls {
+		if got := status("GET", u); got != 200 {
+			t.Fatalf("replica %d: the session made on replica 0 answers %d", i, got)
+		}
+	}
+	// The cookie as it was before signing out, replayed afterwards: the
+	// session must have ended on the server, not only in this browser.
+	u0, _ := neturl.Parse(urls[0])
+	kept := hc.Jar.Cookies(u0)
+	if got := status("DELETE", urls[1]); got/100 != 2 {
+		t.Fatalf("sign-out on replica 1: %d", got)
+	}
+	for i, u := range urls {
+		req, _ := http.NewRequest("GET", u+"/api/v1/session", nil)
+		for _, c := range kept {
+			req.AddCookie(c)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 401 {
+			t.Fatalf("replica %d, the old cookie after sign-out on replica 1: %d, want 401", i, resp.StatusCode)
+		}
+	}
+}
