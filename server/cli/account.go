@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/imdesk/imdesk/server/accounts"
 	"github.com/imdesk/imdesk/server"
+	"github.com/imdesk/imdesk/server/accounts"
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
 )
