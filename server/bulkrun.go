@@ -29,20 +29,55 @@ import (
 const bulkStartDelay = 2 * time.Second
 
 // runBulk settles what a stop left, then runs jobs until ctx ends.
+//
+// Replicas on one PostgreSQL store run jobs one replica at a time: the one
+// holding the runner's lease; another takes over (as a restart would)
+// within bulkLeaseRetry when it stops.
 func (s *Server) runBulk(ctx context.Context) {
+	for ctx.Err() == nil {
+		lease, err := s.db.TryLease(ctx, "bulk runner")
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("bulk changes: ask who runs them", "err", err)
+		}
+		if lease == nil {
+			sleepCtx(ctx, bulkLeaseRetry)
+			continue
+		}
+		s.runBulkJobs(ctx, lease)
+		lease.Release()
+	}
+}
+
+// bulkLeaseRetry is how often a replica that does not run the jobs asks
+// whether the one that did has stopped.
+const bulkLeaseRetry = 15 * time.Second
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// runBulkJobs runs jobs for as long as the lease holds.
+func (s *Server) runBulkJobs(ctx context.Context, lease *sqlite.Lease) {
 	// A process that stopped mid-job (a crash, kill -9) may have made
 	// calls that Tencent still counts in its window for the second after:
 	// a new process knows nothing of them, so it waits that window out
 	// before its jobs go on at their full share.
-	select {
-	case <-ctx.Done():
-		return
-	case <-time.After(bulkStartDelay):
+	sleepCtx(ctx, bulkStartDelay)
+	// A replica that took the jobs over from one that died settles that
+	// one's changes in flight first (once, whoever does it), so that the
+	// jobs' last batch is settled from complete audit entries.
+	if _, err := s.db.SettleDeadReplicas(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("bulk changes: settle stopped replicas", "err", err)
 	}
 	if err := s.settleBulk(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("bulk changes: settle after a restart", "err", err)
 	}
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && lease.Held(ctx) {
 		worked, wait := s.bulkRound(ctx)
 		if worked {
 			continue

@@ -2,9 +2,13 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,5 +94,79 @@ func TestReplicasShareSessions(t *testing.T) {
 		if resp.StatusCode != 401 {
 			t.Fatalf("replica %d, the old cookie after sign-out on replica 1: %d, want 401", i, resp.StatusCode)
 		}
+	}
+}
+
+// Three replicas under a burst at Tencent's limits keep to them together:
+// each keeps to a third of every limit, so the simulator (which refuses
+// what Tencent would: 60007 over a command's 200 a second, 10049 over a
+// group's 5 writes a second) refuses nothing. The same burst with each
+// replica taking the whole limits is refused, so the test can see a
+// refusal.
+func TestReplicasKeepTencentsLimitsTogether(t *testing.T) {
+	burst := func(t *testing.T, share bool) int64 {
+		url := pgtest.Need(t)
+		m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey})
+		if err := m.Seed(timmock.Demo()); err != nil {
+			t.Fatal(err)
+		}
+		var refused atomic.Int64
+		ms := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			m.ServeHTTP(rec, r)
+			var env struct{ ErrorCode int }
+			if json.Unmarshal(rec.Body.Bytes(), &env) == nil && (env.ErrorCode == 10049 || env.ErrorCode == 60007) {
+				refused.Add(1)
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
+		}))
+		defer ms.Close()
+		ctx := context.Background()
+		var dbs [3]*sqlite.DB
+		for i := range dbs {
+			db, err := sqlite.Open("", sqlite.Options{DatabaseURL: url})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.JoinReplicas(ctx, fmt.Sprint("r", i)); err != nil {
+				t.Fatal(err)
+			}
+			dbs[i] = db
+		}
+		var wg sync.WaitGroup
+		for _, db := range dbs {
+			live, err := db.BeatReplica(ctx)
+			if err != nil || live != 3 {
+				t.Fatalf("live replicas %d, %v", live, err)
+			}
+			tc := tim.Config{BaseURL: ms.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator"}
+			if share {
+				tc.Replicas = func() int { return live }
+			}
+			c, err := tim.New(tc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for w := range 10 {
+				wg.Go(func() {
+					for i := range 15 {
+						c.GetGroupAttr(ctx, "@TGS#2J4SZEAEL")
+						if i < 2 && w < 3 {
+							c.ModifyGroupAttr(ctx, "@TGS#2J4SZEAEL", []tim.Attr{{Key: "burst", Value: fmt.Sprint(w, i)}})
+						}
+					}
+				})
+			}
+		}
+		wg.Wait()
+		return refused.Load()
+	}
+	if n := burst(t, true); n != 0 {
+		t.Fatalf("three replicas sharing the limits: Tencent refused %d calls (10049 or 60007)", n)
+	}
+	if n := burst(t, false); n == 0 {
+		t.Fatal("the same burst with each replica taking the whole limits was not refused: the test cannot see a refusal")
 	}
 }

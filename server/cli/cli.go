@@ -170,9 +170,18 @@ func serve(args []string, env Env) int {
 		}
 		defer mock.Close()
 	}
+	reps, err := joinReplicas(context.Background(), db, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "imdesk: IMDESK_DATABASE_URL: %v\n", err)
+		return 1
+	}
+	var live func() int
+	if reps != nil {
+		live = reps.Live
+	}
 	metrics := server.NewMetrics()
 	client, err := tim.New(tim.Config{BaseURL: cfg.TencentURL, SDKAppID: cfg.SDKAppID, SecretKey: cfg.SecretKey,
-		Admin: cfg.AdminIdentifier, Logger: log, Observer: metrics})
+		Admin: cfg.AdminIdentifier, Logger: log, Observer: metrics, Replicas: live})
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: %v\n", err)
 		return 1
@@ -216,6 +225,9 @@ func serve(args []string, env Env) int {
 	if err := srv.Close(shutdownCtx); err != nil {
 		log.Error("shutdown", "err", err)
 		return 1
+	}
+	if reps != nil {
+		reps.Leave(shutdownCtx)
 	}
 	log.Info("stopped")
 	return 0

@@ -125,7 +125,30 @@ func (g *Crawler) Stop() {
 	<-g.done
 }
 
+// leaseRetry is how often a replica that does not crawl asks whether the
+// one that did has stopped: another takes over within this.
+const leaseRetry = 15 * time.Second
+
+// run crawls while this replica holds the crawler's lease (always, on
+// SQLite): one replica reads Tencent's list for all of them, and every
+// replica searches what it stored.
 func (g *Crawler) run(ctx context.Context) {
+	for ctx.Err() == nil {
+		lease, err := g.db.TryLease(ctx, "group crawler")
+		if err != nil && ctx.Err() == nil {
+			g.log.Warn("group index: ask who reads the list", "err", err)
+		}
+		if lease == nil {
+			g.Sleep(ctx, leaseRetry)
+			continue
+		}
+		g.crawl(ctx, lease)
+		lease.Release()
+	}
+}
+
+// crawl runs rounds for as long as the lease holds.
+func (g *Crawler) crawl(ctx context.Context, lease *sqlite.Lease) {
 	g.recount(ctx, true) // what a restart finds stored
 	// A restart between rounds keeps to the pause after the last one.
 	if st, err := g.db.GroupIndexState(ctx); err == nil && st.Started.IsZero() && !st.Refreshed.IsZero() {
@@ -133,7 +156,7 @@ func (g *Crawler) run(ctx context.Context) {
 			g.waitRound(ctx, d)
 		}
 	}
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && lease.Held(ctx) {
 		wait := crawlRoundEvery
 		if err := g.Round(ctx); err != nil {
 			if ctx.Err() != nil {

@@ -197,8 +197,8 @@ func (d *DB) insertBatch(ctx context.Context, batch []*pendingAppend) error {
 		return err
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (seq, time, kind, completes, actor, role, ip, user_agent, request_id,
-		action, target, request, before, after, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash, job)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		action, target, request, before, after, outcome, tencent_code, tencent_info, detail, duration_ms, prev_hash, hash, job, replica)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (d *DB) insertBatch(ctx context.Context, batch []*pendingAppend) error {
 		}
 		if _, err := stmt.ExecContext(ctx, e.Seq, e.Time.Format(timeLayout), e.Kind, completes, e.Actor, e.Role, e.IP, e.UserAgent,
 			e.RequestID, e.Action, e.Target, string(e.Request), string(e.Before), string(e.After), e.Outcome, e.TencentCode,
-			e.TencentInfo, e.Detail, e.DurationMS, e.PrevHash, e.Hash, e.Job); err != nil {
+			e.TencentInfo, e.Detail, e.DurationMS, e.PrevHash, e.Hash, e.Job, d.replica); err != nil {
 			return err
 		}
 		prevHash = e.Hash
@@ -248,9 +248,22 @@ func (d *DB) Complete(ctx context.Context, intent *Entry, outcome string, code i
 // RecoverPending gives every intent without an outcome an "unknown" one:
 // the process stopped between sending the change and recording Tencent's
 // answer. Run it at start, before serving.
+//
+// On PostgreSQL, where other replicas may have changes in flight, the
+// intents of dead replicas are settled instead (SettleDeadReplicas), and
+// this does nothing.
 func (d *DB) RecoverPending(ctx context.Context) (int, error) {
+	if d.pg {
+		return 0, nil
+	}
+	return d.recoverPending(ctx, "")
+}
+
+// recoverPending gives the intents of replica (on SQLite: "") without an
+// outcome an "unknown" one.
+func (d *DB) recoverPending(ctx context.Context, replica string) (int, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+entryColumns("p")+` FROM audit p
-		WHERE p.kind = 'intent' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.completes = p.seq) ORDER BY p.seq`)
+		WHERE p.kind = 'intent' AND p.replica = ? AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.completes = p.seq) ORDER BY p.seq`, replica)
 	if err != nil {
 		return 0, err
 	}

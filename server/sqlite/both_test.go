@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/imdesk/imdesk/server/pgtest"
 )
@@ -157,5 +158,157 @@ func dropTrigger(t *testing.T, d *DB, name string) {
 	}
 	if _, err := d.db.Exec(q); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A replica that dies with changes in flight: the others notice (its lock
+// is free), and between them mark each of its intents without an outcome
+// unknown exactly once, while a live replica's change in flight is left
+// alone; the live ones count each other.
+func TestDeadReplicaSettledOnce(t *testing.T) {
+	if !onPostgres {
+		t.Skip("PostgreSQL only")
+	}
+	url := pgtest.Need(t)
+	ctx := context.Background()
+	open := func(host string) *DB {
+		d, err := Open("", Options{AuditKey: testAuditKey, DatabaseURL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.JoinReplicas(ctx, host); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	a, b, c := open("a"), open("b"), open("c")
+	defer b.Close()
+	defer c.Close()
+	intent := func(d *DB, target string) *Entry {
+		e, err := d.Append(ctx, Entry{Kind: KindIntent, Actor: "mod", Action: "group.attributes.set", Target: target, Outcome: OutcomePending})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	for _, g := range []string{"@TGS#1", "@TGS#2", "@TGS#3"} {
+		intent(a, g)
+	}
+	if err := a.Complete(ctx, intent(a, "@TGS#4"), OutcomeOK, 0, "OK", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	inFlight := intent(b, "@TGS#5") // b's, still running
+	if n, err := b.BeatReplica(ctx); err != nil || n != 3 {
+		t.Fatalf("live replicas = %d, %v; want 3", n, err)
+	}
+	a.Close() // as kill -9 would: the connection, and the lock, go; the row stays
+
+	var wg sync.WaitGroup
+	var settled [2]int
+	for i, d := range []*DB{b, c} {
+		wg.Go(func() {
+			n, err := d.SettleDeadReplicas(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			settled[i] = n
+		})
+	}
+	wg.Wait()
+	if settled[0]+settled[1] != 3 {
+		t.Fatalf("settled %v, want 3 in all", settled)
+	}
+	recs, err := b.Records(ctx, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		want := OutcomeUnknown
+		switch r.Target {
+		case "@TGS#4":
+			want = OutcomeOK
+		case "@TGS#5":
+			want = OutcomePending
+		}
+		if r.Outcome != want {
+			t.Errorf("%s: %s, want %s", r.Target, r.Outcome, want)
+		}
+	}
+	if err := b.Complete(ctx, inFlight, OutcomeOK, 0, "OK", "", 0); err != nil {
+		t.Fatalf("the live replica's outcome: %v", err)
+	}
+	if n, broken, err := c.Verify(ctx); err != nil || broken != nil || n != 10 {
+		t.Fatalf("Verify = %d, %v, %v", n, broken, err)
+	}
+	if n, err := c.BeatReplica(ctx); err != nil || n != 2 {
+		t.Fatalf("live replicas after a's death = %d, %v; want 2", n, err)
+	}
+}
+
+// A lease is one replica's at a time, and passes to another when its
+// holder dies.
+func TestLeaseOneAtATime(t *testing.T) {
+	if !onPostgres {
+		t.Skip("PostgreSQL only")
+	}
+	url := pgtest.Need(t)
+	ctx := context.Background()
+	a, err := Open("", Options{DatabaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open("", Options{DatabaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	held, err := a.TryLease(ctx, "group crawler")
+	if err != nil || held == nil || !held.Held(ctx) {
+		t.Fatalf("the first replica's lease: %v, %v", held, err)
+	}
+	if l, err := b.TryLease(ctx, "group crawler"); err != nil || l != nil {
+		t.Fatalf("a second holder: %v, %v", l, err)
+	}
+	if l, err := b.TryLease(ctx, "bulk runner"); err != nil || l == nil {
+		t.Fatalf("another lease is free: %v, %v", l, err)
+	} else {
+		l.Release()
+	}
+	held.Release()
+	if l, err := b.TryLease(ctx, "group crawler"); err != nil || l == nil {
+		t.Fatalf("released, not taken over: %v, %v", l, err)
+	} else {
+		l.Release()
+	}
+	again, _ := a.TryLease(ctx, "group crawler")
+	if again == nil {
+		t.Fatal("the first replica cannot take it back")
+	}
+	// It dies holding the lease: its connection ends, as a killed
+	// process's does.
+	var pid int
+	if err := again.conn.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.db.ExecContext(ctx, `SELECT pg_terminate_backend(?)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if again.Held(ctx) {
+		t.Fatal("a lease whose connection ended says it is held")
+	}
+	// The server frees a dead session's locks as its process exits.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		l, err := b.TryLease(ctx, "group crawler")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("not taken over 10 s after its holder died")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

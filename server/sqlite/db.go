@@ -26,8 +26,9 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // FileName is the database file inside the data directory.
@@ -55,6 +56,10 @@ type DB struct {
 	appendMu sync.Mutex
 	queue    []*pendingAppend
 	leading  bool
+	// replica is this process's ID among the replicas of a PostgreSQL
+	// store (JoinReplicas), written with each audit entry; "" on SQLite.
+	replica     string
+	replicaConn *sql.Conn // holds the replica's advisory lock
 	// appended, when set, is told of every append (the panel's metrics).
 	appended func(kind string, took time.Duration, err error)
 }
@@ -118,10 +123,19 @@ func Open(dataDir string, o Options) (*DB, error) {
 // openPostgres opens the PostgreSQL database at o.DatabaseURL and brings
 // its schema up to date.
 func openPostgres(o Options) (*DB, error) {
-	sqlDB, err := sql.Open("pgx", o.DatabaseURL)
+	pc, err := pgx.ParseConfig(o.DatabaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+		return nil, fmt.Errorf("IMDESK_DATABASE_URL: %w", err)
 	}
+	// A replica on a machine that vanished (no FIN, no RST) must lose its
+	// lock within a minute, for another to take over its work: the server
+	// probes an idle connection after 10 s, every 5 s, 4 times.
+	for k, v := range map[string]string{"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "4"} {
+		if _, set := pc.RuntimeParams[k]; !set {
+			pc.RuntimeParams[k] = v
+		}
+	}
+	sqlDB := stdlib.OpenDB(*pc)
 	sqlDB.SetMaxOpenConns(32)
 	sqlDB.SetMaxIdleConns(8)
 	h := handle{DB: sqlDB, pg: true}
@@ -135,6 +149,11 @@ func openPostgres(o Options) (*DB, error) {
 
 // Close closes the database.
 func (d *DB) Close() error {
+	if d.replicaConn != nil {
+		// Without LeaveReplicas: the replica's lock goes with the pool's
+		// connections, its row stays, and the others settle it.
+		d.replicaConn.Close()
+	}
 	if d.search.DB != d.db.DB {
 		d.search.Close()
 	}

@@ -55,6 +55,11 @@ type Config struct {
 	// Observer, when set, is told of every attempt and every wait for the
 	// rate limits (the panel's metrics).
 	Observer Observer
+	// Replicas, when set, says how many panels share the app's limits now
+	// (replicas on one PostgreSQL store): each keeps to its part of every
+	// limit, rounded down (at least one call a second), so that together
+	// they never exceed Tencent's. Unset: one.
+	Replicas func() int
 }
 
 // Observer watches the client's calls.
@@ -246,14 +251,15 @@ func (c *Client) takeTurn(ctx context.Context, o op, groupID string) (done func(
 		return func(callEnd) {}, nil
 	}
 	start := c.cfg.Now()
+	perSec, groupPerSec := c.part(o.perSec), c.part(groupWritesPerSec)
 	share := func(callEnd) {}
-	if n := shareOf(ctx, o.perSec); n > 0 {
+	if n := shareOf(ctx, perSec); n > 0 {
 		if share, err = c.shares.acquire(ctx, o.path, n); err != nil {
 			return nil, err
 		}
 		c.waited(o, "share", start)
 	}
-	apiDone, err := c.apis.acquire(ctx, o.path, o.perSec)
+	apiDone, err := c.apis.acquire(ctx, o.path, perSec)
 	c.waited(o, "api", start)
 	if err != nil {
 		share(notSent)
@@ -264,13 +270,26 @@ func (c *Client) takeTurn(ctx context.Context, o op, groupID string) (done func(
 		return api, nil
 	}
 	start = c.cfg.Now()
-	group, err := c.groups.acquire(ctx, groupID, groupWritesPerSec)
+	group, err := c.groups.acquire(ctx, groupID, groupPerSec)
 	c.waited(o, "group", start)
 	if err != nil {
 		api(notSent)
 		return nil, err
 	}
 	return func(end callEnd) { group(end); api(end) }, nil
+}
+
+// part is this panel's part of a limit of perSec calls a second, when
+// replicas share it (Config.Replicas): a limit divided among them, rounded
+// down, so that the parts of every replica add up to no more than the
+// limit in any one of Tencent's windows. A replica keeps at least one call
+// a second: beyond five replicas, a group written from all of them at once
+// could see more than its five writes a second.
+func (c *Client) part(perSec int) int {
+	if c.cfg.Replicas == nil {
+		return perSec
+	}
+	return max(1, perSec/max(1, c.cfg.Replicas()))
 }
 
 // waited tells the observer how long a wait for a limit took, if the call

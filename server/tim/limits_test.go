@@ -254,3 +254,36 @@ func TestShareKeepsCallsToTheirPart(t *testing.T) {
 		t.Fatalf("160 of 200 is %d of a command allowing 20, want 16", got)
 	}
 }
+
+// Three replicas sharing the app keep each to a third of every limit,
+// rounded down: 66 reads a second of a command allowing 200 (the 67th
+// waits a second), and one write a second to a group (Tencent allows
+// five); as the count changes, so does the part.
+func TestReplicasDivideTheLimits(t *testing.T) {
+	c, _, ft := newMockClient(t)
+	replicas := 3
+	c.cfg.Replicas = func() int { return replicas }
+	ctx := context.Background()
+	for i := range 67 {
+		if _, err := c.GetGroupAttr(ctx, "@TGS#2J4SZEAEL"); err != nil {
+			t.Fatalf("read %d: %v", i+1, err)
+		}
+	}
+	if slept := ft.Slept(); len(slept) != 1 || slept[0] != time.Second+limitMargin {
+		t.Fatalf("slept %v, want one wait of a period before the 67th read", slept)
+	}
+	for i := range 2 {
+		if err := c.ModifyGroupAttr(ctx, "@TGS#2J4SZEAEL", []Attr{{Key: "k", Value: fmt.Sprint(i)}}); err != nil {
+			t.Fatalf("write %d: %v", i+1, err)
+		}
+	}
+	if slept := ft.Slept(); len(slept) != 2 {
+		t.Fatalf("slept %v, want the second write to the group to wait", slept)
+	}
+	if replicas = 1; c.part(groupWritesPerSec) != 5 || c.part(200) != 200 {
+		t.Fatalf("one replica keeps the whole limits: %d, %d", c.part(groupWritesPerSec), c.part(200))
+	}
+	if replicas = 8; c.part(groupWritesPerSec) != 1 {
+		t.Fatalf("eight replicas: %d writes a second to a group, want at least 1", c.part(groupWritesPerSec))
+	}
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/imdesk/imdesk/server/sqlite"
+)
+
+// Replicas on one PostgreSQL store (docs/replicas.md): each registers at
+// start, beats every second, and every few seconds settles the changes in
+// flight of replicas that died. The count of live replicas divides
+// Tencent's limits among them (tim.Config.Replicas).
+const (
+	beatEvery   = time.Second
+	settleEvery = 5 * time.Second
+	// joinWait is how long a new replica waits before serving: the
+	// others see it at their next beat and lower their part of Tencent's
+	// limits, and the calls they made at the higher rate leave Tencent's
+	// one-second window, before it sends anything.
+	joinWait = 2*beatEvery + 100*time.Millisecond
+)
+
+type replicas struct {
+	db   *sqlite.DB
+	log  *slog.Logger
+	live atomic.Int64
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+// joinReplicas registers this process on a PostgreSQL store; on SQLite it
+// returns nil (one process, the whole of every limit).
+func joinReplicas(ctx context.Context, db *sqlite.DB, log *slog.Logger) (*replicas, error) {
+	if !db.OnPostgres() {
+		return nil, nil
+	}
+	host, _ := os.Hostname()
+	id, err := db.JoinReplicas(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	r := &replicas{db: db, log: log, done: make(chan struct{})}
+	r.settle(ctx)
+	n, err := db.BeatReplica(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.live.Store(int64(n))
+	log.Info("joined the replicas; waiting for the others to share Tencent's limits with this one", "replica", id, "replicas", n, "wait", joinWait)
+	time.Sleep(joinWait)
+	loop, stop := context.WithCancel(context.WithoutCancel(ctx))
+	r.stop = stop
+	go r.run(loop)
+	return r, nil
+}
+
+// Live is how many replicas run now, this one included.
+func (r *replicas) Live() int { return int(r.live.Load()) }
+
+func (r *replicas) run(ctx context.Context) {
+	defer close(r.done)
+	beat, settle := time.NewTicker(beatEvery), time.NewTicker(settleEvery)
+	defer beat.Stop()
+	defer settle.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-beat.C:
+			n, err := r.db.BeatReplica(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					r.log.Error("replica beat", "err", err)
+				}
+				continue
+			}
+			if old := r.live.Swap(int64(n)); old != int64(n) {
+				r.log.Info("replicas running", "replicas", n, "before", old)
+			}
+		case <-settle.C:
+			r.settle(ctx)
+		}
+	}
+}
+
+func (r *replicas) settle(ctx context.Context) {
+	n, err := r.db.SettleDeadReplicas(ctx)
+	if err != nil && ctx.Err() == nil {
+		r.log.Error("settle stopped replicas", "err", err)
+	}
+	if n > 0 {
+		r.log.Warn("a replica stopped with changes in flight: their outcome is unknown; see the audit log", "count", n)
+	}
+}
+
+// Leave stops beating and removes this replica, after its last change.
+func (r *replicas) Leave(ctx context.Context) {
+	r.stop()
+	<-r.done
+	if err := r.db.LeaveReplicas(ctx); err != nil {
+		r.log.Error("leave the replicas", "err", err)
+	}
+}

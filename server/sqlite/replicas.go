@@ -1,0 +1,179 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+)
+
+// Replicas on one PostgreSQL store (migration 0011, docs/replicas.md).
+// On SQLite one process owns the file: JoinReplicas, BeatReplica and
+// SettleDeadReplicas do nothing and there is one replica.
+
+// replicaLock is the advisory lock a replica holds for as long as it
+// runs, named by its ID.
+func replicaLock(id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("imdesk replica " + id))
+	return int64(h.Sum64())
+}
+
+// nowMS is the database's clock in Unix milliseconds: replicas on
+// several machines compare their beats by one clock.
+const nowMS = `CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)`
+
+// liveFor is how long after its last beat a replica still counts as
+// running, for the count that divides Tencent's limits (beats come every
+// second).
+const liveFor = 3000 // milliseconds
+
+// JoinReplicas registers this process as a replica named after host and
+// takes its lock, on a connection kept until LeaveReplicas. It returns the
+// replica's ID.
+func (d *DB) JoinReplicas(ctx context.Context, host string) (string, error) {
+	if !d.pg {
+		return "", nil
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	id := fmt.Sprintf("%s-%s", host, hex.EncodeToString(b[:]))
+	conn, err := d.db.DB.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, replicaLock(id)); err != nil {
+		conn.Close()
+		return "", fmt.Errorf("take the replica's lock: %w", err)
+	}
+	if _, err := d.db.ExecContext(ctx, `INSERT INTO replicas (id, host, started, seen) VALUES (?, ?, `+nowMS+`, `+nowMS+`)`, id, host); err != nil {
+		conn.Close()
+		return "", err
+	}
+	d.replica, d.replicaConn = id, conn
+	return id, nil
+}
+
+// BeatReplica says this replica still runs and returns how many replicas
+// do (at least 1).
+func (d *DB) BeatReplica(ctx context.Context) (int, error) {
+	if !d.pg || d.replica == "" {
+		return 1, nil
+	}
+	// The lock's connection must still be there: without it, another
+	// replica would take this one for dead.
+	if err := d.replicaConn.PingContext(ctx); err != nil {
+		return 0, fmt.Errorf("the replica's lock is lost: %w", err)
+	}
+	var live int
+	err := d.db.QueryRowContext(ctx, `WITH beat AS (UPDATE replicas SET seen = `+nowMS+` WHERE id = ?)
+		SELECT count(*) FROM replicas WHERE seen >= `+nowMS+` - ? AND id != ?`, d.replica, liveFor, d.replica).Scan(&live)
+	return live + 1, err
+}
+
+// SettleDeadReplicas finds the replicas that have stopped (their lock is
+// free), gives each of their changes in flight an "unknown" outcome, and
+// removes them; it returns how many changes it settled. Replicas sweeping
+// at once do not settle one twice: each takes the dead replica's lock
+// first, and an intent has at most one outcome (audit_completes).
+func (d *DB) SettleDeadReplicas(ctx context.Context) (int, error) {
+	if !d.pg {
+		return 0, nil
+	}
+	ids, err := queryAll(ctx, d.db, func(sc scanner) (string, error) {
+		var id string
+		return id, sc.Scan(&id)
+	}, `SELECT id FROM replicas WHERE id != ?`, d.replica)
+	if err != nil {
+		return 0, err
+	}
+	settled := 0
+	for _, id := range ids {
+		n, err := d.settleReplica(ctx, id)
+		if err != nil {
+			return settled, fmt.Errorf("replica %s: %w", id, err)
+		}
+		settled += n
+	}
+	return settled, nil
+}
+
+func (d *DB) settleReplica(ctx context.Context, id string) (int, error) {
+	conn, err := d.db.DB.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var dead bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, replicaLock(id)).Scan(&dead); err != nil || !dead {
+		return 0, err
+	}
+	// The lock is a session's: give it back before the connection goes
+	// back to the pool.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, replicaLock(id))
+	n, err := d.recoverPending(ctx, id)
+	if err != nil {
+		return n, err
+	}
+	_, err = d.db.ExecContext(ctx, `DELETE FROM replicas WHERE id = ?`, id)
+	return n, err
+}
+
+// LeaveReplicas removes this replica's row and gives back its lock, at a
+// clean stop (after its last change has its outcome).
+func (d *DB) LeaveReplicas(ctx context.Context) error {
+	if d.replicaConn == nil {
+		return nil
+	}
+	_, err := d.db.ExecContext(ctx, `DELETE FROM replicas WHERE id = ?`, d.replica)
+	// The lock is the session's, and Close gives the connection back to
+	// the pool, session and all: unlock first.
+	d.replicaConn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, replicaLock(d.replica))
+	d.replicaConn.Close()
+	d.replicaConn = nil
+	return err
+}
+
+// Lease is work that one replica at a time does (the group crawler, the
+// bulk runner): held on a connection of its own, so that it goes with the
+// replica — at a clean stop, a crash, or a machine that vanished (its
+// connection's keepalives fail within a minute, see openPostgres).
+type Lease struct {
+	conn *sql.Conn
+	key  int64
+}
+
+// TryLease takes the lease of that name if no other replica holds it, and
+// returns nil if one does. On SQLite it is always this process's.
+func (d *DB) TryLease(ctx context.Context, name string) (*Lease, error) {
+	if !d.pg {
+		return &Lease{}, nil
+	}
+	conn, err := d.db.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := &Lease{conn: conn, key: replicaLock("lease " + name)}
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, l.key).Scan(&got); err != nil || !got {
+		conn.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// Held reports whether the lease is still held (its connection answers).
+func (l *Lease) Held(ctx context.Context) bool {
+	return l.conn == nil || l.conn.PingContext(ctx) == nil
+}
+
+// Release gives the lease back.
+func (l *Lease) Release() {
+	if l.conn == nil {
+		return
+	}
+	l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, l.key)
+	l.conn.Close()
+}
