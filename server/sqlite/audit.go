@@ -249,13 +249,11 @@ func (d *DB) Complete(ctx context.Context, intent *Entry, outcome string, code i
 // the process stopped between sending the change and recording Tencent's
 // answer. Run it at start, before serving.
 //
-// On PostgreSQL, where other replicas may have changes in flight, the
-// intents of dead replicas are settled instead (SettleDeadReplicas), and
-// this does nothing.
+// On PostgreSQL, where other replicas may have changes in flight, it
+// settles only intents made by no replica (by a process that did not
+// JoinReplicas); a replica's are settled once it has stopped, by
+// SettleDeadReplicas.
 func (d *DB) RecoverPending(ctx context.Context) (int, error) {
-	if d.pg {
-		return 0, nil
-	}
 	return d.recoverPending(ctx, "")
 }
 
