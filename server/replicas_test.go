@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -168,5 +169,27 @@ func TestReplicasKeepTencentsLimitsTogether(t *testing.T) {
 	}
 	if n := burst(t, false); n == 0 {
 		t.Fatal("the same burst with each replica taking the whole limits was not refused: the test cannot see a refusal")
+	}
+}
+
+// The sign-in throttle counts the attempts made on every replica: wrong
+// passwords sent round the replicas are held up after the account's free
+// failures, as they are on one panel.
+func TestReplicasShareTheSignInThrottle(t *testing.T) {
+	urls := replicas(t, 3, "ada")
+	for i := range accountFreeFailures + 1 {
+		u := urls[i%len(urls)]
+		resp, err := http.Post(u+"/api/v1/session", "application/json", strings.NewReader(`{"username":"ada","password":"not the password at all"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		want := 401
+		if i == accountFreeFailures {
+			want = 429
+		}
+		if resp.StatusCode != want {
+			t.Fatalf("attempt %d, on replica %d: %d, want %d", i+1, i%len(urls), resp.StatusCode, want)
+		}
 	}
 }

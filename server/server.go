@@ -104,7 +104,7 @@ func New(o Options) (*Server, error) {
 	boot := newBootScript(a.get("boot.js"))
 	s := &Server{cfg: o.Config, log: o.Logger, now: o.Now, version: o.Version, assets: a, boot: boot, csp: contentSecurityPolicy(boot), db: o.DB, tim: o.Tencent,
 		sessions: &sessionStore{behindTLS: o.Config.BehindTLS, db: o.DB, codecs: codecs, now: o.Now, idle: o.Config.SessionIdle, max: o.Config.SessionMax},
-		throttle: newThrottle(o.Now),
+		throttle: newThrottle(o.Now, o.DB, o.Logger),
 		checks:   defaultCheckPool(),
 		index:    groupindex.New(o.DB, o.Tencent, o.Logger, o.Now),
 		members:  membership.New(o.Tencent, o.Now),

@@ -1,8 +1,12 @@
 package server
 
 import (
+	"context"
+	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/imdesk/imdesk/server/sqlite"
 )
 
 // throttle slows down password guessing without handing attackers a way
@@ -15,17 +19,19 @@ import (
 // (with 5 free, the 6th attempt waits 1 s), twice as long each time, up to
 // throttleMax; a key is forgotten after throttleForget without attempts,
 // so no lock lasts or renews for long.
+//
+// The counts are kept in memory, or on a PostgreSQL store in the database
+// (db), where every replica counts the same attempts: a guesser sent
+// round the replicas by a load balancer gains nothing.
 type throttle struct {
 	now func() time.Time
+	db  *sqlite.DB // PostgreSQL: counts shared by the replicas; nil: in memory
+	log *slog.Logger
 	mu  sync.Mutex
 	m   map[string]*failures
 }
 
-type failures struct {
-	count int
-	last  time.Time
-	until time.Time
-}
+type failures = sqlite.ThrottleCount
 
 // throttleKey is one count: its key and how many failures are free.
 type throttleKey struct {
@@ -41,8 +47,12 @@ const (
 	throttleForget      = 30 * time.Minute
 )
 
-func newThrottle(now func() time.Time) *throttle {
-	return &throttle{now: now, m: map[string]*failures{}}
+func newThrottle(now func() time.Time, db *sqlite.DB, log *slog.Logger) *throttle {
+	t := &throttle{now: now, log: log, m: map[string]*failures{}}
+	if db != nil && db.OnPostgres() {
+		t.db = db
+	}
+	return t
 }
 
 // signInKeys are the counts an attempt is judged by: the device's own when
@@ -60,57 +70,99 @@ func signInKeys(name, ip, device string, oneTimePassword bool) []throttleKey {
 	return []throttleKey{{"account:" + name, accountFreeFailures}, {"ip:" + ip, ipFreeFailures}}
 }
 
+// throttleWaitOnError is the answer when the shared counts cannot be
+// read: a sign-in that cannot be counted waits, rather than going
+// uncounted.
+const throttleWaitOnError = 5 * time.Second
+
+// update runs f on the keys' counts (zero for a key not counted yet) as
+// one step, and keeps what it left unless write is false.
+func (t *throttle) update(keys []throttleKey, write bool, f func(map[string]*failures)) error {
+	if t.db != nil {
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = k.key
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return t.db.UpdateThrottle(ctx, names, write, throttleForget, f)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	counts := make(map[string]*failures, len(keys))
+	for _, k := range keys {
+		c := t.m[k.key]
+		if c == nil {
+			c = &failures{}
+			if write {
+				t.m[k.key] = c
+			}
+		}
+		counts[k.key] = c
+	}
+	f(counts)
+	if write && len(t.m) > 10000 {
+		now := t.now()
+		for k, c := range t.m {
+			if now.Sub(c.Last) > throttleForget {
+				delete(t.m, k)
+			}
+		}
+	}
+	return nil
+}
+
 // attempt returns how long the caller must wait before trying again, or 0
 // to go ahead. Going ahead counts as a failure until succeed says
 // otherwise, so that many attempts in parallel cannot all pass before the
 // first failure is recorded.
 func (t *throttle) attempt(keys []throttleKey) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	if longest := t.waitLocked(keys, now); longest > 0 {
-		return longest
-	}
-	for _, k := range keys {
-		f := t.m[k.key]
-		if f == nil || now.Sub(f.last) > throttleForget {
-			f = &failures{}
-			t.m[k.key] = f
+	var wait time.Duration
+	err := t.update(keys, true, func(counts map[string]*failures) {
+		now := t.now()
+		if wait = waitOf(keys, counts, now); wait > 0 {
+			return
 		}
-		f.count++
-		f.last = now
-		// This attempt is counted as a failure already: once it is the
-		// key's last free one, the next must wait. (Waiting only from the
-		// failure after the free ones let one more guess through than
-		// docs/security.md says.)
-		if over := f.count - k.free + 1; over > 0 {
-			f.until = now.Add(min(time.Second<<min(over-1, 20), throttleMax))
-		}
-	}
-	if len(t.m) > 10000 {
-		for k, f := range t.m {
-			if now.Sub(f.last) > throttleForget {
-				delete(t.m, k)
+		for _, k := range keys {
+			f := counts[k.key]
+			if now.Sub(f.Last) > throttleForget {
+				*f = failures{}
+			}
+			f.Count++
+			f.Last = now
+			// This attempt is counted as a failure already: once it is
+			// the key's last free one, the next must wait. (Waiting only
+			// from the failure after the free ones let one more guess
+			// through than docs/security.md says.)
+			if over := f.Count - k.free + 1; over > 0 {
+				f.Until = now.Add(min(time.Second<<min(over-1, 20), throttleMax))
 			}
 		}
+	})
+	if err != nil {
+		t.log.Error("sign-in throttle", "err", err)
+		return throttleWaitOnError
 	}
-	return 0
+	return wait
 }
 
 // wait says how long the caller must wait before trying again, like
 // attempt, but counts nothing: a sign-in asks it before it waits for a
 // place to check the password, so that a refused attempt costs no place.
 func (t *throttle) wait(keys []throttleKey) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.waitLocked(keys, t.now())
+	var wait time.Duration
+	if err := t.update(keys, false, func(counts map[string]*failures) { wait = waitOf(keys, counts, t.now()) }); err != nil {
+		t.log.Error("sign-in throttle", "err", err)
+		return throttleWaitOnError
+	}
+	return wait
 }
 
-func (t *throttle) waitLocked(keys []throttleKey, now time.Time) time.Duration {
+func waitOf(keys []throttleKey, counts map[string]*failures, now time.Time) time.Duration {
 	var longest time.Duration
 	for _, k := range keys {
-		if f := t.m[k.key]; f != nil && f.until.After(now) && now.Sub(f.last) <= throttleForget {
-			longest = max(longest, f.until.Sub(now))
+		if f := counts[k.key]; f.Until.After(now) && now.Sub(f.Last) <= throttleForget {
+			longest = max(longest, f.Until.Sub(now))
 		}
 	}
 	return longest
@@ -121,18 +173,22 @@ func (t *throttle) waitLocked(keys []throttleKey, now time.Time) time.Duration {
 // only (one good password must not reset a guesser's budget for other
 // accounts).
 func (t *throttle) succeed(keys []throttleKey) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, k := range keys {
-		if k.key[:3] != "ip:" {
-			delete(t.m, k.key)
-			continue
-		}
-		if f := t.m[k.key]; f != nil && f.count > 0 {
-			f.count--
-			if f.count < k.free {
-				f.until = time.Time{}
+	err := t.update(keys, true, func(counts map[string]*failures) {
+		for _, k := range keys {
+			f := counts[k.key]
+			if k.key[:3] != "ip:" {
+				*f = failures{}
+				continue
+			}
+			if f.Count > 0 {
+				f.Count--
+				if f.Count < k.free {
+					f.Until = time.Time{}
+				}
 			}
 		}
+	})
+	if err != nil {
+		t.log.Error("sign-in throttle", "err", err)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -60,6 +61,7 @@ type DB struct {
 	// store (JoinReplicas), written with each audit entry; "" on SQLite.
 	replica     string
 	replicaConn *sql.Conn // holds the replica's advisory lock
+	throttlePruned atomic.Int64 // when UpdateThrottle last removed old counts (Unix ms)
 	// appended, when set, is told of every append (the panel's metrics).
 	appended func(kind string, took time.Duration, err error)
 }
