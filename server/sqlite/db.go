@@ -59,8 +59,8 @@ type DB struct {
 	leading  bool
 	// replica is this process's ID among the replicas of a PostgreSQL
 	// store (JoinReplicas), written with each audit entry; "" on SQLite.
-	replica     string
-	replicaConn *sql.Conn // holds the replica's advisory lock
+	replica        string
+	replicaConn    *sql.Conn    // holds the replica's advisory lock
 	throttlePruned atomic.Int64 // when UpdateThrottle last removed old counts (Unix ms)
 	// appended, when set, is told of every append (the panel's metrics).
 	appended func(kind string, took time.Duration, err error)
