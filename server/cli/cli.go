@@ -56,6 +56,8 @@ Usage:
   imdesk keys export FILE  write the registry of attribute keys to FILE (- for standard output)
   imdesk keys import FILE  replace the registry with FILE's (- for standard input), all or nothing
   imdesk backup FILE       copy the database to FILE, consistently, while the panel runs
+                           (SQLite; on PostgreSQL it says to use pg_dump)
+  imdesk migrate           bring the database's schema up to date now, and say its version
   imdesk audit verify [--checkpoint SEQ:HASH]
                            check the audit log's keyed chain, and that the entry
                            a checkpoint recorded earlier is still there, unchanged
@@ -93,6 +95,8 @@ func Run(args []string, env Env) int {
 		return runKeys(args, getenv, env.Stdin, stdout, stderr)
 	case "backup":
 		return runBackup(args, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(getenv, stderr)
 	case "help":

@@ -273,6 +273,16 @@ func (d *DB) migrateStep(ctx context.Context, steps []migration) (done bool, err
 	return false, nil
 }
 
+// Version is the number of the last migration the database has had.
+func (d *DB) Version(ctx context.Context) (int, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	return d.schemaVersion(ctx, tx)
+}
+
 // schemaVersion reads the number of the last migration applied. On
 // PostgreSQL it first takes the migration lock for the transaction, and
 // makes the version table if this is the database's first start.
