@@ -174,7 +174,7 @@ func serve(args []string, env Env) int {
 		}
 		defer mock.Close()
 	}
-	reps, err := joinReplicas(context.Background(), db, log)
+	reps, err := server.JoinReplicas(context.Background(), db, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk: IMDESK_DATABASE_URL: %v\n", err)
 		return 1

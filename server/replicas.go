@@ -1,4 +1,4 @@
-package cli
+package server
 
 import (
 	"context"
@@ -24,7 +24,7 @@ const (
 	joinWait = 2*beatEvery + 100*time.Millisecond
 )
 
-type replicas struct {
+type Replicas struct {
 	db   *sqlite.DB
 	log  *slog.Logger
 	live atomic.Int64
@@ -32,9 +32,10 @@ type replicas struct {
 	done chan struct{}
 }
 
-// joinReplicas registers this process on a PostgreSQL store; on SQLite it
-// returns nil (one process, the whole of every limit).
-func joinReplicas(ctx context.Context, db *sqlite.DB, log *slog.Logger) (*replicas, error) {
+// JoinReplicas registers this process on a PostgreSQL store and keeps it
+// registered until Leave; on SQLite it returns nil (one process, the whole
+// of every limit).
+func JoinReplicas(ctx context.Context, db *sqlite.DB, log *slog.Logger) (*Replicas, error) {
 	if !db.OnPostgres() {
 		return nil, nil
 	}
@@ -43,7 +44,7 @@ func joinReplicas(ctx context.Context, db *sqlite.DB, log *slog.Logger) (*replic
 	if err != nil {
 		return nil, err
 	}
-	r := &replicas{db: db, log: log, done: make(chan struct{})}
+	r := &Replicas{db: db, log: log, done: make(chan struct{})}
 	r.settle(ctx)
 	n, err := db.BeatReplica(ctx)
 	if err != nil {
@@ -59,9 +60,9 @@ func joinReplicas(ctx context.Context, db *sqlite.DB, log *slog.Logger) (*replic
 }
 
 // Live is how many replicas run now, this one included.
-func (r *replicas) Live() int { return int(r.live.Load()) }
+func (r *Replicas) Live() int { return int(r.live.Load()) }
 
-func (r *replicas) run(ctx context.Context) {
+func (r *Replicas) run(ctx context.Context) {
 	defer close(r.done)
 	beat, settle := time.NewTicker(beatEvery), time.NewTicker(settleEvery)
 	defer beat.Stop()
@@ -87,7 +88,7 @@ func (r *replicas) run(ctx context.Context) {
 	}
 }
 
-func (r *replicas) settle(ctx context.Context) {
+func (r *Replicas) settle(ctx context.Context) {
 	n, err := r.db.SettleDeadReplicas(ctx)
 	if err != nil && ctx.Err() == nil {
 		r.log.Error("settle stopped replicas", "err", err)
@@ -98,7 +99,7 @@ func (r *replicas) settle(ctx context.Context) {
 }
 
 // Leave stops beating and removes this replica, after its last change.
-func (r *replicas) Leave(ctx context.Context) {
+func (r *Replicas) Leave(ctx context.Context) {
 	r.stop()
 	<-r.done
 	if err := r.db.LeaveReplicas(ctx); err != nil {
