@@ -359,3 +359,23 @@ func planAdding[S any](ctx context.Context, s *Server, rs *itemResults, check fu
 		return steps(before, unknown)
 	}
 }
+
+// createOperation is the create of a family of a user's named lists
+// (conversation groups, friend lists): the request B is checked against
+// the lists before by its Apply (names and limits), the items it types
+// (typed) are checked with Tencent (planAdding; known as there), and steps
+// plans the calls for the user, given the unknown.
+func createOperation[S any, B interface {
+	Apply(before S) (S, *api.FieldError)
+}](fam *family[S], action, items string, typed func(B) []typedID, known func(before S, t typedID) bool,
+	steps func(s *Server, user string, rs *itemResults, req B, before S, unknown []typedID) ([]step[S], error)) operation[S, B] {
+	return operation[S, B]{fam: fam, action: action, items: items,
+		plan: func(s *Server, r *http.Request, ch *change[S], req B) error {
+			user, rs := ch.target.ID, ch.results
+			ch.plan = planAdding(r.Context(), s, rs, req.Apply, typed(req), known,
+				func(before S, unknown []typedID) ([]step[S], error) {
+					return steps(s, user, rs, req, before, unknown)
+				})
+			return nil
+		}}
+}

@@ -207,35 +207,30 @@ func withList(state api.FriendLists, lists []string, name string) []string {
 var (
 	// One group_add per MaxListNamesPerCall names, each its own audited
 	// step, each with all the friends given.
-	friendListsCreate = operation[api.FriendLists, api.FriendListCreate]{fam: friendLists, action: api.ActionFriendListsCreate, items: "friends",
-		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], req api.FriendListCreate) error {
-			user, rs := ch.target.ID, ch.results
-			// The limits are checked against the state before.
-			ch.plan = planAdding(r.Context(), s, rs, req.Apply, typedFriends("friends", req.Friends), isFriend,
-				func(before api.FriendLists, unknown []typedID) ([]step[api.FriendLists], error) {
-					friends := knownFriends(req.Friends, unknown)
-					var steps []step[api.FriendLists]
-					state := before
-					for _, part := range req.Parts(s.namesPerCall()) {
-						for _, n := range part {
-							state = state.WithList(n, friends)
+	friendListsCreate = createOperation(friendLists, api.ActionFriendListsCreate, "friends",
+		func(req api.FriendListCreate) []typedID { return typedFriends("friends", req.Friends) }, isFriend,
+		func(s *Server, user string, rs *itemResults, req api.FriendListCreate, before api.FriendLists, unknown []typedID) ([]step[api.FriendLists], error) {
+			friends := knownFriends(req.Friends, unknown)
+			var steps []step[api.FriendLists]
+			state := before
+			for _, part := range req.Parts(s.namesPerCall()) {
+				for _, n := range part {
+					state = state.WithList(n, friends)
+				}
+				partRS := rs.part(len(steps) == 0, unknown)
+				steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
+					after: state, detail: partRS.detail, call: func(ctx context.Context) error {
+						resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
+						if err != nil {
+							return err
 						}
-						partRS := rs.part(len(steps) == 0, unknown)
-						steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
-							after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-								resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
-								if err != nil {
-									return err
-								}
-								partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
-								rs.merge(partRS)
-								return nil
-							}})
-					}
-					return steps, nil
-				})
-			return nil
-		}}
+						partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
+						rs.merge(partRS)
+						return nil
+					}})
+			}
+			return steps, nil
+		})
 
 	// Friends move into and out of the list by friend_update of each
 	// friend's whole set of lists, 100 friends a call, each call its own
