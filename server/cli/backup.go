@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,18 +19,11 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		file, args = args[0], args[1:]
 	}
-	db, rest, err := openDataDir(fs, args, getenv, false)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "imdesk backup: %v\n", err)
-		return 2
+	db, code := openDataDir(fs, args, getenv, false, stderr, "imdesk backup", &file)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
-	if file == "" && len(rest) > 0 {
-		file = rest[0]
-	}
 	if file == "" {
 		io.WriteString(stderr, "imdesk backup: name the file to write, e.g. imdesk backup /backups/imdesk-"+"$(date +%F).db\n")
 		return 2
