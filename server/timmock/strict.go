@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/imdesk/imdesk/server/jsonfields"
 )
 
 // Tencent's field names are case-sensitive: "GroupID" is not "GroupId", and
@@ -60,31 +62,13 @@ func checkFieldNames(raw json.RawMessage, t reflect.Type, path string) string {
 var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
 
 // fieldsOf maps a struct's exact json names, including those of embedded
-// structs, to the fields' types.
+// structs, to the fields' types (jsonfields.Of).
 func fieldsOf(t reflect.Type) map[string]reflect.Type {
 	if f, ok := fieldCache.Load(t); ok {
 		return f.(map[string]reflect.Type)
 	}
 	out := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k, v := range fieldsOf(f.Type) {
-				out[k] = v
-			}
-			continue
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
+	for name, f := range jsonfields.Of(t) {
 		out[name] = f.Type
 	}
 	fieldCache.Store(t, out)
