@@ -513,11 +513,7 @@ func (s *Server) handleBulkJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.bulkView(r.Context(), r, callerOf(r.Context()), j)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.answer(w, r, v, err)
 }
 
 // handleBulkCreate serves POST /api/v1/bulk-changes: choose the groups,
