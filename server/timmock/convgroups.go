@@ -386,22 +386,17 @@ func (u *user) sortedConvs() []*conversation {
 
 type getContactGroupRequest struct {
 	fromAccount
-	StartIndex *int `json:"StartIndex"`
+	startIndex
 }
 
 func (m *Mock) getContactGroup(u *user, req *getContactGroupRequest) (any, *tErr) {
-	all := u.sortedConvs()
-	start, end, e := pageOf(req.StartIndex, len(all), ContactPageSize, 50002)
+	page, complete, next, e := pageOf(req.StartIndex, u.sortedConvs(), ContactPageSize, 50002)
 	if e != nil {
 		return nil, e
 	}
-	items := make([]convItem, 0, end-start)
-	for _, c := range all[start:end] {
+	items := make([]convItem, 0, len(page))
+	for _, c := range page {
 		items = append(items, c.wire())
-	}
-	complete, next := 1, 0
-	if end < len(all) {
-		complete, next = 0, end
 	}
 	return map[string]any{"ContactItem": items, "GroupItem": u.groupItems(), "CompleteFlag": complete, "NextStartIndex": next}, nil
 }
