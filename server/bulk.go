@@ -526,12 +526,8 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req api.BulkNew
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := decodeValid(w, r, &req); err != nil {
 		s.writeAPIError(w, r, err)
-		return
-	}
-	if fe := req.Validate(); fe != nil {
-		s.writeAPIError(w, r, fe)
 		return
 	}
 	// Values a described key refuses are refused now, at their field;

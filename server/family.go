@@ -62,7 +62,7 @@ func (f *family[S]) get(s *Server) http.HandlerFunc {
 // operation is one change a family offers through the API, B being its
 // request body (noBody for a change named by its path alone). Its handler
 // is the same for every operation of every family: decode the body
-// strictly (decodeJSON), validate it on its own (B's Validate, when it has
+// strictly and validate it on its own (decodeValid: B's Validate, when it has
 // one), let plan fill in the change, and hand it to runChange.
 type operation[S, B any] struct {
 	fam    *family[S]
@@ -88,15 +88,9 @@ func (op operation[S, B]) handler(s *Server) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req B
 		if _, none := any(req).(noBody); !none {
-			if err := decodeJSON(w, r, &req); err != nil {
+			if err := decodeValid(w, r, &req); err != nil {
 				s.writeAPIError(w, r, err)
 				return
-			}
-			if v, ok := any(req).(interface{ Validate() *api.FieldError }); ok {
-				if fe := v.Validate(); fe != nil {
-					s.writeAPIError(w, r, fe)
-					return
-				}
 			}
 		}
 		if op.named {

@@ -53,6 +53,20 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return decodeStrict(body, v)
 }
 
+// decodeValid is decodeJSON, then v's own check of the request on its
+// own (its Validate, when it has one).
+func decodeValid(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := decodeJSON(w, r, v); err != nil {
+		return err
+	}
+	if c, ok := v.(interface{ Validate() *api.FieldError }); ok {
+		if fe := c.Validate(); fe != nil {
+			return fe
+		}
+	}
+	return nil
+}
+
 // decodeStrict is decodeJSON's reading of a body already read.
 func decodeStrict(body []byte, v any) error {
 	if !utf8.Valid(body) {
