@@ -88,11 +88,7 @@ func (p *accountsPage) OnPreRender(ctx app.Context) {
 }
 
 func (p *accountsPage) OnNav(ctx app.Context) {
-	p.begin(ctx)
-	ctx.Page().SetTitle(title(message("Admin.AccountsTitle")))
-	if !app.IsServer && forAdminsOnly(p, nil) == nil {
-		p.load(p, "accounts", "/api/v1/accounts")
-	}
+	p.navAdmin(p, ctx, "Admin.AccountsTitle", "accounts", "/api/v1/accounts")
 }
 
 func accountPath(name string) string { return "/api/v1/accounts/" + url.PathEscape(name) }

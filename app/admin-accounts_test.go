@@ -9,8 +9,7 @@ import (
 
 func accountsFor(f *fakeAPI) *accountsPage {
 	p := &accountsPage{}
-	p.begin(f.ctx)
-	p.state = stateReady
+	p.beginReady(f.ctx)
 	p.list = []api.Account{{Name: "bob", Role: api.RoleModerator, ScopeWords: "1 group", Sessions: 1}, {Name: "carol", Role: api.RoleViewer, Disabled: true}}
 	return p
 }
@@ -30,9 +29,7 @@ func TestAccountsResetAfterConfirmation(t *testing.T) {
 	f.then(answer(200, api.OneTimePassword{Account: p.list[0], Password: "tmp-123"}))
 	act(f, p, "confirm", "")
 	f.run()
-	if r := f.request(0); r.method != "POST" || r.path != "/api/v1/accounts/bob/password" {
-		t.Errorf("sent %s %s", r.method, r.path)
-	}
+	f.sentTo(0, "POST", "/api/v1/accounts/bob/password")
 	if p.shown == nil || p.shown.Password != "tmp-123" || p.confirm != nil {
 		t.Errorf("shown %+v confirm %+v", p.shown, p.confirm)
 	}

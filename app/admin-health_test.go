@@ -9,17 +9,14 @@ import (
 func TestHealthVerifyReadsTheHealthAgain(t *testing.T) {
 	f := newFakeAPI(t)
 	p := &healthPage{}
-	p.begin(f.ctx)
-	p.state = stateReady
+	p.beginReady(f.ctx)
 	f.then(answer(200, api.Verification{By: "admin", Entries: 12, Intact: true}), answer(200, api.Health{Version: "1.2.3"}))
 	act(f, p, "verify", "")
 	if !p.verifying {
 		t.Error("not verifying")
 	}
 	f.run()
-	if r := f.request(0); r.method != "POST" || r.path != "/api/v1/audit/verify" {
-		t.Errorf("sent %s %s", r.method, r.path)
-	}
+	f.sentTo(0, "POST", "/api/v1/audit/verify")
 	if r := f.request(1); r.path != "/api/v1/health" {
 		t.Errorf("then sent %s", r.path)
 	}

@@ -131,11 +131,7 @@ func (p *keysPage) OnPreRender(ctx app.Context) {
 }
 
 func (p *keysPage) OnNav(ctx app.Context) {
-	p.begin(ctx)
-	ctx.Page().SetTitle(title(message("Keys.Title")))
-	if !app.IsServer && forAdminsOnly(p, nil) == nil {
-		p.load(p, "keys", keysPath)
-	}
+	p.navAdmin(p, ctx, "Keys.Title", "keys", keysPath)
 }
 
 func keyPath(key string) string { return keysPath + "/" + url.PathEscape(key) }
@@ -315,26 +311,16 @@ func (p *keysPage) formAct(ctx app.Context, ev event) bool {
 		if ev.checked {
 			s.RequiredIn = append(s.RequiredIn, lang)
 		}
-	case "kf-team", "kf-contact":
-		if s.Owner == nil {
-			s.Owner = &api.KeyOwner{}
-		}
-		if ev.name == "kf-team" {
-			s.Owner.Team = v
-		} else {
-			s.Owner.Contact = v
-		}
+	case "kf-team":
+		made(&s.Owner).Team = v
+	case "kf-contact":
+		made(&s.Owner).Contact = v
 	case "kf-deprecated":
 		f.deprecated = ev.checked
-	case "kf-replaced", "kf-note":
-		if s.Deprecated == nil {
-			s.Deprecated = &api.KeyDeprecation{}
-		}
-		if ev.name == "kf-replaced" {
-			s.Deprecated.ReplacedBy = v
-		} else {
-			s.Deprecated.Note = v
-		}
+	case "kf-replaced":
+		made(&s.Deprecated).ReplacedBy = v
+	case "kf-note":
+		made(&s.Deprecated).Note = v
 	case "kf-cancel":
 		p.form = nil
 	case "kf-submit":
@@ -552,4 +538,12 @@ func (p *keysPage) formView() app.UI {
 	return keyFormView.with(p, "title", heading, "key", s.Key, "existing", f.existing, "types", types, "typeFields", typeFields,
 		"labels", labels, "descriptions", descs, "def", f.def, "required", required, "team", team, "contact", contact,
 		"deprecated", f.deprecated, "deprecation", deprecation, "err", f.err, "busy", p.busy)
+}
+
+// made returns what *p points to, having made it first if *p is nil.
+func made[T any](p **T) *T {
+	if *p == nil {
+		*p = new(T)
+	}
+	return *p
 }

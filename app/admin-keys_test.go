@@ -9,8 +9,7 @@ import (
 
 func keysPageFor(f *fakeAPI) *keysPage {
 	p := &keysPage{}
-	p.begin(f.ctx)
-	p.state = stateReady
+	p.beginReady(f.ctx)
 	p.list = api.KeyList{Keys: testKeys()}
 	return p
 }
@@ -65,9 +64,7 @@ func TestKeysEditDeleteImport(t *testing.T) {
 	f.then(answer(204, nil), answer(200, api.KeyList{}))
 	act(f, p, "confirm-delete", "")
 	f.run()
-	if r := f.request(0); r.method != "DELETE" || r.path != "/api/v1/attribute-keys/theme" {
-		t.Errorf("sent %s %s", r.method, r.path)
-	}
+	f.sentTo(0, "DELETE", "/api/v1/attribute-keys/theme")
 
 	p.chosen("nonsense.json", "nope")
 	if p.pending != nil || p.actErr == nil {

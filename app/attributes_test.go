@@ -10,10 +10,9 @@ import (
 // color=red and size=2.
 func attributesFor(f *fakeAPI) *attributesPage {
 	p := &attributesPage{}
-	p.begin(f.ctx)
+	p.beginReady(f.ctx)
 	p.groupID = "@g1"
 	p.group = &api.Group{ID: "@g1", Name: "Trailhead", Type: "Public", CanEdit: true, Operations: api.Operations{Clear: true}}
-	p.state = stateReady
 	p.setLoaded(api.Attributes{GroupID: "@g1", Version: "v1", Attributes: []api.Attr{{Key: "color", Value: "red"}, {Key: "size", Value: "2"}}})
 	return p
 }
@@ -72,9 +71,7 @@ func TestAttributesSomeoneSavedFirst(t *testing.T) {
 	)
 	act(f, p, "confirm-save", "")
 	f.run()
-	if r := f.request(1); r.method != "GET" || r.path != "/api/v1/groups/@g1/attributes" {
-		t.Errorf("then sent %s %s", r.method, r.path)
-	}
+	f.sentTo(1, "GET", "/api/v1/groups/@g1/attributes")
 	c := p.conflict
 	if c == nil || c.state != stateReady || len(c.collisions) != 1 || c.collisions[0].key != "color" {
 		t.Fatalf("conflict %+v", c)

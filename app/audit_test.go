@@ -12,8 +12,7 @@ import (
 // attributes, made and undoable by a moderator.
 func auditFor(f *fakeAPI) *auditPage {
 	p := &auditPage{filters: map[string]string{}, open: map[int64]bool{}, names: map[string]string{"@g1": "Trailhead"}}
-	p.begin(f.ctx)
-	p.state = stateReady
+	p.beginReady(f.ctx)
 	currentSession = &api.Session{Username: "mod", Role: api.RoleModerator}
 	p.records = []*api.AuditRecord{{AuditEntry: api.AuditEntry{Seq: 7, Time: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), Kind: "intent", Actor: "mod",
 		Action: api.ActionAttributesPatch, Target: "@g1", Outcome: "ok",
@@ -51,9 +50,7 @@ func TestAuditUndoChangedMeanwhile(t *testing.T) {
 	shows(t, p.entries(), "Undo")
 	act(f, p, "undo-open", argOf(7))
 	f.run()
-	if r := f.request(0); r.method != "GET" || r.path != "/api/v1/audit/7/undo" {
-		t.Errorf("sent %s %s", r.method, r.path)
-	}
+	f.sentTo(0, "GET", "/api/v1/audit/7/undo")
 	if p.undo == nil || p.undo.state != stateReady {
 		t.Fatalf("undo %+v", p.undo)
 	}
@@ -66,9 +63,7 @@ func TestAuditUndoChangedMeanwhile(t *testing.T) {
 	if r := f.request(1); r.method != "POST" || r.header["If-Match"] != `"v3"` {
 		t.Errorf("sent %s If-Match %s", r.method, r.header["If-Match"])
 	}
-	if r := f.request(2); r.path != "/api/v1/audit/7/undo" || r.method != "GET" {
-		t.Errorf("then sent %s %s", r.method, r.path)
-	}
+	f.sentTo(2, "GET", "/api/v1/audit/7/undo")
 	if p.undo == nil || !p.undo.again || p.undo.busy {
 		t.Errorf("undo %+v", p.undo)
 	}

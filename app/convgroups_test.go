@@ -76,9 +76,7 @@ func TestConvGroupsChangedMeanwhile(t *testing.T) {
 	f.then(answer(412, &api.Error{Code: "precondition_failed", Message: "changed"}))
 	act(f, p, "delete-confirm", "")
 	f.run()
-	if r := f.request(0); r.method != "DELETE" || r.path != "/api/v1/users/u1/conversation-groups/work" {
-		t.Errorf("sent %s %s", r.method, r.path)
-	}
+	f.sentTo(0, "DELETE", "/api/v1/users/u1/conversation-groups/work")
 	if !p.last.conflict || p.last.done || p.deleting != "" || p.cg.Version != "v1" {
 		t.Errorf("conflict %v done %v deleting %q version %s", p.last.conflict, p.last.done, p.deleting, p.cg.Version)
 	}

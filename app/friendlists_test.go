@@ -51,9 +51,7 @@ func TestFriendListsFailureReadsTheListsAgain(t *testing.T) {
 		t.Errorf("sent %s %s", r.path, r.body)
 	}
 	// A rename that stopped half-way says what exists now: the page reads it.
-	if r := f.request(1); r.method != "GET" || r.path != "/api/v1/users/u1/friend-lists" {
-		t.Errorf("then sent %s %s", r.method, r.path)
-	}
+	f.sentTo(1, "GET", "/api/v1/users/u1/friend-lists")
 	shows(t, p.statusView(), "The new list was made; the old one is still there.")
 }
 

@@ -248,6 +248,17 @@ func forAdminsOnly(a actor, err *api.Error) app.UI {
 	return nil
 }
 
+// navAdmin is the OnNav of an administrators' page titled titleKey: it
+// loads the page's main answer (what, from path) unless the account is
+// known not to be an administrator.
+func (b *base) navAdmin(p page, ctx app.Context, titleKey, what, path string) {
+	b.begin(ctx)
+	ctx.Page().SetTitle(title(message(titleKey)))
+	if !app.IsServer && forAdminsOnly(p, nil) == nil {
+		b.load(p, what, path)
+	}
+}
+
 // knowRole, when an administrators' page was refused before the shell
 // said who is signed in, asks, so that the page can say what the role can
 // do (got "session", with gotSession).

@@ -99,6 +99,14 @@ func (f *fakeAPI) request(i int) sentRequest {
 	return f.sent[i]
 }
 
+// sentTo checks that request i went to method and path.
+func (f *fakeAPI) sentTo(i int, method, path string) {
+	f.t.Helper()
+	if r := f.request(i); r.method != method || r.path != path {
+		f.t.Errorf("request %d: sent %s %s, want %s %s", i, r.method, r.path, method, path)
+	}
+}
+
 func (f *fakeAPI) calls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -115,14 +123,28 @@ func answer(status int, v any) response {
 	return response{status: status, body: b}
 }
 
+// pageOn is page p begun on a fake API of its own, as OnNav begins it.
+func pageOn[P interface{ begin(app.Context) }](t *testing.T, p P) (*fakeAPI, P) {
+	t.Helper()
+	f := newFakeAPI(t)
+	p.begin(f.ctx)
+	return f, p
+}
+
+// beginReady begins the page on ctx with its main load done, as fill
+// leaves it: the tests of a loaded page start from there.
+func (b *base) beginReady(ctx app.Context) {
+	b.begin(ctx)
+	b.state = stateReady
+}
+
 // userPageOf readies the part of a page about one user that its tests
 // share: the context, the page's route and title, and user u1, who may be
 // changed, loaded.
 func (f *fakeAPI) userPageOf(u *userPage, route, titleKey string) {
-	u.begin(f.ctx)
+	u.beginReady(f.ctx)
 	u.route, u.titleKey, u.userID = route, titleKey, "u1"
 	u.user = &api.UserInfo{ID: "u1", CanEdit: true}
-	u.state = stateReady
 }
 
 // act sends a page an event as a view's element would.

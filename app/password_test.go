@@ -3,9 +3,7 @@ package main
 import "testing"
 
 func TestPasswordRefusedBeforeSending(t *testing.T) {
-	f := newFakeAPI(t)
-	p := &passwordPage{}
-	p.begin(f.ctx)
+	f, p := pageOn(t, &passwordPage{})
 	typed(f, p, "current", "", "old-password-1")
 	typed(f, p, "next", "", "short")
 	act(f, p, "submit", "")

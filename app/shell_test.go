@@ -20,9 +20,7 @@ func TestShellSignOutAndDemoNotice(t *testing.T) {
 	}
 	act(f, s, "signout", "")
 	f.run()
-	if r := f.request(0); r.method != "DELETE" || r.path != "/api/v1/session" {
-		t.Errorf("sent %s %s", r.method, r.path)
-	}
+	f.sentTo(0, "DELETE", "/api/v1/session")
 	if currentSession != nil {
 		t.Error("the session is kept after signing out")
 	}

@@ -7,9 +7,7 @@ import (
 )
 
 func TestSignInThrottledSaysWhenToTryAgain(t *testing.T) {
-	f := newFakeAPI(t)
-	p := &signInPage{}
-	p.begin(f.ctx)
+	f, p := pageOn(t, &signInPage{})
 	typed(f, p, "username", "", " alice ")
 	typed(f, p, "password", "", "secret")
 	f.then(response{status: 429, retryAfter: "30", err: &api.Error{Code: "rate_limited", Message: "slow down"}})

@@ -9,9 +9,7 @@ import (
 // The user finder, as part of the friend lists page: a group's members, a
 // page at a time, each a link to the page about them.
 func TestUserFinderListsMembers(t *testing.T) {
-	f := newFakeAPI(t)
-	p := &friendListsPage{}
-	p.begin(f.ctx)
+	f, p := pageOn(t, &friendListsPage{})
 	p.route = pathFriendLists
 	p.finder.start(f.ctx, pathFriendLists)
 	f.then(

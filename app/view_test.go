@@ -2,9 +2,6 @@ package main
 
 import (
 	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/i18n"
+	"github.com/imdesk/imdesk/server/i18n/i18ntest"
 )
 
 type noActor struct{}
@@ -71,17 +69,9 @@ func TestViewsUseKnownKeys(t *testing.T) {
 		known[k] = true
 	}
 	used := map[string]bool{}
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob("*.go")
+	fset, files := i18ntest.Sources(t, ".")
 	markupKey := regexp.MustCompile(`\{@([A-Za-z0-9.\-]+)`)
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CompositeLit:
@@ -101,23 +91,20 @@ func TestViewsUseKnownKeys(t *testing.T) {
 				}
 				if id, ok := n.Type.(*ast.Ident); ok && id.Name == "changeWords" {
 					for _, e := range n.Elts {
-						if lit, ok := e.(*ast.KeyValueExpr).Value.(*ast.BasicLit); ok {
-							k, _ := strconv.Unquote(lit.Value)
+						if k, ok := i18ntest.StringLit(e.(*ast.KeyValueExpr).Value); ok {
 							used[k] = true
 						}
 					}
 				}
 			case *ast.CallExpr:
 				if fn, ok := n.Fun.(*ast.Ident); ok && (fn.Name == "message" || fn.Name == "tr" || fn.Name == "trn") && len(n.Args) > 0 {
-					if lit, ok := n.Args[0].(*ast.BasicLit); ok {
-						k, _ := strconv.Unquote(lit.Value)
+					if k, ok := i18ntest.StringLit(n.Args[0]); ok {
 						used[k] = true
 					}
 				}
 				if fn, ok := n.Fun.(*ast.Ident); ok && fn.Name == "pick" && len(n.Args) == 3 {
 					for _, a := range n.Args[1:] {
-						if lit, ok := a.(*ast.BasicLit); ok {
-							k, _ := strconv.Unquote(lit.Value)
+						if k, ok := i18ntest.StringLit(a); ok {
 							if _, err := strconv.Atoi(k); err != nil && k != "" && !strings.Contains(k, " ") && strings.ToUpper(k[:1]) == k[:1] {
 								used[k] = true
 							}

@@ -25,12 +25,7 @@ func TestAdminManagesAModerator(t *testing.T) {
 		admin.axeScan("accounts page")
 
 		// Add: name, role, a group picked from the finder.
-		check(t, admin.button("Add an account").Click(), "add an account")
-		check(t, admin.page.GetByLabel("Account name").Fill(name), "name")
-		selectOption(t, admin.page.GetByLabel("Role"), "moderator")
-		check(t, admin.page.GetByLabel("Find a group to add").Fill("Trailhead"), "find a group")
-		check(t, admin.button("Find").Click(), "find")
-		check(t, admin.button("Add Trailhead Hikers").Click(), "add the group")
+		admin.fillNewModerator(name)
 		groups := admin.page.GetByRole("list", playwright.PageGetByRoleOptions{Name: "Groups (their attributes)"})
 		check(t, expect.Locator(groups).ToContainText("@TGS#_trailhead"), "group in the scope")
 		check(t, admin.button("Add the account").Click(), "create")
@@ -44,8 +39,7 @@ func TestAdminManagesAModerator(t *testing.T) {
 		check(t, expect.Locator(card).ToContainText("Must set a new password"), "one-time state shown")
 
 		// The moderator: one-time password, then their own.
-		mod := open(t, d)
-		mod.visit("/signin")
+		mod := atSignIn(t, d)
 		mod.fillSignIn(name, password)
 		check(t, expect.Locator(mod.heading("Your password")).ToBeVisible(), "sent to set a password")
 		own := "mei's own long password " + d.name
@@ -98,9 +92,7 @@ func TestAdminManagesAModerator(t *testing.T) {
 func TestScopeChipsNameTheGroups(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
 		name := "chips-" + d.name
-		admin := open(t, d)
-		admin.signIn("admin")
-		admin.visit("/accounts")
+		admin := openAt(t, d, "admin", "/accounts")
 		check(t, admin.button("Add an account").Click(), "add an account")
 		check(t, admin.page.GetByLabel("Account name").Fill(name), "name")
 		selectOption(t, admin.page.GetByLabel("Role"), "moderator")
@@ -140,9 +132,7 @@ func TestScopeChipsNameTheGroups(t *testing.T) {
 // verifies the log on request.
 func TestAdminHealth(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("admin")
-		s.visit("/health")
+		s := openAt(t, d, "admin", "/health")
 		check(t, expect.Locator(s.heading("Panel health")).ToBeVisible(), "heading")
 		check(t, expect.Locator(s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "Tencent Cloud Chat"})).ToContainText("Answers at http://127.0.0.1"), "reachable")
 		check(t, expect.Locator(s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "Use of Tencent's rate limits, last 5 minutes"})).
@@ -211,19 +201,10 @@ func TestNewAccountNeverSignedIn(t *testing.T) {
 		mod := open(t, d)
 		mod.signIn("moderator")
 		name := "mei-new-" + d.name // listed just before the moderator
-		admin := open(t, d)
-		admin.signIn("admin")
-		admin.visit("/accounts")
-		check(t, expect.Locator(admin.heading("Panel accounts")).ToBeVisible(), "accounts")
-		admin.loaded("accounts")
+		admin := openPage(t, d, "admin", "/accounts", "Panel accounts", "accounts")
 		check(t, expect.Locator(admin.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: "Last signed in"}).First()).ToBeVisible(), "a card with a sign-in time")
 
-		check(t, admin.button("Add an account").Click(), "add an account")
-		check(t, admin.page.GetByLabel("Account name").Fill(name), "name")
-		selectOption(t, admin.page.GetByLabel("Role"), "moderator")
-		check(t, admin.page.GetByLabel("Find a group to add").Fill("Trailhead"), "find a group")
-		check(t, admin.button("Find").Click(), "find")
-		check(t, admin.button("Add Trailhead Hikers").Click(), "add the group")
+		admin.fillNewModerator(name)
 		check(t, admin.button("Add the account").Click(), "create")
 		dialog := admin.page.GetByRole("dialog", playwright.PageGetByRoleOptions{Name: "The one-time password for " + name})
 		check(t, dialog.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "I have passed it on"}).Click(), "close")
@@ -242,4 +223,18 @@ func TestNewAccountNeverSignedIn(t *testing.T) {
 		neverIn("reloaded")
 		admin.noErrors()
 	})
+}
+
+// fillNewModerator fills the accounts page's form for a new account:
+// moderator name, with Trailhead Hikers, picked from the group finder,
+// in its scope.
+func (admin *session) fillNewModerator(name string) {
+	t := admin.t
+	t.Helper()
+	check(t, admin.button("Add an account").Click(), "add an account")
+	check(t, admin.page.GetByLabel("Account name").Fill(name), "name")
+	selectOption(t, admin.page.GetByLabel("Role"), "moderator")
+	check(t, admin.page.GetByLabel("Find a group to add").Fill("Trailhead"), "find a group")
+	check(t, admin.button("Find").Click(), "find")
+	check(t, admin.button("Add Trailhead Hikers").Click(), "add the group")
 }

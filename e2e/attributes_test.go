@@ -172,9 +172,7 @@ func TestReplaceAndClear(t *testing.T) {
 // the README), else into a temporary folder.
 func TestEditorScreenshots(t *testing.T) {
 	for _, d := range devices {
-		s := open(t, d)
-		s.signIn("moderator")
-		s.visit(editorPath(trailhead))
+		s := openAt(t, d, "moderator", editorPath(trailhead))
 		check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "editor")
 		check(t, s.page.GetByLabel("Value of row 3").Fill("winter ❄ 冬"), "an edit, so the counters and Save show")
 		s.photograph("editor-" + d.name)
@@ -188,10 +186,7 @@ func TestConflictKeepBoth(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
 		s := open(t, d)
 		s.signIn("moderator")
-		group, name := photo, "Photography Club 摄影社"
-		if d.name != "desktop" {
-			group, name = yuexiang, "悦享读书会"
-		}
+		group, name := groupOf(d)
 		s.putAttributes(group, map[string]string{"a_topic": "lenses", "b_rules": "be kind", "c_day": "Sat"})
 		s.visit(editorPath(group))
 		check(t, expect.Locator(s.heading("Attributes of "+name)).ToBeVisible(), "editor")

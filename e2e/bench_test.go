@@ -92,10 +92,17 @@ func loadOnce(b *testing.B, bctx playwright.BrowserContext) (live, data float64)
 	if _, err := page.Goto("/groups"); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := page.WaitForFunction(`() => window.__live !== undefined && window.__data !== undefined`, nil); err != nil {
+	return marks(b, page, "__live", "__data")
+}
+
+// marks waits until the page has set window[first] and window[second],
+// times the app marks in ms since navigation start, and returns them.
+func marks(b *testing.B, page playwright.Page, first, second string, opts ...playwright.PageWaitForFunctionOptions) (float64, float64) {
+	b.Helper()
+	if _, err := page.WaitForFunction(`([a, b]) => window[a] !== undefined && window[b] !== undefined`, []string{first, second}, opts...); err != nil {
 		b.Fatal(err)
 	}
-	v, err := page.Evaluate(`[window.__live, window.__data]`)
+	v, err := page.Evaluate(`([a, b]) => [window[a], window[b]]`, []string{first, second})
 	if err != nil {
 		b.Fatal(err)
 	}

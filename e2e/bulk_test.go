@@ -92,12 +92,7 @@ func TestBulkChangeByPastedIDs(t *testing.T) {
 
 		// The results as a file a spreadsheet reads: a byte-order mark, then
 		// a row a group.
-		dl, err := s.page.ExpectDownload(func() error {
-			return s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Download CSV"}).Click()
-		})
-		check(t, err, "download the results")
-		path, err := dl.Path()
-		check(t, err, "downloaded file")
+		_, path := s.download("Download CSV", "download the results")
 		f, err := os.Open(path)
 		check(t, err, "open the file")
 		var rows []string
@@ -163,9 +158,7 @@ func TestBulkChangeBySearchPauseResume(t *testing.T) {
 // (then cancelled, so that no job is left waiting).
 func TestBulkScreenshots(t *testing.T) {
 	for _, d := range devices {
-		s := open(t, d)
-		s.signIn("moderator")
-		s.visit("/bulk-changes")
+		s := openAt(t, d, "moderator", "/bulk-changes")
 		s.loaded("bulk changes")
 		check(t, s.page.GetByLabel("A list of group IDs").Check(), "by IDs")
 		check(t, s.page.GetByLabel("Group IDs, one a line or separated by commas").Fill(trailhead+"\n"+photo+"\n@TGS#_machikado"), "paste IDs")

@@ -174,9 +174,7 @@ func TestConversationGroupsFlows(t *testing.T) {
 // opened is offered again as a recent user.
 func TestConversationGroupsUsersAndViewer(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("admin")
-		s.visit(convGroupsPath("nobody"))
+		s := openAt(t, d, "admin", convGroupsPath("nobody"))
 		check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText(`There is no user "nobody" in this app.`), "no such user")
 		s.noErrorsBut("404")
 

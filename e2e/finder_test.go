@@ -48,9 +48,7 @@ func TestFinderIndex(t *testing.T) {
 // note about the account's scope is part of each search's own results.
 func TestFinderIDAnyCase(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("moderator")
-		s.visit("/groups")
+		s := openAt(t, d, "moderator", "/groups")
 		results := s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: regexp.MustCompile(`found$`)})
 		for _, c := range []struct{ typed, name string }{
 			{"2J4SZEAEL", "Photography Club 摄影社"},

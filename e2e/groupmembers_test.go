@@ -139,9 +139,7 @@ func TestGroupMembers(t *testing.T) {
 // an AVChatRoom says plainly that it keeps no member profiles.
 func TestGroupMembersViewer(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
-		v := open(t, d)
-		v.signIn("viewer")
-		v.visit(membersPath(trailhead))
+		v := openAt(t, d, "viewer", membersPath(trailhead))
 		check(t, expect.Locator(v.heading("Members of Trailhead Hikers")).ToBeVisible(), "viewer reads")
 		v.loaded("members")
 		v.readOnly("Your account can view this group's members but not change them.")

@@ -645,13 +645,41 @@ func (s *session) photograph(name string) {
 	}
 }
 
-// openPage opens a browser on d signed in as account, visits path and
-// waits for the page's heading and then for its data; what names the step.
-func openPage(t *testing.T, d device, account, path, heading, what string) *session {
+// openAt opens a browser on d signed in as account and visits path.
+func openAt(t *testing.T, d device, account, path string) *session {
 	t.Helper()
 	s := open(t, d)
 	s.signIn(account)
 	s.visit(path)
+	return s
+}
+
+// atSignIn opens a browser on d at the sign-in page.
+func atSignIn(t *testing.T, d device) *session {
+	t.Helper()
+	s := open(t, d)
+	s.visit("/signin")
+	return s
+}
+
+// download clicks the link named link and waits for the file it
+// downloads: the download and where the file is; what names the step.
+func (s *session) download(link, what string) (playwright.Download, string) {
+	s.t.Helper()
+	dl, err := s.page.ExpectDownload(func() error {
+		return s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: link}).Click()
+	})
+	check(s.t, err, what)
+	path, err := dl.Path()
+	check(s.t, err, what+": the downloaded file")
+	return dl, path
+}
+
+// openPage opens a browser on d signed in as account, visits path and
+// waits for the page's heading and then for its data; what names the step.
+func openPage(t *testing.T, d device, account, path, heading, what string) *session {
+	t.Helper()
+	s := openAt(t, d, account, path)
 	check(t, expect.Locator(s.heading(heading)).ToBeVisible(), what)
 	s.loaded(what)
 	return s

@@ -10,8 +10,7 @@ import (
 // language menu keeps its size and, on a desktop, the header stays one line.
 func TestHeaderKeepsItsSizeAfterSignIn(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.visit("/signin")
+		s := atSignIn(t, d)
 		lang := s.page.GetByRole("combobox", playwright.PageGetByRoleOptions{Name: "Language"})
 		header := s.page.GetByRole("banner")
 		size := func(l playwright.Locator, what string) *playwright.Rect {

@@ -169,8 +169,7 @@ func TestLanguageScreenshots(t *testing.T) {
 		c := catalogue(t, lang)
 		d := desktop
 		d.opts.Locale = playwright.String(locale)
-		s := open(t, d)
-		s.visit("/signin")
+		s := atSignIn(t, d)
 		s.fillSignInIn(c, "moderator", s.panel.passwords["moderator"])
 		check(t, expect.Locator(s.heading(c["HomeTitle"])).ToBeVisible(), "signed in")
 		s.visit(editorPath(trailhead))

@@ -29,8 +29,7 @@ func signedInAs(t *testing.T, d device, lang string, c map[string]string, accoun
 	if lang != "en" {
 		d.opts.Locale = playwright.String(locales[lang])
 	}
-	s := open(t, d)
-	s.visit("/signin")
+	s := atSignIn(t, d)
 	s.fillSignInIn(c, account, s.panel.passwords[account])
 	check(t, expect.Locator(s.heading(c["HomeTitle"])).ToBeVisible(), "signed in as "+account)
 	return s
@@ -187,12 +186,7 @@ func TestKeys(t *testing.T) {
 			check(t, expect.Locator(mod.button(cat["Keys.Add"])).ToHaveCount(0), "no form for a moderator")
 
 			// Export, then import the same file: nothing changes.
-			dl, err := admin.page.ExpectDownload(func() error {
-				return admin.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: cat["Keys.Export"]}).Click()
-			})
-			check(t, err, "export")
-			path, err := dl.Path()
-			check(t, err, "the exported file")
+			dl, path := admin.download(cat["Keys.Export"], "export")
 			b, err := os.ReadFile(path)
 			check(t, err, "read the file")
 			var reg struct {

@@ -36,6 +36,22 @@ func bothSizes(t *testing.T, f func(t *testing.T, d device)) {
 	}
 }
 
+// inShanghai is d with its clock in Shanghai's time zone, as a moderator
+// in Shanghai reads the audit log.
+func inShanghai(d device) device {
+	d.opts.TimezoneId = playwright.String("Asia/Shanghai")
+	return d
+}
+
+// groupOf is the group whose attributes a test changes on d, with its
+// name: the two sizes of bothSizes change two groups, so as not to meet.
+func groupOf(d device) (group, name string) {
+	if d.name != "desktop" {
+		return yuexiang, "悦享读书会"
+	}
+	return photo, "Photography Club 摄影社"
+}
+
 // openFilters unfolds the audit filters where a narrow screen folds them.
 func (s *session) openFilters() {
 	s.t.Helper()
@@ -99,22 +115,15 @@ func sortedKeys(m map[string]string) []string {
 // 1. The export buttons download a file with the rows the filters select.
 func TestAuditExportDownloads(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("admin")
-		s.visit("/audit?action=session.signin&actor=admin")
+		s := openAt(t, d, "admin", "/audit?action=session.signin&actor=admin")
 		// The exports are in sight without unfolding the filters, on a
 		// phone too.
 		check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Export CSV"})).ToBeVisible(), "export in sight")
 		for _, c := range []struct{ button, ext string }{{"Export CSV", ".csv"}, {"Export JSON lines", ".jsonl"}} {
-			dl, err := s.page.ExpectDownload(func() error {
-				return s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: c.button}).Click()
-			})
-			check(t, err, "download from "+c.button)
+			dl, path := s.download(c.button, "download from "+c.button)
 			if !strings.HasSuffix(dl.SuggestedFilename(), c.ext) {
 				t.Errorf("%s saved as %q", c.button, dl.SuggestedFilename())
 			}
-			path, err := dl.Path()
-			check(t, err, "downloaded file")
 			f, err := os.Open(path)
 			check(t, err, "open the file")
 			var rows []string
@@ -154,8 +163,7 @@ func TestAuditExportDownloads(t *testing.T) {
 // as "key: old → new".
 func TestAuditCSVIsReadable(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
-		d.opts.TimezoneId = playwright.String("Asia/Shanghai")
-		s := open(t, d)
+		s := open(t, inShanghai(d))
 		s.signIn("moderator")
 		slow := map[string]string{"desktop": "30", "phone360": "31"}[d.name]
 		if slow == "" {
@@ -167,12 +175,7 @@ func TestAuditCSVIsReadable(t *testing.T) {
 		s.visit("/audit?action=group.attributes.replace&actor=moderator")
 		check(t, expect.Locator(s.page.GetByText("Times are in your time zone, Asia/Shanghai")).ToBeVisible(), "the page's zone")
 		s.axeScan("audit log before the export")
-		dl, err := s.page.ExpectDownload(func() error {
-			return s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Export CSV"}).Click()
-		})
-		check(t, err, "export CSV")
-		path, err := dl.Path()
-		check(t, err, "downloaded file")
+		_, path := s.download("Export CSV", "export CSV")
 		raw, err := os.ReadFile(path)
 		check(t, err, "read the file")
 		if !bytes.HasPrefix(raw, []byte("\ufeff")) {
@@ -216,9 +219,7 @@ func TestAuditCSVIsReadable(t *testing.T) {
 // everything again.
 func TestAllAgainShowsResults(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("viewer")
-		s.visit("/groups")
+		s := openAt(t, d, "viewer", "/groups")
 		check(t, expect.Locator(s.page.GetByText("9 groups found")).ToBeVisible(), "all groups")
 		selectOption(t, s.page.GetByLabel("Group type"), "Community")
 		check(t, expect.Locator(s.page.GetByText("3 groups found")).ToBeVisible(), "communities")
@@ -248,10 +249,8 @@ func TestAllAgainShowsResults(t *testing.T) {
 // and shows a failed sign-in without an empty role.
 func TestAuditSearch(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
-		d.opts.TimezoneId = playwright.String("Asia/Shanghai")
-		s := open(t, d)
 		// A failed sign-in, then a change by the moderator to a group.
-		s.visit("/signin")
+		s := atSignIn(t, inShanghai(d))
 		s.fillSignIn("moderator", "not-the-password")
 		check(t, expect.Locator(s.page.GetByRole("alert")).ToContainText("The name or password is not right."), "refused")
 		s.fillSignIn("moderator", s.panel.passwords["moderator"])
@@ -293,9 +292,7 @@ func TestAuditSearch(t *testing.T) {
 // typing (TestReplaceAndClear).
 func TestWorkAboveTheFold(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("moderator")
-		s.visit(editorPath(trailhead))
+		s := openAt(t, d, "moderator", editorPath(trailhead))
 		check(t, expect.Locator(s.heading("Attributes of Trailhead Hikers")).ToBeVisible(), "editor")
 		check(t, expect.Locator(s.page.GetByRole("note")).ToBeVisible(), "demo notice shown")
 		check(t, expect.Locator(s.page.GetByLabel("Key of row 1")).ToBeInViewport(playwright.LocatorAssertionsToBeInViewportOptions{Ratio: playwright.Float(1)}), "first key in view")
@@ -335,8 +332,7 @@ func TestWorkAboveTheFold(t *testing.T) {
 // wrong password.
 func TestSmallerThings(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.visit("/signin")
+		s := atSignIn(t, d)
 		s.fillSignIn("admin", "not-the-password")
 		alert := s.page.GetByRole("alert")
 		check(t, expect.Locator(alert).ToContainText("The name or password is not right."), "refused")
@@ -427,10 +423,7 @@ func TestUndoFromAuditLog(t *testing.T) {
 	bothSizes(t, func(t *testing.T, d device) {
 		s := open(t, d)
 		s.signIn("moderator")
-		group, name := photo, "Photography Club 摄影社"
-		if d.name != "desktop" {
-			group, name = yuexiang, "悦享读书会"
-		}
+		group, name := groupOf(d)
 		s.putAttributes(group, map[string]string{"theme": "spring"})
 		if st := s.call("PATCH", attrsPath(group), map[string]any{"set": []map[string]string{{"key": "theme", "value": "oops"}}}); st != 200 {
 			t.Fatalf("the change to undo: %d", st)

@@ -114,16 +114,7 @@ func mountOnce(b *testing.B, bctx playwright.BrowserContext, path, from string) 
 	if _, err := page.Goto(path); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := page.WaitForFunction(`() => window.__mounted !== undefined && window.__fcp !== undefined`, nil,
-		playwright.PageWaitForFunctionOptions{Timeout: playwright.Float(120000)}); err != nil {
-		b.Fatal(err)
-	}
-	v, err := page.Evaluate(`[window.__mounted, window.__fcp]`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	t := v.([]any)
-	return toFloat(t[0]), toFloat(t[1])
+	return marks(b, page, "__mounted", "__fcp", playwright.PageWaitForFunctionOptions{Timeout: playwright.Float(120000)})
 }
 
 // BenchmarkStartup measures imdesk's start-up against go-app's own hello

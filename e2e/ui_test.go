@@ -59,9 +59,7 @@ func TestSignInWrongPassword(t *testing.T) {
 // session.
 func TestExpiredSessionComesBack(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("admin")
-		s.visit("/groups")
+		s := openAt(t, d, "admin", "/groups")
 		check(t, expect.Locator(s.page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Trailhead Hikers"})).ToBeVisible(), "finder loaded")
 		if keys, account := s.keptKeys(); len(keys) == 0 || account != "admin" {
 			t.Fatalf("kept for reading offline: account %v, keys %q", account, keys)
@@ -145,9 +143,7 @@ func TestTencentFaultsShownFriendly(t *testing.T) {
 // offers exports.
 func TestAuditPage(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.signIn("admin")
-		s.visit("/audit")
+		s := openAt(t, d, "admin", "/audit")
 		check(t, expect.Locator(s.heading("Audit log")).ToBeVisible(), "heading")
 		s.openFilters()
 		selectOption(t, s.page.GetByLabel("Action"), "Signed in")
@@ -173,8 +169,7 @@ func TestAuditPage(t *testing.T) {
 // 360 px without scrolling sideways.
 func TestAccessibility(t *testing.T) {
 	forEachDevice(t, func(t *testing.T, d device) {
-		s := open(t, d)
-		s.visit("/signin")
+		s := atSignIn(t, d)
 		s.axeScan("sign-in")
 		s.fillSignIn("moderator", s.panel.passwords["moderator"])
 		check(t, expect.Locator(s.page.GetByText("Signed in as moderator")).ToBeVisible(), "signed in")

@@ -39,21 +39,13 @@ func actorOf(r *http.Request) accounts.Actor {
 // handleAccounts serves GET /api/v1/accounts.
 func (s *Server) handleAccounts(w http.ResponseWriter, r *http.Request) {
 	list, err := s.admin().List(r.Context())
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list)
+	s.answer(w, r, list, err)
 }
 
 // handleAccount serves GET /api/v1/accounts/{name}.
 func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
 	a, err := s.admin().Get(r.Context(), r.PathValue("name"))
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	s.answer(w, r, a, err)
 }
 
 // handleAddAccount serves POST /api/v1/accounts: the answer holds the
@@ -82,32 +74,20 @@ func (s *Server) handleUpdateAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := s.admin().Update(r.Context(), actorOf(r), r.PathValue("name"), req)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	s.answer(w, r, a, err)
 }
 
 // handleResetPassword serves POST /api/v1/accounts/{name}/password: a new
 // one-time password, shown once; the account's sessions end.
 func (s *Server) handleResetPassword(w http.ResponseWriter, r *http.Request) {
 	out, err := s.admin().ResetPassword(r.Context(), actorOf(r), r.PathValue("name"))
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, r, out, err)
 }
 
 // handleEndSessions serves DELETE /api/v1/accounts/{name}/sessions.
 func (s *Server) handleEndSessions(w http.ResponseWriter, r *http.Request) {
 	a, err := s.admin().EndSessions(r.Context(), actorOf(r), r.PathValue("name"))
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	s.answer(w, r, a, err)
 }
 
 // verification keeps the last check of the audit chain made from the

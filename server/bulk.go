@@ -513,11 +513,7 @@ func (s *Server) handleBulkJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.bulkView(r.Context(), r, callerOf(r.Context()), j)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.answer(w, r, v, err)
 }
 
 // handleBulkCreate serves POST /api/v1/bulk-changes: choose the groups,
@@ -530,12 +526,8 @@ func (s *Server) handleBulkCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req api.BulkNew
-	if err := decodeJSON(w, r, &req); err != nil {
+	if err := decodeValid(w, r, &req); err != nil {
 		s.writeAPIError(w, r, err)
-		return
-	}
-	if fe := req.Validate(); fe != nil {
-		s.writeAPIError(w, r, fe)
 		return
 	}
 	// Values a described key refuses are refused now, at their field;

@@ -16,11 +16,7 @@ const defaultCheckpointEvery = 15 * time.Minute
 // entry's content, but the whole log is theirs to vouch for.
 func (s *Server) handleAuditCheckpoint(w http.ResponseWriter, r *http.Request) {
 	c, err := s.db.Checkpoint(r.Context())
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	s.answer(w, r, c, err)
 }
 
 // logCheckpoint writes the audit log's head to the server log, which

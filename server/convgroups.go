@@ -222,30 +222,25 @@ func (rs *itemResults) answerConversation(it tim.ContactItem, code int, info str
 // A conversation with a user or group Tencent does not know is refused on
 // its row; the rest of the change goes ahead.
 var (
-	convGroupsCreate = operation[api.ConvGroups, api.ConvGroupCreate]{fam: convGroups, action: api.ActionConvGroupsCreate, items: "conversations",
-		plan: func(s *Server, r *http.Request, ch *change[api.ConvGroups], req api.ConvGroupCreate) error {
-			user, rs := ch.target.ID, ch.results
-			// The limits are checked against the state before.
-			ch.plan = planAdding(r.Context(), s, rs, req.Apply, typedConversations("conversations", req.Conversations), nil,
-				func(before api.ConvGroups, unknown []typedID) ([]step[api.ConvGroups], error) {
-					made := req
-					made.Conversations = withoutUnknown(req.Conversations, unknown)
-					after, _ := made.Apply(before)
-					return []step[api.ConvGroups]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
-						resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
-						if err != nil {
-							return err
-						}
-						for _, g := range resp.GroupResultItem {
-							for _, it := range g.ResultItem {
-								rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
-							}
-						}
-						return nil
-					}}}, nil
-				})
-			return nil
-		}}
+	convGroupsCreate = createOperation(convGroups, api.ActionConvGroupsCreate, "conversations",
+		func(req api.ConvGroupCreate) []typedID { return typedConversations("conversations", req.Conversations) }, nil,
+		func(s *Server, user string, rs *itemResults, req api.ConvGroupCreate, before api.ConvGroups, unknown []typedID) ([]step[api.ConvGroups], error) {
+			made := req
+			made.Conversations = withoutUnknown(req.Conversations, unknown)
+			after, _ := made.Apply(before)
+			return []step[api.ConvGroups]{{request: made, after: after, detail: rs.detail, call: func(ctx context.Context) error {
+				resp, err := s.tim.CreateContactGroup(ctx, user, made.Name, toItems(made.Conversations))
+				if err != nil {
+					return err
+				}
+				for _, g := range resp.GroupResultItem {
+					for _, it := range g.ResultItem {
+						rs.answerConversation(it.ContactItem, it.ResultCode, it.ResultInfo)
+					}
+				}
+				return nil
+			}}}, nil
+		})
 
 	// Adding and removing conversations is one step (update_contact_group
 	// of type 2), renaming another (type 1), made in that order so the

@@ -62,7 +62,7 @@ func (f *family[S]) get(s *Server) http.HandlerFunc {
 // operation is one change a family offers through the API, B being its
 // request body (noBody for a change named by its path alone). Its handler
 // is the same for every operation of every family: decode the body
-// strictly (decodeJSON), validate it on its own (B's Validate, when it has
+// strictly and validate it on its own (decodeValid: B's Validate, when it has
 // one), let plan fill in the change, and hand it to runChange.
 type operation[S, B any] struct {
 	fam    *family[S]
@@ -88,15 +88,9 @@ func (op operation[S, B]) handler(s *Server) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req B
 		if _, none := any(req).(noBody); !none {
-			if err := decodeJSON(w, r, &req); err != nil {
+			if err := decodeValid(w, r, &req); err != nil {
 				s.writeAPIError(w, r, err)
 				return
-			}
-			if v, ok := any(req).(interface{ Validate() *api.FieldError }); ok {
-				if fe := v.Validate(); fe != nil {
-					s.writeAPIError(w, r, fe)
-					return
-				}
 			}
 		}
 		if op.named {
@@ -358,4 +352,24 @@ func planAdding[S any](ctx context.Context, s *Server, rs *itemResults, check fu
 		}
 		return steps(before, unknown)
 	}
+}
+
+// createOperation is the create of a family of a user's named lists
+// (conversation groups, friend lists): the request B is checked against
+// the lists before by its Apply (names and limits), the items it types
+// (typed) are checked with Tencent (planAdding; known as there), and steps
+// plans the calls for the user, given the unknown.
+func createOperation[S any, B interface {
+	Apply(before S) (S, *api.FieldError)
+}](fam *family[S], action, items string, typed func(B) []typedID, known func(before S, t typedID) bool,
+	steps func(s *Server, user string, rs *itemResults, req B, before S, unknown []typedID) ([]step[S], error)) operation[S, B] {
+	return operation[S, B]{fam: fam, action: action, items: items,
+		plan: func(s *Server, r *http.Request, ch *change[S], req B) error {
+			user, rs := ch.target.ID, ch.results
+			ch.plan = planAdding(r.Context(), s, rs, req.Apply, typed(req), known,
+				func(before S, unknown []typedID) ([]step[S], error) {
+					return steps(s, user, rs, req, before, unknown)
+				})
+			return nil
+		}}
 }

@@ -207,35 +207,21 @@ func withList(state api.FriendLists, lists []string, name string) []string {
 var (
 	// One group_add per MaxListNamesPerCall names, each its own audited
 	// step, each with all the friends given.
-	friendListsCreate = operation[api.FriendLists, api.FriendListCreate]{fam: friendLists, action: api.ActionFriendListsCreate, items: "friends",
-		plan: func(s *Server, r *http.Request, ch *change[api.FriendLists], req api.FriendListCreate) error {
-			user, rs := ch.target.ID, ch.results
-			// The limits are checked against the state before.
-			ch.plan = planAdding(r.Context(), s, rs, req.Apply, typedFriends("friends", req.Friends), isFriend,
-				func(before api.FriendLists, unknown []typedID) ([]step[api.FriendLists], error) {
-					friends := knownFriends(req.Friends, unknown)
-					var steps []step[api.FriendLists]
-					state := before
-					for _, part := range req.Parts(s.namesPerCall()) {
-						for _, n := range part {
-							state = state.WithList(n, friends)
-						}
-						partRS := rs.part(len(steps) == 0, unknown)
-						steps = append(steps, step[api.FriendLists]{request: api.FriendListCreate{Names: part, Friends: friends},
-							after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-								resp, err := s.tim.AddFriendLists(ctx, user, part, friends)
-								if err != nil {
-									return err
-								}
-								partRS.answerFriends(friends, resp.ResultItem, resp.FailAccount)
-								rs.merge(partRS)
-								return nil
-							}})
-					}
-					return steps, nil
-				})
-			return nil
-		}}
+	friendListsCreate = createOperation(friendLists, api.ActionFriendListsCreate, "friends",
+		func(req api.FriendListCreate) []typedID { return typedFriends("friends", req.Friends) }, isFriend,
+		func(s *Server, user string, rs *itemResults, req api.FriendListCreate, before api.FriendLists, unknown []typedID) ([]step[api.FriendLists], error) {
+			friends := knownFriends(req.Friends, unknown)
+			var steps []step[api.FriendLists]
+			state := before
+			for _, part := range req.Parts(s.namesPerCall()) {
+				for _, n := range part {
+					state = state.WithList(n, friends)
+				}
+				steps = append(steps, friendsStep(rs, len(steps) == 0, unknown, api.FriendListCreate{Names: part, Friends: friends}, state,
+					friends, s.addFriendLists(user, part, friends)))
+			}
+			return steps, nil
+		})
 
 	// Friends move into and out of the list by friend_update of each
 	// friend's whole set of lists, 100 friends a call, each call its own
@@ -285,17 +271,8 @@ var (
 							ids = append(ids, m.id)
 						}
 						state = state.MoveFriends(name, add, remove)
-						partRS := rs.part(len(steps) == 0, unknown)
-						steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": name, "add": add, "remove": remove},
-							after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-								resp, err := s.tim.UpdateFriends(ctx, user, updates)
-								if err != nil {
-									return err
-								}
-								partRS.answerFriends(ids, resp.ResultItem, resp.FailAccount)
-								rs.merge(partRS)
-								return nil
-							}})
+						steps = append(steps, friendsStep(rs, len(steps) == 0, unknown, map[string]any{"name": name, "add": add, "remove": remove}, state,
+							ids, s.updateFriends(user, updates)))
 					}
 					return steps, nil
 				})
@@ -338,6 +315,40 @@ func deleteFriendLists(s *Server, user string, req api.FriendListDelete, field s
 	}
 }
 
+// friendsStep is a step of a change to a user's friend lists that Tencent
+// answers friend by friend, for ids: call's answer goes in results of the
+// step's own (the first step's carry the rows refused before sending, of
+// unknown), merged into rs once it is answered.
+func friendsStep(rs *itemResults, first bool, unknown []typedID, request any, after api.FriendLists, ids []string,
+	call func(ctx context.Context) (*tim.FriendResponse, error)) step[api.FriendLists] {
+	part := rs.part(first, unknown)
+	return step[api.FriendLists]{request: request, after: after, detail: part.detail, call: func(ctx context.Context) error {
+		resp, err := call(ctx)
+		if err != nil {
+			return err
+		}
+		part.answerFriends(ids, resp.ResultItem, resp.FailAccount)
+		rs.merge(part)
+		return nil
+	}}
+}
+
+// addFriendLists and updateFriends are the calls of friendsSteps:
+// group_add of the lists names with friends, friend_update of updates.
+func (s *Server) addFriendLists(user string, names, friends []string) func(context.Context) (*tim.FriendResponse, error) {
+	return func(ctx context.Context) (*tim.FriendResponse, error) {
+		resp, err := s.tim.AddFriendLists(ctx, user, names, friends)
+		if err != nil {
+			return nil, err
+		}
+		return &resp.FriendResponse, nil
+	}
+}
+
+func (s *Server) updateFriends(user string, updates []tim.FriendUpdate) func(context.Context) (*tim.FriendResponse, error) {
+	return func(ctx context.Context) (*tim.FriendResponse, error) { return s.tim.UpdateFriends(ctx, user, updates) }
+}
+
 // renameFriendList renames the list old to name, which Tencent has no call
 // for: it makes the new list with the old one's friends (group_add with
 // To_Account, the first 1,000; friend_update for the rest, 100 a call),
@@ -357,34 +368,16 @@ func (s *Server) renameFriendList(ch *change[api.FriendLists], user, old, name s
 		members := friendIDs(before.List(old).Friends)
 		first, rest := members[:min(len(members), api.MaxListFriendsPerCall)], members[min(len(members), api.MaxListFriendsPerCall):]
 		state := before.WithList(name, first)
-		createRS := rs.part(false, nil)
-		steps := []step[api.FriendLists]{{request: map[string]any{"name": old, "rename": name, "step": "create " + name, "friends": first},
-			after: state, detail: createRS.detail, call: func(ctx context.Context) error {
-				resp, err := s.tim.AddFriendLists(ctx, user, []string{name}, first)
-				if err != nil {
-					return err
-				}
-				createRS.answerFriends(first, resp.ResultItem, resp.FailAccount)
-				rs.merge(createRS)
-				return nil
-			}}}
+		steps := []step[api.FriendLists]{friendsStep(rs, false, nil, map[string]any{"name": old, "rename": name, "step": "create " + name, "friends": first}, state,
+			first, s.addFriendLists(user, []string{name}, first))}
 		for part := range slices.Chunk(rest, api.MaxFriendUpdatesPerCall) {
 			updates := make([]tim.FriendUpdate, len(part))
 			for i, id := range part {
 				updates[i] = tim.FriendUpdate{ToAccount: id, Lists: withList(state, before.ListsOf(id), name)}
 			}
 			state = state.MoveFriends(name, part, nil)
-			partRS := rs.part(false, nil)
-			steps = append(steps, step[api.FriendLists]{request: map[string]any{"name": old, "rename": name, "step": "add friends to " + name, "friends": part},
-				after: state, detail: partRS.detail, call: func(ctx context.Context) error {
-					resp, err := s.tim.UpdateFriends(ctx, user, updates)
-					if err != nil {
-						return err
-					}
-					partRS.answerFriends(part, resp.ResultItem, resp.FailAccount)
-					rs.merge(partRS)
-					return nil
-				}})
+			steps = append(steps, friendsStep(rs, false, nil, map[string]any{"name": old, "rename": name, "step": "add friends to " + name, "friends": part}, state,
+				part, s.updateFriends(user, updates)))
 		}
 		final, ferr := state.Delete([]string{old})
 		if ferr != nil {

@@ -130,11 +130,7 @@ var groupMembersChange = operation[api.MemberProfile, api.MemberChange]{fam: gro
 // the answer: made, or refused with the reason — the others go ahead.
 func (s *Server) handleChangeMembers(w http.ResponseWriter, r *http.Request) {
 	var req api.MembersChange
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	if err := req.Validate(); err != nil {
+	if err := decodeValid(w, r, &req); err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}

@@ -249,16 +249,7 @@ func (k *Keys) Import(ctx context.Context, by accounts.Actor, reg api.KeyRegistr
 
 // audit records a change to the registry; a failure is logged (see Log).
 func (k *Keys) audit(ctx context.Context, by accounts.Actor, action, target string, request, before, after any, detail string) {
-	req, _ := json.Marshal(request)
-	var b, a []byte
-	if before != nil {
-		b, _ = json.Marshal(before)
-	}
-	if after != nil {
-		a, _ = json.Marshal(after)
-	}
-	_, err := k.DB.Append(ctx, sqlite.Entry{Kind: sqlite.KindEvent, Actor: by.Name, Role: by.Role, IP: by.IP, UserAgent: by.UserAgent,
-		RequestID: by.RequestID, Action: action, Target: target, Request: req, Before: b, After: a, Outcome: sqlite.OutcomeOK, Detail: detail})
+	_, err := k.DB.Append(ctx, by.Event(action, target, request, before, after, detail))
 	if err != nil && k.Log != nil {
 		k.Log.ErrorContext(ctx, "attribute key registry changed, but the change is not in the audit log", "action", action, "target", target, "err", err)
 	}
@@ -272,11 +263,7 @@ func (s *Server) keys() *Keys { return &Keys{DB: s.db, Log: s.log} }
 // reads the registry (the editor shows the labels and checks the values).
 func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
 	list, err := s.keys().List(r.Context())
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list)
+	s.answer(w, r, list, err)
 }
 
 // handleKeysExport serves GET /api/v1/attribute-keys/export: the registry
@@ -345,11 +332,7 @@ func (s *Server) handleKeysImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := s.keys().Import(r.Context(), actorOf(r), reg)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, r, out, err)
 }
 
 // ---- Checking changes against the registry ----

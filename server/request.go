@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/jsonfields"
 )
 
 // maxBody caps API request bodies. The largest legitimate one, replacing 16
@@ -50,6 +51,20 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request could not be read.")
 	}
 	return decodeStrict(body, v)
+}
+
+// decodeValid is decodeJSON, then v's own check of the request on its
+// own (its Validate, when it has one).
+func decodeValid(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := decodeJSON(w, r, v); err != nil {
+		return err
+	}
+	if c, ok := v.(interface{ Validate() *api.FieldError }); ok {
+		if fe := c.Validate(); fe != nil {
+			return fe
+		}
+	}
+	return nil
 }
 
 // decodeStrict is decodeJSON's reading of a body already read.
@@ -218,38 +233,11 @@ type jsonField struct {
 }
 
 // jsonFields maps a struct's JSON field names to their fields, as
-// encoding/json names them (tag name, else the Go name; embedded structs
-// without a tag name lend theirs).
+// encoding/json names them (jsonfields.Of).
 func jsonFields(t reflect.Type) map[string]jsonField {
 	out := map[string]jsonField{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		ft := f.Type
-		if f.Anonymous && name == "" {
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				for k, v := range jsonFields(ft) {
-					if _, shadowed := out[k]; !shadowed {
-						out[k] = v
-					}
-				}
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = jsonField{typ: ft, required: f.Tag.Get("api") == "required"}
+	for name, f := range jsonfields.Of(t) {
+		out[name] = jsonField{typ: f.Type, required: f.Tag.Get("api") == "required"}
 	}
 	return out
 }

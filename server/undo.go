@@ -181,11 +181,7 @@ func (s *Server) handleUndoPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := u.preview(s, r.Context(), e)
-	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+	s.answer(w, r, p, err)
 }
 
 // handleUndo serves POST /api/v1/audit/{seq}/undo: put the target back as

@@ -24,6 +24,22 @@ type Actor struct {
 	Name, Role, IP, UserAgent, RequestID string
 }
 
+// Event is the audit entry of a change by made outside the families'
+// change path (an account, the attribute key registry): the request, and
+// the state before and after (nil: none), in JSON; done, with detail.
+func (by Actor) Event(action, target string, request, before, after any, detail string) sqlite.Entry {
+	req, _ := json.Marshal(request)
+	var b, a []byte
+	if before != nil {
+		b, _ = json.Marshal(before)
+	}
+	if after != nil {
+		a, _ = json.Marshal(after)
+	}
+	return sqlite.Entry{Kind: sqlite.KindEvent, Actor: by.Name, Role: by.Role, IP: by.IP, UserAgent: by.UserAgent,
+		RequestID: by.RequestID, Action: action, Target: target, Request: req, Before: b, After: a, Outcome: sqlite.OutcomeOK, Detail: detail}
+}
+
 // Admin does account administration on a database.
 type Admin struct {
 	DB        *sqlite.DB
@@ -261,16 +277,7 @@ func (ad *Admin) EndSessions(ctx context.Context, by Actor, name string) (api.Ac
 
 // audit records an account change; a failure is logged (see Log).
 func (ad *Admin) audit(ctx context.Context, by Actor, action, target string, request, before, after any) {
-	req, _ := json.Marshal(request)
-	var b, a []byte
-	if before != nil {
-		b, _ = json.Marshal(before)
-	}
-	if after != nil {
-		a, _ = json.Marshal(after)
-	}
-	_, err := ad.DB.Append(ctx, sqlite.Entry{Kind: sqlite.KindEvent, Actor: by.Name, Role: by.Role, IP: by.IP, UserAgent: by.UserAgent,
-		RequestID: by.RequestID, Action: action, Target: target, Request: req, Before: b, After: a, Outcome: sqlite.OutcomeOK})
+	_, err := ad.DB.Append(ctx, by.Event(action, target, request, before, after, ""))
 	if err != nil && ad.Log != nil {
 		ad.Log.ErrorContext(ctx, "account changed, but the change is not in the audit log", "action", action, "account", target, "err", err)
 	}

@@ -26,8 +26,42 @@ import (
 // the audit key of IMDESK_AUDIT_KEY_FILE (or --audit-key-file). A command
 // that writes (writes) makes the key in the data directory if it is
 // missing there, as the server does; one that only reads does without it
-// when the log has no keyed entries.
-func openDataDir(fs *flag.FlagSet, args []string, getenv func(string) string, writes bool) (*sqlite.DB, []string, error) {
+// when the log has no keyed entries. When it cannot open the database it
+// returns nil and the exit code, having said why on stderr as cmd (nothing
+// for -help, which is not a failure). The command's one positional
+// argument (arg: an account's name, a file; nil for none) may stand before
+// the flags, where the caller took it from, or after them, where this
+// takes it from.
+func openDataDir(fs *flag.FlagSet, args []string, getenv func(string) string, writes bool, stderr io.Writer, cmd string, arg *string) (*sqlite.DB, int) {
+	db, rest, err := openDB(fs, args, getenv, writes)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return nil, 2
+	}
+	if arg != nil && *arg == "" && len(rest) > 0 {
+		*arg = rest[0]
+	}
+	return db, 0
+}
+
+// subcommand reads the subcommand of `imdesk cmd` from args, one of subs,
+// and makes its flag set, for the flags in the args that follow it; when
+// there is no such subcommand it says the usage and ok is false.
+func subcommand(cmd string, args []string, stderr io.Writer, subs ...string) (sub string, fs *flag.FlagSet, rest []string, ok bool) {
+	if len(args) == 0 || !slices.Contains(subs, args[0]) {
+		fmt.Fprint(stderr, usage)
+		return "", nil, nil, false
+	}
+	fs = flag.NewFlagSet("imdesk "+cmd+" "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return args[0], fs, args[1:], true
+}
+
+// openDB parses the flags and opens the database, as openDataDir says.
+func openDB(fs *flag.FlagSet, args []string, getenv func(string) string, writes bool) (*sqlite.DB, []string, error) {
 	def := getenv("IMDESK_DATA_DIR")
 	if def == "" {
 		def = "data"
@@ -108,18 +142,11 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
 	}
-	db, rest, err := openDataDir(fs, args, getenv, sub != "list")
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "imdesk account: %v\n", err)
-		return 2
+	db, code := openDataDir(fs, args, getenv, sub != "list", stderr, "imdesk account", &name)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
-	if name == "" && len(rest) > 0 {
-		name = rest[0]
-	}
 	ctx := context.Background()
 	fail := func(err error) int { fmt.Fprintf(stderr, "imdesk account %s: %v\n", sub, err); return 1 }
 	// The command line administers accounts with the same code, rules and
@@ -240,13 +267,10 @@ func parseScope(groups, membersOf, users string) api.Scope {
 // runAudit is `imdesk audit verify [--checkpoint SEQ:HASH]` and `imdesk
 // audit checkpoint`.
 func runAudit(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "verify" && args[0] != "checkpoint" {
-		fmt.Fprint(stderr, usage)
+	sub, fs, args, ok := subcommand("audit", args, stderr, "verify", "checkpoint")
+	if !ok {
 		return 2
 	}
-	sub := args[0]
-	fs := flag.NewFlagSet("imdesk audit "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var checkpoints []sqlite.Checkpoint
 	if sub == "verify" {
 		fs.Func("checkpoint", "a checkpoint recorded earlier (SEQ:HASH, as imdesk audit checkpoint and the server log print it); repeatable", func(v string) error {
@@ -255,13 +279,9 @@ func runAudit(args []string, getenv func(string) string, stdout, stderr io.Write
 			return err
 		})
 	}
-	db, _, err := openDataDir(fs, args[1:], getenv, false)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "imdesk audit %s: %v\n", sub, err)
-		return 2
+	db, code := openDataDir(fs, args, getenv, false, stderr, "imdesk audit "+sub, nil)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 	ctx := context.Background()

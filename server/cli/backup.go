@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,21 +19,14 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		file, args = args[0], args[1:]
 	}
-	db, rest, err := openDataDir(fs, args, getenv, false)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "imdesk backup: %v\n", err)
-		return 2
+	db, code := openDataDir(fs, args, getenv, false, stderr, "imdesk backup", &file)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
 	if db.OnPostgres() {
 		fmt.Fprintf(stderr, "imdesk backup: %v\n", sqlite.ErrBackupPostgres)
 		return 2
-	}
-	if file == "" && len(rest) > 0 {
-		file = rest[0]
 	}
 	if file == "" {
 		io.WriteString(stderr, "imdesk backup: name the file to write, e.g. imdesk backup /backups/imdesk-"+"$(date +%F).db\n")
@@ -64,18 +56,16 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 func runMigrate(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("imdesk migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db, rest, err := openDataDir(fs, args, getenv, false)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err == nil && len(rest) > 0 {
-		err = fmt.Errorf("unexpected argument %q", rest[0])
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "imdesk migrate: %v\n", err)
-		return 2
+	var extra string
+	db, code := openDataDir(fs, args, getenv, false, stderr, "imdesk migrate", &extra)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
+	if extra != "" {
+		fmt.Fprintf(stderr, "imdesk migrate: unexpected argument %q\n", extra)
+		return 2
+	}
 	v, err := db.Version(context.Background())
 	if err != nil {
 		fmt.Fprintf(stderr, "imdesk migrate: %v\n", err)

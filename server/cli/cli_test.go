@@ -80,29 +80,18 @@ func TestDemoSimulator(t *testing.T) {
 func TestDemoAndLiveDataDirsStayApart(t *testing.T) {
 	ctx := context.Background()
 	live := t.TempDir()
-	db, err := sqlite.Open(live, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t, live)
 	if err := checkDataDirMode(ctx, db, live, false); err != nil {
 		t.Fatalf("live on an empty dir: %v", err)
 	}
-	var out, errOut strings.Builder
-	code := runAccount([]string{"add", "mei", "--role", "moderator", "--scope", "@TGS#a,@TGS#b", "--data-dir", live},
-		func(string) string { return "" }, strings.NewReader("a long enough password\n"), &out, &errOut)
-	if code != 0 {
-		t.Fatalf("account add: %d %s", code, errOut.String())
+	if code, _, errOut := runIn(live, runAccount)("a long enough password\n", "add", "mei", "--role", "moderator", "--scope", "@TGS#a,@TGS#b"); code != 0 {
+		t.Fatalf("account add: %d %s", code, errOut)
 	}
 	if err := checkDataDirMode(ctx, db, live, true); err == nil || !strings.Contains(err.Error(), "live panel") {
 		t.Fatalf("demo on a live dir: %v", err)
 	}
 	demo := t.TempDir()
-	ddb, err := sqlite.Open(demo, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ddb.Close()
+	ddb := openTestDB(t, demo)
 	if err := checkDataDirMode(ctx, ddb, demo, true); err != nil {
 		t.Fatalf("demo on an empty dir: %v", err)
 	}
@@ -120,11 +109,7 @@ func TestDemoAndLiveDataDirsStayApart(t *testing.T) {
 // be replaced; list says the scope in words; bad IDs are refused by name.
 func TestAccountScopeForms(t *testing.T) {
 	dir := t.TempDir()
-	account := func(stdin string, args ...string) (int, string, string) {
-		var out, errOut strings.Builder
-		code := runAccount(append(args, "--data-dir", dir), func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
-		return code, out.String(), errOut.String()
-	}
+	account := runIn(dir, runAccount)
 	if code, out, errOut := account("a long enough password\n", "add", "mei", "--role", "moderator",
 		"--scope", "@TGS#a", "--members-of", "@TGS#club,@TGS#team", "--users", "alice"); code != 0 ||
 		!strings.Contains(out, "1 group, members of 2 groups, 1 user") {
@@ -141,11 +126,7 @@ func TestAccountScopeForms(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "users: alice, bob") || strings.Contains(out, "@TGS#club") {
 		t.Fatalf("list after scope: %d %s", code, out)
 	}
-	db, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t, dir)
 	a, err := db.Account(context.Background(), "mei")
 	if err != nil || len(a.Scope.Groups) != 0 || len(a.Scope.MembersOf) != 0 || len(a.Scope.Users) != 2 {
 		t.Fatalf("stored scope: %+v %v", a, err)
@@ -196,10 +177,8 @@ func TestAuditCheckpointAndVerify(t *testing.T) {
 	run := func(args ...string) (int, string, string) {
 		return runArgs(append(args, "--data-dir", dir, "--audit-key-file", keyFile)...)
 	}
-	var out, errOut strings.Builder
-	if code := runAccount([]string{"add", "mei", "--role", "admin", "--data-dir", dir, "--audit-key-file", keyFile}, func(string) string { return "" },
-		strings.NewReader("a long enough password\n"), &out, &errOut); code != 0 {
-		t.Fatalf("account add: %d %s", code, errOut.String())
+	if code, _, errOut := runIn(dir, runAccount)("a long enough password\n", "add", "mei", "--role", "admin", "--audit-key-file", keyFile); code != 0 {
+		t.Fatalf("account add: %d %s", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, sqlite.AuditKeyFile)); err == nil {
 		t.Fatal("a key was made in the data directory although IMDESK_AUDIT_KEY_FILE names one")
@@ -258,5 +237,31 @@ func TestAuditKeyInDataDirWarns(t *testing.T) {
 	info, err := os.Stat(filepath.Join(dir, sqlite.AuditKeyFile))
 	if err != nil || info.Mode().Perm()&0o077 != 0 {
 		t.Fatalf("key file: %v %v", info, err)
+	}
+}
+
+// openTestDB opens the database in dir for the test, which closes it when
+// it ends.
+func openTestDB(t *testing.T, dir string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// command is a subcommand's run function (runAccount, runKeys).
+type command func(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// runIn is cmd run on the data directory dir, with an empty environment
+// and stdin as its standard input: its exit code, standard output and
+// standard error.
+func runIn(dir string, cmd command) func(stdin string, args ...string) (int, string, string) {
+	return func(stdin string, args ...string) (int, string, string) {
+		var out, errOut strings.Builder
+		code := cmd(append(args, "--data-dir", dir), func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
+		return code, out.String(), errOut.String()
 	}
 }

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,30 +19,19 @@ import (
 // import replaces the registry, all or nothing, with the same rules and
 // audit entries as the admin's endpoint.
 func runKeys(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "export" && args[0] != "import" {
-		fmt.Fprint(stderr, usage)
+	sub, fs, args, ok := subcommand("keys", args, stderr, "export", "import")
+	if !ok {
 		return 2
 	}
-	sub := args[0]
-	fs := flag.NewFlagSet("imdesk keys "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	args = args[1:]
 	var file string
 	if len(args) > 0 && (args[0] == "-" || args[0] != "" && args[0][0] != '-') {
 		file, args = args[0], args[1:]
 	}
-	db, rest, err := openDataDir(fs, args, getenv, sub == "import")
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "imdesk keys %s: %v\n", sub, err)
-		return 2
+	db, code := openDataDir(fs, args, getenv, sub == "import", stderr, "imdesk keys "+sub, &file)
+	if db == nil {
+		return code
 	}
 	defer db.Close()
-	if file == "" && len(rest) > 0 {
-		file = rest[0]
-	}
 	if file == "" {
 		fmt.Fprintf(stderr, "imdesk keys %s: name the file (- for standard %s)\n", sub, map[string]string{"export": "output", "import": "input"}[sub])
 		return 2
@@ -72,6 +59,7 @@ func runKeys(args []string, getenv func(string) string, stdin io.Reader, stdout,
 		}
 	case "import":
 		var data []byte
+		var err error
 		if file == "-" {
 			data, err = io.ReadAll(io.LimitReader(stdin, api.KeyRegistry{}.MaxBody()+1))
 		} else {

@@ -16,11 +16,7 @@ import (
 // import is audited as the command line.
 func TestKeysCommand(t *testing.T) {
 	dir := t.TempDir()
-	keys := func(stdin string, args ...string) (int, string, string) {
-		var out, errOut strings.Builder
-		code := runKeys(append(args, "--data-dir", dir), func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
-		return code, out.String(), errOut.String()
-	}
+	keys := runIn(dir, runKeys)
 	file := filepath.Join(t.TempDir(), "attribute-keys.json")
 	const registry = `{"keys": [
   {"key": "slowmode", "labels": {"en": "Slow mode", "zh-Hans": "慢速模式"}, "type": "number", "integer": true, "min": "0", "max": "600",
@@ -55,11 +51,7 @@ func TestKeysCommand(t *testing.T) {
 	if code, _, errOut := keys("", "import"); code != 2 || !strings.Contains(errOut, "name the file") {
 		t.Fatalf("no file: %d %s", code, errOut)
 	}
-	db, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t, dir)
 	entries, err := db.Keys(context.Background())
 	if err != nil || len(entries) != 2 || entries[1].Max != "600" || entries[1].Key != "slowmode" {
 		t.Fatalf("the registry after a refused import: %+v %v", entries, err)

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/imdesk/imdesk/server/api"
-	"github.com/imdesk/imdesk/server/sqlite"
 )
 
 // underUmask022 runs the test under a shell's usual umask and puts the
@@ -49,11 +48,7 @@ func TestCommandLineMakesEverythingPrivate(t *testing.T) {
 	// keep one open, as the running panel does, made under umask 022 again
 	// (Run set 077), so they are there to be checked.
 	syscall.Umask(0o022)
-	db, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t, dir)
 	if err := db.AddAccount(context.Background(), "jun", "another long password", "viewer", api.Scope{}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/i18n/i18ntest"
 	"github.com/imdesk/imdesk/server/tim"
 )
 
@@ -95,53 +93,42 @@ var phraseArg = map[string]int{"Say": 0, "say": 0, "fieldErr": 1, "newError": 2,
 // and kindAnswers, and Tencent's meanings.
 func serverPhrases(t *testing.T) []string {
 	var out []string
-	fset := token.NewFileSet()
-	for _, dir := range []string{"..", "../api", "../accounts"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		for _, name := range files {
-			if strings.HasSuffix(name, "_test.go") {
-				continue
+	_, files := i18ntest.Sources(t, "..", "../api", "../accounts")
+	for _, f := range files {
+		lit := func(e ast.Expr) {
+			if s, ok := i18ntest.StringLit(e); ok {
+				out = append(out, s)
 			}
-			f, err := parser.ParseFile(fset, name, nil, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lit := func(e ast.Expr) {
-				if bl, ok := e.(*ast.BasicLit); ok && bl.Kind == token.STRING {
-					s, _ := strconv.Unquote(bl.Value)
-					out = append(out, s)
-				}
-			}
-			ast.Inspect(f, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.CallExpr:
-					name := ""
-					switch fn := n.Fun.(type) {
-					case *ast.Ident:
-						name = fn.Name
-					case *ast.SelectorExpr:
-						name = fn.Sel.Name
-					}
-					if i, ok := phraseArg[name]; ok && len(n.Args) > i {
-						lit(n.Args[i])
-					}
-				case *ast.ValueSpec:
-					if len(n.Names) == 1 && (n.Names[0].Name == "tencentMessages" || n.Names[0].Name == "kindAnswers") {
-						ast.Inspect(n, func(m ast.Node) bool {
-							if kv, ok := m.(*ast.KeyValueExpr); ok {
-								if cl, ok := kv.Value.(*ast.CompositeLit); ok && len(cl.Elts) >= 3 {
-									lit(cl.Elts[2])
-								} else {
-									lit(kv.Value)
-								}
-							}
-							return true
-						})
-					}
-				}
-				return true
-			})
 		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				name := ""
+				switch fn := n.Fun.(type) {
+				case *ast.Ident:
+					name = fn.Name
+				case *ast.SelectorExpr:
+					name = fn.Sel.Name
+				}
+				if i, ok := phraseArg[name]; ok && len(n.Args) > i {
+					lit(n.Args[i])
+				}
+			case *ast.ValueSpec:
+				if len(n.Names) == 1 && (n.Names[0].Name == "tencentMessages" || n.Names[0].Name == "kindAnswers") {
+					ast.Inspect(n, func(m ast.Node) bool {
+						if kv, ok := m.(*ast.KeyValueExpr); ok {
+							if cl, ok := kv.Value.(*ast.CompositeLit); ok && len(cl.Elts) >= 3 {
+								lit(cl.Elts[2])
+							} else {
+								lit(kv.Value)
+							}
+						}
+						return true
+					})
+				}
+			}
+			return true
+		})
 	}
 	out = append(out, tim.Meanings()...)
 	slices.Sort(out)

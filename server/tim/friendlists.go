@@ -15,9 +15,8 @@ type AccountResult struct {
 }
 
 type FriendListAddResponse struct {
-	ResultItem      []AccountResult `json:"ResultItem"`
-	FailAccount     []string        `json:"Fail_Account"`
-	CurrentSequence uint64          `json:"CurrentSequence"`
+	FriendResponse
+	CurrentSequence uint64 `json:"CurrentSequence"`
 }
 
 // AddFriendLists creates up to 32 friend lists for user and puts the given

@@ -5,6 +5,7 @@ package timmock
 
 import (
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -84,33 +85,19 @@ func checkAttrSet(set map[string]string) *tErr {
 
 func (m *Mock) modifyGroupAttr(body []byte) (any, *tErr) {
 	return m.writeAttrs(body, func(g *group, items []attr) (map[string]string, *tErr) {
-		next := make(map[string]string, len(g.attrs)+len(items))
-		for k, v := range g.attrs {
-			next[k] = v
-		}
-		for _, a := range items {
-			next[a.Key] = a.Value
-		}
-		return next, nil
+		return withItems(g.attrs, items), nil
 	}, true)
 }
 
 func (m *Mock) setGroupAttr(body []byte) (any, *tErr) {
 	return m.writeAttrs(body, func(g *group, items []attr) (map[string]string, *tErr) {
-		next := make(map[string]string, len(items))
-		for _, a := range items {
-			next[a.Key] = a.Value
-		}
-		return next, nil
+		return withItems(nil, items), nil
 	}, true)
 }
 
 func (m *Mock) deleteGroupAttr(body []byte) (any, *tErr) {
 	return m.writeAttrs(body, func(g *group, items []attr) (map[string]string, *tErr) {
-		next := make(map[string]string, len(g.attrs))
-		for k, v := range g.attrs {
-			next[k] = v
-		}
+		next := withItems(g.attrs, nil)
 		for _, a := range items {
 			if _, ok := next[a.Key]; !ok {
 				return nil, fail(10050, fmt.Sprintf("attribute key %q does not exist", a.Key))
@@ -119,6 +106,16 @@ func (m *Mock) deleteGroupAttr(body []byte) (any, *tErr) {
 		}
 		return next, nil
 	}, false)
+}
+
+// withItems is a copy of attrs (nil: none) with items set over them.
+func withItems(attrs map[string]string, items []attr) map[string]string {
+	next := make(map[string]string, len(attrs)+len(items))
+	maps.Copy(next, attrs)
+	for _, a := range items {
+		next[a.Key] = a.Value
+	}
+	return next
 }
 
 // writeAttrs runs modify, set or delete: find the group, spend a write,

@@ -161,6 +161,23 @@ func keysOf(items []contactItem) ([]convKey, *tErr) {
 	return keys, nil
 }
 
+// checkRoom refuses (51008) a change that would have more conversations
+// count towards the cap than Tencent allows, keys being those it adds to a
+// group or marks.
+func (u *user) checkRoom(keys []convKey) *tErr {
+	if u.countedAfter(keys) > MaxMarkedConvs {
+		return fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
+	}
+	return nil
+}
+
+// existing is keys without the conversations in groups that do not exist:
+// in a change of several conversations such a one fails alone (51007 in
+// its result item), and the others are made.
+func (m *Mock) existing(keys []convKey) []convKey {
+	return slices.DeleteFunc(keys, func(k convKey) bool { return m.checkGroupsExist([]convKey{k}) != nil })
+}
+
 // checkGroupsExist refuses conversations in groups that do not exist (or
 // were dismissed): Tencent cannot map their GroupID to its internal code.
 func (m *Mock) checkGroupsExist(keys []convKey) *tErr {
@@ -210,8 +227,8 @@ func (m *Mock) createContactGroup(u *user, req *createContactGroupRequest) (any,
 	if e := m.checkGroupsExist(keys); e != nil {
 		return nil, e
 	}
-	if u.countedAfter(keys) > MaxMarkedConvs {
-		return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
+	if e := u.checkRoom(keys); e != nil {
+		return nil, e
 	}
 	u.nextConvID++
 	g := &convGroup{ID: u.nextConvID, Name: it.GroupName}
@@ -283,11 +300,8 @@ func (m *Mock) updateContactGroup(u *user, req *updateContactGroupRequest) (any,
 				adds = append(adds, k)
 			}
 		}
-		// A conversation to add in a group that does not exist fails alone
-		// (51007 in its ContactResultItem); the others are made.
-		adds = slices.DeleteFunc(adds, func(k convKey) bool { return m.checkGroupsExist([]convKey{k}) != nil })
-		if u.countedAfter(adds) > MaxMarkedConvs {
-			return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
+		if e := u.checkRoom(m.existing(adds)); e != nil {
+			return nil, e
 		}
 		items := make([]map[string]any, 0, len(up.Items))
 		for _, it := range up.Items {
@@ -372,22 +386,17 @@ func (u *user) sortedConvs() []*conversation {
 
 type getContactGroupRequest struct {
 	fromAccount
-	StartIndex *int `json:"StartIndex"`
+	startIndex
 }
 
 func (m *Mock) getContactGroup(u *user, req *getContactGroupRequest) (any, *tErr) {
-	all := u.sortedConvs()
-	start, end, e := pageOf(req.StartIndex, len(all), ContactPageSize, 50002)
+	page, complete, next, e := pageOf(req.StartIndex, u.sortedConvs(), ContactPageSize, 50002)
 	if e != nil {
 		return nil, e
 	}
-	items := make([]convItem, 0, end-start)
-	for _, c := range all[start:end] {
+	items := make([]convItem, 0, len(page))
+	for _, c := range page {
 		items = append(items, c.wire())
-	}
-	complete, next := 1, 0
-	if end < len(all) {
-		complete, next = 0, end
 	}
 	return map[string]any{"ContactItem": items, "GroupItem": u.groupItems(), "CompleteFlag": complete, "NextStartIndex": next}, nil
 }
@@ -454,11 +463,8 @@ func (m *Mock) markContact(u *user, req *markContactRequest) (any, *tErr) {
 			keys = append(keys, k)
 		}
 	}
-	// A conversation in a group that does not exist fails alone (51007 in
-	// its ResultItem); the others are marked.
-	keys = slices.DeleteFunc(keys, func(k convKey) bool { return m.checkGroupsExist([]convKey{k}) != nil })
-	if u.countedAfter(keys) > MaxMarkedConvs {
-		return nil, fail(51008, fmt.Sprintf("at most %d conversations may be in groups or marked", MaxMarkedConvs))
+	if e := u.checkRoom(m.existing(keys)); e != nil {
+		return nil, e
 	}
 	results := make([]map[string]any, 0, len(req.Items))
 	for _, it := range req.Items {

@@ -70,21 +70,21 @@ type tagValue struct {
 
 type friendGetRequest struct {
 	fromAccount
-	StartIndex       *int    `json:"StartIndex"`
+	startIndex
 	StandardSequence *uint64 `json:"StandardSequence"`
 	CustomSequence   *uint64 `json:"CustomSequence"`
 }
 
 func (m *Mock) friendGet(u *user, req *friendGetRequest) (any, *tErr) {
 	ids := u.friendIDs()
-	start, end, e := pageOf(req.StartIndex, len(ids), FriendPageSize, 30001)
+	page, complete, next, e := pageOf(req.StartIndex, ids, FriendPageSize, 30001)
 	if e != nil {
 		return nil, e
 	}
 	standard := req.StandardSequence == nil || *req.StandardSequence != u.friendSeq
 	custom := req.CustomSequence == nil || *req.CustomSequence != u.customSeq
-	items := make([]map[string]any, 0, end-start)
-	for _, id := range ids[start:end] {
+	items := make([]map[string]any, 0, len(page))
+	for _, id := range page {
 		item := map[string]any{"To_Account": id}
 		r := u.relation(id)
 		values := []tagValue{}
@@ -106,10 +106,6 @@ func (m *Mock) friendGet(u *user, req *friendGetRequest) (any, *tErr) {
 			item["ValueItem"] = values
 		}
 		items = append(items, item)
-	}
-	complete, next := 1, 0
-	if end < len(ids) {
-		complete, next = 0, end
 	}
 	return map[string]any{
 		"UserDataItem": items, "StandardSequence": u.friendSeq, "CustomSequence": u.customSeq,

@@ -30,12 +30,9 @@ func (m *Mock) getGroupMemberInfo(body []byte) (any, *tErr) {
 	if e := decode(body, &req, famGroup); e != nil {
 		return nil, e
 	}
-	g, e := m.lookupGroup(req.GroupID)
+	g, e := m.memberGroup(req.GroupID, "do not support get_group_member_info")
 	if e != nil {
 		return nil, e
-	}
-	if g.Type == "AVChatRoom" {
-		return nil, fail(10007, "no permission: AVChatRoom groups do not support get_group_member_info")
 	}
 	limit := DefaultMemberInfoLimit
 	if req.Limit != nil {
@@ -168,15 +165,15 @@ func (m *Mock) memberInfo(g *group, u string, fields map[string]bool, dataKeys [
 	return info
 }
 
-// memberGroup looks up a group whose members have profiles: every type
-// but AVChatRoom, which keeps none (10007).
-func (m *Mock) memberGroup(id, cmd string) (*group, *tErr) {
+// memberGroup looks up a group for a command about its members: every
+// type but AVChatRoom, which keeps none (10007, saying it refuses).
+func (m *Mock) memberGroup(id, refuses string) (*group, *tErr) {
 	g, e := m.lookupGroup(id)
 	if e != nil {
 		return nil, e
 	}
 	if g.Type == "AVChatRoom" {
-		return nil, fail(10007, "no permission: AVChatRoom groups do not store member profiles ("+cmd+")")
+		return nil, fail(10007, "no permission: AVChatRoom groups "+refuses)
 	}
 	return g, nil
 }
@@ -195,7 +192,7 @@ func (m *Mock) getSpecifiedGroupMemberInfo(body []byte) (any, *tErr) {
 	if e := checkCount(len(req.Users), MaxSpecifiedMembers, 10004, "Member_List_Account", "accounts"); e != nil {
 		return nil, e
 	}
-	g, e := m.memberGroup(req.GroupID, "get_specified_group_member_info")
+	g, e := m.memberGroup(req.GroupID, "do not store member profiles (get_specified_group_member_info)")
 	if e != nil {
 		return nil, e
 	}
@@ -231,7 +228,7 @@ func (m *Mock) modifyGroupMemberInfo(body []byte) (any, *tErr) {
 	if req.Member == "" {
 		return nil, fail(10004, "invalid parameter: Member_Account is required")
 	}
-	g, e := m.memberGroup(req.GroupID, "modify_group_member_info")
+	g, e := m.memberGroup(req.GroupID, "do not store member profiles (modify_group_member_info)")
 	if e != nil {
 		return nil, e
 	}

@@ -19,12 +19,9 @@ func (m *Mock) getRoleInGroup(body []byte) (any, *tErr) {
 	if e := checkCount(len(req.UserAccount), MaxRoleInGroupAccounts, 10004, "User_Account", "accounts"); e != nil {
 		return nil, e
 	}
-	g, e := m.lookupGroup(req.GroupID)
+	g, e := m.memberGroup(req.GroupID, "do not support get_role_in_group")
 	if e != nil {
 		return nil, e
-	}
-	if g.Type == "AVChatRoom" {
-		return nil, fail(10007, "no permission: AVChatRoom groups do not support get_role_in_group")
 	}
 	type role struct {
 		MemberAccount string `json:"Member_Account"`

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/imdesk/imdesk/server/jsonfields"
 )
 
 // Tencent's field names are case-sensitive: "GroupID" is not "GroupId", and
@@ -60,31 +62,13 @@ func checkFieldNames(raw json.RawMessage, t reflect.Type, path string) string {
 var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
 
 // fieldsOf maps a struct's exact json names, including those of embedded
-// structs, to the fields' types.
+// structs, to the fields' types (jsonfields.Of).
 func fieldsOf(t reflect.Type) map[string]reflect.Type {
 	if f, ok := fieldCache.Load(t); ok {
 		return f.(map[string]reflect.Type)
 	}
 	out := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k, v := range fieldsOf(f.Type) {
-				out[k] = v
-			}
-			continue
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
+	for name, f := range jsonfields.Of(t) {
 		out[name] = f.Type
 	}
 	fieldCache.Store(t, out)
@@ -171,13 +155,23 @@ func checkCount(n, max, code int, field, what string) *tErr {
 	return nil
 }
 
+// startIndex is the StartIndex of a request that reads a page at a time.
+type startIndex struct {
+	StartIndex *int `json:"StartIndex"`
+}
+
 // pageOf checks a request's StartIndex (code is the family's parameter
-// error) and returns the bounds of the page of n items, size a page, that
-// starts there.
-func pageOf(startIndex *int, n, size, code int) (start, end int, e *tErr) {
+// error) and returns the page of all, size items at most, that starts
+// there, and what Tencent answers of what follows: CompleteFlag 1 when the
+// page is the last, else 0 and the NextStartIndex.
+func pageOf[T any](startIndex *int, all []T, size, code int) (page []T, complete, next int, e *tErr) {
 	if startIndex == nil || *startIndex < 0 {
-		return 0, 0, fail(code, "invalid parameter: StartIndex is required and not negative")
+		return nil, 0, 0, fail(code, "invalid parameter: StartIndex is required and not negative")
 	}
-	start = min(*startIndex, n)
-	return start, min(start+size, n), nil
+	start := min(*startIndex, len(all))
+	end := min(start+size, len(all))
+	if end < len(all) {
+		return all[start:end], 0, end, nil
+	}
+	return all[start:end], 1, 0, nil
 }
