@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -28,23 +29,59 @@ import (
 func TestCrashChild(t *testing.T) {
 	dir, url := os.Getenv("IMDESK_CRASH_DIR"), os.Getenv("IMDESK_CRASH_TENCENT")
 	if dir == "" {
-		t.Skip("started by TestCrashRecovery only")
+		t.Skip("started by TestCrashRecovery and TestCrashOfAReplica only")
 	}
-	db, err := sqlite.Open(dir, sqlite.Options{})
+	db, err := sqlite.Open(dir, sqlite.Options{DatabaseURL: os.Getenv("IMDESK_CRASH_DATABASE")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// As imdesk serve does: intents a stop left without an outcome are
-	// unknown before anything else runs.
+	// unknown before anything else runs; replicas on PostgreSQL join the
+	// others, settle the dead ones' and share Tencent's limits.
 	if _, err := db.RecoverPending(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := testPanel(t, &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour}, db, tim.Config{BaseURL: url})
+	reps, err := JoinReplicas(context.Background(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := tim.Config{BaseURL: url}
+	if reps != nil {
+		tc.Replicas = reps.Live
+	}
+	srv, _ := testPanel(t, &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour}, db, tc)
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Printf("ADDR %s\n", srv.Addr())
 	select {} // until killed
+}
+
+// crashChild starts a panel in a process of its own (TestCrashChild, with
+// env), for a test to kill, and returns it and its URL.
+func crashChild(t *testing.T, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
+	cmd.Env = append(os.Environ(), env...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := ""
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
+			addr = a
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatal("the child did not start")
+	}
+	go io.Copy(io.Discard, stdout)
+	return cmd, "http://" + addr
 }
 
 // TestCrashRecovery kills a server with SIGKILL while it performs
@@ -104,27 +141,7 @@ func TestCrashRecovery(t *testing.T) {
 	defer m.Close()
 	defer close(release)
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "IMDESK_CRASH_DIR="+dir, "IMDESK_CRASH_TENCENT="+ms.URL)
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	addr := ""
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-			addr = a
-			break
-		}
-	}
-	if addr == "" {
-		t.Fatal("the child did not start")
-	}
-	go io.Copy(io.Discard, stdout)
-	base := "http://" + addr
+	cmd, base := crashChild(t, "IMDESK_CRASH_DIR="+dir, "IMDESK_CRASH_TENCENT="+ms.URL)
 
 	hc := signedIn(t, base, "admin", &http.Client{Timeout: 10 * time.Second})
 

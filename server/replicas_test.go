@@ -1,15 +1,19 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	neturl "net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -192,4 +196,190 @@ func TestReplicasShareTheSignInThrottle(t *testing.T) {
 			t.Fatalf("attempt %d, on replica %d: %d, want %d", i+1, i%len(urls), resp.StatusCode, want)
 		}
 	}
+}
+
+// TestCrashOfAReplica kills one of three replicas with SIGKILL while 30
+// writers change groups through all three. The two left settle its
+// changes in flight: every change answered OK is audited ok, the one in
+// flight at the kill is unknown, nothing reached Tencent without an entry
+// or was sent twice, and the one chain verifies.
+func TestCrashOfAReplica(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	url := pgtest.Need(t)
+	ctx := context.Background()
+	db, err := sqlite.Open("", sqlite.Options{DatabaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.AddAccount(ctx, "admin", testPass, api.RoleAdmin, api.Scope{All: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	var seenMu sync.Mutex
+	seen := map[string]int{} // values that reached Tencent, and how often
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Observe: func(cmd string, body []byte) {
+		var req struct {
+			GroupAttr []struct{ Value string } `json:"GroupAttr"`
+		}
+		if json.Unmarshal(body, &req) == nil {
+			seenMu.Lock()
+			for _, a := range req.GroupAttr {
+				seen[a.Value]++
+			}
+			seenMu.Unlock()
+		}
+	}})
+	if err := m.Seed(timmock.Demo()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	// Once held, the doomed replica's calls (values starting with "v")
+	// reach "Tencent" and get no answer: the kill lands while one surely
+	// is in flight. The others' calls go on.
+	var hold atomic.Bool
+	inFlight := make(chan string, 64)
+	mockHandler := m.Handler(false)
+	ms := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hold.Load() && strings.HasSuffix(r.URL.Path, "/modify_group_attr") {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			var req struct {
+				GroupAttr []struct{ Value string } `json:"GroupAttr"`
+			}
+			if json.Unmarshal(body, &req) == nil && len(req.GroupAttr) == 1 && strings.HasPrefix(req.GroupAttr[0].Value, "v") {
+				inFlight <- req.GroupAttr[0].Value
+				<-r.Context().Done() // the replica was killed
+				return
+			}
+		}
+		mockHandler.ServeHTTP(w, r)
+	}))
+	defer ms.Close()
+
+	var cmds [3]*exec.Cmd
+	var bases [3]string
+	var started sync.WaitGroup
+	for i := range cmds {
+		started.Go(func() {
+			cmds[i], bases[i] = crashChild(t, "IMDESK_CRASH_DIR="+t.TempDir(), "IMDESK_CRASH_TENCENT="+ms.URL, "IMDESK_CRASH_DATABASE="+url)
+		})
+	}
+	started.Wait()
+	var clients [3]*http.Client
+	for i, b := range bases {
+		clients[i] = signedIn(t, b, "admin", &http.Client{Timeout: 20 * time.Second})
+	}
+
+	groups := []string{community, public, work, community2, "@TGS#_machikado", "@TGS#1NVTZEAE4", "@TGS#3LIVEKR01", "@TGS#5CHATRM09"}
+	var mu sync.Mutex
+	answeredOK := map[string]bool{}
+	sent := map[string]bool{}
+	killed := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 30 {
+		r, g := w%3, groups[w%len(groups)]
+		prefix := "s"
+		if r == 0 {
+			prefix = "v" // the replica to be killed
+		}
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-killed:
+					return
+				default:
+				}
+				value := fmt.Sprintf("%s%d-%d", prefix, w, n)
+				mu.Lock()
+				sent[value] = true
+				mu.Unlock()
+				req, _ := http.NewRequest("PATCH", bases[r]+"/api/v1/groups/"+escape(g)+"/attributes",
+					strings.NewReader(`{"set":[{"key":"crash","value":"`+value+`"}]}`))
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := clients[r].Do(req)
+				if err != nil {
+					return // the replica is gone
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				switch resp.StatusCode {
+				case 200:
+					mu.Lock()
+					answeredOK[value] = true
+					if len(answeredOK) == 40 {
+						hold.Store(true)
+					}
+					mu.Unlock()
+				case 429:
+				default:
+					t.Errorf("PATCH %s on replica %d: %d", value, r, resp.StatusCode)
+				}
+			}
+		})
+	}
+	var held string
+	select {
+	case held = <-inFlight:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("no change of the doomed replica reached Tencent after 40 answered OK") // a guard against hanging
+	}
+	cmds[0].Process.Signal(syscall.SIGKILL)
+	close(killed)
+	wg.Wait()
+	cmds[0].Wait()
+
+	// The replicas left notice the dead one (its lock is free) within
+	// their sweep and settle its changes; wait for that, not for a time.
+	var recs []*sqlite.Record
+	for deadline := time.Now().Add(time.Minute); ; {
+		if recs, err = db.Records(ctx, sqlite.Filter{Action: "group.attributes.patch"}); err != nil {
+			t.Fatal(err)
+		}
+		pending := 0
+		for _, r := range recs {
+			if r.Outcome == sqlite.OutcomePending {
+				pending++
+			}
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d changes still without an outcome a minute after the kill", pending)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n, broken, err := db.Verify(ctx); err != nil || broken != nil {
+		t.Fatalf("chain after the crash (%d entries): %v %v", n, broken, err)
+	}
+	audited := map[string]string{}
+	for _, r := range recs {
+		var p struct {
+			Set []struct{ Value string } `json:"set"`
+		}
+		mustDecode(t, r.Request, &p)
+		audited[p.Set[0].Value] = r.Outcome
+	}
+	for v := range answeredOK {
+		if audited[v] != sqlite.OutcomeOK {
+			t.Errorf("answered OK but audited as %q: %s", audited[v], v)
+		}
+	}
+	seenMu.Lock()
+	defer seenMu.Unlock()
+	for v, n := range seen {
+		if _, ok := audited[v]; !ok {
+			t.Errorf("reached Tencent without an audit entry: %s", v)
+		}
+		if n > 1 {
+			t.Errorf("sent to Tencent %d times: %s", n, v)
+		}
+	}
+	if audited[held] != sqlite.OutcomeUnknown {
+		t.Errorf("the change in flight at the kill (%s) is audited as %q, want unknown", held, audited[held])
+	}
+	t.Logf("%d answered OK, %d audited, %d reached Tencent", len(answeredOK), len(audited), len(seen))
 }
