@@ -27,9 +27,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -56,6 +58,9 @@ type panel struct {
 	baseURL   string
 	passwords map[string]string // account → password
 	mockURL   string            // the standalone mock behind the live panel
+	// served, for replicas behind a proxy, counts the requests each
+	// replica answered.
+	served []atomic.Int64
 }
 
 // device is a browser context shape the tests run at.
@@ -238,6 +243,15 @@ func startLivePanel(bin string) (*panel, func(), error) {
 // startMockPanel starts `imdesk mock` with the given flags and a panel
 // against it, with an admin made by `imdesk account add`.
 func startMockPanel(bin string, mockArgs ...string) (*panel, func(), error) {
+	return startMockPanels(bin, 1, nil, mockArgs...)
+}
+
+// startMockPanels starts `imdesk mock` with the given flags and n panels
+// against it with env (replicas on one PostgreSQL database when env names
+// one), with an admin made by `imdesk account add`; more than one panel
+// are reached through a round-robin proxy, as behind a load balancer with
+// no sticky sessions.
+func startMockPanels(bin string, n int, env []string, mockArgs ...string) (*panel, func(), error) {
 	keyDir, err := os.MkdirTemp("", "imdesk-e2e-key-")
 	if err != nil {
 		return nil, nil, err
@@ -251,32 +265,56 @@ func startMockPanel(bin string, mockArgs ...string) (*panel, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	stops := []func(){func() { os.RemoveAll(keyDir) }, stopMock}
+	stop := func() {
+		for _, f := range slices.Backward(stops) {
+			f()
+		}
+	}
 	dataDir, err := os.MkdirTemp("", "imdesk-e2e-live-")
 	if err != nil {
-		stopMock()
+		stop()
 		return nil, nil, err
 	}
+	stops = append(stops, func() { os.RemoveAll(dataDir) })
+	env = append([]string{"IMDESK_DATA_DIR=" + dataDir}, env...)
 	const password = "live-admin-password-1"
 	add := exec.Command(bin, "account", "add", "admin", "--role", "admin")
-	add.Env = append(filteredEnv(), "IMDESK_DATA_DIR="+dataDir)
+	add.Env = append(filteredEnv(), env...)
 	add.Stdin = strings.NewReader(password + "\n")
 	if out, err := add.CombinedOutput(); err != nil {
-		stopMock()
+		stop()
 		return nil, nil, fmt.Errorf("imdesk account add: %v: %s", err, out)
 	}
-	url, _, stopSrv, err := start(bin, []string{"IMDESK_SDKAPPID=1400000077", "IMDESK_SECRET_KEY_FILE=" + keyFile,
-		"IMDESK_TENCENT_URL=" + mockURL, "IMDESK_DATA_DIR=" + dataDir}, "serve")
-	if err != nil {
-		stopMock()
+	env = append([]string{"IMDESK_SDKAPPID=1400000077", "IMDESK_SECRET_KEY_FILE=" + keyFile, "IMDESK_TENCENT_URL=" + mockURL}, env...)
+	// Replicas start together (each waits for the others to make room in
+	// Tencent's limits before it listens).
+	urls, stopSrv, errs := make([]string, n), make([]func(), n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { urls[i], _, stopSrv[i], errs[i] = start(bin, env, "serve") })
+	}
+	wg.Wait()
+	for _, f := range stopSrv {
+		if f != nil {
+			stops = append(stops, f)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		stop()
 		return nil, nil, err
 	}
-	stop := func() {
-		stopSrv()
-		stopMock()
-		os.RemoveAll(dataDir)
-		os.RemoveAll(keyDir)
+	p := &panel{baseURL: urls[0], passwords: map[string]string{"admin": password}, mockURL: mockURL}
+	if n > 1 {
+		proxy, err := startRoundRobin(urls)
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		stops = append(stops, proxy.Close)
+		p.baseURL, p.served = proxy.URL, proxy.served
 	}
-	return &panel{baseURL: url, passwords: map[string]string{"admin": password}, mockURL: mockURL}, stop, nil
+	return p, stop, nil
 }
 
 // stagingPanel describes a deployed panel when E2E_BASE_URL is set: the
