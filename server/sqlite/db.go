@@ -132,7 +132,13 @@ func openPostgres(o Options) (*DB, error) {
 	// A replica on a machine that vanished (no FIN, no RST) must lose its
 	// lock within a minute, for another to take over its work: the server
 	// probes an idle connection after 10 s, every 5 s, 4 times.
-	for k, v := range map[string]string{"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "4"} {
+	//
+	// pgx prepares and caches each query; after five runs PostgreSQL may
+	// plan a cached one without its parameters' values, and a search by
+	// a prefix or a substring then cannot use its index. Every query is
+	// planned with its values instead (planning is cheap next to a scan).
+	for k, v := range map[string]string{"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "4",
+		"plan_cache_mode": "force_custom_plan"} {
 		if _, set := pc.RuntimeParams[k]; !set {
 			pc.RuntimeParams[k] = v
 		}

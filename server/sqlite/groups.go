@@ -83,16 +83,15 @@ func (d *DB) listChunk(ctx context.Context, round int64, ids []string, last bool
 		return err
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO group_index(id, listed_round) VALUES (?, ?)
-		ON CONFLICT(id) DO UPDATE SET listed_round = excluded.listed_round`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, id := range ids {
-		if _, err := stmt.ExecContext(ctx, id, round); err != nil {
-			return fmt.Errorf("index group %s: %w", id, err)
+	const insert, upsert = `INSERT INTO group_index(id, listed_round) VALUES `, `
+		ON CONFLICT(id) DO UPDATE SET listed_round = excluded.listed_round`
+	if d.pg {
+		ids = lastOfEach(ids, func(id string) string { return id })
+		if err := insertRows(ctx, tx, insert, len(ids), func(i int) []any { return []any{ids[i], round} }, upsert); err != nil {
+			return fmt.Errorf("index groups: %w", err)
 		}
+	} else if err := listEach(ctx, tx, insert+"(?, ?)"+upsert, ids, round); err != nil {
+		return err
 	}
 	if last {
 		done := 0
@@ -104,6 +103,21 @@ func (d *DB) listChunk(ctx context.Context, round int64, ids []string, last bool
 		}
 	}
 	return tx.Commit()
+}
+
+// listEach is listChunk's insert on SQLite: a prepared statement a row.
+func listEach(ctx context.Context, tx *txn, q string, ids []string, round int64) error {
+	stmt, err := tx.PrepareContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, id := range ids {
+		if _, err := stmt.ExecContext(ctx, id, round); err != nil {
+			return fmt.Errorf("index group %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // PendingGroups returns up to n groups listed but not yet described.
@@ -163,12 +177,19 @@ func (d *DB) DropGroup(ctx context.Context, id string) error {
 	return err
 }
 
-func putGroups(ctx context.Context, tx *txn, round int64, groups []IndexedGroup) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO group_index(id, name, type, member_count, owner, listed_round, info_round)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+// putGroupsUpsert ends the insert of described groups: a group already
+// listed keeps the later of its rounds.
+const putGroupsUpsert = `
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, member_count = excluded.member_count,
 			owner = excluded.owner, info_round = excluded.info_round,
-			listed_round = CASE WHEN group_index.listed_round > excluded.listed_round THEN group_index.listed_round ELSE excluded.listed_round END`)
+			listed_round = CASE WHEN group_index.listed_round > excluded.listed_round THEN group_index.listed_round ELSE excluded.listed_round END`
+
+func putGroups(ctx context.Context, tx *txn, round int64, groups []IndexedGroup) error {
+	if tx.pg {
+		return putGroupsRows(ctx, tx, round, groups)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO group_index(id, name, type, member_count, owner, listed_round, info_round)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`+putGroupsUpsert)
 	if err != nil {
 		return err
 	}
@@ -179,6 +200,55 @@ func putGroups(ctx context.Context, tx *txn, round int64, groups []IndexedGroup)
 		}
 	}
 	return nil
+}
+
+// putGroupsRows is putGroups on PostgreSQL (see insertRows).
+func putGroupsRows(ctx context.Context, tx *txn, round int64, groups []IndexedGroup) error {
+	groups = lastOfEach(groups, func(g IndexedGroup) string { return g.ID })
+	err := insertRows(ctx, tx, `INSERT INTO group_index(id, name, type, member_count, owner, listed_round, info_round) VALUES `,
+		len(groups), func(i int) []any {
+			g := groups[i]
+			return []any{g.ID, g.Name, g.Type, g.MemberCount, g.Owner, round, round}
+		}, putGroupsUpsert)
+	if err != nil {
+		return fmt.Errorf("index groups: %w", err)
+	}
+	return nil
+}
+
+// insertRows runs insert (… VALUES ) with n rows of values and then tail
+// (an upsert), 500 rows to a statement: on PostgreSQL a round trip a row
+// is what costs. The rows must name distinct keys (lastOfEach): one
+// statement cannot upsert a row twice.
+func insertRows(ctx context.Context, tx *txn, insert string, n int, row func(i int) []any, tail string) error {
+	for start := 0; start < n; start += 500 {
+		end := min(start+500, n)
+		var args []any
+		for i := start; i < end; i++ {
+			args = append(args, row(i)...)
+		}
+		one := "(?" + strings.Repeat(", ?", len(args)/(end-start)-1) + ")"
+		q := insert + one + strings.Repeat(", "+one, end-start-1) + tail
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lastOfEach keeps the last of the items with the same key, in order.
+func lastOfEach[T any](items []T, key func(T) string) []T {
+	last := make(map[string]int, len(items))
+	for i, it := range items {
+		last[key(it)] = i
+	}
+	var out []T
+	for i, it := range items {
+		if last[key(it)] == i {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // FinishGroupRound ends the current round once its list is read and every

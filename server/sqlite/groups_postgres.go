@@ -69,3 +69,13 @@ func (d *DB) searchGroupsPostgres(ctx context.Context, s GroupSearch) ([]Indexed
 	}
 	return out, total, rows.Err()
 }
+
+// Analyze refreshes the planner's statistics of the group index on
+// PostgreSQL (autovacuum does it in time; a bulk fill wants it at once).
+func (d *DB) Analyze(ctx context.Context) error {
+	if !d.pg {
+		return nil
+	}
+	_, err := d.db.ExecContext(ctx, `ANALYZE group_index`)
+	return err
+}
