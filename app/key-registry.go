@@ -64,6 +64,36 @@ func (k *keyRegistry) sorted() []*api.KeySpec {
 	return out
 }
 
+// indexed are the described keys the finder can find groups by the value
+// of (api.IndexedKeys), by label.
+func (k *keyRegistry) indexed() []*api.KeySpec {
+	specs := make([]api.KeySpec, 0, len(k.specs))
+	for _, s := range k.specs {
+		specs = append(specs, *s)
+	}
+	keys := api.IndexedKeys(specs)
+	return slices.DeleteFunc(k.sorted(), func(s *api.KeySpec) bool { return !slices.Contains(keys, s.Key) })
+}
+
+// values are the values of a key of a small set, as (value, label) pairs:
+// no and yes for a switch, the choices for a list; nil for other keys.
+func (k *keyRegistry) values(key string) [][2]string {
+	s := k.spec(key)
+	switch {
+	case s == nil:
+		return nil
+	case s.Type == api.KeyTypeBoolean:
+		return [][2]string{{"false", message("Keys.No")}, {"true", message("Keys.Yes")}}
+	case s.Type == api.KeyTypeChoice:
+		out := make([][2]string, len(s.Choices))
+		for i, c := range s.Choices {
+			out[i] = [2]string{c.Value, c.Labels.In(pageLang())}
+		}
+		return out
+	}
+	return nil
+}
+
 // keyLabel is a described key's label in the page's language; "" for a key
 // the registry does not describe.
 func (k *keyRegistry) keyLabel(key string) string {

@@ -199,6 +199,21 @@ func TestKeys(t *testing.T) {
 			mod.fitsWidth("the audit log's details")
 			mod.noErrors()
 
+			// The finder finds the group by the choice, both by their labels.
+			mod.visit("/groups")
+			_, err = mod.page.GetByLabel(cat["FinderKey"], playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).
+				SelectOption(playwright.SelectOptionValues{Labels: &[]string{c.tier}})
+			check(t, err, "the key by its label")
+			_, err = mod.page.GetByLabel(fmt.Sprintf(cat["Attributes.ValueOf"], c.tier), playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).
+				SelectOption(playwright.SelectOptionValues{Labels: &[]string{c.gold}})
+			check(t, err, "the value by its label")
+			check(t, expect.Page(mod.page).ToHaveURL(regexp.MustCompile(`key=`+keyTier+`&value=gold$`)), "the filter in the URL")
+			found := mod.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: cat["FinderResult1"]})
+			check(t, expect.Locator(found.GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Photography Club 摄影社"})).ToBeVisible(), "the group found by its value")
+			mod.axeScan("the finder by a key's value, " + c.lang)
+			mod.fitsWidth("the finder")
+			mod.noErrors()
+
 			// The bulk form gives a described key the editor's control and
 			// check: Preview waits for a value the key accepts.
 			mod.visit("/bulk-changes")
