@@ -546,27 +546,17 @@ func (p *auditPage) bulkChange(request []byte) app.UI {
 	if json.Unmarshal(request, &c) != nil {
 		return nil
 	}
-	var title string
 	switch c.Op {
-	case api.BulkSet:
-		title = "Bulk.OpSet"
-	case api.BulkReplace:
-		title = "Bulk.OpReplace"
+	case api.BulkSet, api.BulkReplace:
+		return p.attrTable(pick(c.Op == api.BulkSet, "Bulk.OpSet", "Bulk.OpReplace"), c.Set, c.Set, &p.keys)
 	case api.BulkDelete:
 		keys := make([]app.UI, len(c.Delete))
 		for i, k := range c.Delete {
 			keys[i] = liText.ui(p, p.keys.keyView(p, k))
 		}
 		return tableView.ui(p, message("Bulk.OpDelete"), nil, ulView.ui(p, keys))
-	default:
-		return nil // an undo restores what each group had
 	}
-	pairs := make([]app.UI, len(c.Set))
-	for i, a := range c.Set {
-		v, raw := p.keys.valueView(p, a.Key, a.Value)
-		pairs[i] = attrPair.ui(p, p.keys.keyView(p, a.Key), v, raw)
-	}
-	return tableView.ui(p, message(title), nil, dlView.ui(p, pairs))
+	return nil // an undo restores what each group had
 }
 
 // cgTable lists the conversation groups of cg with how many conversations

@@ -2,6 +2,7 @@ package main
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -50,29 +51,38 @@ func (k *keyRegistry) spec(key string) *api.KeySpec {
 
 // sorted are the described keys by label in the page's language.
 func (k *keyRegistry) sorted() []*api.KeySpec {
-	out := make([]*api.KeySpec, 0, len(k.specs))
+	out := byLabel{lang: pageLang()}
 	for _, s := range k.specs {
-		out = append(out, s)
+		out.specs = append(out.specs, s)
 	}
-	lang := pageLang()
-	slices.SortFunc(out, func(a, b *api.KeySpec) int {
-		if c := strings.Compare(a.Labels.In(lang), b.Labels.In(lang)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-	return out
+	sort.Sort(&out) // not slices.SortFunc: app.wasm has sort.Sort already (see api.sortFriends)
+	return out.specs
+}
+
+// byLabel orders keys by label, then by key.
+type byLabel struct {
+	specs []*api.KeySpec
+	lang  string
+}
+
+func (b *byLabel) Len() int      { return len(b.specs) }
+func (b *byLabel) Swap(i, j int) { b.specs[i], b.specs[j] = b.specs[j], b.specs[i] }
+func (b *byLabel) Less(i, j int) bool {
+	li, lj := b.specs[i].Labels.In(b.lang), b.specs[j].Labels.In(b.lang)
+	return li < lj || li == lj && b.specs[i].Key < b.specs[j].Key
 }
 
 // indexed are the described keys the finder can find groups by the value
 // of (api.IndexedKeys), by label.
 func (k *keyRegistry) indexed() []*api.KeySpec {
-	specs := make([]api.KeySpec, 0, len(k.specs))
-	for _, s := range k.specs {
-		specs = append(specs, *s)
+	keys := api.IndexedKeys(k.specs)
+	var out []*api.KeySpec
+	for _, s := range k.sorted() {
+		if slices.Contains(keys, s.Key) {
+			out = append(out, s)
+		}
 	}
-	keys := api.IndexedKeys(specs)
-	return slices.DeleteFunc(k.sorted(), func(s *api.KeySpec) bool { return !slices.Contains(keys, s.Key) })
+	return out
 }
 
 // values are the values of a key of a small set, as (value, label) pairs:

@@ -129,11 +129,12 @@ func (s *Server) groupFilter(ctx context.Context, key, value string, asked bool)
 	for i, e := range entries {
 		specs[i] = e.KeySpec
 	}
-	if !slices.Contains(api.IndexedKeys(specs), key) {
+	described := api.Described(specs)
+	if !slices.Contains(api.IndexedKeys(described), key) {
 		return nil, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "key",
 			Say: say("Groups can be found by the value of a described key of yes/no or of a list of choices only.")}
 	}
-	if fe := api.CheckValue(api.Described(specs)[key], "value", value, nil); fe != nil {
+	if fe := api.CheckValue(described[key], "value", value, nil); fe != nil {
 		return nil, fe
 	}
 	return &api.Attr{Key: key, Value: value}, nil

@@ -183,13 +183,13 @@ const MaxIndexedKeys = MaxAttrKeys
 // and one of a list. Text and numbers are not.
 func (k *KeySpec) Indexed() bool { return k.Type == KeyTypeBoolean || k.Type == KeyTypeChoice }
 
-// IndexedKeys are the keys of specs whose values the finder's index keeps,
-// in key order, at most MaxIndexedKeys.
-func IndexedKeys(specs []KeySpec) []string {
+// IndexedKeys are the keys of specs (as Described gives them) whose values
+// the finder's index keeps, in key order, at most MaxIndexedKeys.
+func IndexedKeys(specs map[string]*KeySpec) []string {
 	var out []string
-	for i := range specs {
-		if specs[i].Indexed() {
-			out = append(out, specs[i].Key)
+	for key, spec := range specs {
+		if spec.Indexed() {
+			out = append(out, key)
 		}
 	}
 	slices.Sort(out)

@@ -132,5 +132,5 @@ func (g *Crawler) indexedKeys(ctx context.Context) ([]string, error) {
 	for i, e := range entries {
 		specs[i] = e.KeySpec
 	}
-	return api.IndexedKeys(specs), nil
+	return api.IndexedKeys(api.Described(specs)), nil
 }
