@@ -180,6 +180,23 @@ func TestGroupSearchCommonWord(t *testing.T) {
 				total != min((n+49)/50, MaxCountedMatches+1) {
 				t.Fatalf("value filter: total %d %v", total, err)
 			}
+			// A value every group has: looked up group by group beyond
+			// ftsSetMax of them, as a set below.
+			every := make([]GroupValues, n)
+			for i := range n {
+				every[i] = GroupValues{ID: fmt.Sprintf("g%05d", n-i), Attrs: []api.Attr{{Key: "muted", Value: "true"}}}
+			}
+			if err := d.PutGroupValues(ctx, []string{"muted", "tier"}, every, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			muted := &api.Attr{Key: "muted", Value: "true"}
+			got, total, err = d.SearchGroups(ctx, GroupSearch{Attr: muted, After: "g00002", Limit: 2})
+			if err != nil || total != MaxCountedMatches+1 || len(got) != 2 || got[0].ID != "g00003" || got[1].ID != "g00004" {
+				t.Fatalf("a common value: %+v total %d %v", got, total, err)
+			}
+			if _, total, err = d.SearchGroups(ctx, GroupSearch{Attr: muted, Types: []string{"Work"}, Limit: 2}); err != nil || total != min((n+19)/20, MaxCountedMatches+1) {
+				t.Fatalf("a common value of a type: total %d %v", total, err)
+			}
 		})
 	}
 }
