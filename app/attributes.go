@@ -39,10 +39,10 @@ type attributesPage struct {
 	dialog   int
 	sure     bool // the confirmation box of replace or clear is ticked
 	restored bool // the edits are a draft kept when the session ended
-	// specs are the registry's described keys (attrkeys.go), loaded once
-	// after the attributes; nil until then, or when they could not be read
-	// (the editor then works as for undescribed keys).
-	specs map[string]*api.KeySpec
+	// keyRegistry is the registry of attribute keys (attrkeys.go), read
+	// once after the attributes; until then, or when it could not be read,
+	// the editor works as for undescribed keys.
+	keyRegistry
 }
 
 func (p *attributesPage) title() string {
@@ -94,7 +94,7 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 			p.restored = takeDraft(ctx, p)
 			remember(ctx, recentGroupsKey, recentGroup{ID: p.group.ID, Name: p.group.Name})
 			ctx.Page().SetTitle(title(p.title()))
-			if p.specs == nil {
+			if !p.read() {
 				p.send(p, "keys", "GET", keysPath, nil, nil)
 			}
 		}
@@ -190,18 +190,12 @@ func (p *attributesPage) act(ctx app.Context, ev event) {
 		p.reload()
 	case "key":
 		p.rows[i].key = ev.value
-		if k := p.spec(ev.value); k != nil && k.Type == api.KeyTypeBoolean && p.rows[i].value == "" {
-			p.rows[i].value = "false" // what the switch shows off
+		if p.rows[i].value == "" {
+			p.rows[i].value = p.emptyValue(ev.value) // what its control shows
 		}
 		p.edited()
-	case "value":
-		p.rows[i].value = ev.value
-		p.edited()
-	case "value-bool":
-		p.rows[i].value = pick(ev.checked, "true", "false")
-		p.edited()
-	case "value-time":
-		p.rows[i].value = fromLocalInput(ev.value)
+	case "value", "value-bool", "value-time":
+		p.rows[i].value = p.newValue(ev)
 		p.edited()
 	case "add-required":
 		k := ev.arg.part(0)
@@ -388,10 +382,9 @@ type diff struct {
 	added, changed []api.Attr
 	old            map[string]string
 	removed        []string
-	// label and shown, when set, say a key and a value as people read
-	// them (the attribute-key registry); the raw ones stay beside them.
-	label func(key string) string
-	shown func(key, value string) string
+	// keys, when set, says a key and a value as people read them (the
+	// attribute-key registry); the raw ones stay beside them.
+	keys *keyRegistry
 }
 
 func (d diff) empty() bool { return len(d.added)+len(d.changed)+len(d.removed) == 0 }
@@ -402,8 +395,7 @@ func (p *attributesPage) diff() diff {
 		now[i] = api.Attr{Key: r.key, Value: r.value}
 	}
 	d := diffAttrs(p.loaded, now)
-	d.label, d.shown = p.keyLabel, p.shownValue
-	return d
+	return d.saidBy(&p.keyRegistry)
 }
 
 // diffAttrs compares two attribute sets: what was added, changed and
@@ -437,31 +429,19 @@ var changeSection = &view{src: `<section class="change change-{0}"><h3>{1}</h3><
 var addedItem = &view{src: `<li>{0}: <ins>{1}</ins>{2}</li>`}
 var changedItem = &view{src: `<li>{0}: <del>{1}</del> → <ins>{2}</ins>{3}</li>`}
 var removedItem = &view{src: `<li>{0}</li>`}
-var rawKey = &view{src: `<code>{0}</code>`}
-var labelledKey = &view{src: `<span>{0} <code>{1}</code></span>`}
-var rawValue = &view{src: ` <span class="hint">(<code>{0}</code>)</span>`}
+
+// saidBy is the diff saying its keys and values as keys reads them.
+func (d diff) saidBy(keys *keyRegistry) diff {
+	d.keys = keys
+	return d
+}
 
 // key says a key: its label beside the raw key when the registry gives one.
-func (d diff) key(a actor, k string) app.UI {
-	if d.label != nil {
-		if l := d.label(k); l != "" {
-			return labelledKey.ui(a, l, k)
-		}
-	}
-	return rawKey.ui(a, k)
-}
+func (d diff) key(a actor, k string) app.UI { return d.keys.keyView(a, k) }
 
 // value says a value as people read it, and the raw value beside it when
-// that reads otherwise (a switch's "true", a choice's code).
-func (d diff) value(a actor, k, v string) (string, app.UI) {
-	if d.shown == nil {
-		return v, nil
-	}
-	if s := d.shown(k, v); s != v {
-		return s, rawValue.ui(a, v)
-	}
-	return v, nil
-}
+// that reads otherwise.
+func (d diff) value(a actor, k, v string) (string, app.UI) { return d.keys.valueView(a, k, v) }
 
 // view shows a diff as the preview does: added, changed (old → new), removed.
 func (d diff) view(a actor) app.UI {

@@ -74,14 +74,14 @@ func (p *auditPage) undoDialog() app.UI {
 			again = warnNote.ui(p, message("UndoChangedAgain"))
 		}
 		if pv.ChangedSince && !pv.NothingToDo {
-			since = undoSince.ui(p, diffAttrs(left, current).view(p))
+			since = undoSince.ui(p, diffAttrs(left, current).saidBy(p.keysOf(pv.Action)).view(p))
 		}
 		if pv.NothingToDo {
 			nothing = infoNote.ui(p, message("UndoNothing"))
 		} else {
 			confirm = undoConfirmButton.ui(p, u.busy, message(pick(isMemberAction(pv.Action), "GroupMembers.UndoConfirm", "UndoConfirm")))
 		}
-		body = app.Div().Body(undoBody.uis(p, again, since, p.attrTable("UndoNow", current, restore), p.attrTable("UndoAfter", restore, current),
+		body = app.Div().Body(undoBody.uis(p, again, since, p.attrTable("UndoNow", current, restore, p.keysOf(pv.Action)), p.attrTable("UndoAfter", restore, current, p.keysOf(pv.Action)),
 			nothing, errorView(p, u.err))...)
 	}
 	return undoDialogView.ui(p, int(u.rec.Seq), p.groupLabel(u.rec.Target), body, confirm)

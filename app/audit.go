@@ -30,6 +30,9 @@ type auditPage struct {
 	showFilters bool              // on a narrow screen the filters fold away
 	undo        *undoState
 	undone      string // what the last undo did, announced above the list
+	// keys says a described key by its label beside the raw key; read
+	// once per page.
+	keys keyRegistry
 }
 
 func (p *auditPage) OnMount(ctx app.Context) {
@@ -55,6 +58,14 @@ func (p *auditPage) OnNav(ctx app.Context) {
 	}
 	p.records, p.next, p.open, p.undo, p.undone = nil, "", map[int64]bool{}, nil, ""
 	p.list("")
+	p.readKeys()
+}
+
+// readKeys reads the registry of attribute keys, once per page.
+func (p *auditPage) readKeys() {
+	if !p.keys.read() {
+		p.send(p, "keys", "GET", keysPath, nil, nil)
+	}
 }
 
 // query is the API query for the current filters.
@@ -109,6 +120,11 @@ func (p *auditPage) got(ctx app.Context, what string, r response) {
 		p.records = append(p.records, page.Records...)
 		p.next = page.NextCursor
 		p.loadNames(page.Records)
+	case "keys":
+		var l api.KeyList
+		if r.decode(&l) == nil {
+			p.keys.setSpecs(l.Keys)
+		}
 	case "name":
 		var g api.Group
 		if r.decode(&g) == nil {
@@ -418,9 +434,9 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 			var afterTable app.UI
 			compare := before // nothing to mark while the state after is not known
 			if after := undoRows(r.Action, r.After); after != nil {
-				afterTable, compare = p.attrTable("AuditAfter", after, before), after
+				afterTable, compare = p.attrTable("AuditAfter", after, before, p.keysOf(r.Action)), after
 			}
-			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before, compare), afterTable)
+			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before, compare, p.keysOf(r.Action)), afterTable)
 		}
 	case strings.HasPrefix(r.Action, "group."):
 		var before []api.Attr
@@ -429,10 +445,12 @@ func (p *auditPage) detail(r *api.AuditRecord) app.UI {
 			var afterTable app.UI
 			compare := before // nothing to mark while the state after is not known
 			if after, ok := afterOf(r, before); ok {
-				afterTable, compare = p.attrTable("AuditAfter", after, before), after
+				afterTable, compare = p.attrTable("AuditAfter", after, before, p.keysOf(r.Action)), after
 			}
-			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before, compare), afterTable)
+			states = beforeAfter.ui(p, p.attrTable("AuditBefore", before, compare, p.keysOf(r.Action)), afterTable)
 		}
+	case r.Action == api.ActionBulkCreate:
+		states = p.bulkChange(r.Request)
 	}
 	return detailView.ui(p, int(r.Seq), undo, states, p.facts(r))
 }
@@ -486,11 +504,22 @@ func afterOf(r *api.AuditRecord, before []api.Attr) ([]api.Attr, bool) {
 var tableView = &view{src: `<div class="attr-table"><h3>{0}</h3>{1}{2}</div>`}
 var noneHint = &view{src: `<p class="hint">{0}</p>`}
 var dlView = &view{src: `<dl>{0}</dl>`}
-var attrPair = &view{src: `<div><dt><code>{0}</code></dt><dd>{1}</dd></div>`}
+var attrPair = &view{src: `<div><dt>{0}</dt><dd>{1}{2}</dd></div>`}
 var ulView = &view{src: `<ul>{0}</ul>`}
 var liText = &view{src: `<li>{0}</li>`}
 
-func (p *auditPage) attrTable(title string, attrs, other []api.Attr) app.UI {
+// keysOf is the registry that says the keys of an entry's action: none for
+// a member's profile, whose fields are not group attributes.
+func (p *auditPage) keysOf(action string) *keyRegistry {
+	if isMemberAction(action) {
+		return nil
+	}
+	return &p.keys
+}
+
+// attrTable lists attrs, marking those other does not hold as they are;
+// keys, when not nil, says the keys it describes by their labels.
+func (p *auditPage) attrTable(title string, attrs, other []api.Attr, keys *keyRegistry) app.UI {
 	if len(attrs) == 0 {
 		return tableView.ui(p, message(title), noneHint.ui(p, message("AuditNoAttrs")), nil)
 	}
@@ -498,16 +527,37 @@ func (p *auditPage) attrTable(title string, attrs, other []api.Attr) app.UI {
 	for i, a := range attrs {
 		// A row the other side does not hold as it is (changed, added or
 		// removed) is marked in words, not by colour alone.
+		v, raw := keys.valueView(p, a.Key, a.Value)
 		if slices.Contains(other, a) {
-			pairs[i] = attrPair.ui(p, a.Key, a.Value)
+			pairs[i] = attrPair.ui(p, keys.keyView(p, a.Key), v, raw)
 		} else {
-			pairs[i] = attrPairChanged.ui(p, a.Key, a.Value)
+			pairs[i] = attrPairChanged.ui(p, keys.keyView(p, a.Key), v, raw)
 		}
 	}
 	return tableView.ui(p, message(title), nil, dlView.ui(p, pairs))
 }
 
-var attrPairChanged = &view{src: `<div class="changed"><dt><code>{0}</code> <span class="tag tag-warn">{@AuditChanged}</span></dt><dd>{1}</dd></div>`}
+var attrPairChanged = &view{src: `<div class="changed"><dt>{0} <span class="tag tag-warn">{@AuditChanged}</span></dt><dd>{1}{2}</dd></div>`}
+
+// bulkChange shows what a bulk change was made to do: the keys it sets,
+// with their values, or the keys it removes.
+func (p *auditPage) bulkChange(request []byte) app.UI {
+	var c api.BulkNew
+	if json.Unmarshal(request, &c) != nil {
+		return nil
+	}
+	switch c.Op {
+	case api.BulkSet, api.BulkReplace:
+		return p.attrTable(pick(c.Op == api.BulkSet, "Bulk.OpSet", "Bulk.OpReplace"), c.Set, c.Set, &p.keys)
+	case api.BulkDelete:
+		keys := make([]app.UI, len(c.Delete))
+		for i, k := range c.Delete {
+			keys[i] = liText.ui(p, p.keys.keyView(p, k))
+		}
+		return tableView.ui(p, message("Bulk.OpDelete"), nil, ulView.ui(p, keys))
+	}
+	return nil // an undo restores what each group had
+}
 
 // cgTable lists the conversation groups of cg with how many conversations
 // each holds, and the conversations whose marks differ from other's.

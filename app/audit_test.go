@@ -69,3 +69,28 @@ func TestAuditUndoChangedMeanwhile(t *testing.T) {
 	}
 	shows(t, p.undoDialog(), "The group changed while this was open.")
 }
+
+// A described key is said by its label with the raw key beside it, in an
+// attribute change and in a bulk change; the registry is read once.
+func TestAuditSaysKeysByTheirLabels(t *testing.T) {
+	f := newFakeAPI(t)
+	p := auditFor(f)
+	p.records[0].Before = json.RawMessage(`[{"key":"region","value":"jp"},{"key":"color","value":"red"}]`)
+	p.records[0].After = json.RawMessage(`[{"key":"region","value":"kr"},{"key":"color","value":"red"}]`)
+	p.records = append(p.records, &api.AuditRecord{AuditEntry: api.AuditEntry{Seq: 8, Time: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC),
+		Kind: "event", Actor: "mod", Action: api.ActionBulkCreate, Target: "bulk:3", Job: 3, Outcome: "ok",
+		Request: json.RawMessage(`{"op":"set","set":[{"key":"muted","value":"true"},{"key":"color","value":"blue"}]}`)}})
+	f.then(answer(200, api.KeyList{Keys: testKeys()}))
+	p.readKeys()
+	f.run()
+	p.readKeys()
+	f.run()
+	if n := f.calls(); n != 1 || f.request(0).path != "/api/v1/attribute-keys" {
+		t.Errorf("%d calls; the registry is read again", n)
+	}
+	act(f, p, "details", argOf(7))
+	act(f, p, "details", argOf(8))
+	shows(t, p.entries(), "Region", "<code>region</code>", "Japan", "Korea", "<code>kr</code>", "<code>color</code>",
+		"Set keys to values", "Muted", "<code>muted</code>", "Yes", "<code>true</code>", "blue")
+	hides(t, p.entries(), "<code>blue</code>") // an undescribed key's value reads as it is
+}

@@ -32,9 +32,14 @@ type bulkPage struct {
 	onlyFailed bool
 	op         string // api.BulkSet, BulkDelete or BulkReplace
 	rows       []api.Attr
-	keys       string
+	remove     string // the keys to remove, as typed
 	formErr    *api.Error
 	creating   bool
+
+	// keys says and checks the described keys (key-registry.go), in the
+	// form as in the attribute editor, and in the preview's sample; read
+	// once per page.
+	keys keyRegistry
 
 	// The job's controls.
 	sure      bool // the replacement's confirmation is ticked
@@ -61,6 +66,9 @@ func (p *bulkPage) OnNav(ctx app.Context) {
 		return
 	}
 	p.reload()
+	if !p.keys.read() {
+		p.send(p, "keys", "GET", keysPath, nil, nil)
+	}
 }
 
 // reload reads the list, or the job and the first page of its groups.
@@ -97,14 +105,18 @@ func (p *bulkPage) act(ctx app.Context, ev event) {
 		}
 	case "file":
 		p.readFile(ctx, ev)
-	case "key", "value":
+	case "key", "value", "value-bool", "value-time":
 		i := ev.arg.index(0)
-		if i < len(p.rows) {
-			if ev.name == "key" {
-				p.rows[i].Key = ev.value
-			} else {
-				p.rows[i].Value = ev.value
+		if i >= len(p.rows) {
+			return
+		}
+		if ev.name == "key" {
+			p.rows[i].Key = ev.value
+			if p.rows[i].Value == "" {
+				p.rows[i].Value = p.keys.emptyValue(ev.value) // what its control shows
 			}
+		} else {
+			p.rows[i].Value = p.keys.newValue(ev)
 		}
 	case "add-row":
 		p.rows = append(p.rows, api.Attr{})
@@ -138,7 +150,7 @@ func (p *bulkPage) act(ctx app.Context, ev event) {
 // text is the form's text or choice that an element's data-arg names.
 func (p *bulkPage) text(name string) *string {
 	return map[string]*string{"how": &p.how, "op": &p.op, "query": &p.query, "type": &p.typ, "ids": &p.ids,
-		"from-job": &p.fromJob, "keys": &p.keys}[name]
+		"from-job": &p.fromJob, "keys": &p.remove}[name]
 }
 
 // tick is the checkbox that an element's data-arg names.
@@ -209,7 +221,7 @@ func (p *bulkPage) request() api.BulkNew {
 		req.Source.All = req.Source.Query == "" && req.Source.Type == ""
 	}
 	if p.op == api.BulkDelete {
-		req.Delete = splitIDs(p.keys)
+		req.Delete = splitIDs(p.remove)
 	} else {
 		for _, r := range p.rows {
 			if r.Key != "" || r.Value != "" {
@@ -232,6 +244,11 @@ func (p *bulkPage) control(verb string, body any) {
 
 func (p *bulkPage) got(ctx app.Context, what string, r response) {
 	switch what {
+	case "keys":
+		var l api.KeyList
+		if r.decode(&l) == nil {
+			p.keys.setSpecs(l.Keys)
+		}
 	case "list":
 		p.fill(r, &p.list)
 	case "job", "controlled":
@@ -386,7 +403,7 @@ var bulkFormView = &view{src: `<section class="panel" aria-labelledby="bulk-new-
   </fieldset>
   {change}
   <div id="bulk-form-error" tabindex="-1">{error}</div>
-  <div class="actions"><button class="button" type="submit" disabled={creating} aria-busy={creating}>{@Bulk.Preview}</button></div>
+  <div class="actions"><button class="button" type="submit" disabled={blocked} aria-busy={creating} aria-describedby={why}>{@Bulk.Preview}</button></div>{whyNote}
 </form></section>`}
 
 var bulkSearchFields = &view{src: `<div class="field"><label for="bulk-query">{@Bulk.NameContains}</label>
@@ -405,12 +422,12 @@ var bulkJobFields = &view{src: `<div class="field"><label for="bulk-from-job">{@
 var bulkKeysField = &view{src: `<div class="field"><label for="bulk-keys">{@Bulk.Keys}</label>
   <input id="bulk-keys" type="text" value="{0}" spellcheck="false" autocomplete="off" aria-describedby="bulk-keys-hint" data-arg="keys" on:input="field">
   <p id="bulk-keys-hint" class="hint">{@Bulk.KeysHint}</p></div>`}
-var bulkRowsView = &view{src: `<ol class="attr-rows">{0}</ol><div class="add-row"><button class="button button-quiet" type="button" on:click="add-row">+ {@Attributes.AddRow}</button></div>`}
+var bulkRowsView = &view{src: `<ol class="attr-rows">{0}</ol>{1}<div class="add-row"><button class="button button-quiet" type="button" on:click="add-row">+ {@Attributes.AddRow}</button></div>`}
 var bulkRow = &view{src: `<li class="attr-row">
+  {about}
   <div class="field"><label for="{keyID}">{@Attributes.Key n}</label>
-    <input id="{keyID}" type="text" value="{key}" spellcheck="false" autocomplete="off" data-arg="{row}" on:input="key"></div>
-  <div class="field field-grow"><label for="{valueID}">{@Attributes.Value n}</label>
-    <textarea id="{valueID}" rows="1" value="{value}" data-arg="{row}" on:input="value"></textarea></div>
+    <input id="{keyID}" type="text" value="{key}" list={described} spellcheck="false" autocomplete="off" data-arg="{row}" on:input="key"></div>
+  <div class="field field-grow">{control}<p id="{valueID}-help">{valueError}</p></div>
   <button class="button button-danger-quiet" type="button" aria-label="{@Attributes.RemoveRow n}" title="{@Attributes.RemoveRow n}" data-arg="{row}" on:click="remove-row">✕</button>
 </li>`}
 
@@ -433,20 +450,62 @@ func (p *bulkPage) formView() app.UI {
 		}
 		source = bulkSearchFields.ui(p, p.query, p.typ == "", types)
 	}
-	var change app.UI
+	var change, whyNote app.UI
+	var why any // the id of whyNote, for Preview's aria-describedby
+	problems := p.valueProblems()
 	if p.op == api.BulkDelete {
-		change = bulkKeysField.ui(p, p.keys)
+		change = bulkKeysField.ui(p, p.remove)
 	} else {
+		var described any // the datalist's id, when the registry describes keys
+		var list app.UI
+		if len(p.keys.specs) > 0 {
+			described = "bulk-described-keys"
+			var opts []app.UI
+			for _, s := range p.keys.sorted() {
+				opts = append(opts, describedOption.ui(p, s.Key, s.Labels.In(pageLang())))
+			}
+			list = describedKeys.ui(p, opts)
+		}
 		rows := make([]app.UI, len(p.rows))
 		for i, r := range p.rows {
-			rows[i] = bulkRow.with(p, "keyID", fmt.Sprintf("bulk-key-%d", i), "valueID", fmt.Sprintf("bulk-value-%d", i),
-				"n", i+1, "key", r.Key, "value", r.Value, "row", argOf(i))
+			valueID := fmt.Sprintf("bulk-value-%d", i)
+			rows[i] = bulkRow.with(p, "about", p.keys.about(p, r.Key, ""), "keyID", fmt.Sprintf("bulk-key-%d", i), "n", i+1, "key", r.Key,
+				"described", described, "row", argOf(i), "valueID", valueID,
+				"control", p.keys.control(p, valueField{id: valueID, n: i + 1, key: r.Key, value: r.Value, arg: argOf(i), bad: problems[i] != ""}),
+				"valueError", when(problems[i] != "", fieldError.ui(p, problems[i])))
 		}
-		change = bulkRowsView.ui(p, rows)
+		change = bulkRowsView.ui(p, rows, list)
+	}
+	blocked := p.creating
+	for i, problem := range problems {
+		if problem != "" {
+			blocked = true
+			why, whyNote = "bulk-preview-why", hintNote.ui(p, "bulk-preview-why", tr("Bulk.FixRow", i+1, problem))
+			break
+		}
 	}
 	return bulkFormView.with(p, "bySearch", p.how == "search", "byIDs", p.how == "ids", "byJob", p.how == "job", "source", source,
 		"opSet", p.op == api.BulkSet, "opDelete", p.op == api.BulkDelete, "opReplace", p.op == api.BulkReplace, "change", change,
-		"error", errorView(p, p.formErr), "creating", p.creating)
+		"error", errorView(p, p.formErr), "creating", p.creating, "blocked", blocked, "why", why, "whyNote", whyNote)
+}
+
+var describedKeys = &view{src: `<datalist id="bulk-described-keys">{0}</datalist>`}
+var describedOption = &view{src: `<option value="{0}">{1}</option>`}
+
+// valueProblems are api.CheckValue's sentences for the rows' values of
+// described keys, indexed like p.rows ("" where a value passes; an empty
+// row is not sent, so not checked).
+func (p *bulkPage) valueProblems() []string {
+	out := make([]string, len(p.rows))
+	if p.op == api.BulkDelete {
+		return out
+	}
+	for i, r := range p.rows {
+		if r.Key != "" || r.Value != "" {
+			out[i] = p.keys.check(r.Key, r.Value)
+		}
+	}
+	return out
 }
 
 // ---- One job ----
@@ -570,7 +629,7 @@ func (p *bulkPage) previewView() app.UI {
 	if len(j.Sample) > 0 {
 		items := make([]app.UI, len(j.Sample))
 		for i, s := range j.Sample {
-			items[i] = bulkSampleItem.ui(p, pick(s.Name == "", "—", s.Name), s.GroupID, diffAttrs(s.Before, s.After).view(p))
+			items[i] = bulkSampleItem.ui(p, pick(s.Name == "", "—", s.Name), s.GroupID, diffAttrs(s.Before, s.After).saidBy(&p.keys).view(p))
 		}
 		sample = bulkSampleView.ui(p, items)
 	}

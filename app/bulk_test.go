@@ -69,3 +69,39 @@ func TestBulkJobPage(t *testing.T) {
 		t.Errorf("start sent %s %v", r.path, r.body)
 	}
 }
+
+// A described key in the form has the editor's control, label,
+// description and check, and Preview waits for a value it accepts; the
+// preview's sample says keys by their labels.
+func TestBulkDescribedKeys(t *testing.T) {
+	f := newFakeAPI(t)
+	p := &bulkPage{how: "ids", op: api.BulkSet, rows: []api.Attr{{}}, list: api.BulkJobList{CanCreate: true}}
+	p.begin(f.ctx)
+	p.keys.setSpecs(testKeys())
+	shows(t, p.formView(), `<datalist id="bulk-described-keys">`, `<option value="slowmode">Slow mode</option>`, `list="bulk-described-keys"`)
+
+	typed(f, p, "key", argOf(0), "slowmode")
+	shows(t, p.formView(), "Slow mode", "<code>slowmode</code>", "Seconds between messages.", `type="number"`, `max="600"`)
+	hides(t, p.formView(), "Required in") // no one group is meant
+	typed(f, p, "value", argOf(0), "900")
+	want := "Slow mode must be a whole number from 0 to 600."
+	shows(t, p.formView(), want, "Cannot preview yet, row 1: "+want, `aria-describedby="bulk-preview-why"`)
+	typed(f, p, "value", argOf(0), "60")
+	hides(t, p.formView(), want, "Cannot preview yet")
+
+	act(f, p, "add-row", "")
+	typed(f, p, "key", argOf(1), "muted")
+	shows(t, p.formView(), `role="switch"`)
+	tick(f, p, "value-bool", argOf(1), true)
+	act(f, p, "add-row", "")
+	typed(f, p, "key", argOf(2), "color")
+	shows(t, p.formView(), "Not described")
+	typed(f, p, "value", argOf(2), "red")
+	if req := p.request(); !slices.Equal(req.Set, []api.Attr{{Key: "slowmode", Value: "60"}, {Key: "muted", Value: "true"}, {Key: "color", Value: "red"}}) {
+		t.Errorf("set %+v", req.Set)
+	}
+
+	p.job = api.BulkJob{ID: 3, State: api.BulkReady, Sample: []api.BulkSample{{GroupID: "@g1", Name: "Trailhead",
+		Before: []api.Attr{{Key: "region", Value: "jp"}}, After: []api.Attr{{Key: "region", Value: "kr"}}}}}
+	shows(t, p.previewView(), "Region", "<code>region</code>", "<del>Japan</del>", "<ins>Korea</ins>")
+}

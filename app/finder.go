@@ -23,7 +23,11 @@ func (g recentGroup) key() string { return g.ID }
 type finderPage struct {
 	base
 	query, typ string
-	cursors    []string // cursors of the pages before the current one
+	// key and value: only groups whose value of a described key is value
+	// (as the index last read it); both in the URL, sent when both are set.
+	key, value string
+	keys       keyRegistry // read once per page
+	cursors    []string    // cursors of the pages before the current one
 	cursor     string
 	page       api.GroupPage
 	recent     []recentGroup
@@ -49,8 +53,12 @@ func (p *finderPage) OnNav(ctx app.Context) {
 	// brings it back.
 	q := ctx.Page().URL().Query()
 	p.query, p.typ, p.cursor, p.cursors = q.Get("query"), q.Get("type"), "", nil
+	p.key, p.value = q.Get("key"), q.Get("value")
 	if app.IsServer {
 		return // the prerendered page shows the loading state; the browser loads
+	}
+	if !p.keys.read() {
+		p.send(p, "keys", "GET", keysPath, nil, nil)
 	}
 	p.recent = recentList[recentGroup](ctx, recentGroupsKey)
 	if v, ok := typedBeforeStart("finder-query"); ok && p.query == "" {
@@ -60,7 +68,8 @@ func (p *finderPage) OnNav(ctx app.Context) {
 	p.search()
 }
 
-func (p *finderPage) search() {
+// filters are the search's filters as the URL and the API take them.
+func (p *finderPage) filters() url.Values {
 	q := url.Values{}
 	if p.query != "" {
 		q.Set("query", p.query)
@@ -68,6 +77,15 @@ func (p *finderPage) search() {
 	if p.typ != "" {
 		q.Set("type", p.typ)
 	}
+	if p.key != "" && p.value != "" {
+		q.Set("key", p.key)
+		q.Set("value", p.value)
+	}
+	return q
+}
+
+func (p *finderPage) search() {
+	q := p.filters()
 	if p.cursor != "" {
 		q.Set("cursor", p.cursor)
 	}
@@ -76,13 +94,7 @@ func (p *finderPage) search() {
 
 // navigate puts the search in the URL; OnNav then loads it.
 func (p *finderPage) navigate(ctx app.Context) {
-	q := url.Values{}
-	if p.query != "" {
-		q.Set("query", p.query)
-	}
-	if p.typ != "" {
-		q.Set("type", p.typ)
-	}
+	q := p.filters()
 	u := pathGroups
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -98,6 +110,16 @@ func (p *finderPage) act(ctx app.Context, ev event) {
 		if p.typ = ev.value; p.typ == allTypes {
 			p.typ = ""
 		}
+		p.navigate(ctx)
+	case "key":
+		if p.key, p.value = ev.value, ""; p.key == anyValue {
+			p.key = ""
+		}
+		if p.key == "" {
+			p.navigate(ctx)
+		}
+	case "value":
+		p.value = ev.value
 		p.navigate(ctx)
 	case "find":
 		p.navigate(ctx)
@@ -119,6 +141,11 @@ func (p *finderPage) act(ctx app.Context, ev event) {
 
 func (p *finderPage) got(ctx app.Context, what string, r response) {
 	switch what {
+	case "keys":
+		var l api.KeyList
+		if r.decode(&l) == nil {
+			p.keys.setSpecs(l.Keys)
+		}
 	case "groups":
 		if p.fill(r, &p.page) {
 			p.index, p.indexKnown = p.page.Index, true
@@ -207,9 +234,39 @@ var finderView = &view{src: `
     <input id="finder-query" type="search" value="{1}" placeholder="{@FinderSearchHint}" autocomplete="off" spellcheck="false" on:input="query"></div>
   <div class="field"><label for="finder-type">{@FinderType}</label>
     <select id="finder-type" on:change="type"><option value="*" selected={2}>{@FinderAllTypes}</option>{3}</select></div>
+  {6}
   <button class="button" type="submit">{@FinderFind}</button>
 </form>
 {4}{5}`}
+
+var finderKeyFields = &view{src: `<div class="field"><label for="finder-key">{@FinderKey}</label>
+    <select id="finder-key" aria-describedby="finder-key-hint" on:change="key"><option value="*" selected={0}>{@FinderAnyKey}</option>{1}</select>
+    <p id="finder-key-hint" class="hint">{@FinderKeyHint}</p></div>{2}`}
+var finderValueField = &view{src: `<div class="field"><label for="finder-value">{0}</label>
+    <select id="finder-value" on:change="value"><option value="" selected={1} disabled>{@Attributes.Choose}</option>{2}</select></div>`}
+
+// keyFilter is the filter by a described key's value: the keys the index
+// keeps the values of, by label, then the key's values by label; nothing
+// while the registry describes no such key.
+func (p *finderPage) keyFilter() app.UI {
+	indexed := p.keys.indexed()
+	if len(indexed) == 0 {
+		return nil
+	}
+	keys := make([]app.UI, len(indexed))
+	for i, s := range indexed {
+		keys[i] = optionView.ui(p, s.Key, p.key == s.Key, s.Labels.In(pageLang()))
+	}
+	var value app.UI
+	if vs := p.keys.values(p.key); vs != nil {
+		opts := make([]app.UI, len(vs))
+		for i, v := range vs {
+			opts[i] = optionView.ui(p, v[0], p.value == v[0], v[1])
+		}
+		value = finderValueField.ui(p, tr("Attributes.ValueOf", p.keys.keyLabel(p.key)), p.value == "", opts)
+	}
+	return finderKeyFields.ui(p, p.key == "", keys, value)
+}
 
 var recentView = &view{src: `<section class="recent" aria-labelledby="recent-title"><h2 id="recent-title">{@FinderRecent}</h2><ul class="chips">{0}</ul></section>`}
 var chipLink = &view{src: `<li><a class="chip" href="{0}">{1} · {2}</a></li>`}
@@ -229,7 +286,7 @@ func (p *finderPage) Render() app.UI {
 		types[i] = optionView.ui(p, t, p.typ == t, typeName(t))
 	}
 	return newShell().Path(pathGroups).Content(
-		finderView.uis(p, recent, p.query, p.typ == "", types, p.indexStatus(), p.results())...)
+		finderView.uis(p, recent, p.query, p.typ == "", types, p.indexStatus(), p.results(), p.keyFilter())...)
 }
 
 func (p *finderPage) resultsCount() string {

@@ -8,8 +8,10 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/mxschmitt/playwright-go"
@@ -159,7 +161,8 @@ func TestKeys(t *testing.T) {
 
 			// A described choice, added by hand: its values by their labels.
 			check(t, mod.button("+ "+cat["Attributes.AddRow"]).Click(), "add a row")
-			check(t, mod.page.Locator("input[id^=key-]").Last().Fill(keyTier), "the choice's key")
+			// The new row is the fourth (the key is typed once it is there).
+			check(t, mod.page.GetByLabel(fmt.Sprintf(cat["Attributes.Key"], 4), playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(keyTier), "the choice's key")
 			tier := mod.page.GetByLabel(fmt.Sprintf(cat["Attributes.ValueOf"], c.tier), playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
 			check(t, expect.Locator(tier).ToHaveRole("combobox"), "a select")
 			check(t, expect.Locator(save).ToBeDisabled(), "no value chosen yet")
@@ -177,6 +180,51 @@ func TestKeys(t *testing.T) {
 			if got := mod.attributes(photo); got[keyWait] != "60" || got[keyTier] != "gold" {
 				t.Errorf("stored %v, want %s 60 and %s gold", got, keyWait, keyTier)
 			}
+			mod.noErrors()
+
+			// The audit log says them so too: the label beside the raw key.
+			mod.visit("/audit?target=" + url.QueryEscape(photo))
+			entry := mod.page.GetByRole("listitem").Filter(playwright.LocatorFilterOptions{HasText: cat["Actions.group.attributes.patch"]}).First()
+			check(t, entry.GetByRole("button").Click(), "details")
+			after := entry.Locator(".attr-table").Filter(playwright.LocatorFilterOptions{
+				Has: mod.page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: cat["AuditAfter"], Exact: playwright.Bool(true)})})
+			term := func(label string) playwright.Locator { // "Tier", not "Old tier"
+				return after.GetByRole("term").Filter(playwright.LocatorFilterOptions{HasText: regexp.MustCompile("^" + regexp.QuoteMeta(label) + " ")})
+			}
+			check(t, expect.Locator(term(c.wait)).ToContainText(keyWait), "the label beside the raw key in the log")
+			tierTerm := term(c.tier)
+			check(t, expect.Locator(tierTerm).ToContainText(keyTier), "the choice's key by its label")
+			check(t, expect.Locator(after.GetByRole("definition").Filter(playwright.LocatorFilterOptions{HasText: c.gold})).ToContainText("gold"), "the choice by its label, the raw value beside it")
+			mod.fitsWidth("the audit log's details")
+			mod.noErrors()
+
+			// The finder finds the group by the choice, both by their labels.
+			mod.visit("/groups")
+			_, err = mod.page.GetByLabel(cat["FinderKey"], playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).
+				SelectOption(playwright.SelectOptionValues{Labels: &[]string{c.tier}})
+			check(t, err, "the key by its label")
+			_, err = mod.page.GetByLabel(fmt.Sprintf(cat["Attributes.ValueOf"], c.tier), playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).
+				SelectOption(playwright.SelectOptionValues{Labels: &[]string{c.gold}})
+			check(t, err, "the value by its label")
+			check(t, expect.Page(mod.page).ToHaveURL(regexp.MustCompile(`key=`+keyTier+`&value=gold$`)), "the filter in the URL")
+			found := mod.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: cat["FinderResult1"]})
+			check(t, expect.Locator(found.GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Photography Club 摄影社"})).ToBeVisible(), "the group found by its value")
+			mod.axeScan("the finder by a key's value, " + c.lang)
+			mod.fitsWidth("the finder")
+			mod.noErrors()
+
+			// The bulk form gives a described key the editor's control and
+			// check: Preview waits for a value the key accepts.
+			mod.visit("/bulk-changes")
+			check(t, expect.Locator(mod.heading(cat["Bulk.Title"])).ToBeVisible(), "bulk changes page")
+			check(t, mod.page.GetByLabel(fmt.Sprintf(cat["Attributes.Key"], 1), playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(keyWait), "a described key")
+			bulkValue := mod.page.GetByLabel(fmt.Sprintf(cat["Attributes.ValueOf"], c.wait), playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})
+			check(t, expect.Locator(bulkValue).ToHaveAttribute("type", "number"), "the number input in the bulk form")
+			check(t, bulkValue.Fill("900"), "an invalid number")
+			check(t, expect.Locator(mod.page.Locator(".field-error").GetByText(sentence)).ToBeVisible(), "the sentence under the bulk form's field")
+			check(t, expect.Locator(mod.button(cat["Bulk.Preview"])).ToBeDisabled(), "Preview disabled")
+			mod.axeScan("the bulk form with a refused value, " + c.lang)
+			mod.fitsWidth("the bulk form")
 			mod.noErrors()
 
 			// A moderator reads the registry through the API, but the page

@@ -60,6 +60,29 @@ var attributes = &family[[]api.Attr]{
 		w.Header().Set("ETag", `"`+body.Version+`"`)
 		writeJSON(w, http.StatusOK, body)
 	},
+	changed: func(s *Server, ctx context.Context, t access.Target, before, after []api.Attr) {
+		s.indexValues(ctx, t.ID, before, after)
+	},
+}
+
+// indexValues keeps the finder's index of a group's values of described
+// keys as a change left them, so that a search by value finds the group
+// at once rather than after the next reading. A failure is logged: the
+// next reading puts it right.
+func (s *Server) indexValues(ctx context.Context, groupID string, before, after []api.Attr) {
+	specs, err := s.describedKeys(ctx, attrKeys(before), attrKeys(after))
+	if err == nil && len(specs) > 0 {
+		var keys []string
+		for k, spec := range specs {
+			if spec.Indexed() {
+				keys = append(keys, k)
+			}
+		}
+		err = s.db.PutGroupAttrs(ctx, groupID, keys, after)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "finder: index the values of a change", "group", groupID, "err", err)
+	}
 }
 
 // The operations, by route:

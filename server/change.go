@@ -130,6 +130,9 @@ func applyChange[S any](s *Server, r *http.Request, ch change[S]) (S, error) {
 			state = now
 		}
 	}
+	if ch.fam.changed != nil {
+		ch.fam.changed(s, ctx, ch.target, before, state)
+	}
 	return state, nil
 }
 

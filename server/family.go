@@ -40,6 +40,9 @@ type family[S any] struct {
 	// write answers with a state, its version as the ETag, and a change's
 	// per-item results (nil for a read).
 	write func(w http.ResponseWriter, t access.Target, st S, results []api.ItemResult)
+	// changed, when set, is told the state before and after a change
+	// made in full, for what the panel keeps of it (the finder's index).
+	changed func(s *Server, ctx context.Context, t access.Target, before, after S)
 }
 
 // get serves a family's GET: scope, read, answer.

@@ -245,3 +245,89 @@ func TestFinderCrawlFailureResumes(t *testing.T) {
 		t.Fatalf("%d get_group_info calls to finish 9 groups", n)
 	}
 }
+
+// The finder finds groups by the value of a described key of yes/no or a
+// list of choices: values the reader asked Tencent for (only while such a
+// key is described, each group not again within minutes), and a change
+// made through the panel at once; other keys and values are refused with a
+// sentence at their field; a moderator still sees only the scope.
+func TestFinderByValue(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin, mod := e.signIn("admin"), e.signIn("mod")
+	e.indexGroups()
+	readValues := func(want int) {
+		t.Helper()
+		calls := e.calls("get_group_attr")
+		n, err := e.srv.index.ReadValues(ctx, 100)
+		if err != nil || n != want || e.calls("get_group_attr")-calls != want {
+			t.Fatalf("read the values of %d groups in %d calls (%v), want %d", n, e.calls("get_group_attr")-calls, err, want)
+		}
+	}
+	readValues(0) // no key to keep
+	set := func(b *browser, group, value string) {
+		t.Helper()
+		body := map[string]any{"set": []map[string]string{{"key": "tier", "value": value}}}
+		if w := b.do("PATCH", "/api/v1/groups/"+escape(group)+"/attributes", body); w.Code != 200 {
+			t.Fatalf("set tier of %s: %d %s", group, w.Code, w.Body)
+		}
+	}
+	// Set before the key is described: the index keeps none of it.
+	set(admin, public, "gold")
+	set(admin, work, "gold")
+	set(admin, community, "silver")
+	tier := api.KeySpec{Key: "tier", Type: api.KeyTypeChoice, Labels: api.Localized{"en": "Tier"},
+		Choices: []api.KeyChoice{{Value: "gold", Labels: api.Localized{"en": "Gold"}}, {Value: "silver", Labels: api.Localized{"en": "Silver"}}}}
+	for _, k := range []api.KeySpec{tier, slowMode} {
+		if w := admin.do("PUT", "/api/v1/attribute-keys/"+k.Key, k); w.Code != 201 {
+			t.Fatalf("put %s: %d %s", k.Key, w.Code, w.Body)
+		}
+	}
+	if p := finderPage(t, admin, "?key=tier&value=gold"); p.Total != 0 {
+		t.Fatalf("before the values are read: %+v", pageIDs(p))
+	}
+	readValues(9)
+	readValues(0) // read just now
+	want := []string{public, work}
+	slices.Sort(want)
+	if p := finderPage(t, admin, "?key=tier&value=gold"); !slices.Equal(pageIDs(p), want) || p.Total != 2 {
+		t.Fatalf("gold after the reading: %v (total %d)", pageIDs(p), p.Total)
+	}
+	if p := finderPage(t, mod, "?key=tier&value=gold"); !slices.Equal(pageIDs(p), []string{public}) {
+		t.Fatalf("the moderator's gold: %v", pageIDs(p))
+	}
+	// A change through the panel is found at once, with the other filters.
+	set(mod, public, "silver")
+	if p := finderPage(t, admin, "?key=tier&value=gold"); !slices.Equal(pageIDs(p), []string{work}) {
+		t.Fatalf("gold after the change: %v", pageIDs(p))
+	}
+	if p := finderPage(t, mod, "?key=tier&value=silver&type=Public"); !slices.Equal(pageIDs(p), []string{public}) {
+		t.Fatalf("silver Public groups: %v", pageIDs(p))
+	}
+	if w := mod.do("DELETE", "/api/v1/groups/"+escape(public)+"/attributes", nil); w.Code != 200 {
+		t.Fatalf("clear: %d %s", w.Code, w.Body)
+	}
+	if p := finderPage(t, mod, "?key=tier&value=silver"); !slices.Equal(pageIDs(p), []string{community}) {
+		t.Fatalf("silver after a clear: %v", pageIDs(p))
+	}
+	// Later, every group is read again.
+	e.clock.Advance(11 * time.Minute)
+	readValues(9)
+	if p := finderPage(t, admin, "?key=tier&value=gold"); !slices.Equal(pageIDs(p), []string{work}) {
+		t.Fatalf("gold after the next reading: %v", pageIDs(p))
+	}
+
+	for _, tc := range []struct {
+		name, query, field, say string
+	}{
+		{"a value without its key", "?value=gold", "key", "Choose the key whose value the groups have."},
+		{"a number key", "?key=slowmode&value=10", "key", "Groups can be found by the value of a described key of yes/no or of a list of choices only."},
+		{"an undescribed key", "?key=color&value=red", "key", "Groups can be found by the value of a described key of yes/no or of a list of choices only."},
+		{"not one of the choices", "?key=tier&value=bronze", "value", ""},
+		{"a key without a value", "?key=tier", "value", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantRefusal(t, admin.do("GET", "/api/v1/groups"+tc.query, nil), 400, tc.field, tc.say)
+		})
+	}
+}

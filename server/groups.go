@@ -26,10 +26,11 @@ const (
 	maxPageSize     = 100
 )
 
-// handleGroups serves GET /api/v1/groups?query=&type=&cursor=&limit=: the
-// groups the caller may see whose name contains the query (in any script,
-// any case) or whose ID starts with it, of the given type, a page at a
-// time in ID order. It reads the panel's index of the groups, never the
+// handleGroups serves GET /api/v1/groups?query=&type=&key=&value=&cursor=&limit=:
+// the groups the caller may see whose name contains the query (in any
+// script, any case) or whose ID starts with it, of the given type, whose
+// value of a described key is value (as the index last read it: see
+// groupFilter), a page at a time in ID order. It reads the panel's index of the groups, never the
 // whole list from Tencent; only an exact group ID the index does not hold
 // yet is asked of Tencent, and then added.
 func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +41,12 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 	if typ := q.Get("type"); typ != "" {
 		search.Types = groupTypeNames(typ)
 	}
+	attr, err := s.groupFilter(ctx, q.Get("key"), q.Get("value"), q.Has("key") || q.Has("value"))
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	search.Attr = attr
 	if v := q.Get("cursor"); v != "" {
 		after, err := base64.RawURLEncoding.DecodeString(v)
 		if err != nil || len(after) == 0 {
@@ -100,6 +107,37 @@ func (s *Server) handleGroups(w http.ResponseWriter, r *http.Request) {
 			Operations: api.OperationsFor(g.Type), CanEdit: c.Writes(access.Attributes)})
 	}
 	writeJSON(w, http.StatusOK, page)
+}
+
+// groupFilter is the finder's filter by the value of a described key, nil
+// when the query asks for none. The index keeps the values of the
+// described keys of yes/no and one of a list (api.IndexedKeys), as the
+// crawler last read them or a change through the panel left them; a key
+// of another type, or one not described, cannot be asked.
+func (s *Server) groupFilter(ctx context.Context, key, value string, asked bool) (*api.Attr, error) {
+	if !asked {
+		return nil, nil
+	}
+	if key == "" {
+		return nil, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "key", Say: say("Choose the key whose value the groups have.")}
+	}
+	entries, err := s.db.Keys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	specs := make([]api.KeySpec, len(entries))
+	for i, e := range entries {
+		specs[i] = e.KeySpec
+	}
+	described := api.Described(specs)
+	if !slices.Contains(api.IndexedKeys(described), key) {
+		return nil, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "key",
+			Say: say("Groups can be found by the value of a described key of yes/no or of a list of choices only.")}
+	}
+	if fe := api.CheckValue(described[key], "value", value, nil); fe != nil {
+		return nil, fe
+	}
+	return &api.Attr{Key: key, Value: value}, nil
 }
 
 // mayRefreshIndex: admins and moderators may ask for a new reading of the

@@ -174,6 +174,28 @@ func Described(specs []KeySpec) map[string]*KeySpec {
 	return out
 }
 
+// MaxIndexedKeys bounds how many described keys the finder's index keeps
+// the values of (the first by key, of those Indexed).
+const MaxIndexedKeys = MaxAttrKeys
+
+// Indexed reports whether the finder's index keeps the key's values, so
+// that groups can be found by one: keys of a small set of values, yes/no
+// and one of a list. Text and numbers are not.
+func (k *KeySpec) Indexed() bool { return k.Type == KeyTypeBoolean || k.Type == KeyTypeChoice }
+
+// IndexedKeys are the keys of specs (as Described gives them) whose values
+// the finder's index keeps, in key order, at most MaxIndexedKeys.
+func IndexedKeys(specs map[string]*KeySpec) []string {
+	var out []string
+	for key, spec := range specs {
+		if spec.Indexed() {
+			out = append(out, key)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(len(out), MaxIndexedKeys)]
+}
+
 // RequiredInType reports whether the key may not be removed from a group of
 // groupType.
 func (k *KeySpec) RequiredInType(groupType string) bool {

@@ -2,6 +2,8 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -209,5 +211,22 @@ func TestLocalizedFallsBackToEnglish(t *testing.T) {
 	l := Localized{"en": "Slow mode", "ja": "スローモード"}
 	if l.In("ja") != "スローモード" || l.In("ko") != "Slow mode" {
 		t.Fatal(l)
+	}
+}
+
+// The finder's index keeps the values of yes/no and list keys only, the
+// first MaxIndexedKeys of them by key.
+func TestIndexedKeys(t *testing.T) {
+	specs := []KeySpec{{Key: "b_muted", Type: KeyTypeBoolean}, {Key: "a_tier", Type: KeyTypeChoice},
+		{Key: "c_slow", Type: KeyTypeNumber}, {Key: "d_note", Type: KeyTypeText}, {Key: "e_opens", Type: KeyTypeDateTime}}
+	if got := IndexedKeys(Described(specs)); !slices.Equal(got, []string{"a_tier", "b_muted"}) {
+		t.Errorf("indexed %v", got)
+	}
+	for i := range MaxIndexedKeys + 3 {
+		specs = append(specs, KeySpec{Key: fmt.Sprintf("z%02d", i), Type: KeyTypeBoolean})
+	}
+	got := IndexedKeys(Described(specs))
+	if len(got) != MaxIndexedKeys || got[0] != "a_tier" || got[len(got)-1] != fmt.Sprintf("z%02d", MaxIndexedKeys-3) {
+		t.Errorf("capped %v", got)
 	}
 }

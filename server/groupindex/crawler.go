@@ -75,8 +75,8 @@ type Crawler struct {
 	// Sleep waits between calls; tests replace it with a fake clock's.
 	Sleep func(context.Context, time.Duration) error
 
-	listEvery, infoEvery time.Duration
-	PageSize             int // get_appid_group_list's Limit; tests make it small
+	listEvery, infoEvery, valuesEvery time.Duration
+	PageSize                          int // get_appid_group_list's Limit; tests make it small
 
 	refresh chan struct{} // a moderator asked for a reading
 	stop    context.CancelFunc
@@ -91,7 +91,7 @@ type Crawler struct {
 
 func New(db *sqlite.DB, c *tim.Client, log *slog.Logger, now func() time.Time) *Crawler {
 	return &Crawler{db: db, tim: c, log: log, now: now, Sleep: sleepCtx,
-		listEvery: ListEvery, infoEvery: InfoEvery, PageSize: PageSize,
+		listEvery: ListEvery, infoEvery: InfoEvery, valuesEvery: ValuesEvery, PageSize: PageSize,
 		refresh: make(chan struct{}, 1), misses: map[string]time.Time{}}
 }
 
@@ -106,13 +106,17 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Start runs the crawler until Stop.
+// Start runs the crawler, and the reader of values (values.go), until
+// Stop.
 func (g *Crawler) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	g.stop, g.done = cancel, make(chan struct{})
+	var both sync.WaitGroup
+	both.Go(func() { g.run(ctx) })
+	both.Go(func() { g.runValues(ctx) })
 	go func() {
-		defer close(g.done)
-		g.run(ctx)
+		both.Wait()
+		close(g.done)
 	}()
 }
 

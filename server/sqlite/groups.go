@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/imdesk/imdesk/server/api"
 )
 
 // IndexedGroup is one group of the finder's index.
@@ -251,6 +254,91 @@ func lastOfEach[T any](items []T, key func(T) string) []T {
 	return out
 }
 
+// GroupValues are the values of described keys read of one group.
+type GroupValues struct {
+	ID    string
+	Attrs []api.Attr // those of the keys asked for; the others are not kept
+}
+
+// StaleGroupValues returns up to n groups whose values were read before
+// (or never), oldest reading first.
+func (d *DB) StaleGroupValues(ctx context.Context, n int, before time.Time) ([]string, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id FROM group_index WHERE values_read < ? ORDER BY values_read LIMIT ?`, before.Unix(), n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// PutGroupValues stores what was read at at of groups: each group's values
+// of keys replace every value the index held of it. A group dropped from
+// the index meanwhile is left out.
+func (d *DB) PutGroupValues(ctx context.Context, keys []string, groups []GroupValues, at time.Time) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, g := range groups {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM group_index_attrs WHERE group_id = ?`, g.ID); err != nil {
+			return fmt.Errorf("index values of group %s: %w", g.ID, err)
+		}
+		if err := insertGroupValues(ctx, tx, g.ID, keys, g.Attrs); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE group_index SET values_read = ? WHERE id = ?`, at.Unix(), g.ID); err != nil {
+			return fmt.Errorf("index values of group %s: %w", g.ID, err)
+		}
+	}
+	return tx.Commit()
+}
+
+func insertGroupValues(ctx context.Context, tx *txn, id string, keys []string, attrs []api.Attr) error {
+	for _, a := range attrs {
+		if !slices.Contains(keys, a.Key) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO group_index_attrs(group_id, key, value)
+			SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM group_index WHERE id = ?)`, id, a.Key, a.Value, id); err != nil {
+			return fmt.Errorf("index values of group %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// PutGroupAttrs stores what a change made through the panel left of keys
+// in a group the index holds: the values of attrs among keys replace
+// those the index had of them (a key attrs lacks has none). A group the
+// index does not hold yet is left to the crawler.
+func (d *DB) PutGroupAttrs(ctx context.Context, id string, keys []string, attrs []api.Attr) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM group_index_attrs WHERE group_id = ? AND key = ?`, id, k); err != nil {
+			return fmt.Errorf("index values of group %s: %w", id, err)
+		}
+	}
+	if err := insertGroupValues(ctx, tx, id, keys, attrs); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // FinishGroupRound ends the current round once its list is read and every
 // group it named is described: groups the round did not list were
 // dismissed and are removed, and the next round starts from the first page.
@@ -285,6 +373,9 @@ type GroupSearch struct {
 	// Only, when not nil, restricts the search to these IDs (a moderator's
 	// scope).
 	Only []string
+	// Attr, when not nil, keeps the groups whose value of a key, as the
+	// index last read it or a change left it, is the one given.
+	Attr *api.Attr
 }
 
 // MaxCountedMatches bounds the count of matches a search reports: counting
@@ -399,7 +490,7 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 			case n <= ftsSetMax:
 				how = textSetWalk
 			}
-			if n >= ftsDriveMax && len(s.Types) == 0 && s.Only == nil {
+			if n >= ftsDriveMax && len(s.Types) == 0 && s.Only == nil && s.Attr == nil {
 				counted = MaxCountedMatches + 1
 			}
 		}
@@ -434,6 +525,27 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		for _, t := range s.Types {
 			filterArgs = append(filterArgs, t)
 		}
+	}
+	if s.Attr != nil {
+		// As for names: up to ftsSetMax groups with the value, the set of
+		// them (read from group_index_attrs_value) is checked; beyond, a
+		// walk in ID order looks each group's value up, which finds a
+		// page of so common a value after a few rows, where gathering the
+		// set would read every match (half a second for 500,000).
+		var n int
+		if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM group_index_attrs WHERE key = ? AND value = ? LIMIT ?)`,
+			s.Attr.Key, s.Attr.Value, ftsSetMax+1).Scan(&n); err != nil {
+			return nil, 0, fmt.Errorf("search group values: %w", err)
+		}
+		if n <= ftsSetMax {
+			filters = append(filters, "g.id IN (SELECT group_id FROM group_index_attrs WHERE key = ? AND value = ?)")
+		} else {
+			filters = append(filters, "EXISTS (SELECT 1 FROM group_index_attrs a WHERE a.group_id = g.id AND a.key = ? AND a.value = ?)")
+			if strings.TrimSpace(s.Text) == "" && len(s.Types) == 0 && s.Only == nil {
+				counted = MaxCountedMatches + 1
+			}
+		}
+		filterArgs = append(filterArgs, s.Attr.Key, s.Attr.Value)
 	}
 	if s.Only != nil {
 		only, err := json.Marshal(s.Only)

@@ -42,6 +42,10 @@ func (d *DB) searchGroupsPostgres(ctx context.Context, s GroupSearch) ([]Indexed
 		conds = append(conds, "g.id = ANY(?)")
 		args = append(args, s.Only)
 	}
+	if s.Attr != nil {
+		conds = append(conds, "EXISTS (SELECT 1 FROM group_index_attrs a WHERE a.group_id = g.id AND a.key = ? AND a.value = ?)")
+		args = append(args, s.Attr.Key, s.Attr.Value)
+	}
 	where := whereOf(conds)
 	var total int
 	if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM group_index g`+where+` LIMIT ?) m`,

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/imdesk/imdesk/server/api"
 )
 
 func TestGroupSearch(t *testing.T) {
@@ -166,6 +168,35 @@ func TestGroupSearchCommonWord(t *testing.T) {
 			if total != min((n+19)/20, MaxCountedMatches+1) || len(got) != 1 {
 				t.Fatalf("type filter after a cursor: %+v total %d", got, total)
 			}
+			// A value filter is counted too: 1 in 50 is gold.
+			var gold []GroupValues
+			for i := 0; i < n; i += 50 {
+				gold = append(gold, GroupValues{ID: fmt.Sprintf("g%05d", n-i), Attrs: []api.Attr{{Key: "tier", Value: "gold"}}})
+			}
+			if err := d.PutGroupValues(ctx, []string{"tier"}, gold, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if _, total, err = d.SearchGroups(ctx, GroupSearch{Text: "common", Attr: &api.Attr{Key: "tier", Value: "gold"}, Limit: 2}); err != nil ||
+				total != min((n+49)/50, MaxCountedMatches+1) {
+				t.Fatalf("value filter: total %d %v", total, err)
+			}
+			// A value every group has: looked up group by group beyond
+			// ftsSetMax of them, as a set below.
+			every := make([]GroupValues, n)
+			for i := range n {
+				every[i] = GroupValues{ID: fmt.Sprintf("g%05d", n-i), Attrs: []api.Attr{{Key: "muted", Value: "true"}}}
+			}
+			if err := d.PutGroupValues(ctx, []string{"muted", "tier"}, every, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			muted := &api.Attr{Key: "muted", Value: "true"}
+			got, total, err = d.SearchGroups(ctx, GroupSearch{Attr: muted, After: "g00002", Limit: 2})
+			if err != nil || total != MaxCountedMatches+1 || len(got) != 2 || got[0].ID != "g00003" || got[1].ID != "g00004" {
+				t.Fatalf("a common value: %+v total %d %v", got, total, err)
+			}
+			if _, total, err = d.SearchGroups(ctx, GroupSearch{Attr: muted, Types: []string{"Work"}, Limit: 2}); err != nil || total != min((n+19)/20, MaxCountedMatches+1) {
+				t.Fatalf("a common value of a type: total %d %v", total, err)
+			}
 		})
 	}
 }
@@ -300,5 +331,138 @@ func checkNameIndexes(t *testing.T, d *DB) {
 		if _, err := d.db.Exec(`INSERT INTO ` + table + `(` + table + `) VALUES ('integrity-check')`); err != nil {
 			t.Errorf("%s: %v", table, err)
 		}
+	}
+}
+
+// The values of described keys: a search keeps the groups whose value is
+// the one asked, alone or with text, a type, a scope and a cursor; a
+// reading replaces what the index held of a group and says when it was
+// made, a change made through the panel updates the keys it names, and a
+// dismissed group takes its values with it.
+func TestGroupSearchByValue(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	keys := []string{"muted", "tier"}
+	gold, silver := []api.Attr{{Key: "tier", Value: "gold"}}, []api.Attr{{Key: "tier", Value: "silver"}, {Key: "muted", Value: "true"}, {Key: "note", Value: "x"}}
+	if err := d.ListGroups(ctx, 1, []string{"a", "b", "c", "d"}, 0, 4); err != nil {
+		t.Fatal(err)
+	}
+	err := d.DescribeGroups(ctx, 1, []IndexedGroup{{ID: "a", Name: "Alpha club", Type: "Public"},
+		{ID: "b", Name: "Beta club", Type: "Work"}, {ID: "c", Name: "Gamma club", Type: "Public"}, {ID: "d", Name: "Delta", Type: "Public"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	stale := func(before time.Time) []string {
+		t.Helper()
+		ids, err := d.StaleGroupValues(ctx, 10, before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := stale(t0); len(got) != 4 {
+		t.Fatalf("never read: %v", got)
+	}
+	if err := d.PutGroupValues(ctx, keys, []GroupValues{{ID: "a", Attrs: gold}, {ID: "b", Attrs: gold}, {ID: "c", Attrs: silver}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.PutGroupValues(ctx, keys, []GroupValues{{ID: "d"}}, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got := stale(t0.Add(time.Second)); !slices.Equal(slices.Sorted(slices.Values(got)), []string{"a", "b", "c"}) {
+		t.Fatalf("read before t0+1s: %v", got)
+	}
+	if got := stale(t0.Add(time.Hour)); len(got) != 4 || got[3] != "d" {
+		t.Fatalf("oldest reading first: %v", got)
+	}
+	search := func(s GroupSearch) ([]string, int) {
+		t.Helper()
+		if s.Limit == 0 {
+			s.Limit = 10
+		}
+		got, total, err := d.SearchGroups(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{}
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		return ids, total
+	}
+	tier := func(v string) *api.Attr { return &api.Attr{Key: "tier", Value: v} }
+	for _, tc := range []struct {
+		name  string
+		s     GroupSearch
+		want  []string
+		total int
+	}{
+		{"value alone", GroupSearch{Attr: tier("gold")}, []string{"a", "b"}, 2},
+		{"another key", GroupSearch{Attr: &api.Attr{Key: "muted", Value: "true"}}, []string{"c"}, 1},
+		{"a key not asked for is not kept", GroupSearch{Attr: &api.Attr{Key: "note", Value: "x"}}, []string{}, 0},
+		{"with text", GroupSearch{Text: "club", Attr: tier("silver")}, []string{"c"}, 1},
+		{"with a type", GroupSearch{Types: []string{"Work"}, Attr: tier("gold")}, []string{"b"}, 1},
+		{"with a scope", GroupSearch{Only: []string{"b", "c"}, Attr: tier("gold")}, []string{"b"}, 1},
+		{"after a cursor", GroupSearch{After: "a", Attr: tier("gold")}, []string{"b"}, 2},
+		{"no group has it", GroupSearch{Attr: tier("bronze")}, []string{}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, total := search(tc.s); !slices.Equal(got, tc.want) || total != tc.total {
+				t.Errorf("got %v (total %d), want %v (total %d)", got, total, tc.want, tc.total)
+			}
+		})
+	}
+
+	// The next reading says what a group holds now; a description leaves
+	// the values as they were.
+	if err := d.PutGroupValues(ctx, keys, []GroupValues{{ID: "a", Attrs: silver}, {ID: "b"}}, t0.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.DescribeGroups(ctx, 1, []IndexedGroup{{ID: "c", Name: "Gamma club", Type: "Public"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := search(GroupSearch{Attr: tier("gold")}); len(got) != 0 {
+		t.Errorf("gold after a and b changed: %v", got)
+	}
+	if got, _ := search(GroupSearch{Attr: tier("silver")}); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("silver: %v", got)
+	}
+	// A change through the panel: the keys it names, nothing else.
+	if err := d.PutGroupAttrs(ctx, "c", []string{"tier"}, []api.Attr{{Key: "tier", Value: "gold"}, {Key: "muted", Value: "false"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := search(GroupSearch{Attr: tier("gold")}); !slices.Equal(got, []string{"c"}) {
+		t.Errorf("gold after the change of c: %v", got)
+	}
+	if got, _ := search(GroupSearch{Attr: &api.Attr{Key: "muted", Value: "true"}}); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("a key the change did not name: %v", got)
+	}
+	if err := d.PutGroupAttrs(ctx, "a", []string{"tier"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := search(GroupSearch{Attr: tier("silver")}); len(got) != 0 {
+		t.Errorf("a removed key still found: %v", got)
+	}
+	// A group the index does not hold is left to the crawler.
+	if err := d.PutGroupAttrs(ctx, "zz", []string{"tier"}, gold); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.PutGroupValues(ctx, keys, []GroupValues{{ID: "zz", Attrs: gold}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	// A dismissed group's values go with it.
+	if err := d.FinishGroupRound(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ListGroups(ctx, 2, []string{"a", "d"}, 0, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.FinishGroupRound(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := d.db.QueryRow(`SELECT count(*) FROM group_index_attrs WHERE group_id IN ('c', 'zz')`).Scan(&rows); err != nil || rows != 0 {
+		t.Errorf("%d values of groups not in the index (%v)", rows, err)
 	}
 }
