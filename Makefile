@@ -142,6 +142,7 @@ bench: build deps floor
 	$(GO) test -run xxx -bench SendToArrival -benchtime 5000x -count 3 ./server/tim | grep '^Benchmark' > $(BENCH_OUT)/arrival.txt
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkGroupIndex -benchtime 1x -timeout 60m ./server > $(BENCH_OUT)/groupindex.log
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkBulk -benchtime 1x -timeout 20m ./server > $(BENCH_OUT)/bulk.log
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -run xxx -bench BenchmarkReplicas -benchtime 1x -timeout 60m ./server > $(BENCH_OUT)/replicas.log
 	@raw=$$(stat -c %s $(WASM)); gz=$$(stat -c %s $(WASM).gz); br=$$(stat -c %s $(WASM).br); \
 	verdict=met; [ $$br -le 1600000 ] || verdict='**missed**'; \
 	floor=$$(stat -c %s $(FLOOR_DIR)/web/app.wasm.br); ratio=$$(awk "BEGIN{printf \"%.3f\", $$br/$$floor}"); \
@@ -188,7 +189,10 @@ bench: build deps floor
 	  echo 'How short searches were made fast, with figures before and after: [group-index.md](group-index.md).'; echo; \
 	  echo '## A bulk change of 10,000 groups at Tencent'"'"'s limits'; echo; \
 	  echo "$$BULK_INTRO"; echo; \
-	  cat $(BENCH_OUT)/bulk.md; \
+	  cat $(BENCH_OUT)/bulk.md; echo; \
+	  echo '## PostgreSQL and replicas'; echo; \
+	  echo "$$REPLICAS_INTRO"; echo; \
+	  cat $(BENCH_OUT)/replicas.md; \
 	} > docs/benchmarks.md
 	@echo "wrote docs/benchmarks.md"
 
@@ -196,6 +200,11 @@ define BULK_INTRO
 Command: `go test -run xxx -bench BenchmarkBulk -benchtime 1x -timeout 20m ./server`. A panel process (the test binary as `imdesk serve`) runs one bulk change (set a key) over 10,000 groups against the simulator with Tencent's real limits on in the mock and in the client (200 calls a second per command, 5 attribute writes a second per group); the job's share is the default, 160 of 200 (IMDESK_BULK_RATE). The preview reads every group; once started, each group is read and changed through the audited change path. Halfway, the process is killed with SIGKILL and started again on the same data: the job goes on by itself. Refusals are counted from the mock's answers; "changed twice / never" from the change calls that reached the mock. A moderator's hand edit is one PATCH every 300 ms to a group outside the job, while it runs and, for comparison, with no job running. See docs/bulk.md.
 endef
 export BULK_INTRO
+
+define REPLICAS_INTRO
+Command: `go test -run xxx -bench BenchmarkReplicas -benchtime 1x -timeout 60m ./server`. Side by side in one run: panels (the test binary's server, as `imdesk serve`) on SQLite and on PostgreSQL (Debian's server started by server/pgtest on loopback, fsync on), against the simulator with rate limits off on both sides, so the figures are the panel's and the database's own cost. A read and an audited write (a session check, the read before, two durable audit appends) at one client, then audited writes at 32 clients through one panel, or spread over three replicas of one database. The figure in brackets is the extra latency against SQLite. Then the finder's searches at 1,000,000 groups on PostgreSQL, as for SQLite above: three characters or more by `pg_trgm`, one or two by an array of each name's characters and pairs under a GIN index (pg_trgm cannot look up fewer than three). See docs/replicas.md.
+endef
+export REPLICAS_INTRO
 
 ## floor: go-app's hello world (e2e/floor), built like app.wasm, for make bench
 floor: deps-brotli
