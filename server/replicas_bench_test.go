@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -78,18 +77,6 @@ func BenchmarkReplicas(b *testing.B) {
 		}
 		return hcs, bases
 	}
-	do := func(hc *http.Client, req *http.Request) error {
-		resp, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			return fmt.Errorf("%s %s: %s", req.Method, req.URL.Path, resp.Status)
-		}
-		return nil
-	}
 	ops := func(hcs []*http.Client, bases []string) (read, write func(i int) error) {
 		path := func(i int) (*http.Client, string) {
 			p := i % len(hcs)
@@ -98,13 +85,13 @@ func BenchmarkReplicas(b *testing.B) {
 		read = func(i int) error {
 			hc, u := path(i)
 			req, _ := http.NewRequest("GET", u, nil)
-			return do(hc, req)
+			return doOK(hc, req)
 		}
 		write = func(i int) error {
 			hc, u := path(i)
 			req, _ := http.NewRequest("PATCH", u, strings.NewReader(fmt.Sprintf(`{"set":[{"key":"a","value":"%d"}]}`, i)))
 			req.Header.Set("Content-Type", "application/json")
-			return do(hc, req)
+			return doOK(hc, req)
 		}
 		return read, write
 	}
@@ -161,19 +148,7 @@ func BenchmarkReplicas(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	fillStart := time.Now()
-	err = db.FillGroupIndex(ctx, func(yield func(sqlite.IndexedGroup) bool) {
-		for i := range largeN {
-			name, typ, _ := benchGroup(i)
-			if !yield(sqlite.IndexedGroup{ID: benchGroupID(i), Name: name, Type: typ, MemberCount: i % 500}) {
-				return
-			}
-		}
-	}, 10_000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fillTook := time.Since(fillStart)
+	fillTook := fillBenchIndex(b, db, largeN)
 	if err := db.Analyze(ctx); err != nil {
 		b.Fatal(err)
 	}

@@ -125,20 +125,13 @@ func listEach(ctx context.Context, tx *txn, q string, ids []string, round int64)
 
 // PendingGroups returns up to n groups listed but not yet described.
 func (d *DB) PendingGroups(ctx context.Context, n int) ([]string, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id FROM group_index WHERE info_round < listed_round LIMIT ?`, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(ctx, d.db, scanString, `SELECT id FROM group_index WHERE info_round < listed_round LIMIT ?`, n)
+}
+
+// scanString scans a row of one text column.
+func scanString(sc scanner) (string, error) {
+	var s string
+	return s, sc.Scan(&s)
 }
 
 // DescribeGroups stores what get_group_info said of groups in round, and
@@ -263,20 +256,7 @@ type GroupValues struct {
 // StaleGroupValues returns up to n groups whose values were read before
 // (or never), oldest reading first.
 func (d *DB) StaleGroupValues(ctx context.Context, n int, before time.Time) ([]string, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id FROM group_index WHERE values_read < ? ORDER BY values_read LIMIT ?`, before.Unix(), n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(ctx, d.db, scanString, `SELECT id FROM group_index WHERE values_read < ? ORDER BY values_read LIMIT ?`, before.Unix(), n)
 }
 
 // PutGroupValues stores what was read at at of groups: each group's values
@@ -579,20 +559,21 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		pageArgs = append(pageArgs, s.After)
 	}
 	pageArgs = append(pageArgs, s.Limit)
-	rows, err := d.search.QueryContext(ctx, `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM `+from+pageWhere+` ORDER BY g.id LIMIT ?`, pageArgs...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search groups: %w", err)
-	}
-	defer rows.Close()
-	var out []IndexedGroup
-	for rows.Next() {
+	out, err := d.groupPage(ctx, from+pageWhere, pageArgs)
+	return out, total, err
+}
+
+// groupPage reads a page of groups from the search's from-and-where, in ID
+// order (its last argument is the page's size).
+func (d *DB) groupPage(ctx context.Context, fromWhere string, args []any) ([]IndexedGroup, error) {
+	out, err := queryAll(ctx, d.search, func(sc scanner) (IndexedGroup, error) {
 		var g IndexedGroup
-		if err := rows.Scan(&g.ID, &g.Name, &g.Type, &g.MemberCount, &g.Owner); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, g)
+		return g, sc.Scan(&g.ID, &g.Name, &g.Type, &g.MemberCount, &g.Owner)
+	}, `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM `+fromWhere+` ORDER BY g.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search groups: %w", err)
 	}
-	return out, total, rows.Err()
+	return out, nil
 }
 
 func whereOf(conds []string) string {

@@ -57,21 +57,8 @@ func (d *DB) searchGroupsPostgres(ctx context.Context, s GroupSearch) ([]Indexed
 		args = append(args, s.After)
 	}
 	args = append(args, s.Limit)
-	rows, err := d.search.QueryContext(ctx, `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM group_index g`+
-		whereOf(conds)+` ORDER BY g.id LIMIT ?`, args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search groups: %w", err)
-	}
-	defer rows.Close()
-	var out []IndexedGroup
-	for rows.Next() {
-		var g IndexedGroup
-		if err := rows.Scan(&g.ID, &g.Name, &g.Type, &g.MemberCount, &g.Owner); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, g)
-	}
-	return out, total, rows.Err()
+	out, err := d.groupPage(ctx, `group_index g`+whereOf(conds), args)
+	return out, total, err
 }
 
 // Analyze refreshes the planner's statistics of the group index on

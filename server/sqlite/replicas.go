@@ -82,10 +82,7 @@ func (d *DB) SettleDeadReplicas(ctx context.Context) (int, error) {
 	if !d.pg {
 		return 0, nil
 	}
-	ids, err := queryAll(ctx, d.db, func(sc scanner) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	}, `SELECT id FROM replicas WHERE id != ?`, d.replica)
+	ids, err := queryAll(ctx, d.db, scanString, `SELECT id FROM replicas WHERE id != ?`, d.replica)
 	if err != nil {
 		return 0, err
 	}
