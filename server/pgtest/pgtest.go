@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -71,8 +72,15 @@ func Start(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "imdesk-pg-")
+	removeOrphans(bin)
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
+		return nil, err
+	}
+	// The test process that owns the server: if it is killed before it
+	// stops the server, the next Start stops it (removeOrphans).
+	if err := os.WriteFile(filepath.Join(dir, "owner"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	s := &Server{dir: dir, bin: bin}
@@ -122,6 +130,32 @@ func Start(o Options) (*Server, error) {
 	return nil, err
 }
 
+// dirPrefix names the servers' temporary directories.
+const dirPrefix = "imdesk-pg-"
+
+// removeOrphans stops and removes the servers whose test process died
+// without stopping them (killed, or timed out).
+func removeOrphans(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "owner"))
+		if err != nil {
+			continue // being made, or not ours
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || pid <= 0 || syscall.Kill(pid, 0) == nil {
+			continue // its owner still runs
+		}
+		s := &Server{dir: dir, bin: bin}
+		if fi, err := os.Stat(dir); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && os.Geteuid() == 0 && st.Uid != 0 {
+				s.cred = &syscall.Credential{Uid: st.Uid, Gid: st.Gid}
+			}
+		}
+		s.Stop()
+	}
+}
+
 // run runs one of PostgreSQL's programs as the server's user.
 func (s *Server) run(name string, args ...string) ([]byte, error) {
 	cmd := exec.Command(filepath.Join(s.bin, name), args...)
@@ -164,49 +198,43 @@ func (s *Server) Log() string {
 	return string(b)
 }
 
-// Kill stops the server at once, as a crash would (SIGKILL to the
-// postmaster is not used: its children would stay; immediate mode ends
-// them all without a checkpoint).
-func (s *Server) Kill() error {
-	_, err := s.run("pg_ctl", "stop", "-m", "immediate", "-w", "-D", filepath.Join(s.dir, "data"))
-	return err
-}
-
 // Stop stops the server and removes its directory.
 func (s *Server) Stop() {
 	s.run("pg_ctl", "stop", "-m", "fast", "-w", "-D", filepath.Join(s.dir, "data"))
 	os.RemoveAll(s.dir)
 }
 
-var shared *Server
+var (
+	mainCalled bool
+	startOnce  sync.Once
+	shared     *Server
+	startErr   error
+)
 
-// Main runs a package's tests with one server for them all, started
-// before and removed after: func TestMain(m *testing.M) { pgtest.Main(m) }.
-// When PostgreSQL cannot be started the tests that need it fail (Need),
-// the others run.
+// Main runs a package's tests with one server for them all, started by
+// the first test that needs one (Need) and removed after the last:
+// func TestMain(m *testing.M) { pgtest.Main(m) }. A run that needs none
+// (a filtered run, a child process a test starts) starts none. When
+// PostgreSQL cannot be started, the tests that need it fail; the others
+// run.
 func Main(m *testing.M) {
-	s, err := Start(Options{})
-	if err != nil {
-		startErr = err
-	}
-	shared = s
+	mainCalled = true
 	code := m.Run()
-	if s != nil {
-		s.Stop()
+	if shared != nil {
+		shared.Stop()
 	}
 	os.Exit(code)
 }
-
-var startErr error
 
 // Need returns a new database on the package's server (see Main) for
 // one test.
 func Need(t testing.TB) string {
 	t.Helper()
-	if shared == nil {
-		if startErr == nil {
-			startErr = errors.New("pgtest.Main was not called from TestMain")
-		}
+	if !mainCalled {
+		t.Fatal("PostgreSQL: pgtest.Main was not called from TestMain")
+	}
+	startOnce.Do(func() { shared, startErr = Start(Options{}) })
+	if startErr != nil {
 		t.Fatalf("PostgreSQL: %v", startErr)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -217,6 +245,3 @@ func Need(t testing.TB) string {
 	}
 	return url
 }
-
-// Shared is the package's server (see Main), for tests that kill it.
-func Shared() *Server { return shared }

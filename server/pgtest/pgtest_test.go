@@ -3,6 +3,10 @@ package pgtest
 import (
 	"context"
 	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -27,5 +31,32 @@ func TestDatabasesAreApart(t *testing.T) {
 	}
 	if urls[0] == urls[1] {
 		t.Fatalf("the same database twice: %s", urls[0])
+	}
+}
+
+// A server whose test process died without stopping it is stopped and
+// removed by the next Start.
+func TestOrphanRemoved(t *testing.T) {
+	s, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "owner"), []byte(strconv.Itoa(dead.Process.Pid)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	removeOrphans(s.bin)
+	if _, err := os.Stat(s.dir); !os.IsNotExist(err) {
+		s.Stop()
+		t.Fatalf("the orphan's directory is still there: %v", err)
+	}
+	if db, err := sql.Open("pgx", s.URL("postgres")); err == nil {
+		defer db.Close()
+		if db.PingContext(context.Background()) == nil {
+			t.Fatal("the orphan still answers")
+		}
 	}
 }

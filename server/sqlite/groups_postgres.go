@@ -46,19 +46,30 @@ func (d *DB) searchGroupsPostgres(ctx context.Context, s GroupSearch) ([]Indexed
 		conds = append(conds, "EXISTS (SELECT 1 FROM group_index_attrs a WHERE a.group_id = g.id AND a.key = ? AND a.value = ?)")
 		args = append(args, s.Attr.Key, s.Attr.Value)
 	}
+	// Count the matches through the indexes, up to MaxCountedMatches+1. The
+	// planner cannot tell a rare word from a common one (an array's
+	// contents have no useful statistics): left to itself it walks the ID
+	// index for a page, which finds a common word's page at once but
+	// reads every group for a rare one. So: few matches are read and
+	// sorted (an ORDER BY the index cannot answer), many are met by the
+	// walk.
 	where := whereOf(conds)
-	var total int
+	var n int
 	if err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM group_index g`+where+` LIMIT ?) m`,
-		append(append([]any{}, args...), MaxCountedMatches+1)...).Scan(&total); err != nil {
+		append(append([]any{}, args...), MaxCountedMatches+1)...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count groups: %w", err)
+	}
+	order := "g.id"
+	if n <= MaxCountedMatches && len(conds) > 0 {
+		order = "g.id || ''"
 	}
 	if s.After != "" {
 		conds = append(conds, "g.id > ?")
 		args = append(args, s.After)
 	}
 	args = append(args, s.Limit)
-	out, err := d.groupPage(ctx, `group_index g`+whereOf(conds), args)
-	return out, total, err
+	out, err := d.groupPage(ctx, `group_index g`+whereOf(conds), order, args)
+	return out, n, err
 }
 
 // Analyze refreshes the planner's statistics of the group index on
