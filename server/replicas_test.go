@@ -1,11 +1,9 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
@@ -218,47 +216,9 @@ func TestCrashOfAReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var seenMu sync.Mutex
-	seen := map[string]int{} // values that reached Tencent, and how often
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Observe: func(cmd string, body []byte) {
-		var req struct {
-			GroupAttr []struct{ Value string } `json:"GroupAttr"`
-		}
-		if json.Unmarshal(body, &req) == nil {
-			seenMu.Lock()
-			for _, a := range req.GroupAttr {
-				seen[a.Value]++
-			}
-			seenMu.Unlock()
-		}
-	}})
-	if err := m.Seed(timmock.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	// Once held, the doomed replica's calls (values starting with "v")
-	// reach "Tencent" and get no answer: the kill lands while one surely
-	// is in flight. The others' calls go on.
-	var hold atomic.Bool
-	inFlight := make(chan string, 64)
-	mockHandler := m.Handler(false)
-	ms := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hold.Load() && strings.HasSuffix(r.URL.Path, "/modify_group_attr") {
-			body, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			var req struct {
-				GroupAttr []struct{ Value string } `json:"GroupAttr"`
-			}
-			if json.Unmarshal(body, &req) == nil && len(req.GroupAttr) == 1 && strings.HasPrefix(req.GroupAttr[0].Value, "v") {
-				inFlight <- req.GroupAttr[0].Value
-				<-r.Context().Done() // the replica was killed
-				return
-			}
-		}
-		mockHandler.ServeHTTP(w, r)
-	}))
-	defer ms.Close()
-
+	// The doomed replica's writers set values starting with "v": only
+	// those calls are held; the others' go on.
+	c, _, ms := newCrashRun(t, func(v string) bool { return strings.HasPrefix(v, "v") })
 	var cmds [3]*exec.Cmd
 	var bases [3]string
 	var started sync.WaitGroup
@@ -268,71 +228,17 @@ func TestCrashOfAReplica(t *testing.T) {
 		})
 	}
 	started.Wait()
-	var clients [3]*http.Client
-	for i, b := range bases {
-		clients[i] = signedIn(t, b, "admin", &http.Client{Timeout: 20 * time.Second})
-	}
-
-	groups := []string{community, public, work, community2, "@TGS#_machikado", "@TGS#1NVTZEAE4", "@TGS#3LIVEKR01", "@TGS#5CHATRM09"}
-	var mu sync.Mutex
-	answeredOK := map[string]bool{}
-	refused := map[string]bool{} // answered 429: not made
-	sent := map[string]bool{}
-	killed := make(chan struct{})
-	var wg sync.WaitGroup
 	for w := range 30 {
-		r, g := w%3, groups[w%len(groups)]
-		prefix := "s"
+		r := w % 3
+		prefix := fmt.Sprint("s", w)
 		if r == 0 {
-			prefix = "v" // the replica to be killed
+			prefix = fmt.Sprint("v", w) // the replica to be killed
 		}
-		wg.Go(func() {
-			for n := 0; ; n++ {
-				select {
-				case <-killed:
-					return
-				default:
-				}
-				value := fmt.Sprintf("%s%d-%d", prefix, w, n)
-				mu.Lock()
-				sent[value] = true
-				mu.Unlock()
-				req, _ := http.NewRequest("PATCH", bases[r]+"/api/v1/groups/"+escape(g)+"/attributes",
-					strings.NewReader(`{"set":[{"key":"crash","value":"`+value+`"}]}`))
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := clients[r].Do(req)
-				if err != nil {
-					return // the replica is gone
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				switch resp.StatusCode {
-				case 200:
-					mu.Lock()
-					answeredOK[value] = true
-					if len(answeredOK) == 40 {
-						hold.Store(true)
-					}
-					mu.Unlock()
-				case 429:
-					mu.Lock()
-					refused[value] = true
-					mu.Unlock()
-				default:
-					t.Errorf("PATCH %s on replica %d: %d", value, r, resp.StatusCode)
-				}
-			}
-		})
+		c.write(signedIn(t, bases[r], "admin", &http.Client{Timeout: 20 * time.Second}), bases[r], crashGroups[w%len(crashGroups)], prefix)
 	}
-	var held string
-	select {
-	case held = <-inFlight:
-	case <-time.After(2 * time.Minute):
-		t.Fatal("no change of the doomed replica reached Tencent after 40 answered OK") // a guard against hanging
-	}
+	held := c.heldInFlight()
 	cmds[0].Process.Signal(syscall.SIGKILL)
-	close(killed)
-	wg.Wait()
+	c.stop()
 	cmds[0].Wait()
 
 	// The replicas left notice the dead one (its lock is free) within
@@ -356,7 +262,5 @@ func TestCrashOfAReplica(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	seenMu.Lock()
-	defer seenMu.Unlock()
-	checkAfterCrash(t, db, answeredOK, refused, sent, seen, held)
+	c.check(db, held)
 }
