@@ -33,19 +33,7 @@ const (
 // Run it with -benchtime 1x: one run is the whole measurement.
 func BenchmarkRelay(b *testing.B) {
 	const groups = 2000
-	seed := &timmock.Seed{}
-	ids := make([]string, groups)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("@TGS#bench%04d", i)
-		seed.Groups = append(seed.Groups, timmock.SeedGroup{ID: ids[i], Type: "Public", Name: "bench",
-			Attributes: []timmock.SeedAttr{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "c", Value: "3"}, {Key: "d", Value: "4"}}})
-	}
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Unlimited: true})
-	if err := m.Seed(seed); err != nil {
-		b.Fatal(err)
-	}
-	ms := httptest.NewServer(m.Handler(false))
-	defer ms.Close()
+	ids, ms := benchSimulator(b, groups)
 	transport := func() *http.Transport {
 		return &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute}
 	}
@@ -118,6 +106,25 @@ func BenchmarkRelay(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchSimulator serves the simulator, unlimited, with groups groups of
+// four attributes each, and returns their IDs.
+func benchSimulator(b *testing.B, groups int) ([]string, *httptest.Server) {
+	seed := &timmock.Seed{}
+	ids := make([]string, groups)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("@TGS#bench%04d", i)
+		seed.Groups = append(seed.Groups, timmock.SeedGroup{ID: ids[i], Type: "Public", Name: "bench",
+			Attributes: []timmock.SeedAttr{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "c", Value: "3"}, {Key: "d", Value: "4"}}})
+	}
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Unlimited: true})
+	if err := m.Seed(seed); err != nil {
+		b.Fatal(err)
+	}
+	ms := httptest.NewServer(m.Handler(false))
+	b.Cleanup(ms.Close)
+	return ids, ms
 }
 
 // doOK makes a request and reads its answer, which must be 200.

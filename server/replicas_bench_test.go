@@ -15,7 +15,6 @@ import (
 	"github.com/imdesk/imdesk/server/pgtest"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
-	"github.com/imdesk/imdesk/server/timmock"
 )
 
 // BenchmarkReplicas measures the store on PostgreSQL against SQLite, side
@@ -36,19 +35,7 @@ func BenchmarkReplicas(b *testing.B) {
 	defer pg.Stop()
 	ctx := context.Background()
 	const groups = 2000
-	seed := &timmock.Seed{}
-	ids := make([]string, groups)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("@TGS#bench%04d", i)
-		seed.Groups = append(seed.Groups, timmock.SeedGroup{ID: ids[i], Type: "Public", Name: "bench",
-			Attributes: []timmock.SeedAttr{{Key: "a", Value: "1"}}})
-	}
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Unlimited: true})
-	if err := m.Seed(seed); err != nil {
-		b.Fatal(err)
-	}
-	ms := httptest.NewServer(m.Handler(false))
-	defer ms.Close()
+	ids, ms := benchSimulator(b, groups)
 
 	// panels starts n panels on one store (SQLite when url is "") and
 	// returns a client signed in to each.
