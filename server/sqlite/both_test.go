@@ -8,6 +8,7 @@ import (
 	"os"
 	osexec "os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -310,5 +311,31 @@ func TestLeaseOneAtATime(t *testing.T) {
 			t.Fatal("not taken over 10 s after its holder died")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// On PostgreSQL as on SQLite, opening again changes nothing, and a
+// database made by a newer imdesk is refused rather than misread.
+func TestMigrateAgainAndNoDowngradeOnPostgres(t *testing.T) {
+	if !onPostgres {
+		t.Skip("PostgreSQL only (SQLite: TestMigrateIdempotentAndNoDowngrade)")
+	}
+	url := pgtest.Need(t)
+	ctx := context.Background()
+	for range 2 {
+		d, err := Open("", Options{DatabaseURL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := d.Version(ctx); err != nil || v != SchemaVersion() {
+			t.Fatalf("version %d, %v; want %d", v, err, SchemaVersion())
+		}
+		d.Close()
+	}
+	d, _ := Open("", Options{DatabaseURL: url})
+	d.db.ExecContext(ctx, `UPDATE schema_version SET version = 999`)
+	d.Close()
+	if _, err := Open("", Options{DatabaseURL: url}); err == nil || !strings.Contains(err.Error(), "newer imdesk") {
+		t.Fatalf("a newer schema: %v", err)
 	}
 }
