@@ -18,6 +18,7 @@ import (
 
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/clocktest"
+	"github.com/imdesk/imdesk/server/pgtest"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
@@ -108,7 +109,11 @@ func newEnvWith(t *testing.T, files fstest.MapFS, opts ...envOption) *env {
 	ms := httptest.NewServer(m.Handler(false))
 	t.Cleanup(func() { m.Close(); ms.Close() })
 	dir := t.TempDir()
-	db, err := sqlite.Open(dir, sqlite.Options{Now: c.Now, AuditKey: []byte("server-test-audit-key-0123456789")})
+	o := sqlite.Options{Now: c.Now, AuditKey: []byte("server-test-audit-key-0123456789")}
+	if onPostgres {
+		o.DatabaseURL = pgtest.Need(t)
+	}
+	db, err := sqlite.Open(dir, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,12 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -22,7 +24,44 @@ import (
 	"github.com/imdesk/imdesk/server/timmock"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// The tests whose panels lean most on the store (bulk changes, the key
+// registry, undo, the audit export, the finder) run again on PostgreSQL
+// after the whole package has run on SQLite: the test binary runs itself
+// once more with onPostgresEnv set, where newEnv's panel keeps its data
+// in PostgreSQL. A run filtered with -run is not repeated.
+const onPostgresEnv = "IMDESK_SERVER_TEST_ON_POSTGRES"
+
+var onPostgres = os.Getenv(onPostgresEnv) != ""
+
+const alsoOnPostgres = `^(TestBulkChangeEndToEnd|TestBulkRolesAndScope|TestKeyRegistry.*|TestUndo.*|TestAuditAPI|TestAuditCheckpoint|TestAuditCSVReadable|TestFinderByValue|TestFinderCursorStable|TestFindGroups|TestSignInAndOut|TestSignInThrottle|TestSessionTimeouts|TestDisableEndsSessions|TestAttributesReadAndChange|TestAdmin.*)$`
+
+func TestMain(m *testing.M) {
+	if onPostgres {
+		pgtest.Main(m)
+		return
+	}
+	flag.Parse()
+	if f := flag.Lookup("test.run"); f != nil && f.Value.String() != "" || testing.Short() {
+		pgtest.Main(m)
+		return
+	}
+	code := pgtest.Run(m)
+	fmt.Println("--- the tests of the store's work again, on PostgreSQL ---")
+	args := []string{"-test.run=" + alsoOnPostgres}
+	for _, a := range os.Args[1:] {
+		if !strings.HasPrefix(a, "-test.run") && !strings.HasPrefix(a, "-test.bench") {
+			args = append(args, a)
+		}
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), onPostgresEnv+"=1")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil && code == 0 {
+		fmt.Println("on PostgreSQL:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
 
 // replicas starts n panels on one PostgreSQL database, as n processes
 // behind a load balancer would run, against one simulator, with the

@@ -217,13 +217,16 @@ var (
 // (a filtered run, a child process a test starts) starts none. When
 // PostgreSQL cannot be started, the tests that need it fail; the others
 // run.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit: it returns m.Run's code.
+func Run(m *testing.M) int {
 	mainCalled = true
 	code := m.Run()
 	if shared != nil {
 		shared.Stop()
 	}
-	os.Exit(code)
+	return code
 }
 
 // Need returns a new database on the package's server (see Main) for
