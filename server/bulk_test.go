@@ -1,15 +1,12 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -197,37 +194,15 @@ func TestBulkRolesAndScope(t *testing.T) {
 	}
 }
 
-// startChild starts a panel process on dir against Tencent at url (the
-// child of TestCrashRecovery) and returns its base URL.
-func startChild(t testing.TB, dir, url string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "IMDESK_CRASH_DIR="+dir, "IMDESK_CRASH_TENCENT="+url)
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-			go io.Copy(io.Discard, stdout)
-			return cmd, "http://" + a
-		}
-	}
-	t.Fatal("the child did not start")
-	return nil, ""
-}
-
 // bulkRig is what the test that kills a panel mid-job and BenchmarkBulk
 // share: a mock of n groups (@TGS#_bulk00000…) at Tencent's real limits,
 // which counts the change calls that reach it by group and the error codes
 // it answers, and a panel process against it (startChild) driven through
 // its API as a signed-in admin.
 type bulkRig struct {
-	tb   testing.TB
-	dir  string
+	tb       testing.TB
+	dir      string
+	database string // PostgreSQL's URL; "": SQLite in dir
 	ids  []string
 	url  string // the mock's
 	cmd  *exec.Cmd
@@ -243,8 +218,18 @@ type bulkRig struct {
 // newBulkRig makes the mock (answering each change call after latency,
 // with the extra groups too) and the panel's data, and starts the panel.
 func newBulkRig(tb testing.TB, n int, latency time.Duration, extra ...timmock.SeedGroup) *bulkRig {
-	g := &bulkRig{tb: tb, dir: tb.TempDir(), sends: map[string]int{}, codes: map[int]int{}}
-	openTestDB(tb, g.dir, "admin", "admin", api.Scope{}).Close()
+	return newBulkRigOn(tb, "", n, latency, extra...)
+}
+
+// newBulkRigOn is newBulkRig with the panel's data in PostgreSQL at
+// database ("": SQLite).
+func newBulkRigOn(tb testing.TB, database string, n int, latency time.Duration, extra ...timmock.SeedGroup) *bulkRig {
+	g := &bulkRig{tb: tb, dir: tb.TempDir(), database: database, sends: map[string]int{}, codes: map[int]int{}}
+	db := g.open()
+	if err := db.AddAccount(context.Background(), "admin", testPass, api.RoleAdmin, api.Scope{}); err != nil {
+		tb.Fatal(err)
+	}
+	db.Close()
 	seed := &timmock.Seed{Groups: extra}
 	for i := range n {
 		id := fmt.Sprintf("@TGS#_bulk%05d", i)
@@ -291,9 +276,19 @@ type codeRecorder struct {
 
 func (c *codeRecorder) Write(b []byte) (int, error) { c.buf.Write(b); return c.ResponseWriter.Write(b) }
 
-// start starts the panel process and signs in.
+// open opens the panel's database; the test closes it.
+func (g *bulkRig) open() *sqlite.DB {
+	db, err := sqlite.Open(g.dir, sqlite.Options{DatabaseURL: g.database})
+	if err != nil {
+		g.tb.Fatal(err)
+	}
+	g.tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// start starts a panel process (a replica, on PostgreSQL) and signs in.
 func (g *bulkRig) start() {
-	g.cmd, g.base = startChild(g.tb, g.dir, g.url)
+	g.cmd, g.base = crashChild(g.tb, "IMDESK_CRASH_DIR="+g.dir, "IMDESK_CRASH_TENCENT="+g.url, "IMDESK_CRASH_DATABASE="+g.database)
 	g.hc = signedIn(g.tb, g.base, "admin", &http.Client{Timeout: time.Minute})
 }
 
@@ -378,9 +373,19 @@ func TestBulkResumesAfterKill(t *testing.T) {
 	atKill := g.sent()
 
 	g.start()
+	g.checkOnce(job, n)
+	t.Logf("killed with %d of %d groups sent; every group sent once after the restart", atKill, n)
+}
+
+// checkOnce checks that the job of n groups finished with every group
+// changed, each sent to Tencent once, nothing refused, and the chain
+// intact.
+func (g *bulkRig) checkOnce(job string, n int) {
+	t := g.tb
+	t.Helper()
 	progress := g.waitFor(job, api.BulkFinished)["progress"].(map[string]any)
-	if progress["changes"].(float64) != n || progress["unknown"].(float64) != 0 || progress["failed"].(float64) != 0 {
-		t.Fatalf("after the restart: %v", progress)
+	if progress["changes"].(float64) != float64(n) || progress["unknown"].(float64) != 0 || progress["failed"].(float64) != 0 {
+		t.Fatalf("at the end: %v", progress)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -392,13 +397,7 @@ func TestBulkResumesAfterKill(t *testing.T) {
 	if len(g.codes) != 0 {
 		t.Errorf("Tencent refused: %v", g.codes)
 	}
-	db, err := sqlite.Open(g.dir, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, broken, err := db.Verify(context.Background()); err != nil || broken != nil {
+	if _, broken, err := g.open().Verify(context.Background()); err != nil || broken != nil {
 		t.Fatalf("chain: %v %v", broken, err)
 	}
-	t.Logf("killed with %d of %d groups sent; every group sent once after the restart", atKill, n)
 }

@@ -60,7 +60,7 @@ func TestCrashChild(t *testing.T) {
 
 // crashChild starts a panel in a process of its own (TestCrashChild, with
 // env), for a test to kill, and returns it and its URL.
-func crashChild(t *testing.T, env ...string) (*exec.Cmd, string) {
+func crashChild(t testing.TB, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
 	cmd.Env = append(os.Environ(), env...)

@@ -303,3 +303,28 @@ func TestCrashOfAReplica(t *testing.T) {
 	}
 	c.check(db, held)
 }
+
+// TestBulkTakenOverByAnotherReplica runs a bulk change of 300 groups on
+// one replica, starts a second, and kills the first with SIGKILL a third
+// of the way through: the second takes the bulk runner's lease over,
+// settles the dead replica's changes in flight and finishes the job, with
+// every group changed exactly once, nothing refused by Tencent and the
+// chain intact.
+func TestBulkTakenOverByAnotherReplica(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	const n = 300
+	g := newBulkRigOn(t, pgtest.Need(t), n, 20*time.Millisecond)
+	job := g.newJob()
+	g.waitFor(job, api.BulkReady)
+	g.call("POST", job+"/start", api.BulkStart{})
+	first := g.cmd
+	g.start() // a second replica; the first holds the runner's lease
+	g.waitSent(n / 3)
+	first.Process.Signal(syscall.SIGKILL)
+	first.Wait()
+	atKill := g.sent()
+	g.checkOnce(job, n)
+	t.Logf("killed with %d of %d groups sent; the other replica sent the rest, every group once", atKill, n)
+}
