@@ -203,11 +203,11 @@ type bulkRig struct {
 	tb       testing.TB
 	dir      string
 	database string // PostgreSQL's URL; "": SQLite in dir
-	ids  []string
-	url  string // the mock's
-	cmd  *exec.Cmd
-	base string // the panel's
-	hc   *http.Client
+	ids      []string
+	url      string // the mock's
+	cmd      *exec.Cmd
+	base     string // the panel's
+	hc       *http.Client
 
 	mu    sync.Mutex
 	sends map[string]int // change calls of the job's groups that reached Tencent
