@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -36,31 +35,7 @@ var onPostgres = os.Getenv(onPostgresEnv) != ""
 const alsoOnPostgres = `^(TestBulkChangeEndToEnd|TestBulkRolesAndScope|TestKeyRegistry.*|TestUndo.*|TestAuditAPI|TestAuditCheckpoint|TestAuditCSVReadable|TestFinderByValue|TestFinderCursorStable|TestFindGroups|TestSignInAndOut|TestSignInThrottle|TestSessionTimeouts|TestDisableEndsSessions|TestAttributesReadAndChange|TestAdmin.*)$`
 
 func TestMain(m *testing.M) {
-	if onPostgres {
-		pgtest.Main(m)
-		return
-	}
-	flag.Parse()
-	if f := flag.Lookup("test.run"); f != nil && f.Value.String() != "" || testing.Short() {
-		pgtest.Main(m)
-		return
-	}
-	code := pgtest.Run(m)
-	fmt.Println("--- the tests of the store's work again, on PostgreSQL ---")
-	args := []string{"-test.run=" + alsoOnPostgres}
-	for _, a := range os.Args[1:] {
-		if !strings.HasPrefix(a, "-test.run") && !strings.HasPrefix(a, "-test.bench") {
-			args = append(args, a)
-		}
-	}
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), onPostgresEnv+"=1")
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil && code == 0 {
-		fmt.Println("on PostgreSQL:", err)
-		code = 1
-	}
-	os.Exit(code)
+	pgtest.Twice(m, onPostgresEnv, alsoOnPostgres, func() bool { return pgtest.FlagSet("test.run") || testing.Short() })
 }
 
 // replicas starts n panels on one PostgreSQL database, as n processes

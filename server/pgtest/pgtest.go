@@ -13,6 +13,7 @@ package pgtest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -227,6 +229,47 @@ func Run(m *testing.M) int {
 		shared.Stop()
 	}
 	return code
+}
+
+// Twice runs a package's tests, then runs the test binary once more with
+// env set in its environment: a second pass, in which the package's tests
+// keep their data in PostgreSQL (it is Main there). only, when set,
+// replaces the run's own -test.run in the second pass; skip, when it says
+// so after the first pass (a fuzzing or filtered run), leaves the second
+// out. It exits with the first failure's code.
+func Twice(m *testing.M, env, only string, skip func() bool) {
+	if os.Getenv(env) != "" {
+		Main(m)
+	}
+	flag.Parse()
+	code := Run(m)
+	if skip != nil && skip() {
+		os.Exit(code)
+	}
+	fmt.Println("--- again, on PostgreSQL ---")
+	var args []string
+	if only != "" {
+		args = append(args, "-test.run="+only)
+	}
+	for _, a := range os.Args[1:] {
+		if only == "" || !strings.HasPrefix(a, "-test.run") && !strings.HasPrefix(a, "-test.bench") {
+			args = append(args, a)
+		}
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), env+"=1")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil && code == 0 {
+		fmt.Println("on PostgreSQL:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// FlagSet reports whether the test flag name (e.g. "test.run") was given.
+func FlagSet(name string) bool {
+	f := flag.Lookup(name)
+	return f != nil && f.Value.String() != ""
 }
 
 // Need returns a new database on the package's server (see Main) for

@@ -2,11 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
-	osexec "os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -27,28 +25,7 @@ const onPostgresEnv = "IMDESK_STORE_TEST_ON_POSTGRES"
 var onPostgres = os.Getenv(onPostgresEnv) != ""
 
 func TestMain(m *testing.M) {
-	if onPostgres {
-		pgtest.Main(m)
-		return
-	}
-	code := m.Run()
-	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" || flagSet("test.list") {
-		os.Exit(code)
-	}
-	fmt.Println("--- the same tests on PostgreSQL ---")
-	cmd := osexec.Command(os.Args[0], os.Args[1:]...)
-	cmd.Env = append(os.Environ(), onPostgresEnv+"=1")
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil && code == 0 {
-		fmt.Println("on PostgreSQL:", err)
-		code = 1
-	}
-	os.Exit(code)
-}
-
-func flagSet(name string) bool {
-	f := flag.Lookup(name)
-	return f != nil && f.Value.String() != ""
+	pgtest.Twice(m, onPostgresEnv, "", func() bool { return pgtest.FlagSet("test.fuzz") || pgtest.FlagSet("test.list") })
 }
 
 // sqliteOnly skips a test of what only SQLite has when the tests run on
