@@ -559,15 +559,15 @@ func (d *DB) SearchGroups(ctx context.Context, s GroupSearch) ([]IndexedGroup, i
 		pageArgs = append(pageArgs, s.After)
 	}
 	pageArgs = append(pageArgs, s.Limit)
-	out, err := d.groupPage(ctx, from+pageWhere, "g.id", pageArgs)
+	out, err := d.groupPage(ctx, d.search, from+pageWhere, "g.id", pageArgs)
 	return out, total, err
 }
 
 // groupPage reads a page of groups from the search's from-and-where, in ID
 // order (order: an expression of g.id; its last argument is the page's
 // size).
-func (d *DB) groupPage(ctx context.Context, fromWhere, order string, args []any) ([]IndexedGroup, error) {
-	out, err := queryAll(ctx, d.search, func(sc scanner) (IndexedGroup, error) {
+func (d *DB) groupPage(ctx context.Context, db querier, fromWhere, order string, args []any) ([]IndexedGroup, error) {
+	out, err := queryAll(ctx, db, func(sc scanner) (IndexedGroup, error) {
 		var g IndexedGroup
 		return g, sc.Scan(&g.ID, &g.Name, &g.Type, &g.MemberCount, &g.Owner)
 	}, `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM `+fromWhere+` ORDER BY `+order+` LIMIT ?`, args...)

@@ -19,6 +19,10 @@ func TestGroupSearch(t *testing.T) {
 		{ID: "@TGS#2ccc", Name: "서울 등산 모임", Type: "Community"},
 		{ID: "@TGS#2ddd", Name: "Book club 100%", Type: "Public"},
 		{ID: "team_x", Name: "Team X", Type: "Work"},
+		// A name and IDs in both cases starting with the same word.
+		{ID: "TRAIL-b", Name: "Hiking", Type: "Meeting"},
+		{ID: "trail-a", Name: "Trail runners", Type: "Meeting"},
+		{ID: "@TGS#3eee", Name: "trail mix", Type: "Meeting"},
 	}
 	if err := d.FillGroupIndex(ctx, slices.Values(groups), 2); err != nil {
 		t.Fatal(err)
@@ -51,7 +55,10 @@ func TestGroupSearch(t *testing.T) {
 		{"both names of a type", GroupSearch{Types: []string{"Private", "Work"}}, []string{"@TGS#1bbb", "team_x"}, 2},
 		{"scope", GroupSearch{Only: []string{"team_x", "@TGS#2ddd"}}, []string{"@TGS#2ddd", "team_x"}, 2},
 		{"empty scope", GroupSearch{Only: []string{}}, []string{}, 0},
-		{"page after a cursor", GroupSearch{After: "@TGS#1bbb", Limit: 2}, []string{"@TGS#2ccc", "@TGS#2ddd"}, 5},
+		{"page after a cursor", GroupSearch{After: "@TGS#1bbb", Limit: 2}, []string{"@TGS#2ccc", "@TGS#2ddd"}, 8},
+		{"name or ID, once each, in byte order", GroupSearch{Text: "trail"}, []string{"@TGS#3eee", "TRAIL-b", "trail-a"}, 3},
+		{"name or ID, a page", GroupSearch{Text: "Trail", Limit: 2}, []string{"@TGS#3eee", "TRAIL-b"}, 3},
+		{"name or ID, the next page", GroupSearch{Text: "TRAIL", After: "TRAIL-b", Limit: 2}, []string{"trail-a"}, 3},
 		{"no match", GroupSearch{Text: "nothing like it"}, []string{}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
