@@ -23,13 +23,6 @@ func TestGroupSearch(t *testing.T) {
 	if err := d.FillGroupIndex(ctx, slices.Values(groups), 2); err != nil {
 		t.Fatal(err)
 	}
-	ids := func(gs []IndexedGroup) []string {
-		out := []string{}
-		for _, g := range gs {
-			out = append(out, g.ID)
-		}
-		return out
-	}
 	for _, tc := range []struct {
 		name  string
 		s     GroupSearch
@@ -225,13 +218,6 @@ func TestGroupSearchShort(t *testing.T) {
 	)
 	if err := d.FillGroupIndex(ctx, slices.Values(groups), 1000); err != nil {
 		t.Fatal(err)
-	}
-	ids := func(gs []IndexedGroup) []string {
-		out := []string{}
-		for _, g := range gs {
-			out = append(out, g.ID)
-		}
-		return out
 	}
 	search := func(t *testing.T, s GroupSearch) ([]string, int) {
 		t.Helper()
@@ -465,4 +451,13 @@ func TestGroupSearchByValue(t *testing.T) {
 	if err := d.db.QueryRow(`SELECT count(*) FROM group_index_attrs WHERE group_id IN ('c', 'zz')`).Scan(&rows); err != nil || rows != 0 {
 		t.Errorf("%d values of groups not in the index (%v)", rows, err)
 	}
+}
+
+// ids are the IDs of groups, in order.
+func ids(gs []IndexedGroup) []string {
+	out := []string{}
+	for _, g := range gs {
+		out = append(out, g.ID)
+	}
+	return out
 }
