@@ -194,8 +194,7 @@ func (s *Server) groupInfo(ctx context.Context, id string) (*api.Group, error) {
 // handleGroup serves GET /api/v1/groups/{groupID}.
 func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	ctx, c, id := r.Context(), callerOf(r.Context()), r.PathValue("groupID")
-	if err := s.authorizeRead(ctx, c, access.Group(id)); err != nil {
-		s.writeAPIError(w, r, err)
+	if !s.mayRead(w, r, access.Group(id)) {
 		return
 	}
 	g, err := s.groupInfo(ctx, id)
