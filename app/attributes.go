@@ -99,10 +99,7 @@ func (p *attributesPage) got(ctx app.Context, what string, r response) {
 			}
 		}
 	case "keys":
-		var l api.KeyList
-		if r.decode(&l) == nil {
-			p.setSpecs(l.Keys)
-		}
+		p.keep(r)
 	case "changed":
 		p.dialog = dialogNone
 		var attrs api.Attributes

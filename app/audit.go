@@ -121,10 +121,7 @@ func (p *auditPage) got(ctx app.Context, what string, r response) {
 		p.next = page.NextCursor
 		p.loadNames(page.Records)
 	case "keys":
-		var l api.KeyList
-		if r.decode(&l) == nil {
-			p.keys.setSpecs(l.Keys)
-		}
+		p.keys.keep(r)
 	case "name":
 		var g api.Group
 		if r.decode(&g) == nil {

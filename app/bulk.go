@@ -245,10 +245,7 @@ func (p *bulkPage) control(verb string, body any) {
 func (p *bulkPage) got(ctx app.Context, what string, r response) {
 	switch what {
 	case "keys":
-		var l api.KeyList
-		if r.decode(&l) == nil {
-			p.keys.setSpecs(l.Keys)
-		}
+		p.keys.keep(r)
 	case "list":
 		p.fill(r, &p.list)
 	case "job", "controlled":

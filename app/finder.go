@@ -142,10 +142,7 @@ func (p *finderPage) act(ctx app.Context, ev event) {
 func (p *finderPage) got(ctx app.Context, what string, r response) {
 	switch what {
 	case "keys":
-		var l api.KeyList
-		if r.decode(&l) == nil {
-			p.keys.setSpecs(l.Keys)
-		}
+		p.keys.keep(r)
 	case "groups":
 		if p.fill(r, &p.page) {
 			p.index, p.indexKnown = p.page.Index, true

@@ -38,6 +38,15 @@ func (k *keyRegistry) setSpecs(entries []api.KeyEntry) {
 	k.specs = api.Described(specs)
 }
 
+// keep keeps the registry an answer from keysPath holds; an answer that
+// is an error leaves it unread.
+func (k *keyRegistry) keep(r response) {
+	var l api.KeyList
+	if r.decode(&l) == nil {
+		k.setSpecs(l.Keys)
+	}
+}
+
 // read is whether the page has read the registry (it asks once).
 func (k *keyRegistry) read() bool { return k.specs != nil }
 

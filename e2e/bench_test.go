@@ -74,12 +74,7 @@ func BenchmarkPageLoad(b *testing.B) {
 	fmt.Fprintf(&md, "| cold: new context, empty cache | %.0f ms | %.0f ms | %.0f ms | %s |\n", med(coldLive), med(coldData), coldBudgetMS, verdict(med(coldData) <= coldBudgetMS))
 	fmt.Fprintf(&md, "| warm: service worker cache | %.0f ms | %.0f ms | %.0f ms | %s |\n", med(warmLive), med(warmData), warmBudgetMS, verdict(med(warmData) <= warmBudgetMS))
 	fmt.Fprintf(&md, "\nRuns (ms to first data): cold %v; warm %v.\n", rounded(coldData), rounded(warmData))
-	b.Log("\n" + md.String())
-	if out := os.Getenv("BENCH_OUT"); out != "" {
-		if err := os.WriteFile(filepath.Join(out, "pageload.md"), []byte(md.String()), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	report(b, "pageload.md", md.String())
 }
 
 // loadOnce opens the finder in a new page and returns the times to live and
@@ -179,9 +174,16 @@ func BenchmarkFirstLoadBytes(b *testing.B) {
 		fmt.Fprintf(&md, "| %s | %.0f B | %.0f B | %.0f B | %.0f B |\n", lang, html, wasm, other, html+wasm+other)
 		bctx.Close()
 	}
-	b.Log("\n" + md.String())
+	report(b, "firstload.md", md.String())
+}
+
+// report logs a benchmark's report (Markdown) and, with BENCH_OUT set,
+// writes it there as name.
+func report(b *testing.B, name, md string) {
+	b.Helper()
+	b.Log("\n" + md)
 	if out := os.Getenv("BENCH_OUT"); out != "" {
-		if err := os.WriteFile(filepath.Join(out, "firstload.md"), []byte(md.String()), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(out, name), []byte(md), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -207,12 +207,7 @@ func BenchmarkStartup(b *testing.B) {
 		fmt.Fprintf(&md, "| %s | %.0f ms | %.0f ms | %.3f (worst %.3f) |\n", t.name, med(fcps), med(mounts), med(shifts), slices.Max(shifts))
 	}
 	fmt.Fprintf(&md, "\nCLS counts every unexpected move of what is on the screen from the first paint until two frames after the app has taken over; 0 is a page that does not jump (Chrome calls up to 0.1 good).\n")
-	b.Log("\n" + md.String())
-	if out := os.Getenv("BENCH_OUT"); out != "" {
-		if err := os.WriteFile(filepath.Join(out, "startup.md"), []byte(md.String()), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	report(b, "startup.md", md.String())
 }
 
 // throttledOnce opens t cold in a phone-sized context whose network and CPU

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -131,19 +130,12 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	name := "imdesk-audit-" + s.now().UTC().Format("20060102-150405") + "." + format
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
+	startDownload(w, "imdesk-audit-"+s.now().UTC().Format("20060102-150405"), format)
 	if format == "jsonl" {
-		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
 		_ = writeAuditJSONL(w, recs)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	// A byte-order mark first: without it spreadsheet programs read the
-	// file in the system's code page and garble Chinese, Japanese and
-	// Korean names.
-	_, _ = io.WriteString(w, "\ufeff")
 	c := speaker(r)
 	_ = writeAuditCSV(w, recs, auditCSV{say: c, zone: zone, names: s.exportNames(r.Context(), c, recs)})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -316,6 +317,21 @@ func or(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// startDownload begins an export's answer, the audit log's or a bulk
+// change's: a file to save, name.format, of JSON Lines (format jsonl) or
+// CSV. A CSV starts with a byte-order mark: without it spreadsheet
+// programs read the file in the system's code page and garble Chinese,
+// Japanese and Korean names.
+func startDownload(w http.ResponseWriter, name, format string) {
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)
+	if format == "jsonl" {
+		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	_, _ = io.WriteString(w, "\ufeff")
 }
 
 // csvSafe keeps a spreadsheet from reading a cell as a formula: values that

@@ -821,10 +821,11 @@ func (s *Server) handleBulkExport(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("imdesk-bulk-change-%d", j.ID)
+	if format == "" {
+		format = "csv"
+	}
+	startDownload(w, fmt.Sprintf("imdesk-bulk-change-%d", j.ID), format)
 	if format == "jsonl" {
-		w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.jsonl"`)
 		enc := json.NewEncoder(w)
 		for _, it := range items {
 			_ = enc.Encode(bulkItemView(r, it))
@@ -832,9 +833,6 @@ func (s *Server) handleBulkExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := speaker(r)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	_, _ = w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{c.Say(api.Say("Group ID")), c.Say(api.Say("Group name")), c.Say(api.Say("Preview")),
 		c.Say(api.Say("Outcome")), c.Say(api.Say("Reason")), c.Say(api.Say("Audit entry"))})

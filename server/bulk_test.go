@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -294,8 +293,7 @@ func (g *bulkRig) start() {
 
 // kill kills the panel process with SIGKILL.
 func (g *bulkRig) kill() {
-	g.cmd.Process.Signal(syscall.SIGKILL)
-	g.cmd.Wait()
+	killChild(g.cmd)
 }
 
 // call calls the panel's API and fails unless it answers 2xx.

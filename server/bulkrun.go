@@ -34,32 +34,14 @@ const bulkStartDelay = 2 * time.Second
 // holding the runner's lease; another takes over (as a restart would)
 // within bulkLeaseRetry when it stops.
 func (s *Server) runBulk(ctx context.Context) {
-	for ctx.Err() == nil {
-		lease, err := s.db.TryLease(ctx, "bulk runner")
-		if err != nil && ctx.Err() == nil {
-			s.log.Error("bulk changes: ask who runs them", "err", err)
-		}
-		if lease == nil {
-			sleepCtx(ctx, bulkLeaseRetry)
-			continue
-		}
-		s.runBulkJobs(ctx, lease)
-		lease.Release()
-	}
+	s.db.WhileLeased(ctx, "bulk runner", bulkLeaseRetry, tim.Sleep, func(err error) {
+		s.log.Error("bulk changes: ask who runs them", "err", err)
+	}, s.runBulkJobs)
 }
 
 // bulkLeaseRetry is how often a replica that does not run the jobs asks
 // whether the one that did has stopped.
 const bulkLeaseRetry = 15 * time.Second
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
-}
 
 // runBulkJobs runs jobs for as long as the lease holds.
 func (s *Server) runBulkJobs(ctx context.Context, lease *sqlite.Lease) {
@@ -67,7 +49,7 @@ func (s *Server) runBulkJobs(ctx context.Context, lease *sqlite.Lease) {
 	// calls that Tencent still counts in its window for the second after:
 	// a new process knows nothing of them, so it waits that window out
 	// before its jobs go on at their full share.
-	sleepCtx(ctx, bulkStartDelay)
+	tim.Sleep(ctx, bulkStartDelay)
 	// A replica that took the jobs over from one that died settles that
 	// one's changes in flight first (once, whoever does it), so that the
 	// jobs' last batch is settled from complete audit entries.

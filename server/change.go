@@ -286,6 +286,16 @@ func (s *Server) authorizeRead(ctx context.Context, c *caller, t access.Target) 
 	return nil
 }
 
+// mayRead is authorizeRead for a handler that reads t: false, with the
+// error answered, when the caller may not.
+func (s *Server) mayRead(w http.ResponseWriter, r *http.Request, t access.Target) bool {
+	if err := s.authorizeRead(r.Context(), callerOf(r.Context()), t); err != nil {
+		s.writeAPIError(w, r, err)
+		return false
+	}
+	return true
+}
+
 // checkTarget validates the IDs of a target, as they came in the path.
 func checkTarget(t access.Target) error {
 	if t.Kind == access.KindUser {

@@ -419,8 +419,7 @@ const maxListedConversations = 500
 // to pick conversations for a group from.
 func (s *Server) handleUserConversations(w http.ResponseWriter, r *http.Request) {
 	ctx, user := r.Context(), r.PathValue("userID")
-	if err := s.authorizeRead(ctx, callerOf(ctx), access.User(user)); err != nil {
-		s.writeAPIError(w, r, err)
+	if !s.mayRead(w, r, access.User(user)) {
 		return
 	}
 	out := api.UserConversations{UserID: user, Conversations: []api.Conversation{}}

@@ -49,8 +49,7 @@ type family[S any] struct {
 func (f *family[S]) get(s *Server) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		t := f.target(r)
-		if err := s.authorizeRead(r.Context(), callerOf(r.Context()), t); err != nil {
-			s.writeAPIError(w, r, err)
+		if !s.mayRead(w, r, t) {
 			return
 		}
 		st, err := f.read(s, r.Context(), t)

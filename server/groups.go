@@ -121,15 +121,10 @@ func (s *Server) groupFilter(ctx context.Context, key, value string, asked bool)
 	if key == "" {
 		return nil, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "key", Say: say("Choose the key whose value the groups have.")}
 	}
-	entries, err := s.db.Keys(ctx)
+	described, err := s.db.Described(ctx)
 	if err != nil {
 		return nil, err
 	}
-	specs := make([]api.KeySpec, len(entries))
-	for i, e := range entries {
-		specs[i] = e.KeySpec
-	}
-	described := api.Described(specs)
 	if !slices.Contains(api.IndexedKeys(described), key) {
 		return nil, &httpError{Status: http.StatusBadRequest, Code: api.CodeInvalidArgument, Field: "key",
 			Say: say("Groups can be found by the value of a described key of yes/no or of a list of choices only.")}
@@ -199,8 +194,7 @@ func (s *Server) groupInfo(ctx context.Context, id string) (*api.Group, error) {
 // handleGroup serves GET /api/v1/groups/{groupID}.
 func (s *Server) handleGroup(w http.ResponseWriter, r *http.Request) {
 	ctx, c, id := r.Context(), callerOf(r.Context()), r.PathValue("groupID")
-	if err := s.authorizeRead(ctx, c, access.Group(id)); err != nil {
-		s.writeAPIError(w, r, err)
+	if !s.mayRead(w, r, access.Group(id)) {
 		return
 	}
 	g, err := s.groupInfo(ctx, id)

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -251,9 +250,7 @@ func TestCrashOfAReplica(t *testing.T) {
 		c.write(signedIn(t, bases[r], "admin", &http.Client{Timeout: 20 * time.Second}), bases[r], crashGroups[w%len(crashGroups)], prefix)
 	}
 	held := c.heldInFlight()
-	cmds[0].Process.Signal(syscall.SIGKILL)
-	c.stop()
-	cmds[0].Wait()
+	c.kill(cmds[0])
 
 	// The replicas left notice the dead one (its lock is free) within
 	// their sweep and settle its changes; wait for that, not for a time.
@@ -297,8 +294,7 @@ func TestBulkTakenOverByAnotherReplica(t *testing.T) {
 	first := g.cmd
 	g.start() // a second replica; the first holds the runner's lease
 	g.waitSent(n / 3)
-	first.Process.Signal(syscall.SIGKILL)
-	first.Wait()
+	killChild(first)
 	atKill := g.sent()
 	g.checkOnce(job, n)
 	t.Logf("killed with %d of %d groups sent; the other replica sent the rest, every group once", atKill, n)

@@ -1,13 +1,19 @@
 package server
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
@@ -61,4 +67,70 @@ func signedIn(tb testing.TB, base, account string, hc *http.Client) *http.Client
 	}
 	resp.Body.Close()
 	return hc
+}
+
+// TestCrashChild is the server process of TestCrashRecovery; it runs only
+// when that test starts it.
+func TestCrashChild(t *testing.T) {
+	dir, url := os.Getenv("IMDESK_CRASH_DIR"), os.Getenv("IMDESK_CRASH_TENCENT")
+	if dir == "" {
+		t.Skip("started by TestCrashRecovery and TestCrashOfAReplica only")
+	}
+	db, err := sqlite.Open(dir, sqlite.Options{DatabaseURL: os.Getenv("IMDESK_CRASH_DATABASE")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As imdesk serve does: intents a stop left without an outcome are
+	// unknown before anything else runs; replicas on PostgreSQL join the
+	// others, settle the dead ones' and share Tencent's limits.
+	if _, err := db.RecoverPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := JoinReplicas(context.Background(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := tim.Config{BaseURL: url}
+	if reps != nil {
+		tc.Replicas = reps.Live
+	}
+	srv, _ := testPanel(t, &Config{Addr: "127.0.0.1:0", DataDir: dir, SessionIdle: time.Hour, SessionMax: time.Hour}, db, tc)
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("ADDR %s\n", srv.Addr())
+	select {} // until killed
+}
+
+// crashChild starts a panel in a process of its own (TestCrashChild, with
+// env), for a test to kill, and returns it and its URL.
+func crashChild(t testing.TB, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
+	cmd.Env = append(os.Environ(), env...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := ""
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
+			addr = a
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatal("the child did not start")
+	}
+	go io.Copy(io.Discard, stdout)
+	return cmd, "http://" + addr
+}
+
+// killChild kills the panel process cmd with SIGKILL and waits for it.
+func killChild(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
 }

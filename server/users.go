@@ -33,8 +33,7 @@ func (s *Server) userExists(ctx context.Context, id string) (bool, error) {
 // them and the caller may see them, with their nickname.
 func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) {
 	ctx, c, id := r.Context(), callerOf(r.Context()), r.PathValue("userID")
-	if err := s.authorizeRead(ctx, c, access.User(id)); err != nil {
-		s.writeAPIError(w, r, err)
+	if !s.mayRead(w, r, access.User(id)) {
 		return
 	}
 	ok, err := s.userExists(ctx, id)

@@ -90,20 +90,9 @@ type Crawler struct {
 }
 
 func New(db *sqlite.DB, c *tim.Client, log *slog.Logger, now func() time.Time) *Crawler {
-	return &Crawler{db: db, tim: c, log: log, now: now, Sleep: sleepCtx,
+	return &Crawler{db: db, tim: c, log: log, now: now, Sleep: tim.Sleep,
 		listEvery: ListEvery, infoEvery: InfoEvery, valuesEvery: ValuesEvery, PageSize: PageSize,
 		refresh: make(chan struct{}, 1), misses: map[string]time.Time{}}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Start runs the crawler, and the reader of values (values.go), until
@@ -137,18 +126,9 @@ const leaseRetry = 15 * time.Second
 // SQLite): one replica reads Tencent's list for all of them, and every
 // replica searches what it stored.
 func (g *Crawler) run(ctx context.Context) {
-	for ctx.Err() == nil {
-		lease, err := g.db.TryLease(ctx, "group crawler")
-		if err != nil && ctx.Err() == nil {
-			g.log.Warn("group index: ask who reads the list", "err", err)
-		}
-		if lease == nil {
-			g.Sleep(ctx, leaseRetry)
-			continue
-		}
-		g.crawl(ctx, lease)
-		lease.Release()
-	}
+	g.db.WhileLeased(ctx, "group crawler", leaseRetry, g.Sleep, func(err error) {
+		g.log.Warn("group index: ask who reads the list", "err", err)
+	}, g.crawl)
 }
 
 // crawl runs rounds for as long as the lease holds.

@@ -124,13 +124,9 @@ func (g *Crawler) ReadValues(ctx context.Context, n int) (int, error) {
 // from the registry at each batch, so that a key described since is read
 // from then on.
 func (g *Crawler) indexedKeys(ctx context.Context) ([]string, error) {
-	entries, err := g.db.Keys(ctx)
+	described, err := g.db.Described(ctx)
 	if err != nil {
 		return nil, err
 	}
-	specs := make([]api.KeySpec, len(entries))
-	for i, e := range entries {
-		specs[i] = e.KeySpec
-	}
-	return api.IndexedKeys(api.Described(specs)), nil
+	return api.IndexedKeys(described), nil
 }

@@ -30,13 +30,8 @@ func TestBackupUnderWrites(t *testing.T) {
 				return
 			default:
 			}
-			in, err := d.Append(ctx, Entry{Kind: KindIntent, Actor: "b", Action: "group.attributes.patch", Target: "@TGS#a",
-				Request: []byte(`{"set":[{"key":"k","value":"v"}]}`), Before: []byte(`[]`), After: []byte(`[{"key":"k","value":"v"}]`), Outcome: OutcomePending})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			if err := d.Complete(ctx, in, OutcomeOK, 0, "", "", 0); err != nil {
+			if err := appendDone(ctx, d, Entry{Kind: KindIntent, Actor: "b", Action: "group.attributes.patch", Target: "@TGS#a",
+				Request: []byte(`{"set":[{"key":"k","value":"v"}]}`), Before: []byte(`[]`), After: []byte(`[{"key":"k","value":"v"}]`), Outcome: OutcomePending}, ""); err != nil {
 				t.Error(err)
 				return
 			}

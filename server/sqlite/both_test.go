@@ -92,13 +92,8 @@ func TestAppendsFromReplicas(t *testing.T) {
 		d := replicas[w%len(replicas)]
 		wg.Go(func() {
 			for i := range each {
-				e, err := d.Append(ctx, Entry{Kind: KindIntent, Actor: fmt.Sprint("w", w), Action: "group.attributes.set",
-					Target: fmt.Sprintf("@TGS#%d", i), Outcome: OutcomePending})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if err := d.Complete(ctx, e, OutcomeOK, 0, "OK", "", 0); err != nil {
+				if err := appendDone(ctx, d, Entry{Kind: KindIntent, Actor: fmt.Sprint("w", w), Action: "group.attributes.set",
+					Target: fmt.Sprintf("@TGS#%d", i), Outcome: OutcomePending}, "OK"); err != nil {
 					t.Error(err)
 					return
 				}

@@ -27,19 +27,7 @@ func TestGroupSearch(t *testing.T) {
 	if err := d.FillGroupIndex(ctx, slices.Values(groups), 2); err != nil {
 		t.Fatal(err)
 	}
-	ids := func(gs []IndexedGroup) []string {
-		out := []string{}
-		for _, g := range gs {
-			out = append(out, g.ID)
-		}
-		return out
-	}
-	for _, tc := range []struct {
-		name  string
-		s     GroupSearch
-		want  []string
-		total int
-	}{
+	for _, tc := range []searchCase{
 		{"CJK substring", GroupSearch{Text: "读书会"}, []string{"@TGS#1aaa"}, 1},
 		{"Japanese substring", GroupSearch{Text: "の写真"}, []string{"@TGS#1bbb"}, 1},
 		{"Korean substring", GroupSearch{Text: "등산 모"}, []string{"@TGS#2ccc"}, 1},
@@ -61,18 +49,7 @@ func TestGroupSearch(t *testing.T) {
 		{"name or ID, the next page", GroupSearch{Text: "TRAIL", After: "TRAIL-b", Limit: 2}, []string{"trail-a"}, 3},
 		{"no match", GroupSearch{Text: "nothing like it"}, []string{}, 0},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.s.Limit == 0 {
-				tc.s.Limit = 10
-			}
-			got, total, err := d.SearchGroups(ctx, tc.s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(ids(got), tc.want) || total != tc.total {
-				t.Errorf("got %v (total %d), want %v (total %d)", ids(got), total, tc.want, tc.total)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.check(t, d) })
 	}
 }
 
@@ -233,30 +210,7 @@ func TestGroupSearchShort(t *testing.T) {
 	if err := d.FillGroupIndex(ctx, slices.Values(groups), 1000); err != nil {
 		t.Fatal(err)
 	}
-	ids := func(gs []IndexedGroup) []string {
-		out := []string{}
-		for _, g := range gs {
-			out = append(out, g.ID)
-		}
-		return out
-	}
-	search := func(t *testing.T, s GroupSearch) ([]string, int) {
-		t.Helper()
-		if s.Limit == 0 {
-			s.Limit = 10
-		}
-		got, total, err := d.SearchGroups(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ids(got), total
-	}
-	for _, tc := range []struct {
-		name  string
-		s     GroupSearch
-		want  []string
-		total int
-	}{
+	for _, tc := range []searchCase{
 		{"rare CJK pair", GroupSearch{Text: "桂林"}, []string{"g0007", "g0507", "g1007", "g1507", "g2007", "g2507"}, 6},
 		{"rare pair of a type", GroupSearch{Text: "桂林", Types: []string{"Private"}}, []string{"g0007", "g1507"}, 2},
 		{"rare pair after a cursor", GroupSearch{Text: "桂林", After: "g1007", Limit: 2}, []string{"g1507", "g2007"}, 6},
@@ -285,10 +239,7 @@ func TestGroupSearchShort(t *testing.T) {
 			if table, _ := nameIndex(tc.s.Text); table != "group_index_pairs" {
 				t.Fatalf("%q is looked up in %q", tc.s.Text, table)
 			}
-			got, total := search(t, tc.s)
-			if !slices.Equal(got, tc.want) || total != tc.total {
-				t.Errorf("got %v (total %d), want %v (total %d)", got, total, tc.want, tc.total)
-			}
+			tc.check(t, d)
 		})
 	}
 
@@ -296,13 +247,13 @@ func TestGroupSearchShort(t *testing.T) {
 	if err := d.DescribeGroups(ctx, 1, []IndexedGroup{{ID: "k1", Name: "부산 등산 모임", Type: "Community"}}, []string{"j1"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := search(t, GroupSearch{Text: "서울"}); len(got) != 0 {
+	if got, _ := searchIDs(t, d, GroupSearch{Text: "서울"}); len(got) != 0 {
 		t.Errorf("the old name still matches: %v", got)
 	}
-	if got, _ := search(t, GroupSearch{Text: "부산"}); !slices.Equal(got, []string{"k1"}) {
+	if got, _ := searchIDs(t, d, GroupSearch{Text: "부산"}); !slices.Equal(got, []string{"k1"}) {
 		t.Errorf("the new name: %v", got)
 	}
-	if got, _ := search(t, GroupSearch{Text: "の写"}); len(got) != 0 {
+	if got, _ := searchIDs(t, d, GroupSearch{Text: "の写"}); len(got) != 0 {
 		t.Errorf("a removed group: %v", got)
 	}
 	// Round 2 lists only k1.
@@ -318,10 +269,10 @@ func TestGroupSearchShort(t *testing.T) {
 	if err := d.FinishGroupRound(ctx, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if got, total := search(t, GroupSearch{Text: "桂林"}); len(got) != 0 || total != 0 {
+	if got, total := searchIDs(t, d, GroupSearch{Text: "桂林"}); len(got) != 0 || total != 0 {
 		t.Errorf("dismissed groups: %v (total %d)", got, total)
 	}
-	if got, _ := search(t, GroupSearch{Text: "등"}); !slices.Equal(got, []string{"k1"}) {
+	if got, _ := searchIDs(t, d, GroupSearch{Text: "등"}); !slices.Equal(got, []string{"k1"}) {
 		t.Errorf("the group listed again: %v", got)
 	}
 	checkNameIndexes(t, d)
@@ -383,28 +334,8 @@ func TestGroupSearchByValue(t *testing.T) {
 	if got := stale(t0.Add(time.Hour)); len(got) != 4 || got[3] != "d" {
 		t.Fatalf("oldest reading first: %v", got)
 	}
-	search := func(s GroupSearch) ([]string, int) {
-		t.Helper()
-		if s.Limit == 0 {
-			s.Limit = 10
-		}
-		got, total, err := d.SearchGroups(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids := []string{}
-		for _, g := range got {
-			ids = append(ids, g.ID)
-		}
-		return ids, total
-	}
 	tier := func(v string) *api.Attr { return &api.Attr{Key: "tier", Value: v} }
-	for _, tc := range []struct {
-		name  string
-		s     GroupSearch
-		want  []string
-		total int
-	}{
+	for _, tc := range []searchCase{
 		{"value alone", GroupSearch{Attr: tier("gold")}, []string{"a", "b"}, 2},
 		{"another key", GroupSearch{Attr: &api.Attr{Key: "muted", Value: "true"}}, []string{"c"}, 1},
 		{"a key not asked for is not kept", GroupSearch{Attr: &api.Attr{Key: "note", Value: "x"}}, []string{}, 0},
@@ -415,9 +346,7 @@ func TestGroupSearchByValue(t *testing.T) {
 		{"no group has it", GroupSearch{Attr: tier("bronze")}, []string{}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got, total := search(tc.s); !slices.Equal(got, tc.want) || total != tc.total {
-				t.Errorf("got %v (total %d), want %v (total %d)", got, total, tc.want, tc.total)
-			}
+			tc.check(t, d)
 		})
 	}
 
@@ -429,26 +358,26 @@ func TestGroupSearchByValue(t *testing.T) {
 	if err := d.DescribeGroups(ctx, 1, []IndexedGroup{{ID: "c", Name: "Gamma club", Type: "Public"}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := search(GroupSearch{Attr: tier("gold")}); len(got) != 0 {
+	if got, _ := searchIDs(t, d, GroupSearch{Attr: tier("gold")}); len(got) != 0 {
 		t.Errorf("gold after a and b changed: %v", got)
 	}
-	if got, _ := search(GroupSearch{Attr: tier("silver")}); !slices.Equal(got, []string{"a", "c"}) {
+	if got, _ := searchIDs(t, d, GroupSearch{Attr: tier("silver")}); !slices.Equal(got, []string{"a", "c"}) {
 		t.Errorf("silver: %v", got)
 	}
 	// A change through the panel: the keys it names, nothing else.
 	if err := d.PutGroupAttrs(ctx, "c", []string{"tier"}, []api.Attr{{Key: "tier", Value: "gold"}, {Key: "muted", Value: "false"}}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := search(GroupSearch{Attr: tier("gold")}); !slices.Equal(got, []string{"c"}) {
+	if got, _ := searchIDs(t, d, GroupSearch{Attr: tier("gold")}); !slices.Equal(got, []string{"c"}) {
 		t.Errorf("gold after the change of c: %v", got)
 	}
-	if got, _ := search(GroupSearch{Attr: &api.Attr{Key: "muted", Value: "true"}}); !slices.Equal(got, []string{"a", "c"}) {
+	if got, _ := searchIDs(t, d, GroupSearch{Attr: &api.Attr{Key: "muted", Value: "true"}}); !slices.Equal(got, []string{"a", "c"}) {
 		t.Errorf("a key the change did not name: %v", got)
 	}
 	if err := d.PutGroupAttrs(ctx, "a", []string{"tier"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := search(GroupSearch{Attr: tier("silver")}); len(got) != 0 {
+	if got, _ := searchIDs(t, d, GroupSearch{Attr: tier("silver")}); len(got) != 0 {
 		t.Errorf("a removed key still found: %v", got)
 	}
 	// A group the index does not hold is left to the crawler.
@@ -472,4 +401,44 @@ func TestGroupSearchByValue(t *testing.T) {
 	if err := d.db.QueryRow(`SELECT count(*) FROM group_index_attrs WHERE group_id IN ('c', 'zz')`).Scan(&rows); err != nil || rows != 0 {
 		t.Errorf("%d values of groups not in the index (%v)", rows, err)
 	}
+}
+
+// searchCase is a search and what it finds: the IDs of the page, in
+// order, and the total.
+type searchCase struct {
+	name  string
+	s     GroupSearch
+	want  []string
+	total int
+}
+
+// check runs the search on d.
+func (tc searchCase) check(t *testing.T, d *DB) {
+	t.Helper()
+	if got, total := searchIDs(t, d, tc.s); !slices.Equal(got, tc.want) || total != tc.total {
+		t.Errorf("got %v (total %d), want %v (total %d)", got, total, tc.want, tc.total)
+	}
+}
+
+// searchIDs searches d (10 groups a page unless s says) and returns the
+// IDs found, in order, and the total.
+func searchIDs(t testing.TB, d *DB, s GroupSearch) ([]string, int) {
+	t.Helper()
+	if s.Limit == 0 {
+		s.Limit = 10
+	}
+	got, total, err := d.SearchGroups(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids(got), total
+}
+
+// ids are the IDs of groups, in order.
+func ids(gs []IndexedGroup) []string {
+	out := []string{}
+	for _, g := range gs {
+		out = append(out, g.ID)
+	}
+	return out
 }

@@ -37,6 +37,20 @@ func (d *DB) Keys(ctx context.Context) ([]api.KeyEntry, error) {
 	return queryAll(ctx, d.db, scanKey, `SELECT `+keyColumns+` FROM attribute_keys ORDER BY key`)
 }
 
+// Described returns every described key's spec, by key (api.Described):
+// what the finder's index and its filters read the registry as.
+func (d *DB) Described(ctx context.Context) (map[string]*api.KeySpec, error) {
+	entries, err := d.Keys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	specs := make([]api.KeySpec, len(entries))
+	for i, e := range entries {
+		specs[i] = e.KeySpec
+	}
+	return api.Described(specs), nil
+}
+
 // KeySpecs returns the specs of those of keys that are described.
 func (d *DB) KeySpecs(ctx context.Context, keys []string) (map[string]*api.KeySpec, error) {
 	out := map[string]*api.KeySpec{}

@@ -17,7 +17,13 @@ import (
 // directory.
 func copyFixture(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/release-2026-11.db")
+	return copyDB(t, "testdata/release-2026-11.db")
+}
+
+// copyDB puts the database file at path into a new data directory.
+func copyDB(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,15 +145,7 @@ func TestMigrateKeysTheChain(t *testing.T) {
 // state is kept, and later writes keep both name indexes in step.
 func TestMigrateGroupIndex0004(t *testing.T) {
 	sqliteOnly(t)
-	b, err := os.ReadFile("testdata/groupindex-0004.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, FileName), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	d, err := Open(dir, Options{})
+	d, err := Open(copyDB(t, "testdata/groupindex-0004.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

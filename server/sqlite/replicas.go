@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"time"
 )
 
 // Replicas on one PostgreSQL store (migration 0011, docs/replicas.md).
@@ -159,6 +160,28 @@ func (d *DB) TryLease(ctx context.Context, name string) (*Lease, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// WhileLeased does work while this replica holds the lease of that name,
+// until ctx ends: work returns once the lease is no longer held (or ctx
+// ends), the lease is given back, and the replica asks for it again. A
+// replica that another holds it from asks again after retry (waiting with
+// sleep), so that one of them takes the work over within retry of the
+// holder's stop; failed is told when asking fails (not when ctx ended).
+func (d *DB) WhileLeased(ctx context.Context, name string, retry time.Duration,
+	sleep func(context.Context, time.Duration) error, failed func(error), work func(context.Context, *Lease)) {
+	for ctx.Err() == nil {
+		lease, err := d.TryLease(ctx, name)
+		if err != nil && ctx.Err() == nil {
+			failed(err)
+		}
+		if lease == nil {
+			sleep(ctx, retry)
+			continue
+		}
+		work(ctx, lease)
+		lease.Release()
+	}
 }
 
 // Held reports whether the lease is still held (its connection answers).

@@ -36,6 +36,16 @@ func openTest(t *testing.T) *DB {
 	return d
 }
 
+// appendDone appends the intent e and completes it ok, with Tencent's
+// ErrorInfo info: a change made, as the change path records it.
+func appendDone(ctx context.Context, d *DB, e Entry, info string) error {
+	in, err := d.Append(ctx, e)
+	if err != nil {
+		return err
+	}
+	return d.Complete(ctx, in, OutcomeOK, 0, info, "", 0)
+}
+
 func TestAccounts(t *testing.T) {
 	d := openTest(t)
 	ctx := context.Background()

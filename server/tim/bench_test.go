@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,12 +30,7 @@ func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func benchClient(b *testing.B, body string) *Client {
-	c, err := New(Config{BaseURL: "https://console.tim.qq.com", SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
-		HTTPClient: &http.Client{Transport: roundTripper{body}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
+	return testClient(b, Config{BaseURL: "https://console.tim.qq.com", HTTPClient: &http.Client{Transport: roundTripper{body}}})
 }
 
 // BenchmarkCallOverhead is the client's own cost of one get_group_attr with
@@ -99,7 +93,7 @@ func BenchmarkSendToArrival(b *testing.B) {
 	var mu sync.Mutex
 	sent := map[string]time.Time{}
 	var worst time.Duration
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Unlimited: true,
+	_, url := startMock(b, timmock.Options{Unlimited: true,
 		Observe: func(cmd string, body []byte) {
 			now := time.Now()
 			mu.Lock()
@@ -108,11 +102,6 @@ func BenchmarkSendToArrival(b *testing.B) {
 			}
 			mu.Unlock()
 		}})
-	if err := m.Seed(timmock.Demo()); err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(m.Handler(false))
-	defer func() { m.Close(); srv.Close() }()
 	stamp := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -121,11 +110,7 @@ func BenchmarkSendToArrival(b *testing.B) {
 		mu.Unlock()
 		return http.DefaultTransport.RoundTrip(r)
 	})
-	c, err := New(Config{BaseURL: srv.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
-		HTTPClient: &http.Client{Transport: stamp}, Unlimited: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := testClient(b, Config{BaseURL: url, HTTPClient: &http.Client{Transport: stamp}, Unlimited: true})
 	var n atomic.Int64
 	b.SetParallelism(15) // 30 writers on 2 cores
 	b.RunParallel(func(pb *testing.PB) {

@@ -27,23 +27,39 @@ type fakeTime = clocktest.Clock
 
 func newFakeTime() *fakeTime { return clocktest.New(time.Now()) }
 
+// startMock starts an in-process mock with o (and the tests' app ID and
+// key), seeded with the demo data, and returns it and its URL; both close
+// when the test ends.
+func startMock(tb testing.TB, o timmock.Options) (*timmock.Mock, string) {
+	tb.Helper()
+	o.SDKAppID, o.SecretKey = testAppID, testKey
+	m := timmock.New(o)
+	if err := m.Seed(timmock.Demo()); err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler(false))
+	tb.Cleanup(func() { m.Close(); srv.Close() })
+	return m, srv.URL
+}
+
+// testClient is a client with cfg and the tests' app ID, key and admin.
+func testClient(tb testing.TB, cfg Config) *Client {
+	tb.Helper()
+	cfg.SDKAppID, cfg.SecretKey, cfg.Admin = testAppID, testKey, "administrator"
+	c, err := New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
 // newMockClient returns a client against an in-process mock seeded with the
 // demo data, sharing one fake clock.
 func newMockClient(t *testing.T) (*Client, *timmock.Mock, *fakeTime) {
 	t.Helper()
 	ft := newFakeTime()
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: ft.Now})
-	if err := m.Seed(timmock.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m.Handler(false))
-	t.Cleanup(func() { m.Close(); srv.Close() })
-	c, err := New(Config{BaseURL: srv.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
-		Now: ft.Now, Sleep: ft.Sleep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, m, ft
+	m, url := startMock(t, timmock.Options{Now: ft.Now})
+	return testClient(t, Config{BaseURL: url, Now: ft.Now, Sleep: ft.Sleep}), m, ft
 }
 
 // newFakeClient returns a client against a scripted server.
@@ -52,12 +68,7 @@ func newFakeClient(t *testing.T, h http.HandlerFunc) (*Client, *fakeTime) {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	ft := newFakeTime()
-	c, err := New(Config{BaseURL: srv.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
-		Now: ft.Now, Sleep: ft.Sleep, Timeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, ft
+	return testClient(t, Config{BaseURL: srv.URL, Now: ft.Now, Sleep: ft.Sleep, Timeout: 200 * time.Millisecond}), ft
 }
 
 func wantKind(t *testing.T, err error, kind Kind, code int) *Error {

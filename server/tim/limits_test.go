@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -172,18 +171,9 @@ func TestBurstsStayWithinTencentLimits(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ft := newFakeTime()
-			m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey, Now: ft.Now})
-			if err := m.Seed(timmock.Demo()); err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(m.Handler(false))
-			t.Cleanup(func() { m.Close(); srv.Close() })
+			m, url := startMock(t, timmock.Options{Now: ft.Now})
 			net := &slowNetwork{ft: ft, delay: c.delay, refused: map[int]int{}}
-			client, err := New(Config{BaseURL: srv.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator",
-				Now: ft.Now, Sleep: ft.Sleep, HTTPClient: &http.Client{Transport: net}, Timeout: time.Hour})
-			if err != nil {
-				t.Fatal(err)
-			}
+			client := testClient(t, Config{BaseURL: url, Now: ft.Now, Sleep: ft.Sleep, HTTPClient: &http.Client{Transport: net}, Timeout: time.Hour})
 			var wg sync.WaitGroup
 			errs := make(chan error, c.workers*c.calls)
 			for w := range c.workers {

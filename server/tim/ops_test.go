@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -187,21 +186,13 @@ func TestAccountAndSeedingOps(t *testing.T) {
 // name; Tencent ignores "Type", which some public SDKs send.
 func TestAppIDGroupListSendsGroupType(t *testing.T) {
 	var sent map[string]any
-	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey,
+	_, url := startMock(t, timmock.Options{
 		Observe: func(cmd string, body []byte) {
 			if cmd == "get_appid_group_list" {
 				_ = json.Unmarshal(body, &sent)
 			}
 		}})
-	if err := m.Seed(timmock.Demo()); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m.Handler(false))
-	t.Cleanup(func() { m.Close(); srv.Close() })
-	c, err := New(Config{BaseURL: srv.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testClient(t, Config{BaseURL: url})
 	list, err := c.GetAppIDGroupList(context.Background(), GetAppIDGroupListRequest{GroupType: "Community"})
 	if err != nil {
 		t.Fatal(err)

@@ -26,23 +26,27 @@ func (m *Mock) getGroupAttr(body []byte) (any, *tErr) {
 	return map[string]any{"GroupAttrAry": g.attrList()}, nil
 }
 
-// writableGroup finds the group a write names and spends one of its writes
-// this second (10049).
-func (m *Mock) writableGroup(id string, clear bool) (*group, *tErr) {
-	g, e := m.lookupGroup(id)
+// writableGroup reads a write's request, finds the group it names and
+// spends one of its writes this second (10049).
+func (m *Mock) writableGroup(body []byte, clear bool) (attrRequest, *group, *tErr) {
+	var req attrRequest
+	if e := decode(body, &req, famGroup); e != nil {
+		return req, nil, e
+	}
+	g, e := m.lookupGroup(req.GroupID)
 	if e != nil {
-		return nil, e
+		return req, nil, e
 	}
 	if clear && g.Type == "Community" {
-		return nil, fail(10007, "no permission: Community groups do not support clearing attributes")
+		return req, nil, fail(10007, "no permission: Community groups do not support clearing attributes")
 	}
 	if g.writes == nil {
 		g.writes = newWindow(MaxAttrWritesPerS, time.Second)
 	}
 	if !m.unlimit && !g.writes.allow(m.now()) {
-		return nil, fail(10049, "group attributes written too often: at most 5 writes per second per group")
+		return req, nil, fail(10049, "group attributes written too often: at most 5 writes per second per group")
 	}
-	return g, nil
+	return req, g, nil
 }
 
 // checkAttrItems validates the keys (and values, when withValues) of one
@@ -121,11 +125,7 @@ func withItems(attrs map[string]string, items []attr) map[string]string {
 // writeAttrs runs modify, set or delete: find the group, spend a write,
 // validate the items, compute and validate the resulting set, store it.
 func (m *Mock) writeAttrs(body []byte, apply func(*group, []attr) (map[string]string, *tErr), withValues bool) (any, *tErr) {
-	var req attrRequest
-	if e := decode(body, &req, famGroup); e != nil {
-		return nil, e
-	}
-	g, e := m.writableGroup(req.GroupID, false)
+	req, g, e := m.writableGroup(body, false)
 	if e != nil {
 		return nil, e
 	}
@@ -148,11 +148,7 @@ func (m *Mock) writeAttrs(body []byte, apply func(*group, []attr) (map[string]st
 }
 
 func (m *Mock) clearGroupAttr(body []byte) (any, *tErr) {
-	var req attrRequest
-	if e := decode(body, &req, famGroup); e != nil {
-		return nil, e
-	}
-	g, e := m.writableGroup(req.GroupID, true)
+	_, g, e := m.writableGroup(body, true)
 	if e != nil {
 		return nil, e
 	}
