@@ -148,7 +148,7 @@ func (s *Server) handleRefreshGroups(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, errViewerReadOnly)
 		return
 	}
-	retryAt, err := s.index.Refresh()
+	retryAt, err := s.index.Refresh(r.Context())
 	switch {
 	case errors.Is(err, groupindex.ErrRefreshRunning):
 		s.writeAPIError(w, r, newError(http.StatusConflict, api.CodeConflict, "The group list is being read now."))
@@ -157,6 +157,9 @@ func (s *Server) handleRefreshGroups(w http.ResponseWriter, r *http.Request) {
 		wait := int(math.Ceil(retryAt.Sub(s.now()).Seconds()))
 		s.writeAPIError(w, r, &httpError{Status: http.StatusTooManyRequests, Code: api.CodeRateLimited, RetryAfter: max(wait, 1),
 			Say: say("The group list was refreshed moments ago; it can be refreshed again at %s.", retryAt.UTC().Format("15:04 UTC"))})
+		return
+	case err != nil:
+		s.writeAPIError(w, r, err)
 		return
 	}
 	st := s.index.Status()

@@ -3,7 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/groupindex"
 	"github.com/imdesk/imdesk/server/pgtest"
 	"github.com/imdesk/imdesk/server/sqlite"
 	"github.com/imdesk/imdesk/server/tim"
@@ -298,4 +302,64 @@ func TestBulkTakenOverByAnotherReplica(t *testing.T) {
 	atKill := g.sent()
 	g.checkOnce(job, n)
 	t.Logf("killed with %d of %d groups sent; the other replica sent the rest, every group once", atKill, n)
+}
+
+// One replica reads the group list for all of them. Another replica's
+// finder shows what it stored (counts, when it was read, whether a
+// reading is under way); a refresh asked on that other replica wakes the
+// crawling one; and the pause between asks holds across replicas.
+func TestReplicasShareTheCrawler(t *testing.T) {
+	url := pgtest.Need(t)
+	m := timmock.New(timmock.Options{SDKAppID: testAppID, SecretKey: testKey})
+	if err := m.Seed(&timmock.Seed{Generate: 40}); err != nil {
+		t.Fatal(err)
+	}
+	ms := httptest.NewServer(m.Handler(false))
+	t.Cleanup(func() { m.Close(); ms.Close() })
+	client, err := tim.New(tim.Config{BaseURL: ms.URL, SDKAppID: testAppID, SecretKey: testKey, Admin: "administrator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	crawler := func() (*groupindex.Crawler, *sqlite.DB) {
+		db, err := sqlite.Open("", sqlite.Options{DatabaseURL: url, AuditKey: []byte("0123456789abcdef0123456789abcdef")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := groupindex.New(db, client, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+		c.PageSize = 20
+		c.Start()
+		t.Cleanup(func() { c.Stop(); db.Close() })
+		return c, db
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 30 s for %s", what)
+			}
+		}
+	}
+	_, db := crawler()
+	waitFor("the first reading", func() bool {
+		st, err := db.GroupIndexState(ctx)
+		return err == nil && !st.Refreshed.IsZero()
+	})
+	other, _ := crawler() // started after the first holds the lease
+
+	if st := other.Status(); st.Listed != 40 || st.Indexed != 40 || st.Reading || st.Refreshed.IsZero() {
+		t.Fatalf("the other replica's finder status: %+v, want 40 listed and described, read, not reading", st)
+	}
+	lists := m.Calls("get_appid_group_list")
+	if _, err := other.Refresh(ctx); err != nil {
+		t.Fatalf("refresh on the other replica: %v", err)
+	}
+	waitFor("the crawling replica to read the list again", func() bool { return m.Calls("get_appid_group_list") > lists })
+	if _, err := other.Refresh(ctx); !errors.Is(err, groupindex.ErrRefreshTooSoon) {
+		t.Fatalf("a second refresh at once, on the same replica: %v", err)
+	}
+	third, _ := crawler()
+	if retry, err := third.Refresh(ctx); !errors.Is(err, groupindex.ErrRefreshTooSoon) || time.Until(retry) < 4*time.Minute {
+		t.Fatalf("a refresh on another replica just after: retry at %v, %v; want refused for about 5 minutes", retry, err)
+	}
 }

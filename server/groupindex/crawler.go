@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -78,13 +79,17 @@ type Crawler struct {
 	listEvery, infoEvery, valuesEvery time.Duration
 	PageSize                          int // get_appid_group_list's Limit; tests make it small
 
-	refresh chan struct{} // a moderator asked for a reading
+	refresh chan struct{} // a moderator asked for a reading, on this replica
+	// holding is whether this replica crawls (holds the crawler's lease);
+	// another's status is read from the database.
+	holding atomic.Bool
 	stop    context.CancelFunc
 	done    chan struct{}
 
 	mu         sync.Mutex
 	status     api.GroupIndexStatus
 	counted    time.Time            // when status's counts were last read from the database
+	counting   bool                 // a count is under way
 	refreshAsk time.Time            // when a moderator last asked for a reading
 	misses     map[string]time.Time // exact IDs Tencent said it has not, and when
 }
@@ -133,6 +138,8 @@ func (g *Crawler) run(ctx context.Context) {
 
 // crawl runs rounds for as long as the lease holds.
 func (g *Crawler) crawl(ctx context.Context, lease *sqlite.Lease) {
+	g.holding.Store(true)
+	defer g.holding.Store(false)
 	g.recount(ctx, true) // what a restart finds stored
 	// A restart between rounds keeps to the pause after the last one.
 	if st, err := g.db.GroupIndexState(ctx); err == nil && st.Started.IsZero() && !st.Refreshed.IsZero() {
@@ -154,7 +161,8 @@ func (g *Crawler) crawl(ctx context.Context, lease *sqlite.Lease) {
 }
 
 // waitRound waits d for the next round, or less if a moderator asks for a
-// refresh.
+// refresh: on this replica, or (on PostgreSQL) on another, which the
+// stored ask says within refreshPoll.
 func (g *Crawler) waitRound(ctx context.Context, d time.Duration) {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -165,7 +173,27 @@ func (g *Crawler) waitRound(ctx context.Context, d time.Duration) {
 		case <-wctx.Done():
 		}
 	}()
+	if g.db.OnPostgres() {
+		go g.watchAsks(wctx, cancel)
+	}
 	g.Sleep(wctx, d)
+}
+
+// refreshPoll is how often the crawling replica looks for an ask for a
+// refresh made on another replica.
+const refreshPoll = 2 * time.Second
+
+// watchAsks calls asked once the stored ask for a refresh is newer than
+// when it began, or ctx ends.
+func (g *Crawler) watchAsks(ctx context.Context, asked func()) {
+	st, err := g.db.GroupIndexState(ctx)
+	for err == nil && g.Sleep(ctx, refreshPoll) == nil {
+		var now sqlite.GroupIndexState
+		if now, err = g.db.GroupIndexState(ctx); err == nil && now.RefreshAsked.After(st.RefreshAsked) {
+			asked()
+			return
+		}
+	}
 }
 
 // round reads the list and describes the groups it names, from where the
@@ -550,6 +578,10 @@ func (g *Crawler) recount(ctx context.Context, force bool) {
 	}
 	g.mu.Lock()
 	g.status.Listed, g.status.Indexed, g.status.Refreshed, g.counted = all, described, st.Refreshed, now
+	g.refreshAsk = st.RefreshAsked
+	if !g.holding.Load() {
+		g.status.Reading = !st.Started.IsZero() // as the crawling replica last stored it
+	}
 	if st.Total > 0 || g.status.Total == 0 {
 		g.status.Total = st.Total
 	}
@@ -563,7 +595,30 @@ func (g *Crawler) recount(ctx context.Context, force bool) {
 // Status returns the index's status as the finder shows it. It reads
 // what the crawler last counted: counting a million rows per search would
 // cost more than the search.
+//
+// A replica that does not crawl (on PostgreSQL) reads the counts and the
+// state the crawling one stored: at once the first time, then in the
+// background at most every crawlCountEvery.
 func (g *Crawler) Status() api.GroupIndexStatus {
+	if g.db.OnPostgres() && !g.holding.Load() {
+		g.mu.Lock()
+		first, due := g.counted.IsZero(), !g.counting && g.now().Sub(g.counted) >= crawlCountEvery
+		g.counting = g.counting || due
+		g.mu.Unlock()
+		if due {
+			count := func() {
+				g.recount(context.Background(), false)
+				g.mu.Lock()
+				g.counting = false
+				g.mu.Unlock()
+			}
+			if first {
+				count()
+			} else {
+				go count()
+			}
+		}
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := g.status
@@ -582,18 +637,22 @@ var (
 )
 
 // Refresh starts a reading now, unless one is under way or one was asked
-// for less than crawlRefreshEvery ago (then it says when it may).
-func (g *Crawler) Refresh() (retryAt time.Time, err error) {
+// for less than crawlRefreshEvery ago on any replica (then it says when it
+// may). The ask is stored, so that the replica that crawls sees it.
+func (g *Crawler) Refresh(ctx context.Context) (retryAt time.Time, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	now := g.now()
 	if g.status.Reading {
 		return time.Time{}, ErrRefreshRunning
 	}
-	if !g.refreshAsk.IsZero() && now.Before(g.refreshAsk.Add(crawlRefreshEvery)) {
-		return g.refreshAsk.Add(crawlRefreshEvery), ErrRefreshTooSoon
+	last, ok, err := g.db.AskGroupRefresh(ctx, g.now(), crawlRefreshEvery)
+	if err != nil {
+		return time.Time{}, err
 	}
-	g.refreshAsk = now
+	g.refreshAsk = last
+	if !ok {
+		return last.Add(crawlRefreshEvery), ErrRefreshTooSoon
+	}
 	select {
 	case g.refresh <- struct{}{}:
 	default:

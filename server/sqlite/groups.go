@@ -30,20 +30,39 @@ type GroupIndexState struct {
 	Started   time.Time // when this round began; zero before it has
 	Refreshed time.Time // when the last round finished; zero if none has
 	Total     int       // Tencent's TotalCount on the last page read
+	// RefreshAsked is when a moderator last asked for a new reading; zero
+	// if none has.
+	RefreshAsked time.Time
 }
 
 // GroupIndexState returns the crawl's state.
 func (d *DB) GroupIndexState(ctx context.Context) (GroupIndexState, error) {
 	var s GroupIndexState
-	var next, started, refreshed int64
-	err := d.db.QueryRowContext(ctx, `SELECT round, next, list_done, started, refreshed, total FROM group_index_state`).
-		Scan(&s.Round, &next, &s.ListDone, &started, &refreshed, &s.Total)
+	var next, started, refreshed, asked int64
+	err := d.db.QueryRowContext(ctx, `SELECT round, next, list_done, started, refreshed, total, refresh_asked FROM group_index_state`).
+		Scan(&s.Round, &next, &s.ListDone, &started, &refreshed, &s.Total, &asked)
 	if err != nil {
 		return s, fmt.Errorf("read the group index state: %w", err)
 	}
 	s.Next = uint64(next)
-	s.Started, s.Refreshed = unixOrZero(started), unixOrZero(refreshed)
+	s.Started, s.Refreshed, s.RefreshAsked = unixOrZero(started), unixOrZero(refreshed), unixOrZero(asked)
 	return s, nil
+}
+
+// AskGroupRefresh records a moderator's ask for a new reading at now,
+// unless one was asked for less than every before (on any replica): then
+// ok is false and last says when that was.
+func (d *DB) AskGroupRefresh(ctx context.Context, now time.Time, every time.Duration) (last time.Time, ok bool, err error) {
+	res, err := d.db.ExecContext(ctx, `UPDATE group_index_state SET refresh_asked = ? WHERE refresh_asked <= ?`,
+		now.Unix(), now.Add(-every).Unix())
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("ask for a refresh: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return now, err == nil, err
+	}
+	st, err := d.GroupIndexState(ctx)
+	return st.RefreshAsked, false, err
 }
 
 func unixOrZero(sec int64) time.Time {
