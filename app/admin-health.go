@@ -72,7 +72,7 @@ var healthView = &view{src: `<h1>{@Admin.HealthTitle}</h1><p class="lead">{@Admi
 var healthBody = &view{src: `<div class="health">
   <section class="panel" aria-labelledby="health-tencent"><h2 id="health-tencent">{@Admin.HealthTencent}</h2>
     {reach}{region}<p>{@Admin.HealthChecked checked}</p><p>{userSig}</p></section>
-  <section class="panel" aria-labelledby="health-rates"><h2 id="health-rates">{@Admin.HealthRates}</h2>{rates}</section>
+  <section class="panel" aria-labelledby="health-rates"><h2 id="health-rates">{@Admin.HealthRates}</h2>{replicas}{rates}</section>
   <section class="panel" aria-labelledby="health-index"><h2 id="health-index">{@Admin.HealthIndex}</h2><p>{index}</p></section>
   <section class="panel" aria-labelledby="health-audit"><h2 id="health-audit">{@Admin.HealthAudit}</h2>
     <p>{@Admin.HealthEntries entries head}</p>{verification}{error}
@@ -110,7 +110,12 @@ func (p *healthPage) body() app.UI {
 	if tc.UserSigAgeSec > 0 || tc.UserSigRenewsSec > 0 {
 		sig = tr("Admin.HealthUserSig", duration(tc.UserSigAgeSec), duration(tc.UserSigRenewsSec))
 	}
-	var region, rates app.UI
+	var region, rates, replicas app.UI
+	for _, r := range h.Replicas {
+		if r.This {
+			replicas = para.ui(p, "", "", tr("Admin.HealthReplicas", len(h.Replicas), r.ID))
+		}
+	}
 	if tc.Region != "" {
 		region = para.ui(p, "", "", tr("Admin.HealthRegion", tc.Region))
 	}
@@ -129,7 +134,7 @@ func (p *healthPage) body() app.UI {
 		update = para.ui(p, "", "", message("Admin.HealthUpToDate"))
 	}
 	return healthBody.with(p,
-		"reach", reach, "region", region, "checked", localTime(tc.CheckedAt), "userSig", sig, "rates", rates,
+		"reach", reach, "region", region, "checked", localTime(tc.CheckedAt), "userSig", sig, "replicas", replicas, "rates", rates,
 		"index", indexLine(h.GroupIndex, time.Now()),
 		"entries", num(int(h.Audit.Entries)), "head", shortHash(h.Audit.HeadHash), "verification", p.verification(),
 		"error", errorView(p, p.verifyErr), "verifying", p.verifying, "version", h.Version, "update", update)

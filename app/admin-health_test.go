@@ -32,3 +32,20 @@ func TestHealthVerifyReadsTheHealthAgain(t *testing.T) {
 	}
 	shows(t, errorView(p, p.verifyErr), "The audit log cannot be read.", "req-3")
 }
+
+// Replicas on one database: the page says how many run and which one
+// answered, beside the calls that are theirs together; on one process it
+// says nothing of replicas.
+func TestHealthSaysTheReplicas(t *testing.T) {
+	f := newFakeAPI(t)
+	p := &healthPage{}
+	p.beginReady(f.ctx)
+	f.then(answer(200, api.Health{Version: "1.2.3", Replicas: []api.ReplicaHealth{{ID: "vm-a-1f2e", Host: "vm-a"}, {ID: "vm-b-9c0d", Host: "vm-b", This: true}}}))
+	act(f, p, "retry", "")
+	f.run()
+	shows(t, p.body(), "2 replicas run on one database", "answered by vm-b-9c0d")
+	f.then(answer(200, api.Health{Version: "1.2.3"}))
+	act(f, p, "retry", "")
+	f.run()
+	hides(t, p.body(), "replicas run")
+}

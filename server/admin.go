@@ -160,6 +160,13 @@ func (s *Server) handleAdminHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	at, problem := s.tencentProblem(r.Context())
 	h.RateLimits = s.metrics.usage.Report() // after the check, which is a call too
+	if s.db.OnPostgres() {
+		var err error
+		if h.RateLimits, h.Replicas, err = s.replicasHealth(r.Context()); err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		}
+	}
 	h.Tencent = api.TencentHealth{URL: s.tim.BaseURL(), Region: s.cfg.Region, Reachable: problem == nil, Problem: speaker(r).Say(problem...), CheckedAt: at.UTC()}
 	if age, renews, ok := s.tim.SigAge(); ok {
 		h.Tencent.UserSigAgeSec, h.Tencent.UserSigRenewsSec = int64(age/time.Second), int64(renews/time.Second)

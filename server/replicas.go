@@ -7,7 +7,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/usage"
 )
 
 // Replicas on one PostgreSQL store (docs/replicas.md): each registers at
@@ -105,4 +107,44 @@ func (r *Replicas) Leave(ctx context.Context) {
 	if err := r.db.LeaveReplicas(ctx); err != nil {
 		r.log.Error("leave the replicas", "err", err)
 	}
+}
+
+// shareUsage adds this replica's Tencent calls to the app's in the
+// database every second, for the health page (replicasHealth).
+func (s *Server) shareUsage(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.addUsage(ctx)
+		}
+	}
+}
+
+func (s *Server) addUsage(ctx context.Context) {
+	if err := s.db.AddTencentUsage(ctx, s.metrics.usage.Take(), s.now().Unix()-usage.Window); err != nil && ctx.Err() == nil {
+		s.log.Warn("share Tencent usage with the other replicas", "err", err)
+	}
+}
+
+// replicasHealth is what the health page says of replicas on PostgreSQL:
+// the app's use of Tencent's limits, all replicas' calls together, and
+// the replicas that run.
+func (s *Server) replicasHealth(ctx context.Context) ([]api.RateUse, []api.ReplicaHealth, error) {
+	rates, err := s.db.TencentUsage(ctx, s.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	reps, this, err := s.db.LiveReplicas(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []api.ReplicaHealth{}
+	for _, r := range reps {
+		out = append(out, api.ReplicaHealth{ID: r.ID, Host: r.Host, Started: r.Started.UTC(), This: r.ID == this})
+	}
+	return rates, out, nil
 }

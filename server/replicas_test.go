@@ -44,6 +44,8 @@ func TestMain(m *testing.M) {
 // replicas starts n panels on one PostgreSQL database, as n processes
 // behind a load balancer would run, against one simulator, with the
 // account name (role admin) made by the first; it returns their URLs.
+// Each registers as a replica and shares its Tencent calls, as
+// server.Open and the command do.
 func replicas(t *testing.T, n int, name string) []string {
 	t.Helper()
 	url := pgtest.Need(t)
@@ -65,8 +67,14 @@ func replicas(t *testing.T, n int, name string) []string {
 				t.Fatal(err)
 			}
 		}
+		if _, err := db.JoinReplicas(context.Background(), fmt.Sprintf("host%d", i)); err != nil {
+			t.Fatal(err)
+		}
 		srv, _ := testPanel(t, &Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SessionIdle: time.Hour, SessionMax: time.Hour},
 			db, tim.Config{BaseURL: ms.URL})
+		ctx, stop := context.WithCancel(context.Background())
+		t.Cleanup(stop)
+		go srv.shareUsage(ctx)
 		hs := httptest.NewServer(srv.Handler())
 		t.Cleanup(hs.Close)
 		urls = append(urls, hs.URL)
@@ -361,5 +369,54 @@ func TestReplicasShareTheCrawler(t *testing.T) {
 	third, _ := crawler()
 	if retry, err := third.Refresh(ctx); !errors.Is(err, groupindex.ErrRefreshTooSoon) || time.Until(retry) < 4*time.Minute {
 		t.Fatalf("a refresh on another replica just after: retry at %v, %v; want refused for about 5 minutes", retry, err)
+	}
+}
+
+// The health page speaks of the app, not of the replica that answers it:
+// it lists the replicas that run, and the Tencent calls made through one
+// are counted on every other's page.
+func TestReplicasShareTheHealthPage(t *testing.T) {
+	urls := replicas(t, 2, "ada")
+	hc := signedIn(t, urls[0], "ada", &http.Client{})
+	health := func(base string) api.Health {
+		t.Helper()
+		var h api.Health
+		resp, err := hc.Get(base + "/api/v1/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&h) != nil {
+			t.Fatalf("health on %s: %d", base, resp.StatusCode)
+		}
+		return h
+	}
+	const op = "get_group_attr"
+	calls := func(h api.Health) int {
+		for _, r := range h.RateLimits {
+			if r.Op == op {
+				return r.LastMinute
+			}
+		}
+		return 0
+	}
+	before := calls(health(urls[1]))
+	for range 5 {
+		resp, err := hc.Get(urls[0] + "/api/v1/groups/" + neturl.PathEscape("@TGS#_trailhead") + "/attributes")
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("read attributes on replica 0: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	h := health(urls[1])
+	for ; calls(h) < before+5; h = health(urls[1]) {
+		if time.Now().After(deadline) {
+			t.Fatalf("replica 1's health page counts %d get_group_attr calls in the last minute, want at least %d (5 made through replica 0)", calls(h), before+5)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(h.Replicas) != 2 || h.Replicas[0].Host != "host0" || h.Replicas[0].This || h.Replicas[1].Host != "host1" || !h.Replicas[1].This {
+		t.Fatalf("replica 1's health page lists the replicas as %+v, want host0 then host1 (this one)", h.Replicas)
 	}
 }

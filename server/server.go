@@ -340,6 +340,9 @@ func (s *Server) Open() error {
 	s.stop = stop
 	go s.checkpoints(ctx, every)
 	go s.runBulk(ctx)
+	if s.db.OnPostgres() {
+		go s.shareUsage(ctx)
+	}
 	s.index.Start()
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

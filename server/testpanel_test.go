@@ -45,11 +45,13 @@ func openTestDB(tb testing.TB, dir, name, role string, scope api.Scope) *sqlite.
 func testPanel(tb testing.TB, cfg *Config, db *sqlite.DB, tc tim.Config) (*Server, *tim.Client) {
 	tb.Helper()
 	tc.SDKAppID, tc.SecretKey, tc.Admin = testAppID, testKey, "administrator"
+	metrics := NewMetrics()
+	tc.Observer = metrics
 	client, err := tim.New(tc)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(Options{Config: cfg, Assets: testAssets, DB: db, Tencent: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := New(Options{Config: cfg, Assets: testAssets, DB: db, Tencent: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: metrics})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -13,6 +13,18 @@ type Health struct {
 	// GroupIndex is how far the finder's index of the app's groups has
 	// got, as the crawler last counted it (at most 10 s ago while it reads).
 	GroupIndex GroupIndexStatus `json:"groupIndex"`
+	// Replicas lists the panels that share one PostgreSQL database, oldest
+	// first; none on SQLite. Then RateLimits are all replicas' calls
+	// together, counted up to 3 seconds behind.
+	Replicas []ReplicaHealth `json:"replicas,omitempty"`
+}
+
+// ReplicaHealth is one running replica; This is the one that answered.
+type ReplicaHealth struct {
+	ID      string    `json:"id"`
+	Host    string    `json:"host"`
+	Started time.Time `json:"started"`
+	This    bool      `json:"this,omitempty"`
 }
 
 // TencentHealth says whether Tencent answers, where, and the admin

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/pgtest"
+	"github.com/imdesk/imdesk/server/usage"
 )
 
 // The package's tests run on both databases: first on SQLite, then the
@@ -315,5 +317,36 @@ func TestMigrateAgainAndNoDowngradeOnPostgres(t *testing.T) {
 	d.Close()
 	if _, err := Open("", Options{DatabaseURL: url}); err == nil || !strings.Contains(err.Error(), "newer imdesk") {
 		t.Fatalf("a newer schema: %v", err)
+	}
+}
+
+// Replicas' calls add up per second and command: the app's use of a
+// limit is the sum of theirs, its busiest second the busiest of the sums,
+// and seconds older than the health page's window are dropped.
+func TestTencentUsageAddsUp(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	now := time.Unix(1_800_000_000, 0)
+	sec := now.Unix()
+	const attr, modify = "get_group_attr", "modify_group_attr"
+	one := []usage.Second{{Unix: sec - 10, Op: attr, PerSecond: 200, Calls: 40}, {Unix: sec - 9, Op: attr, PerSecond: 200, Calls: 10},
+		{Unix: sec - 120, Op: modify, PerSecond: 200, Calls: 7}}
+	two := []usage.Second{{Unix: sec - 10, Op: attr, PerSecond: 200, Calls: 30}, {Unix: sec - 400, Op: modify, PerSecond: 200, Calls: 99}}
+	for _, secs := range [][]usage.Second{one, two} {
+		if err := d.AddTencentUsage(ctx, secs, sec-usage.Window); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := d.TencentUsage(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []api.RateUse{{Op: attr, PerSecond: 200, LastMinute: 80, PeakPerSecond: 70}, {Op: modify, PerSecond: 200, PeakPerSecond: 7}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the app's usage: %+v, want %+v", got, want)
+	}
+	var old int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM tencent_usage WHERE second < ?`, sec-usage.Window).Scan(&old); err != nil || old != 0 {
+		t.Fatalf("%d seconds older than the window kept (%v)", old, err)
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"time"
+
+	"github.com/imdesk/imdesk/server/api"
+	"github.com/imdesk/imdesk/server/usage"
 )
 
 // Replicas on one PostgreSQL store (migration 0011, docs/replicas.md).
@@ -196,4 +199,63 @@ func (l *Lease) Release() {
 	}
 	l.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, l.key)
 	l.conn.Close()
+}
+
+// AddTencentUsage adds a replica's calls per second and command to the
+// app's (migration 0016) and drops the seconds before oldest.
+func (d *DB) AddTencentUsage(ctx context.Context, secs []usage.Second, oldest int64) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, s := range secs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tencent_usage (second, op, per_second, calls) VALUES (?, ?, ?, ?)
+			ON CONFLICT (second, op) DO UPDATE SET calls = tencent_usage.calls + excluded.calls, per_second = excluded.per_second`,
+			s.Unix, s.Op, s.PerSecond, s.Calls); err != nil {
+			return fmt.Errorf("add Tencent usage: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM tencent_usage WHERE second < ?`, oldest); err != nil {
+		return fmt.Errorf("drop old Tencent usage: %w", err)
+	}
+	return tx.Commit()
+}
+
+// TencentUsage reports the app's use of each command's limit, as
+// usage.Counter.Report does for one process: calls in the minute before
+// now and the busiest second of the window.
+func (d *DB) TencentUsage(ctx context.Context, now time.Time) ([]api.RateUse, error) {
+	sec := now.Unix()
+	out, err := queryAll(ctx, d.db, func(sc scanner) (api.RateUse, error) {
+		var r api.RateUse
+		return r, sc.Scan(&r.Op, &r.PerSecond, &r.LastMinute, &r.PeakPerSecond)
+	}, `SELECT op, max(per_second), CAST(coalesce(sum(CASE WHEN second > ? THEN calls ELSE 0 END), 0) AS BIGINT), max(calls)
+		FROM tencent_usage WHERE second > ? AND second <= ? GROUP BY op`, sec-60, sec-usage.Window, sec)
+	if err != nil {
+		return nil, fmt.Errorf("read Tencent usage: %w", err)
+	}
+	return usage.Sort(out), nil
+}
+
+// Replica is one live replica, as the health page lists them.
+type Replica struct {
+	ID, Host string
+	Started  time.Time
+}
+
+// LiveReplicas lists the replicas that beat lately, oldest first, and
+// which of them this one is ("" on SQLite, with no list).
+func (d *DB) LiveReplicas(ctx context.Context) (reps []Replica, this string, err error) {
+	if !d.pg {
+		return nil, "", nil
+	}
+	reps, err = queryAll(ctx, d.db, func(sc scanner) (Replica, error) {
+		var r Replica
+		var started int64
+		err := sc.Scan(&r.ID, &r.Host, &started)
+		r.Started = time.UnixMilli(started)
+		return r, err
+	}, `SELECT id, host, started FROM replicas WHERE seen >= `+nowMS+` - ? ORDER BY started, id`, liveFor)
+	return reps, d.replica, err
 }
