@@ -32,16 +32,17 @@ func (s *Server) logCheckpoint(ctx context.Context) {
 	s.log.Info("audit checkpoint", "checkpoint", c.String(), "seq", c.Seq, "time", c.Time.Format(time.RFC3339Nano), "mac", c.MAC)
 }
 
-// checkpoints logs a checkpoint every period until ctx ends.
-func (s *Server) checkpoints(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
+// every calls f every period until ctx ends: the panel's background
+// chores (audit checkpoints, sharing Tencent usage with other replicas).
+func every(ctx context.Context, period time.Duration, f func(context.Context)) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			s.logCheckpoint(ctx)
+			f(ctx)
 		}
 	}
 }

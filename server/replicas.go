@@ -109,21 +109,9 @@ func (r *Replicas) Leave(ctx context.Context) {
 	}
 }
 
-// shareUsage adds this replica's Tencent calls to the app's in the
-// database every second, for the health page (replicasHealth).
-func (s *Server) shareUsage(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s.addUsage(ctx)
-		}
-	}
-}
-
+// addUsage adds this replica's Tencent calls of the seconds just ended to
+// the app's in the database, every second while it runs on PostgreSQL,
+// for the health page (replicasHealth).
 func (s *Server) addUsage(ctx context.Context) {
 	if err := s.db.AddTencentUsage(ctx, s.metrics.usage.Take(), s.now().Unix()-usage.Window); err != nil && ctx.Err() == nil {
 		s.log.Warn("share Tencent usage with the other replicas", "err", err)

@@ -74,7 +74,7 @@ func replicas(t *testing.T, n int, name string) []string {
 			db, tim.Config{BaseURL: ms.URL})
 		ctx, stop := context.WithCancel(context.Background())
 		t.Cleanup(stop)
-		go srv.shareUsage(ctx)
+		go every(ctx, time.Second, srv.addUsage)
 		hs := httptest.NewServer(srv.Handler())
 		t.Cleanup(hs.Close)
 		urls = append(urls, hs.URL)

@@ -332,16 +332,16 @@ func (s *Server) Open() error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.logCheckpoint(context.Background())
-	every := s.cfg.CheckpointEvery
-	if every <= 0 {
-		every = defaultCheckpointEvery
+	period := s.cfg.CheckpointEvery
+	if period <= 0 {
+		period = defaultCheckpointEvery
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	go s.checkpoints(ctx, every)
+	go every(ctx, period, s.logCheckpoint)
 	go s.runBulk(ctx)
 	if s.db.OnPostgres() {
-		go s.shareUsage(ctx)
+		go every(ctx, time.Second, s.addUsage)
 	}
 	s.index.Start()
 	go func() {
