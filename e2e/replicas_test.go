@@ -6,6 +6,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -47,7 +48,8 @@ func startRoundRobin(backends []string) (*roundRobin, error) {
 // database behind a round-robin proxy, against `imdesk mock`: signing
 // in, the attribute editor's save and the audit log work though each
 // request lands on the next replica (the page's own files, the session,
-// the change and the log each come from different ones).
+// the change and the log each come from different ones), and the health
+// page lists the replicas and shows the finder's index from any of them.
 func TestReplicasBehindAProxy(t *testing.T) {
 	ownPanelsOnly(t)
 	pg, err := pgtest.Start(pgtest.Options{})
@@ -88,6 +90,15 @@ func TestReplicasBehindAProxy(t *testing.T) {
 		check(t, expect.Locator(entry).ToContainText("Done"), "outcome")
 		check(t, entry.GetByRole("button").Click(), "details")
 		check(t, expect.Locator(entry).ToContainText(value), "the new value in the log")
+
+		// The health page speaks of the app, whichever replica answers:
+		// the replicas that run, and the finder's index that one of them
+		// reads for all.
+		s.visit("/health")
+		check(t, expect.Locator(s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "Use of Tencent's rate limits, last 5 minutes"})).
+			ToContainText("3 replicas run on one database"), "the replicas")
+		check(t, expect.Locator(s.page.GetByRole("region", playwright.PageGetByRoleOptions{Name: "The group finder's index"})).
+			ToContainText(regexp.MustCompile(`[1-9][0-9,]* groups indexed`)), "the index as the crawling replica stored it")
 		s.noErrors()
 	})
 	for i := range p.served {
