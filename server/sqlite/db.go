@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,13 +176,14 @@ func (d *DB) Ping(ctx context.Context) error {
 }
 
 // migrations are the schema's steps, applied in the order of their
-// numbers, the same steps for both databases (migrations/sqlite and
-// migrations/postgres; a test checks that they match). SQLite records the
-// last one applied in PRAGMA user_version, PostgreSQL in the table
-// schema_version. A step is never edited once released: a change is a new
-// file.
+// numbers, the same steps for both databases: a step written in SQL both
+// understand is one file in migrations/both, a step that differs is one
+// file in each of migrations/sqlite and migrations/postgres (a test checks
+// that the two lists match). SQLite records the last one applied in PRAGMA
+// user_version, PostgreSQL in the table schema_version. A step is never
+// edited once released: a change is a new file.
 //
-//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+//go:embed migrations/both/*.sql migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // SchemaVersion is the number of the newest migration this build knows.
@@ -197,25 +199,29 @@ type migration struct {
 }
 
 func migrationSteps(database string) ([]migration, error) {
-	dir := "migrations/" + database
-	entries, err := fs.ReadDir(migrations, dir)
-	if err != nil {
-		return nil, err
-	}
 	var steps []migration
-	for _, e := range entries {
-		n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: the name must start with its number", e.Name())
-		}
-		b, err := migrations.ReadFile(dir + "/" + e.Name())
+	for _, dir := range []string{"migrations/both", "migrations/" + database} {
+		entries, err := fs.ReadDir(migrations, dir)
 		if err != nil {
 			return nil, err
 		}
-		if len(steps) > 0 && steps[len(steps)-1].version != n-1 || len(steps) == 0 && n != 1 {
-			return nil, fmt.Errorf("migration %s: numbers must run 1, 2, 3… without gaps", e.Name())
+		for _, e := range entries {
+			n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+			if err != nil {
+				return nil, fmt.Errorf("migration %s: the name must start with its number", e.Name())
+			}
+			b, err := migrations.ReadFile(dir + "/" + e.Name())
+			if err != nil {
+				return nil, err
+			}
+			steps = append(steps, migration{version: n, name: e.Name(), sql: string(b)})
 		}
-		steps = append(steps, migration{version: n, name: e.Name(), sql: string(b)})
+	}
+	slices.SortFunc(steps, func(a, b migration) int { return a.version - b.version })
+	for i, m := range steps {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: numbers must run 1, 2, 3… without gaps, each once (in both/ or in each database's folder)", m.name)
+		}
 	}
 	return steps, nil
 }

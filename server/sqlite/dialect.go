@@ -19,8 +19,8 @@ import (
 // once, in the SQL both understand, with ? for parameters; handle and txn
 // carry them to the database, rewriting ? as $1, $2… for PostgreSQL. What
 // differs between the two is said where it differs, behind d.pg: the
-// migrations (migrations/sqlite and migrations/postgres, the same steps
-// by number), how the schema version is kept, how audit appends are
+// migrations that differ (migrations/sqlite and migrations/postgres, the
+// same steps by number as migrations/both), how the schema version is kept, how audit appends are
 // serialised (one connection on SQLite; an advisory lock on PostgreSQL,
 // across every replica), the group index's text search, and backup.
 
