@@ -112,7 +112,7 @@ func (p *healthPage) body() app.UI {
 	}
 	var region, rates, replicas app.UI
 	for _, r := range h.Replicas {
-		if r.This {
+		if r.This && len(h.Replicas) > 1 {
 			replicas = para.ui(p, "", "", tr("Admin.HealthReplicas", len(h.Replicas), r.ID))
 		}
 	}

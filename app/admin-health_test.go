@@ -34,8 +34,8 @@ func TestHealthVerifyReadsTheHealthAgain(t *testing.T) {
 }
 
 // Replicas on one database: the page says how many run and which one
-// answered, beside the calls that are theirs together; on one process it
-// says nothing of replicas.
+// answered, beside the calls that are theirs together; on one process (or
+// one replica) it says nothing of replicas.
 func TestHealthSaysTheReplicas(t *testing.T) {
 	f := newFakeAPI(t)
 	p := &healthPage{}
@@ -44,8 +44,10 @@ func TestHealthSaysTheReplicas(t *testing.T) {
 	act(f, p, "retry", "")
 	f.run()
 	shows(t, p.body(), "2 replicas run on one database", "answered by vm-b-9c0d")
-	f.then(answer(200, api.Health{Version: "1.2.3"}))
-	act(f, p, "retry", "")
-	f.run()
-	hides(t, p.body(), "replicas run")
+	for _, alone := range []api.Health{{Version: "1.2.3"}, {Version: "1.2.3", Replicas: []api.ReplicaHealth{{ID: "vm-b-9c0d", Host: "vm-b", This: true}}}} {
+		f.then(answer(200, alone))
+		act(f, p, "retry", "")
+		f.run()
+		hides(t, p.body(), "replicas run", "replica")
+	}
 }

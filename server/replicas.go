@@ -113,16 +113,21 @@ func (r *Replicas) Leave(ctx context.Context) {
 // the app's in the database, every second while it runs on PostgreSQL,
 // for the health page (replicasHealth).
 func (s *Server) addUsage(ctx context.Context) {
-	if err := s.db.AddTencentUsage(ctx, s.metrics.usage.Take(), s.now().Unix()-usage.Window); err != nil && ctx.Err() == nil {
-		s.log.Warn("share Tencent usage with the other replicas", "err", err)
+	secs, upTo := s.metrics.usage.Unshared()
+	if err := s.db.AddTencentUsage(ctx, secs, s.now().Unix()-usage.Window); err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("share Tencent usage with the other replicas", "err", err)
+		}
+		return // the seconds are shared again next time
 	}
+	s.metrics.usage.Shared(upTo)
 }
 
 // replicasHealth is what the health page says of replicas on PostgreSQL:
 // the app's use of Tencent's limits, all replicas' calls together, and
 // the replicas that run.
 func (s *Server) replicasHealth(ctx context.Context) ([]api.RateUse, []api.ReplicaHealth, error) {
-	rates, err := s.db.TencentUsage(ctx, s.now())
+	stored, err := s.db.TencentSeconds(ctx, s.now().Unix()-usage.Window)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -134,5 +139,5 @@ func (s *Server) replicasHealth(ctx context.Context) ([]api.RateUse, []api.Repli
 	for _, r := range reps {
 		out = append(out, api.ReplicaHealth{ID: r.ID, Host: r.Host, Started: r.Started.UTC(), This: r.ID == this})
 	}
-	return rates, out, nil
+	return s.metrics.usage.Together(stored), out, nil
 }

@@ -363,8 +363,12 @@ func TestReplicasShareTheCrawler(t *testing.T) {
 		t.Fatalf("refresh on the other replica: %v", err)
 	}
 	waitFor("the crawling replica to read the list again", func() bool { return m.Calls("get_appid_group_list") > lists })
+	waitFor("that reading to end", func() bool {
+		st, err := db.GroupIndexState(ctx)
+		return err == nil && st.Started.IsZero()
+	})
 	if _, err := other.Refresh(ctx); !errors.Is(err, groupindex.ErrRefreshTooSoon) {
-		t.Fatalf("a second refresh at once, on the same replica: %v", err)
+		t.Fatalf("a second refresh, on the same replica: %v", err)
 	}
 	third, _ := crawler()
 	if retry, err := third.Refresh(ctx); !errors.Is(err, groupindex.ErrRefreshTooSoon) || time.Until(retry) < 4*time.Minute {

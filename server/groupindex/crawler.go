@@ -184,15 +184,20 @@ func (g *Crawler) waitRound(ctx context.Context, d time.Duration) {
 const refreshPoll = 2 * time.Second
 
 // watchAsks calls asked once the stored ask for a refresh is newer than
-// when it began, or ctx ends.
+// when it began, or ctx ends; a failed read is tried again at the next
+// poll.
 func (g *Crawler) watchAsks(ctx context.Context, asked func()) {
-	st, err := g.db.GroupIndexState(ctx)
-	for err == nil && g.Sleep(ctx, refreshPoll) == nil {
-		var now sqlite.GroupIndexState
-		if now, err = g.db.GroupIndexState(ctx); err == nil && now.RefreshAsked.After(st.RefreshAsked) {
-			asked()
-			return
+	var since *time.Time
+	for ctx.Err() == nil {
+		if st, err := g.db.GroupIndexState(ctx); err == nil {
+			if since == nil {
+				since = &st.RefreshAsked
+			} else if st.RefreshAsked.After(*since) {
+				asked()
+				return
+			}
 		}
+		g.Sleep(ctx, refreshPoll)
 	}
 }
 
@@ -605,18 +610,19 @@ func (g *Crawler) Status() api.GroupIndexStatus {
 		first, due := g.counted.IsZero(), !g.counting && g.now().Sub(g.counted) >= crawlCountEvery
 		g.counting = g.counting || due
 		g.mu.Unlock()
-		if due {
-			count := func() {
-				g.recount(context.Background(), false)
-				g.mu.Lock()
-				g.counting = false
-				g.mu.Unlock()
-			}
-			if first {
-				count()
-			} else {
-				go count()
-			}
+		count := func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			g.recount(ctx, true)
+			g.mu.Lock()
+			g.counting = false
+			g.mu.Unlock()
+		}
+		switch {
+		case first:
+			count() // each first caller: none is shown nothing
+		case due:
+			go count()
 		}
 	}
 	g.mu.Lock()
@@ -640,22 +646,36 @@ var (
 // for less than crawlRefreshEvery ago on any replica (then it says when it
 // may). The ask is stored, so that the replica that crawls sees it.
 func (g *Crawler) Refresh(ctx context.Context) (retryAt time.Time, err error) {
+	crawls := !g.db.OnPostgres() || g.holding.Load()
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.status.Reading {
+	reading := g.status.Reading
+	g.mu.Unlock()
+	if !crawls {
+		// What the crawling replica stored, not what this one last read.
+		st, err := g.db.GroupIndexState(ctx)
+		if err != nil {
+			return time.Time{}, err
+		}
+		reading = !st.Started.IsZero()
+	}
+	if reading {
 		return time.Time{}, ErrRefreshRunning
 	}
 	last, ok, err := g.db.AskGroupRefresh(ctx, g.now(), crawlRefreshEvery)
 	if err != nil {
 		return time.Time{}, err
 	}
+	g.mu.Lock()
 	g.refreshAsk = last
+	g.mu.Unlock()
 	if !ok {
 		return last.Add(crawlRefreshEvery), ErrRefreshTooSoon
 	}
-	select {
-	case g.refresh <- struct{}{}:
-	default:
+	if crawls { // another replica's crawler sees the stored ask
+		select {
+		case g.refresh <- struct{}{}:
+		default:
+		}
 	}
 	return time.Time{}, nil
 }

@@ -346,10 +346,11 @@ func TestTencentUsageAddsUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := d.TencentUsage(ctx, now)
+	stored, err := d.TencentSeconds(ctx, sec-usage.Window)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := usage.Summarize(sec, stored)
 	want := []api.RateUse{{Op: attr, PerSecond: 200, LastMinute: 80, PeakPerSecond: 70}, {Op: modify, PerSecond: 200, PeakPerSecond: 7}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("the app's usage: %+v, want %+v", got, want)

@@ -9,7 +9,6 @@ import (
 	"hash/fnv"
 	"time"
 
-	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/usage"
 )
 
@@ -222,20 +221,17 @@ func (d *DB) AddTencentUsage(ctx context.Context, secs []usage.Second, oldest in
 	return tx.Commit()
 }
 
-// TencentUsage reports the app's use of each command's limit, as
-// usage.Counter.Report does for one process: calls in the minute before
-// now and the busiest second of the window.
-func (d *DB) TencentUsage(ctx context.Context, now time.Time) ([]api.RateUse, error) {
-	sec := now.Unix()
-	out, err := queryAll(ctx, d.db, func(sc scanner) (api.RateUse, error) {
-		var r api.RateUse
-		return r, sc.Scan(&r.Op, &r.PerSecond, &r.LastMinute, &r.PeakPerSecond)
-	}, `SELECT op, max(per_second), CAST(coalesce(sum(CASE WHEN second > ? THEN calls ELSE 0 END), 0) AS BIGINT), max(calls)
-		FROM tencent_usage WHERE second > ? AND second <= ? GROUP BY op`, sec-60, sec-usage.Window, sec)
+// TencentSeconds returns the calls per second and command that replicas
+// stored after since.
+func (d *DB) TencentSeconds(ctx context.Context, since int64) ([]usage.Second, error) {
+	out, err := queryAll(ctx, d.db, func(sc scanner) (usage.Second, error) {
+		var s usage.Second
+		return s, sc.Scan(&s.Unix, &s.Op, &s.PerSecond, &s.Calls)
+	}, `SELECT second, op, per_second, calls FROM tencent_usage WHERE second > ?`, since)
 	if err != nil {
 		return nil, fmt.Errorf("read Tencent usage: %w", err)
 	}
-	return usage.Sort(out), nil
+	return out, nil
 }
 
 // Replica is one live replica, as the health page lists them.
@@ -244,8 +240,8 @@ type Replica struct {
 	Started  time.Time
 }
 
-// LiveReplicas lists the replicas that beat lately, oldest first, and
-// which of them this one is ("" on SQLite, with no list).
+// LiveReplicas lists the replicas that beat lately, and this one, oldest
+// first, and which of them this one is ("" on SQLite, with no list).
 func (d *DB) LiveReplicas(ctx context.Context) (reps []Replica, this string, err error) {
 	if !d.pg {
 		return nil, "", nil
@@ -256,6 +252,6 @@ func (d *DB) LiveReplicas(ctx context.Context) (reps []Replica, this string, err
 		err := sc.Scan(&r.ID, &r.Host, &started)
 		r.Started = time.UnixMilli(started)
 		return r, err
-	}, `SELECT id, host, started FROM replicas WHERE seen >= `+nowMS+` - ? ORDER BY started, id`, liveFor)
+	}, `SELECT id, host, started FROM replicas WHERE seen >= `+nowMS+` - ? OR id = ? ORDER BY started, id`, liveFor, d.replica)
 	return reps, d.replica, err
 }
