@@ -15,7 +15,7 @@ type Health struct {
 	GroupIndex GroupIndexStatus `json:"groupIndex"`
 	// Replicas lists the panels that share one PostgreSQL database, oldest
 	// first; none on SQLite. Then RateLimits are all replicas' calls
-	// together, counted up to 3 seconds behind.
+	// together, the other replicas' counted up to 3 seconds behind.
 	Replicas []ReplicaHealth `json:"replicas,omitempty"`
 }
 
