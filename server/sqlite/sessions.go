@@ -113,7 +113,9 @@ func (d *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefor
 // idleBefore and created since createdBefore.
 func (d *DB) CountSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE last_seen >= ? AND created_at >= ?`,
+	// From the readers' pool: a metrics scrape does not wait behind the
+	// writer (on SQLite one connection, busy while the crawler stores).
+	err := d.search.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE last_seen >= ? AND created_at >= ?`,
 		idleBefore.UnixMilli(), createdBefore.UnixMilli()).Scan(&n)
 	return n, err
 }
