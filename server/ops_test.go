@@ -16,6 +16,7 @@ import (
 
 	"github.com/imdesk/imdesk/server/api"
 	"github.com/imdesk/imdesk/server/sqlite"
+	"github.com/imdesk/imdesk/server/tim"
 	"github.com/imdesk/imdesk/server/timmock"
 )
 
@@ -88,6 +89,11 @@ func TestMetricsAfterAFlow(t *testing.T) {
 	e.mock.AddFault(timmock.Fault{Command: "get_group_attr", Kind: timmock.FaultError, ErrorCode: 10010})
 	b.do("GET", path, nil)
 
+	// Open starts the crawler: on the test's clock each of its pauses
+	// would move the clock on by minutes, and soon past the session's
+	// idle time, so that the gauge below counted none. It waits in real
+	// time here.
+	e.srv.index.Sleep = tim.Sleep
 	if err := e.srv.Open(); err != nil {
 		t.Fatal(err)
 	}
