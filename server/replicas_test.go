@@ -44,7 +44,7 @@ func TestMain(m *testing.M) {
 // replicas starts n panels on one PostgreSQL database, as n processes
 // behind a load balancer would run, against one simulator, with the
 // account name (role admin) made by the first; it returns their URLs.
-// Each registers as a replica and shares its Tencent calls, as
+// Each registers as a replica, beats and shares its Tencent calls, as
 // server.Open and the command do.
 func replicas(t *testing.T, n int, name string) []string {
 	t.Helper()
@@ -75,6 +75,7 @@ func replicas(t *testing.T, n int, name string) []string {
 		ctx, stop := context.WithCancel(context.Background())
 		t.Cleanup(stop)
 		go every(ctx, time.Second, srv.addUsage)
+		go every(ctx, beatEvery, func(ctx context.Context) { db.BeatReplica(ctx) })
 		hs := httptest.NewServer(srv.Handler())
 		t.Cleanup(hs.Close)
 		urls = append(urls, hs.URL)
