@@ -620,7 +620,7 @@ func (g *Crawler) Status() api.GroupIndexStatus {
 		}
 		switch {
 		case first:
-			count() // each first caller: none is shown nothing
+			count() // every caller until a count has ended counts: none sees an empty index
 		case due:
 			go count()
 		}
