@@ -159,13 +159,15 @@ func (s *Server) handleAdminHealth(w http.ResponseWriter, r *http.Request) {
 		h.Mode = "demo"
 	}
 	at, problem := s.tencentProblem(r.Context())
-	h.RateLimits = s.metrics.usage.Report() // after the check, which is a call too
+	// After the check, which is a call too.
 	if s.db.OnPostgres() {
 		var err error
 		if h.RateLimits, h.Replicas, err = s.replicasHealth(r.Context()); err != nil {
 			s.writeAPIError(w, r, err)
 			return
 		}
+	} else {
+		h.RateLimits = s.metrics.usage.Report()
 	}
 	h.Tencent = api.TencentHealth{URL: s.tim.BaseURL(), Region: s.cfg.Region, Reachable: problem == nil, Problem: speaker(r).Say(problem...), CheckedAt: at.UTC()}
 	if age, renews, ok := s.tim.SigAge(); ok {

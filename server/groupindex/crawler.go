@@ -584,7 +584,7 @@ func (g *Crawler) recount(ctx context.Context, force bool) {
 	g.mu.Lock()
 	g.status.Listed, g.status.Indexed, g.status.Refreshed, g.counted = all, described, st.Refreshed, now
 	g.refreshAsk = st.RefreshAsked
-	if !g.holding.Load() {
+	if !g.crawlsHere() {
 		g.status.Reading = !st.Started.IsZero() // as the crawling replica last stored it
 	}
 	if st.Total > 0 || g.status.Total == 0 {
@@ -602,28 +602,10 @@ func (g *Crawler) recount(ctx context.Context, force bool) {
 // cost more than the search.
 //
 // A replica that does not crawl (on PostgreSQL) reads the counts and the
-// state the crawling one stored: at once the first time, then in the
-// background at most every crawlCountEvery.
+// state the crawling one stored (readStored).
 func (g *Crawler) Status() api.GroupIndexStatus {
-	if g.db.OnPostgres() && !g.holding.Load() {
-		g.mu.Lock()
-		first, due := g.counted.IsZero(), !g.counting && g.now().Sub(g.counted) >= crawlCountEvery
-		g.counting = g.counting || due
-		g.mu.Unlock()
-		count := func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			g.recount(ctx, true)
-			g.mu.Lock()
-			g.counting = false
-			g.mu.Unlock()
-		}
-		switch {
-		case first:
-			count() // every caller until a count has ended counts: none sees an empty index
-		case due:
-			go count()
-		}
+	if !g.crawlsHere() {
+		g.readStored()
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -636,6 +618,35 @@ func (g *Crawler) Status() api.GroupIndexStatus {
 	return s
 }
 
+// crawlsHere says whether this process crawls: always on SQLite (one
+// process), on PostgreSQL while it holds the crawler's lease.
+func (g *Crawler) crawlsHere() bool { return !g.db.OnPostgres() || g.holding.Load() }
+
+// readStored reads the counts and state the crawling replica stored: at
+// once while none has been read (every caller until then counts, so that
+// none sees an empty index), then in the background at most every
+// crawlCountEvery.
+func (g *Crawler) readStored() {
+	g.mu.Lock()
+	first, due := g.counted.IsZero(), !g.counting && g.now().Sub(g.counted) >= crawlCountEvery
+	g.counting = g.counting || due
+	g.mu.Unlock()
+	count := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		g.recount(ctx, true)
+		g.mu.Lock()
+		g.counting = false
+		g.mu.Unlock()
+	}
+	switch {
+	case first:
+		count()
+	case due:
+		go count()
+	}
+}
+
 // ErrRefreshTooSoon and ErrRefreshRunning are why a refresh is refused.
 var (
 	ErrRefreshTooSoon = errors.New("a refresh was asked for recently")
@@ -646,11 +657,13 @@ var (
 // for less than crawlRefreshEvery ago on any replica (then it says when it
 // may). The ask is stored, so that the replica that crawls sees it.
 func (g *Crawler) Refresh(ctx context.Context) (retryAt time.Time, err error) {
-	crawls := !g.db.OnPostgres() || g.holding.Load()
-	g.mu.Lock()
-	reading := g.status.Reading
-	g.mu.Unlock()
-	if !crawls {
+	crawls := g.crawlsHere()
+	var reading bool
+	if crawls {
+		g.mu.Lock()
+		reading = g.status.Reading
+		g.mu.Unlock()
+	} else {
 		// What the crawling replica stored, not what this one last read.
 		st, err := g.db.GroupIndexState(ctx)
 		if err != nil {

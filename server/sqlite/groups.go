@@ -58,8 +58,12 @@ func (d *DB) AskGroupRefresh(ctx context.Context, now time.Time, every time.Dura
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("ask for a refresh: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
-		return now, err == nil, err
+	n, err := res.RowsAffected()
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("ask for a refresh: %w", err)
+	}
+	if n == 1 {
+		return now, true, nil
 	}
 	st, err := d.GroupIndexState(ctx)
 	return st.RefreshAsked, false, err

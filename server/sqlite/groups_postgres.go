@@ -79,15 +79,16 @@ func (d *DB) searchGroupsPostgres(ctx context.Context, s GroupSearch) ([]Indexed
 
 	a := where(append([]sqlPart{name}, rest...)...)
 	b := where(append([]sqlPart{anyOf(ids...)}, rest...)...)
-	var na, nb, n int
+	var na, n int
 	if err := d.search.QueryRowContext(ctx, `WITH
 		a AS MATERIALIZED (SELECT g.id FROM group_index g`+a.sql+` LIMIT ?),
 		b AS MATERIALIZED (SELECT g.id FROM group_index g`+b.sql+` LIMIT ?)
-		SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM b), (SELECT count(*) FROM (SELECT id FROM a UNION SELECT id FROM b) u)`,
-		slices.Concat(a.args, []any{MaxCountedMatches + 1}, b.args, []any{MaxCountedMatches + 1})...).Scan(&na, &nb, &n); err != nil {
+		SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM (SELECT id FROM a UNION SELECT id FROM b) u)`,
+		slices.Concat(a.args, []any{MaxCountedMatches + 1}, b.args, []any{MaxCountedMatches + 1})...).Scan(&na, &n); err != nil {
 		return nil, 0, fmt.Errorf("count groups: %w", err)
 	}
 	n = min(n, MaxCountedMatches+1)
+	walkNames := na > MaxCountedMatches
 
 	const cols = `SELECT g.id, g.name, g.type, g.member_count, g.owner FROM group_index g`
 	var arms []string
@@ -96,7 +97,7 @@ func (d *DB) searchGroupsPostgres(ctx context.Context, s GroupSearch) ([]Indexed
 		arms = append(arms, `(`+cols+w.sql+` ORDER BY `+order+` LIMIT ?)`)
 		args = slices.Concat(args, w.args, []any{s.Limit})
 	}
-	if walkNames := na > MaxCountedMatches; walkNames {
+	if walkNames {
 		// The test alone: the walk tests rows, and the planner, which
 		// multiplies two conditions' guesses, would take the matches for
 		// too few to walk.
@@ -114,7 +115,7 @@ func (d *DB) searchGroupsPostgres(ctx context.Context, s GroupSearch) ([]Indexed
 		arm(where(w...), "g.id")
 	}
 	var q querier = d.search
-	if na > MaxCountedMatches {
+	if walkNames {
 		// Without a bitmap of the names' matches, which would read them
 		// all, the planner walks the ID index.
 		tx, err := d.search.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -139,25 +140,26 @@ type sqlPart struct {
 
 // where joins conditions with AND into a WHERE clause ("" for none).
 func where(parts ...sqlPart) sqlPart {
-	var sqls []string
-	var args []any
-	for _, p := range parts {
-		sqls, args = append(sqls, p.sql), append(args, p.args...)
-	}
-	if len(sqls) == 0 {
+	if len(parts) == 0 {
 		return sqlPart{}
 	}
-	return sqlPart{" WHERE " + strings.Join(sqls, " AND "), args}
+	w := joinParts(" AND ", parts)
+	return sqlPart{" WHERE " + w.sql, w.args}
 }
 
 // anyOf joins conditions with OR.
 func anyOf(parts ...sqlPart) sqlPart {
+	w := joinParts(" OR ", parts)
+	return sqlPart{"(" + w.sql + ")", w.args}
+}
+
+func joinParts(sep string, parts []sqlPart) sqlPart {
 	var sqls []string
 	var args []any
 	for _, p := range parts {
 		sqls, args = append(sqls, p.sql), append(args, p.args...)
 	}
-	return sqlPart{"(" + strings.Join(sqls, " OR ") + ")", args}
+	return sqlPart{strings.Join(sqls, sep), args}
 }
 
 // idFloor is the least ID, in byte order, whose lower case starts with
