@@ -334,6 +334,16 @@ func startDownload(w http.ResponseWriter, name, format string) {
 	_, _ = io.WriteString(w, "\ufeff")
 }
 
+// jsonLines is the encoder of a JSON Lines download: one value per line,
+// and every text as it was recorded — "<", ">" and "&" are not turned into
+// \u003c and the like, which would change the bytes of a recorded request
+// and make the file harder to read and to compare with the database.
+func jsonLines(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
 // csvSafe keeps a spreadsheet from reading a cell as a formula: values that
 // moderators or attackers typed go into the export. Every text column goes
 // through it, those the panel fills too: whoever can write the database
@@ -350,7 +360,7 @@ func csvSafe(v string) string {
 // that) is written as a JSON string of its text instead: encoding would
 // fail on it, and the record would silently be missing from the download.
 func writeAuditJSONL(w io.Writer, recs []*sqlite.Record) error {
-	enc := json.NewEncoder(w)
+	enc := jsonLines(w)
 	for _, rec := range recs {
 		r := *rec
 		for _, raw := range []*json.RawMessage{&r.Request, &r.Before, &r.After} {

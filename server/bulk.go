@@ -826,7 +826,7 @@ func (s *Server) handleBulkExport(w http.ResponseWriter, r *http.Request) {
 	}
 	startDownload(w, fmt.Sprintf("imdesk-bulk-change-%d", j.ID), format)
 	if format == "jsonl" {
-		enc := json.NewEncoder(w)
+		enc := jsonLines(w)
 		for _, it := range items {
 			_ = enc.Encode(bulkItemView(r, it))
 		}
