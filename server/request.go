@@ -86,7 +86,9 @@ func decodeStrict(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	// Not dec.More: it reports false before a stray "}" or "]", so
+	// {"role":"a","role":"b"}} would pass, unchecked for twice-given keys.
+	if len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) > 0 {
 		return newError(http.StatusBadRequest, api.CodeInvalidArgument, "The request has data after its JSON value.")
 	}
 	return nil
