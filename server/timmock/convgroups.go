@@ -490,15 +490,3 @@ func (m *Mock) markContact(u *user, req *markContactRequest) (any, *tErr) {
 	}
 	return map[string]any{"ResultItem": results}, nil
 }
-
-// The recentcontact commands of conversation groups and marks.
-func init() {
-	addCommands(famContact, 200, map[string]func(*Mock, []byte) (any, *tErr){
-		"recentcontact/create_contact_group": userCall(famContact, (*Mock).contactUser, (*Mock).createContactGroup),
-		"recentcontact/update_contact_group": userCall(famContact, (*Mock).contactUser, (*Mock).updateContactGroup),
-		"recentcontact/del_contact_group":    userCall(famContact, (*Mock).contactUser, (*Mock).delContactGroup),
-		"recentcontact/get_contact_group":    userCall(famContact, (*Mock).contactUser, (*Mock).getContactGroup),
-		"recentcontact/search_contact_group": userCall(famContact, (*Mock).contactUser, (*Mock).searchContactGroup),
-		"recentcontact/mark_contact":         userCall(famContact, (*Mock).contactUser, (*Mock).markContact),
-	})
-}

@@ -289,15 +289,3 @@ func (m *Mock) friendUpdate(u *user, req *friendUpdateRequest) (any, *tErr) {
 	}
 	return resp, nil
 }
-
-// The sns commands of friends and friend lists.
-func init() {
-	addCommands(famSNS, 200, map[string]func(*Mock, []byte) (any, *tErr){
-		"sns/group_add":     userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupAdd),
-		"sns/group_delete":  userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupDelete),
-		"sns/group_get":     userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupGet),
-		"sns/friend_get":    userCall(famSNS, (*Mock).snsUser, (*Mock).friendGet),
-		"sns/friend_check":  userCall(famSNS, (*Mock).snsUser, (*Mock).friendCheck),
-		"sns/friend_update": userCall(famSNS, (*Mock).snsUser, (*Mock).friendUpdate),
-	})
-}

@@ -164,9 +164,10 @@ func (f family) adminCode() int {
 	return 60010
 }
 
-// commands are the REST calls the mock answers, by path. Those about one
-// user's data (recentcontact and sns) are added by the files that answer
-// them (addCommands).
+// commands are the REST calls the mock answers, by path: each with its
+// family (whose error codes it answers with) and Tencent's limit of calls
+// a second. Those about one user's data (recentcontact and sns) find that
+// user first (userCall).
 var commands = map[string]command{
 	"group_open_attr_http_svc/get_group_attr":             {famGroup, 200, (*Mock).getGroupAttr},
 	"group_open_http_svc/modify_group_attr":               {famGroup, 200, (*Mock).modifyGroupAttr},
@@ -181,19 +182,24 @@ var commands = map[string]command{
 	"group_open_http_svc/get_specified_group_member_info": {famGroup, 200, (*Mock).getSpecifiedGroupMemberInfo},
 	"group_open_http_svc/modify_group_member_info":        {famGroup, 200, (*Mock).modifyGroupMemberInfo},
 	"profile/portrait_get":                                {famProfile, 100, (*Mock).getPortrait},
-	"sns/friend_add":                                      {famSNS, 200, (*Mock).friendAdd},
-	"sns/friend_import":                                   {famSNS, 200, (*Mock).friendImport},
 	"im_open_login_svc/account_check":                     {famAccount, 100, (*Mock).accountCheck},
 	"im_open_login_svc/account_import":                    {famAccount, 200, (*Mock).accountImport},
 	"im_open_login_svc/multiaccount_import":               {famAccount, 200, (*Mock).multiAccountImport},
-}
-
-// addCommands adds commands of the family f, each at most perSec calls a
-// second.
-func addCommands(f family, perSec int, handlers map[string]func(*Mock, []byte) (any, *tErr)) {
-	for name, h := range handlers {
-		commands[name] = command{f, perSec, h}
-	}
+	"recentcontact/get_list":                              {famContact, 200, userCall(famContact, (*Mock).recentUser, (*Mock).getRecentList)},
+	"recentcontact/create_contact_group":                  {famContact, 200, userCall(famContact, (*Mock).contactUser, (*Mock).createContactGroup)},
+	"recentcontact/update_contact_group":                  {famContact, 200, userCall(famContact, (*Mock).contactUser, (*Mock).updateContactGroup)},
+	"recentcontact/del_contact_group":                     {famContact, 200, userCall(famContact, (*Mock).contactUser, (*Mock).delContactGroup)},
+	"recentcontact/get_contact_group":                     {famContact, 200, userCall(famContact, (*Mock).contactUser, (*Mock).getContactGroup)},
+	"recentcontact/search_contact_group":                  {famContact, 200, userCall(famContact, (*Mock).contactUser, (*Mock).searchContactGroup)},
+	"recentcontact/mark_contact":                          {famContact, 200, userCall(famContact, (*Mock).contactUser, (*Mock).markContact)},
+	"sns/friend_add":                                      {famSNS, 200, (*Mock).friendAdd},
+	"sns/friend_import":                                   {famSNS, 200, (*Mock).friendImport},
+	"sns/group_add":                                       {famSNS, 200, userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupAdd)},
+	"sns/group_delete":                                    {famSNS, 200, userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupDelete)},
+	"sns/group_get":                                       {famSNS, 200, userCall(famSNS, (*Mock).snsUser, (*Mock).snsGroupGet)},
+	"sns/friend_get":                                      {famSNS, 200, userCall(famSNS, (*Mock).snsUser, (*Mock).friendGet)},
+	"sns/friend_check":                                    {famSNS, 200, userCall(famSNS, (*Mock).snsUser, (*Mock).friendCheck)},
+	"sns/friend_update":                                   {famSNS, 200, userCall(famSNS, (*Mock).snsUser, (*Mock).friendUpdate)},
 }
 
 // maxBody bounds a request body; Tencent's own limit is not documented, and

@@ -98,10 +98,3 @@ func (m *Mock) getRecentList(u *user, req *getRecentListRequest) (any, *tErr) {
 		"TopTimeStamp": topStamp, "TopStartIndex": 0,
 	}, nil
 }
-
-// The recentcontact commands of the conversation list.
-func init() {
-	addCommands(famContact, 200, map[string]func(*Mock, []byte) (any, *tErr){
-		"recentcontact/get_list": userCall(famContact, (*Mock).recentUser, (*Mock).getRecentList),
-	})
-}
