@@ -48,7 +48,7 @@ func JoinReplicas(ctx context.Context, db *sqlite.DB, log *slog.Logger) (*Replic
 	}
 	r := &Replicas{db: db, log: log, done: make(chan struct{})}
 	r.settle(ctx)
-	n, err := db.BeatReplica(ctx)
+	n, _, err := db.BeatReplica(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,12 +74,15 @@ func (r *Replicas) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-beat.C:
-			n, err := r.db.BeatReplica(ctx)
+			n, retaken, err := r.db.BeatReplica(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
 					r.log.Error("replica beat", "err", err)
 				}
 				continue
+			}
+			if retaken {
+				r.log.Warn("the connection holding this replica's lock broke (did the database restart?); the lock is taken again. Meanwhile another replica may have given this one's changes in flight an unknown outcome: see the audit log")
 			}
 			if old := r.live.Swap(int64(n)); old != int64(n) {
 				r.log.Info("replicas running", "replicas", n, "before", old)

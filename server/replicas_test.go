@@ -166,7 +166,7 @@ func TestReplicasKeepTencentsLimitsTogether(t *testing.T) {
 		}
 		var wg sync.WaitGroup
 		for _, db := range dbs {
-			live, err := db.BeatReplica(ctx)
+			live, _, err := db.BeatReplica(ctx)
 			if err != nil || live != 3 {
 				t.Fatalf("live replicas %d, %v", live, err)
 			}

@@ -182,7 +182,7 @@ func TestDeadReplicaSettledOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	inFlight := intent(b, "@TGS#5") // b's, still running
-	if n, err := b.BeatReplica(ctx); err != nil || n != 3 {
+	if n, _, err := b.BeatReplica(ctx); err != nil || n != 3 {
 		t.Fatalf("live replicas = %d, %v; want 3", n, err)
 	}
 	a.Close() // as kill -9 would: the connection, and the lock, go; the row stays
@@ -230,8 +230,117 @@ func TestDeadReplicaSettledOnce(t *testing.T) {
 	if n, broken, err := c.Verify(ctx); err != nil || broken != nil || n != 10 {
 		t.Fatalf("Verify = %d, %v, %v", n, broken, err)
 	}
-	if n, err := c.BeatReplica(ctx); err != nil || n != 2 {
+	if n, _, err := c.BeatReplica(ctx); err != nil || n != 2 {
 		t.Fatalf("live replicas after a's death = %d, %v; want 2", n, err)
+	}
+}
+
+// A replica whose lock's connection breaks while it runs (the database
+// restarted, or someone ended that session) takes the lock again at its
+// next beat and stays one of the replicas. If another replica noticed
+// first, that one settled its changes in flight as unknown, once, and
+// their real outcome is refused; the beat writes the removed row again,
+// with its start, and the chain verifies.
+func TestReplicaRetakesItsLock(t *testing.T) {
+	if !onPostgres {
+		t.Skip("PostgreSQL only")
+	}
+	url := pgtest.Need(t)
+	ctx := context.Background()
+	open := func(host string) *DB {
+		d, err := Open("", Options{AuditKey: testAuditKey, DatabaseURL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		if _, err := d.JoinReplicas(ctx, host); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	a, b := open("a"), open("b")
+	intent := func(target string) *Entry {
+		e, err := a.Append(ctx, Entry{Kind: KindIntent, Actor: "mod", Action: "group.attributes.set", Target: target, Outcome: OutcomePending})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	breakLock := func() {
+		t.Helper()
+		var pid int
+		if err := a.replicaConn.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		// The second argument waits until the session has ended.
+		if _, err := b.db.ExecContext(ctx, `SELECT pg_terminate_backend(?, 5000)`, pid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	beat := func(d *DB, wantRetaken bool) {
+		t.Helper()
+		if n, retaken, err := d.BeatReplica(ctx); err != nil || n != 2 || retaken != wantRetaken {
+			t.Fatalf("beat: %d replicas, retaken %v, %v; want 2, %v", n, retaken, err, wantRetaken)
+		}
+	}
+	reps, _, err := b.LiveReplicas(ctx)
+	if err != nil || len(reps) != 2 {
+		t.Fatalf("replicas %v, %v", reps, err)
+	}
+	started := reps[0].Started
+
+	// The replica beats before anyone notices: nothing is settled.
+	first := intent("@TGS#1")
+	breakLock()
+	beat(a, true)
+	beat(a, false)
+	if n, err := b.SettleDeadReplicas(ctx); err != nil || n != 0 {
+		t.Fatalf("a live replica's changes settled: %d, %v", n, err)
+	}
+	if err := a.Complete(ctx, first, OutcomeOK, 0, "OK", "", 0); err != nil {
+		t.Fatalf("its change's outcome: %v", err)
+	}
+
+	// Another replica notices first: the change in flight is unknown, once.
+	second := intent("@TGS#2")
+	breakLock()
+	settled := 0
+	for deadline := time.Now().Add(10 * time.Second); settled == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		n, err := b.SettleDeadReplicas(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		settled += n
+	}
+	if settled != 1 {
+		t.Fatalf("settled %d, want the one change in flight", settled)
+	}
+	if reps, _, err := b.LiveReplicas(ctx); err != nil || len(reps) != 1 {
+		t.Fatalf("after settling: replicas %v, %v", reps, err)
+	}
+	beat(a, true)
+	beat(b, false)
+	if reps, _, err := b.LiveReplicas(ctx); err != nil || len(reps) != 2 || !reps[0].Started.Equal(started) {
+		t.Fatalf("after the beat: replicas %v, %v; want both, the first started at %v", reps, err, started)
+	}
+	if n, err := b.SettleDeadReplicas(ctx); err != nil || n != 0 {
+		t.Fatalf("settled again: %d, %v", n, err)
+	}
+	if err := a.Complete(ctx, second, OutcomeOK, 0, "OK", "", 0); err == nil {
+		t.Fatal("a second outcome for a settled change was taken")
+	}
+	recs, err := b.Records(ctx, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		want := map[string]string{"@TGS#1": OutcomeOK, "@TGS#2": OutcomeUnknown}[r.Target]
+		if r.Outcome != want {
+			t.Errorf("%s: %s, want %s", r.Target, r.Outcome, want)
+		}
+	}
+	if n, broken, err := b.Verify(ctx); err != nil || broken != nil || n != 4 {
+		t.Fatalf("Verify = %d, %v, %v", n, broken, err)
 	}
 }
 

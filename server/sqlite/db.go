@@ -60,8 +60,13 @@ type DB struct {
 	leading  bool
 	// replica is this process's ID among the replicas of a PostgreSQL
 	// store (JoinReplicas), written with each audit entry; "" on SQLite.
-	replica        string
-	replicaConn    *sql.Conn    // holds the replica's advisory lock
+	replica string
+	// replicaConn holds the replica's advisory lock (JoinReplicas); a
+	// beat that finds it broken takes the lock again on a new one.
+	replicaMu      sync.Mutex
+	replicaConn    *sql.Conn
+	replicaHost    string
+	replicaStarted int64        // Unix ms, the database's clock
 	throttlePruned atomic.Int64 // when UpdateThrottle last removed old counts (Unix ms)
 	// appended, when set, is told of every append (the panel's metrics).
 	appended func(kind string, took time.Duration, err error)
@@ -158,11 +163,14 @@ func openPostgres(o Options) (*DB, error) {
 
 // Close closes the database.
 func (d *DB) Close() error {
+	d.replicaMu.Lock()
 	if d.replicaConn != nil {
 		// Without LeaveReplicas: the replica's lock goes with the pool's
 		// connections, its row stays, and the others settle it.
 		d.replicaConn.Close()
+		d.replicaConn = nil
 	}
+	d.replicaMu.Unlock()
 	if d.search.DB != d.db.DB {
 		d.search.Close()
 	}

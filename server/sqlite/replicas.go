@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -43,37 +44,67 @@ func (d *DB) JoinReplicas(ctx context.Context, host string) (string, error) {
 	var b [4]byte
 	rand.Read(b[:])
 	id := fmt.Sprintf("%s-%s", host, hex.EncodeToString(b[:]))
-	conn, err := d.db.DB.Conn(ctx)
+	conn, err := d.takeReplicaLock(ctx, id)
 	if err != nil {
 		return "", err
 	}
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, replicaLock(id)); err != nil {
-		conn.Close()
-		return "", fmt.Errorf("take the replica's lock: %w", err)
-	}
-	if _, err := d.db.ExecContext(ctx, `INSERT INTO replicas (id, host, started, seen) VALUES (?, ?, `+nowMS+`, `+nowMS+`)`, id, host); err != nil {
+	var started int64
+	if err := d.db.QueryRowContext(ctx, `INSERT INTO replicas (id, host, started, seen) VALUES (?, ?, `+nowMS+`, `+nowMS+`)
+		RETURNING started`, id, host).Scan(&started); err != nil {
 		conn.Close()
 		return "", err
 	}
-	d.replica, d.replicaConn = id, conn
+	d.replicaMu.Lock()
+	d.replica, d.replicaHost, d.replicaStarted, d.replicaConn = id, host, started, conn
+	d.replicaMu.Unlock()
 	return id, nil
 }
 
+// takeReplicaLock takes the lock of replica id on a connection of its own,
+// waiting while another replica holds it (one settling it, see
+// settleReplica).
+func (d *DB) takeReplicaLock(ctx context.Context, id string) (*sql.Conn, error) {
+	conn, err := d.db.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, replicaLock(id)); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("take the replica's lock: %w", err)
+	}
+	return conn, nil
+}
+
 // BeatReplica says this replica still runs and returns how many replicas
-// do (at least 1).
-func (d *DB) BeatReplica(ctx context.Context) (int, error) {
+// do (at least 1). When the connection that holds the replica's lock has
+// broken (the database restarted, or someone ended that session), it
+// takes the lock again on a new one and says so (retaken): until then the
+// others took this replica for dead, and the first of them to notice gave
+// its changes in flight an "unknown" outcome (their real outcome is then
+// refused, one outcome an intent, and logged) and removed its row, which
+// the beat writes again.
+func (d *DB) BeatReplica(ctx context.Context) (live int, retaken bool, err error) {
 	if !d.pg || d.replica == "" {
-		return 1, nil
+		return 1, false, nil
 	}
-	// The lock's connection must still be there: without it, another
-	// replica would take this one for dead.
-	if err := d.replicaConn.PingContext(ctx); err != nil {
-		return 0, fmt.Errorf("the replica's lock is lost: %w", err)
+	d.replicaMu.Lock()
+	defer d.replicaMu.Unlock()
+	if d.replicaConn == nil {
+		return 0, false, errors.New("the replica has left")
 	}
-	var live int
-	err := d.db.QueryRowContext(ctx, `WITH beat AS (UPDATE replicas SET seen = `+nowMS+` WHERE id = ?)
-		SELECT count(*) FROM replicas WHERE seen >= `+nowMS+` - ? AND id != ?`, d.replica, liveFor, d.replica).Scan(&live)
-	return live + 1, err
+	if d.replicaConn.PingContext(ctx) != nil {
+		conn, err := d.takeReplicaLock(ctx, d.replica)
+		if err != nil {
+			return 0, false, fmt.Errorf("the replica's lock was lost and is not taken again: %w", err)
+		}
+		d.replicaConn.Close()
+		d.replicaConn, retaken = conn, true
+	}
+	err = d.db.QueryRowContext(ctx, `WITH beat AS (INSERT INTO replicas (id, host, started, seen) VALUES (?, ?, ?, `+nowMS+`)
+			ON CONFLICT (id) DO UPDATE SET seen = excluded.seen)
+		SELECT count(*) FROM replicas WHERE seen >= `+nowMS+` - ? AND id != ?`,
+		d.replica, d.replicaHost, d.replicaStarted, liveFor, d.replica).Scan(&live)
+	return live + 1, retaken, err
 }
 
 // SettleDeadReplicas finds the replicas that have stopped (their lock is
@@ -124,6 +155,8 @@ func (d *DB) settleReplica(ctx context.Context, id string) (int, error) {
 // LeaveReplicas removes this replica's row and gives back its lock, at a
 // clean stop (after its last change has its outcome).
 func (d *DB) LeaveReplicas(ctx context.Context) error {
+	d.replicaMu.Lock()
+	defer d.replicaMu.Unlock()
 	if d.replicaConn == nil {
 		return nil
 	}
