@@ -288,10 +288,13 @@ func (s *Server) chooseGroups(ctx context.Context, c *caller, src api.BulkSource
 	max := s.cfg.BulkMaxGroups
 	switch {
 	case src.Job != 0:
-		if _, err := s.db.BulkJob(ctx, src.Job); err != nil {
+		from, err := s.db.BulkJob(ctx, src.Job)
+		if err != nil {
 			return nil, errNoBulkJob(src.Job)
 		}
-		items, err := s.db.BulkItems(ctx, src.Job, sqlite.BulkItemQuery{Outcomes: src.Outcomes})
+		q := scopeQuery(c, from) // a group the caller may not see is not named, even as left out
+		q.Outcomes = src.Outcomes
+		items, err := s.db.BulkItems(ctx, src.Job, q)
 		if err != nil {
 			return nil, err
 		}
@@ -443,6 +446,11 @@ func (s *Server) bulkView(ctx context.Context, r *http.Request, c *caller, j *sq
 		v.Reason = speaker(r).Say(loadPhrases(j.Reason)...)
 	}
 	_ = json.Unmarshal(j.Sample, &v.Sample)
+	sees := seesInJob(c, j)
+	v.Sample = slices.DeleteFunc(v.Sample, func(g api.BulkSample) bool { return !sees(g.GroupID, false) })
+	if v.Source.IDs != nil {
+		v.Source.IDs = slices.DeleteFunc(v.Source.IDs, func(id string) bool { return !sees(id, true) })
+	}
 	counts, err := s.db.BulkCounts(ctx, j.ID)
 	if err != nil {
 		return v, err
@@ -717,14 +725,23 @@ func (s *Server) handleBulkItems(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-// scopeQuery selects the groups of a job a caller may see: all, or those
-// in its scope and, for the job's owner, who typed their IDs, the groups
-// left out of it.
+// Which groups of a job a caller may see, anywhere the API names them
+// (its groups and export, its sample, its source's IDs, a new job made
+// from it): all, or those in the caller's scope and, for the job's owner,
+// who typed their IDs, the groups left out of it. scopeQuery says it to
+// the store, seesInJob of one group (typed: an ID of the job's source,
+// which may have been left out).
 func scopeQuery(c *caller, j *sqlite.BulkJob) sqlite.BulkItemQuery {
 	if c.SeesEverything() {
 		return sqlite.BulkItemQuery{}
 	}
 	return sqlite.BulkItemQuery{Only: append([]string{}, c.Scope.Groups...), OrExcluded: c.Name == j.Owner}
+}
+
+func seesInJob(c *caller, j *sqlite.BulkJob) func(groupID string, typed bool) bool {
+	return func(groupID string, typed bool) bool {
+		return c.SeesEverything() || c.SeesGroup(groupID) || (typed && c.Name == j.Owner)
+	}
 }
 
 func bulkItemView(r *http.Request, it *sqlite.BulkItem) api.BulkItem {

@@ -193,6 +193,44 @@ func TestBulkRolesAndScope(t *testing.T) {
 	}
 }
 
+// A moderator sees of someone else's job only the groups in their scope:
+// not the others' IDs in its source, nor their attributes in its sample,
+// nor their IDs as left out of a job made from it.
+func TestBulkJobOfOthersShowsOnlyTheScope(t *testing.T) {
+	e := newEnv(t)
+	e.indexGroups()
+	if err := e.db.AddAccount(context.Background(), "mod2", testPass, api.RoleModerator, api.Scope{Groups: []string{public}}); err != nil {
+		t.Fatal(err)
+	}
+	admin, mod2 := e.signIn("admin"), e.signIn("mod2")
+	c := admin.newBulk(api.BulkNew{Source: api.BulkSource{IDs: []string{public, community, community2}}, Op: api.BulkSet, Set: attrs("region", "jp")})
+	e.runJobs()
+	if j := admin.bulkJob(c.Job.ID); len(j.Source.IDs) != 3 || len(j.Sample) != 3 {
+		t.Fatalf("the owner's view: source %v, sample %+v", j.Source.IDs, j.Sample)
+	}
+	check := func(where string, j api.BulkJob) {
+		t.Helper()
+		if len(j.Source.IDs) != 1 || j.Source.IDs[0] != public {
+			t.Errorf("%s: source %v, want only %s", where, j.Source.IDs, public)
+		}
+		if len(j.Sample) != 1 || j.Sample[0].GroupID != public {
+			t.Errorf("%s: sample %+v, want only %s", where, j.Sample, public)
+		}
+	}
+	check("the job", mod2.bulkJob(c.Job.ID))
+	var list api.BulkJobList
+	mustDecode(t, mod2.do("GET", "/api/v1/bulk-changes", nil).Body.Bytes(), &list)
+	for _, j := range list.Jobs {
+		if j.ID == c.Job.ID {
+			check("the list", j)
+		}
+	}
+	again := mod2.newBulk(api.BulkNew{Source: api.BulkSource{Job: c.Job.ID}, Op: api.BulkSet, Set: attrs("region", "kr")})
+	if len(again.LeftOut) != 0 || again.Job.Total != 1 {
+		t.Fatalf("a job made from it: left out %+v, %d groups; want none left out, 1 group", again.LeftOut, again.Job.Total)
+	}
+}
+
 // bulkRig is what the test that kills a panel mid-job and BenchmarkBulk
 // share: a mock of n groups (@TGS#_bulk00000…) at Tencent's real limits,
 // which counts the change calls that reach it by group and the error codes
