@@ -101,10 +101,8 @@ func applyChange[S any](s *Server, r *http.Request, ch change[S]) (S, error) {
 	if err != nil {
 		return none, err
 	}
-	if want := r.Header.Get("If-Match"); want != "" {
-		if v := ch.fam.version(before); want != `"`+v+`"` && want != v {
-			return none, errChangedMeanwhile(ch.target.Kind)
-		}
+	if want := r.Header.Get("If-Match"); want != "" && !matchesVersion(want, ch.fam.version(before)) {
+		return none, errChangedMeanwhile(ch.target.Kind)
 	}
 	steps, err := ch.plan(before)
 	if err != nil {
@@ -356,4 +354,20 @@ func (k *keyedMutex) lock(key string) func() {
 		}
 		k.mu.Unlock()
 	}
+}
+
+// matchesVersion reports whether an If-Match header names version: "*"
+// (any version, RFC 9110), or a list of versions, each quoted as the ETag
+// gives it or bare. A weak one (W/"…") never matches: If-Match compares
+// strongly.
+func matchesVersion(ifMatch, version string) bool {
+	if strings.TrimSpace(ifMatch) == "*" {
+		return true
+	}
+	for _, v := range strings.Split(ifMatch, ",") {
+		if v = strings.TrimSpace(v); v == `"`+version+`"` || v == version {
+			return true
+		}
+	}
+	return false
 }

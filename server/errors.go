@@ -88,9 +88,13 @@ func errNotVisible(t access.Target) *httpError {
 // errChangedMeanwhile answers a change whose If-Match is not the current
 // version.
 func errChangedMeanwhile(k access.Kind) *httpError {
-	if k == access.KindGroup {
+	switch k {
+	case access.KindGroup:
 		return newError(http.StatusPreconditionFailed, api.CodeConflict,
 			"Someone changed this group's attributes after you loaded them. Reload to see the current attributes, then make your change again.")
+	case access.KindMember:
+		return newError(http.StatusPreconditionFailed, api.CodeConflict,
+			"Someone changed this member's profile after you loaded it. Reload to see it as it is now, then make your change again.")
 	}
 	return newError(http.StatusPreconditionFailed, api.CodeConflict,
 		"Someone changed this user's data after you loaded it. Reload to see it as it is now, then make your change again.")

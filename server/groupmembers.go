@@ -277,7 +277,7 @@ var groupMembersRestorer = restorer[api.MemberProfile]{
 			case want.MutedForever:
 				secs = api.MuteForever
 			case want.MutedUntil != nil && want.MutedUntil.After(s.now()):
-				secs = int64(want.MutedUntil.Sub(s.now()).Round(time.Second) / time.Second)
+				secs = api.MuteSecondsUntil(*want.MutedUntil, s.now())
 			}
 			c.Mute = &api.Mute{Seconds: &secs}
 		}

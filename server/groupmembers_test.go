@@ -29,7 +29,7 @@ func decodeProfile(t *testing.T, w *httptest.ResponseRecorder) api.MemberProfile
 func TestGroupMembers(t *testing.T) {
 	e := newEnv(t, withConfig(func(c *Config) { c.MemberDataKeys = []string{"level", "badge", "verified"} }))
 	members := "/api/v1/groups/" + escape(community) + "/members"
-	var version string
+	var version, until string
 	var changeSeq int64
 	e.run(t, []scenario{
 		{name: "the members with their profiles", as: "mod", method: "GET", path: members, status: 200,
@@ -99,7 +99,7 @@ func TestGroupMembers(t *testing.T) {
 				changeSeq = recs[0].Seq
 			}},
 		{name: "an old version is refused", as: "mod", method: "PATCH", path: memberPath(community, "bob"), header: []string{"If-Match", `"0123456789abcdef"`},
-			body: map[string]any{"nameCard": "late"}, status: 412, code: api.CodeConflict},
+			body: map[string]any{"nameCard": "late"}, status: 412, code: api.CodeConflict, words: "Someone changed this member's profile after you loaded it."},
 		{name: "a viewer sees, never changes", as: "viewer", method: "PATCH", path: memberPath(community, "bob"),
 			body: map[string]any{"nameCard": "x"}, status: 403, code: api.CodePermissionDenied},
 		{name: "several members muted at once: a row each, the one who is not a member refused on its row", as: "mod", method: "POST", path: members,
@@ -124,10 +124,37 @@ func TestGroupMembers(t *testing.T) {
 					t.Fatalf("audit %+v", recs)
 				}
 			}},
+		{name: "If-Match: * matches whatever the version", as: "mod", method: "PATCH", path: memberPath(community, "li_ming"), header: []string{"If-Match", "*"},
+			body: map[string]any{"nameCard": "李明"}, status: 200},
+		{name: "a list in If-Match matches when it holds the version", as: "mod", method: "PATCH", path: memberPath(community, "bob"), header: []string{"If-Match", `"0123456789abcdef", "{bob}"`},
+			body: map[string]any{"nameCard": "bob"}, status: 200},
+		{name: "a mute ends at the minute chosen, sent late in a second", as: "mod", method: "PATCH", path: memberPath(community, "sato_hanako"),
+			body: map[string]any{"mute": map[string]any{"until": "{until}"}}, status: 200,
+			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
+				if p := decodeProfile(t, w); p.MutedUntil == nil || p.MutedUntil.Format(time.RFC3339) != until {
+					t.Fatalf("muted until %v, want %s", p.MutedUntil, until)
+				}
+			}},
+		{name: "a mute past what Tencent keeps is refused, not shortened", as: "mod", method: "PATCH", path: memberPath(community, "kim_minjun"),
+			body: map[string]any{"mute": map[string]any{"until": "2227-01-01T00:00:00Z"}}, status: 400, code: api.CodeInvalidArgument, field: "mute.until",
+			words: "A mute ends at most 4294967294 seconds from now"},
 	}, func(sc *scenario) {
 		for i, h := range sc.header {
 			sc.header[i] = strings.ReplaceAll(h, "{version}", version)
+			if strings.Contains(h, "{bob}") {
+				w := e.signIn("mod").do("GET", memberPath(community, "bob"), nil)
+				sc.header[i] = strings.ReplaceAll(h, "{bob}", decodeProfile(t, w).Version)
+			}
 		}
 		sc.path = strings.ReplaceAll(sc.path, "{seq}", fmt.Sprint(changeSeq))
+		body, _ := sc.body.(map[string]any)
+		if m, ok := body["mute"].(map[string]any); ok && m["until"] == "{until}" {
+			// 0.7 s into a second, as a request mostly is: the mute must
+			// still end at the minute chosen, as Tencent counts it.
+			now := e.clock.Now()
+			e.clock.Advance((1700*time.Millisecond - time.Duration(now.Nanosecond())) % time.Second)
+			until = e.clock.Now().Truncate(time.Minute).Add(2 * time.Hour).UTC().Format(time.RFC3339)
+			m["until"] = until
+		}
 	})
 }

@@ -202,7 +202,7 @@ func (c MemberChange) Apply(p MemberProfile, now time.Time) (MemberProfile, *Fie
 		case MuteForever:
 			after.MutedForever = true
 		default:
-			until := now.Add(time.Duration(secs) * time.Second).Truncate(time.Second)
+			until := time.Unix(now.Unix()+secs, 0).UTC()
 			after.MutedUntil = &until
 		}
 	}
@@ -225,15 +225,26 @@ func (m Mute) seconds(now time.Time) (int64, *FieldError) {
 	if m.Seconds != nil {
 		return *m.Seconds, nil
 	}
-	secs := int64(m.Until.Sub(now).Round(time.Second) / time.Second)
-	if secs < 1 {
+	secs := MuteSecondsUntil(*m.Until, now)
+	switch {
+	case secs < 1:
 		return 0, fieldErr("mute.until", "The end of the mute is in the past; choose a later time, or unmute.")
+	case secs >= MuteForever:
+		return 0, fieldErr("mute.until", "A mute ends at most %d seconds from now (before %s); choose an earlier time, or mute until unmuted.",
+			int64(MuteForever-1), now.Add((MuteForever-1)*time.Second).UTC().Format("2006-01-02"))
 	}
-	return min(secs, MuteForever-1), nil
+	return secs, nil
 }
 
 // MuteSeconds is the mute Tencent takes for m at now.
 func MuteSeconds(m Mute, now time.Time) (int64, *FieldError) { return m.seconds(now) }
+
+// MuteSecondsUntil is the mute in seconds that ends at until, sent at now.
+// Tencent adds it to its clock in whole seconds (MuteUntil is Unix
+// seconds), so it is the difference of the two in whole seconds: rounding
+// the exact duration instead ended the mute a second early whenever now
+// was past the middle of its second (09:59:59 for 10:00).
+func MuteSecondsUntil(until, now time.Time) int64 { return until.Unix() - now.Unix() }
 
 // Validate checks a batch on its own.
 func (c MembersChange) Validate() *FieldError {
