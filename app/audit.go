@@ -253,11 +253,10 @@ func (p *auditPage) act(ctx app.Context, ev event) {
 }
 
 var (
-	actionOrder = append(slices.Concat(api.AttributesActions, api.ConvGroupsActions, api.FriendListsActions, api.GroupMembersActions),
-		"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
-		"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify",
-		api.ActionBulkCreate, api.ActionBulkStart, api.ActionBulkPause, api.ActionBulkResume, api.ActionBulkCancel, api.ActionBulkFinish,
-		api.ActionKeysPut, api.ActionKeysDelete, api.ActionKeysImport)
+	actionOrder = slices.Concat(api.AttributesActions, api.ConvGroupsActions, api.FriendListsActions, api.GroupMembersActions,
+		[]string{"session.signin", "session.signout", "account.add", "account.update", "account.disable", "account.enable",
+			"account.password.reset", "account.password.change", "account.sessions.end", "audit.verify"},
+		api.BulkActions, []string{api.ActionKeysPut, api.ActionKeysDelete, api.ActionKeysImport})
 	outcomeOrder = []string{"ok", "failed", "unknown", "pending"}
 )
 
@@ -388,6 +387,9 @@ func (p *auditPage) entry(r *api.AuditRecord) app.UI {
 		target = codeView.ui(p, r.Target)
 	}
 	if r.Job != 0 {
+		if slices.Contains(api.BulkActions, r.Action) {
+			target = nil // the job itself, as the link names it in the reader's language
+		}
 		target = auditJobLink.ui(p, target, int(r.Job))
 	}
 	if open {

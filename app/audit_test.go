@@ -94,3 +94,19 @@ func TestAuditSaysKeysByTheirLabels(t *testing.T) {
 		"Set keys to values", "Muted", "<code>muted</code>", "Yes", "<code>true</code>", "blue")
 	hides(t, p.entries(), "<code>blue</code>") // an undescribed key's value reads as it is
 }
+
+// A bulk change's own entry names the job by the link, in the reader's
+// language, not by the log's English target "bulk change 3"; a group the
+// job changed keeps its ID beside the link.
+func TestAuditNamesABulkChangeInTheReadersLanguage(t *testing.T) {
+	f := newFakeAPI(t)
+	p := auditFor(f)
+	p.records = append(p.records,
+		&api.AuditRecord{AuditEntry: api.AuditEntry{Seq: 8, Time: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC),
+			Kind: "event", Actor: "mod", Action: api.ActionBulkCreate, Target: "bulk change 3", Job: 3, Outcome: "ok"}},
+		&api.AuditRecord{AuditEntry: api.AuditEntry{Seq: 9, Time: time.Date(2026, 12, 1, 10, 1, 0, 0, time.UTC),
+			Kind: "intent", Actor: "mod", Action: api.ActionAttributesPatch, Target: "@g1", Job: 3, Outcome: "ok"}})
+	shows(t, p.entry(p.records[1]), `href="/bulk-changes?id=3"`)
+	hides(t, p.entry(p.records[1]), "bulk change 3")
+	shows(t, p.entry(p.records[2]), "<code>@g1</code>", `href="/bulk-changes?id=3"`)
+}

@@ -599,7 +599,7 @@ func (s *Server) createBulk(w http.ResponseWriter, r *http.Request, c *caller, s
 	}
 	s.audit(r, sqlite.Entry{Kind: sqlite.KindEvent, Actor: c.Name, Role: c.Role, IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 256),
 		RequestID: requestID(ctx), Action: api.ActionBulkCreate, Target: bulkTarget(id), Job: id, Request: change, Outcome: sqlite.OutcomeOK,
-		Detail: fmt.Sprintf("%d groups chosen, %d left out", chosen, len(leftOut))})
+		Detail: fmt.Sprintf("%s chosen, %d left out", groupCount(chosen), len(leftOut))})
 	s.bulk.poke()
 	stored, err := s.db.BulkJob(ctx, id)
 	if err != nil {
@@ -615,6 +615,15 @@ func (s *Server) createBulk(w http.ResponseWriter, r *http.Request, c *caller, s
 		leftOut = []api.ItemResult{}
 	}
 	writeJSON(w, http.StatusCreated, api.BulkCreated{Job: v, LeftOut: leftOut})
+}
+
+// groupCount is n groups in the English of the audit log's details
+// (docs/architecture.md: they are a record, kept in English).
+func groupCount(n int) string {
+	if n == 1 {
+		return "1 group"
+	}
+	return strconv.Itoa(n) + " groups"
 }
 
 // bulkTarget is a job as the audit log names it.
@@ -652,7 +661,7 @@ func (s *Server) bulkControl(action string, from []string, to string) http.Handl
 					Say: say("Confirm the number of groups: this change replaces every attribute of %d groups.", v.Preview.Changes)})
 				return
 			}
-			detail = fmt.Sprintf("%d groups to change", v.Preview.Changes)
+			detail = groupCount(v.Preview.Changes) + " to change"
 		}
 		if _, err := s.db.Append(ctx, sqlite.Entry{Kind: sqlite.KindEvent, Actor: c.Name, Role: c.Role, IP: clientIP(r),
 			UserAgent: truncate(r.UserAgent(), 256), RequestID: requestID(ctx), Action: action, Target: bulkTarget(j.ID), Job: j.ID,

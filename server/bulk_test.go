@@ -229,6 +229,10 @@ func TestBulkJobOfOthersShowsOnlyTheScope(t *testing.T) {
 	if len(again.LeftOut) != 0 || again.Job.Total != 1 {
 		t.Fatalf("a job made from it: left out %+v, %d groups; want none left out, 1 group", again.LeftOut, again.Job.Total)
 	}
+	recs := e.records(t, api.ActionBulkCreate)
+	if len(recs) != 2 || recs[0].Detail != "1 group chosen, 0 left out" || recs[1].Detail != "3 groups chosen, 0 left out" {
+		t.Fatalf("audit %+v", recs)
+	}
 }
 
 // bulkRig is what the test that kills a panel mid-job and BenchmarkBulk

@@ -81,12 +81,21 @@ func (c *schemaCache) compile(schema json.RawMessage) (*jsonschema.Schema, error
 	return sch, nil
 }
 
-// Compile says why schema is not a JSON Schema, or "".
-func (c *schemaCache) Compile(schema json.RawMessage) string {
-	if _, err := c.compile(schema); err != nil {
-		return err.Error()
+// Compile says why schema is not a JSON Schema, or nil: a reference
+// outside it in the admin's language; else the checker's own words, which
+// exist only in English, on one line and cut short.
+func (c *schemaCache) Compile(schema json.RawMessage) *api.Phrase {
+	_, err := c.compile(schema)
+	var ref *jsonschema.LoadURLError // only noLoader loads
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ref):
+		p := api.Say("The schema refers to %s; a key's schema may refer only to itself (#…).", ref.URL)
+		return &p
 	}
-	return ""
+	p := api.Say("The schema is not a JSON Schema: %s", truncate(strings.Join(strings.Fields(err.Error()), " "), 300))
+	return &p
 }
 
 // Check says where value breaks schema.

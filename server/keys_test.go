@@ -154,6 +154,15 @@ func TestKeyRegistryJSONSchema(t *testing.T) {
 		spec.Schema = json.RawMessage(schema)
 		wantRefusal(t, admin.do("PUT", "/api/v1/attribute-keys/theme", spec), 400, "schema", "")
 	}
+	// A reference outside the schema is said in the admin's language; the
+	// checker's own English stays on one line.
+	spec.Schema = json.RawMessage(`{"$ref":"https://example.com/s.json"}`)
+	wantRefusal(t, admin.do("PUT", "/api/v1/attribute-keys/theme", spec, "Accept-Language", "zh-CN"), 400, "schema",
+		"该 schema 引用了 https://example.com/s.json；键的 schema 只能引用其自身（#…）。")
+	spec.Schema = json.RawMessage(`{"type":"nonsense"}`)
+	if _, msg, _ := apiErr(t, admin.do("PUT", "/api/v1/attribute-keys/theme", spec)); !strings.HasPrefix(msg, "The schema is not a JSON Schema: ") || strings.Contains(msg, "\n") {
+		t.Fatalf("%q", msg)
+	}
 	spec.Schema, spec.Default = json.RawMessage(`{"type":"object","required":["color"]}`), new(string)
 	*spec.Default = `{}`
 	wantRefusal(t, admin.do("PUT", "/api/v1/attribute-keys/theme", spec), 400, "default", "")

@@ -51,6 +51,9 @@ const (
 	ActionBulkFinish = "bulk.finish"
 )
 
+// BulkActions are the job's own events, whose target is the job.
+var BulkActions = []string{ActionBulkCreate, ActionBulkStart, ActionBulkPause, ActionBulkResume, ActionBulkCancel, ActionBulkFinish}
+
 // MaxBulkIDs is how many group IDs a pasted list may hold.
 const MaxBulkIDs = 100_000
 

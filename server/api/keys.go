@@ -158,8 +158,8 @@ var KeysActions = []string{ActionKeysPut, ActionKeysDelete, ActionKeysImport}
 // without one, a JSON value is only checked to be JSON and a schema only
 // to be a JSON object or boolean.
 type JSONSchemas interface {
-	// Compile says why schema is not a JSON Schema, in English, or "".
-	Compile(schema json.RawMessage) string
+	// Compile says why schema is not a JSON Schema, or nil.
+	Compile(schema json.RawMessage) *Phrase
 	// Check says where in value (a JSON Pointer, "" for the whole value)
 	// it breaks schema; ok when it does not.
 	Check(schema json.RawMessage, value string) (where string, ok bool)
@@ -484,8 +484,8 @@ func (k *KeySpec) Validate(schemas JSONSchemas) *FieldError {
 	case KeyTypeJSON:
 		if len(k.Schema) > 0 {
 			if schemas != nil {
-				if why := schemas.Compile(k.Schema); why != "" {
-					return fieldErr("schema", "The schema is not a JSON Schema: %s", why)
+				if why := schemas.Compile(k.Schema); why != nil {
+					return &FieldError{Field: "schema", Say: *why}
 				}
 			} else if t := strings.TrimSpace(string(k.Schema)); !json.Valid(k.Schema) || (t[0] != '{' && t != "true" && t != "false") {
 				return fieldErr("schema", "The schema is not a JSON Schema: it must be a JSON object.")

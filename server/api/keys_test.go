@@ -94,7 +94,7 @@ func TestCheckValue(t *testing.T) {
 // goes into the sentence.
 type fakeSchemas struct{ where string }
 
-func (f fakeSchemas) Compile(json.RawMessage) string { return "" }
+func (f fakeSchemas) Compile(json.RawMessage) *Phrase { return nil }
 func (f fakeSchemas) Check(_ json.RawMessage, v string) (string, bool) {
 	return f.where, v == `{"ok":true}`
 }
