@@ -9,6 +9,7 @@ package main
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -103,7 +104,13 @@ func (f *userPicker) got(what string, r response) bool {
 		return true
 	}
 	f.state, f.page = stateReady, &page
-	f.members = append(f.members, page.Members...)
+	// A user is picked to open their own data: only the members the
+	// scope reaches as users are listed (the members page lists all).
+	for _, m := range page.Members {
+		if slices.Contains(page.UsersInScope, m.ID) {
+			f.members = append(f.members, m)
+		}
+	}
 	return true
 }
 

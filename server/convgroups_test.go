@@ -73,7 +73,7 @@ func TestConversationGroups(t *testing.T) {
 			code: api.CodePermissionDenied, words: `There is no user "wang_fang" in this app, or not in your account's scope.`},
 		{name: "a user who does not exist gets the same sentence: it names both causes, and tells nothing of users outside the scope", as: "mod", method: "GET", path: "/api/v1/users/ghost_x", status: 403,
 			code: api.CodePermissionDenied, words: `There is no user "ghost_x" in this app, or not in your account's scope.`},
-		{name: "members of a group the moderator sees as a group are the ones in scope", as: "mod", method: "GET",
+		{name: "a group the moderator sees as a group lists every member; the users in scope are those the scope reaches as users", as: "mod", method: "GET",
 			path: "/api/v1/groups/" + escape(public) + "/members", status: 200,
 			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
 				var p api.MemberPage
@@ -84,7 +84,17 @@ func TestConversationGroups(t *testing.T) {
 				}
 				// public: bob (owner), alice, wang_fang, park_jiho; only bob and
 				// alice are members of community.
-				if strings.Join(ids, ",") != "bob,alice" || p.Total != 4 || p.Members[0].Nick != "Bob Martin" {
+				if strings.Join(ids, ",") != "bob,alice,wang_fang,park_jiho" || strings.Join(p.UsersInScope, ",") != "bob,alice" ||
+					p.Total != 4 || p.Members[0].Nick != "Bob Martin" {
+					t.Fatalf("%+v", p)
+				}
+			}},
+		{name: "the scope of a group's members puts every member in scope as a user", as: "mod", method: "GET",
+			path: "/api/v1/groups/" + escape(community) + "/members", status: 200,
+			then: func(t *testing.T, e *env, w *httptest.ResponseRecorder) {
+				var p api.MemberPage
+				mustDecode(t, w.Body.Bytes(), &p)
+				if len(p.Members) == 0 || len(p.UsersInScope) != len(p.Members) {
 					t.Fatalf("%+v", p)
 				}
 			}},

@@ -169,10 +169,10 @@ const membersPerSearchPage = 50
 // members page. With a query, the members whose ID or name card holds it
 // (Tencent has no search: the pages are read in turn, at most
 // membersScanned members a request, and the answer's cursor goes on).
-// Every member is listed when the caller's scope is everything or the
-// group's members; for a group the caller sees only as a group, the
-// members the caller may see some other way (listed users, members of
-// another group). Any other group is refused.
+// Every member is listed (a member's profile is in scope with its group
+// or the group's members, access.Principal.Sees), each said to be a user
+// in scope or not (api.MemberPage.UsersInScope). Any other group is
+// refused.
 func (s *Server) handleGroupMembers(w http.ResponseWriter, r *http.Request) {
 	ctx, c, id := r.Context(), callerOf(r.Context()), r.PathValue("groupID")
 	if err := api.CheckGroupID(id); err != nil {
@@ -196,7 +196,7 @@ func (s *Server) handleGroupMembers(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	out := api.MemberPage{GroupID: id, Members: []api.Member{}}
+	out := api.MemberPage{GroupID: id, Members: []api.Member{}, UsersInScope: []string{}}
 	for {
 		page, err := s.tim.GetGroupMembers(ctx, id, offset, next, s.cfg.MemberDataKeys)
 		if tim.CodeOf(err) == 10007 {
@@ -212,15 +212,16 @@ func (s *Server) handleGroupMembers(w http.ResponseWriter, r *http.Request) {
 			if query != "" && !strings.Contains(strings.ToLower(m.MemberAccount), query) && !strings.Contains(strings.ToLower(m.NameCard), query) {
 				continue
 			}
+			userInScope := allMembers
 			if !allMembers {
-				ok, err := c.SeesUser(ctx, s.members, m.MemberAccount)
-				if err != nil {
+				var err error
+				if userInScope, err = c.SeesUser(ctx, s.members, m.MemberAccount); err != nil {
 					s.writeAPIError(w, r, err)
 					return
 				}
-				if !ok {
-					continue
-				}
+			}
+			if userInScope {
+				out.UsersInScope = append(out.UsersInScope, m.MemberAccount)
 			}
 			out.Members = append(out.Members, memberFromTim(m))
 		}

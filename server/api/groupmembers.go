@@ -42,15 +42,23 @@ type Member struct {
 	Data         []Attr     `json:"data,omitempty"` // member-level custom data
 }
 
-// MemberPage is a page of a group's members the caller may see.
+// MemberPage is a page of a group's members: every member, since a group
+// in the caller's scope, or its members, puts each member's profile in
+// it in scope.
 type MemberPage struct {
 	GroupID    string   `json:"groupId"`
 	Members    []Member `json:"members"`
 	NextCursor string   `json:"nextCursor,omitempty"`
-	Total      int      `json:"total"` // members of the group, seen or not
+	Total      int      `json:"total"` // members of the group
 	// Scanned, for a search, is how many members were looked at for this
 	// page; the search goes on from NextCursor.
 	Scanned int `json:"scanned,omitempty"`
+	// UsersInScope are the members of this page whose own data (their
+	// conversation groups and friend lists) the caller may open too: all
+	// of them for a scope of everything or of the group's members, else
+	// those the scope reaches some other way (listed users, members of
+	// another group). The user picker lists only these.
+	UsersInScope []string `json:"usersInScope"`
 }
 
 // MemberProfile is one member's profile in one group: the group members
