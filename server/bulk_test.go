@@ -235,6 +235,28 @@ func TestBulkJobOfOthersShowsOnlyTheScope(t *testing.T) {
 	}
 }
 
+// A job paused while its last batch runs is finished when that batch
+// ends, not left "paused" with nothing to do (cancelling it then called
+// a job that changed every group "cancelled").
+func TestBulkPausedDuringItsLastBatchFinishes(t *testing.T) {
+	e := newEnv(t)
+	e.indexGroups()
+	mod := e.signIn("mod")
+	c := mod.newBulk(api.BulkNew{Source: api.BulkSource{IDs: []string{public, community}}, Op: api.BulkSet, Set: attrs("region", "jp")})
+	e.runJobs()
+	mod.control(c.Job.ID, "start", api.BulkStart{}, 200)
+	running, err := e.db.BulkJob(context.Background(), c.Job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod.control(c.Job.ID, "pause", nil, 200) // while the batch below is under way
+	e.srv.bulkBatch(context.Background(), running, e.srv.bulk.run(running.ID))
+	if j := mod.bulkJob(c.Job.ID); j.State != api.BulkFinished || j.Progress.Changes != 2 || j.Progress.Remaining != 0 {
+		t.Fatalf("after its last batch: %+v", j)
+	}
+	mod.control(c.Job.ID, "cancel", nil, 409)
+}
+
 // bulkRig is what the test that kills a panel mid-job and BenchmarkBulk
 // share: a mock of n groups (@TGS#_bulk00000…) at Tencent's real limits,
 // which counts the change calls that reach it by group and the error codes

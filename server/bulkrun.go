@@ -211,6 +211,13 @@ func (s *Server) bulkBatch(ctx context.Context, j *sqlite.BulkJob, run *bulkRun)
 	}
 	if err != nil {
 		s.log.Error("bulk changes: save outcomes", "job", j.ID, "err", err)
+	} else if !preview {
+		// The batch that drains the job finishes it, even if it was
+		// paused while the batch ran: a job with nothing left is not
+		// "paused", and cancelling it would call it cancelled.
+		if open, err := s.db.BulkItems(ctx, j.ID, sqlite.BulkItemQuery{Limit: 1, Open: true}); err == nil && len(open) == 0 {
+			s.endBulk(ctx, j, api.BulkFinished, nil)
+		}
 	}
 	return true
 }
