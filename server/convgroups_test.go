@@ -84,7 +84,7 @@ func TestConversationGroups(t *testing.T) {
 				}
 				// public: bob (owner), alice, wang_fang, park_jiho; only bob and
 				// alice are members of community.
-				if strings.Join(ids, ",") != "bob,alice,wang_fang,park_jiho" || strings.Join(p.UsersInScope, ",") != "bob,alice" ||
+				if strings.Join(ids, ",") != "bob,wang_fang,park_jiho,alice" || strings.Join(p.UsersInScope, ",") != "bob,alice" ||
 					p.Total != 4 || p.Members[0].Nick != "Bob Martin" {
 					t.Fatalf("%+v", p)
 				}
