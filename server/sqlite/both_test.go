@@ -155,19 +155,7 @@ func TestDeadReplicaSettledOnce(t *testing.T) {
 	}
 	url := pgtest.Need(t)
 	ctx := context.Background()
-	open := func(host string) *DB {
-		d, err := Open("", Options{AuditKey: testAuditKey, DatabaseURL: url})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.JoinReplicas(ctx, host); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	a, b, c := open("a"), open("b"), open("c")
-	defer b.Close()
-	defer c.Close()
+	a, b, c := joinedReplica(t, url, "a"), joinedReplica(t, url, "b"), joinedReplica(t, url, "c")
 	intent := func(d *DB, target string) *Entry {
 		e, err := d.Append(ctx, Entry{Kind: KindIntent, Actor: "mod", Action: "group.attributes.set", Target: target, Outcome: OutcomePending})
 		if err != nil {
@@ -235,6 +223,22 @@ func TestDeadReplicaSettledOnce(t *testing.T) {
 	}
 }
 
+// joinedReplica is a store opened on the PostgreSQL database at url and
+// joined to its replicas as host would, as a panel process does; closed
+// when the test ends (a test may close it before, as a killed process).
+func joinedReplica(t *testing.T, url, host string) *DB {
+	t.Helper()
+	d, err := Open("", Options{AuditKey: testAuditKey, DatabaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if _, err := d.JoinReplicas(context.Background(), host); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // A replica whose lock's connection breaks while it runs (the database
 // restarted, or someone ended that session) takes the lock again at its
 // next beat and stays one of the replicas. If another replica noticed
@@ -247,18 +251,7 @@ func TestReplicaRetakesItsLock(t *testing.T) {
 	}
 	url := pgtest.Need(t)
 	ctx := context.Background()
-	open := func(host string) *DB {
-		d, err := Open("", Options{AuditKey: testAuditKey, DatabaseURL: url})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		if _, err := d.JoinReplicas(ctx, host); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	a, b := open("a"), open("b")
+	a, b := joinedReplica(t, url, "a"), joinedReplica(t, url, "b")
 	intent := func(target string) *Entry {
 		e, err := a.Append(ctx, Entry{Kind: KindIntent, Actor: "mod", Action: "group.attributes.set", Target: target, Outcome: OutcomePending})
 		if err != nil {
