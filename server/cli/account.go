@@ -135,7 +135,7 @@ func runAccount(args []string, getenv func(string) string, stdin io.Reader, stdo
 	fs.SetOutput(stderr)
 	role := fs.String("role", "", "viewer, moderator or admin (add, role)")
 	groups := fs.String("scope", "", "comma-separated group IDs the account may see and, as moderator, change; * for everything (add, scope)")
-	membersOf := fs.String("members-of", "", "comma-separated group IDs whose members' conversation groups and friend lists the account may see and change (add, scope)")
+	membersOf := fs.String("members-of", "", "comma-separated group IDs whose members (their profiles in the group, conversation groups and friend lists) the account may see and change (add, scope)")
 	users := fs.String("users", "", "comma-separated user IDs whose conversation groups and friend lists the account may see and change (add, scope)")
 	// Flags may follow the account name.
 	var name string
