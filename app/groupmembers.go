@@ -464,8 +464,8 @@ func (c muteChoice) mute() (*api.Mute, bool) {
 	case muteForever:
 		return &api.Mute{Seconds: ptr(int64(api.MuteForever))}, true
 	case muteUntil:
-		t, err := time.ParseInLocation("2006-01-02T15:04", c.until, time.Local)
-		if err != nil {
+		t, ok := fromLocal(c.until)
+		if !ok {
 			return nil, false
 		}
 		return &api.Mute{Until: &t}, true
@@ -475,6 +475,15 @@ func (c muteChoice) mute() (*api.Mute, bool) {
 		return nil, false
 	}
 	return &api.Mute{Seconds: &n}, true
+}
+
+// zone names the zone the time is chosen in, with its offset at the time
+// chosen (summer time or not), or now while none is.
+func (c muteChoice) zone() string {
+	if t, ok := fromLocal(c.until); ok {
+		return zoneName(t)
+	}
+	return zoneName(time.Now())
 }
 
 // memberChange is the form's change, and whether it changes anything.
@@ -756,7 +765,7 @@ func (p *groupMembersPage) batchView() app.UI {
 	if api.GroupMutes(p.group.Type) {
 		var until app.UI
 		if p.batchMute.choice == muteUntil {
-			until = gmUntilField.ui(p, "gm-batch-until", zoneName(), p.batchMute.until, "batch-until")
+			until = gmUntilField.ui(p, "gm-batch-until", p.batchMute.zone(), p.batchMute.until, "batch-until")
 		}
 		m, ok := p.batchMute.mute()
 		mute = gmBatchMute.ui(p, p.muteOptions(p.batchMute.choice, false), until, none || !ok || m == nil, none, hint)
@@ -850,9 +859,9 @@ func (p *groupMembersPage) profileView() app.UI {
 	default:
 		var until app.UI
 		if p.mute.choice == muteUntil {
-			until = gmUntilField.ui(p, "gm-until", zoneName(), p.mute.until, "until")
+			until = gmUntilField.ui(p, "gm-until", p.mute.zone(), p.mute.until, "until")
 		}
-		mute = gmMute.ui(p, muteText(m.Member), p.muteOptions(p.mute.choice, true), until, zoneName())
+		mute = gmMute.ui(p, muteText(m.Member), p.muteOptions(p.mute.choice, true), until, zoneName(time.Now()))
 	}
 	rows := make([]app.UI, len(m.DataKeys))
 	for i, k := range m.DataKeys {
