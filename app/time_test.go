@@ -68,6 +68,7 @@ func TestTimesTakeTheOffsetOfTheirDate(t *testing.T) {
 	f := newFakeAPI(t)
 	p := &groupMembersPage{group: &api.Group{ID: "g", Type: "Public", CanEdit: true}}
 	p.beginReady(f.ctx)
+	t.Cleanup(func() { setUnsaved(false) }) // the form's edits are left unsaved
 	p.setProfile(&api.MemberProfile{GroupType: "Public", Member: api.Member{ID: "bob", Role: api.MemberMember}})
 	typed(f, p, "mute", "", muteUntil)
 	typed(f, p, "until", "", "2027-07-01T12:00")
