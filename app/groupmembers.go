@@ -782,7 +782,7 @@ var gmBatchMute = &view{src: `<div class="mark-forms">
   <div class="actions"><button class="button" type="button" disabled={2} on:click="mute-chosen">{@GroupMembers.MuteChosen}</button>
   <button class="button button-quiet" type="button" disabled={3} on:click="unmute-chosen">{@GroupMembers.UnmuteChosen}</button></div>
   <p class="hint">{4}</p></div>`}
-var gmUntilField = &view{src: `<div class="field"><label for="{0}">{@GroupMembers.Until 1}</label><input id="{0}" type="datetime-local" value="{2}" aria-invalid={4} on:input="{3}"></div>`}
+var gmUntilField = &view{src: `<div class="field"><label for="{0}">{@GroupMembers.Until 1}</label><input id="{0}" type="datetime-local" value="{2}" aria-invalid={4} aria-describedby={5} on:input="{3}"></div>`}
 
 func (p *groupMembersPage) batchView() app.UI {
 	n := len(p.chosenIDs())
@@ -798,7 +798,7 @@ func (p *groupMembersPage) batchView() app.UI {
 	if api.GroupMutes(p.group.Type) {
 		var until app.UI
 		if p.batchMute.choice == muteUntil {
-			until = gmUntilField.ui(p, "gm-batch-until", p.batchMute.zone(), p.batchMute.until, "batch-until", nil)
+			until = gmUntilField.ui(p, "gm-batch-until", p.batchMute.zone(), p.batchMute.until, "batch-until", nil, nil)
 		}
 		m, ok := p.batchMute.mute()
 		mute = gmBatchMute.ui(p, p.muteOptions(p.batchMute.choice, false), until, none || !ok || m == nil, none, hint)
@@ -892,7 +892,7 @@ func (p *groupMembersPage) profileView() app.UI {
 		var until app.UI
 		problem := problems["mute"]
 		if p.mute.choice == muteUntil {
-			until = gmUntilField.ui(p, "gm-until", p.mute.zone(), p.mute.until, "until", problem != "")
+			until = gmUntilField.ui(p, "gm-until", p.mute.zone(), p.mute.until, "until", problem != "", "gm-mute-zone")
 		}
 		mute = gmMute.ui(p, muteText(m.Member), p.muteOptions(p.mute.choice, true), until, zoneName(time.Now()),
 			problem != "" && until == nil, when(problem != "", fieldError.ui(p, problem)))

@@ -122,6 +122,11 @@ func TestMemberFieldErrorsUnderTheirFields(t *testing.T) {
 	under(t, p.profileView(), "gm-data-level-help", "control character (U+0009")
 	under(t, p.profileView(), "gm-name-card-help", "starts or ends with a space") // every field at fault at once
 
+	typed(f, p, "mute", "", muteUntil)
+	typed(f, p, "until", "", "2020-01-01T10:00")
+	under(t, p.profileView(), "gm-mute-zone", "in the past")
+	typed(f, p, "mute", "", muteKeep)
+
 	// What the server refuses, named by its field, lands under that field
 	// too: here rules the page does not know.
 	typed(f, p, "name-card", "", "Bob")
