@@ -191,8 +191,8 @@ func localMidnight(date string, days int) string {
 	if err != nil {
 		return ""
 	}
-	js := app.Window().Get("Date").New(d.Year(), int(d.Month())-1, d.Day()+days)
-	return js.Call("toISOString").String()
+	t, _ := fromLocal(d.AddDate(0, 0, days).Format(localMinute))
+	return t.UTC().Format(time.RFC3339)
 }
 
 // anyValue is the value of a select's "Any" option: go-app leaves out an
@@ -324,7 +324,7 @@ func (p *auditPage) Render() app.UI {
 	}
 	var zone, undone app.UI
 	if !app.IsServer {
-		zone = zoneNote.ui(p, zoneName())
+		zone = zoneNote.ui(p, zoneName(time.Now()))
 	}
 	if p.undone != "" {
 		undone = okText.ui(p, p.undone)

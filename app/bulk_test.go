@@ -45,6 +45,30 @@ func TestBulkFormRequest(t *testing.T) {
 	}
 }
 
+// A bulk change's own results file makes a new bulk change: its IDs come
+// back without the apostrophe the export puts before a leading @ (which
+// keeps spreadsheets from taking it for a formula), past a translated
+// header and cells in quotes that hold commas, quotes and line breaks.
+// Pasted IDs copied from such a file are read so too.
+func TestBulkIDsOfItsOwnExport(t *testing.T) {
+	export := "\ufeff群组 ID,群组名称,预览,结果,原因,审计记录\n" +
+		"'@TGS#_trailhead,\"Trailhead, \"\"north\"\"\",将更改,已完成,,12\n" +
+		"\"club,42\",\"Line one\nline two\",将更改,失败,'=1+1,\n" +
+		"'-minus,x,将更改,,,\n"
+	want := []string{"@TGS#_trailhead", "club,42", "-minus"}
+	if got := idsOfFile(export); !slices.Equal(got, want) {
+		t.Errorf("IDs of the export: %q, want %q", got, want)
+	}
+
+	f := newFakeAPI(t)
+	p := &bulkPage{how: "ids", op: api.BulkSet, rows: []api.Attr{{Key: "slowmode", Value: "30"}}}
+	p.begin(f.ctx)
+	p.act(f.ctx, event{name: "field", arg: "ids", value: "'@TGS#_trailhead\n'@TGS#_b"})
+	if req := p.request(); !slices.Equal(req.Source.IDs, []string{"@TGS#_trailhead", "@TGS#_b"}) {
+		t.Errorf("pasted IDs: %q", req.Source.IDs)
+	}
+}
+
 // A job's page reads the job, then its groups; while it runs it reads the
 // job again; Start sends the count the preview showed.
 func TestBulkJobPage(t *testing.T) {

@@ -10,6 +10,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -464,8 +465,8 @@ func (c muteChoice) mute() (*api.Mute, bool) {
 	case muteForever:
 		return &api.Mute{Seconds: ptr(int64(api.MuteForever))}, true
 	case muteUntil:
-		t, err := time.ParseInLocation("2006-01-02T15:04", c.until, time.Local)
-		if err != nil {
+		t, ok := fromLocal(c.until)
+		if !ok {
 			return nil, false
 		}
 		return &api.Mute{Until: &t}, true
@@ -475,6 +476,15 @@ func (c muteChoice) mute() (*api.Mute, bool) {
 		return nil, false
 	}
 	return &api.Mute{Seconds: &n}, true
+}
+
+// zone names the zone the time is chosen in, with its offset at the time
+// chosen (summer time or not), or now while none is.
+func (c muteChoice) zone() string {
+	if t, ok := fromLocal(c.until); ok {
+		return zoneName(t)
+	}
+	return zoneName(time.Now())
 }
 
 // memberChange is the form's change, and whether it changes anything.
@@ -513,6 +523,38 @@ func dataValue(data []api.Attr, key string) string {
 		}
 	}
 	return ""
+}
+
+// problems are the sentences under the form's inputs (fieldProblem):
+// "role", "nameCard", "mute" and "data.KEY". Each field changed is checked
+// alone with the server's rules, so that every field at fault is marked at
+// once, not only the first; and the field the server's answer to the last
+// save names is marked.
+func (p *groupMembersPage) problems() map[string]string {
+	c := p.change()
+	out := map[string]string{}
+	check := func(name, field string, alone api.MemberChange) {
+		_, fe := alone.Apply(*p.profile, time.Now())
+		if fe != nil {
+			fe = fe.At(field) // the path in the whole change
+		}
+		if why := fieldProblem(field, fe, p.actErr); why != "" {
+			out[name] = why
+		}
+	}
+	if c.Role != nil {
+		check("role", "role", api.MemberChange{Role: c.Role})
+	}
+	if c.NameCard != nil {
+		check("nameCard", "nameCard", api.MemberChange{NameCard: c.NameCard})
+	}
+	if c.Mute != nil {
+		check("mute", "mute", api.MemberChange{Mute: c.Mute})
+	}
+	for i, d := range c.Data {
+		check("data."+d.Key, fmt.Sprintf("data[%d]", i), api.MemberChange{Data: []api.Attr{d}})
+	}
+	return out
 }
 
 // blocker says why the form cannot be saved as it stands, or "".
@@ -740,7 +782,7 @@ var gmBatchMute = &view{src: `<div class="mark-forms">
   <div class="actions"><button class="button" type="button" disabled={2} on:click="mute-chosen">{@GroupMembers.MuteChosen}</button>
   <button class="button button-quiet" type="button" disabled={3} on:click="unmute-chosen">{@GroupMembers.UnmuteChosen}</button></div>
   <p class="hint">{4}</p></div>`}
-var gmUntilField = &view{src: `<div class="field"><label for="{0}">{@GroupMembers.Until 1}</label><input id="{0}" type="datetime-local" value="{2}" on:input="{3}"></div>`}
+var gmUntilField = &view{src: `<div class="field"><label for="{0}">{@GroupMembers.Until 1}</label><input id="{0}" type="datetime-local" value="{2}" aria-invalid={4} aria-describedby={5} on:input="{3}"></div>`}
 
 func (p *groupMembersPage) batchView() app.UI {
 	n := len(p.chosenIDs())
@@ -756,7 +798,7 @@ func (p *groupMembersPage) batchView() app.UI {
 	if api.GroupMutes(p.group.Type) {
 		var until app.UI
 		if p.batchMute.choice == muteUntil {
-			until = gmUntilField.ui(p, "gm-batch-until", zoneName(), p.batchMute.until, "batch-until")
+			until = gmUntilField.ui(p, "gm-batch-until", p.batchMute.zone(), p.batchMute.until, "batch-until", nil, nil)
 		}
 		m, ok := p.batchMute.mute()
 		mute = gmBatchMute.ui(p, p.muteOptions(p.batchMute.choice, false), until, none || !ok || m == nil, none, hint)
@@ -803,15 +845,15 @@ var gmProfile = &view{src: `<section class="gm-profile" aria-labelledby="gm-prof
 </section>`}
 var gmRoleOwner = &view{src: `<div class="field"><p><strong>{@GroupMembers.Role}</strong>: {0}</p><p class="hint">{@GroupMembers.OwnerFixed}</p></div>`}
 var gmRoleSelect = &view{src: `<div class="field"><label for="gm-role">{@GroupMembers.Role}</label>
-  <select id="gm-role" aria-describedby="gm-role-help" disabled={0} on:change="role">{1}</select>
-  <p id="gm-role-help" class="hint">{@GroupMembers.AdminCan}</p></div>`}
+  <select id="gm-role" aria-describedby="gm-role-help" aria-invalid={2} disabled={0} on:change="role">{1}</select>
+  <p id="gm-role-help" class="hint">{@GroupMembers.AdminCan}{3}</p></div>`}
 var gmRoleFixed = &view{src: `<div class="field"><p><strong>{@GroupMembers.Role}</strong>: {0}</p><p class="hint">{1}</p></div>`}
 var gmNameCard = &view{src: `<div class="field"><label for="gm-name-card">{@GroupMembers.NameCard}</label>
   <input id="gm-name-card" type="text" value="{0}" readonly={1} autocomplete="off" aria-invalid={2} aria-describedby="gm-name-card-help" on:input="name-card">{3}</div>`}
 var gmMute = &view{src: `<div class="field"><label for="gm-mute">{@GroupMembers.Mute}</label>
   <p class="hint" id="gm-mute-now">{0}</p>
-  <select id="gm-mute" aria-describedby="gm-mute-now gm-mute-zone" on:change="mute">{1}</select>{2}
-  <p class="hint" id="gm-mute-zone">{@GroupMembers.Zone 3}</p></div>`}
+  <select id="gm-mute" aria-describedby="gm-mute-now gm-mute-zone" aria-invalid={4} on:change="mute">{1}</select>{2}
+  <p class="hint" id="gm-mute-zone">{@GroupMembers.Zone 3}{5}</p></div>`}
 var gmMuteFixed = &view{src: `<div class="field"><p><strong>{@GroupMembers.Mute}</strong>: {0}</p><p class="hint">{1}</p></div>`}
 var gmDataRow = &view{src: `<div class="field"><label for="gm-data-{0}">{0}</label>
   <input id="gm-data-{0}" type="text" value="{1}" readonly={2} autocomplete="off" aria-invalid={3} aria-describedby="gm-data-{0}-help" data-arg="{0}" on:input="data">{4}</div>`}
@@ -821,6 +863,7 @@ var gmSave = &view{src: `<div class="actions"><button class="button" type="submi
 func (p *groupMembersPage) profileView() app.UI {
 	m := p.profile
 	edit := p.canEdit()
+	problems := p.problems()
 	var role, mute app.UI
 	switch {
 	case m.Role == api.MemberOwner:
@@ -834,12 +877,10 @@ func (p *groupMembersPage) profileView() app.UI {
 			optionView.ui(p, api.MemberMember, p.role == api.MemberMember, message("Users.Role.Member")),
 			optionView.ui(p, api.MemberAdmin, p.role == api.MemberAdmin, message("Users.Role.Admin")),
 		}
-		role = gmRoleSelect.ui(p, p.busy, opts)
+		problem := problems["role"]
+		role = gmRoleSelect.ui(p, p.busy, opts, problem != "", when(problem != "", fieldError.ui(p, problem)))
 	}
-	cardProblem := ""
-	if len(p.nameCard) > api.MaxNameCardBytes {
-		cardProblem = tr("ConvGroups.TooLong", len(p.nameCard), api.MaxNameCardBytes)
-	}
+	cardProblem := problems["nameCard"]
 	card := gmNameCard.ui(p, p.nameCard, !edit, cardProblem != "",
 		byteCounter(p, "gm-name-card-help", len(p.nameCard), api.MaxNameCardBytes, cardProblem))
 	switch {
@@ -849,18 +890,17 @@ func (p *groupMembersPage) profileView() app.UI {
 		mute = gmMuteFixed.ui(p, muteText(m.Member), "")
 	default:
 		var until app.UI
+		problem := problems["mute"]
 		if p.mute.choice == muteUntil {
-			until = gmUntilField.ui(p, "gm-until", zoneName(), p.mute.until, "until")
+			until = gmUntilField.ui(p, "gm-until", p.mute.zone(), p.mute.until, "until", problem != "", "gm-mute-zone")
 		}
-		mute = gmMute.ui(p, muteText(m.Member), p.muteOptions(p.mute.choice, true), until, zoneName())
+		mute = gmMute.ui(p, muteText(m.Member), p.muteOptions(p.mute.choice, true), until, zoneName(time.Now()),
+			problem != "" && until == nil, when(problem != "", fieldError.ui(p, problem)))
 	}
 	rows := make([]app.UI, len(m.DataKeys))
 	for i, k := range m.DataKeys {
 		v := p.data[k]
-		problem := ""
-		if len(v) > api.MaxMemberDataValueBytes {
-			problem = tr("ConvGroups.TooLong", len(v), api.MaxMemberDataValueBytes)
-		}
+		problem := problems["data."+k]
 		rows[i] = gmDataRow.ui(p, k, v, !edit, problem != "", byteCounter(p, "gm-data-"+k+"-help", len(v), api.MaxMemberDataValueBytes, problem))
 	}
 	if len(rows) == 0 {

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/imdesk/imdesk/server/api"
 )
@@ -77,4 +80,72 @@ func TestMemberFormChangeAndKeepMine(t *testing.T) {
 	if p.blocker() == "" {
 		t.Fatal("the owner's role can be changed")
 	}
+}
+
+// under fails the test unless the element id's paragraph or span holds
+// want: the sentence shown under a field (its help, which the input is
+// described by).
+func under(t *testing.T, ui app.UI, id, want string) {
+	t.Helper()
+	html := app.HTMLString(ui)
+	i := strings.Index(html, `id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no %s in\n%s", id, html)
+	}
+	end := strings.Index(html[i:], "</p>")
+	if got := html[i : i+end]; !strings.Contains(got, `class="field-error"`) || !strings.Contains(got, want) {
+		t.Errorf("under %s: %s, want %q", id, got, want)
+	}
+}
+
+// A field error shows under the field it names, the field marked, whether
+// the page's own check finds it (a name card holding U+202E or starting
+// with a space, a custom value holding a tab) or the server's answer names
+// it (nameCard, data[i].value) — not only beside Save.
+func TestMemberFieldErrorsUnderTheirFields(t *testing.T) {
+	f := newFakeAPI(t)
+	p := &groupMembersPage{groupID: "g", group: &api.Group{ID: "g", Type: "Public", CanEdit: true}}
+	p.beginReady(f.ctx)
+	t.Cleanup(func() { setUnsaved(false) }) // the form's edits are left unsaved
+	profile := &api.MemberProfile{GroupID: "g", GroupType: "Public", Version: "v1",
+		Member: api.Member{ID: "bob", Role: api.MemberMember, NameCard: "bobby"}, DataKeys: []string{"badge", "level"}}
+	p.setProfile(profile)
+
+	typed(f, p, "name-card", "", "Bob\u202e")
+	under(t, p.profileView(), "gm-name-card-help", "reorders or hides text (U+202E")
+	shows(t, p.profileView(), `aria-invalid aria-describedby="gm-name-card-help"`)
+	typed(f, p, "name-card", "", strings.Repeat("b", 51))
+	under(t, p.profileView(), "gm-name-card-help", "51 bytes; the limit is 50")
+	typed(f, p, "name-card", "", " Bob")
+	under(t, p.profileView(), "gm-name-card-help", "starts or ends with a space")
+	typed(f, p, "data", argOf("level"), "4\t")
+	under(t, p.profileView(), "gm-data-level-help", "control character (U+0009")
+	under(t, p.profileView(), "gm-name-card-help", "starts or ends with a space") // every field at fault at once
+
+	typed(f, p, "mute", "", muteUntil)
+	typed(f, p, "until", "", "2020-01-01T10:00")
+	under(t, p.profileView(), "gm-mute-zone", "in the past")
+	typed(f, p, "mute", "", muteKeep)
+
+	// What the server refuses, named by its field, lands under that field
+	// too: here rules the page does not know.
+	typed(f, p, "name-card", "", "Bob")
+	typed(f, p, "data", argOf("level"), "4")
+	typed(f, p, "data", argOf("badge"), "gold")
+	f.then(answer(400, &api.Error{Code: "invalid_argument", Field: "data[1].value", Message: "Tencent refuses this level."}))
+	act(f, p, "save", "")
+	f.run()
+	if p.actErr == nil || p.busy {
+		t.Fatalf("the answer not taken: %+v", p.actErr)
+	}
+	under(t, p.profileView(), "gm-data-level-help", "Tencent refuses this level.")
+	hides(t, p.profileView(), `<p id="gm-data-badge-help" class="counter counter-over"`)
+
+	f.then(answer(400, &api.Error{Code: "invalid_argument", Field: "nameCard", Message: "Tencent refuses this name card."}))
+	act(f, p, "save", "")
+	f.run()
+	under(t, p.profileView(), "gm-name-card-help", "Tencent refuses this name card.")
+
+	typed(f, p, "name-card", "", "Bobby B")
+	hides(t, p.profileView(), "Tencent refuses", "field-error")
 }

@@ -129,9 +129,9 @@ func keptNote(a actor) app.UI {
 	if b == nil || b.keptAt.IsZero() || b.state != stateReady {
 		return nil
 	}
-	at := b.keptAt.Local()
+	at := inZone(b.keptAt)
 	when := clock(at)
-	if y, m, d := time.Now().Date(); at.Year() != y || at.Month() != m || at.Day() != d {
+	if y, m, d := inZone(time.Now()).Date(); at.Year() != y || at.Month() != m || at.Day() != d {
 		when = at.Format("2006-01-02 15:04")
 	}
 	return keptNoteView.ui(a, tr("OfflineKept", when))

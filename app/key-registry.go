@@ -319,9 +319,6 @@ func (k *keyRegistry) emptyValue(key string) string {
 	return ""
 }
 
-// localInput is how an input of type datetime-local writes a time.
-const localInput = "2006-01-02T15:04:05"
-
 // toLocalInput is an RFC 3339 value in the moderator's time zone, as a
 // datetime-local input shows it; "" when the value is not a time.
 func toLocalInput(v string) string {
@@ -329,19 +326,18 @@ func toLocalInput(v string) string {
 	if err != nil {
 		return ""
 	}
-	return t.In(time.Local).Format(localInput)
+	return inZone(t).Format(localSecond)
 }
 
 // fromLocalInput is what a datetime-local input gives, a time in the
-// moderator's zone, as RFC 3339 with the zone's offset; "" when empty.
+// moderator's zone, as RFC 3339 with the zone's offset at that time; ""
+// when empty.
 func fromLocalInput(s string) string {
 	if s == "" {
 		return ""
 	}
-	for _, layout := range []string{localInput, "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t.Format(time.RFC3339)
-		}
+	if t, ok := fromLocal(s); ok {
+		return t.Format(time.RFC3339)
 	}
 	return strings.TrimSpace(s)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -156,6 +157,26 @@ func errorWith(a actor, e *api.Error, button app.UI) app.UI {
 		id = requestIDLine.ui(a, e.RequestID)
 	}
 	return errorBox.ui(a, e.Message, id, button)
+}
+
+// fieldProblem is where a validation failure shows: under the input of
+// the field it names, the input marked. It is the sentence for field — a
+// path of the request as server/api names it ("nameCard", "data[1]") —
+// from the page's own check with the server's rules (fe) or from the
+// server's answer (e, a 400 naming a field), "" when neither is about that
+// field or a part of it ("data[1]" takes "data[1].value"). The answer's
+// error shows in the page's status area as well, where the focus goes.
+func fieldProblem(field string, fe *api.FieldError, e *api.Error) string {
+	about := func(path string) bool {
+		return path == field || strings.HasPrefix(path, field+".") || strings.HasPrefix(path, field+"[")
+	}
+	switch {
+	case fe != nil && about(fe.Field):
+		return sayPhrase(fe.Say)
+	case e != nil && e.Field != "" && about(e.Field):
+		return e.Message
+	}
+	return ""
 }
 
 // worthReporting tells a failure someone may need to look into (Tencent's

@@ -5,9 +5,11 @@ package e2e
 // undo from the audit log, an AVChatRoom, and a viewer.
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/mxschmitt/playwright-go"
 )
@@ -156,4 +158,46 @@ func TestGroupMembersViewer(t *testing.T) {
 		check(t, expect.Locator(v.page.GetByText("Live (AVChatRoom) groups keep no member profiles")).ToBeVisible(), "said plainly")
 		v.noErrors()
 	})
+}
+
+// A mute until a time in the other half of the year (summer time while
+// it is winter in Berlin, winter while it is summer) ends at that time in
+// the browser's zone by the zone's rules for that date, and the zone is
+// named with that date's offset: Go's wasm runtime knows one offset only,
+// the day's (app/time.go).
+func TestMuteUntilAcrossSummerTime(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := desktop
+	d.opts.TimezoneId = playwright.String("Europe/Berlin")
+	s := open(t, d)
+	s.signIn("moderator")
+	s.resetTrailheadMembers()
+	t.Cleanup(s.resetTrailheadMembers)
+	s.visit(membersPath(trailhead) + "&member=bob")
+	check(t, expect.Locator(s.page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Profile of Bob Martin · bob"})).ToBeVisible(), "profile")
+
+	now := time.Now().In(berlin)
+	until := time.Date(now.Year()+1, time.July, 1, 12, 0, 0, 0, berlin)
+	if now.IsDST() {
+		until = time.Date(now.Year()+1, time.January, 15, 12, 0, 0, 0, berlin)
+	}
+	selectOption(t, s.page.GetByLabel("Mute", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}), "Until a date and time…")
+	check(t, s.page.GetByLabel(regexp.MustCompile(`^Until, time zone`)).Fill(until.Format("2006-01-02T15:04")), "until")
+	_, offset := until.Zone()
+	check(t, expect.Locator(s.page.GetByLabel(fmt.Sprintf("Until, time zone Europe/Berlin (UTC+%d)", offset/3600))).ToBeVisible(), "the zone with that date's offset")
+	check(t, s.button("Review and save").Click(), "review")
+	check(t, roleButton(s.page.GetByRole("dialog"), "Save these changes").Click(), "save")
+	check(t, expect.Locator(s.page.GetByText("Saved. The profile below")).ToBeVisible(), "saved")
+
+	// Tencent takes seconds from now: the end is the time chosen, to the
+	// second.
+	stored, _ := s.apiJSON(memberPath(trailhead, "bob"))["mutedUntil"].(string)
+	at, err := time.Parse(time.RFC3339, stored)
+	if err != nil || at.Sub(until).Abs() > 2*time.Second {
+		t.Errorf("muted until %q, want %s", stored, until.UTC().Format(time.RFC3339))
+	}
+	s.noErrors()
 }
