@@ -423,10 +423,21 @@ func nameProblem(name string) string {
 	if strings.TrimSpace(name) == "" {
 		return message("ConvGroups.EnterName")
 	}
-	if err := api.CheckConvGroupName("name", name); err != nil {
-		return tr("ConvGroups.TooLong", len(name), api.MaxConvGroupNameBytes)
+	return checkedName(name, api.MaxConvGroupNameBytes, api.CheckConvGroupName("name", name))
+}
+
+// checkedName is what a name field says of the server's check of a name
+// (err): its length against max as the page words it, else the check's own
+// sentence (a control character, one that reorders text, a space at an
+// end), "" when there is nothing to say.
+func checkedName(name string, max int, err *api.FieldError) string {
+	switch {
+	case err == nil:
+		return ""
+	case len(name) > max:
+		return tr("ConvGroups.TooLong", len(name), max)
 	}
-	return ""
+	return sayPhrase(err.Say)
 }
 
 var typedFormView = &view{src: `<form class="form typed-conv" data-arg="{6}" on:submit="typed-add">

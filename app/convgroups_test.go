@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/imdesk/imdesk/server/api"
@@ -129,5 +130,20 @@ func TestConvGroupsCreate(t *testing.T) {
 	}
 	if p.newName != "" || len(p.pick) != 0 {
 		t.Errorf("the form is kept after the create: %q %v", p.newName, p.pick)
+	}
+}
+
+// A name the server's check refuses for what it holds, not its length,
+// says so: not "It is 5 bytes; the limit is 64".
+func TestNameProblemSaysWhy(t *testing.T) {
+	if got := nameProblem("a\u202eb"); !strings.Contains(got, "U+202E") || strings.Contains(got, "bytes; the limit") {
+		t.Errorf("conversation group: %q", got)
+	}
+	if got := nameProblem(strings.Repeat("名", 30)); !strings.Contains(got, "90 bytes") {
+		t.Errorf("too long: %q", got)
+	}
+	p := &friendListsPage{}
+	if got := p.nameProblem(" Work"); got == "" || strings.Contains(got, "bytes; the limit") {
+		t.Errorf("friend list: %q", got)
 	}
 }

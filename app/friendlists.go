@@ -251,12 +251,13 @@ func (p *friendListsPage) act(ctx app.Context, ev event) {
 // nameProblem checks a new list's name as it is typed, with the server's
 // rules; "" when it can be created.
 func (p *friendListsPage) nameProblem(name string) string {
-	switch {
-	case strings.TrimSpace(name) == "":
+	if strings.TrimSpace(name) == "" {
 		return message("ConvGroups.EnterName")
-	case api.CheckFriendListName("name", name) != nil:
-		return tr("ConvGroups.TooLong", len(name), api.MaxFriendListNameBytes)
-	case p.fl.List(name) != nil || slices.Contains(p.names, name):
+	}
+	if pr := checkedName(name, api.MaxFriendListNameBytes, api.CheckFriendListName("name", name)); pr != "" {
+		return pr
+	}
+	if p.fl.List(name) != nil || slices.Contains(p.names, name) {
 		return tr("FriendLists.NameTaken", name)
 	}
 	return ""
