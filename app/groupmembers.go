@@ -752,7 +752,7 @@ func (p *groupMembersPage) listView() app.UI {
 	}
 	var empty, pager, forms app.UI
 	if len(p.members) == 0 {
-		empty = emptyNote.ui(p, message(pick(p.searched != "", "GroupMembers.NoneFound", "Users.NoMembers")))
+		empty = emptyNote.ui(p, message(pick(p.searched != "", "GroupMembers.NoneFound", "GroupMembers.None")))
 	}
 	var prev, next app.UI
 	if len(p.cursors) > 0 {

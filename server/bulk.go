@@ -783,13 +783,25 @@ func (s *Server) handleBulkUndo(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, newError(http.StatusConflict, api.CodeConflict, "Pause or cancel this bulk change before undoing it (it is %s).", bulkStateSay(j.State)))
 		return
 	}
-	items, err := s.db.BulkItems(ctx, j.ID, sqlite.BulkItemQuery{Outcomes: []string{api.BulkChanges}})
+	// Only the groups in the caller's scope now are put back, and the
+	// others are not named (a scope narrowed since the job ran).
+	q := scopeQuery(c, j)
+	q.Outcomes = []string{api.BulkChanges}
+	items, err := s.db.BulkItems(ctx, j.ID, q)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
 	if len(items) == 0 {
-		s.writeAPIError(w, r, newError(http.StatusConflict, api.CodeConflict, "This bulk change changed no group; there is nothing to undo."))
+		changed, err := s.db.BulkItems(ctx, j.ID, sqlite.BulkItemQuery{Outcomes: []string{api.BulkChanges}, Limit: 1})
+		switch {
+		case err != nil:
+			s.writeAPIError(w, r, err)
+		case len(changed) > 0:
+			s.writeAPIError(w, r, errOutOfScope(access.KindGroup))
+		default:
+			s.writeAPIError(w, r, newError(http.StatusConflict, api.CodeConflict, "This bulk change changed no group; there is nothing to undo."))
+		}
 		return
 	}
 	ids := make([]string, len(items))

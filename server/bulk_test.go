@@ -235,6 +235,34 @@ func TestBulkJobOfOthersShowsOnlyTheScope(t *testing.T) {
 	}
 }
 
+// Undo after the owner's scope narrowed puts back only the groups still
+// in it, and does not name the others, in its answer or its groups.
+func TestBulkUndoAfterTheScopeNarrowed(t *testing.T) {
+	e := newEnv(t)
+	e.indexGroups()
+	mod := e.signIn("mod")
+	c := mod.newBulk(api.BulkNew{Source: api.BulkSource{IDs: []string{public, community}}, Op: api.BulkSet, Set: attrs("region", "jp")})
+	e.runJobs()
+	mod.control(c.Job.ID, "start", api.BulkStart{}, 200)
+	e.runJobs()
+	if err := e.db.SetScope(context.Background(), "mod", api.Scope{Groups: []string{public}}); err != nil {
+		t.Fatal(err)
+	}
+	w := mod.control(c.Job.ID, "undo", api.BulkUndo{}, 201)
+	var u api.BulkCreated
+	mustDecode(t, w.Body.Bytes(), &u)
+	if len(u.LeftOut) != 0 || u.Job.Total != 1 {
+		t.Fatalf("undo: left out %+v, %d groups; want none named, 1 group", u.LeftOut, u.Job.Total)
+	}
+	if body := mod.do("GET", fmt.Sprintf("/api/v1/bulk-changes/%d/groups", u.Job.ID), nil).Body.String(); strings.Contains(body, community) {
+		t.Fatalf("the undo's groups name a group outside the scope: %s", body)
+	}
+	if err := e.db.SetScope(context.Background(), "mod", api.Scope{Groups: []string{work}}); err != nil {
+		t.Fatal(err)
+	}
+	mod.control(c.Job.ID, "undo", api.BulkUndo{}, 403)
+}
+
 // A job paused while its last batch runs is finished when that batch
 // ends, not left "paused" with nothing to do (cancelling it then called
 // a job that changed every group "cancelled").

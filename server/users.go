@@ -13,7 +13,8 @@ import (
 // Users: finding the user whose data a moderator opens (conversation
 // groups now, friend lists next). A user is checked with Tencent
 // (account_check) and shown with their nickname (portrait_get); a group's
-// members are listed for picking, only those the caller may see.
+// members are listed for picking (handleGroupMembers), of which the picker
+// shows those the caller may open as users.
 
 // errNoSuchUser answers a user ID Tencent does not know.
 func errNoSuchUser(id string) *httpError {

@@ -229,7 +229,7 @@ func (d *DB) BulkItems(ctx context.Context, job int64, q BulkItemQuery) ([]*Bulk
 	where, args := []string{"job = ?", "n > ?"}, []any{job, q.After}
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
-			where = append(where, "0")
+			where = append(where, "1 = 0") // none; a bare 0 is no boolean on PostgreSQL
 			return
 		}
 		where = append(where, col+" IN (?"+strings.Repeat(", ?", len(vals)-1)+")")

@@ -60,16 +60,22 @@ func (d *DB) JoinReplicas(ctx context.Context, host string) (string, error) {
 	return id, nil
 }
 
-// takeReplicaLock takes the lock of replica id on a connection of its own,
-// waiting while another replica holds it (one settling it, see
-// settleReplica).
+// takeReplicaLock takes the lock of replica id on a connection of its own.
+// A new replica's ID is new, and no one holds its lock; a replica taking
+// its own again does not wait for it (the old session may live on at the
+// server until its keepalives give up, or another replica may be settling
+// this one, see settleReplica): it fails, and the next beat tries again.
 func (d *DB) takeReplicaLock(ctx context.Context, id string) (*sql.Conn, error) {
 	conn, err := d.db.DB.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, replicaLock(id)); err != nil {
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, replicaLock(id)).Scan(&got); err != nil || !got {
 		conn.Close()
+		if err == nil {
+			err = errors.New("another session holds it")
+		}
 		return nil, fmt.Errorf("take the replica's lock: %w", err)
 	}
 	return conn, nil
@@ -95,7 +101,7 @@ func (d *DB) BeatReplica(ctx context.Context) (live int, retaken bool, err error
 	if d.replicaConn.PingContext(ctx) != nil {
 		conn, err := d.takeReplicaLock(ctx, d.replica)
 		if err != nil {
-			return 0, false, fmt.Errorf("the replica's lock was lost and is not taken again: %w", err)
+			return 0, false, fmt.Errorf("the replica's lock was lost and is not taken again yet (the next beat tries again): %w", err)
 		}
 		d.replicaConn.Close()
 		d.replicaConn, retaken = conn, true
