@@ -51,6 +51,16 @@ func (b *browser) newBulk(req api.BulkNew) api.BulkCreated {
 	return c
 }
 
+// startBulk makes a job that sets region=jp in the groups, lets the
+// runner preview it and starts it.
+func (b *browser) startBulk(ids ...string) api.BulkCreated {
+	b.e.t.Helper()
+	c := b.newBulk(api.BulkNew{Source: api.BulkSource{IDs: ids}, Op: api.BulkSet, Set: attrs("region", "jp")})
+	b.e.runJobs()
+	b.control(c.Job.ID, "start", api.BulkStart{}, 200)
+	return c
+}
+
 func (b *browser) control(id int64, verb string, body any, status int) *httptest.ResponseRecorder {
 	b.e.t.Helper()
 	w := b.do("POST", fmt.Sprintf("/api/v1/bulk-changes/%d/%s", id, verb), body)
@@ -241,9 +251,7 @@ func TestBulkUndoAfterTheScopeNarrowed(t *testing.T) {
 	e := newEnv(t)
 	e.indexGroups()
 	mod := e.signIn("mod")
-	c := mod.newBulk(api.BulkNew{Source: api.BulkSource{IDs: []string{public, community}}, Op: api.BulkSet, Set: attrs("region", "jp")})
-	e.runJobs()
-	mod.control(c.Job.ID, "start", api.BulkStart{}, 200)
+	c := mod.startBulk(public, community)
 	e.runJobs()
 	if err := e.db.SetScope(context.Background(), "mod", api.Scope{Groups: []string{public}}); err != nil {
 		t.Fatal(err)
@@ -270,9 +278,7 @@ func TestBulkPausedDuringItsLastBatchFinishes(t *testing.T) {
 	e := newEnv(t)
 	e.indexGroups()
 	mod := e.signIn("mod")
-	c := mod.newBulk(api.BulkNew{Source: api.BulkSource{IDs: []string{public, community}}, Op: api.BulkSet, Set: attrs("region", "jp")})
-	e.runJobs()
-	mod.control(c.Job.ID, "start", api.BulkStart{}, 200)
+	c := mod.startBulk(public, community)
 	running, err := e.db.BulkJob(context.Background(), c.Job.ID)
 	if err != nil {
 		t.Fatal(err)
