@@ -481,9 +481,15 @@ func (p *attributesPage) rowProblems() (keyErr, valueErr []string) {
 			keyErr[i] = tr("Attributes.KeyTooLong", len(r.key), api.MaxAttrKeyBytes)
 		case count[r.key] > 1:
 			keyErr[i] = message("Attributes.KeyDuplicate")
+		default: // the characters, as the server checks them
+			if fe := api.CheckAttrKey("key", r.key); fe != nil {
+				keyErr[i] = sayPhrase(fe.Say)
+			}
 		}
 		if len(r.value) > api.MaxAttrValueBytes {
 			valueErr[i] = tr("Attributes.ValueTooLong", len(r.value), api.MaxAttrValueBytes)
+		} else if fe := api.CheckAttrValueText("value", r.key, r.value); fe != nil {
+			valueErr[i] = sayPhrase(fe.Say)
 		} else if why := p.checkValue(r); why != "" {
 			valueErr[i] = why
 		}

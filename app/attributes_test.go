@@ -102,3 +102,26 @@ func TestAttributesFailureIsShown(t *testing.T) {
 	}
 	shows(t, p.body(), "Tencent Cloud Chat did not answer.", "req-9")
 }
+
+// A key or value the server would refuse for its characters is refused
+// in the editor, under its row, with the server's sentence: before, only
+// lengths and duplicates were, and the rest came back as a 400 beside Save.
+func TestAttributesRowCharactersAsTheServerChecks(t *testing.T) {
+	f := newFakeAPI(t)
+	p := attributesFor(f)
+	act(f, p, "add-row", "")
+	typed(f, p, "key", argOf(2), "mo\u202ede")
+	typed(f, p, "value", argOf(2), "line 1\nline 2")
+	keyErr, valueErr := p.rowProblems()
+	if keyErr[2] == "" || valueErr[2] == "" {
+		t.Fatalf("key %q, value %q", keyErr[2], valueErr[2])
+	}
+	shows(t, p.body(), "U+202E at byte 2", "U+000A at byte 6")
+	if b := p.blocker(p.diff()); b == "" {
+		t.Error("the row can be saved")
+	}
+	typed(f, p, "key", argOf(2), " mode")
+	if keyErr, _ := p.rowProblems(); keyErr[2] == "" {
+		t.Error("a key starting with a space is not refused")
+	}
+}

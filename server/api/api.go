@@ -216,8 +216,9 @@ func CheckUserID(id string) *FieldError {
 	return CheckName("userId", Say("The user ID"), id)
 }
 
-// checkKey validates one key at field.
-func checkKey(field, key string) *FieldError {
+// CheckAttrKey validates one attribute key at field: the server's check
+// of every request and the editor's of every row.
+func CheckAttrKey(field, key string) *FieldError {
 	switch {
 	case key == "":
 		return fieldErr(field, "Enter a key.")
@@ -227,17 +228,23 @@ func checkKey(field, key string) *FieldError {
 	return CheckName(field, Say("The key"), key)
 }
 
+// CheckAttrValueText validates the characters of key's value at field
+// (its length is checked beside it): the server's check and the editor's.
+func CheckAttrValueText(field, key, value string) *FieldError {
+	return CheckText(field, Say("The value of %q", key), value)
+}
+
 func checkAttrs(prefix string, attrs []Attr) *FieldError {
 	seen := map[string]int{}
 	for i, a := range attrs {
-		if err := checkKey(fmt.Sprintf("%s[%d].key", prefix, i), a.Key); err != nil {
+		if err := CheckAttrKey(fmt.Sprintf("%s[%d].key", prefix, i), a.Key); err != nil {
 			return err
 		}
 		if j, dup := seen[a.Key]; dup {
 			return fieldErr(fmt.Sprintf("%s[%d].key", prefix, i), "Key %q appears twice (rows %d and %d).", a.Key, j+1, i+1)
 		}
 		seen[a.Key] = i
-		if err := CheckText(fmt.Sprintf("%s[%d].value", prefix, i), Say("The value of %q", a.Key), a.Value); err != nil {
+		if err := CheckAttrValueText(fmt.Sprintf("%s[%d].value", prefix, i), a.Key, a.Value); err != nil {
 			return err
 		}
 		if len(a.Value) > MaxAttrValueBytes {
@@ -286,7 +293,7 @@ func (p AttrPatch) Validate() *FieldError {
 	seen := map[string]bool{}
 	for i, k := range p.Delete {
 		field := fmt.Sprintf("delete[%d]", i)
-		if err := checkKey(field, k); err != nil {
+		if err := CheckAttrKey(field, k); err != nil {
 			return err
 		}
 		if seen[k] {

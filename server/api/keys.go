@@ -401,7 +401,7 @@ func cmpInt(a, b int) int {
 // above max, choices, group types, and a default its own CheckValue
 // accepts. schemas, when given, compiles a JSON Schema.
 func (k *KeySpec) Validate(schemas JSONSchemas) *FieldError {
-	if fe := checkKey("key", k.Key); fe != nil {
+	if fe := CheckAttrKey("key", k.Key); fe != nil {
 		return fe
 	}
 	if fe := checkLocalized("labels", k.Labels, MaxKeyLabelBytes, true); fe != nil {
@@ -524,7 +524,7 @@ func (k *KeySpec) Validate(schemas JSONSchemas) *FieldError {
 	}
 	if d := k.Deprecated; d != nil {
 		if d.ReplacedBy != "" {
-			if fe := checkKey("deprecated.replacedBy", d.ReplacedBy); fe != nil {
+			if fe := CheckAttrKey("deprecated.replacedBy", d.ReplacedBy); fe != nil {
 				return fe
 			}
 			if d.ReplacedBy == k.Key {
