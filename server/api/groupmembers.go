@@ -238,8 +238,8 @@ func (m Mute) seconds(now time.Time) (int64, *FieldError) {
 	case secs < 1:
 		return 0, fieldErr("mute.until", "The end of the mute is in the past; choose a later time, or unmute.")
 	case secs >= MuteForever:
-		return 0, fieldErr("mute.until", "A mute ends at most %d seconds from now (before %s); choose an earlier time, or mute until unmuted.",
-			int64(MuteForever-1), now.Add((MuteForever-1)*time.Second).UTC().Format("2006-01-02"))
+		return 0, fieldErr("mute.until", "A mute can last until %s at the latest (about 136 years from now); choose an earlier time, or mute until unmuted.",
+			now.Add((MuteForever-1)*time.Second).UTC().Format("2006-01-02"))
 	}
 	return secs, nil
 }

@@ -20,9 +20,10 @@ import (
 // carry them to the database, rewriting ? as $1, $2… for PostgreSQL. What
 // differs between the two is said where it differs, behind d.pg: the
 // migrations that differ (migrations/sqlite and migrations/postgres, the
-// same steps by number as migrations/both), how the schema version is kept, how audit appends are
-// serialised (one connection on SQLite; an advisory lock on PostgreSQL,
-// across every replica), the group index's text search, and backup.
+// same steps by number, beside those in migrations/both), how the schema
+// version is kept, how audit appends are serialised (one connection on
+// SQLite; an advisory lock on PostgreSQL, across every replica), the group
+// index's text search, and backup.
 
 // handle is a database pool whose queries are written with ? parameters.
 type handle struct {
