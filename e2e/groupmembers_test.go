@@ -191,6 +191,8 @@ func TestMuteUntilAcrossSummerTime(t *testing.T) {
 	check(t, s.button("Review and save").Click(), "review")
 	check(t, roleButton(s.page.GetByRole("dialog"), "Save these changes").Click(), "save")
 	check(t, expect.Locator(s.page.GetByText("Saved. The profile below")).ToBeVisible(), "saved")
+	check(t, expect.Locator(s.page.GetByText(fmt.Sprintf("Muted until %s UTC+%d", until.Format("2006-01-02 15:04"), offset/3600)).First()).ToBeVisible(),
+		"the profile says the time chosen")
 
 	// Tencent takes seconds from now: the end is the time chosen, to the
 	// second.
